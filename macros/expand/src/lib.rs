@@ -1,0 +1,44 @@
+//! Expansion logic of hostbind's macros, as an ordinary library so that unit
+//! tests can drive it with token streams.
+//!
+//! Each macro runs in stages: `attr` parses options, `sig` turns the Rust
+//! signature into a checked description, `expand` emits the glue.
+
+mod attr;
+mod expand;
+mod sig;
+#[cfg(test)]
+mod tests;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Expands `#[host_fn(attr)] item`.
+///
+/// On error the user's item is emitted unchanged next to the errors, so that
+/// one mistake gives one error and the rest of the crate still type-checks.
+pub fn host_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let func: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let e = e.into_compile_error();
+            return quote!(#item #e);
+        }
+    };
+    let options = attr::Options::parse(attr);
+    let sig = sig::HostSig::parse(&func);
+    match (options, sig) {
+        (Ok(options), Ok(sig)) => expand::host_fn(&options, &func, &sig),
+        (options, sig) => {
+            let mut errors: Option<syn::Error> = None;
+            for e in [options.err(), sig.err()].into_iter().flatten() {
+                match &mut errors {
+                    Some(all) => all.combine(e),
+                    None => errors = Some(e),
+                }
+            }
+            let errors = errors.map(syn::Error::into_compile_error);
+            quote!(#func #errors)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Bounds, alignment and overflow checks on guest pointers, done before any access.
+
+use crate::error::{Result, Site};
+
+/// Checks that `count` values of `elem_size` bytes at `ptr` are aligned to
+/// `align` and lie inside a memory of `mem_len` bytes, and returns the byte
+/// range as host offsets. `what` names the value ("string", "list") in errors.
+#[inline]
+pub(crate) fn check_array(
+    site: &Site<'_>,
+    what: &str,
+    mem_len: usize,
+    ptr: u32,
+    count: u32,
+    elem_size: u32,
+    align: u32,
+) -> Result<core::ops::Range<usize>> {
+    if ptr & (align - 1) != 0 {
+        return Err(site.trap(format_args!(
+            "{what} pointer {ptr:#x} not aligned to {align}"
+        )));
+    }
+    let Some(bytes) = count.checked_mul(elem_size) else {
+        return Err(site.trap(format_args!(
+            "{what} length {count} times element size {elem_size} overflows 32 bits"
+        )));
+    };
+    let Some(end) = ptr.checked_add(bytes) else {
+        return Err(site.trap(format_args!(
+            "{what} at {ptr:#x} with {bytes} bytes overflows 32 bits"
+        )));
+    };
+    if end as usize > mem_len {
+        return Err(site.trap(format_args!(
+            "{what} pointer {ptr:#x} with {bytes} bytes out of bounds (memory is {mem_len} bytes)"
+        )));
+    }
+    Ok(ptr as usize..end as usize)
+}
+
+/// Reads `N` bytes at `offset`; the caller has checked the range, so a failure
+/// here is reported rather than trusted.
+#[inline]
+pub(crate) fn read<const N: usize>(site: &Site<'_>, mem: &[u8], offset: usize) -> Result<[u8; N]> {
+    match mem.get(offset..offset + N) {
+        Some(bytes) => {
+            let mut out = [0; N];
+            out.copy_from_slice(bytes);
+            Ok(out)
+        }
+        None => Err(site.trap(format_args!(
+            "read of {N} bytes at {offset:#x} out of bounds (memory is {} bytes)",
+            mem.len()
+        ))),
+    }
+}
+
+/// Writes `bytes` at `offset`, reporting a range outside `mem`.
+#[inline]
+pub(crate) fn write(site: &Site<'_>, mem: &mut [u8], offset: usize, bytes: &[u8]) -> Result<()> {
+    let len = mem.len();
+    match mem.get_mut(offset..offset + bytes.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(bytes);
+            Ok(())
+        }
+        None => Err(site.trap(format_args!(
+            "write of {} bytes at {offset:#x} out of bounds (memory is {len} bytes)",
+            bytes.len()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Place;
+
+    const SITE: Site<'static> = Site {
+        func: "f",
+        place: Place::Param("p"),
+    };
+
+    fn err(r: Result<core::ops::Range<usize>>) -> String {
+        r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn accepts_range_ending_at_memory_end() {
+        assert_eq!(check_array(&SITE, "list", 16, 8, 2, 4, 4).unwrap(), 8..16);
+    }
+
+    #[test]
+    fn rejects_misaligned_pointer() {
+        assert_eq!(
+            err(check_array(&SITE, "list", 64, 2, 1, 4, 4)),
+            "list pointer 0x2 not aligned to 4 in param `p` of `f`"
+        );
+    }
+
+    #[test]
+    fn rejects_length_overflow() {
+        assert_eq!(
+            err(check_array(&SITE, "list", 64, 0, 0x8000_0000, 4, 4)),
+            "list length 2147483648 times element size 4 overflows 32 bits in param `p` of `f`"
+        );
+    }
+
+    #[test]
+    fn rejects_end_overflow() {
+        assert_eq!(
+            err(check_array(&SITE, "string", 64, 0xffff_fff0, 0x20, 1, 1)),
+            "string at 0xfffffff0 with 32 bytes overflows 32 bits in param `p` of `f`"
+        );
+    }
+
+    #[test]
+    fn rejects_out_of_bounds() {
+        assert_eq!(
+            err(check_array(&SITE, "string", 16, 10, 7, 1, 1)),
+            "string pointer 0xa with 7 bytes out of bounds (memory is 16 bytes) in param `p` of `f`"
+        );
+    }
+}
+
+/// Checks an array like [`check_array`] and returns its bytes.
+#[inline]
+pub(crate) fn guest_bytes<'m>(
+    site: &Site<'_>,
+    what: &str,
+    mem: &'m [u8],
+    ptr: u32,
+    count: u32,
+    elem_size: u32,
+    align: u32,
+) -> Result<&'m [u8]> {
+    let range = check_array(site, what, mem.len(), ptr, count, elem_size, align)?;
+    let len = mem.len();
+    mem.get(range)
+        .ok_or_else(|| site.trap(format_args!("{what} out of bounds (memory is {len} bytes)")))
+}

@@ -1,0 +1,215 @@
+//! The canonical ABI: how Rust values move between the host and guest memory.
+//!
+//! [`Lift`] reads a value the guest passed (from flat core values or from its
+//! memory), validating everything it reads. [`Lower`] writes a value for the
+//! guest, allocating in its memory through its `realloc`. Both are
+//! monomorphised into each host function's glue.
+
+pub mod layout;
+pub(crate) mod memory;
+mod list;
+mod scalar;
+mod string;
+mod tuple;
+
+pub use list::Plain;
+pub use tuple::{ComponentTuple, next_field};
+
+use crate::error::{Result, Site};
+use crate::raw::ValRaw;
+use crate::types::Ty;
+
+/// A Rust type with a component-model type.
+///
+/// # Safety
+///
+/// `PLAIN` may be `true` only when the type has no padding, every bit pattern
+/// is a valid value, and its in-memory representation on a little-endian host
+/// is exactly its canonical ABI representation: then lists of it are copied
+/// in bulk.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no component-model type",
+    label = "not a component value type",
+    note = "supported: bool, integers, f32, f64, char, String/&str, Vec<T>/&[T], tuples"
+)]
+pub unsafe trait ComponentType {
+    /// The component type of `Self`.
+    const TY: &'static Ty;
+    /// Whether lists of `Self` may be copied as bytes; see the trait's safety section.
+    #[doc(hidden)]
+    const PLAIN: bool = false;
+    /// Size in linear memory.
+    const SIZE: u32 = layout::size(Self::TY);
+    /// Alignment in linear memory.
+    const ALIGN: u32 = layout::align(Self::TY);
+}
+
+/// The string encoding a function's canonical options chose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringEncoding {
+    /// `string-encoding=utf8`
+    Utf8,
+    /// `string-encoding=utf16`
+    Utf16,
+    /// `string-encoding=latin1+utf16`
+    CompactUtf16,
+}
+
+impl StringEncoding {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            StringEncoding::Utf8 => "utf8",
+            StringEncoding::Utf16 => "utf16",
+            StringEncoding::CompactUtf16 => "latin1+utf16",
+        }
+    }
+}
+
+/// What lifting needs: the guest's memory, read-only, and where the value is.
+pub struct LiftCx<'a> {
+    pub(crate) memory: &'a [u8],
+    pub(crate) site: Site<'a>,
+    pub(crate) encoding: StringEncoding,
+}
+
+impl<'a> LiftCx<'a> {
+    /// A context over `memory` for values at `site`.
+    pub fn new(memory: &'a [u8], site: Site<'a>, encoding: StringEncoding) -> LiftCx<'a> {
+        LiftCx {
+            memory,
+            site,
+            encoding,
+        }
+    }
+}
+
+/// Reads flat core values in order.
+pub struct FlatSrc<'v> {
+    vals: &'v [ValRaw],
+    pos: usize,
+}
+
+impl<'v> FlatSrc<'v> {
+    /// Reads from `vals`, starting at the first.
+    pub fn new(vals: &'v [ValRaw]) -> FlatSrc<'v> {
+        FlatSrc { vals, pos: 0 }
+    }
+
+    /// The next value. Callers check the slice is long enough for the
+    /// signature once per call; past the end this yields zero rather than panic.
+    #[inline]
+    pub fn next(&mut self) -> ValRaw {
+        let v = self.vals.get(self.pos).copied().unwrap_or(ValRaw::ZERO);
+        self.pos += 1;
+        v
+    }
+}
+
+/// Writes flat core values in order.
+pub struct FlatDst<'v> {
+    vals: &'v mut [ValRaw],
+    pos: usize,
+}
+
+impl<'v> FlatDst<'v> {
+    /// Writes into `vals`, starting at the first.
+    pub fn new(vals: &'v mut [ValRaw]) -> FlatDst<'v> {
+        FlatDst { vals, pos: 0 }
+    }
+
+    /// Appends a value; past the end of the slice it is dropped (callers
+    /// size the slice from the signature).
+    #[inline]
+    pub fn push(&mut self, v: ValRaw) {
+        if let Some(slot) = self.vals.get_mut(self.pos) {
+            *slot = v;
+        }
+        self.pos += 1;
+    }
+}
+
+/// A value that can be read from the guest.
+///
+/// `'a` is the lifetime of the borrow of guest memory, so `&'a str` and
+/// `&'a [u8]` can be lifted without a copy.
+pub trait Lift<'a>: ComponentType + Sized {
+    /// Lifts from flat core values.
+    fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self>;
+    /// Loads from memory at `offset`, which the caller has checked is aligned
+    /// and in bounds for `SIZE` bytes.
+    fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self>;
+}
+
+/// Access to the guest that lowering needs: its memory and its allocator.
+pub trait Guest {
+    /// The memory of the canonical options in use; empty when they name none.
+    fn memory(&mut self) -> &mut [u8];
+    /// Calls the guest's `realloc`.
+    fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32>;
+}
+
+/// What lowering needs: the guest and where the value goes.
+pub struct LowerCx<'a> {
+    pub(crate) guest: &'a mut dyn Guest,
+    pub(crate) site: Site<'a>,
+    pub(crate) encoding: StringEncoding,
+}
+
+impl<'a> LowerCx<'a> {
+    /// A context writing into `guest` for values at `site`.
+    pub fn new(guest: &'a mut dyn Guest, site: Site<'a>, encoding: StringEncoding) -> LowerCx<'a> {
+        LowerCx {
+            guest,
+            site,
+            encoding,
+        }
+    }
+
+    /// Allocates `size` bytes aligned to `align` through the guest's realloc
+    /// and checks the pointer it returns.
+    pub(crate) fn alloc(&mut self, what: &str, size: u32, align: u32) -> Result<u32> {
+        let ptr = self.guest.realloc(0, 0, align, size)?;
+        let mem_len = self.guest.memory().len();
+        memory::check_array(&self.site, what, mem_len, ptr, size, 1, align).map_err(|e| {
+            e.context(format!(
+                "realloc returned a bad pointer for a {what} of {size} bytes"
+            ))
+        })?;
+        Ok(ptr)
+    }
+
+    /// Writes bytes at `offset` in the guest's memory.
+    #[inline]
+    pub(crate) fn write(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
+        memory::write(&self.site, self.guest.memory(), offset, bytes)
+    }
+}
+
+/// A value that can be written for the guest.
+pub trait Lower: ComponentType {
+    /// Lowers into flat core values.
+    fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()>;
+    /// Stores into memory at `offset`, which the caller has checked is aligned
+    /// and in bounds for `SIZE` bytes.
+    fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()>;
+}
+
+/// Reads a `(pointer, length)` pair from memory, as strings and lists store it.
+#[inline]
+pub(crate) fn load_ptr_len(cx: &LiftCx<'_>, offset: usize) -> Result<(u32, u32)> {
+    let bytes: [u8; 8] = memory::read(&cx.site, cx.memory, offset)?;
+    let [a, b, c, d, e, f, g, h] = bytes;
+    Ok((
+        u32::from_le_bytes([a, b, c, d]),
+        u32::from_le_bytes([e, f, g, h]),
+    ))
+}
+
+/// Writes a `(pointer, length)` pair to memory.
+#[inline]
+pub(crate) fn store_ptr_len(cx: &mut LowerCx<'_>, offset: usize, ptr: u32, len: u32) -> Result<()> {
+    let mut bytes = [0; 8];
+    bytes[..4].copy_from_slice(&ptr.to_le_bytes());
+    bytes[4..].copy_from_slice(&len.to_le_bytes());
+    cx.write(offset, &bytes)
+}

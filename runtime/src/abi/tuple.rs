@@ -1,0 +1,81 @@
+//! Tuples: component `tuple<..>` values, and the parameter and result lists of typed exports.
+
+use super::{ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, layout};
+use crate::error::Result;
+use crate::types::Ty;
+
+/// A Rust tuple, seen as a list of component values: the parameters or results
+/// of a typed export.
+pub trait ComponentTuple: ComponentType {
+    /// The component types of the fields, in order.
+    const FIELDS: &'static [&'static Ty];
+}
+
+/// The offset of the next field of type `T`, advancing `offset` past it.
+#[inline]
+pub fn next_field<T: ComponentType>(offset: &mut u32) -> usize {
+    let at = layout::align_to(*offset, T::ALIGN);
+    *offset = at + T::SIZE;
+    at as usize
+}
+
+macro_rules! tuples {
+    ($(($($t:ident)*))*) => {$(
+        // SAFETY: `PLAIN` stays false: tuples may have padding.
+        unsafe impl<$($t: ComponentType),*> ComponentType for ($($t,)*) {
+            const TY: &'static Ty = &Ty::Tuple(<Self as ComponentTuple>::FIELDS);
+        }
+        impl<$($t: ComponentType),*> ComponentTuple for ($($t,)*) {
+            const FIELDS: &'static [&'static Ty] = &[$($t::TY),*];
+        }
+        #[allow(non_snake_case, unused_variables, unused_mut, clippy::unused_unit)]
+        impl<'a, $($t: Lift<'a>),*> Lift<'a> for ($($t,)*) {
+            #[inline]
+            fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
+                Ok(($($t::lift_flat(cx, src)?,)*))
+            }
+            #[inline]
+            fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
+                let mut at = 0;
+                Ok(($($t::load(cx, offset + next_field::<$t>(&mut at))?,)*))
+            }
+        }
+        #[allow(non_snake_case, unused_variables, unused_mut)]
+        impl<$($t: Lower),*> Lower for ($($t,)*) {
+            #[inline]
+            fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
+                let ($($t,)*) = self;
+                $($t.lower_flat(cx, dst)?;)*
+                Ok(())
+            }
+            #[inline]
+            fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
+                let ($($t,)*) = self;
+                let mut at = 0;
+                $($t.store(cx, offset + next_field::<$t>(&mut at))?;)*
+                Ok(())
+            }
+        }
+    )*};
+}
+
+tuples! {
+    ()
+    (A)
+    (A B)
+    (A B C)
+    (A B C D)
+    (A B C D E)
+    (A B C D E F)
+    (A B C D E F G)
+    (A B C D E F G H)
+    (A B C D E F G H I)
+    (A B C D E F G H I J)
+    (A B C D E F G H I J K)
+    (A B C D E F G H I J K L)
+    (A B C D E F G H I J K L M)
+    (A B C D E F G H I J K L M N)
+    (A B C D E F G H I J K L M N O)
+    (A B C D E F G H I J K L M N O P)
+    (A B C D E F G H I J K L M N O P Q)
+}

@@ -1,0 +1,248 @@
+//! `Component`: a component binary decomposed by wasmtime-environ into core
+//! modules, initializers and types, with the modules compiled for an engine.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use wasmtime_environ::component::{
+    self as env, ComponentTypes, ComponentTypesBuilder, GlobalInitializer, InstantiateModule,
+    LoweredIndex, RuntimeImportIndex, StaticModuleIndex, Trampoline, TrampolineIndex, Translator,
+};
+use wasmtime_environ::wasmparser::{Validator, WasmFeatures};
+use wasmtime_environ::{
+    EntityIndex, ModuleInternedTypeIndex, PrimaryMap, ScopeVec, Tunables, WasmValType,
+};
+
+use crate::engine::wasmi::Wasmi;
+use crate::engine::{Backend, Engine, EngineRepr};
+use crate::error::Result;
+use crate::raw::{CoreFuncType, CoreType};
+
+/// A compiled component, ready to instantiate. Cheap to clone.
+#[derive(Clone)]
+pub struct Component {
+    pub(crate) inner: Arc<ComponentInner>,
+}
+
+pub(crate) struct ComponentInner {
+    pub(crate) engine: Engine,
+    pub(crate) info: env::Component,
+    pub(crate) trampolines: PrimaryMap<TrampolineIndex, Trampoline>,
+    pub(crate) types: ComponentTypes,
+    /// Export names by entity, per static module: environ refers to exports
+    /// by index, engines by name.
+    pub(crate) export_names: Vec<HashMap<EntityIndex, String>>,
+    pub(crate) trampoline_tys: Vec<CoreFuncType>,
+    /// The import each lowering calls.
+    pub(crate) lowerings: HashMap<LoweredIndex, RuntimeImportIndex>,
+    pub(crate) compiled: Compiled,
+}
+
+pub(crate) enum Compiled {
+    Wasmi(Vec<CompiledModule<Wasmi>>),
+}
+
+/// A core module compiled for one engine.
+pub(crate) struct CompiledModule<B: Backend> {
+    pub(crate) module: B::Module,
+    /// For each import in engine order, its position among environ's
+    /// instantiation args. wasmi orders imports by kind, so position in the
+    /// binary cannot be assumed.
+    pub(crate) arg_order: Vec<usize>,
+}
+
+impl Component {
+    /// Decomposes and compiles a component binary (or its text format, if
+    /// `bytes` is WAT and the `wat` feature of the caller produced it).
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Component> {
+        let bytes = bytes.as_ref();
+        let mut tunables = Tunables::default_host();
+        tunables.concurrency_support = false;
+        let mut features = WasmFeatures::default();
+        // Adapter modules would use `try_table`, which wasmi does not run.
+        features.remove(WasmFeatures::EXCEPTIONS);
+        let mut validator = Validator::new_with_features(features);
+        let mut types = ComponentTypesBuilder::new(&validator);
+        let scope = ScopeVec::new();
+        let (translation, modules) = Translator::new(&tunables, &mut validator, &mut types, &scope)
+            .translate(bytes)
+            .map_err(|e| anyhow!("{e}"))
+            .context("invalid component")?;
+        let (types, _) = types.finish(&translation.component);
+        let info = translation.component;
+        let trampolines = translation.trampolines;
+
+        check_supported(&info, &trampolines)?;
+
+        let trampoline_tys = info
+            .trampolines
+            .values()
+            .map(|ty| core_func_type(&types, *ty))
+            .collect::<Result<Vec<_>>>()?;
+        let mut lowerings = HashMap::new();
+        for init in &info.initializers {
+            if let GlobalInitializer::LowerImport { index, import } = init {
+                lowerings.insert(*index, *import);
+            }
+        }
+        let export_names = modules
+            .values()
+            .map(|m| {
+                m.module
+                    .exports
+                    .iter()
+                    .map(|(name, idx)| (*idx, m.module.strings[*name].to_string()))
+                    .collect()
+            })
+            .collect();
+
+        let compiled = match &engine.repr {
+            EngineRepr::Wasmi(e) => Compiled::Wasmi(compile_all::<Wasmi>(e, &modules)?),
+        };
+        Ok(Component {
+            inner: Arc::new(ComponentInner {
+                engine: engine.clone(),
+                info,
+                trampolines,
+                types,
+                export_names,
+                trampoline_tys,
+                lowerings,
+                compiled,
+            }),
+        })
+    }
+
+    /// Reads, decomposes and compiles a component binary from a file.
+    pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> Result<Component> {
+        let path = path.as_ref();
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        Component::new(engine, bytes).with_context(|| format!("in `{}`", path.display()))
+    }
+
+    /// The names of the component's imports, as a linker must define them
+    /// (`iface#func` for functions of imported instances).
+    pub fn import_names(&self) -> Vec<String> {
+        let info = &self.inner.info;
+        info.imports
+            .values()
+            .map(|(idx, path)| import_name(&info.import_types[*idx].0, path))
+            .collect()
+    }
+}
+
+impl core::fmt::Debug for Component {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Component")
+            .field("imports", &self.import_names())
+            .finish()
+    }
+}
+
+/// `iface#func` for an import path, as errors and linkers spell it.
+pub(crate) fn import_name(root: &str, path: &[String]) -> String {
+    let mut name = root.to_string();
+    for (i, p) in path.iter().enumerate() {
+        name.push(if i == 0 { '#' } else { '/' });
+        name.push_str(p);
+    }
+    name
+}
+
+fn compile_all<B: Backend>(
+    engine: &B::Engine,
+    modules: &PrimaryMap<StaticModuleIndex, wasmtime_environ::ModuleTranslation<'_>>,
+) -> Result<Vec<CompiledModule<B>>> {
+    modules
+        .iter()
+        .map(|(idx, m)| {
+            let module = B::compile(engine, m.wasm)
+                .with_context(|| format!("cannot compile core module {}", idx.as_u32()))?;
+            let positions: HashMap<(&str, &str), usize> = m
+                .module
+                .imports()
+                .enumerate()
+                .map(|(i, (module, name, _))| ((module, name), i))
+                .collect();
+            let arg_order = B::imports(&module)
+                .iter()
+                .map(|(module, name)| {
+                    positions
+                        .get(&(module.as_str(), name.as_str()))
+                        .copied()
+                        .ok_or_else(|| {
+                            anyhow!(
+                                "core module {} imports `{module}::{name}`, which the component does not provide",
+                                idx.as_u32()
+                            )
+                        })
+                })
+                .collect::<Result<_>>()?;
+            Ok(CompiledModule { module, arg_order })
+        })
+        .collect()
+}
+
+/// The core function type behind a module-interned type index.
+pub(crate) fn core_func_type(
+    types: &ComponentTypes,
+    ty: ModuleInternedTypeIndex,
+) -> Result<CoreFuncType> {
+    let Some(f) = types.module_types()[ty].as_func() else {
+        bail!("core type {} is not a function type", ty.as_u32());
+    };
+    let conv = |t: &WasmValType| match t {
+        WasmValType::I32 => Ok(CoreType::I32),
+        WasmValType::I64 => Ok(CoreType::I64),
+        WasmValType::F32 => Ok(CoreType::F32),
+        WasmValType::F64 => Ok(CoreType::F64),
+        other => Err(anyhow!("core value type `{other}` is not supported")),
+    };
+    Ok(CoreFuncType {
+        params: f.params().iter().map(conv).collect::<Result<_>>()?,
+        results: f.results().iter().map(conv).collect::<Result<_>>()?,
+    })
+}
+
+/// Rejects, with a message naming it, anything the runtime cannot run yet.
+fn check_supported(
+    info: &env::Component,
+    trampolines: &PrimaryMap<TrampolineIndex, Trampoline>,
+) -> Result<()> {
+    for t in trampolines.values() {
+        if !matches!(t, Trampoline::LowerImport { .. }) {
+            let debug = format!("{t:?}");
+            let kind = debug
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("?");
+            bail!("the component uses the `{kind}` intrinsic, which hostbind does not support yet");
+        }
+    }
+    for init in &info.initializers {
+        match init {
+            GlobalInitializer::InstantiateModule(InstantiateModule::Import(..), _) => {
+                bail!("the component instantiates an imported core module, which hostbind does not support yet")
+            }
+            GlobalInitializer::Resource(_) => {
+                bail!("the component defines a resource type, which hostbind does not support yet")
+            }
+            GlobalInitializer::ExtractCallback(_) => {
+                bail!("the component uses an async callback, which hostbind does not support")
+            }
+            _ => {}
+        }
+    }
+    for opts in info.options.values() {
+        if opts.async_ || opts.callback.is_some() {
+            bail!("the component uses async canonical options, which hostbind does not support");
+        }
+        if let env::CanonicalOptionsDataModel::Gc {} = opts.data_model {
+            bail!("the component uses the GC data model, which hostbind does not support");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! The core-wasm engine seam: everything hostbind needs from an engine, and
+//! nothing of the component model, which hostbind implements on top.
+
+pub(crate) mod wasmi;
+
+use crate::error::Result;
+use crate::raw::{CoreFuncType, ValRaw};
+use crate::store::StoreData;
+
+/// A core wasm engine that can run decomposed components.
+///
+/// Handles (`Func`, `Memory`, …) are small copyable indices into the engine's
+/// store, as in both wasmi and wasmtime. `Cx` is the engine's mutable store
+/// context, which both a store and a host call's caller can produce, so one
+/// piece of generic code serves instantiation, export calls and host calls.
+pub(crate) trait Backend: Sized + 'static {
+    /// A compiled core module.
+    type Module: Send + Sync + 'static;
+    /// The engine's store over hostbind's store data.
+    type Store<T: 'static>;
+    /// A mutable borrow of the store, from the store itself or from a caller.
+    type Cx<'a, T: 'static>;
+    /// A core instance.
+    type Instance: Copy;
+    /// A core function.
+    type Func: Copy;
+    /// A core memory.
+    type Memory: Copy;
+    /// A core global.
+    type Global: Copy;
+    /// Any of the above, as passed to instantiation.
+    type Extern: Clone;
+
+    /// Compiles (and validates) a core module.
+    fn compile(engine: &Self::Engine, wasm: &[u8]) -> Result<Self::Module>;
+    /// The engine's native engine type.
+    type Engine: Clone;
+    /// The `(module, name)` pairs of a module's imports, in the order
+    /// [`Backend::instantiate`] expects them.
+    fn imports(module: &Self::Module) -> Vec<(String, String)>;
+    /// Creates a store.
+    fn new_store<T: 'static>(engine: &Self::Engine, data: StoreData<T, Self>) -> Self::Store<T>;
+    /// Borrows a store as a context.
+    fn cx<T: 'static>(store: &mut Self::Store<T>) -> Self::Cx<'_, T>;
+    /// Reborrows a context for a shorter time.
+    fn reborrow<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> Self::Cx<'a, T>;
+    /// hostbind's data in the store.
+    fn data<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> &'a mut StoreData<T, Self>;
+    /// hostbind's data in the store, read-only.
+    fn store_data<T: 'static>(store: &Self::Store<T>) -> &StoreData<T, Self>;
+    /// hostbind's data in the store, mutable.
+    fn store_data_mut<T: 'static>(store: &mut Self::Store<T>) -> &mut StoreData<T, Self>;
+    /// A memory's bytes together with the store's data.
+    fn memory<'a, T: 'static>(
+        cx: &'a mut Self::Cx<'_, T>,
+        memory: Self::Memory,
+    ) -> (&'a mut [u8], &'a mut StoreData<T, Self>);
+    /// Instantiates a module with imports in [`Backend::imports`] order and
+    /// runs its start function.
+    fn instantiate<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        module: &Self::Module,
+        imports: &[Self::Extern],
+    ) -> Result<Self::Instance>;
+    /// An export of an instance.
+    fn export<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        instance: Self::Instance,
+        name: &str,
+    ) -> Option<Self::Extern>;
+    /// The function in an extern, if it is one.
+    fn as_func(ext: &Self::Extern) -> Option<Self::Func>;
+    /// The memory in an extern, if it is one.
+    fn as_memory(ext: &Self::Extern) -> Option<Self::Memory>;
+    /// A function as an extern.
+    fn func_extern(func: Self::Func) -> Self::Extern;
+    /// A global as an extern.
+    fn global_extern(global: Self::Global) -> Self::Extern;
+    /// Creates a mutable `i32` global.
+    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Self::Global;
+    /// Reads an `i32` global.
+    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32;
+    /// Writes an `i32` global.
+    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32);
+    /// Creates a host function of type `ty` that runs `binding`.
+    fn new_host_func<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        ty: &CoreFuncType,
+        binding: crate::host::HostBinding<T>,
+    ) -> Self::Func;
+    /// Calls a function of type `ty`.
+    fn call<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        func: Self::Func,
+        ty: &CoreFuncType,
+        params: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<()>;
+}
+
+/// Which core engine runs components.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineKind {
+    /// wasmi, a pure-Rust interpreter: the default.
+    Wasmi,
+}
+
+/// A core wasm engine configured for components. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) repr: EngineRepr,
+}
+
+#[derive(Clone)]
+pub(crate) enum EngineRepr {
+    Wasmi(::wasmi::Engine),
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(EngineKind::Wasmi)
+    }
+}
+
+impl Engine {
+    /// An engine of the given kind.
+    pub fn new(kind: EngineKind) -> Engine {
+        let repr = match kind {
+            EngineKind::Wasmi => EngineRepr::Wasmi(wasmi::new_engine()),
+        };
+        Engine { repr }
+    }
+
+    /// Which engine this is.
+    pub fn kind(&self) -> EngineKind {
+        match self.repr {
+            EngineRepr::Wasmi(_) => EngineKind::Wasmi,
+        }
+    }
+}
+
+impl core::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Engine").field("kind", &self.kind()).finish()
+    }
+}

@@ -1,0 +1,235 @@
+//! The wasmi backend: hostbind's engine seam over wasmi's core API.
+
+use ::wasmi as w;
+use ::wasmi::{AsContext, AsContextMut};
+
+use super::Backend;
+use crate::error::{Error, Result};
+use crate::host::{HostBinding, MAX_STORAGE};
+use crate::raw::{CoreFuncType, CoreType, ValRaw};
+use crate::store::StoreData;
+
+/// The wasmi backend.
+pub(crate) struct Wasmi;
+
+pub(crate) fn new_engine() -> w::Engine {
+    w::Engine::new(&w::Config::default())
+}
+
+fn val_type(ty: CoreType) -> w::ValType {
+    match ty {
+        CoreType::I32 => w::ValType::I32,
+        CoreType::I64 => w::ValType::I64,
+        CoreType::F32 => w::ValType::F32,
+        CoreType::F64 => w::ValType::F64,
+    }
+}
+
+#[inline]
+fn to_raw(v: &w::Val) -> ValRaw {
+    match v {
+        w::Val::I32(x) => ValRaw::i32(*x),
+        w::Val::I64(x) => ValRaw::i64(*x),
+        w::Val::F32(x) => ValRaw::f32(x.to_bits()),
+        w::Val::F64(x) => ValRaw::f64(x.to_bits()),
+        // Lowered component functions only use numeric core types.
+        _ => ValRaw::ZERO,
+    }
+}
+
+#[inline]
+fn from_raw(v: ValRaw, ty: CoreType) -> w::Val {
+    match ty {
+        CoreType::I32 => w::Val::I32(v.get_i32()),
+        CoreType::I64 => w::Val::I64(v.get_i64()),
+        CoreType::F32 => w::Val::F32(w::F32::from_bits(v.get_f32())),
+        CoreType::F64 => w::Val::F64(w::F64::from_bits(v.get_f64())),
+    }
+}
+
+fn func_type(ty: &CoreFuncType) -> w::FuncType {
+    w::FuncType::new(
+        ty.params.iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
+        ty.results.iter().map(|t| val_type(*t)).collect::<Vec<_>>(),
+    )
+}
+
+/// The error a host function returns to wasmi; the real error waits in the
+/// store's data, so that it reaches the caller with its type intact.
+#[derive(Debug)]
+struct HostTrapped;
+
+impl core::fmt::Display for HostTrapped {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("host function trapped")
+    }
+}
+
+impl w::errors::HostError for HostTrapped {}
+
+impl Backend for Wasmi {
+    type Module = w::Module;
+    type Store<T: 'static> = w::Store<StoreData<T, Wasmi>>;
+    type Cx<'a, T: 'static> = w::StoreContextMut<'a, StoreData<T, Wasmi>>;
+    type Instance = w::Instance;
+    type Func = w::Func;
+    type Memory = w::Memory;
+    type Global = w::Global;
+    type Extern = w::Extern;
+    type Engine = w::Engine;
+
+    fn compile(engine: &w::Engine, wasm: &[u8]) -> Result<w::Module> {
+        Ok(w::Module::new(engine, wasm)?)
+    }
+
+    fn imports(module: &w::Module) -> Vec<(String, String)> {
+        module
+            .imports()
+            .map(|i| (i.module().to_owned(), i.name().to_owned()))
+            .collect()
+    }
+
+    fn new_store<T: 'static>(engine: &w::Engine, data: StoreData<T, Wasmi>) -> Self::Store<T> {
+        w::Store::new(engine, data)
+    }
+
+    fn cx<T: 'static>(store: &mut Self::Store<T>) -> Self::Cx<'_, T> {
+        store.as_context_mut()
+    }
+
+    fn reborrow<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> Self::Cx<'a, T> {
+        cx.as_context_mut()
+    }
+
+    fn data<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> &'a mut StoreData<T, Wasmi> {
+        cx.data_mut()
+    }
+
+    fn store_data<T: 'static>(store: &Self::Store<T>) -> &StoreData<T, Wasmi> {
+        store.data()
+    }
+
+    fn store_data_mut<T: 'static>(store: &mut Self::Store<T>) -> &mut StoreData<T, Wasmi> {
+        store.data_mut()
+    }
+
+    fn memory<'a, T: 'static>(
+        cx: &'a mut Self::Cx<'_, T>,
+        memory: w::Memory,
+    ) -> (&'a mut [u8], &'a mut StoreData<T, Wasmi>) {
+        memory.data_and_store_mut(cx.as_context_mut())
+    }
+
+    fn instantiate<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        module: &w::Module,
+        imports: &[w::Extern],
+    ) -> Result<w::Instance> {
+        w::Instance::new(cx.as_context_mut(), module, imports).map_err(|e| take_error(cx, e))
+    }
+
+    fn export<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        instance: w::Instance,
+        name: &str,
+    ) -> Option<w::Extern> {
+        instance.get_export(cx.as_context(), name)
+    }
+
+    fn as_func(ext: &w::Extern) -> Option<w::Func> {
+        ext.into_func()
+    }
+
+    fn as_memory(ext: &w::Extern) -> Option<w::Memory> {
+        ext.into_memory()
+    }
+
+    fn func_extern(func: w::Func) -> w::Extern {
+        w::Extern::Func(func)
+    }
+
+    fn global_extern(global: w::Global) -> w::Extern {
+        w::Extern::Global(global)
+    }
+
+    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> w::Global {
+        w::Global::new(cx.as_context_mut(), w::Val::I32(value), w::Mutability::Var)
+    }
+
+    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: w::Global) -> i32 {
+        global.get(cx.as_context()).i32().unwrap_or(0)
+    }
+
+    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: w::Global, value: i32) {
+        // The global was created mutable and `i32` by `new_global`, so this
+        // cannot fail; there is nothing better to do if it did.
+        let _ = global.set(cx.as_context_mut(), w::Val::I32(value));
+    }
+
+    fn new_host_func<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        ty: &CoreFuncType,
+        binding: HostBinding<T>,
+    ) -> w::Func {
+        let results_ty = ty.results.clone();
+        let len = binding.storage_len;
+        w::Func::new(
+            cx.as_context_mut(),
+            func_type(ty),
+            move |mut caller: w::Caller<'_, StoreData<T, Wasmi>>, params, results| {
+                let mut storage = [ValRaw::ZERO; MAX_STORAGE];
+                for (slot, v) in storage.iter_mut().zip(params) {
+                    *slot = to_raw(v);
+                }
+                let slots = &mut storage[..len.min(MAX_STORAGE)];
+                if !crate::host::call::<Wasmi, T>(caller.as_context_mut(), &binding, slots) {
+                    return Err(w::Error::host(HostTrapped));
+                }
+                for ((out, v), t) in results.iter_mut().zip(slots.iter()).zip(&results_ty) {
+                    *out = from_raw(*v, *t);
+                }
+                Ok(())
+            },
+        )
+    }
+
+    fn call<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        func: w::Func,
+        ty: &CoreFuncType,
+        params: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<()> {
+        let mut args = [const { w::Val::I32(0) }; MAX_STORAGE];
+        let mut rets = [const { w::Val::I32(0) }; 2];
+        let (Some(args), Some(rets)) = (
+            args.get_mut(..ty.params.len()),
+            rets.get_mut(..ty.results.len()),
+        ) else {
+            return Err(anyhow::anyhow!(
+                "core function type {ty:?} has more values than hostbind passes"
+            ));
+        };
+        for ((a, v), t) in args.iter_mut().zip(params).zip(&ty.params) {
+            *a = from_raw(*v, *t);
+        }
+        for (r, t) in rets.iter_mut().zip(&ty.results) {
+            *r = from_raw(ValRaw::ZERO, *t);
+        }
+        func.call(cx.as_context_mut(), args, rets)
+            .map_err(|e| take_error(cx, e))?;
+        for (out, r) in results.iter_mut().zip(rets.iter()) {
+            *out = to_raw(r);
+        }
+        Ok(())
+    }
+}
+
+/// The error to report for a failed wasmi call: a host function's own error
+/// when one is waiting, else wasmi's.
+fn take_error<T: 'static>(cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>, e: w::Error) -> Error {
+    match cx.data_mut().pending.take() {
+        Some(pending) if e.downcast_ref::<HostTrapped>().is_some() => pending,
+        _ => Error::new(e).context("wasm trap"),
+    }
+}

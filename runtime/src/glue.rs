@@ -1,0 +1,244 @@
+//! The runtime half of generated glue: written once, monomorphised per host function.
+//!
+//! The `extern "C"` entrypoint that `#[host_fn]` emits only calls [`enter`]
+//! with a closure that lifts the params, calls the user's function and lowers
+//! its result through [`Params`] and [`lower_result`]. Unwind guarding, call
+//! hooks and trap recording live here, not in every expansion.
+
+use core::ffi::c_void;
+use core::mem::MaybeUninit;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::abi::{next_field, FlatDst, FlatSrc, Guest, Lift, LiftCx, Lower, LowerCx, StringEncoding, memory};
+use crate::error::{Error, Place, Result, Site, Trap};
+use crate::raw::ValRaw;
+use crate::store::CallHook;
+use crate::types::Signature;
+
+/// What glue needs from the engine during a host call.
+pub(crate) trait Access<T>: Guest {
+    /// The store's data and the guest's memory (empty if the options name none).
+    fn parts(&mut self) -> (&mut T, &[u8]);
+    /// Runs the store's call hook.
+    fn hook(&mut self, hook: CallHook) -> Result<()>;
+}
+
+/// The context of one host call, reached through the entrypoint's `cx`.
+pub struct HostCx<'a, T> {
+    access: &'a mut dyn Access<T>,
+    encoding: StringEncoding,
+    trap: Option<Error>,
+}
+
+impl<'a, T> HostCx<'a, T> {
+    pub(crate) fn new(access: &'a mut dyn Access<T>, encoding: StringEncoding) -> Self {
+        HostCx {
+            access,
+            encoding,
+            trap: None,
+        }
+    }
+
+    pub(crate) fn take_trap(&mut self) -> Option<Error> {
+        self.trap.take()
+    }
+
+    /// The string encoding of the call's canonical options.
+    #[inline]
+    pub fn encoding(&self) -> StringEncoding {
+        self.encoding
+    }
+
+    /// The store's data and the guest's memory, borrowed together.
+    #[inline]
+    pub fn parts(&mut self) -> (&mut T, &[u8]) {
+        self.access.parts()
+    }
+}
+
+/// The store's data plus read access to the calling instance's memory: the
+/// optional first parameter of a `#[host_fn]` that needs both.
+pub struct Caller<'a, T> {
+    data: &'a mut T,
+    memory: &'a [u8],
+}
+
+impl<'a, T> Caller<'a, T> {
+    #[doc(hidden)]
+    pub fn new(data: &'a mut T, memory: &'a [u8]) -> Self {
+        Caller { data, memory }
+    }
+
+    /// The store's data.
+    pub fn data(&self) -> &T {
+        self.data
+    }
+
+    /// The store's data, mutable.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.data
+    }
+
+    /// The calling instance's linear memory (empty if its canonical options
+    /// name none).
+    pub fn memory(&self) -> &'a [u8] {
+        self.memory
+    }
+}
+
+/// Runs a host call's glue `body` with unwind guarding and call hooks, and
+/// turns any failure into a trap recorded in `cx`.
+///
+/// # Safety
+///
+/// `cx` and `storage` are an [`Entrypoint`](crate::Entrypoint)'s arguments: `cx`
+/// points to a live `HostCx<'_, T>` and `storage` to `storage_len` initialised
+/// values, both exclusively ours for the call.
+#[inline]
+pub unsafe fn enter<T>(
+    cx: *mut c_void,
+    storage: *mut MaybeUninit<ValRaw>,
+    storage_len: usize,
+    sig: &'static Signature,
+    body: impl FnOnce(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+) -> bool {
+    // SAFETY: the caller passes a pointer to a live, unaliased `HostCx<'_, T>`.
+    let cx = unsafe { &mut *cx.cast::<HostCx<'_, T>>() };
+    // SAFETY: the caller passes `storage_len` initialised values that nothing
+    // else touches during the call; `MaybeUninit<ValRaw>` has `ValRaw`'s layout.
+    let storage = unsafe { core::slice::from_raw_parts_mut(storage.cast::<ValRaw>(), storage_len) };
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if storage.len() < sig.abi.storage {
+            return Err(Trap::new(format!(
+                "host function `{}` needs {} flat values but the engine passed {}",
+                sig.name,
+                sig.abi.storage,
+                storage.len()
+            ))
+            .into());
+        }
+        cx.access.hook(CallHook::CallingHost)?;
+        body(cx, storage)?;
+        cx.access.hook(CallHook::ReturningFromHost)
+    }));
+    let error = match outcome {
+        Ok(Ok(())) => return true,
+        Ok(Err(e)) => e,
+        Err(payload) => panic_error(sig.name, payload),
+    };
+    cx.trap = Some(error);
+    false
+}
+
+#[cold]
+fn panic_error(name: &str, payload: Box<dyn core::any::Any + Send>) -> Error {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string payload".to_string());
+    // Dropping a panic payload can itself panic; keep it out of our frame.
+    core::mem::forget(payload);
+    Trap::new(format!("host function `{name}` panicked: {msg}")).into()
+}
+
+/// Lifts a host call's params in order, from flat values or from the memory
+/// they were spilled to.
+pub struct Params<'m, 'v> {
+    cx: LiftCx<'m>,
+    flat: FlatSrc<'v>,
+    sig: &'static Signature,
+    spilled: Option<(usize, u32)>,
+}
+
+impl<'m, 'v> Params<'m, 'v> {
+    /// Starts reading params; with more than 16 flat values it reads and
+    /// checks the pointer to them.
+    #[inline]
+    pub fn new(
+        memory: &'m [u8],
+        sig: &'static Signature,
+        encoding: StringEncoding,
+        storage: &'v [ValRaw],
+    ) -> Result<Self> {
+        let mut flat = FlatSrc::new(storage);
+        let site = Site {
+            func: sig.name,
+            place: Place::Params,
+        };
+        let spilled = if sig.abi.params_spilled {
+            let ptr = flat.next().get_u32();
+            let range = memory::check_array(
+                &site,
+                "params",
+                memory.len(),
+                ptr,
+                1,
+                sig.abi.params_size,
+                sig.abi.params_align,
+            )?;
+            Some((range.start, 0))
+        } else {
+            None
+        };
+        Ok(Params {
+            cx: LiftCx::new(memory, site, encoding),
+            flat,
+            sig,
+            spilled,
+        })
+    }
+
+    /// Lifts param number `index`.
+    #[inline]
+    pub fn next<P: Lift<'m>>(&mut self, index: usize) -> Result<P> {
+        let name = self.sig.params.get(index).map_or("?", |p| p.name);
+        self.cx.site.place = Place::Param(name);
+        match &mut self.spilled {
+            None => P::lift_flat(&self.cx, &mut self.flat),
+            Some((base, at)) => P::load(&self.cx, *base + next_field::<P>(at)),
+        }
+    }
+
+    /// Ends lifting; returns the return pointer if the results go to memory.
+    #[inline]
+    pub fn finish(mut self) -> Option<u32> {
+        self.sig
+            .abi
+            .results_spilled
+            .then(|| self.flat.next().get_u32())
+    }
+}
+
+/// Lowers a host function's result, flat or through the return pointer.
+#[inline]
+pub fn lower_result<T, R: Lower>(
+    cx: &mut HostCx<'_, T>,
+    storage: &mut [ValRaw],
+    retptr: Option<u32>,
+    sig: &'static Signature,
+    value: R,
+) -> Result<()> {
+    let site = Site {
+        func: sig.name,
+        place: Place::Result,
+    };
+    let encoding = cx.encoding;
+    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding);
+    match retptr {
+        None => value.lower_flat(&mut lcx, &mut FlatDst::new(storage)),
+        Some(ptr) => {
+            let len = lcx.guest.memory().len();
+            let range = memory::check_array(&site, "return", len, ptr, 1, R::SIZE, R::ALIGN)?;
+            value.store(&mut lcx, range.start)
+        }
+    }
+}
+
+/// The trap for a host function that returned `Err`.
+#[cold]
+pub fn host_error(sig: &'static Signature, error: impl Into<Error>) -> Error {
+    error
+        .into()
+        .context(format!("host function `{}` returned an error", sig.name))
+}

@@ -1,0 +1,240 @@
+//! Host functions: the C-ABI entrypoint shape, and how an engine's host call reaches it.
+
+use core::ffi::c_void;
+use core::marker::PhantomData;
+use core::mem::MaybeUninit;
+use std::sync::LazyLock;
+
+use crate::abi::{Guest, StringEncoding};
+use crate::engine::Backend;
+use crate::error::{Result, Trap};
+use crate::glue::{Access, HostCx};
+use crate::raw::{CoreFuncType, CoreType, ValRaw};
+use crate::store::CallHook;
+use crate::types::Signature;
+
+/// The most core values a lowered host function passes or returns: 16 flat
+/// params and a return pointer.
+pub(crate) const MAX_STORAGE: usize = 17;
+
+/// The entrypoint of a host function's glue, the shape of wasmtime's
+/// `HostFunc::cabi_entrypoint`.
+///
+/// - `cx` points to the call's [`HostCx`] (engine-independent access to the
+///   store's data and the guest's memory);
+/// - `data` is the host function's own data (null for `#[host_fn]` items);
+/// - `ty` and `options` are the component's `TypeFuncIndex` and `OptionsIndex`;
+/// - `storage` holds `storage_len` initialised values: the flat params on
+///   entry, the flat results on return.
+///
+/// Returns `false` when it recorded a trap in `cx`. It never unwinds.
+pub type Entrypoint = unsafe extern "C" fn(
+    cx: *mut c_void,
+    data: *mut c_void,
+    ty: u32,
+    options: u32,
+    storage: *mut MaybeUninit<ValRaw>,
+    storage_len: usize,
+) -> bool;
+
+/// A host function ready to be defined in a [`Linker`](crate::Linker).
+///
+/// `#[host_fn]` generates these; `T` is the store's data type.
+pub struct HostFunc<T> {
+    pub(crate) entry: Entrypoint,
+    pub(crate) sig: &'static Signature,
+    _marker: PhantomData<fn(&mut T)>,
+}
+
+impl<T> Clone for HostFunc<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for HostFunc<T> {}
+
+impl<T> HostFunc<T> {
+    /// A host function from generated glue.
+    ///
+    /// # Safety
+    ///
+    /// `entry` must treat its `cx` as a `HostCx<'_, T>` and its storage as the
+    /// flat form of `sig`, as the glue of `#[host_fn]` does.
+    #[doc(hidden)]
+    pub const unsafe fn from_raw(entry: Entrypoint, sig: &'static Signature) -> HostFunc<T> {
+        HostFunc {
+            entry,
+            sig,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The signature it was generated from.
+    pub fn signature(&self) -> &'static Signature {
+        self.sig
+    }
+}
+
+impl<T> core::fmt::Debug for HostFunc<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HostFunc")
+            .field("name", &self.sig.name)
+            .finish()
+    }
+}
+
+/// Anything a [`Linker`](crate::Linker) can take as a host function: the
+/// items `#[host_fn]` generates, and [`HostFunc`] itself.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a host function for a store of `{T}`",
+    note = "annotate a `fn` with `#[hostbind::host_fn]`; its first parameter, if it is `&mut D` or `Caller<'_, D>`, must have `D = {T}`"
+)]
+pub trait IntoHostFunc<T> {
+    /// The host function.
+    fn into_host_func(self) -> HostFunc<T>;
+}
+
+impl<T> IntoHostFunc<T> for HostFunc<T> {
+    fn into_host_func(self) -> HostFunc<T> {
+        self
+    }
+}
+
+/// A host function bound to one lowering in one instance.
+pub(crate) struct HostBinding<T> {
+    pub(crate) func: HostFunc<T>,
+    pub(crate) ty: u32,
+    pub(crate) options: u32,
+    /// The hostbind instance in the store.
+    pub(crate) instance: usize,
+    pub(crate) storage_len: usize,
+}
+
+/// The type of every `realloc`.
+pub(crate) static REALLOC_TY: LazyLock<CoreFuncType> = LazyLock::new(|| CoreFuncType {
+    params: vec![CoreType::I32; 4],
+    results: vec![CoreType::I32],
+});
+
+/// Engine-independent access to the guest during a host call or an export call.
+pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
+    pub(crate) cx: B::Cx<'a, T>,
+    pub(crate) memory: Option<B::Memory>,
+    pub(crate) realloc: Option<B::Func>,
+    /// The instance flags whose `may_leave` is cleared while `realloc` runs.
+    pub(crate) flags: Option<B::Global>,
+}
+
+impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
+    fn memory(&mut self) -> &mut [u8] {
+        match self.memory {
+            Some(m) => B::memory(&mut self.cx, m).0,
+            None => &mut [],
+        }
+    }
+
+    fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
+        let Some(realloc) = self.realloc else {
+            return Err(Trap::new("the canonical options name no `realloc`").into());
+        };
+        let params = [old_ptr, old_size, align, new_size].map(|v| ValRaw::i32(v as i32));
+        let mut ret = [ValRaw::ZERO];
+        let saved = self.flags.map(|f| {
+            let v = B::global_get(&mut self.cx, f);
+            B::global_set(&mut self.cx, f, 0);
+            (f, v)
+        });
+        let result = B::call(&mut self.cx, realloc, &REALLOC_TY, &params, &mut ret);
+        if let Some((f, v)) = saved {
+            B::global_set(&mut self.cx, f, v);
+        }
+        result?;
+        Ok(ret[0].get_u32())
+    }
+}
+
+impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
+    fn parts(&mut self) -> (&mut T, &[u8]) {
+        match self.memory {
+            Some(m) => {
+                let (mem, data) = B::memory(&mut self.cx, m);
+                (&mut data.data, mem)
+            }
+            None => (&mut B::data(&mut self.cx).data, &[]),
+        }
+    }
+
+    fn hook(&mut self, hook: CallHook) -> Result<()> {
+        B::data(&mut self.cx).hook(hook)
+    }
+}
+
+/// Runs a host call arriving from an engine: checks that the instance may
+/// leave, resolves its canonical options, and calls the glue's entrypoint.
+/// Returns `false` when the call trapped; the error is then pending in the store.
+pub(crate) fn call<B: Backend, T: 'static>(
+    mut cx: B::Cx<'_, T>,
+    binding: &HostBinding<T>,
+    storage: &mut [ValRaw],
+) -> bool {
+    let data = B::data(&mut cx);
+    let Some(state) = data.instances.get(binding.instance) else {
+        data.pending = Some(Trap::new("host function called on a store it was not made in").into());
+        return false;
+    };
+    let Some(opts) = state.options(binding.options) else {
+        data.pending = Some(Trap::new("lowering names canonical options that do not exist").into());
+        return false;
+    };
+    let flags = opts.flags;
+    if B::global_get(&mut cx, flags) == 0 {
+        B::data(&mut cx).pending = Some(
+            Trap::new(format!(
+                "cannot leave component instance: host function `{}` called while its `realloc` or `post-return` runs",
+                binding.func.sig.name
+            ))
+            .into(),
+        );
+        return false;
+    }
+    let mut access = GuestAccess::<B, T> {
+        cx,
+        memory: opts.memory,
+        realloc: opts.realloc,
+        flags: Some(flags),
+    };
+    let mut hcx = HostCx::new(&mut access, opts.encoding);
+    // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
+    // requires of the entrypoint; `storage` is `storage.len()` initialised values.
+    let ok = unsafe {
+        (binding.func.entry)(
+            (&mut hcx as *mut HostCx<'_, T>).cast::<c_void>(),
+            core::ptr::null_mut(),
+            binding.ty,
+            binding.options,
+            storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
+            storage.len(),
+        )
+    };
+    if ok {
+        return true;
+    }
+    let error = hcx.take_trap().unwrap_or_else(|| {
+        Trap::new(format!(
+            "host function `{}` failed without saying why",
+            binding.func.sig.name
+        ))
+        .into()
+    });
+    B::data(&mut access.cx).pending = Some(error);
+    false
+}
+
+/// Resolved canonical options of a lowering or lifting.
+pub(crate) struct ResolvedOptions<B: Backend> {
+    pub(crate) memory: Option<B::Memory>,
+    pub(crate) realloc: Option<B::Func>,
+    pub(crate) post_return: Option<B::Func>,
+    pub(crate) flags: B::Global,
+    pub(crate) encoding: StringEncoding,
+}

@@ -1,0 +1,234 @@
+//! Instantiation: walking environ's global initializers on a core engine.
+
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use wasmtime_environ::EntityIndex;
+use wasmtime_environ::component::{
+    CanonicalOptionsDataModel, CoreDef, CoreExport, ExportItem, GlobalInitializer,
+    InstantiateModule, OptionsIndex, StaticModuleIndex, StringEncoding as EnvEncoding, Trampoline,
+};
+
+use crate::abi::StringEncoding;
+use crate::component::{CompiledModule, ComponentInner};
+use crate::engine::Backend;
+use crate::error::Result;
+use crate::host::{HostBinding, HostFunc, MAX_STORAGE, ResolvedOptions};
+use crate::raw::CoreFuncType;
+
+/// An instantiated component in a [`Store`](crate::Store).
+#[derive(Clone, Copy, Debug)]
+pub struct Instance {
+    pub(crate) store_id: u64,
+    pub(crate) index: usize,
+}
+
+/// A lifted export resolved for calls.
+pub(crate) struct ExportFunc<B: Backend> {
+    pub(crate) func: B::Func,
+    pub(crate) core_ty: Arc<CoreFuncType>,
+    /// `post-return` takes the core results as its params.
+    pub(crate) post_return_ty: Arc<CoreFuncType>,
+    pub(crate) options: OptionsIndex,
+}
+
+/// The runtime state of one component instance, indexed as environ numbers it.
+pub(crate) struct InstanceState<B: Backend> {
+    pub(crate) component: Arc<ComponentInner>,
+    pub(crate) core: Vec<(B::Instance, StaticModuleIndex)>,
+    pub(crate) flags: Vec<B::Global>,
+    pub(crate) memories: Vec<Option<B::Memory>>,
+    pub(crate) reallocs: Vec<Option<B::Func>>,
+    pub(crate) post_returns: Vec<Option<B::Func>>,
+    pub(crate) trampolines: Vec<Option<B::Func>>,
+    pub(crate) exports: Vec<ExportFunc<B>>,
+    /// An export call is running; the component model forbids re-entering.
+    pub(crate) entered: bool,
+}
+
+impl<B: Backend> InstanceState<B> {
+    /// The canonical options `index`, with memory and realloc resolved.
+    pub(crate) fn options(&self, index: u32) -> Option<ResolvedOptions<B>> {
+        let opts = self
+            .component
+            .info
+            .options
+            .get(OptionsIndex::from_u32(index))?;
+        let (memory, realloc) = match opts.data_model {
+            CanonicalOptionsDataModel::LinearMemory(m) => (
+                m.memory.and_then(|i| *self.memories.get(i.as_u32() as usize)?),
+                m.realloc.and_then(|i| *self.reallocs.get(i.as_u32() as usize)?),
+            ),
+            CanonicalOptionsDataModel::Gc {} => (None, None),
+        };
+        Some(ResolvedOptions {
+            memory,
+            realloc,
+            post_return: opts
+                .post_return
+                .and_then(|i| *self.post_returns.get(i.as_u32() as usize)?),
+            flags: *self.flags.get(opts.instance.as_u32() as usize)?,
+            encoding: match opts.string_encoding {
+                EnvEncoding::Utf8 => StringEncoding::Utf8,
+                EnvEncoding::Utf16 => StringEncoding::Utf16,
+                EnvEncoding::CompactUtf16 => StringEncoding::CompactUtf16,
+            },
+        })
+    }
+}
+
+fn state<'a, B: Backend, T: 'static>(cx: &'a mut B::Cx<'_, T>, id: usize) -> &'a mut InstanceState<B> {
+    &mut B::data(cx).instances[id]
+}
+
+/// Instantiates `component` in the store behind `cx` with host functions
+/// `imports` (by `RuntimeImportIndex`), returning its index in the store.
+pub(crate) fn instantiate<B: Backend, T: 'static>(
+    cx: &mut B::Cx<'_, T>,
+    component: &Arc<ComponentInner>,
+    compiled: &[CompiledModule<B>],
+    imports: &[HostFunc<T>],
+) -> Result<usize> {
+    let info = &component.info;
+    let flags = (0..info.num_runtime_component_instances)
+        .map(|_| B::new_global(cx, 1))
+        .collect();
+    let data = B::data(cx);
+    let id = data.instances.len();
+    data.instances.push(InstanceState {
+        component: component.clone(),
+        core: Vec::new(),
+        flags,
+        memories: vec![None; info.num_runtime_memories as usize],
+        reallocs: vec![None; info.num_runtime_reallocs as usize],
+        post_returns: vec![None; info.num_runtime_post_returns as usize],
+        trampolines: vec![None; component.trampolines.len()],
+        exports: Vec::new(),
+        entered: false,
+    });
+    for init in &info.initializers {
+        match init {
+            GlobalInitializer::InstantiateModule(InstantiateModule::Static(idx, args), _) => {
+                let module = &compiled[idx.as_u32() as usize];
+                let mut externs = Vec::with_capacity(module.arg_order.len());
+                for &pos in &module.arg_order {
+                    externs.push(resolve_def::<B, T>(cx, id, component, &args[pos], imports)?);
+                }
+                let instance = B::instantiate(cx, &module.module, &externs)
+                    .with_context(|| format!("cannot instantiate core module {}", idx.as_u32()))?;
+                state::<B, T>(cx, id).core.push((instance, *idx));
+            }
+            GlobalInitializer::ExtractMemory(m) => {
+                let item = match &m.export.item {
+                    ExportItem::Index(i) => ExportItem::Index(EntityIndex::Memory(*i)),
+                    ExportItem::Name(n) => ExportItem::Name(n.clone()),
+                };
+                let ext = resolve_export::<B, T>(cx, id, component, m.export.instance.as_u32(), &item)?;
+                let memory = B::as_memory(&ext).ok_or_else(|| anyhow!("extracted memory is not a memory"))?;
+                state::<B, T>(cx, id).memories[m.index.as_u32() as usize] = Some(memory);
+            }
+            GlobalInitializer::ExtractRealloc(r) => {
+                let f = resolve_func::<B, T>(cx, id, component, &r.def, imports)?;
+                state::<B, T>(cx, id).reallocs[r.index.as_u32() as usize] = Some(f);
+            }
+            GlobalInitializer::ExtractPostReturn(p) => {
+                let f = resolve_func::<B, T>(cx, id, component, &p.def, imports)?;
+                state::<B, T>(cx, id).post_returns[p.index.as_u32() as usize] = Some(f);
+            }
+            // Lowerings are bound lazily, when a module first imports them;
+            // tables are only used by threading intrinsics.
+            GlobalInitializer::LowerImport { .. } | GlobalInitializer::ExtractTable(_) => {}
+            GlobalInitializer::InstantiateModule(InstantiateModule::Import(..), _)
+            | GlobalInitializer::ExtractCallback(_)
+            | GlobalInitializer::Resource(_) => {
+                bail!("unsupported initializer reached instantiation: {init:?}")
+            }
+        }
+    }
+    Ok(id)
+}
+
+fn resolve_func<B: Backend, T: 'static>(
+    cx: &mut B::Cx<'_, T>,
+    id: usize,
+    component: &Arc<ComponentInner>,
+    def: &CoreDef,
+    imports: &[HostFunc<T>],
+) -> Result<B::Func> {
+    let ext = resolve_def::<B, T>(cx, id, component, def, imports)?;
+    B::as_func(&ext).ok_or_else(|| anyhow!("core definition {def:?} is not a function"))
+}
+
+/// The engine item behind an environ `CoreDef`.
+pub(crate) fn resolve_def<B: Backend, T: 'static>(
+    cx: &mut B::Cx<'_, T>,
+    id: usize,
+    component: &Arc<ComponentInner>,
+    def: &CoreDef,
+    imports: &[HostFunc<T>],
+) -> Result<B::Extern> {
+    match def {
+        CoreDef::Export(CoreExport { instance, item }) => {
+            resolve_export::<B, T>(cx, id, component, instance.as_u32(), item)
+        }
+        CoreDef::InstanceFlags(i) => {
+            Ok(B::global_extern(state::<B, T>(cx, id).flags[i.as_u32() as usize]))
+        }
+        CoreDef::Trampoline(t) => {
+            if let Some(f) = state::<B, T>(cx, id).trampolines[t.as_u32() as usize] {
+                return Ok(B::func_extern(f));
+            }
+            let Trampoline::LowerImport {
+                index,
+                lower_ty,
+                options,
+            } = &component.trampolines[*t]
+            else {
+                bail!("trampoline {} is not a lowered import", t.as_u32());
+            };
+            let import = component
+                .lowerings
+                .get(index)
+                .ok_or_else(|| anyhow!("lowering {} has no import", index.as_u32()))?;
+            let ty = &component.trampoline_tys[t.as_u32() as usize];
+            let storage_len = ty.params.len().max(ty.results.len());
+            if storage_len > MAX_STORAGE {
+                bail!("lowered import takes {storage_len} core values, more than the canonical ABI allows");
+            }
+            let binding = HostBinding {
+                func: imports[import.as_u32() as usize],
+                ty: lower_ty.as_u32(),
+                options: options.as_u32(),
+                instance: id,
+                storage_len,
+            };
+            let f = B::new_host_func(cx, ty, binding);
+            state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
+            Ok(B::func_extern(f))
+        }
+        CoreDef::UnsafeIntrinsic(_) | CoreDef::TaskMayBlock => {
+            bail!("the component uses `{def:?}`, which hostbind does not support")
+        }
+    }
+}
+
+fn resolve_export<B: Backend, T: 'static>(
+    cx: &mut B::Cx<'_, T>,
+    id: usize,
+    component: &Arc<ComponentInner>,
+    instance: u32,
+    item: &ExportItem<EntityIndex>,
+) -> Result<B::Extern> {
+    let Some(&(core, module)) = state::<B, T>(cx, id).core.get(instance as usize) else {
+        bail!("core instance {instance} is used before it is instantiated");
+    };
+    let name = match item {
+        ExportItem::Name(n) => n.as_str(),
+        ExportItem::Index(i) => component.export_names[module.as_u32() as usize]
+            .get(i)
+            .map(String::as_str)
+            .ok_or_else(|| anyhow!("core module {} does not export {i:?}", module.as_u32()))?,
+    };
+    B::export(cx, core, name)
+        .ok_or_else(|| anyhow!("core instance {instance} has no export `{name}`"))
+}

@@ -1,0 +1,128 @@
+//! `Store<T>`: the user's data, call hooks, and the instances living in one engine store.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::engine::wasmi::Wasmi;
+use crate::engine::{Backend, Engine, EngineRepr};
+use crate::error::{Error, Result};
+use crate::instance::InstanceState;
+
+/// Where a call hook fires, as in wasmtime's `CallHook`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallHook {
+    /// The host is about to call an export of a component.
+    CallingWasm,
+    /// An export call has returned to the host.
+    ReturningFromWasm,
+    /// A component is about to call a host function.
+    CallingHost,
+    /// A host function is about to return to the component.
+    ReturningFromHost,
+}
+
+type Hook<T> = Box<dyn FnMut(&mut T, CallHook) -> Result<()> + Send + Sync>;
+
+/// hostbind's part of an engine store.
+pub(crate) struct StoreData<T, B: Backend> {
+    pub(crate) data: T,
+    pub(crate) id: u64,
+    pub(crate) hook: Option<Hook<T>>,
+    /// The error of a host function that trapped, on its way to the export
+    /// call that will report it.
+    pub(crate) pending: Option<Error>,
+    pub(crate) instances: Vec<InstanceState<B>>,
+}
+
+impl<T, B: Backend> StoreData<T, B> {
+    /// Runs the call hook, if any.
+    #[inline]
+    pub(crate) fn hook(&mut self, hook: CallHook) -> Result<()> {
+        match &mut self.hook {
+            Some(f) => f(&mut self.data, hook),
+            None => Ok(()),
+        }
+    }
+}
+
+/// All state of component instances, plus the user's data `T`.
+pub struct Store<T: 'static> {
+    pub(crate) repr: StoreRepr<T>,
+}
+
+pub(crate) enum StoreRepr<T: 'static> {
+    Wasmi(<Wasmi as Backend>::Store<T>),
+}
+
+/// Dispatches on the store's engine, binding the backend type as `$B` and
+/// the engine store as `$s`.
+macro_rules! with_backend {
+    ($store:expr, |$s:ident, $B:ident| $body:expr) => {
+        match $store {
+            $crate::store::StoreRepr::Wasmi($s) => {
+                type $B = $crate::engine::wasmi::Wasmi;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_backend;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+impl<T: 'static> Store<T> {
+    /// A store on `engine` holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let repr = match &engine.repr {
+            EngineRepr::Wasmi(e) => StoreRepr::Wasmi(Wasmi::new_store(
+                e,
+                StoreData {
+                    data,
+                    id,
+                    hook: None,
+                    pending: None,
+                    instances: Vec::new(),
+                },
+            )),
+        };
+        Store { repr }
+    }
+
+    /// The user's data.
+    pub fn data(&self) -> &T {
+        with_backend!(&self.repr, |s, B| &B::store_data(s).data)
+    }
+
+    /// The user's data, mutable.
+    pub fn data_mut(&mut self) -> &mut T {
+        with_backend!(&mut self.repr, |s, B| &mut B::store_data_mut(s).data)
+    }
+
+    /// Consumes the store and returns the user's data.
+    pub fn into_data(self) -> T {
+        match self.repr {
+            StoreRepr::Wasmi(s) => s.into_data().data,
+        }
+    }
+
+    /// Sets a hook that runs around every host call and export call.
+    ///
+    /// An `Err` from the hook traps the call it was about to enter or leave.
+    pub fn call_hook(
+        &mut self,
+        hook: impl FnMut(&mut T, CallHook) -> Result<()> + Send + Sync + 'static,
+    ) {
+        with_backend!(&mut self.repr, |s, B| B::store_data_mut(s).hook =
+            Some(Box::new(hook)))
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        with_backend!(&self.repr, |s, B| B::store_data(s).id)
+    }
+}
+
+impl<T: core::fmt::Debug + 'static> core::fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Store").field("data", self.data()).finish()
+    }
+}

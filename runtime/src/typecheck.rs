@@ -1,0 +1,231 @@
+//! The link-time typecheck: Rust-side [`Ty`]s against the component's `InterfaceType`s.
+
+use std::fmt::Write;
+
+use wasmtime_environ::component::{ComponentTypes, InterfaceType, TypeFuncIndex};
+
+use crate::types::{Signature, Ty};
+
+/// Whether `ty` is exactly the component type `it`.
+pub(crate) fn matches(ty: &Ty, it: &InterfaceType, types: &ComponentTypes) -> bool {
+    match (ty, it) {
+        (Ty::Bool, InterfaceType::Bool)
+        | (Ty::S8, InterfaceType::S8)
+        | (Ty::U8, InterfaceType::U8)
+        | (Ty::S16, InterfaceType::S16)
+        | (Ty::U16, InterfaceType::U16)
+        | (Ty::S32, InterfaceType::S32)
+        | (Ty::U32, InterfaceType::U32)
+        | (Ty::S64, InterfaceType::S64)
+        | (Ty::U64, InterfaceType::U64)
+        | (Ty::F32, InterfaceType::Float32)
+        | (Ty::F64, InterfaceType::Float64)
+        | (Ty::Char, InterfaceType::Char)
+        | (Ty::String, InterfaceType::String) => true,
+        (Ty::List(elem), InterfaceType::List(i)) => matches(elem, &types[*i].element, types),
+        (Ty::Tuple(fields), InterfaceType::Tuple(i)) => all_match(fields, &types[*i].types, types),
+        _ => false,
+    }
+}
+
+fn all_match(tys: &[&Ty], its: &[InterfaceType], types: &ComponentTypes) -> bool {
+    tys.len() == its.len() && tys.iter().zip(its).all(|(t, i)| matches(t, i, types))
+}
+
+/// `it` in WIT syntax.
+pub(crate) fn wit(it: &InterfaceType, types: &ComponentTypes) -> String {
+    let mut out = String::new();
+    write_wit(&mut out, it, types);
+    out
+}
+
+fn write_list(out: &mut String, its: &[InterfaceType], types: &ComponentTypes) {
+    for (i, it) in its.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_wit(out, it, types);
+    }
+}
+
+fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
+    let s = match it {
+        InterfaceType::Bool => "bool",
+        InterfaceType::S8 => "s8",
+        InterfaceType::U8 => "u8",
+        InterfaceType::S16 => "s16",
+        InterfaceType::U16 => "u16",
+        InterfaceType::S32 => "s32",
+        InterfaceType::U32 => "u32",
+        InterfaceType::S64 => "s64",
+        InterfaceType::U64 => "u64",
+        InterfaceType::Float32 => "f32",
+        InterfaceType::Float64 => "f64",
+        InterfaceType::Char => "char",
+        InterfaceType::String => "string",
+        InterfaceType::List(i) => {
+            out.push_str("list<");
+            write_wit(out, &types[*i].element, types);
+            out.push('>');
+            return;
+        }
+        InterfaceType::Tuple(i) => {
+            out.push_str("tuple<");
+            write_list(out, &types[*i].types, types);
+            out.push('>');
+            return;
+        }
+        InterfaceType::Option(i) => {
+            out.push_str("option<");
+            write_wit(out, &types[*i].ty, types);
+            out.push('>');
+            return;
+        }
+        InterfaceType::Result(i) => {
+            let r = &types[*i];
+            out.push_str("result<");
+            match &r.ok {
+                Some(ok) => write_wit(out, ok, types),
+                None => out.push('_'),
+            }
+            if let Some(err) = &r.err {
+                out.push_str(", ");
+                write_wit(out, err, types);
+            }
+            out.push('>');
+            return;
+        }
+        InterfaceType::Record(i) => {
+            out.push_str("record { ");
+            for (n, f) in types[*i].fields.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "{}: ", f.name);
+                write_wit(out, &f.ty, types);
+            }
+            out.push_str(" }");
+            return;
+        }
+        InterfaceType::Variant(i) => {
+            out.push_str("variant { ");
+            for (n, (name, ty)) in types[*i].cases.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(name);
+                if let Some(ty) = ty {
+                    out.push('(');
+                    write_wit(out, ty, types);
+                    out.push(')');
+                }
+            }
+            out.push_str(" }");
+            return;
+        }
+        InterfaceType::Enum(i) => {
+            let _ = write!(out, "enum {{ {} }}", types[*i].names.iter().cloned().collect::<Vec<_>>().join(", "));
+            return;
+        }
+        InterfaceType::Flags(i) => {
+            let _ = write!(out, "flags {{ {} }}", types[*i].names.iter().cloned().collect::<Vec<_>>().join(", "));
+            return;
+        }
+        InterfaceType::Own(_) => "own<resource>",
+        InterfaceType::Borrow(_) => "borrow<resource>",
+        InterfaceType::Future(_) => "future",
+        InterfaceType::Stream(_) => "stream",
+        InterfaceType::ErrorContext(_) => "error-context",
+        InterfaceType::Map(_) => "map",
+        InterfaceType::FixedLengthList(_) => "fixed-length-list",
+    };
+    out.push_str(s);
+}
+
+fn describe_tys(tys: &[&Ty]) -> String {
+    tys.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Checks a host function against the function type of the import it
+/// defines; the error names the import, the parameter and both types.
+pub(crate) fn host_func(
+    import: &str,
+    sig: &Signature,
+    fty: TypeFuncIndex,
+    types: &ComponentTypes,
+) -> Result<(), String> {
+    let f = &types[fty];
+    let params = &types[f.params].types;
+    let results = &types[f.results].types;
+    let host = sig.name;
+    if params.len() != sig.params.len() {
+        let theirs: Vec<String> = f
+            .param_names
+            .iter()
+            .zip(params.iter())
+            .map(|(n, t)| format!("{n}: {}", wit(t, types)))
+            .collect();
+        let ours: Vec<String> = sig
+            .params
+            .iter()
+            .map(|p| format!("{}: {}", p.name, p.ty))
+            .collect();
+        return Err(format!(
+            "import `{import}` takes {} parameters ({}), but host function `{host}` takes {} ({})",
+            params.len(),
+            theirs.join(", "),
+            sig.params.len(),
+            ours.join(", ")
+        ));
+    }
+    for (i, (p, it)) in sig.params.iter().zip(params.iter()).enumerate() {
+        if !matches(p.ty, it, types) {
+            let name = f.param_names.get(i).map_or("?", |s| s.as_str());
+            return Err(format!(
+                "parameter {i} (`{name}`) of import `{import}` is `{}`, but host function `{host}` takes `{}` for `{}`",
+                wit(it, types),
+                p.ty,
+                p.name
+            ));
+        }
+    }
+    if !all_match(sig.results, results, types) {
+        let theirs = match results.first() {
+            Some(r) => format!("returns `{}`", wit(r, types)),
+            None => "returns nothing".to_string(),
+        };
+        let ours = match sig.results.first() {
+            Some(r) => format!("returns `{r}`"),
+            None => "returns nothing".to_string(),
+        };
+        return Err(format!(
+            "import `{import}` {theirs}, but host function `{host}` {ours}"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the Rust param and result tuples of a typed export lookup.
+pub(crate) fn export_func(
+    export: &str,
+    params: &[&Ty],
+    results: &[&Ty],
+    fty: TypeFuncIndex,
+    types: &ComponentTypes,
+) -> Result<(), String> {
+    let f = &types[fty];
+    let their_params = &types[f.params].types;
+    let their_results = &types[f.results].types;
+    if all_match(params, their_params, types) && all_match(results, their_results, types) {
+        return Ok(());
+    }
+    let mut theirs = String::new();
+    write_list(&mut theirs, their_params, types);
+    let mut theirs_r = String::new();
+    write_list(&mut theirs_r, their_results, types);
+    Err(format!(
+        "export `{export}` has type `func({theirs}) -> ({theirs_r})`, but it was looked up as `func({}) -> ({})`",
+        describe_tys(params),
+        describe_tys(results)
+    ))
+}

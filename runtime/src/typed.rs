@@ -1,0 +1,227 @@
+//! Typed export calls: `Instance::get_typed_func` and `TypedFunc::call`.
+
+use core::marker::PhantomData;
+use std::sync::Arc;
+
+use anyhow::{anyhow, bail};
+use wasmtime_environ::component::{Export, NameMapNoIntern};
+
+use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
+use crate::abi::{ComponentTuple, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, memory};
+use crate::component::core_func_type;
+use crate::engine::Backend;
+use crate::error::{Place, Result, Site, Trap};
+use crate::host::GuestAccess;
+use crate::instance::{ExportFunc, Instance, InstanceState, resolve_def};
+use crate::raw::{CoreFuncType, ValRaw};
+use crate::store::{CallHook, Store, with_backend};
+use crate::typecheck;
+
+/// An export of an instance, with its Rust parameter and result types
+/// checked against the component's once, at lookup.
+///
+/// `P` and `R` are tuples: `TypedFunc<(&str, u32), (String,)>`.
+pub struct TypedFunc<P, R> {
+    store_id: u64,
+    instance: usize,
+    slot: usize,
+    name: Arc<str>,
+    _marker: PhantomData<fn(P) -> R>,
+}
+
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        TypedFunc {
+            store_id: self.store_id,
+            instance: self.instance,
+            slot: self.slot,
+            name: self.name.clone(),
+            _marker: PhantomData,
+        }
+    }
+}
+
+impl<P, R> core::fmt::Debug for TypedFunc<P, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TypedFunc").field("name", &self.name).finish()
+    }
+}
+
+impl Instance {
+    /// Looks up export `name` (`func`, or `iface#func` for a function of an
+    /// exported interface) and checks its type against `P` and `R`.
+    pub fn get_typed_func<P, R, T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>>
+    where
+        P: ComponentTuple + Lower,
+        R: ComponentTuple + for<'a> Lift<'a>,
+    {
+        if store.id() != self.store_id {
+            bail!("the instance belongs to another store");
+        }
+        let slot = with_backend!(&mut store.repr, |s, B| {
+            let mut cx = B::cx(s);
+            lookup::<B, T>(&mut cx, self.index, name, P::FIELDS, R::FIELDS)?
+        });
+        Ok(TypedFunc {
+            store_id: self.store_id,
+            instance: self.index,
+            slot,
+            name: name.into(),
+            _marker: PhantomData,
+        })
+    }
+}
+
+fn lookup<B: Backend, T: 'static>(
+    cx: &mut B::Cx<'_, T>,
+    index: usize,
+    name: &str,
+    params: &[&crate::types::Ty],
+    results: &[&crate::types::Ty],
+) -> Result<usize> {
+    let component = B::data(cx).instances[index].component.clone();
+    let info = &component.info;
+    let mut exports = &info.exports;
+    let mut rest = name;
+    let item = loop {
+        let (head, tail) = match rest.split_once('#') {
+            Some((h, t)) => (h, Some(t)),
+            None => (rest, None),
+        };
+        let Some((idx, _)) = exports.get(head, &NameMapNoIntern) else {
+            let known: Vec<String> = exports.raw_iter().map(|(k, _)| format!("`{}`", &**k)).collect();
+            bail!(
+                "the component has no export `{name}`; it exports {}",
+                if known.is_empty() { "nothing".to_string() } else { known.join(", ") }
+            );
+        };
+        match (&info.export_items[*idx], tail) {
+            (Export::Instance { exports: inner, .. }, Some(t)) => {
+                exports = inner;
+                rest = t;
+            }
+            (item, None) => break item,
+            (_, Some(_)) => bail!("export `{head}` of `{name}` is not an instance"),
+        }
+    };
+    let Export::LiftedFunction { ty, func, options } = item else {
+        bail!("export `{name}` is not a function");
+    };
+    typecheck::export_func(name, params, results, *ty, &component.types).map_err(|e| anyhow!(e))?;
+    let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
+    let f = resolve_def::<B, T>(cx, index, &component, func, &[])?;
+    let func = B::as_func(&f).ok_or_else(|| anyhow!("export `{name}` is not a core function"))?;
+    let post_return_ty = CoreFuncType {
+        params: core_ty.results.clone(),
+        results: Vec::new(),
+    };
+    let state = &mut B::data(cx).instances[index];
+    state.exports.push(ExportFunc {
+        func,
+        core_ty: Arc::new(core_ty),
+        post_return_ty: Arc::new(post_return_ty),
+        options: *options,
+    });
+    Ok(state.exports.len() - 1)
+}
+
+impl<P, R> TypedFunc<P, R>
+where
+    P: ComponentTuple + Lower,
+    R: ComponentTuple + for<'a> Lift<'a>,
+{
+    /// Calls the export: lowers `params`, runs it, lifts its results and
+    /// runs its `post-return`.
+    pub fn call<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R> {
+        if store.id() != self.store_id {
+            bail!("the function belongs to another store");
+        }
+        with_backend!(&mut store.repr, |s, B| {
+            let mut cx = B::cx(s);
+            let state = &mut B::data(&mut cx).instances[self.instance];
+            if state.entered {
+                return Err(Trap::new(format!(
+                    "cannot enter component instance: export `{}` called while a call into it is running",
+                    self.name
+                ))
+                .into());
+            }
+            state.entered = true;
+            let result = self.call_entered::<B, T>(&mut cx, params);
+            B::data(&mut cx).instances[self.instance].entered = false;
+            result
+        })
+    }
+
+    fn call_entered<B: Backend, T: 'static>(&self, cx: &mut B::Cx<'_, T>, params: P) -> Result<R> {
+        let data = B::data(cx);
+        data.pending = None;
+        let state: &InstanceState<B> = &data.instances[self.instance];
+        let export = &state.exports[self.slot];
+        let (func, core_ty, post_ty) = (export.func, export.core_ty.clone(), export.post_return_ty.clone());
+        let opts = state
+            .options(export.options.as_u32())
+            .ok_or_else(|| anyhow!("export `{}` has no canonical options", self.name))?;
+        data.hook(CallHook::CallingWasm)?;
+
+        let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
+        {
+            let mut access = GuestAccess::<B, T> {
+                cx: B::reborrow(cx),
+                memory: opts.memory,
+                realloc: opts.realloc,
+                flags: None,
+            };
+            let site = Site {
+                func: &self.name,
+                place: Place::Params,
+            };
+            let mut lcx = LowerCx::new(&mut access, site, opts.encoding);
+            if flat_count_all(P::FIELDS) <= MAX_FLAT_PARAMS {
+                params.lower_flat(&mut lcx, &mut FlatDst::new(&mut args))?;
+            } else {
+                let ptr = lcx.alloc("params", P::SIZE, P::ALIGN)?;
+                params.store(&mut lcx, ptr as usize)?;
+                args[0] = ValRaw::i32(ptr as i32);
+            }
+        }
+
+        let mut rets = [ValRaw::ZERO; 1];
+        let (Some(args), Some(rets)) = (
+            args.get(..core_ty.params.len()),
+            rets.get_mut(..core_ty.results.len()),
+        ) else {
+            bail!("export `{}` has a core type hostbind cannot call: {core_ty:?}", self.name);
+        };
+        B::call(cx, func, &core_ty, args, rets)?;
+
+        let value = {
+            let mem: &[u8] = match opts.memory {
+                Some(m) => B::memory(cx, m).0,
+                None => &[],
+            };
+            let site = Site {
+                func: &self.name,
+                place: Place::Result,
+            };
+            let lcx = LiftCx::new(mem, site, opts.encoding);
+            if flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS {
+                R::lift_flat(&lcx, &mut FlatSrc::new(rets))?
+            } else {
+                let ptr = rets.first().map_or(0, |v| v.get_u32());
+                let range = memory::check_array(&site, "return", mem.len(), ptr, 1, R::SIZE, R::ALIGN)?;
+                R::load(&lcx, range.start)?
+            }
+        };
+
+        if let Some(post_return) = opts.post_return {
+            B::call(cx, post_return, &post_ty, rets, &mut [])?;
+        }
+        B::data(cx).hook(CallHook::ReturningFromWasm)?;
+        Ok(value)
+    }
+}
