@@ -50,9 +50,9 @@ impl<P, R> core::fmt::Debug for TypedFunc<P, R> {
 impl Instance {
     /// Looks up export `name` (`func`, or `iface#func` for a function of an
     /// exported interface) and checks its type against `P` and `R`.
-    pub fn get_typed_func<P, R, T: 'static>(
+    pub fn get_typed_func<P, R>(
         &self,
-        store: &mut Store<T>,
+        store: &mut Store<impl Sized + 'static>,
         name: &str,
     ) -> Result<TypedFunc<P, R>>
     where
@@ -64,7 +64,7 @@ impl Instance {
         }
         let slot = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            lookup::<B, T>(&mut cx, self.index, name, P::FIELDS, R::FIELDS)?
+            lookup::<B, _>(&mut cx, self.index, name, P::FIELDS, R::FIELDS)?
         });
         Ok(TypedFunc {
             store_id: self.store_id,
