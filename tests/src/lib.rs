@@ -31,3 +31,63 @@ pub const LIBC: &str = r#"
   (alias core export $libc "memory" (core memory $memory))
   (alias core export $libc "realloc" (core func $realloc))
 "#;
+
+/// A host import of a generated guest: name, component func type, core type.
+pub struct Import<'a> {
+    /// The function's name in the `test:host/api` instance.
+    pub name: &'a str,
+    /// The component function type, e.g. `(param "s" string) (result u32)`.
+    pub ty: &'a str,
+    /// The lowered core type, e.g. `(param i32 i32) (result i32)`.
+    pub core: &'a str,
+}
+
+/// Builds a component that imports `imports` from `test:host/api`, lowers
+/// each with the canonical options `options` (memory and realloc are always
+/// given), runs `body` as its core module (which sees `$memory`, `$realloc`
+/// and one function per import, by name) and lifts `exports`
+/// (`(name, component func type)`), each from the core export of that name.
+pub fn guest_with(imports: &[Import<'_>], options: &str, body: &str, exports: &[(&str, &str)]) -> String {
+    let mut wat = String::from("(component\n  (import \"test:host/api\" (instance $host\n");
+    for i in imports {
+        wat += &format!("    (export \"{}\" (func {}))\n", i.name, i.ty);
+    }
+    wat += "  ))\n";
+    wat += LIBC;
+    for i in imports {
+        wat += &format!(
+            "  (core func $lower-{0} (canon lower (func $host \"{0}\") (memory $memory) (realloc $realloc) {options}))\n",
+            i.name
+        );
+    }
+    wat += "  (core module $Main\n    (import \"env\" \"memory\" (memory 1))\n";
+    wat += "    (import \"env\" \"realloc\" (func $realloc (param i32 i32 i32 i32) (result i32)))\n";
+    for i in imports {
+        wat += &format!("    (import \"host\" \"{0}\" (func ${0} {1}))\n", i.name, i.core);
+    }
+    wat += body;
+    wat += "\n  )\n  (core instance $main (instantiate $Main\n";
+    wat += "    (with \"env\" (instance (export \"memory\" (memory $memory)) (export \"realloc\" (func $realloc))))\n";
+    wat += "    (with \"host\" (instance";
+    for i in imports {
+        wat += &format!(" (export \"{0}\" (func $lower-{0}))", i.name);
+    }
+    wat += "))))\n";
+    for (name, ty) in exports {
+        wat += &format!(
+            "  (func (export \"{name}\") {ty} (canon lift (core func $main \"{name}\") (memory $memory) (realloc $realloc) {options}))\n"
+        );
+    }
+    wat += ")\n";
+    wat
+}
+
+/// [`guest_with`] with default (UTF-8) canonical options.
+pub fn guest(imports: &[Import<'_>], body: &str, exports: &[(&str, &str)]) -> String {
+    guest_with(imports, "", body, exports)
+}
+
+/// The full message of an error, with its context chain.
+pub fn message(e: &hostbind::Error) -> String {
+    format!("{e:#}")
+}
