@@ -1,0 +1,186 @@
+//! Link-time and lookup typechecks, and components the runtime refuses.
+
+use hostbind::{Component, Linker, Store, host_fn};
+use hostbind_tests::{Import, component, engines, guest, message};
+
+#[host_fn]
+fn log(level: u32, msg: &str) {
+    let _ = (level, msg);
+}
+
+#[host_fn]
+fn log_wrong(level: u32, msg: u32) {
+    let _ = (level, msg);
+}
+
+#[host_fn]
+fn log_short(msg: &str) {
+    let _ = msg;
+}
+
+#[host_fn]
+fn log_returns(level: u32, msg: &str) -> u32 {
+    level + msg.len() as u32
+}
+
+fn wat() -> String {
+    guest(
+        &[
+            Import { name: "log", ty: r#"(param "level" u32) (param "msg" string)"#, core: "(param i32 i32 i32)" },
+            Import { name: "flush", ty: "", core: "" },
+        ],
+        r#"(func (export "run") (param i32 i32) (result i32) (local.get 1))"#,
+        &[("run", r#"(param "input" string) (result u32)"#)],
+    )
+}
+
+/// The instantiation error on every engine, after `define` fills the linker.
+fn link_error(define: impl Fn(&mut Linker<()>)) -> Vec<String> {
+    engines()
+        .into_iter()
+        .map(|engine| {
+            let c = component(&engine, &wat());
+            let mut linker = Linker::<()>::new(&engine);
+            define(&mut linker);
+            let mut store = Store::new(&engine, ());
+            message(&linker.instantiate(&mut store, &c).unwrap_err())
+        })
+        .collect()
+}
+
+#[test]
+fn all_missing_imports_are_listed_at_once() {
+    for msg in link_error(|_| {}) {
+        assert_eq!(
+            msg,
+            "the linker defines no host function for imports `test:host/api#log`, `test:host/api#flush`"
+        );
+    }
+}
+
+#[test]
+fn parameter_mismatch_names_import_parameter_and_both_types() {
+    for msg in link_error(|l| {
+        l.instance("test:host/api").unwrap().func("log", log_wrong).unwrap();
+    }) {
+        assert_eq!(
+            msg,
+            "2 problems linking the component:\n  \
+             - the linker defines no host function for import `test:host/api#flush`\n  \
+             - parameter 1 (`msg`) of import `test:host/api#log` is `string`, but host function `log_wrong` takes `u32` for `msg`"
+        );
+    }
+}
+
+#[test]
+fn parameter_count_mismatch() {
+    for msg in link_error(|l| {
+        l.instance("test:host/api").unwrap().func("log", log_short).unwrap().func("flush", log).unwrap();
+    }) {
+        assert_eq!(
+            msg,
+            "2 problems linking the component:\n  \
+             - import `test:host/api#log` takes 2 parameters (level: u32, msg: string), but host function `log_short` takes 1 (msg: string)\n  \
+             - import `test:host/api#flush` takes 0 parameters (), but host function `log` takes 2 (level: u32, msg: string)"
+        );
+    }
+}
+
+#[test]
+fn result_mismatch() {
+    #[host_fn]
+    fn flush() {}
+    for msg in link_error(|l| {
+        l.instance("test:host/api").unwrap().func("log", log_returns).unwrap().func("flush", flush).unwrap();
+    }) {
+        assert_eq!(
+            msg,
+            "import `test:host/api#log` returns nothing, but host function `log_returns` returns `u32`"
+        );
+    }
+}
+
+#[test]
+fn defining_a_name_twice_is_an_error() {
+    for engine in engines() {
+        let mut linker = Linker::<()>::new(&engine);
+        let mut api = linker.instance("test:host/api").unwrap();
+        api.func("log", log).unwrap();
+        let err = api.func("log", log).err().unwrap();
+        assert_eq!(err.to_string(), "`test:host/api#log` is defined twice");
+        let err = linker.instance("test:host/api").unwrap().instance("log").err().unwrap();
+        assert_eq!(err.to_string(), "`test:host/api#log` is a function, not an instance");
+    }
+}
+
+#[test]
+fn typed_lookup_checks_both_sides_and_names_exports() {
+    #[host_fn]
+    fn flush() {}
+    for engine in engines() {
+        let c = component(&engine, &wat());
+        let mut linker = Linker::<()>::new(&engine);
+        linker.instance("test:host/api").unwrap().func("log", log).unwrap().func("flush", flush).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let err = inst.get_typed_func::<(u32,), (u32,)>(&mut store, "run").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "export `run` has type `func(string) -> (u32)`, but it was looked up as `func(u32) -> (u32)`"
+        );
+        let err = inst.get_typed_func::<(&str,), ()>(&mut store, "run").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "export `run` has type `func(string) -> (u32)`, but it was looked up as `func(string) -> ()`"
+        );
+        let err = inst.get_typed_func::<(), ()>(&mut store, "walk").unwrap_err();
+        assert_eq!(err.to_string(), "the component has no export `walk`; it exports `run`");
+
+        let mut other = Store::new(&engine, ());
+        let err = inst.get_typed_func::<(&str,), (u32,)>(&mut other, "run").unwrap_err();
+        assert_eq!(err.to_string(), "the instance belongs to another store");
+    }
+}
+
+#[test]
+fn unsupported_features_are_named_when_loading() {
+    let resource = r#"(component
+      (type $r (resource (rep i32)))
+      (core func $new (canon resource.new $r))
+      (core module $M (import "" "new" (func (param i32) (result i32))))
+      (core instance (instantiate $M (with "" (instance (export "new" (func $new)))))))"#;
+    for engine in engines() {
+        let bytes = wat::parse_str(resource).unwrap();
+        let err = Component::new(&engine, bytes).unwrap_err();
+        assert_eq!(
+            message(&err),
+            "the component uses the `ResourceNew` intrinsic, which hostbind does not support yet"
+        );
+        let err = Component::new(&engine, b"\0asm not really").unwrap_err();
+        assert!(message(&err).starts_with("invalid component: "), "{err:#}");
+    }
+}
+
+#[test]
+fn start_functions_run_and_can_call_the_host() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static STARTS: AtomicU32 = AtomicU32::new(0);
+    #[host_fn]
+    fn started() {
+        STARTS.fetch_add(1, Ordering::SeqCst);
+    }
+    let wat = guest(
+        &[Import { name: "started", ty: "", core: "" }],
+        r#"(func $start (call $started)) (start $start)"#,
+        &[],
+    );
+    for engine in engines() {
+        let before = STARTS.load(Ordering::SeqCst);
+        let c = component(&engine, &wat);
+        let mut linker = Linker::<()>::new(&engine);
+        linker.instance("test:host/api").unwrap().func("started", started).unwrap();
+        let mut store = Store::new(&engine, ());
+        linker.instantiate(&mut store, &c).unwrap();
+        assert_eq!(STARTS.load(Ordering::SeqCst), before + 1);
+    }
+}
