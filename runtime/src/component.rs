@@ -225,7 +225,9 @@ fn check_supported(
     for init in &info.initializers {
         match init {
             GlobalInitializer::InstantiateModule(InstantiateModule::Import(..), _) => {
-                bail!("the component instantiates an imported core module, which hostbind does not support yet")
+                bail!(
+                    "the component instantiates an imported core module, which hostbind does not support yet"
+                )
             }
             GlobalInitializer::Resource(_) => {
                 bail!("the component defines a resource type, which hostbind does not support yet")

@@ -9,7 +9,9 @@ use core::ffi::c_void;
 use core::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::abi::{next_field, FlatDst, FlatSrc, Guest, Lift, LiftCx, Lower, LowerCx, StringEncoding, memory};
+use crate::abi::{
+    FlatDst, FlatSrc, Guest, Lift, LiftCx, Lower, LowerCx, StringEncoding, memory, next_field,
+};
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::store::CallHook;
@@ -167,7 +169,7 @@ impl<'m, 'v> Params<'m, 'v> {
             place: Place::Params,
         };
         let spilled = if sig.abi.params_spilled {
-            let ptr = flat.next().get_u32();
+            let ptr = flat.next_val().get_u32();
             let range = memory::check_array(
                 &site,
                 "params",
@@ -206,7 +208,7 @@ impl<'m, 'v> Params<'m, 'v> {
         self.sig
             .abi
             .results_spilled
-            .then(|| self.flat.next().get_u32())
+            .then(|| self.flat.next_val().get_u32())
     }
 }
 

@@ -56,8 +56,10 @@ impl<B: Backend> InstanceState<B> {
             .get(OptionsIndex::from_u32(index))?;
         let (memory, realloc) = match opts.data_model {
             CanonicalOptionsDataModel::LinearMemory(m) => (
-                m.memory.and_then(|i| *self.memories.get(i.as_u32() as usize)?),
-                m.realloc.and_then(|i| *self.reallocs.get(i.as_u32() as usize)?),
+                m.memory
+                    .and_then(|i| *self.memories.get(i.as_u32() as usize)?),
+                m.realloc
+                    .and_then(|i| *self.reallocs.get(i.as_u32() as usize)?),
             ),
             CanonicalOptionsDataModel::Gc {} => (None, None),
         };
@@ -77,7 +79,10 @@ impl<B: Backend> InstanceState<B> {
     }
 }
 
-fn state<'a, B: Backend, T: 'static>(cx: &'a mut B::Cx<'_, T>, id: usize) -> &'a mut InstanceState<B> {
+fn state<'a, B: Backend, T: 'static>(
+    cx: &'a mut B::Cx<'_, T>,
+    id: usize,
+) -> &'a mut InstanceState<B> {
     &mut B::data(cx).instances[id]
 }
 
@@ -123,8 +128,10 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                     ExportItem::Index(i) => ExportItem::Index(EntityIndex::Memory(*i)),
                     ExportItem::Name(n) => ExportItem::Name(n.clone()),
                 };
-                let ext = resolve_export::<B, T>(cx, id, component, m.export.instance.as_u32(), &item)?;
-                let memory = B::as_memory(&ext).ok_or_else(|| anyhow!("extracted memory is not a memory"))?;
+                let ext =
+                    resolve_export::<B, T>(cx, id, component, m.export.instance.as_u32(), &item)?;
+                let memory = B::as_memory(&ext)
+                    .ok_or_else(|| anyhow!("extracted memory is not a memory"))?;
                 state::<B, T>(cx, id).memories[m.index.as_u32() as usize] = Some(memory);
             }
             GlobalInitializer::ExtractRealloc(r) => {
@@ -171,9 +178,9 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
         CoreDef::Export(CoreExport { instance, item }) => {
             resolve_export::<B, T>(cx, id, component, instance.as_u32(), item)
         }
-        CoreDef::InstanceFlags(i) => {
-            Ok(B::global_extern(state::<B, T>(cx, id).flags[i.as_u32() as usize]))
-        }
+        CoreDef::InstanceFlags(i) => Ok(B::global_extern(
+            state::<B, T>(cx, id).flags[i.as_u32() as usize],
+        )),
         CoreDef::Trampoline(t) => {
             if let Some(f) = state::<B, T>(cx, id).trampolines[t.as_u32() as usize] {
                 return Ok(B::func_extern(f));
@@ -193,7 +200,9 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
             let ty = &component.trampoline_tys[t.as_u32() as usize];
             let storage_len = ty.params.len().max(ty.results.len());
             if storage_len > MAX_STORAGE {
-                bail!("lowered import takes {storage_len} core values, more than the canonical ABI allows");
+                bail!(
+                    "lowered import takes {storage_len} core values, more than the canonical ABI allows"
+                );
             }
             let binding = HostBinding {
                 func: imports[import.as_u32() as usize],

@@ -124,11 +124,29 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
             return;
         }
         InterfaceType::Enum(i) => {
-            let _ = write!(out, "enum {{ {} }}", types[*i].names.iter().cloned().collect::<Vec<_>>().join(", "));
+            let _ = write!(
+                out,
+                "enum {{ {} }}",
+                types[*i]
+                    .names
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
             return;
         }
         InterfaceType::Flags(i) => {
-            let _ = write!(out, "flags {{ {} }}", types[*i].names.iter().cloned().collect::<Vec<_>>().join(", "));
+            let _ = write!(
+                out,
+                "flags {{ {} }}",
+                types[*i]
+                    .names
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
             return;
         }
         InterfaceType::Own(_) => "own<resource>",
@@ -143,7 +161,10 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
 }
 
 fn describe_tys(tys: &[&Ty]) -> String {
-    tys.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+    tys.iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Checks a host function against the function type of the import it

@@ -43,7 +43,9 @@ impl<P, R> Clone for TypedFunc<P, R> {
 
 impl<P, R> core::fmt::Debug for TypedFunc<P, R> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("TypedFunc").field("name", &self.name).finish()
+        f.debug_struct("TypedFunc")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -93,10 +95,17 @@ fn lookup<B: Backend, T: 'static>(
             None => (rest, None),
         };
         let Some((idx, _)) = exports.get(head, &NameMapNoIntern) else {
-            let known: Vec<String> = exports.raw_iter().map(|(k, _)| format!("`{}`", &**k)).collect();
+            let known: Vec<String> = exports
+                .raw_iter()
+                .map(|(k, _)| format!("`{}`", &**k))
+                .collect();
             bail!(
                 "the component has no export `{name}`; it exports {}",
-                if known.is_empty() { "nothing".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    known.join(", ")
+                }
             );
         };
         match (&info.export_items[*idx], tail) {
@@ -162,7 +171,11 @@ where
         data.pending = None;
         let state: &InstanceState<B> = &data.instances[self.instance];
         let export = &state.exports[self.slot];
-        let (func, core_ty, post_ty) = (export.func, export.core_ty.clone(), export.post_return_ty.clone());
+        let (func, core_ty, post_ty) = (
+            export.func,
+            export.core_ty.clone(),
+            export.post_return_ty.clone(),
+        );
         let opts = state
             .options(export.options.as_u32())
             .ok_or_else(|| anyhow!("export `{}` has no canonical options", self.name))?;
@@ -195,7 +208,10 @@ where
             args.get(..core_ty.params.len()),
             rets.get_mut(..core_ty.results.len()),
         ) else {
-            bail!("export `{}` has a core type hostbind cannot call: {core_ty:?}", self.name);
+            bail!(
+                "export `{}` has a core type hostbind cannot call: {core_ty:?}",
+                self.name
+            );
         };
         B::call(cx, func, &core_ty, args, rets)?;
 
@@ -213,7 +229,8 @@ where
                 R::lift_flat(&lcx, &mut FlatSrc::new(rets))?
             } else {
                 let ptr = rets.first().map_or(0, |v| v.get_u32());
-                let range = memory::check_array(&site, "return", mem.len(), ptr, 1, R::SIZE, R::ALIGN)?;
+                let range =
+                    memory::check_array(&site, "return", mem.len(), ptr, 1, R::SIZE, R::ALIGN)?;
                 R::load(&lcx, range.start)?
             }
         };

@@ -118,7 +118,9 @@ impl Signature {
         params: &'static [Param],
         results: &'static [&'static Ty],
     ) -> Signature {
-        use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, align, align_to, flat_count, flat_count_all, size};
+        use crate::abi::layout::{
+            MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, align, align_to, flat_count, flat_count_all, size,
+        };
         let mut flat_params = 0;
         let mut params_size = 0;
         let mut params_align = 1;

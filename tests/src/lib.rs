@@ -47,7 +47,12 @@ pub struct Import<'a> {
 /// given), runs `body` as its core module (which sees `$memory`, `$realloc`
 /// and one function per import, by name) and lifts `exports`
 /// (`(name, component func type)`), each from the core export of that name.
-pub fn guest_with(imports: &[Import<'_>], options: &str, body: &str, exports: &[(&str, &str)]) -> String {
+pub fn guest_with(
+    imports: &[Import<'_>],
+    options: &str,
+    body: &str,
+    exports: &[(&str, &str)],
+) -> String {
     let mut wat = String::from("(component\n  (import \"test:host/api\" (instance $host\n");
     for i in imports {
         wat += &format!("    (export \"{}\" (func {}))\n", i.name, i.ty);
@@ -61,9 +66,13 @@ pub fn guest_with(imports: &[Import<'_>], options: &str, body: &str, exports: &[
         );
     }
     wat += "  (core module $Main\n    (import \"env\" \"memory\" (memory 1))\n";
-    wat += "    (import \"env\" \"realloc\" (func $realloc (param i32 i32 i32 i32) (result i32)))\n";
+    wat +=
+        "    (import \"env\" \"realloc\" (func $realloc (param i32 i32 i32 i32) (result i32)))\n";
     for i in imports {
-        wat += &format!("    (import \"host\" \"{0}\" (func ${0} {1}))\n", i.name, i.core);
+        wat += &format!(
+            "    (import \"host\" \"{0}\" (func ${0} {1}))\n",
+            i.name, i.core
+        );
     }
     wat += body;
     wat += "\n  )\n  (core instance $main (instantiate $Main\n";

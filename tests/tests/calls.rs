@@ -41,9 +41,21 @@ fn wat() -> String {
     let ty = r#"(param "x" u32) (result u32)"#;
     guest(
         &[
-            Import { name: "double", ty, core: "(param i32) (result i32)" },
-            Import { name: "check", ty, core: "(param i32) (result i32)" },
-            Import { name: "boom", ty, core: "(param i32) (result i32)" },
+            Import {
+                name: "double",
+                ty,
+                core: "(param i32) (result i32)",
+            },
+            Import {
+                name: "check",
+                ty,
+                core: "(param i32) (result i32)",
+            },
+            Import {
+                name: "boom",
+                ty,
+                core: "(param i32) (result i32)",
+            },
         ],
         r#"(func (export "twice") (param i32) (result i32) (call $double (call $double (local.get 0))))
            (func (export "check") (param i32) (result i32) (call $check (local.get 0)))
@@ -81,11 +93,20 @@ fn hooks_fire_in_order_around_every_crossing() {
     use CallHook::*;
     for engine in engines() {
         let (mut store, inst) = setup(&engine);
-        let f = inst.get_typed_func::<(u32,), (u32,)>(&mut store, "twice").unwrap();
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "twice")
+            .unwrap();
         assert_eq!(f.call(&mut store, (5,)).unwrap(), (20,));
         assert_eq!(
             store.data().hooks,
-            [CallingWasm, CallingHost, ReturningFromHost, CallingHost, ReturningFromHost, ReturningFromWasm]
+            [
+                CallingWasm,
+                CallingHost,
+                ReturningFromHost,
+                CallingHost,
+                ReturningFromHost,
+                ReturningFromWasm
+            ]
         );
     }
 }
@@ -95,10 +116,18 @@ fn a_hook_error_traps_the_call() {
     for engine in engines() {
         let (mut store, inst) = setup(&engine);
         store.data_mut().fail_on = Some(CallHook::CallingHost);
-        let f = inst.get_typed_func::<(u32,), (u32,)>(&mut store, "twice").unwrap();
-        assert_eq!(message(&f.call(&mut store, (5,)).unwrap_err()), "hook refused CallingHost");
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "twice")
+            .unwrap();
+        assert_eq!(
+            message(&f.call(&mut store, (5,)).unwrap_err()),
+            "hook refused CallingHost"
+        );
         store.data_mut().fail_on = Some(CallHook::CallingWasm);
-        assert_eq!(message(&f.call(&mut store, (5,)).unwrap_err()), "hook refused CallingWasm");
+        assert_eq!(
+            message(&f.call(&mut store, (5,)).unwrap_err()),
+            "hook refused CallingWasm"
+        );
     }
 }
 
@@ -106,10 +135,15 @@ fn a_hook_error_traps_the_call() {
 fn host_err_traps_and_keeps_its_type() {
     for engine in engines() {
         let (mut store, inst) = setup(&engine);
-        let f = inst.get_typed_func::<(u32,), (u32,)>(&mut store, "check").unwrap();
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "check")
+            .unwrap();
         assert_eq!(f.call(&mut store, (3,)).unwrap(), (3,));
         let err = f.call(&mut store, (11,)).unwrap_err();
-        assert_eq!(message(&err), "host function `check` returned an error: refused 11");
+        assert_eq!(
+            message(&err),
+            "host function `check` returned an error: refused 11"
+        );
         assert_eq!(err.downcast_ref::<Refused>().map(|r| r.0), Some(11));
         // The instance stays usable after a trap.
         assert_eq!(f.call(&mut store, (4,)).unwrap(), (4,));
@@ -120,7 +154,9 @@ fn host_err_traps_and_keeps_its_type() {
 fn host_panic_becomes_a_trap() {
     for engine in engines() {
         let (mut store, inst) = setup(&engine);
-        let f = inst.get_typed_func::<(u32,), (u32,)>(&mut store, "boom").unwrap();
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "boom")
+            .unwrap();
         let err = f.call(&mut store, (0,)).unwrap_err();
         assert_eq!(message(&err), "host function `boom` panicked: oh no");
         assert!(err.downcast_ref::<Trap>().is_some());
@@ -134,7 +170,9 @@ fn guest_traps_are_reported() {
     for engine in engines() {
         let c = component(&engine, &wat);
         let mut store = Store::new(&engine, ());
-        let inst = Linker::<()>::new(&engine).instantiate(&mut store, &c).unwrap();
+        let inst = Linker::<()>::new(&engine)
+            .instantiate(&mut store, &c)
+            .unwrap();
         let f = inst.get_typed_func::<(), ()>(&mut store, "bad").unwrap();
         let msg = message(&f.call(&mut store, ()).unwrap_err());
         assert!(msg.starts_with("wasm trap: "), "{msg}");
@@ -167,9 +205,15 @@ fn post_return_runs_after_results_are_lifted() {
     for engine in engines() {
         let c = component(&engine, &wat);
         let mut store = Store::new(&engine, ());
-        let inst = Linker::<()>::new(&engine).instantiate(&mut store, &c).unwrap();
-        let get = inst.get_typed_func::<(), (String,)>(&mut store, "get").unwrap();
-        let posts = inst.get_typed_func::<(), (u32,)>(&mut store, "posts").unwrap();
+        let inst = Linker::<()>::new(&engine)
+            .instantiate(&mut store, &c)
+            .unwrap();
+        let get = inst
+            .get_typed_func::<(), (String,)>(&mut store, "get")
+            .unwrap();
+        let posts = inst
+            .get_typed_func::<(), (u32,)>(&mut store, "posts")
+            .unwrap();
         assert_eq!(get.call(&mut store, ()).unwrap().0, "hi");
         assert_eq!(posts.call(&mut store, ()).unwrap(), (1,));
         assert_eq!(get.call(&mut store, ()).unwrap().0, "Xi");

@@ -26,8 +26,16 @@ fn log_returns(level: u32, msg: &str) -> u32 {
 fn wat() -> String {
     guest(
         &[
-            Import { name: "log", ty: r#"(param "level" u32) (param "msg" string)"#, core: "(param i32 i32 i32)" },
-            Import { name: "flush", ty: "", core: "" },
+            Import {
+                name: "log",
+                ty: r#"(param "level" u32) (param "msg" string)"#,
+                core: "(param i32 i32 i32)",
+            },
+            Import {
+                name: "flush",
+                ty: "",
+                core: "",
+            },
         ],
         r#"(func (export "run") (param i32 i32) (result i32) (local.get 1))"#,
         &[("run", r#"(param "input" string) (result u32)"#)],
@@ -61,7 +69,10 @@ fn all_missing_imports_are_listed_at_once() {
 #[test]
 fn parameter_mismatch_names_import_parameter_and_both_types() {
     for msg in link_error(|l| {
-        l.instance("test:host/api").unwrap().func("log", log_wrong).unwrap();
+        l.instance("test:host/api")
+            .unwrap()
+            .func("log", log_wrong)
+            .unwrap();
     }) {
         assert_eq!(
             msg,
@@ -75,7 +86,12 @@ fn parameter_mismatch_names_import_parameter_and_both_types() {
 #[test]
 fn parameter_count_mismatch() {
     for msg in link_error(|l| {
-        l.instance("test:host/api").unwrap().func("log", log_short).unwrap().func("flush", log).unwrap();
+        l.instance("test:host/api")
+            .unwrap()
+            .func("log", log_short)
+            .unwrap()
+            .func("flush", log)
+            .unwrap();
     }) {
         assert_eq!(
             msg,
@@ -91,7 +107,12 @@ fn result_mismatch() {
     #[host_fn]
     fn flush() {}
     for msg in link_error(|l| {
-        l.instance("test:host/api").unwrap().func("log", log_returns).unwrap().func("flush", flush).unwrap();
+        l.instance("test:host/api")
+            .unwrap()
+            .func("log", log_returns)
+            .unwrap()
+            .func("flush", flush)
+            .unwrap();
     }) {
         assert_eq!(
             msg,
@@ -108,8 +129,16 @@ fn defining_a_name_twice_is_an_error() {
         api.func("log", log).unwrap();
         let err = api.func("log", log).err().unwrap();
         assert_eq!(err.to_string(), "`test:host/api#log` is defined twice");
-        let err = linker.instance("test:host/api").unwrap().instance("log").err().unwrap();
-        assert_eq!(err.to_string(), "`test:host/api#log` is a function, not an instance");
+        let err = linker
+            .instance("test:host/api")
+            .unwrap()
+            .instance("log")
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "`test:host/api#log` is a function, not an instance"
+        );
     }
 }
 
@@ -120,24 +149,41 @@ fn typed_lookup_checks_both_sides_and_names_exports() {
     for engine in engines() {
         let c = component(&engine, &wat());
         let mut linker = Linker::<()>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("log", log).unwrap().func("flush", flush).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("log", log)
+            .unwrap()
+            .func("flush", flush)
+            .unwrap();
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
-        let err = inst.get_typed_func::<(u32,), (u32,)>(&mut store, "run").unwrap_err();
+        let err = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "run")
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "export `run` has type `func(string) -> (u32)`, but it was looked up as `func(u32) -> (u32)`"
         );
-        let err = inst.get_typed_func::<(&str,), ()>(&mut store, "run").unwrap_err();
+        let err = inst
+            .get_typed_func::<(&str,), ()>(&mut store, "run")
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "export `run` has type `func(string) -> (u32)`, but it was looked up as `func(string) -> ()`"
         );
-        let err = inst.get_typed_func::<(), ()>(&mut store, "walk").unwrap_err();
-        assert_eq!(err.to_string(), "the component has no export `walk`; it exports `run`");
+        let err = inst
+            .get_typed_func::<(), ()>(&mut store, "walk")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the component has no export `walk`; it exports `run`"
+        );
 
         let mut other = Store::new(&engine, ());
-        let err = inst.get_typed_func::<(&str,), (u32,)>(&mut other, "run").unwrap_err();
+        let err = inst
+            .get_typed_func::<(&str,), (u32,)>(&mut other, "run")
+            .unwrap_err();
         assert_eq!(err.to_string(), "the instance belongs to another store");
     }
 }
@@ -170,7 +216,11 @@ fn start_functions_run_and_can_call_the_host() {
         STARTS.fetch_add(1, Ordering::SeqCst);
     }
     let wat = guest(
-        &[Import { name: "started", ty: "", core: "" }],
+        &[Import {
+            name: "started",
+            ty: "",
+            core: "",
+        }],
         r#"(func $start (call $started)) (start $start)"#,
         &[],
     );
@@ -178,7 +228,11 @@ fn start_functions_run_and_can_call_the_host() {
         let before = STARTS.load(Ordering::SeqCst);
         let c = component(&engine, &wat);
         let mut linker = Linker::<()>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("started", started).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("started", started)
+            .unwrap();
         let mut store = Store::new(&engine, ());
         linker.instantiate(&mut store, &c).unwrap();
         assert_eq!(STARTS.load(Ordering::SeqCst), before + 1);

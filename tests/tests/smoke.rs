@@ -19,7 +19,8 @@ fn add(a: u32, b: u32) -> u32 {
 
 #[test]
 fn run_calls_log_and_add() {
-    let wat = format!(r#"(component
+    let wat = format!(
+        r#"(component
       (import "example:host/api" (instance $host
         (export "log" (func (param "level" u32) (param "msg" string)))
         (export "add" (func (param "a" u32) (param "b" u32) (result u32)))))
@@ -35,14 +36,23 @@ fn run_calls_log_and_add() {
       (core instance $main (instantiate $Main
         (with "host" (instance (export "log" (func $log)) (export "add" (func $add))))))
       (func (export "run") (param "input" string) (result u32)
-        (canon lift (core func $main "run") (memory $memory) (realloc $realloc))))"#);
+        (canon lift (core func $main "run") (memory $memory) (realloc $realloc))))"#
+    );
     for engine in engines() {
         let c = component(&engine, &wat);
         let mut linker = Linker::<Ctx>::new(&engine);
-        linker.instance("example:host/api").unwrap().func("log", log).unwrap().func("add", add).unwrap();
+        linker
+            .instance("example:host/api")
+            .unwrap()
+            .func("log", log)
+            .unwrap()
+            .func("add", add)
+            .unwrap();
         let mut store = Store::new(&engine, Ctx::default());
         let instance = linker.instantiate(&mut store, &c).unwrap();
-        let run = instance.get_typed_func::<(&str,), (u32,)>(&mut store, "run").unwrap();
+        let run = instance
+            .get_typed_func::<(&str,), (u32,)>(&mut store, "run")
+            .unwrap();
         assert_eq!(run.call(&mut store, ("hello",)).unwrap(), (105,));
         assert_eq!(store.data().lines, ["1: hello"]);
     }

@@ -37,8 +37,23 @@ fn text() -> String {
 #[host_fn]
 #[allow(clippy::too_many_arguments)]
 fn sum17(
-    a: u32, b: u32, c: u32, d: u32, e: u32, f: u32, g: u32, h: u32, i: u32,
-    j: u32, k: u32, l: u32, m: u32, n: u32, o: u32, p: u32, q: u32,
+    a: u32,
+    b: u32,
+    c: u32,
+    d: u32,
+    e: u32,
+    f: u32,
+    g: u32,
+    h: u32,
+    i: u32,
+    j: u32,
+    k: u32,
+    l: u32,
+    m: u32,
+    n: u32,
+    o: u32,
+    p: u32,
+    q: u32,
 ) -> u32 {
     a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p + q
 }
@@ -47,12 +62,36 @@ const SUM17: &str = r#"(param "a" u32) (param "b" u32) (param "c" u32) (param "d
 
 fn imports() -> Vec<Import<'static>> {
     vec![
-        Import { name: "log", ty: r#"(param "msg" string) (result u32)"#, core: "(param i32 i32) (result i32)" },
-        Import { name: "sum", ty: r#"(param "xs" (list u32)) (result u32)"#, core: "(param i32 i32) (result i32)" },
-        Import { name: "letter", ty: r#"(param "c" char) (result u32)"#, core: "(param i32) (result i32)" },
-        Import { name: "words", ty: r#"(param "ws" (list string)) (result u32)"#, core: "(param i32 i32) (result i32)" },
-        Import { name: "text", ty: r#"(result string)"#, core: "(param i32)" },
-        Import { name: "sum17", ty: SUM17, core: "(param i32) (result i32)" },
+        Import {
+            name: "log",
+            ty: r#"(param "msg" string) (result u32)"#,
+            core: "(param i32 i32) (result i32)",
+        },
+        Import {
+            name: "sum",
+            ty: r#"(param "xs" (list u32)) (result u32)"#,
+            core: "(param i32 i32) (result i32)",
+        },
+        Import {
+            name: "letter",
+            ty: r#"(param "c" char) (result u32)"#,
+            core: "(param i32) (result i32)",
+        },
+        Import {
+            name: "words",
+            ty: r#"(param "ws" (list string)) (result u32)"#,
+            core: "(param i32 i32) (result i32)",
+        },
+        Import {
+            name: "text",
+            ty: r#"(result string)"#,
+            core: "(param i32)",
+        },
+        Import {
+            name: "sum17",
+            ty: SUM17,
+            core: "(param i32) (result i32)",
+        },
     ]
 }
 
@@ -150,7 +189,12 @@ fn string_invalid_utf8() {
 
 #[test]
 fn list_pointer_misaligned() {
-    assert_trap("sum", 2, 1, "list pointer 0x2 not aligned to 4 in param `xs` of `sum`");
+    assert_trap(
+        "sum",
+        2,
+        1,
+        "list pointer 0x2 not aligned to 4 in param `xs` of `sum`",
+    );
 }
 
 #[test]
@@ -207,12 +251,22 @@ fn return_pointer_out_of_bounds_and_misaligned() {
         0,
         "return pointer 0xfffc with 8 bytes out of bounds (memory is 65536 bytes) in result of `text`",
     );
-    assert_trap("text", 2, 0, "return pointer 0x2 not aligned to 4 in result of `text`");
+    assert_trap(
+        "text",
+        2,
+        0,
+        "return pointer 0x2 not aligned to 4 in result of `text`",
+    );
 }
 
 #[test]
 fn spilled_params_pointer_checked() {
-    assert_trap("sum17", 3, 0, "params pointer 0x3 not aligned to 4 in params of `sum17`");
+    assert_trap(
+        "sum17",
+        3,
+        0,
+        "params pointer 0x3 not aligned to 4 in params of `sum17`",
+    );
     assert_trap(
         "sum17",
         0xffc0,
@@ -241,7 +295,11 @@ fn bad_realloc_pointer_is_a_trap() {
     for engine in engines() {
         let c = component(&engine, wat);
         let mut linker = Linker::<()>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("text", text).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("text", text)
+            .unwrap();
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
         let f = inst.get_typed_func::<(), ()>(&mut store, "run").unwrap();
@@ -280,7 +338,13 @@ fn realloc_that_calls_an_import_cannot_leave() {
     for engine in engines() {
         let c = component(&engine, wat);
         let mut linker = Linker::<()>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("text", text).unwrap().func("ping", ping).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("text", text)
+            .unwrap()
+            .func("ping", ping)
+            .unwrap();
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
         let f = inst.get_typed_func::<(), ()>(&mut store, "run").unwrap();
@@ -307,7 +371,9 @@ fn export_result_is_validated_too() {
         let linker = Linker::<()>::new(&engine);
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
-        let f = inst.get_typed_func::<(), (String,)>(&mut store, "bad").unwrap();
+        let f = inst
+            .get_typed_func::<(), (String,)>(&mut store, "bad")
+            .unwrap();
         let err = f.call(&mut store, ()).unwrap_err();
         assert_eq!(
             message(&err),
@@ -320,7 +386,11 @@ fn export_result_is_validated_too() {
 fn unsupported_string_encoding_is_named() {
     let ty = r#"(param "msg" string) (result u32)"#;
     let wat = guest_with(
-        &[Import { name: "log", ty, core: "(param i32 i32) (result i32)" }],
+        &[Import {
+            name: "log",
+            ty,
+            core: "(param i32 i32) (result i32)",
+        }],
         "string-encoding=utf16",
         r#"(func (export "run") (result i32) (call $log (i32.const 0) (i32.const 0)))"#,
         &[("run", "(result u32)")],
@@ -328,10 +398,16 @@ fn unsupported_string_encoding_is_named() {
     for engine in engines() {
         let c = component(&engine, &wat);
         let mut linker = Linker::<()>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("log", log).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("log", log)
+            .unwrap();
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
-        let f = inst.get_typed_func::<(), (u32,)>(&mut store, "run").unwrap();
+        let f = inst
+            .get_typed_func::<(), (u32,)>(&mut store, "run")
+            .unwrap();
         assert_eq!(
             message(&f.call(&mut store, ()).unwrap_err()),
             "string encoding `utf16` is not supported yet in param `msg` of `log`"

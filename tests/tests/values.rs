@@ -28,7 +28,8 @@ fn scalars(
     k: f64,
     l: char,
 ) -> Scalars {
-    cx.seen.push(format!("{a} {b} {c} {d} {e} {f} {g} {h} {i} {j} {k} {l}"));
+    cx.seen
+        .push(format!("{a} {b} {c} {d} {e} {f} {g} {h} {i} {j} {k} {l}"));
     (!a, b.wrapping_neg(), c / 2, d, e, f, g, h, i, j * 2.0, k, l)
 }
 
@@ -52,21 +53,53 @@ fn scalars_round_trip_through_host_and_return_pointer() {
     for engine in engines() {
         let c = component(&engine, &wat);
         let mut linker = Linker::<Ctx>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("scalars", scalars).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("scalars", scalars)
+            .unwrap();
         let mut store = Store::new(&engine, Ctx::default());
         let inst = linker.instantiate(&mut store, &c).unwrap();
         let f = inst
             .get_typed_func::<Scalars, (Scalars,)>(&mut store, "roundtrip")
             .unwrap();
-        let input = (true, -128, 255, -32768, 65535, i32::MIN, u32::MAX, i64::MIN, u64::MAX, 1.5, -0.25, '🦀');
+        let input = (
+            true,
+            -128,
+            255,
+            -32768,
+            65535,
+            i32::MIN,
+            u32::MAX,
+            i64::MIN,
+            u64::MAX,
+            1.5,
+            -0.25,
+            '🦀',
+        );
         let (out,) = f.call(&mut store, input).unwrap();
         assert_eq!(
             out,
-            (false, -128, 127, -32768, 65535, i32::MIN, u32::MAX, i64::MIN, u64::MAX, 3.0, -0.25, '🦀')
+            (
+                false,
+                -128,
+                127,
+                -32768,
+                65535,
+                i32::MIN,
+                u32::MAX,
+                i64::MIN,
+                u64::MAX,
+                3.0,
+                -0.25,
+                '🦀'
+            )
         );
         assert_eq!(
             store.data().seen,
-            ["true -128 255 -32768 65535 -2147483648 4294967295 -9223372036854775808 18446744073709551615 1.5 -0.25 🦀"]
+            [
+                "true -128 255 -32768 65535 -2147483648 4294967295 -9223372036854775808 18446744073709551615 1.5 -0.25 🦀"
+            ]
         );
     }
 }
@@ -80,7 +113,11 @@ fn shout(s: &str) -> String {
 fn strings_borrowed_in_and_allocated_out() {
     let ty = r#"(param "s" string) (result string)"#;
     let wat = guest(
-        &[Import { name: "shout", ty, core: "(param i32 i32 i32)" }],
+        &[Import {
+            name: "shout",
+            ty,
+            core: "(param i32 i32 i32)",
+        }],
         r#"(func (export "shout") (param i32 i32) (result i32)
              (call $shout (local.get 0) (local.get 1) (i32.const 128))
              (i32.const 128))"#,
@@ -89,14 +126,26 @@ fn strings_borrowed_in_and_allocated_out() {
     for engine in engines() {
         let c = component(&engine, &wat);
         let mut linker = Linker::<()>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("shout", shout).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("shout", shout)
+            .unwrap();
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
-        let f = inst.get_typed_func::<(&str,), (String,)>(&mut store, "shout").unwrap();
-        assert_eq!(f.call(&mut store, ("hello, wörld",)).unwrap().0, "HELLO, WÖRLD");
+        let f = inst
+            .get_typed_func::<(&str,), (String,)>(&mut store, "shout")
+            .unwrap();
+        assert_eq!(
+            f.call(&mut store, ("hello, wörld",)).unwrap().0,
+            "HELLO, WÖRLD"
+        );
         assert_eq!(f.call(&mut store, ("",)).unwrap().0, "");
         let long = "ab".repeat(3000);
-        assert_eq!(f.call(&mut store, (long.as_str(),)).unwrap().0, long.to_uppercase());
+        assert_eq!(
+            f.call(&mut store, (long.as_str(),)).unwrap().0,
+            long.to_uppercase()
+        );
     }
 }
 
@@ -118,7 +167,11 @@ fn reverse(xs: Vec<i64>) -> Vec<i64> {
 #[host_fn]
 fn nest(xss: Vec<Vec<u16>>, words: Vec<String>) -> Vec<Vec<String>> {
     xss.iter()
-        .map(|xs| xs.iter().map(|x| format!("{}{x}", words.join(""))).collect())
+        .map(|xs| {
+            xs.iter()
+                .map(|x| format!("{}{x}", words.join("")))
+                .collect()
+        })
         .collect()
 }
 
@@ -130,10 +183,26 @@ fn lists_borrowed_copied_and_nested() {
     let nest_ty = r#"(param "xss" (list (list u16))) (param "words" (list string)) (result (list (list string)))"#;
     let wat = guest(
         &[
-            Import { name: "sum", ty: sum_ty, core: "(param i32 i32) (result i64)" },
-            Import { name: "count", ty: count_ty, core: "(param i32 i32 i32 i32) (result i32)" },
-            Import { name: "reverse", ty: rev_ty, core: "(param i32 i32 i32)" },
-            Import { name: "nest", ty: nest_ty, core: "(param i32 i32 i32 i32 i32)" },
+            Import {
+                name: "sum",
+                ty: sum_ty,
+                core: "(param i32 i32) (result i64)",
+            },
+            Import {
+                name: "count",
+                ty: count_ty,
+                core: "(param i32 i32 i32 i32) (result i32)",
+            },
+            Import {
+                name: "reverse",
+                ty: rev_ty,
+                core: "(param i32 i32 i32)",
+            },
+            Import {
+                name: "nest",
+                ty: nest_ty,
+                core: "(param i32 i32 i32 i32 i32)",
+            },
         ],
         r#"(func (export "sum") (param i32 i32) (result i64) (call $sum (local.get 0) (local.get 1)))
            (func (export "count") (param i32 i32 i32 i32) (result i32)
@@ -142,7 +211,12 @@ fn lists_borrowed_copied_and_nested() {
              (call $reverse (local.get 0) (local.get 1) (i32.const 64)) (i32.const 64))
            (func (export "nest") (param i32 i32 i32 i32) (result i32)
              (call $nest (local.get 0) (local.get 1) (local.get 2) (local.get 3) (i32.const 72)) (i32.const 72))"#,
-        &[("sum", sum_ty), ("count", count_ty), ("reverse", rev_ty), ("nest", nest_ty)],
+        &[
+            ("sum", sum_ty),
+            ("count", count_ty),
+            ("reverse", rev_ty),
+            ("nest", nest_ty),
+        ],
     );
     for engine in engines() {
         let c = component(&engine, &wat);
@@ -161,32 +235,67 @@ fn lists_borrowed_copied_and_nested() {
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
 
-        let f = inst.get_typed_func::<(&[u32],), (u64,)>(&mut store, "sum").unwrap();
+        let f = inst
+            .get_typed_func::<(&[u32],), (u64,)>(&mut store, "sum")
+            .unwrap();
         let xs: Vec<u32> = (1..=1000).collect();
         assert_eq!(f.call(&mut store, (&xs,)).unwrap(), (500_500,));
         assert_eq!(f.call(&mut store, (&[],)).unwrap(), (0,));
 
-        let f = inst.get_typed_func::<(&[u8], Vec<f64>), (u32,)>(&mut store, "count").unwrap();
+        let f = inst
+            .get_typed_func::<(&[u8], Vec<f64>), (u32,)>(&mut store, "count")
+            .unwrap();
         assert_eq!(f.call(&mut store, (b"abc", vec![1.0, 2.0])).unwrap(), (5,));
 
-        let f = inst.get_typed_func::<(Vec<i64>,), (Vec<i64>,)>(&mut store, "reverse").unwrap();
-        assert_eq!(f.call(&mut store, (vec![1, -2, i64::MAX],)).unwrap().0, [i64::MAX, -2, 1]);
+        let f = inst
+            .get_typed_func::<(Vec<i64>,), (Vec<i64>,)>(&mut store, "reverse")
+            .unwrap();
+        assert_eq!(
+            f.call(&mut store, (vec![1, -2, i64::MAX],)).unwrap().0,
+            [i64::MAX, -2, 1]
+        );
 
         let f = inst
             .get_typed_func::<(Vec<Vec<u16>>, &[&str]), (Vec<Vec<String>>,)>(&mut store, "nest")
             .unwrap();
-        let (out,) = f.call(&mut store, (vec![vec![1, 2], vec![], vec![3]], &["x", "y"])).unwrap();
-        assert_eq!(out, vec![vec!["xy1".to_string(), "xy2".into()], vec![], vec!["xy3".into()]]);
+        let (out,) = f
+            .call(&mut store, (vec![vec![1, 2], vec![], vec![3]], &["x", "y"]))
+            .unwrap();
+        assert_eq!(
+            out,
+            vec![
+                vec!["xy1".to_string(), "xy2".into()],
+                vec![],
+                vec!["xy3".into()]
+            ]
+        );
     }
 }
 
 #[host_fn]
 #[allow(clippy::too_many_arguments)]
 fn sum17(
-    a: u32, b: u32, c: u32, d: u32, e: u32, f: u32, g: u32, h: u32, i: u32,
-    j: u32, k: u32, l: u32, m: u32, n: u32, o: u32, p: u32, q: u8,
+    a: u32,
+    b: u32,
+    c: u32,
+    d: u32,
+    e: u32,
+    f: u32,
+    g: u32,
+    h: u32,
+    i: u32,
+    j: u32,
+    k: u32,
+    l: u32,
+    m: u32,
+    n: u32,
+    o: u32,
+    p: u32,
+    q: u8,
 ) -> u32 {
-    [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, u32::from(q)].iter().sum()
+    [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, u32::from(q)]
+        .iter()
+        .sum()
 }
 
 #[test]
@@ -195,18 +304,46 @@ fn more_than_sixteen_flat_params_spill_to_memory_both_ways() {
     // The export receives a pointer to its spilled params and passes it on:
     // the import's spilled layout is the same tuple.
     let wat = guest(
-        &[Import { name: "sum17", ty, core: "(param i32) (result i32)" }],
+        &[Import {
+            name: "sum17",
+            ty,
+            core: "(param i32) (result i32)",
+        }],
         r#"(func (export "sum17") (param i32) (result i32) (call $sum17 (local.get 0)))"#,
         &[("sum17", ty)],
     );
     for engine in engines() {
         let c = component(&engine, &wat);
         let mut linker = Linker::<()>::new(&engine);
-        linker.instance("test:host/api").unwrap().func("sum17", sum17).unwrap();
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("sum17", sum17)
+            .unwrap();
         let mut store = Store::new(&engine, ());
         let inst = linker.instantiate(&mut store, &c).unwrap();
-        type P = (u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u32, u8);
-        let f = inst.get_typed_func::<P, (u32,)>(&mut store, "sum17").unwrap();
+        type P = (
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u32,
+            u8,
+        );
+        let f = inst
+            .get_typed_func::<P, (u32,)>(&mut store, "sum17")
+            .unwrap();
         let args: P = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 200);
         assert_eq!(f.call(&mut store, args).unwrap(), (136 + 200,));
     }
@@ -228,8 +365,16 @@ fn tuples_and_caller_memory() {
     let peek_ty = r#"(param "at" u32) (result u8)"#;
     let wat = guest(
         &[
-            Import { name: "swap", ty: swap_ty, core: "(param i32 i32 i32 i32)" },
-            Import { name: "peek", ty: peek_ty, core: "(param i32) (result i32)" },
+            Import {
+                name: "swap",
+                ty: swap_ty,
+                core: "(param i32 i32 i32 i32)",
+            },
+            Import {
+                name: "peek",
+                ty: peek_ty,
+                core: "(param i32) (result i32)",
+            },
         ],
         r#"(data (i32.const 40) "\2a")
            (func (export "swap") (param i32 i32 i32) (result i32)
@@ -252,8 +397,13 @@ fn tuples_and_caller_memory() {
         let f = inst
             .get_typed_func::<((u8, &str),), ((String, u8),)>(&mut store, "swap")
             .unwrap();
-        assert_eq!(f.call(&mut store, ((7, "seven"),)).unwrap().0, ("seven".to_string(), 7));
-        let f = inst.get_typed_func::<(u32,), (u8,)>(&mut store, "peek").unwrap();
+        assert_eq!(
+            f.call(&mut store, ((7, "seven"),)).unwrap().0,
+            ("seven".to_string(), 7)
+        );
+        let f = inst
+            .get_typed_func::<(u32,), (u8,)>(&mut store, "peek")
+            .unwrap();
         assert_eq!(f.call(&mut store, (40,)).unwrap(), (42,));
     }
 }

@@ -53,7 +53,10 @@ fn main() -> Result<()> {
 
     println!("engine: {:?}", engine.kind());
     println!("input:  {input:?}");
-    println!("the plugin logged {} lines through the host:", store.data().log.len());
+    println!(
+        "the plugin logged {} lines through the host:",
+        store.data().log.len()
+    );
     for line in &store.data().log {
         println!("  {line}");
     }

@@ -25,7 +25,9 @@ impl Options {
             match &meta {
                 Meta::NameValue(nv) if nv.path.is_ident("crate") => match &nv.value {
                     syn::Expr::Path(p) if krate.is_none() => krate = Some(p.path.clone()),
-                    syn::Expr::Path(_) => push(syn::Error::new_spanned(&meta, "`crate` is given twice")),
+                    syn::Expr::Path(_) => {
+                        push(syn::Error::new_spanned(&meta, "`crate` is given twice"))
+                    }
                     other => push(syn::Error::new_spanned(
                         other,
                         "`crate` takes a path, as in `crate = ::hostbind`",

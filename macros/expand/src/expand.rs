@@ -41,9 +41,11 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         let ty_expr = quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY);
         quote!(#p::Param { name: #pname, ty: #ty_expr })
     });
-    let result_entries = sig.result.ty.iter().map(|ty| {
-        quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY)
-    });
+    let result_entries = sig
+        .result
+        .ty
+        .iter()
+        .map(|ty| quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY));
 
     let (store_ty, generics, entry) = match &sig.context {
         Context::None => (
@@ -62,11 +64,19 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         Context::None => quote!(let (_, __mem) = __cx.parts();),
         _ => quote!(let (__data, __mem) = __cx.parts();),
     };
-    let args: Vec<_> = (0..sig.params.len()).map(|i| format_ident!("__arg{i}")).collect();
-    let lifts = sig.params.iter().zip(&args).enumerate().map(|(i, (param, arg))| {
-        let ty = &param.ty;
-        quote!(let #arg: #ty = __params.next(#i)?;)
-    });
+    let args: Vec<_> = (0..sig.params.len())
+        .map(|i| format_ident!("__arg{i}"))
+        .collect();
+    let lifts = sig
+        .params
+        .iter()
+        .zip(&args)
+        .enumerate()
+        .map(|(i, (param, arg))| {
+            let ty = &param.ty;
+            // Spanned at the type: a type the ABI cannot lift is reported there.
+            quote_spanned!(ty.span()=> let #arg: #ty = __params.next(#i)?;)
+        });
     let call = quote!(__hostbind_body(#context_arg #(#args),*));
     let ret = if sig.result.fallible {
         quote! {

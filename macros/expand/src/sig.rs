@@ -48,10 +48,13 @@ impl HostSig {
         let sig = &func.sig;
         let mut errors = None;
         if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-            push(&mut errors, syn::Error::new(
-                sig.generics.span(),
-                "a `#[host_fn]` cannot be generic; its glue is generated for concrete types",
-            ));
+            push(
+                &mut errors,
+                syn::Error::new(
+                    sig.generics.span(),
+                    "a `#[host_fn]` cannot be generic; its glue is generated for concrete types",
+                ),
+            );
         }
         for (present, what) in [
             (sig.asyncness.is_some(), "async"),
@@ -60,14 +63,20 @@ impl HostSig {
             (sig.abi.is_some(), "extern"),
         ] {
             if present {
-                push(&mut errors, syn::Error::new(
-                    sig.fn_token.span(),
-                    format!("a `#[host_fn]` cannot be `{what}`"),
-                ));
+                push(
+                    &mut errors,
+                    syn::Error::new(
+                        sig.fn_token.span(),
+                        format!("a `#[host_fn]` cannot be `{what}`"),
+                    ),
+                );
             }
         }
         if let Some(v) = &sig.variadic {
-            push(&mut errors, syn::Error::new_spanned(v, "a `#[host_fn]` cannot be variadic"));
+            push(
+                &mut errors,
+                syn::Error::new_spanned(v, "a `#[host_fn]` cannot be variadic"),
+            );
         }
 
         let mut context = Context::None;
@@ -75,35 +84,44 @@ impl HostSig {
         for (i, arg) in sig.inputs.iter().enumerate() {
             let pat_ty = match arg {
                 FnArg::Receiver(r) => {
-                    push(&mut errors, syn::Error::new_spanned(
-                        r,
-                        "a `#[host_fn]` is a free function; take the store's data as `&mut T` instead of `self`",
-                    ));
+                    push(
+                        &mut errors,
+                        syn::Error::new_spanned(
+                            r,
+                            "a `#[host_fn]` is a free function; take the store's data as `&mut T` instead of `self`",
+                        ),
+                    );
                     continue;
                 }
                 FnArg::Typed(p) => p,
             };
             let ty = &*pat_ty.ty;
-            if i == 0 {
-                if let Some(c) = context_of(ty) {
-                    context = c;
-                    continue;
-                }
+            if i == 0
+                && let Some(c) = context_of(ty)
+            {
+                context = c;
+                continue;
             }
-            if let Type::Reference(r) = ty {
-                if r.mutability.is_some() {
-                    push(&mut errors, syn::Error::new_spanned(
+            if let Type::Reference(r) = ty
+                && r.mutability.is_some()
+            {
+                push(
+                    &mut errors,
+                    syn::Error::new_spanned(
                         ty,
                         "only the first parameter may be `&mut T`, the store's data; component values are passed by value or as `&str`/`&[T]`",
-                    ));
-                    continue;
-                }
+                    ),
+                );
+                continue;
             }
             if let Some(lt) = named_lifetime(ty) {
-                push(&mut errors, syn::Error::new_spanned(
-                    lt,
-                    "leave lifetimes elided in a `#[host_fn]`; borrowed params live for the call",
-                ));
+                push(
+                    &mut errors,
+                    syn::Error::new_spanned(
+                        lt,
+                        "leave lifetimes elided in a `#[host_fn]`; borrowed params live for the call",
+                    ),
+                );
             }
             let name = match &*pat_ty.pat {
                 Pat::Ident(p) => p.ident.to_string().trim_start_matches("r#").to_string(),

@@ -10,7 +10,11 @@ fn expand(attr: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> Str
 fn expansion_parses_as_items() {
     let out = crate::host_fn(
         quote!(),
-        quote!(fn add(a: u32, b: u32) -> u32 { a + b }),
+        quote!(
+            fn add(a: u32, b: u32) -> u32 {
+                a + b
+            }
+        ),
     );
     let file: syn::File = syn::parse2(out).expect("expansion is valid Rust");
     assert_eq!(file.items.len(), 2, "a unit struct and a `const _` block");
@@ -18,13 +22,26 @@ fn expansion_parses_as_items() {
 
 #[test]
 fn context_free_function_is_generic_over_the_store() {
-    let out = expand(quote!(), quote!(fn noop() {}));
-    assert!(out.contains("impl < __T : 'static > :: hostbind :: __private :: IntoHostFunc < __T >"), "{out}");
+    let out = expand(
+        quote!(),
+        quote!(
+            fn noop() {}
+        ),
+    );
+    assert!(
+        out.contains("impl < __T : 'static > :: hostbind :: __private :: IntoHostFunc < __T >"),
+        "{out}"
+    );
 }
 
 #[test]
 fn data_context_fixes_the_store_type() {
-    let out = expand(quote!(), quote!(fn log(cx: &mut Ctx, msg: &str) {}));
+    let out = expand(
+        quote!(),
+        quote!(
+            fn log(cx: &mut Ctx, msg: &str) {}
+        ),
+    );
     assert!(out.contains("IntoHostFunc < Ctx > for log"), "{out}");
     assert!(out.contains("__hostbind_body (__data , __arg0)"), "{out}");
     assert!(out.contains("name : \"msg\""), "{out}");
@@ -32,20 +49,42 @@ fn data_context_fixes_the_store_type() {
 
 #[test]
 fn caller_context_passes_memory() {
-    let out = expand(quote!(), quote!(fn peek(c: Caller<'_, Ctx>, at: u32) -> u8 { 0 }));
+    let out = expand(
+        quote!(),
+        quote!(
+            fn peek(c: Caller<'_, Ctx>, at: u32) -> u8 {
+                0
+            }
+        ),
+    );
     assert!(out.contains("Caller :: new (__data , __mem)"), "{out}");
 }
 
 #[test]
 fn result_return_traps_on_err() {
-    let out = expand(quote!(), quote!(fn f() -> Result<u32, String> { Ok(1) }));
+    let out = expand(
+        quote!(),
+        quote!(
+            fn f() -> Result<u32, String> {
+                Ok(1)
+            }
+        ),
+    );
     assert!(out.contains("host_error"), "{out}");
-    assert!(out.contains("< u32 as :: hostbind :: __private :: ComponentType > :: TY"), "{out}");
+    assert!(
+        out.contains("< u32 as :: hostbind :: __private :: ComponentType > :: TY"),
+        "{out}"
+    );
 }
 
 #[test]
 fn crate_option_renames_the_runtime_path() {
-    let out = expand(quote!(crate = ::other), quote!(fn noop() {}));
+    let out = expand(
+        quote!(crate = ::other),
+        quote!(
+            fn noop() {}
+        ),
+    );
     assert!(out.contains(":: other :: __private"), "{out}");
     assert!(!out.contains(":: hostbind ::"), "{out}");
 }
@@ -54,7 +93,9 @@ fn crate_option_renames_the_runtime_path() {
 fn errors_are_collected_and_item_reemitted() {
     let out = expand(
         quote!(bogus, crate = 1),
-        quote!(async fn f<T>(x: &mut u32, y: &mut u32) {}),
+        quote!(
+            async fn f<T>(x: &mut u32, y: &mut u32) {}
+        ),
     );
     for msg in [
         "unknown `host_fn` option",
@@ -70,12 +111,22 @@ fn errors_are_collected_and_item_reemitted() {
 
 #[test]
 fn self_receiver_is_rejected() {
-    let out = expand(quote!(), quote!(fn f(&self) {}));
+    let out = expand(
+        quote!(),
+        quote!(
+            fn f(&self) {}
+        ),
+    );
     assert!(out.contains("is a free function"), "{out}");
 }
 
 #[test]
 fn named_lifetimes_are_rejected() {
-    let out = expand(quote!(), quote!(fn f(s: &'static str) {}));
+    let out = expand(
+        quote!(),
+        quote!(
+            fn f(s: &'static str) {}
+        ),
+    );
     assert!(out.contains("leave lifetimes elided"), "{out}");
 }

@@ -67,8 +67,8 @@ fn lift_slice<'a, T: Plain>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Result<&'a [
 impl<'a, T: Plain> Lift<'a> for &'a [T] {
     #[inline]
     fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
-        let ptr = src.next().get_u32();
-        let len = src.next().get_u32();
+        let ptr = src.next_val().get_u32();
+        let len = src.next_val().get_u32();
         lift_slice(cx, ptr, len)
     }
     #[inline]
@@ -105,8 +105,8 @@ fn lift_vec<'a, T: Lift<'a>>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Result<Vec<
 impl<'a, T: Lift<'a>> Lift<'a> for Vec<T> {
     #[inline]
     fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
-        let ptr = src.next().get_u32();
-        let len = src.next().get_u32();
+        let ptr = src.next_val().get_u32();
+        let len = src.next_val().get_u32();
         lift_vec(cx, ptr, len)
     }
     #[inline]

@@ -71,6 +71,23 @@ pub(crate) fn write(site: &Site<'_>, mem: &mut [u8], offset: usize, bytes: &[u8]
     }
 }
 
+/// Checks an array like [`check_array`] and returns its bytes.
+#[inline]
+pub(crate) fn guest_bytes<'m>(
+    site: &Site<'_>,
+    what: &str,
+    mem: &'m [u8],
+    ptr: u32,
+    count: u32,
+    elem_size: u32,
+    align: u32,
+) -> Result<&'m [u8]> {
+    let range = check_array(site, what, mem.len(), ptr, count, elem_size, align)?;
+    let len = mem.len();
+    mem.get(range)
+        .ok_or_else(|| site.trap(format_args!("{what} out of bounds (memory is {len} bytes)")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,21 +138,4 @@ mod tests {
             "string pointer 0xa with 7 bytes out of bounds (memory is 16 bytes) in param `p` of `f`"
         );
     }
-}
-
-/// Checks an array like [`check_array`] and returns its bytes.
-#[inline]
-pub(crate) fn guest_bytes<'m>(
-    site: &Site<'_>,
-    what: &str,
-    mem: &'m [u8],
-    ptr: u32,
-    count: u32,
-    elem_size: u32,
-    align: u32,
-) -> Result<&'m [u8]> {
-    let range = check_array(site, what, mem.len(), ptr, count, elem_size, align)?;
-    let len = mem.len();
-    mem.get(range)
-        .ok_or_else(|| site.trap(format_args!("{what} out of bounds (memory is {len} bytes)")))
 }

@@ -6,8 +6,8 @@
 //! monomorphised into each host function's glue.
 
 pub mod layout;
-pub(crate) mod memory;
 mod list;
+pub(crate) mod memory;
 mod scalar;
 mod string;
 mod tuple;
@@ -98,7 +98,7 @@ impl<'v> FlatSrc<'v> {
     /// The next value. Callers check the slice is long enough for the
     /// signature once per call; past the end this yields zero rather than panic.
     #[inline]
-    pub fn next(&mut self) -> ValRaw {
+    pub fn next_val(&mut self) -> ValRaw {
         let v = self.vals.get(self.pos).copied().unwrap_or(ValRaw::ZERO);
         self.pos += 1;
         v

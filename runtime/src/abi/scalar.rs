@@ -17,7 +17,7 @@ macro_rules! integers {
             #[inline]
             fn lift_flat(_: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
                 // Narrow integers arrive in an i32; the spec keeps the low bits.
-                Ok(src.next().$get() as $via as $t)
+                Ok(src.next_val().$get() as $via as $t)
             }
             #[inline]
             fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
@@ -60,7 +60,7 @@ macro_rules! floats {
         impl<'a> Lift<'a> for $t {
             #[inline]
             fn lift_flat(_: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
-                Ok(<$t>::from_bits(src.next().$get()))
+                Ok(<$t>::from_bits(src.next_val().$get()))
             }
             #[inline]
             fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
@@ -94,7 +94,7 @@ unsafe impl ComponentType for bool {
 impl<'a> Lift<'a> for bool {
     #[inline]
     fn lift_flat(_: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
-        Ok(src.next().get_i32() != 0)
+        Ok(src.next_val().get_i32() != 0)
     }
     #[inline]
     fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
@@ -132,11 +132,14 @@ fn to_char(cx: &LiftCx<'_>, v: u32) -> Result<char> {
 impl<'a> Lift<'a> for char {
     #[inline]
     fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
-        to_char(cx, src.next().get_u32())
+        to_char(cx, src.next_val().get_u32())
     }
     #[inline]
     fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
-        to_char(cx, u32::from_le_bytes(memory::read(&cx.site, cx.memory, offset)?))
+        to_char(
+            cx,
+            u32::from_le_bytes(memory::read(&cx.site, cx.memory, offset)?),
+        )
     }
 }
 

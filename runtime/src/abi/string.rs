@@ -34,8 +34,8 @@ fn lift_str<'a>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Result<&'a str> {
 impl<'a> Lift<'a> for &'a str {
     #[inline]
     fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
-        let ptr = src.next().get_u32();
-        let len = src.next().get_u32();
+        let ptr = src.next_val().get_u32();
+        let len = src.next_val().get_u32();
         lift_str(cx, ptr, len)
     }
     #[inline]

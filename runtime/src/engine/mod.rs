@@ -141,6 +141,8 @@ impl Engine {
 
 impl core::fmt::Debug for Engine {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Engine").field("kind", &self.kind()).finish()
+        f.debug_struct("Engine")
+            .field("kind", &self.kind())
+            .finish()
     }
 }

@@ -227,7 +227,10 @@ impl Backend for Wasmi {
 
 /// The error to report for a failed wasmi call: a host function's own error
 /// when one is waiting, else wasmi's.
-fn take_error<T: 'static>(cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>, e: w::Error) -> Error {
+fn take_error<T: 'static>(
+    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+    e: w::Error,
+) -> Error {
     match cx.data_mut().pending.take() {
         Some(pending) if e.downcast_ref::<HostTrapped>().is_some() => pending,
         _ => Error::new(e).context("wasm trap"),

@@ -1,0 +1,10 @@
+use hostbind::host_fn;
+
+struct S;
+
+impl S {
+    #[host_fn]
+    fn f(&self) {}
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use hostbind::host_fn;
+
+struct Point;
+
+#[host_fn]
+fn draw(_at: Point) {}
+
+fn main() {}

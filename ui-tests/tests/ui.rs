@@ -1,0 +1,10 @@
+//! Every diagnostic of the macros, as trybuild compile-fail cases with
+//! `.stderr` snapshots (re-bless with `TRYBUILD=overwrite`), plus cases that
+//! must compile.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/host_fn/*.rs");
+    t.pass("tests/pass/*.rs");
+}
