@@ -169,39 +169,50 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     }
 }
 
-/// Runs a host call arriving from an engine: checks that the instance may
-/// leave, resolves its canonical options, and calls the glue's entrypoint.
-/// Returns `false` when the call trapped; the error is then pending in the store.
+/// Runs a host call arriving from an engine. Returns `false` when the call
+/// trapped; the error is then pending in the store.
 pub(crate) fn call<B: Backend, T: 'static>(
     mut cx: B::Cx<'_, T>,
     binding: &HostBinding<T>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let data = B::data(&mut cx);
-    let Some(state) = data.instances.get(binding.instance) else {
-        data.pending = Some(Trap::new("host function called on a store it was not made in").into());
-        return false;
-    };
-    let Some(opts) = state.options(binding.options) else {
-        data.pending = Some(Trap::new("lowering names canonical options that do not exist").into());
-        return false;
-    };
-    let flags = opts.flags;
-    if B::global_get(&mut cx, flags) == 0 {
-        B::data(&mut cx).pending = Some(
+    match enter_host::<B, T>(B::reborrow(&mut cx), binding, storage) {
+        Ok(()) => true,
+        Err(error) => {
+            B::data(&mut cx).pending = Some(error);
+            false
+        }
+    }
+}
+
+/// Checks that the instance may leave, resolves its canonical options, and
+/// calls the glue's entrypoint.
+fn enter_host<B: Backend, T: 'static>(
+    mut cx: B::Cx<'_, T>,
+    binding: &HostBinding<T>,
+    storage: &mut [ValRaw],
+) -> Result<()> {
+    let name = binding.func.sig.name;
+    let opts = B::data(&mut cx)
+        .instances
+        .get(binding.instance)
+        .and_then(|state| state.options(binding.options))
+        .ok_or_else(|| {
             Trap::new(format!(
-                "cannot leave component instance: host function `{}` called while its `realloc` or `post-return` runs",
-                binding.func.sig.name
+                "host function `{name}` is bound to an instance this store does not hold"
             ))
-            .into(),
-        );
-        return false;
+        })?;
+    if B::global_get(&mut cx, opts.flags) == 0 {
+        return Err(Trap::new(format!(
+            "cannot leave component instance: host function `{name}` called while its `realloc` or `post-return` runs"
+        ))
+        .into());
     }
     let mut access = GuestAccess::<B, T> {
         cx,
         memory: opts.memory,
         realloc: opts.realloc,
-        flags: Some(flags),
+        flags: Some(opts.flags),
     };
     let mut hcx = HostCx::new(&mut access, opts.encoding);
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
@@ -217,17 +228,11 @@ pub(crate) fn call<B: Backend, T: 'static>(
         )
     };
     if ok {
-        return true;
+        return Ok(());
     }
-    let error = hcx.take_trap().unwrap_or_else(|| {
-        Trap::new(format!(
-            "host function `{}` failed without saying why",
-            binding.func.sig.name
-        ))
-        .into()
-    });
-    B::data(&mut access.cx).pending = Some(error);
-    false
+    Err(hcx.take_trap().unwrap_or_else(|| {
+        Trap::new(format!("host function `{name}` failed without saying why")).into()
+    }))
 }
 
 /// Resolved canonical options of a lowering or lifting.

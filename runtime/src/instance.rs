@@ -5,7 +5,7 @@ use std::sync::Arc;
 use anyhow::{Context, anyhow, bail};
 use wasmtime_environ::EntityIndex;
 use wasmtime_environ::component::{
-    CanonicalOptionsDataModel, CoreDef, CoreExport, ExportItem, GlobalInitializer,
+    CanonicalOptionsDataModel, CoreDef, CoreExport, ExportIndex, ExportItem, GlobalInitializer,
     InstantiateModule, OptionsIndex, StaticModuleIndex, StringEncoding as EnvEncoding, Trampoline,
 };
 
@@ -25,6 +25,8 @@ pub struct Instance {
 
 /// A lifted export resolved for calls.
 pub(crate) struct ExportFunc<B: Backend> {
+    /// Which export this is, so repeated lookups share one entry.
+    pub(crate) export: ExportIndex,
     pub(crate) func: B::Func,
     pub(crate) core_ty: Arc<CoreFuncType>,
     /// `post-return` takes the core results as its params.

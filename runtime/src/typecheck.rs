@@ -124,29 +124,11 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
             return;
         }
         InterfaceType::Enum(i) => {
-            let _ = write!(
-                out,
-                "enum {{ {} }}",
-                types[*i]
-                    .names
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            write_names(out, "enum", types[*i].names.iter());
             return;
         }
         InterfaceType::Flags(i) => {
-            let _ = write!(
-                out,
-                "flags {{ {} }}",
-                types[*i]
-                    .names
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            write_names(out, "flags", types[*i].names.iter());
             return;
         }
         InterfaceType::Own(_) => "own<resource>",
@@ -158,6 +140,18 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
         InterfaceType::FixedLengthList(_) => "fixed-length-list",
     };
     out.push_str(s);
+}
+
+/// `kind { a, b, c }`, as WIT spells enums and flags.
+fn write_names<'a>(out: &mut String, kind: &str, names: impl Iterator<Item = &'a String>) {
+    let _ = write!(out, "{kind} {{ ");
+    for (n, name) in names.enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    out.push_str(" }");
 }
 
 fn describe_tys(tys: &[&Ty]) -> String {

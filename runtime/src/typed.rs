@@ -89,7 +89,7 @@ fn lookup<B: Backend, T: 'static>(
     let info = &component.info;
     let mut exports = &info.exports;
     let mut rest = name;
-    let item = loop {
+    let (export, item) = loop {
         let (head, tail) = match rest.split_once('#') {
             Some((h, t)) => (h, Some(t)),
             None => (rest, None),
@@ -113,7 +113,7 @@ fn lookup<B: Backend, T: 'static>(
                 exports = inner;
                 rest = t;
             }
-            (item, None) => break item,
+            (item, None) => break (*idx, item),
             (_, Some(_)) => bail!("export `{head}` of `{name}` is not an instance"),
         }
     };
@@ -121,6 +121,14 @@ fn lookup<B: Backend, T: 'static>(
         bail!("export `{name}` is not a function");
     };
     typecheck::export_func(name, params, results, *ty, &component.types).map_err(|e| anyhow!(e))?;
+    // Looking the same export up again reuses its resolved slot.
+    if let Some(slot) = B::data(cx).instances[index]
+        .exports
+        .iter()
+        .position(|e| e.export == export)
+    {
+        return Ok(slot);
+    }
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
     let f = resolve_def::<B, T>(cx, index, &component, func, &[])?;
     let func = B::as_func(&f).ok_or_else(|| anyhow!("export `{name}` is not a core function"))?;
@@ -130,6 +138,7 @@ fn lookup<B: Backend, T: 'static>(
     };
     let state = &mut B::data(cx).instances[index];
     state.exports.push(ExportFunc {
+        export,
         func,
         core_ty: Arc::new(core_ty),
         post_return_ty: Arc::new(post_return_ty),
@@ -194,7 +203,7 @@ where
                 place: Place::Params,
             };
             let mut lcx = LowerCx::new(&mut access, site, opts.encoding);
-            if flat_count_all(P::FIELDS) <= MAX_FLAT_PARAMS {
+            if const { flat_count_all(P::FIELDS) <= MAX_FLAT_PARAMS } {
                 params.lower_flat(&mut lcx, &mut FlatDst::new(&mut args))?;
             } else {
                 let ptr = lcx.alloc("params", P::SIZE, P::ALIGN)?;
@@ -225,7 +234,7 @@ where
                 place: Place::Result,
             };
             let lcx = LiftCx::new(mem, site, opts.encoding);
-            if flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS {
+            if const { flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS } {
                 R::lift_flat(&lcx, &mut FlatSrc::new(rets))?
             } else {
                 let ptr = rets.first().map_or(0, |v| v.get_u32());

@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests: building components from WAT.
 
-use hostbind::{Component, Engine, EngineKind};
+use hostbind::{Component, Engine, EngineKind, Instance, Linker, LinkerInstance, Store};
 
 /// Every engine the suite runs on.
 pub fn engines() -> Vec<Engine> {
@@ -11,6 +11,26 @@ pub fn engines() -> Vec<Engine> {
 pub fn component(engine: &Engine, wat: &str) -> Component {
     let bytes = wat::parse_str(wat).unwrap_or_else(|e| panic!("invalid WAT: {e}"));
     Component::new(engine, bytes).unwrap_or_else(|e| panic!("component failed to load: {e:#}"))
+}
+
+/// Compiles `wat`, lets `define` put host functions into the linker's
+/// `test:host/api` instance, and instantiates the component in a new store
+/// holding `data`.
+pub fn instantiate<T: 'static>(
+    engine: &Engine,
+    wat: &str,
+    data: T,
+    define: impl FnOnce(&mut LinkerInstance<'_, T>) -> hostbind::Result<()>,
+) -> (Store<T>, Instance) {
+    let c = component(engine, wat);
+    let mut linker = Linker::new(engine);
+    let mut api = linker.instance("test:host/api").expect("a fresh linker");
+    define(&mut api).unwrap_or_else(|e| panic!("defining host functions failed: {e:#}"));
+    let mut store = Store::new(engine, data);
+    let instance = linker
+        .instantiate(&mut store, &c)
+        .unwrap_or_else(|e| panic!("instantiation failed: {e:#}"));
+    (store, instance)
 }
 
 /// A core module with a memory and a bump-allocating `realloc`, for

@@ -1,7 +1,7 @@
 //! Call hooks, host errors and panics as traps, post-return and re-entry.
 
-use hostbind::{CallHook, Linker, Store, Trap, host_fn};
-use hostbind_tests::{Import, component, engines, guest, message};
+use hostbind::{CallHook, Store, Trap, host_fn};
+use hostbind_tests::{Import, engines, guest, instantiate, message};
 
 #[derive(Default)]
 struct Ctx {
@@ -65,19 +65,12 @@ fn wat() -> String {
 }
 
 fn setup(engine: &hostbind::Engine) -> (Store<Ctx>, hostbind::Instance) {
-    let c = component(engine, &wat());
-    let mut linker = Linker::<Ctx>::new(engine);
-    linker
-        .instance("test:host/api")
-        .unwrap()
-        .func("double", double)
-        .unwrap()
-        .func("check", check)
-        .unwrap()
-        .func("boom", boom)
-        .unwrap();
-    let mut store = Store::new(engine, Ctx::default());
-    let inst = linker.instantiate(&mut store, &c).unwrap();
+    let (mut store, inst) = instantiate(engine, &wat(), Ctx::default(), |api| {
+        api.func("double", double)?
+            .func("check", check)?
+            .func("boom", boom)?;
+        Ok(())
+    });
     store.call_hook(|cx: &mut Ctx, hook| {
         cx.hooks.push(hook);
         if cx.fail_on == Some(hook) {
@@ -168,11 +161,7 @@ fn host_panic_becomes_a_trap() {
 fn guest_traps_are_reported() {
     let wat = guest(&[], r#"(func (export "bad") unreachable)"#, &[("bad", "")]);
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut store = Store::new(&engine, ());
-        let inst = Linker::<()>::new(&engine)
-            .instantiate(&mut store, &c)
-            .unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |_| Ok(()));
         let f = inst.get_typed_func::<(), ()>(&mut store, "bad").unwrap();
         let msg = message(&f.call(&mut store, ()).unwrap_err());
         assert!(msg.starts_with("wasm trap: "), "{msg}");
@@ -203,11 +192,7 @@ fn post_return_runs_after_results_are_lifted() {
         libc = hostbind_tests::LIBC
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut store = Store::new(&engine, ());
-        let inst = Linker::<()>::new(&engine)
-            .instantiate(&mut store, &c)
-            .unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |_| Ok(()));
         let get = inst
             .get_typed_func::<(), (String,)>(&mut store, "get")
             .unwrap();

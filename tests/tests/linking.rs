@@ -1,7 +1,7 @@
 //! Link-time and lookup typechecks, and components the runtime refuses.
 
 use hostbind::{Component, Linker, Store, host_fn};
-use hostbind_tests::{Import, component, engines, guest, message};
+use hostbind_tests::{Import, component, engines, guest, instantiate, message};
 
 #[host_fn]
 fn log(level: u32, msg: &str) {
@@ -147,17 +147,10 @@ fn typed_lookup_checks_both_sides_and_names_exports() {
     #[host_fn]
     fn flush() {}
     for engine in engines() {
-        let c = component(&engine, &wat());
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("log", log)
-            .unwrap()
-            .func("flush", flush)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat(), (), |api| {
+            api.func("log", log)?.func("flush", flush)?;
+            Ok(())
+        });
         let err = inst
             .get_typed_func::<(u32,), (u32,)>(&mut store, "run")
             .unwrap_err();
@@ -179,6 +172,15 @@ fn typed_lookup_checks_both_sides_and_names_exports() {
             err.to_string(),
             "the component has no export `walk`; it exports `run`"
         );
+
+        let first = inst
+            .get_typed_func::<(&str,), (u32,)>(&mut store, "run")
+            .unwrap();
+        let again = inst
+            .get_typed_func::<(&str,), (u32,)>(&mut store, "run")
+            .unwrap();
+        assert_eq!(first.call(&mut store, ("abc",)).unwrap(), (3,));
+        assert_eq!(again.call(&mut store, ("abcd",)).unwrap(), (4,));
 
         let mut other = Store::new(&engine, ());
         let err = inst
@@ -226,15 +228,10 @@ fn start_functions_run_and_can_call_the_host() {
     );
     for engine in engines() {
         let before = STARTS.load(Ordering::SeqCst);
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("started", started)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        linker.instantiate(&mut store, &c).unwrap();
+        instantiate(&engine, &wat, (), |api| {
+            api.func("started", started)?;
+            Ok(())
+        });
         assert_eq!(STARTS.load(Ordering::SeqCst), before + 1);
     }
 }

@@ -1,8 +1,8 @@
 //! Sad paths: every rule checked on guest input traps with a message naming
 //! the rule, the function and the parameter, on every engine.
 
-use hostbind::{Linker, Store, Trap, host_fn};
-use hostbind_tests::{Import, component, engines, guest, guest_with, message};
+use hostbind::{Trap, host_fn};
+use hostbind_tests::{Import, engines, guest, guest_with, instantiate, message};
 
 #[host_fn]
 fn log(msg: &str) -> u32 {
@@ -122,25 +122,15 @@ fn trap(name: &str, a: u32, b: u32) -> Vec<String> {
     let wat = guest(&imports(), BODY, &exports);
     let mut messages = Vec::new();
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("log", log)
-            .unwrap()
-            .func("sum", sum)
-            .unwrap()
-            .func("letter", letter)
-            .unwrap()
-            .func("words", words)
-            .unwrap()
-            .func("text", text)
-            .unwrap()
-            .func("sum17", sum17)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func("log", log)?
+                .func("sum", sum)?
+                .func("letter", letter)?
+                .func("words", words)?
+                .func("text", text)?
+                .func("sum17", sum17)?;
+            Ok(())
+        });
         let f = inst
             .get_typed_func::<(u32, u32), (u32,)>(&mut store, &format!("call-{name}"))
             .unwrap();
@@ -293,15 +283,10 @@ fn bad_realloc_pointer_is_a_trap() {
       (core instance $main (instantiate $Main (with "host" (instance (export "text" (func $text))))))
       (func (export "run") (canon lift (core func $main "run"))))"#;
     for engine in engines() {
-        let c = component(&engine, wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("text", text)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, wat, (), |api| {
+            api.func("text", text)?;
+            Ok(())
+        });
         let f = inst.get_typed_func::<(), ()>(&mut store, "run").unwrap();
         let err = f.call(&mut store, ()).unwrap_err();
         assert_eq!(
@@ -336,17 +321,10 @@ fn realloc_that_calls_an_import_cannot_leave() {
       (core instance $main (instantiate $Main (with "host" (instance (export "text" (func $text))))))
       (func (export "run") (canon lift (core func $main "run"))))"#;
     for engine in engines() {
-        let c = component(&engine, wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("text", text)
-            .unwrap()
-            .func("ping", ping)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, wat, (), |api| {
+            api.func("text", text)?.func("ping", ping)?;
+            Ok(())
+        });
         let f = inst.get_typed_func::<(), ()>(&mut store, "run").unwrap();
         let err = f.call(&mut store, ()).unwrap_err();
         assert_eq!(
@@ -367,10 +345,7 @@ fn export_result_is_validated_too() {
         &[("bad", ty)],
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let linker = Linker::<()>::new(&engine);
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |_| Ok(()));
         let f = inst
             .get_typed_func::<(), (String,)>(&mut store, "bad")
             .unwrap();
@@ -396,15 +371,10 @@ fn unsupported_string_encoding_is_named() {
         &[("run", "(result u32)")],
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("log", log)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func("log", log)?;
+            Ok(())
+        });
         let f = inst
             .get_typed_func::<(), (u32,)>(&mut store, "run")
             .unwrap();

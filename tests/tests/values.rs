@@ -1,8 +1,8 @@
 //! Happy paths: every value type of this slice crosses the boundary both ways
 //! on every engine, through `#[host_fn]` imports and typed exports.
 
-use hostbind::{Caller, Linker, Store, host_fn};
-use hostbind_tests::{Import, component, engines, guest};
+use hostbind::{Caller, host_fn};
+use hostbind_tests::{Import, engines, guest, instantiate};
 
 #[derive(Default)]
 struct Ctx {
@@ -51,15 +51,10 @@ fn scalars_round_trip_through_host_and_return_pointer() {
         &[("roundtrip", SCALAR_TY)],
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<Ctx>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("scalars", scalars)
-            .unwrap();
-        let mut store = Store::new(&engine, Ctx::default());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, Ctx::default(), |api| {
+            api.func("scalars", scalars)?;
+            Ok(())
+        });
         let f = inst
             .get_typed_func::<Scalars, (Scalars,)>(&mut store, "roundtrip")
             .unwrap();
@@ -124,15 +119,10 @@ fn strings_borrowed_in_and_allocated_out() {
         &[("shout", ty)],
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("shout", shout)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func("shout", shout)?;
+            Ok(())
+        });
         let f = inst
             .get_typed_func::<(&str,), (String,)>(&mut store, "shout")
             .unwrap();
@@ -219,21 +209,13 @@ fn lists_borrowed_copied_and_nested() {
         ],
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("sum", sum)
-            .unwrap()
-            .func("count", count)
-            .unwrap()
-            .func("reverse", reverse)
-            .unwrap()
-            .func("nest", nest)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func("sum", sum)?
+                .func("count", count)?
+                .func("reverse", reverse)?
+                .func("nest", nest)?;
+            Ok(())
+        });
 
         let f = inst
             .get_typed_func::<(&[u32],), (u64,)>(&mut store, "sum")
@@ -313,15 +295,10 @@ fn more_than_sixteen_flat_params_spill_to_memory_both_ways() {
         &[("sum17", ty)],
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<()>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("sum17", sum17)
-            .unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func("sum17", sum17)?;
+            Ok(())
+        });
         type P = (
             u32,
             u32,
@@ -383,17 +360,10 @@ fn tuples_and_caller_memory() {
         &[("swap", swap_ty), ("peek", peek_ty)],
     );
     for engine in engines() {
-        let c = component(&engine, &wat);
-        let mut linker = Linker::<Ctx>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("swap", swap)
-            .unwrap()
-            .func("peek", peek)
-            .unwrap();
-        let mut store = Store::new(&engine, Ctx::default());
-        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let (mut store, inst) = instantiate(&engine, &wat, Ctx::default(), |api| {
+            api.func("swap", swap)?.func("peek", peek)?;
+            Ok(())
+        });
         let f = inst
             .get_typed_func::<((u8, &str),), ((String, u8),)>(&mut store, "swap")
             .unwrap();
