@@ -9,3 +9,31 @@ use proc_macro::TokenStream;
 pub fn host_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
     hostbind_expand::host_fn(attr.into(), item.into()).into()
 }
+
+/// Derives the component type of a struct (`record`) or an enum
+/// (`#[component(variant)]` or `#[component(enum)]`).
+///
+/// Names are the kebab-case of the Rust names unless
+/// `#[component(name = "..")]` says otherwise, on the type or on a member.
+#[proc_macro_derive(ComponentType, attributes(component))]
+pub fn derive_component_type(input: TokenStream) -> TokenStream {
+    hostbind_expand::derive_component_type(input.into()).into()
+}
+
+/// Derives reading a value of the type from the guest; see [`ComponentType`](derive@ComponentType).
+#[proc_macro_derive(Lift, attributes(component))]
+pub fn derive_lift(input: TokenStream) -> TokenStream {
+    hostbind_expand::derive_lift(input.into()).into()
+}
+
+/// Derives writing a value of the type for the guest; see [`ComponentType`](derive@ComponentType).
+#[proc_macro_derive(Lower, attributes(component))]
+pub fn derive_lower(input: TokenStream) -> TokenStream {
+    hostbind_expand::derive_lower(input.into()).into()
+}
+
+/// Defines a component `flags` type: `flags! { pub struct Perms { const READ; const WRITE; } }`.
+#[proc_macro]
+pub fn flags(input: TokenStream) -> TokenStream {
+    hostbind_expand::flags(input.into()).into()
+}

@@ -62,15 +62,16 @@ mod typecheck;
 mod typed;
 mod types;
 
+pub use abi::{ComponentType, Lift, Lower};
 pub use component::Component;
 pub use engine::{Engine, EngineKind};
 pub use error::{Error, Place, Result, Site, Trap};
 pub use glue::{Caller, HostCx};
 pub use host::{Entrypoint, HostFunc, IntoHostFunc};
-pub use hostbind_macros::host_fn;
+pub use hostbind_macros::{ComponentType, Lift, Lower, flags, host_fn};
 pub use instance::Instance;
 pub use linker::{Linker, LinkerInstance};
 pub use raw::{CoreFuncType, CoreType, ValRaw};
 pub use store::{CallHook, Store};
 pub use typed::TypedFunc;
-pub use types::{Param, Signature, SignatureAbi, Ty};
+pub use types::{Case, Enum, Field, Flags, Param, Record, Signature, SignatureAbi, Ty, Variant};

@@ -1,9 +1,15 @@
 //! What generated code names, as `::hostbind::__private::…`: outside semver.
 
-pub use crate::abi::{ComponentType, Lift, Lower};
+pub use crate::abi::layout;
+pub use crate::abi::{
+    ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, flags_mask, lift_disc,
+    lift_flags_flat, load_disc, load_flags, lower_disc, lower_flags_flat, next_field, store_disc,
+    store_flags,
+};
+pub use crate::error::Result;
 pub use crate::glue::{Caller, HostCx, Params, enter, host_error, lower_result};
 pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use crate::raw::ValRaw;
-pub use crate::types::{Param, Signature};
+pub use crate::types::{Case, Enum, Field, Flags, Param, Record, Signature, Ty, Variant};
 pub use core::ffi::c_void;
 pub use core::mem::MaybeUninit;

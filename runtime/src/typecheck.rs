@@ -24,8 +24,42 @@ pub(crate) fn matches(ty: &Ty, it: &InterfaceType, types: &ComponentTypes) -> bo
         | (Ty::String, InterfaceType::String) => true,
         (Ty::List(elem), InterfaceType::List(i)) => matches(elem, &types[*i].element, types),
         (Ty::Tuple(fields), InterfaceType::Tuple(i)) => all_match(fields, &types[*i].types, types),
+        (Ty::Record(r), InterfaceType::Record(i)) => {
+            let theirs = &types[*i].fields;
+            r.fields.len() == theirs.len()
+                && r.fields
+                    .iter()
+                    .zip(theirs.iter())
+                    .all(|(f, g)| f.name == g.name && matches(f.ty, &g.ty, types))
+        }
+        (Ty::Variant(v), InterfaceType::Variant(i)) => {
+            let theirs = &types[*i].cases;
+            v.cases.len() == theirs.len()
+                && v.cases.iter().zip(theirs.iter()).all(|(c, (name, ty))| {
+                    c.name == name.as_str() && opt_matches(c.ty, ty.as_ref(), types)
+                })
+        }
+        (Ty::Enum(e), InterfaceType::Enum(i)) => names_match(e.cases, types[*i].names.iter()),
+        (Ty::Flags(f), InterfaceType::Flags(i)) => names_match(f.names, types[*i].names.iter()),
+        (Ty::Option(t), InterfaceType::Option(i)) => matches(t, &types[*i].ty, types),
+        (Ty::Result(ok, err), InterfaceType::Result(i)) => {
+            let r = &types[*i];
+            opt_matches(*ok, r.ok.as_ref(), types) && opt_matches(*err, r.err.as_ref(), types)
+        }
         _ => false,
     }
+}
+
+fn opt_matches(ty: Option<&Ty>, it: Option<&InterfaceType>, types: &ComponentTypes) -> bool {
+    match (ty, it) {
+        (None, None) => true,
+        (Some(t), Some(i)) => matches(t, i, types),
+        _ => false,
+    }
+}
+
+fn names_match<'a>(ours: &[&str], theirs: impl ExactSizeIterator<Item = &'a String>) -> bool {
+    ours.len() == theirs.len() && ours.iter().zip(theirs).all(|(a, b)| *a == b.as_str())
 }
 
 fn all_match(tys: &[&Ty], its: &[InterfaceType], types: &ComponentTypes) -> bool {

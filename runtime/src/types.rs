@@ -39,6 +39,96 @@ pub enum Ty {
     List(&'static Ty),
     /// `tuple<..>`
     Tuple(&'static [&'static Ty]),
+    /// `record { .. }`
+    Record(&'static Record),
+    /// `variant { .. }`
+    Variant(&'static Variant),
+    /// `enum { .. }`
+    Enum(&'static Enum),
+    /// `flags { .. }`
+    Flags(&'static Flags),
+    /// `option<T>`
+    Option(&'static Ty),
+    /// `result<T, E>`; `None` for an absent `T` or `E` (`result<_, E>`, `result<T>`, `result`).
+    Result(Option<&'static Ty>, Option<&'static Ty>),
+}
+
+/// A record type: named fields in order.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The type's name (kebab-case), for messages.
+    pub name: &'static str,
+    /// The fields, in order.
+    pub fields: &'static [Field],
+}
+
+/// A field of a [`Record`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The field's component name (kebab-case).
+    pub name: &'static str,
+    /// The field's type.
+    pub ty: &'static Ty,
+}
+
+/// A variant type: named cases, each with an optional payload.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Variant {
+    /// The type's name (kebab-case), for messages.
+    pub name: &'static str,
+    /// The cases, in discriminant order.
+    pub cases: &'static [Case],
+}
+
+/// A case of a [`Variant`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Case {
+    /// The case's component name (kebab-case).
+    pub name: &'static str,
+    /// The payload type, if the case has one.
+    pub ty: Option<&'static Ty>,
+}
+
+/// An enum type: named cases without payloads.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Enum {
+    /// The type's name (kebab-case), for messages.
+    pub name: &'static str,
+    /// The case names, in discriminant order.
+    pub cases: &'static [&'static str],
+}
+
+/// A flags type: named bits.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Flags {
+    /// The type's name (kebab-case), for messages.
+    pub name: &'static str,
+    /// The flag names, lowest bit first.
+    pub names: &'static [&'static str],
+}
+
+impl Ty {
+    /// `Some(ty)`, or `None` for the empty tuple `()`: how an absent `ok` or
+    /// `err` type of a `result` is spelled in Rust.
+    pub const fn unless_unit(ty: &'static Ty) -> Option<&'static Ty> {
+        match ty {
+            Ty::Tuple(fields) if fields.is_empty() => None,
+            _ => Some(ty),
+        }
+    }
+}
+
+fn write_joined<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    items: impl Iterator<Item = T>,
+) -> fmt::Result {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Ty {
@@ -60,13 +150,41 @@ impl fmt::Display for Ty {
             Ty::List(elem) => return write!(f, "list<{elem}>"),
             Ty::Tuple(fields) => {
                 f.write_str("tuple<")?;
-                for (i, field) in fields.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{field}")?;
-                }
+                write_joined(f, fields.iter())?;
                 return f.write_str(">");
+            }
+            Ty::Record(r) => {
+                write!(f, "record {} {{ ", r.name)?;
+                write_joined(f, r.fields.iter().map(|x| format!("{}: {}", x.name, x.ty)))?;
+                return f.write_str(" }");
+            }
+            Ty::Variant(v) => {
+                write!(f, "variant {} {{ ", v.name)?;
+                let cases = v.cases.iter().map(|c| match c.ty {
+                    Some(t) => format!("{}({t})", c.name),
+                    None => c.name.to_string(),
+                });
+                write_joined(f, cases)?;
+                return f.write_str(" }");
+            }
+            Ty::Enum(e) => {
+                write!(f, "enum {} {{ ", e.name)?;
+                write_joined(f, e.cases.iter())?;
+                return f.write_str(" }");
+            }
+            Ty::Flags(x) => {
+                write!(f, "flags {} {{ ", x.name)?;
+                write_joined(f, x.names.iter())?;
+                return f.write_str(" }");
+            }
+            Ty::Option(t) => return write!(f, "option<{t}>"),
+            Ty::Result(ok, err) => {
+                return match (ok, err) {
+                    (None, None) => f.write_str("result"),
+                    (Some(ok), None) => write!(f, "result<{ok}>"),
+                    (None, Some(err)) => write!(f, "result<_, {err}>"),
+                    (Some(ok), Some(err)) => write!(f, "result<{ok}, {err}>"),
+                };
             }
         };
         f.write_str(name)

@@ -34,18 +34,34 @@ pub fn instantiate<T: 'static>(
 }
 
 /// A core module with a memory and a bump-allocating `realloc`, for
-/// components to instantiate as `$libc`. Allocation starts at 1024.
+/// components to instantiate as `$libc`. Allocation starts at 1024; a
+/// shrinking `realloc` keeps the block, a growing one copies the old bytes.
+/// Every call is logged as four `i32`s (old, old size, align, new size)
+/// from address 256 on, with the count at 252, for tests of allocation order.
 pub const LIBC: &str = r#"
   (core module $Libc
     (memory (export "memory") 1)
     (global $bump (mut i32) (i32.const 1024))
     (func (export "realloc") (param $old i32) (param $old_size i32) (param $align i32) (param $size i32) (result i32)
-      (local $p i32)
+      (local $p i32) (local $n i32)
+      (local.set $n (i32.load (i32.const 252)))
+      (if (i32.lt_u (local.get $n) (i32.const 32))
+        (then
+          (local.set $p (i32.add (i32.const 256) (i32.shl (local.get $n) (i32.const 4))))
+          (i32.store (local.get $p) (local.get $old))
+          (i32.store offset=4 (local.get $p) (local.get $old_size))
+          (i32.store offset=8 (local.get $p) (local.get $align))
+          (i32.store offset=12 (local.get $p) (local.get $size))
+          (i32.store (i32.const 252) (i32.add (local.get $n) (i32.const 1)))))
+      (if (i32.and (i32.ne (local.get $old) (i32.const 0)) (i32.le_u (local.get $size) (local.get $old_size)))
+        (then (return (local.get $old))))
       (local.set $p
         (i32.and
           (i32.add (global.get $bump) (i32.sub (local.get $align) (i32.const 1)))
           (i32.sub (i32.const 0) (local.get $align))))
       (global.set $bump (i32.add (local.get $p) (local.get $size)))
+      (if (i32.ne (local.get $old) (i32.const 0))
+        (then (memory.copy (local.get $p) (local.get $old) (local.get $old_size))))
       (local.get $p)))
   (core instance $libc (instantiate $Libc))
   (alias core export $libc "memory" (core memory $memory))
@@ -114,6 +130,122 @@ pub fn guest_with(
 /// [`guest_with`] with default (UTF-8) canonical options.
 pub fn guest(imports: &[Import<'_>], body: &str, exports: &[(&str, &str)]) -> String {
     guest_with(imports, "", body, exports)
+}
+
+/// The three canonical `string-encoding` options, as `guest_with` takes them.
+pub const ENCODINGS: [&str; 3] = [
+    "string-encoding=utf8",
+    "string-encoding=utf16",
+    "string-encoding=latin1+utf16",
+];
+
+/// How a function's results leave its core function.
+#[derive(Clone, Copy)]
+pub enum Ret<'a> {
+    /// No results.
+    None,
+    /// One flat result of this core type.
+    Flat(&'a str),
+    /// Through memory: a return pointer for imports, a returned pointer for exports.
+    Memory,
+}
+
+/// A function that an [`echo_guest`] imports from `test:host/api` and
+/// exports under the same name, forwarding every call to the host.
+pub struct Echo<'a> {
+    /// The function's name.
+    pub name: &'a str,
+    /// The component function type, using the guest's named types as `$name`.
+    pub ty: &'a str,
+    /// The flat core params (one `i32` when they are spilled to memory).
+    pub params: &'a [&'a str],
+    /// How the results travel.
+    pub ret: Ret<'a>,
+    /// The core body of the export; `None` forwards to the import. A body
+    /// sees the import as `$name` and can hand it values a correct guest
+    /// never would.
+    pub body: Option<&'a str>,
+}
+
+/// Builds a component whose exports forward to its imports: a call from the
+/// host to export `f` lowers the arguments into the guest, the guest passes
+/// them unchanged to import `f`, whose host function lifts them, and the
+/// results take the same way back. Every value crosses the boundary four
+/// times, under the canonical options `options`.
+///
+/// `types` are `(name, definition)` pairs; each is defined in the imported
+/// instance, exported from it, and re-exported by the component, so a
+/// function type refers to it as `$name`.
+pub fn echo_guest(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str) -> String {
+    let mut wat = String::from("(component\n  (import \"test:host/api\" (instance $host\n");
+    for (name, def) in types {
+        wat += &format!(
+            "    (type ${name}-def {def})\n    (export \"{name}\" (type ${name} (eq ${name}-def)))\n"
+        );
+    }
+    for f in funcs {
+        wat += &format!("    (export \"{}\" (func {}))\n", f.name, f.ty);
+    }
+    wat += "  ))\n";
+    for (name, _) in types {
+        wat += &format!(
+            "  (alias export $host \"{name}\" (type ${name}-imported))\n  (export ${name} \"{name}\" (type ${name}-imported))\n"
+        );
+    }
+    wat += LIBC;
+    for f in funcs {
+        wat += &format!(
+            "  (core func $lower-{0} (canon lower (func $host \"{0}\") (memory $memory) (realloc $realloc) {options}))\n",
+            f.name
+        );
+    }
+    wat += "  (core module $Main\n    (import \"env\" \"memory\" (memory 1))\n";
+    for (i, f) in funcs.iter().enumerate() {
+        let params = f.params.join(" ");
+        let gets: String = (0..f.params.len())
+            .map(|i| format!(" (local.get {i})"))
+            .collect();
+        // Return areas sit at the top of the page, far above the bump allocator.
+        let area = 65536 - 2048 * (i + 1);
+        let (import_ty, export_ty, forward) = match f.ret {
+            Ret::None => (
+                format!("(param {params})"),
+                format!("(param {params})"),
+                format!("(call ${}{gets})", f.name),
+            ),
+            Ret::Flat(t) => (
+                format!("(param {params}) (result {t})"),
+                format!("(param {params}) (result {t})"),
+                format!("(call ${}{gets})", f.name),
+            ),
+            Ret::Memory => (
+                format!("(param {params} i32)"),
+                format!("(param {params}) (result i32)"),
+                format!(
+                    "(call ${}{gets} (i32.const {area})) (i32.const {area})",
+                    f.name
+                ),
+            ),
+        };
+        let body = f.body.map_or(forward, str::to_string);
+        wat += &format!(
+            "    (import \"host\" \"{0}\" (func ${0} {import_ty}))\n    (func (export \"{0}\") {export_ty} {body})\n",
+            f.name
+        );
+    }
+    wat += "  )\n  (core instance $main (instantiate $Main\n    (with \"env\" (instance (export \"memory\" (memory $memory))))\n    (with \"host\" (instance";
+    for f in funcs {
+        wat += &format!(" (export \"{0}\" (func $lower-{0}))", f.name);
+    }
+    wat += "))))\n";
+    for f in funcs {
+        wat += &format!(
+            "  (func (export \"{0}\") {1} (canon lift (core func $main \"{0}\") (memory $memory) (realloc $realloc) {options}))\n",
+            f.name, f.ty
+        );
+    }
+    wat += ")\n";
+    wat
 }
 
 /// The full message of an error, with its context chain.

@@ -356,31 +356,3 @@ fn export_result_is_validated_too() {
         );
     }
 }
-
-#[test]
-fn unsupported_string_encoding_is_named() {
-    let ty = r#"(param "msg" string) (result u32)"#;
-    let wat = guest_with(
-        &[Import {
-            name: "log",
-            ty,
-            core: "(param i32 i32) (result i32)",
-        }],
-        "string-encoding=utf16",
-        r#"(func (export "run") (result i32) (call $log (i32.const 0) (i32.const 0)))"#,
-        &[("run", "(result u32)")],
-    );
-    for engine in engines() {
-        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
-            api.func("log", log)?;
-            Ok(())
-        });
-        let f = inst
-            .get_typed_func::<(), (u32,)>(&mut store, "run")
-            .unwrap();
-        assert_eq!(
-            message(&f.call(&mut store, ()).unwrap_err()),
-            "string encoding `utf16` is not supported yet in param `msg` of `log`"
-        );
-    }
-}

@@ -145,7 +145,7 @@ fn sum(xs: &[u32]) -> u64 {
 }
 
 #[host_fn]
-fn count(bytes: &[u8], floats: &[f64]) -> u32 {
+fn count(bytes: &[u8], floats: Vec<f64>) -> u32 {
     (bytes.len() + floats.len()) as u32
 }
 

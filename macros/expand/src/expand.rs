@@ -74,6 +74,14 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         .enumerate()
         .map(|(i, (param, arg))| {
             let ty = &param.ty;
+            // A `&str` param is lifted as a `Cow<str>` and lent to the
+            // function: borrowed for UTF-8, decoded for the other encodings.
+            if is_str_ref(ty) {
+                return quote_spanned!(ty.span()=>
+                    let #arg: ::std::borrow::Cow<'_, str> = __params.next(#i)?;
+                    let #arg: #ty = &#arg;
+                );
+            }
             // Spanned at the type: a type the ABI cannot lift is reported there.
             quote_spanned!(ty.span()=> let #arg: #ty = __params.next(#i)?;)
         });
@@ -149,5 +157,16 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
                 }
             }
         };
+    }
+}
+
+/// Whether `ty` is `&str` (with any lifetime).
+fn is_str_ref(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) if r.mutability.is_none() => {
+            matches!(&*r.elem, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident("str"))
+        }
+        syn::Type::Paren(p) => is_str_ref(&p.elem),
+        _ => false,
     }
 }

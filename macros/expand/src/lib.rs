@@ -5,7 +5,11 @@
 //! signature into a checked description, `expand` emits the glue.
 
 mod attr;
+mod derive;
 mod expand;
+mod flags;
+mod kebab;
+mod shape;
 mod sig;
 #[cfg(test)]
 mod tests;
@@ -41,4 +45,24 @@ pub fn host_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
             quote!(#func #errors)
         }
     }
+}
+
+/// Expands `#[derive(ComponentType)]`.
+pub fn derive_component_type(input: TokenStream) -> TokenStream {
+    derive::derive(derive::Derive::ComponentType, input)
+}
+
+/// Expands `#[derive(Lift)]`.
+pub fn derive_lift(input: TokenStream) -> TokenStream {
+    derive::derive(derive::Derive::Lift, input)
+}
+
+/// Expands `#[derive(Lower)]`.
+pub fn derive_lower(input: TokenStream) -> TokenStream {
+    derive::derive(derive::Derive::Lower, input)
+}
+
+/// Expands `flags! { .. }`.
+pub fn flags(input: TokenStream) -> TokenStream {
+    flags::flags(input)
 }

@@ -5,15 +5,19 @@
 //! guest, allocating in its memory through its `realloc`. Both are
 //! monomorphised into each host function's glue.
 
+mod flags;
 pub mod layout;
 mod list;
 pub(crate) mod memory;
 mod scalar;
 mod string;
 mod tuple;
+mod variant;
 
+pub use flags::{flags_mask, lift_flags_flat, load_flags, lower_flags_flat, store_flags};
 pub use list::Plain;
 pub use tuple::{ComponentTuple, next_field};
+pub use variant::{lift_disc, load_disc, lower_disc, store_disc};
 
 use crate::error::{Result, Site};
 use crate::raw::ValRaw;
@@ -95,6 +99,18 @@ impl<'v> FlatSrc<'v> {
         FlatSrc { vals, pos: 0 }
     }
 
+    /// How many values have been read.
+    #[inline]
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Skips to `pos`, past the unused joined slots of a variant's payload.
+    #[inline]
+    pub fn skip_to(&mut self, pos: usize) {
+        self.pos = self.pos.max(pos);
+    }
+
     /// The next value. Callers check the slice is long enough for the
     /// signature once per call; past the end this yields zero rather than panic.
     #[inline]
@@ -115,6 +131,20 @@ impl<'v> FlatDst<'v> {
     /// Writes into `vals`, starting at the first.
     pub fn new(vals: &'v mut [ValRaw]) -> FlatDst<'v> {
         FlatDst { vals, pos: 0 }
+    }
+
+    /// How many values have been written.
+    #[inline]
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Writes zeros up to `pos`: the spec pads a variant's shorter payloads.
+    #[inline]
+    pub fn pad_to(&mut self, pos: usize) {
+        while self.pos < pos {
+            self.push(ValRaw::ZERO);
+        }
     }
 
     /// Appends a value; past the end of the slice it is dropped (callers

@@ -6,7 +6,7 @@ struct Ctx;
 fn nothing() {}
 
 #[host_fn]
-fn data(cx: &mut Ctx, a: u32, b: &str, c: &[f64], d: Vec<Vec<String>>, e: (u8, char)) -> String {
+fn data(cx: &mut Ctx, a: u32, b: &str, c: &[i64], d: Vec<Vec<String>>, e: (u8, char)) -> String {
     let _ = (cx, a, b, c, d, e);
     String::new()
 }

@@ -1,0 +1,297 @@
+//! Code generation for `#[derive(ComponentType, Lift, Lower)]`.
+//!
+//! Each derive emits one impl whose methods call the members' own impls in
+//! order; layout numbers come from the runtime's `const` layout functions, so
+//! nothing here computes sizes or offsets.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Type};
+
+use crate::shape::{Kind, Member, Shape};
+
+/// Which of the three traits to implement.
+#[derive(Clone, Copy)]
+pub(crate) enum Derive {
+    ComponentType,
+    Lift,
+    Lower,
+}
+
+/// Expands one derive on `input`; errors come back as `compile_error!`s.
+pub(crate) fn derive(which: Derive, input: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.into_compile_error(),
+    };
+    // Only the `ComponentType` derive reports shape mistakes, so that a type
+    // deriving all three gets each message once.
+    let shape = match Shape::parse(&input) {
+        Ok(s) => s,
+        Err(e) => {
+            return match which {
+                Derive::ComponentType => e.into_compile_error(),
+                _ => TokenStream::new(),
+            };
+        }
+    };
+    let p = quote!(::hostbind::__private);
+    match which {
+        Derive::ComponentType => component_type(&p, &input, &shape),
+        Derive::Lift => lift(&p, &input, &shape),
+        Derive::Lower => lower(&p, &input, &shape),
+    }
+}
+
+fn payloads(shape: &Shape) -> impl Iterator<Item = &Type> {
+    shape.members.iter().filter_map(|m| m.ty.as_ref())
+}
+
+/// `where` predicates bounding every member type by `bound`, each spanned at
+/// the member's type so that an unsupported type is reported there.
+fn bounds(shape: &Shape, bound: &TokenStream) -> Vec<TokenStream> {
+    payloads(shape)
+        .map(|ty| quote_spanned!(ty.span()=> #ty: #bound))
+        .collect()
+}
+
+fn where_clause(input: &DeriveInput, extra: Vec<TokenStream>) -> TokenStream {
+    let existing = input
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|w| w.predicates.iter().map(|p| quote!(#p)).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let all: Vec<_> = existing.into_iter().chain(extra).collect();
+    if all.is_empty() {
+        quote!()
+    } else {
+        quote!(where #(#all,)*)
+    }
+}
+
+fn ty_expr(p: &TokenStream, shape: &Shape) -> TokenStream {
+    let name = &shape.name;
+    let members = &shape.members;
+    match shape.kind {
+        Kind::Record => {
+            let fields = members.iter().map(|m| {
+                let (n, ty) = (&m.name, &m.ty);
+                quote!(#p::Field { name: #n, ty: <#ty as #p::ComponentType>::TY })
+            });
+            quote!(#p::Ty::Record(&#p::Record { name: #name, fields: &[#(#fields),*] }))
+        }
+        Kind::Variant => {
+            let cases = members.iter().map(|m| {
+                let n = &m.name;
+                let ty = match &m.ty {
+                    Some(t) => quote!(::core::option::Option::Some(<#t as #p::ComponentType>::TY)),
+                    None => quote!(::core::option::Option::None),
+                };
+                quote!(#p::Case { name: #n, ty: #ty })
+            });
+            quote!(#p::Ty::Variant(&#p::Variant { name: #name, cases: &[#(#cases),*] }))
+        }
+        Kind::Enum => {
+            let names = members.iter().map(|m| &m.name);
+            quote!(#p::Ty::Enum(&#p::Enum { name: #name, cases: &[#(#names),*] }))
+        }
+    }
+}
+
+fn component_type(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_g, ty_g, _) = input.generics.split_for_impl();
+    let wc = where_clause(input, bounds(shape, &quote!(#p::ComponentType)));
+    let ty = ty_expr(p, shape);
+    quote! {
+        // SAFETY: `PLAIN` keeps its default of `false`, which is always sound.
+        #[automatically_derived]
+        unsafe impl #impl_g #p::ComponentType for #ident #ty_g #wc {
+            const TY: &'static #p::Ty = &#ty;
+        }
+    }
+}
+
+/// The lifetime a `Lift` impl borrows guest memory for: the type's own
+/// lifetime when it has exactly one (so `&'a str` fields lift in place),
+/// otherwise a fresh one.
+fn lift_lifetime(input: &DeriveInput) -> (syn::Lifetime, bool) {
+    let mut lts = input.generics.lifetimes();
+    match (lts.next(), lts.next()) {
+        (Some(one), None) => (one.lifetime.clone(), false),
+        _ => (
+            syn::Lifetime::new("'__hostbind", proc_macro2::Span::call_site()),
+            true,
+        ),
+    }
+}
+
+fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
+    let ident = &input.ident;
+    let (lt, fresh) = lift_lifetime(input);
+    let mut generics = input.generics.clone();
+    if fresh {
+        generics.params.insert(0, syn::parse_quote!(#lt));
+    }
+    let (impl_g, _, _) = generics.split_for_impl();
+    let (_, ty_g, _) = input.generics.split_for_impl();
+    let wc = where_clause(input, bounds(shape, &quote!(#p::Lift<#lt>)));
+    let ty = quote!(<Self as #p::ComponentType>::TY);
+    let (flat, load) = match shape.kind {
+        Kind::Record => {
+            let flat = shape.members.iter().map(|m| {
+                let (f, t) = (&m.ident, &m.ty);
+                quote!(#f: <#t as #p::Lift<#lt>>::lift_flat(cx, src)?)
+            });
+            let load = shape.members.iter().map(|m| {
+                let (f, t) = (&m.ident, &m.ty);
+                quote!(#f: <#t as #p::Lift<#lt>>::load(cx, offset + #p::next_field::<#t>(&mut __at))?)
+            });
+            (
+                quote!(::core::result::Result::Ok(Self { #(#flat),* })),
+                quote! {
+                    let mut __at = 0u32;
+                    ::core::result::Result::Ok(Self { #(#load),* })
+                },
+            )
+        }
+        Kind::Variant | Kind::Enum => {
+            let lt = &lt;
+            let arms = |load: bool| {
+                let last = shape.members.len() - 1;
+                shape.members.iter().enumerate().map(move |(i, m)| {
+                    let pat = if i == last {
+                        quote!(_)
+                    } else {
+                        let i = i as u32;
+                        quote!(#i)
+                    };
+                    let case = &m.ident;
+                    match &m.ty {
+                        None => quote!(#pat => Self::#case),
+                        Some(t) if load => {
+                            quote!(#pat => Self::#case(<#t as #p::Lift<#lt>>::load(cx, __payload)?))
+                        }
+                        Some(t) => {
+                            quote!(#pat => Self::#case(<#t as #p::Lift<#lt>>::lift_flat(cx, src)?))
+                        }
+                    }
+                })
+            };
+            let flat_arms = arms(false);
+            let load_arms = arms(true);
+            (
+                quote! {
+                    let __end = src.position() + const { #p::layout::variant(#ty).flat };
+                    let __v = match #p::lift_disc(cx, src, #ty)? { #(#flat_arms,)* };
+                    src.skip_to(__end);
+                    ::core::result::Result::Ok(__v)
+                },
+                quote! {
+                    let __payload = offset + const { #p::layout::variant(#ty).payload_offset } as usize;
+                    let _ = __payload;
+                    ::core::result::Result::Ok(match #p::load_disc(cx, offset, #ty)? { #(#load_arms,)* })
+                },
+            )
+        }
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_g #p::Lift<#lt> for #ident #ty_g #wc {
+            #[inline]
+            fn lift_flat(cx: &#p::LiftCx<#lt>, src: &mut #p::FlatSrc<'_>) -> #p::Result<Self> {
+                #flat
+            }
+            #[inline]
+            fn load(cx: &#p::LiftCx<#lt>, offset: usize) -> #p::Result<Self> {
+                #load
+            }
+        }
+    }
+}
+
+fn lower_arms<'a>(
+    shape: &'a Shape,
+    each: impl Fn(u32, &Member) -> TokenStream + 'a,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    shape.members.iter().enumerate().map(move |(i, m)| {
+        let case = &m.ident;
+        let body = each(i as u32, m);
+        match &m.ty {
+            Some(_) => quote!(Self::#case(__v) => { #body }),
+            None => quote!(Self::#case => { #body }),
+        }
+    })
+}
+
+fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_g, ty_g, _) = input.generics.split_for_impl();
+    let wc = where_clause(input, bounds(shape, &quote!(#p::Lower)));
+    let ty = quote!(<Self as #p::ComponentType>::TY);
+    let (flat, store) = match shape.kind {
+        Kind::Record => {
+            let flat = shape.members.iter().map(|m| {
+                let (f, t) = (&m.ident, &m.ty);
+                quote!(<#t as #p::Lower>::lower_flat(&self.#f, cx, dst)?;)
+            });
+            let store = shape.members.iter().map(|m| {
+                let (f, t) = (&m.ident, &m.ty);
+                quote!(<#t as #p::Lower>::store(&self.#f, cx, offset + #p::next_field::<#t>(&mut __at))?;)
+            });
+            (
+                quote!(#(#flat)* ::core::result::Result::Ok(())),
+                quote! {
+                    let mut __at = 0u32;
+                    #(#store)*
+                    ::core::result::Result::Ok(())
+                },
+            )
+        }
+        Kind::Variant | Kind::Enum => {
+            let flat_arms = lower_arms(shape, |i, m| match &m.ty {
+                Some(t) => quote! {
+                    #p::lower_disc(dst, #i);
+                    <#t as #p::Lower>::lower_flat(__v, cx, dst)?;
+                },
+                None => quote!(#p::lower_disc(dst, #i);),
+            });
+            let store_arms = lower_arms(shape, |i, m| match &m.ty {
+                Some(t) => quote! {
+                    #p::store_disc(cx, offset, #ty, #i)?;
+                    <#t as #p::Lower>::store(__v, cx, __payload)?;
+                },
+                None => quote!(#p::store_disc(cx, offset, #ty, #i)?;),
+            });
+            (
+                quote! {
+                    let __end = dst.position() + const { #p::layout::variant(#ty).flat };
+                    match self { #(#flat_arms)* }
+                    dst.pad_to(__end);
+                    ::core::result::Result::Ok(())
+                },
+                quote! {
+                    let __payload = offset + const { #p::layout::variant(#ty).payload_offset } as usize;
+                    let _ = __payload;
+                    match self { #(#store_arms)* }
+                    ::core::result::Result::Ok(())
+                },
+            )
+        }
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_g #p::Lower for #ident #ty_g #wc {
+            #[inline]
+            fn lower_flat(&self, cx: &mut #p::LowerCx<'_>, dst: &mut #p::FlatDst<'_>) -> #p::Result<()> {
+                #flat
+            }
+            #[inline]
+            fn store(&self, cx: &mut #p::LowerCx<'_>, offset: usize) -> #p::Result<()> {
+                #store
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Code generation for `flags!`: a bit-set type with one constant per flag.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Ident, Token, Visibility};
+
+use crate::kebab::kebab;
+use crate::shape::is_kebab;
+
+struct Flag {
+    attrs: Vec<Attribute>,
+    ident: Ident,
+    name: String,
+}
+
+struct FlagsInput {
+    attrs: Vec<Attribute>,
+    name: Option<String>,
+    vis: Visibility,
+    ident: Ident,
+    flags: Vec<Flag>,
+}
+
+/// Splits `#[component(name = "..")]` from the other attributes.
+fn take_name(attrs: Vec<Attribute>) -> syn::Result<(Vec<Attribute>, Option<String>)> {
+    let mut name = None;
+    let mut rest = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("component") {
+            rest.push(attr);
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            if !meta.path.is_ident("name") {
+                return Err(
+                    meta.error("the only `component` option of flags is `name = \"kebab-name\"`")
+                );
+            }
+            let lit: syn::LitStr = meta.value()?.parse()?;
+            if !is_kebab(&lit.value()) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!("`{}` is not a kebab-case component name", lit.value()),
+                ));
+            }
+            name = Some(lit.value());
+            Ok(())
+        })?;
+    }
+    Ok((rest, name))
+}
+
+impl Parse for FlagsInput {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let (attrs, name) = take_name(input.call(Attribute::parse_outer)?)?;
+        let vis: Visibility = input.parse()?;
+        input.parse::<Token![struct]>()?;
+        let ident: Ident = input.parse()?;
+        let body;
+        syn::braced!(body in input);
+        let mut flags = Vec::new();
+        while !body.is_empty() {
+            let (attrs, fname) = take_name(body.call(Attribute::parse_outer)?)?;
+            body.parse::<Token![const]>()?;
+            let ident: Ident = body.parse()?;
+            body.parse::<Token![;]>()?;
+            let name = fname.unwrap_or_else(|| kebab(&ident.to_string()));
+            if flags.iter().any(|f: &Flag| f.name == name) {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    format!("two flags are both named `{name}`"),
+                ));
+            }
+            flags.push(Flag { attrs, ident, name });
+        }
+        if flags.is_empty() {
+            return Err(syn::Error::new(
+                ident.span(),
+                "component flags need at least one flag",
+            ));
+        }
+        Ok(FlagsInput {
+            attrs,
+            name,
+            vis,
+            ident,
+            flags,
+        })
+    }
+}
+
+/// Expands `flags! { .. }`.
+pub(crate) fn flags(input: TokenStream) -> TokenStream {
+    let input: FlagsInput = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.into_compile_error(),
+    };
+    let p = quote!(::hostbind::__private);
+    let FlagsInput {
+        attrs,
+        name,
+        vis,
+        ident,
+        flags,
+    } = input;
+    let name = name.unwrap_or_else(|| kebab(&ident.to_string()));
+    let count = flags.len();
+    let words = count.div_ceil(32);
+    let consts = flags.iter().enumerate().map(|(i, f)| {
+        let (attrs, fid) = (&f.attrs, &f.ident);
+        let (word, bit) = (i / 32, (i % 32) as u32);
+        quote! {
+            #(#attrs)*
+            pub const #fid: Self = {
+                let mut bits = [0u32; #words];
+                bits[#word] = 1 << #bit;
+                Self { bits }
+            };
+        }
+    });
+    let names = flags.iter().map(|f| &f.name);
+    let idents = flags.iter().map(|f| &f.ident);
+    let debug_names = flags.iter().map(|f| f.ident.to_string());
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #vis struct #ident {
+            bits: [u32; #words],
+        }
+
+        #[allow(dead_code)]
+        impl #ident {
+            #(#consts)*
+
+            /// No flags set.
+            pub const fn empty() -> Self {
+                Self { bits: [0; #words] }
+            }
+
+            /// Every flag set.
+            pub const fn all() -> Self {
+                Self { bits: #p::flags_mask::<#words>(#count) }
+            }
+
+            /// Whether every flag of `other` is set in `self`.
+            pub const fn contains(&self, other: Self) -> bool {
+                let mut i = 0;
+                while i < #words {
+                    if self.bits[i] & other.bits[i] != other.bits[i] {
+                        return false;
+                    }
+                    i += 1;
+                }
+                true
+            }
+
+            /// Whether no flag is set.
+            pub const fn is_empty(&self) -> bool {
+                let mut i = 0;
+                while i < #words {
+                    if self.bits[i] != 0 {
+                        return false;
+                    }
+                    i += 1;
+                }
+                true
+            }
+
+            /// Sets the flags of `other`.
+            pub fn insert(&mut self, other: Self) {
+                *self = *self | other;
+            }
+
+            /// Clears the flags of `other`.
+            pub fn remove(&mut self, other: Self) {
+                *self = *self & !other;
+            }
+
+            /// The raw bits, lowest flag first, 32 per word.
+            pub const fn bits(&self) -> [u32; #words] {
+                self.bits
+            }
+        }
+
+        impl ::core::ops::BitOr for #ident {
+            type Output = Self;
+            fn bitor(mut self, rhs: Self) -> Self {
+                for (a, b) in self.bits.iter_mut().zip(rhs.bits) { *a |= b; }
+                self
+            }
+        }
+
+        impl ::core::ops::BitOrAssign for #ident {
+            fn bitor_assign(&mut self, rhs: Self) {
+                *self = *self | rhs;
+            }
+        }
+
+        impl ::core::ops::BitAnd for #ident {
+            type Output = Self;
+            fn bitand(mut self, rhs: Self) -> Self {
+                for (a, b) in self.bits.iter_mut().zip(rhs.bits) { *a &= b; }
+                self
+            }
+        }
+
+        impl ::core::ops::Not for #ident {
+            type Output = Self;
+            fn not(mut self) -> Self {
+                for (a, m) in self.bits.iter_mut().zip(Self::all().bits) { *a = !*a & m; }
+                self
+            }
+        }
+
+        impl ::core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let mut set = f.debug_set();
+                #(
+                    if self.contains(Self::#idents) {
+                        set.entry(&::core::format_args!("{}", #debug_names));
+                    }
+                )*
+                set.finish()
+            }
+        }
+
+        // SAFETY: `PLAIN` keeps its default of `false`, which is always sound.
+        unsafe impl #p::ComponentType for #ident {
+            const TY: &'static #p::Ty = &#p::Ty::Flags(&#p::Flags {
+                name: #name,
+                names: &[#(#names),*],
+            });
+        }
+
+        impl<'a> #p::Lift<'a> for #ident {
+            #[inline]
+            fn lift_flat(_: &#p::LiftCx<'a>, src: &mut #p::FlatSrc<'_>) -> #p::Result<Self> {
+                ::core::result::Result::Ok(Self { bits: #p::lift_flags_flat::<#words>(src, #count) })
+            }
+            #[inline]
+            fn load(cx: &#p::LiftCx<'a>, offset: usize) -> #p::Result<Self> {
+                ::core::result::Result::Ok(Self { bits: #p::load_flags::<#words>(cx, offset, #count)? })
+            }
+        }
+
+        impl #p::Lower for #ident {
+            #[inline]
+            fn lower_flat(&self, _: &mut #p::LowerCx<'_>, dst: &mut #p::FlatDst<'_>) -> #p::Result<()> {
+                #p::lower_flags_flat(dst, &self.bits);
+                ::core::result::Result::Ok(())
+            }
+            #[inline]
+            fn store(&self, cx: &mut #p::LowerCx<'_>, offset: usize) -> #p::Result<()> {
+                #p::store_flags(cx, offset, &self.bits, #count)
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Variant-shaped values: `option`, `result`, and the discriminant helpers
+//! that derived `variant` and `enum` types share.
+//!
+//! The flat form of a variant is its discriminant followed by the joined
+//! payload slots. [`ValRaw`] keeps `i32` and `f32` zero-extended in 64 bits,
+//! so every join the spec defines (`f32`↔`i32` bit-casts, widening to `i64`)
+//! is the identity on the raw bits: a payload is written into its slots as
+//! is, and the slots it does not use are zero.
+
+use super::layout::{self, VariantLayout};
+use super::{ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, memory};
+use crate::error::Result;
+use crate::raw::ValRaw;
+use crate::types::Ty;
+
+/// How `ty` is named in a discriminant error.
+fn label(ty: &Ty) -> String {
+    match ty {
+        Ty::Variant(v) => format!("variant `{}`", v.name),
+        Ty::Enum(e) => format!("enum `{}`", e.name),
+        other => format!("`{other}`"),
+    }
+}
+
+#[cold]
+fn bad_disc(cx: &LiftCx<'_>, ty: &Ty, disc: u32, cases: u32) -> crate::Error {
+    cx.site.trap(format_args!(
+        "invalid discriminant {disc} for {} ({cases} cases)",
+        label(ty)
+    ))
+}
+
+/// Lifts the flat discriminant of a value of the variant-like type `ty`,
+/// checking it names a case.
+#[inline]
+pub fn lift_disc(cx: &LiftCx<'_>, src: &mut FlatSrc<'_>, ty: &Ty) -> Result<u32> {
+    let l = layout::variant(ty);
+    let disc = src.next_val().get_u32();
+    if disc >= l.cases {
+        return Err(bad_disc(cx, ty, disc, l.cases));
+    }
+    Ok(disc)
+}
+
+/// Loads the discriminant of a value of `ty` at `offset`, checking it names a case.
+#[inline]
+pub fn load_disc(cx: &LiftCx<'_>, offset: usize, ty: &Ty) -> Result<u32> {
+    let l = layout::variant(ty);
+    let disc = match l.disc_size {
+        1 => u32::from(memory::read::<1>(&cx.site, cx.memory, offset)?[0]),
+        2 => u32::from(u16::from_le_bytes(memory::read(
+            &cx.site, cx.memory, offset,
+        )?)),
+        _ => u32::from_le_bytes(memory::read(&cx.site, cx.memory, offset)?),
+    };
+    if disc >= l.cases {
+        return Err(bad_disc(cx, ty, disc, l.cases));
+    }
+    Ok(disc)
+}
+
+/// Pushes a flat discriminant.
+#[inline]
+pub fn lower_disc(dst: &mut FlatDst<'_>, disc: u32) {
+    dst.push(ValRaw::i32(disc as i32));
+}
+
+/// Stores the discriminant of a value of `ty` at `offset`.
+#[inline]
+pub fn store_disc(cx: &mut LowerCx<'_>, offset: usize, ty: &Ty, disc: u32) -> Result<()> {
+    match layout::variant(ty).disc_size {
+        1 => cx.write(offset, &[disc as u8]),
+        2 => cx.write(offset, &(disc as u16).to_le_bytes()),
+        _ => cx.write(offset, &disc.to_le_bytes()),
+    }
+}
+
+// SAFETY: `PLAIN` stays false: a discriminant limits the valid bit patterns.
+unsafe impl<T: ComponentType> ComponentType for Option<T> {
+    const TY: &'static Ty = &Ty::Option(T::TY);
+}
+
+impl<T: ComponentType> OptionLayout for Option<T> {}
+trait OptionLayout: ComponentType {
+    const LAYOUT: VariantLayout = layout::variant(Self::TY);
+}
+
+impl<'a, T: Lift<'a>> Lift<'a> for Option<T> {
+    #[inline]
+    fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
+        let end = src.position() + Self::LAYOUT.flat;
+        let v = match lift_disc(cx, src, Self::TY)? {
+            0 => None,
+            _ => Some(T::lift_flat(cx, src)?),
+        };
+        src.skip_to(end);
+        Ok(v)
+    }
+    #[inline]
+    fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
+        Ok(match load_disc(cx, offset, Self::TY)? {
+            0 => None,
+            _ => Some(T::load(cx, offset + Self::LAYOUT.payload_offset as usize)?),
+        })
+    }
+}
+
+impl<T: Lower> Lower for Option<T> {
+    #[inline]
+    fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
+        let end = dst.position() + Self::LAYOUT.flat;
+        match self {
+            None => lower_disc(dst, 0),
+            Some(v) => {
+                lower_disc(dst, 1);
+                v.lower_flat(cx, dst)?;
+            }
+        }
+        dst.pad_to(end);
+        Ok(())
+    }
+    #[inline]
+    fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
+        match self {
+            None => store_disc(cx, offset, Self::TY, 0),
+            Some(v) => {
+                store_disc(cx, offset, Self::TY, 1)?;
+                v.store(cx, offset + Self::LAYOUT.payload_offset as usize)
+            }
+        }
+    }
+}
+
+// SAFETY: `PLAIN` stays false: a discriminant limits the valid bit patterns.
+unsafe impl<T: ComponentType, E: ComponentType> ComponentType for Result<T, E> {
+    const TY: &'static Ty = &Ty::Result(Ty::unless_unit(T::TY), Ty::unless_unit(E::TY));
+}
+
+impl<T: ComponentType, E: ComponentType> OptionLayout for Result<T, E> {}
+
+impl<'a, T: Lift<'a>, E: Lift<'a>> Lift<'a> for Result<T, E> {
+    #[inline]
+    fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
+        let end = src.position() + Self::LAYOUT.flat;
+        let v = match lift_disc(cx, src, Self::TY)? {
+            0 => Ok(T::lift_flat(cx, src)?),
+            _ => Err(E::lift_flat(cx, src)?),
+        };
+        src.skip_to(end);
+        Ok(v)
+    }
+    #[inline]
+    fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
+        let payload = offset + Self::LAYOUT.payload_offset as usize;
+        Ok(match load_disc(cx, offset, Self::TY)? {
+            0 => Ok(T::load(cx, payload)?),
+            _ => Err(E::load(cx, payload)?),
+        })
+    }
+}
+
+impl<T: Lower, E: Lower> Lower for Result<T, E> {
+    #[inline]
+    fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
+        let end = dst.position() + Self::LAYOUT.flat;
+        match self {
+            Ok(v) => {
+                lower_disc(dst, 0);
+                v.lower_flat(cx, dst)?;
+            }
+            Err(e) => {
+                lower_disc(dst, 1);
+                e.lower_flat(cx, dst)?;
+            }
+        }
+        dst.pad_to(end);
+        Ok(())
+    }
+    #[inline]
+    fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
+        let payload = offset + Self::LAYOUT.payload_offset as usize;
+        match self {
+            Ok(v) => {
+                store_disc(cx, offset, Self::TY, 0)?;
+                v.store(cx, payload)
+            }
+            Err(e) => {
+                store_disc(cx, offset, Self::TY, 1)?;
+                e.store(cx, payload)
+            }
+        }
+    }
+}
