@@ -1,5 +1,9 @@
 //! Shared helpers for the integration tests: building components from WAT.
 
+// The fixtures are documented by the WAT definitions beside them.
+#[allow(missing_docs)]
+pub mod fixtures;
+
 use hostbind::{Component, Engine, EngineKind, Instance, Linker, LinkerInstance, Store};
 
 /// Every engine the suite runs on.
@@ -165,6 +169,9 @@ pub struct Echo<'a> {
     /// sees the import as `$name` and can hand it values a correct guest
     /// never would.
     pub body: Option<&'a str>,
+    /// The export's own type when it differs from the import's: component
+    /// type, core params and results. Used with `body`.
+    pub export: Option<(&'a str, &'a [&'a str], Ret<'a>)>,
 }
 
 /// Builds a component whose exports forward to its imports: a call from the
@@ -228,6 +235,17 @@ pub fn echo_guest(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str) -> 
             ),
         };
         let body = f.body.map_or(forward, str::to_string);
+        let export_ty = match f.export {
+            None => export_ty,
+            Some((_, params, ret)) => {
+                let params = params.join(" ");
+                match ret {
+                    Ret::None => format!("(param {params})"),
+                    Ret::Flat(t) => format!("(param {params}) (result {t})"),
+                    Ret::Memory => format!("(param {params}) (result i32)"),
+                }
+            }
+        };
         wat += &format!(
             "    (import \"host\" \"{0}\" (func ${0} {import_ty}))\n    (func (export \"{0}\") {export_ty} {body})\n",
             f.name
@@ -241,7 +259,8 @@ pub fn echo_guest(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str) -> 
     for f in funcs {
         wat += &format!(
             "  (func (export \"{0}\") {1} (canon lift (core func $main \"{0}\") (memory $memory) (realloc $realloc) {options}))\n",
-            f.name, f.ty
+            f.name,
+            f.export.map_or(f.ty, |e| e.0)
         );
     }
     wat += ")\n";

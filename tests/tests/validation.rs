@@ -2,7 +2,7 @@
 //! the rule, the function and the parameter, on every engine.
 
 use hostbind::{Trap, host_fn};
-use hostbind_tests::{Import, engines, guest, guest_with, instantiate, message};
+use hostbind_tests::{Import, engines, guest, instantiate, message};
 
 #[host_fn]
 fn log(msg: &str) -> u32 {
