@@ -6,5 +6,6 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/host_fn/*.rs");
+    t.compile_fail("tests/derive/*.rs");
     t.pass("tests/pass/*.rs");
 }

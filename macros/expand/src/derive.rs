@@ -48,10 +48,27 @@ fn payloads(shape: &Shape) -> impl Iterator<Item = &Type> {
     shape.members.iter().filter_map(|m| m.ty.as_ref())
 }
 
-/// `where` predicates bounding every member type by `bound`, each spanned at
-/// the member's type so that an unsupported type is reported there.
-fn bounds(shape: &Shape, bound: &TokenStream) -> Vec<TokenStream> {
+/// Whether `tokens` name one of `params`.
+fn mentions(tokens: TokenStream, params: &[String]) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => params.contains(&i.to_string()),
+        proc_macro2::TokenTree::Group(g) => mentions(g.stream(), params),
+        _ => false,
+    })
+}
+
+/// `where` predicates bounding by `bound` the member types that use the
+/// type's generic parameters. Concrete member types get no predicate: their
+/// impls are checked where the generated code uses them, spanned at the
+/// member's type, so an unsupported type is reported on the user's token.
+fn bounds(input: &DeriveInput, shape: &Shape, bound: &TokenStream) -> Vec<TokenStream> {
+    let params: Vec<String> = input
+        .generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
     payloads(shape)
+        .filter(|ty| mentions(quote!(#ty), &params))
         .map(|ty| quote_spanned!(ty.span()=> #ty: #bound))
         .collect()
 }
@@ -78,7 +95,10 @@ fn ty_expr(p: &TokenStream, shape: &Shape) -> TokenStream {
         Kind::Record => {
             let fields = members.iter().map(|m| {
                 let (n, ty) = (&m.name, &m.ty);
-                quote!(#p::Field { name: #n, ty: <#ty as #p::ComponentType>::TY })
+                let ty = ty
+                    .as_ref()
+                    .map(|t| quote_spanned!(t.span()=> <#t as #p::ComponentType>::TY));
+                quote!(#p::Field { name: #n, ty: #ty })
             });
             quote!(#p::Ty::Record(&#p::Record { name: #name, fields: &[#(#fields),*] }))
         }
@@ -86,7 +106,10 @@ fn ty_expr(p: &TokenStream, shape: &Shape) -> TokenStream {
             let cases = members.iter().map(|m| {
                 let n = &m.name;
                 let ty = match &m.ty {
-                    Some(t) => quote!(::core::option::Option::Some(<#t as #p::ComponentType>::TY)),
+                    Some(t) => {
+                        let ty = quote_spanned!(t.span()=> <#t as #p::ComponentType>::TY);
+                        quote!(::core::option::Option::Some(#ty))
+                    }
                     None => quote!(::core::option::Option::None),
                 };
                 quote!(#p::Case { name: #n, ty: #ty })
@@ -103,7 +126,7 @@ fn ty_expr(p: &TokenStream, shape: &Shape) -> TokenStream {
 fn component_type(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
     let ident = &input.ident;
     let (impl_g, ty_g, _) = input.generics.split_for_impl();
-    let wc = where_clause(input, bounds(shape, &quote!(#p::ComponentType)));
+    let wc = where_clause(input, bounds(input, shape, &quote!(#p::ComponentType)));
     let ty = ty_expr(p, shape);
     quote! {
         // SAFETY: `PLAIN` keeps its default of `false`, which is always sound.
@@ -137,17 +160,23 @@ fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
     }
     let (impl_g, _, _) = generics.split_for_impl();
     let (_, ty_g, _) = input.generics.split_for_impl();
-    let wc = where_clause(input, bounds(shape, &quote!(#p::Lift<#lt>)));
+    let wc = where_clause(input, bounds(input, shape, &quote!(#p::Lift<#lt>)));
     let ty = quote!(<Self as #p::ComponentType>::TY);
     let (flat, load) = match shape.kind {
         Kind::Record => {
             let flat = shape.members.iter().map(|m| {
                 let (f, t) = (&m.ident, &m.ty);
-                quote!(#f: <#t as #p::Lift<#lt>>::lift_flat(cx, src)?)
+                let t = t
+                    .as_ref()
+                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lift<#lt>>));
+                quote!(#f: #t::lift_flat(cx, src)?)
             });
             let load = shape.members.iter().map(|m| {
                 let (f, t) = (&m.ident, &m.ty);
-                quote!(#f: <#t as #p::Lift<#lt>>::load(cx, offset + #p::next_field::<#t>(&mut __at))?)
+                let l = t
+                    .as_ref()
+                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lift<#lt>>));
+                quote!(#f: #l::load(cx, offset + #p::next_field::<#t>(&mut __at))?)
             });
             (
                 quote!(::core::result::Result::Ok(Self { #(#flat),* })),
@@ -229,17 +258,23 @@ fn lower_arms<'a>(
 fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
     let ident = &input.ident;
     let (impl_g, ty_g, _) = input.generics.split_for_impl();
-    let wc = where_clause(input, bounds(shape, &quote!(#p::Lower)));
+    let wc = where_clause(input, bounds(input, shape, &quote!(#p::Lower)));
     let ty = quote!(<Self as #p::ComponentType>::TY);
     let (flat, store) = match shape.kind {
         Kind::Record => {
             let flat = shape.members.iter().map(|m| {
                 let (f, t) = (&m.ident, &m.ty);
-                quote!(<#t as #p::Lower>::lower_flat(&self.#f, cx, dst)?;)
+                let t = t
+                    .as_ref()
+                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lower>));
+                quote!(#t::lower_flat(&self.#f, cx, dst)?;)
             });
             let store = shape.members.iter().map(|m| {
                 let (f, t) = (&m.ident, &m.ty);
-                quote!(<#t as #p::Lower>::store(&self.#f, cx, offset + #p::next_field::<#t>(&mut __at))?;)
+                let l = t
+                    .as_ref()
+                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lower>));
+                quote!(#l::store(&self.#f, cx, offset + #p::next_field::<#t>(&mut __at))?;)
             });
             (
                 quote!(#(#flat)* ::core::result::Result::Ok(())),

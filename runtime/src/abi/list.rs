@@ -16,7 +16,7 @@ use crate::types::Ty;
 /// their canonical ABI size. Only the integer and float primitives implement it.
 #[diagnostic::on_unimplemented(
     message = "`&[{Self}]` cannot borrow guest memory",
-    note = "only lists of integers and floats can be borrowed; use `Vec<{Self}>` to copy"
+    note = "only lists of integers can be borrowed (floats are copied so that NaNs are canonicalized); use `Vec<{Self}>` to copy"
 )]
 pub unsafe trait Plain: ComponentType + Copy + 'static {}
 

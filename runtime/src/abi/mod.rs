@@ -34,7 +34,7 @@ use crate::types::Ty;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no component-model type",
     label = "not a component value type",
-    note = "supported: bool, integers, f32, f64, char, String/&str, Vec<T>/&[T], tuples"
+    note = "supported: bool, integers, f32, f64, char, String/&str, Vec<T>/&[T], tuples, Option, Result, and types with `#[derive(ComponentType)]` or from `flags!`"
 )]
 pub unsafe trait ComponentType {
     /// The component type of `Self`.
