@@ -30,7 +30,7 @@ pub(crate) struct ComponentInner {
     pub(crate) engine: Engine,
     pub(crate) info: env::Component,
     pub(crate) trampolines: PrimaryMap<TrampolineIndex, Trampoline>,
-    pub(crate) types: ComponentTypes,
+    pub(crate) types: Arc<ComponentTypes>,
     /// Export names by entity, per static module: environ refers to exports
     /// by index, engines by name.
     pub(crate) export_names: Vec<HashMap<EntityIndex, String>>,
@@ -106,7 +106,7 @@ impl Component {
                 engine: engine.clone(),
                 info,
                 trampolines,
-                types,
+                types: Arc::new(types),
                 export_names,
                 trampoline_tys,
                 lowerings,

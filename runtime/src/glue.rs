@@ -16,6 +16,7 @@ use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::store::CallHook;
 use crate::types::Signature;
+use wasmtime_environ::component::ComponentTypes;
 
 /// What glue needs from the engine during a host call.
 pub(crate) trait Access<T>: Guest {
@@ -27,9 +28,11 @@ pub(crate) trait Access<T>: Guest {
 
 /// The context of one host call, reached through the entrypoint's `cx`.
 pub struct HostCx<'a, T> {
-    access: &'a mut dyn Access<T>,
-    encoding: StringEncoding,
+    pub(crate) access: &'a mut dyn Access<T>,
+    pub(crate) encoding: StringEncoding,
     trap: Option<Error>,
+    /// The calling component's types, given to dynamic functions only.
+    pub(crate) types: Option<std::sync::Arc<ComponentTypes>>,
 }
 
 impl<'a, T> HostCx<'a, T> {
@@ -38,6 +41,7 @@ impl<'a, T> HostCx<'a, T> {
             access,
             encoding,
             trap: None,
+            types: None,
         }
     }
 
@@ -104,21 +108,51 @@ pub unsafe fn enter<T>(
     sig: &'static Signature,
     body: impl FnOnce(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
 ) -> bool {
+    // SAFETY: the caller's contract is ours.
+    unsafe {
+        enter_named(
+            cx,
+            storage,
+            storage_len,
+            |_| sig.name,
+            |storage| {
+                if storage.len() < sig.abi.storage {
+                    return Err(Trap::new(format!(
+                        "host function `{}` needs {} flat values but the engine passed {}",
+                        sig.name,
+                        sig.abi.storage,
+                        storage.len()
+                    ))
+                    .into());
+                }
+                Ok(())
+            },
+            body,
+        )
+    }
+}
+
+/// [`enter`] for any host function: `name` names it in a panic's trap and
+/// `check` vets the storage before the call hook runs.
+///
+/// # Safety
+///
+/// As for [`enter`].
+pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
+    cx: *mut c_void,
+    storage: *mut MaybeUninit<ValRaw>,
+    storage_len: usize,
+    name: impl Fn(&HostCx<'_, T>) -> N,
+    check: impl FnOnce(&[ValRaw]) -> Result<()>,
+    body: impl FnOnce(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+) -> bool {
     // SAFETY: the caller passes a pointer to a live, unaliased `HostCx<'_, T>`.
     let cx = unsafe { &mut *cx.cast::<HostCx<'_, T>>() };
     // SAFETY: the caller passes `storage_len` initialised values that nothing
     // else touches during the call; `MaybeUninit<ValRaw>` has `ValRaw`'s layout.
     let storage = unsafe { core::slice::from_raw_parts_mut(storage.cast::<ValRaw>(), storage_len) };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        if storage.len() < sig.abi.storage {
-            return Err(Trap::new(format!(
-                "host function `{}` needs {} flat values but the engine passed {}",
-                sig.name,
-                sig.abi.storage,
-                storage.len()
-            ))
-            .into());
-        }
+        check(storage)?;
         cx.access.hook(CallHook::CallingHost)?;
         body(cx, storage)?;
         cx.access.hook(CallHook::ReturningFromHost)
@@ -126,7 +160,7 @@ pub unsafe fn enter<T>(
     let error = match outcome {
         Ok(Ok(())) => return true,
         Ok(Err(e)) => e,
-        Err(payload) => panic_error(sig.name, payload),
+        Err(payload) => panic_error(name(cx).as_ref(), payload),
     };
     cx.trap = Some(error);
     false

@@ -3,9 +3,10 @@
 use core::ffi::c_void;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use crate::abi::{Guest, StringEncoding};
+use crate::dynamic::DynamicFn;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::glue::{Access, HostCx};
@@ -42,16 +43,36 @@ pub type Entrypoint = unsafe extern "C" fn(
 /// `#[host_fn]` generates these; `T` is the store's data type.
 pub struct HostFunc<T> {
     pub(crate) entry: Entrypoint,
-    pub(crate) sig: &'static Signature,
+    pub(crate) kind: FuncKind<T>,
     _marker: PhantomData<fn(&mut T)>,
+}
+
+/// What a host function knows of its own type.
+pub(crate) enum FuncKind<T> {
+    /// Generated glue for a signature fixed at compile time.
+    Static(&'static Signature),
+    /// A closure over [`Val`](crate::Val)s, typed by whatever it is linked to.
+    Dynamic(Arc<Dynamic<T>>),
+}
+
+/// A dynamic host function: its name and its closure.
+pub(crate) struct Dynamic<T> {
+    pub(crate) name: String,
+    pub(crate) func: Box<DynamicFn<T>>,
 }
 
 impl<T> Clone for HostFunc<T> {
     fn clone(&self) -> Self {
-        *self
+        HostFunc {
+            entry: self.entry,
+            kind: match &self.kind {
+                FuncKind::Static(s) => FuncKind::Static(s),
+                FuncKind::Dynamic(d) => FuncKind::Dynamic(d.clone()),
+            },
+            _marker: PhantomData,
+        }
     }
 }
-impl<T> Copy for HostFunc<T> {}
 
 impl<T> HostFunc<T> {
     /// A host function from generated glue.
@@ -64,21 +85,47 @@ impl<T> HostFunc<T> {
     pub const unsafe fn from_raw(entry: Entrypoint, sig: &'static Signature) -> HostFunc<T> {
         HostFunc {
             entry,
-            sig,
+            kind: FuncKind::Static(sig),
             _marker: PhantomData,
         }
     }
 
-    /// The signature it was generated from.
-    pub fn signature(&self) -> &'static Signature {
-        self.sig
+    /// A host function calling `func` with [`Val`](crate::Val)s.
+    pub(crate) fn dynamic(name: &str, func: Box<DynamicFn<T>>) -> HostFunc<T>
+    where
+        T: 'static,
+    {
+        HostFunc {
+            entry: crate::dynamic::entry::<T>,
+            kind: FuncKind::Dynamic(Arc::new(Dynamic {
+                name: name.to_string(),
+                func,
+            })),
+            _marker: PhantomData,
+        }
+    }
+
+    /// The signature it was generated from; `None` for a dynamic function.
+    pub fn signature(&self) -> Option<&'static Signature> {
+        match &self.kind {
+            FuncKind::Static(s) => Some(s),
+            FuncKind::Dynamic(_) => None,
+        }
+    }
+
+    /// The name used in messages.
+    pub(crate) fn name(&self) -> &str {
+        match &self.kind {
+            FuncKind::Static(s) => s.name,
+            FuncKind::Dynamic(d) => &d.name,
+        }
     }
 }
 
 impl<T> core::fmt::Debug for HostFunc<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("HostFunc")
-            .field("name", &self.sig.name)
+            .field("name", &self.name())
             .finish()
     }
 }
@@ -192,10 +239,17 @@ fn enter_host<B: Backend, T: 'static>(
     binding: &HostBinding<T>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
-    let name = binding.func.sig.name;
-    let opts = B::data(&mut cx)
-        .instances
-        .get(binding.instance)
+    let name = binding.func.name();
+    let state = B::data(&mut cx).instances.get(binding.instance);
+    // Only a dynamic function needs the component's types, to read its `ty`.
+    let (types, data) = match (&binding.func.kind, state) {
+        (FuncKind::Dynamic(d), Some(state)) => (
+            Some(state.component.types.clone()),
+            Arc::as_ptr(d).cast_mut().cast::<c_void>(),
+        ),
+        _ => (None, core::ptr::null_mut()),
+    };
+    let opts = state
         .and_then(|state| state.options(binding.options))
         .ok_or_else(|| {
             Trap::new(format!(
@@ -215,12 +269,13 @@ fn enter_host<B: Backend, T: 'static>(
         flags: Some(opts.flags),
     };
     let mut hcx = HostCx::new(&mut access, opts.encoding);
+    hcx.types = types;
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
     // requires of the entrypoint; `storage` is `storage.len()` initialised values.
     let ok = unsafe {
         (binding.func.entry)(
             (&mut hcx as *mut HostCx<'_, T>).cast::<c_void>(),
-            core::ptr::null_mut(),
+            data,
             binding.ty,
             binding.options,
             storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),

@@ -207,7 +207,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 );
             }
             let binding = HostBinding {
-                func: imports[import.as_u32() as usize],
+                func: imports[import.as_u32() as usize].clone(),
                 ty: lower_ty.as_u32(),
                 options: options.as_u32(),
                 instance: id,

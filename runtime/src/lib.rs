@@ -50,6 +50,7 @@
 pub mod __private;
 pub mod abi;
 mod component;
+mod dynamic;
 mod engine;
 mod error;
 mod glue;
@@ -64,6 +65,7 @@ mod types;
 
 pub use abi::{ComponentType, Lift, Lower};
 pub use component::Component;
+pub use dynamic::{DynamicFn, Func, FuncType, Type, TypeKind, Val};
 pub use engine::{Engine, EngineKind};
 pub use error::{Error, Place, Result, Site, Trap};
 pub use glue::{Caller, HostCx};

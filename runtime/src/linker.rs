@@ -8,9 +8,11 @@ use anyhow::{anyhow, bail};
 use wasmtime_environ::component::{ComponentTypes, TypeDef, TypeFuncIndex};
 
 use crate::component::{Compiled, Component, import_name};
+use crate::dynamic::{FuncType, Val};
 use crate::engine::wasmi::Wasmi;
 use crate::engine::{Backend, Engine};
 use crate::error::Result;
+use crate::glue::Caller;
 use crate::host::{HostFunc, IntoHostFunc};
 use crate::instance::{Instance, instantiate};
 use crate::store::{Store, StoreRepr};
@@ -114,10 +116,13 @@ impl<T: 'static> Linker<T> {
             };
             match self.lookup(root, path) {
                 Some(f) => {
-                    if let Err(e) = typecheck::host_func(&name, f.sig, fty, types) {
+                    // A dynamic function takes whatever type it is linked to.
+                    if let Some(sig) = f.signature()
+                        && let Err(e) = typecheck::host_func(&name, sig, fty, types)
+                    {
                         problems.push(e);
                     }
-                    funcs.push(*f);
+                    funcs.push(f.clone());
                 }
                 None => missing.push(format!("`{name}`")),
             }
@@ -185,6 +190,23 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
             }
         }
         Ok(self)
+    }
+
+    /// Defines `name` as a dynamic host function: `f` receives the store's
+    /// data and the caller's memory, the function's type as the component
+    /// declares it, the params as [`Val`]s, and fills in the results (which
+    /// arrive as placeholders, one per result type).
+    ///
+    /// It links to an import of any type; its results are checked against
+    /// that type when they are lowered, and a mismatch traps naming the
+    /// expected type.
+    pub fn func_new(
+        &mut self,
+        name: &str,
+        f: impl Fn(Caller<'_, T>, &FuncType, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<&mut Self> {
+        let qualified = self.qualified(name);
+        self.func(name, HostFunc::dynamic(&qualified, Box::new(f)))
     }
 
     /// The nested instance `name`, created on first use.

@@ -4,7 +4,7 @@ use core::marker::PhantomData;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail};
-use wasmtime_environ::component::{Export, NameMapNoIntern};
+use wasmtime_environ::component::{Export, NameMapNoIntern, TypeFuncIndex};
 
 use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
 use crate::abi::{ComponentTuple, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, memory};
@@ -64,9 +64,9 @@ impl Instance {
         if store.id() != self.store_id {
             bail!("the instance belongs to another store");
         }
-        let slot = with_backend!(&mut store.repr, |s, B| {
+        let (slot, _) = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            lookup::<B, _>(&mut cx, self.index, name, P::FIELDS, R::FIELDS)?
+            lookup::<B, _>(&mut cx, self.index, name, Some((P::FIELDS, R::FIELDS)))?
         });
         Ok(TypedFunc {
             store_id: self.store_id,
@@ -78,13 +78,14 @@ impl Instance {
     }
 }
 
-fn lookup<B: Backend, T: 'static>(
+/// Finds export `name`, typechecks it against `check` when given, and
+/// returns its slot in the instance and its function type.
+pub(crate) fn lookup<B: Backend, T: 'static>(
     cx: &mut B::Cx<'_, T>,
     index: usize,
     name: &str,
-    params: &[&crate::types::Ty],
-    results: &[&crate::types::Ty],
-) -> Result<usize> {
+    check: Option<(&[&crate::types::Ty], &[&crate::types::Ty])>,
+) -> Result<(usize, TypeFuncIndex)> {
     let component = B::data(cx).instances[index].component.clone();
     let info = &component.info;
     let mut exports = &info.exports;
@@ -120,14 +121,17 @@ fn lookup<B: Backend, T: 'static>(
     let Export::LiftedFunction { ty, func, options } = item else {
         bail!("export `{name}` is not a function");
     };
-    typecheck::export_func(name, params, results, *ty, &component.types).map_err(|e| anyhow!(e))?;
+    if let Some((params, results)) = check {
+        typecheck::export_func(name, params, results, *ty, &component.types)
+            .map_err(|e| anyhow!(e))?;
+    }
     // Looking the same export up again reuses its resolved slot.
     if let Some(slot) = B::data(cx).instances[index]
         .exports
         .iter()
         .position(|e| e.export == export)
     {
-        return Ok(slot);
+        return Ok((slot, *ty));
     }
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
     let f = resolve_def::<B, T>(cx, index, &component, func, &[])?;
@@ -144,7 +148,7 @@ fn lookup<B: Backend, T: 'static>(
         post_return_ty: Arc::new(post_return_ty),
         options: *options,
     });
-    Ok(state.exports.len() - 1)
+    Ok((state.exports.len() - 1, *ty))
 }
 
 impl<P, R> TypedFunc<P, R>
@@ -160,94 +164,129 @@ where
         }
         with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            let state = &mut B::data(&mut cx).instances[self.instance];
-            if state.entered {
-                return Err(Trap::new(format!(
-                    "cannot enter component instance: export `{}` called while a call into it is running",
-                    self.name
-                ))
-                .into());
-            }
-            state.entered = true;
-            let result = self.call_entered::<B, T>(&mut cx, params);
-            B::data(&mut cx).instances[self.instance].entered = false;
-            result
+            call_export::<B, T, R>(
+                &mut cx,
+                self.instance,
+                self.slot,
+                &self.name,
+                |lcx, args| {
+                    if const { flat_count_all(P::FIELDS) <= MAX_FLAT_PARAMS } {
+                        params.lower_flat(lcx, &mut FlatDst::new(args))
+                    } else {
+                        let ptr = lcx.alloc("params", P::SIZE, P::ALIGN)?;
+                        params.store(lcx, ptr as usize)?;
+                        args[0] = ValRaw::i32(ptr as i32);
+                        Ok(())
+                    }
+                },
+                |lcx, rets| {
+                    if const { flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS } {
+                        R::lift_flat(lcx, &mut FlatSrc::new(rets))
+                    } else {
+                        let ptr = rets.first().map_or(0, |v| v.get_u32());
+                        let range = memory::check_array(
+                            &lcx.site,
+                            "return",
+                            lcx.memory.len(),
+                            ptr,
+                            1,
+                            R::SIZE,
+                            R::ALIGN,
+                        )?;
+                        R::load(lcx, range.start)
+                    }
+                },
+            )
         })
     }
+}
 
-    fn call_entered<B: Backend, T: 'static>(&self, cx: &mut B::Cx<'_, T>, params: P) -> Result<R> {
-        let data = B::data(cx);
-        data.pending = None;
-        let state: &InstanceState<B> = &data.instances[self.instance];
-        let export = &state.exports[self.slot];
-        let (func, core_ty, post_ty) = (
-            export.func,
-            export.core_ty.clone(),
-            export.post_return_ty.clone(),
-        );
-        let opts = state
-            .options(export.options.as_u32())
-            .ok_or_else(|| anyhow!("export `{}` has no canonical options", self.name))?;
-        data.hook(CallHook::CallingWasm)?;
-
-        let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
-        {
-            let mut access = GuestAccess::<B, T> {
-                cx: B::reborrow(cx),
-                memory: opts.memory,
-                realloc: opts.realloc,
-                flags: None,
-            };
-            let site = Site {
-                func: &self.name,
-                place: Place::Params,
-            };
-            let mut lcx = LowerCx::new(&mut access, site, opts.encoding);
-            if const { flat_count_all(P::FIELDS) <= MAX_FLAT_PARAMS } {
-                params.lower_flat(&mut lcx, &mut FlatDst::new(&mut args))?;
-            } else {
-                let ptr = lcx.alloc("params", P::SIZE, P::ALIGN)?;
-                params.store(&mut lcx, ptr as usize)?;
-                args[0] = ValRaw::i32(ptr as i32);
-            }
-        }
-
-        let mut rets = [ValRaw::ZERO; 1];
-        let (Some(args), Some(rets)) = (
-            args.get(..core_ty.params.len()),
-            rets.get_mut(..core_ty.results.len()),
-        ) else {
-            bail!(
-                "export `{}` has a core type hostbind cannot call: {core_ty:?}",
-                self.name
-            );
-        };
-        B::call(cx, func, &core_ty, args, rets)?;
-
-        let value = {
-            let mem: &[u8] = match opts.memory {
-                Some(m) => B::memory(cx, m).0,
-                None => &[],
-            };
-            let site = Site {
-                func: &self.name,
-                place: Place::Result,
-            };
-            let lcx = LiftCx::new(mem, site, opts.encoding);
-            if const { flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS } {
-                R::lift_flat(&lcx, &mut FlatSrc::new(rets))?
-            } else {
-                let ptr = rets.first().map_or(0, |v| v.get_u32());
-                let range =
-                    memory::check_array(&site, "return", mem.len(), ptr, 1, R::SIZE, R::ALIGN)?;
-                R::load(&lcx, range.start)?
-            }
-        };
-
-        if let Some(post_return) = opts.post_return {
-            B::call(cx, post_return, &post_ty, rets, &mut [])?;
-        }
-        B::data(cx).hook(CallHook::ReturningFromWasm)?;
-        Ok(value)
+/// Calls export `slot` of instance `instance`, refusing re-entry: `lower`
+/// writes the flat args (or spills them), `lift` reads the results from the
+/// flat return values, then `post-return` runs.
+pub(crate) fn call_export<B: Backend, T: 'static, R>(
+    cx: &mut B::Cx<'_, T>,
+    instance: usize,
+    slot: usize,
+    name: &str,
+    lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
+    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
+) -> Result<R> {
+    let state = &mut B::data(cx).instances[instance];
+    if state.entered {
+        return Err(Trap::new(format!(
+            "cannot enter component instance: export `{name}` called while a call into it is running"
+        ))
+        .into());
     }
+    state.entered = true;
+    let result = call_entered::<B, T, R>(cx, instance, slot, name, lower, lift);
+    B::data(cx).instances[instance].entered = false;
+    result
+}
+
+fn call_entered<B: Backend, T: 'static, R>(
+    cx: &mut B::Cx<'_, T>,
+    instance: usize,
+    slot: usize,
+    name: &str,
+    lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
+    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
+) -> Result<R> {
+    let data = B::data(cx);
+    data.pending = None;
+    let state: &InstanceState<B> = &data.instances[instance];
+    let export = &state.exports[slot];
+    let (func, core_ty, post_ty) = (
+        export.func,
+        export.core_ty.clone(),
+        export.post_return_ty.clone(),
+    );
+    let opts = state
+        .options(export.options.as_u32())
+        .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))?;
+    data.hook(CallHook::CallingWasm)?;
+
+    let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
+    {
+        let mut access = GuestAccess::<B, T> {
+            cx: B::reborrow(cx),
+            memory: opts.memory,
+            realloc: opts.realloc,
+            flags: None,
+        };
+        let site = Site {
+            func: name,
+            place: Place::Params,
+        };
+        let mut lcx = LowerCx::new(&mut access, site, opts.encoding);
+        lower(&mut lcx, &mut args)?;
+    }
+
+    let mut rets = [ValRaw::ZERO; 1];
+    let (Some(args), Some(rets)) = (
+        args.get(..core_ty.params.len()),
+        rets.get_mut(..core_ty.results.len()),
+    ) else {
+        bail!("export `{name}` has a core type hostbind cannot call: {core_ty:?}");
+    };
+    B::call(cx, func, &core_ty, args, rets)?;
+
+    let value = {
+        let mem: &[u8] = match opts.memory {
+            Some(m) => B::memory(cx, m).0,
+            None => &[],
+        };
+        let site = Site {
+            func: name,
+            place: Place::Result,
+        };
+        lift(&LiftCx::new(mem, site, opts.encoding), rets)?
+    };
+
+    if let Some(post_return) = opts.post_return {
+        B::call(cx, post_return, &post_ty, rets, &mut [])?;
+    }
+    B::data(cx).hook(CallHook::ReturningFromWasm)?;
+    Ok(value)
 }

@@ -112,7 +112,7 @@ impl Ty {
     /// `err` type of a `result` is spelled in Rust.
     pub const fn unless_unit(ty: &'static Ty) -> Option<&'static Ty> {
         match ty {
-            Ty::Tuple(fields) if fields.is_empty() => None,
+            Ty::Tuple([]) => None,
             _ => Some(ty),
         }
     }

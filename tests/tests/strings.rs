@@ -51,9 +51,12 @@ fn every_encoding_round_trips_every_plane() {
     }
 }
 
+/// One logged `realloc` call: `(old != 0, old size, align, new size)`.
+type Alloc = (bool, u32, u32, u32);
+
 /// Reads the guest allocator's log (see `LIBC`): `(old != 0, old size, align, new size)`.
 #[host_fn]
-fn allocs(mut cx: Caller<'_, Vec<(bool, u32, u32, u32)>>, _s: &str) {
+fn allocs(mut cx: Caller<'_, Vec<Alloc>>, _s: &str) {
     let mem = cx.memory();
     let word = |at: usize| u32::from_le_bytes(mem[at..at + 4].try_into().unwrap());
     let log = (0..word(252) as usize)
@@ -69,7 +72,7 @@ fn allocs(mut cx: Caller<'_, Vec<(bool, u32, u32, u32)>>, _s: &str) {
 /// a shrinking `realloc` once the transcoded length is known.
 #[test]
 fn transcoding_allocates_as_the_spec_says() {
-    let cases: [(&str, &str, &[(bool, u32, u32, u32)]); 5] = [
+    let cases: [(&str, &str, &[Alloc]); 5] = [
         ("string-encoding=utf8", "aé🚀", &[(false, 0, 1, 7)]),
         // 7 UTF-8 bytes: room for 14, shrunk to 4 code units.
         (

@@ -276,6 +276,13 @@ fn nested_options() {
     );
 }
 
+type Row = (
+    Result<String, u32>,
+    Result<(), String>,
+    Result<f64, ()>,
+    Result<(), ()>,
+);
+
 #[host_fn]
 fn results(
     n: &mut u32,
@@ -283,12 +290,7 @@ fn results(
     b: Result<(), String>,
     c: Result<f64, ()>,
     d: Result<(), ()>,
-) -> Vec<(
-    Result<String, u32>,
-    Result<(), String>,
-    Result<f64, ()>,
-    Result<(), ()>,
-)> {
+) -> Vec<Row> {
     *n += 1;
     vec![(a, b, c, d)]
 }
@@ -296,12 +298,6 @@ fn results(
 /// All four forms: `result<T, E>`, `result<_, E>`, `result<T>` and `result`.
 #[test]
 fn every_result_form() {
-    type Row = (
-        Result<String, u32>,
-        Result<(), String>,
-        Result<f64, ()>,
-        Result<(), ()>,
-    );
     for engine in engines() {
         for enc in ENCODINGS {
             let ty = r#"(param "a" (result string (error u32))) (param "b" (result (error string))) (param "c" (result f64)) (param "d" (result))

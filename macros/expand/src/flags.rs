@@ -169,7 +169,7 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
 
             /// Sets the flags of `other`.
             pub fn insert(&mut self, other: Self) {
-                *self = *self | other;
+                *self |= other;
             }
 
             /// Clears the flags of `other`.
@@ -186,14 +186,14 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
         impl ::core::ops::BitOr for #ident {
             type Output = Self;
             fn bitor(mut self, rhs: Self) -> Self {
-                for (a, b) in self.bits.iter_mut().zip(rhs.bits) { *a |= b; }
+                self |= rhs;
                 self
             }
         }
 
         impl ::core::ops::BitOrAssign for #ident {
             fn bitor_assign(&mut self, rhs: Self) {
-                *self = *self | rhs;
+                for (a, b) in self.bits.iter_mut().zip(rhs.bits) { *a |= b; }
             }
         }
 

@@ -1,0 +1,307 @@
+//! Dynamic host functions (the glue behind `func_new`) and dynamic export
+//! calls ([`Func`]).
+
+use core::ffi::c_void;
+use core::mem::MaybeUninit;
+use std::sync::Arc;
+
+use anyhow::bail;
+use wasmtime_environ::component::{ComponentTypes, InterfaceType, TypeFuncIndex};
+
+use super::{FuncType, Val, lift, lower};
+use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, align_to};
+use crate::abi::{FlatDst, FlatSrc, Guest, LiftCx, LowerCx, memory};
+use crate::engine::Backend;
+use crate::error::{Place, Result, Site, Trap};
+use crate::glue::{Caller, HostCx, enter_named};
+use crate::host::Dynamic;
+use crate::instance::Instance;
+use crate::raw::ValRaw;
+use crate::store::{Store, with_backend};
+use crate::typed::{call_export, lookup};
+
+/// The closure of a dynamic host function: the store's data and the
+/// caller's memory, the function's type, the params, and the results to fill.
+pub type DynamicFn<T> =
+    dyn Fn(Caller<'_, T>, &FuncType, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+
+/// Whether values of `tys` travel flat, given the limit `max`.
+fn flat(types: &ComponentTypes, tuple: InterfaceType, max: usize) -> bool {
+    types
+        .canonical_abi(&tuple)
+        .flat_count
+        .is_some_and(|n| usize::from(n) <= max)
+}
+
+/// The offset of each of `tys` laid out as a tuple.
+fn offsets(types: &ComponentTypes, tys: &[InterfaceType]) -> Vec<usize> {
+    let mut at = 0;
+    tys.iter()
+        .map(|t| {
+            let abi = types.canonical_abi(t);
+            let offset = align_to(at, abi.align32);
+            at = offset + abi.size32;
+            offset as usize
+        })
+        .collect()
+}
+
+/// The entrypoint of every dynamic host function; `data` is its [`Dynamic`].
+///
+/// # Safety
+///
+/// As for any [`Entrypoint`](crate::Entrypoint), and `data` points to a live
+/// `Dynamic<T>` (the binding that passes it holds it in an `Arc`).
+pub(crate) unsafe extern "C" fn entry<T: 'static>(
+    cx: *mut c_void,
+    data: *mut c_void,
+    ty: u32,
+    _options: u32,
+    storage: *mut MaybeUninit<ValRaw>,
+    storage_len: usize,
+) -> bool {
+    // SAFETY: the caller passes a live `Dynamic<T>`, kept alive by the binding.
+    let d = unsafe { &*data.cast::<Dynamic<T>>() };
+    // SAFETY: the caller's contract is `enter_named`'s.
+    unsafe {
+        enter_named::<T, _>(
+            cx,
+            storage,
+            storage_len,
+            |_| d.name.as_str(),
+            |_| Ok(()),
+            |cx, storage| call(cx, d, TypeFuncIndex::from_u32(ty), storage),
+        )
+    }
+}
+
+fn call<T>(
+    cx: &mut HostCx<'_, T>,
+    d: &Dynamic<T>,
+    ty: TypeFuncIndex,
+    storage: &mut [ValRaw],
+) -> Result<()> {
+    let name = d.name.as_str();
+    let types = cx
+        .types
+        .clone()
+        .ok_or_else(|| Trap::new(format!("dynamic host function `{name}` has no types")))?;
+    let f = &types[ty];
+    let ft = FuncType::new(ty, &types);
+    let param_tys = &types[f.params].types;
+    let result_tys = &types[f.results].types;
+    let encoding = cx.encoding;
+    let results_flat = flat(&types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
+
+    let mut results = vec![Val::Bool(false); result_tys.len()];
+    let retptr = {
+        let mut src = FlatSrc::new(storage);
+        let (data, mem) = cx.parts();
+        let mut lcx = LiftCx::new(
+            mem,
+            Site {
+                func: name,
+                place: Place::Params,
+            },
+            encoding,
+        );
+        let mut params = Vec::with_capacity(param_tys.len());
+        if flat(&types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS) {
+            for (t, n) in param_tys.iter().zip(&f.param_names) {
+                lcx.site.place = Place::Param(n);
+                params.push(lift::lift_flat(&lcx, &mut src, t, &types)?);
+            }
+        } else {
+            let abi = types.canonical_abi(&InterfaceType::Tuple(f.params));
+            let ptr = src.next_val().get_u32();
+            let base = memory::check_array(
+                &lcx.site,
+                "params",
+                mem.len(),
+                ptr,
+                1,
+                abi.size32,
+                abi.align32,
+            )?
+            .start;
+            for ((t, n), at) in param_tys
+                .iter()
+                .zip(&f.param_names)
+                .zip(offsets(&types, param_tys))
+            {
+                lcx.site.place = Place::Param(n);
+                params.push(lift::load(&lcx, base + at, t, &types)?);
+            }
+        }
+        let retptr = (!results_flat).then(|| src.next_val().get_u32());
+        (d.func)(Caller::new(data, mem), &ft, &params, &mut results)
+            .map_err(|e| e.context(format!("host function `{name}` returned an error")))?;
+        retptr
+    };
+
+    let site = Site {
+        func: name,
+        place: Place::Result,
+    };
+    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding);
+    match retptr {
+        None => {
+            let mut dst = FlatDst::new(storage);
+            for (t, v) in result_tys.iter().zip(&results) {
+                lower::lower_flat(&mut lcx, &mut dst, t, &types, v)?;
+            }
+        }
+        Some(ptr) => {
+            let abi = types.canonical_abi(&InterfaceType::Tuple(f.results));
+            let base = lower::check_area(&mut lcx, ptr, abi.size32, abi.align32)?;
+            for ((t, v), at) in result_tys
+                .iter()
+                .zip(&results)
+                .zip(offsets(&types, result_tys))
+            {
+                lower::store(&mut lcx, base + at, t, &types, v)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An export of an instance, called with [`Val`]s and typechecked at each
+/// call; see [`Instance::get_func`].
+#[derive(Clone)]
+pub struct Func {
+    store_id: u64,
+    instance: usize,
+    slot: usize,
+    ty: TypeFuncIndex,
+    types: Arc<ComponentTypes>,
+    name: Arc<str>,
+}
+
+impl core::fmt::Debug for Func {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Func({}: {})", self.name, self.ty())
+    }
+}
+
+impl Instance {
+    /// Looks up export `name` (`func` or `iface#func`) for calls with [`Val`]s.
+    pub fn get_func(&self, store: &mut Store<impl Sized + 'static>, name: &str) -> Result<Func> {
+        if store.id() != self.store_id {
+            bail!("the instance belongs to another store");
+        }
+        let (slot, ty, types) = with_backend!(&mut store.repr, |s, B| {
+            let mut cx = B::cx(s);
+            let (slot, ty) = lookup::<B, _>(&mut cx, self.index, name, None)?;
+            let types = B::data(&mut cx).instances[self.index]
+                .component
+                .types
+                .clone();
+            (slot, ty, types)
+        });
+        Ok(Func {
+            store_id: self.store_id,
+            instance: self.index,
+            slot,
+            ty,
+            types,
+            name: name.into(),
+        })
+    }
+}
+
+impl Func {
+    /// The export's type as the component declares it.
+    pub fn ty(&self) -> FuncType {
+        FuncType::new(self.ty, &self.types)
+    }
+
+    /// Calls the export with `params`, writing its results into `results`
+    /// (which must have one slot per result). Each param is checked against
+    /// its type as it is lowered.
+    pub fn call<T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
+        if store.id() != self.store_id {
+            bail!("the function belongs to another store");
+        }
+        let types = &*self.types;
+        let f = &types[self.ty];
+        let param_tys = &types[f.params].types;
+        let result_tys = &types[f.results].types;
+        if params.len() != param_tys.len() || results.len() != result_tys.len() {
+            bail!(
+                "export `{}` of type `{}` takes {} params and gives {} results, but it was called with {} params and {} result slots",
+                self.name,
+                self.ty(),
+                param_tys.len(),
+                result_tys.len(),
+                params.len(),
+                results.len()
+            );
+        }
+        let params_flat = flat(types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS);
+        let results_flat = flat(types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
+        let lifted = with_backend!(&mut store.repr, |s, B| {
+            let mut cx = B::cx(s);
+            call_export::<B, T, Vec<Val>>(
+                &mut cx,
+                self.instance,
+                self.slot,
+                &self.name,
+                |lcx, args| {
+                    if params_flat {
+                        let mut dst = FlatDst::new(args);
+                        for (t, v) in param_tys.iter().zip(params) {
+                            lower::lower_flat(lcx, &mut dst, t, types, v)?;
+                        }
+                    } else {
+                        let abi = types.canonical_abi(&InterfaceType::Tuple(f.params));
+                        let ptr = lcx.alloc("params", abi.size32, abi.align32)?;
+                        for ((t, v), at) in
+                            param_tys.iter().zip(params).zip(offsets(types, param_tys))
+                        {
+                            lower::store(lcx, ptr as usize + at, t, types, v)?;
+                        }
+                        args[0] = ValRaw::i32(ptr as i32);
+                    }
+                    Ok(())
+                },
+                |lcx, rets| {
+                    if results_flat {
+                        let mut src = FlatSrc::new(rets);
+                        result_tys
+                            .iter()
+                            .map(|t| lift::lift_flat(lcx, &mut src, t, types))
+                            .collect()
+                    } else {
+                        let abi = types.canonical_abi(&InterfaceType::Tuple(f.results));
+                        let ptr = rets.first().map_or(0, |v| v.get_u32());
+                        let base = memory::check_array(
+                            &lcx.site,
+                            "return",
+                            lcx.memory.len(),
+                            ptr,
+                            1,
+                            abi.size32,
+                            abi.align32,
+                        )?
+                        .start;
+                        result_tys
+                            .iter()
+                            .zip(offsets(types, result_tys))
+                            .map(|(t, at)| lift::load(lcx, base + at, t, types))
+                            .collect()
+                    }
+                },
+            )
+        })?;
+        for (slot, v) in results.iter_mut().zip(lifted) {
+            *slot = v;
+        }
+        Ok(())
+    }
+}

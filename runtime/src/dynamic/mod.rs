@@ -1,0 +1,13 @@
+//! Dynamic values and types: host functions and export calls whose types are
+//! known only at run time, through [`Val`], [`Type`] and [`FuncType`].
+
+mod func;
+mod lift;
+mod lower;
+mod ty;
+mod val;
+
+pub(crate) use func::entry;
+pub use func::{DynamicFn, Func};
+pub use ty::{FuncType, Type, TypeKind};
+pub use val::Val;
