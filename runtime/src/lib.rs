@@ -45,6 +45,39 @@
 //! # Ok::<(), hostbind::Error>(())
 //! ```
 
+//!
+//! # Value types
+//!
+//! Params and results can be any component value type without resources:
+//! the scalars, `String`/`&str`, `Vec<T>`/`&[T]`, tuples, `Option<T>`,
+//! `Result<T, E>` (with `()` for an absent side), and user types with
+//! [`derive@ComponentType`], [`derive@Lift`] and [`derive@Lower`] (records,
+//! variants, enums) or from [`flags!`]. Names are the kebab-case of the Rust
+//! names unless `#[component(name = "..")]` says otherwise:
+//!
+//! ```
+//! use hostbind::{ComponentType, Lift, Lower};
+//!
+//! #[derive(ComponentType, Lift, Lower)]
+//! struct Point { x: i32, y: i32 }
+//!
+//! #[derive(ComponentType, Lift, Lower)]
+//! #[component(variant)]
+//! enum Shape { Dot(Point), #[component(name = "none")] Nothing }
+//!
+//! assert_eq!(
+//!     <Shape as ComponentType>::TY.to_string(),
+//!     "variant shape { dot(record point { x: s32, y: s32 }), none }"
+//! );
+//! ```
+//!
+//! A host function's outer `Result` is its error channel: an `Err` traps.
+//! Return a WIT `result` by nesting it, as in `-> anyhow::Result<Result<u32, Code>>`.
+//!
+//! Functions whose types are known only at run time use [`Val`]:
+//! [`LinkerInstance::func_new`] defines one, [`Instance::get_func`] and
+//! [`Func::call`] call an export.
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

@@ -387,3 +387,39 @@ fn invalid_discriminant_reaches_no_dynamic_function() {
         assert_eq!(*store.data(), 0);
     }
 }
+
+/// A panic in a dynamic function is a trap, and the instance stays usable.
+#[test]
+fn a_panicking_dynamic_function_traps() {
+    let f = echo(
+        "pass-color",
+        r#"(param "c" $color) (result $color)"#,
+        &["i32"],
+        Ret::Flat("i32"),
+    );
+    for engine in engines() {
+        let wat = echo_guest(&[COLOR], std::slice::from_ref(&f), "");
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func_new("pass-color", |_, _, params, results| {
+                if params[0] == Val::Enum("red".into()) {
+                    panic!("red is not allowed");
+                }
+                results[0] = params[0].clone();
+                Ok(())
+            })?;
+            Ok(())
+        });
+        let func = inst.get_func(&mut store, "pass-color").unwrap();
+        let mut out = [Val::Bool(false)];
+        let err = func
+            .call(&mut store, &[Val::Enum("red".into())], &mut out)
+            .unwrap_err();
+        assert_eq!(
+            message(&err),
+            "host function `test:host/api#pass-color` panicked: red is not allowed"
+        );
+        func.call(&mut store, &[Val::Enum("green".into())], &mut out)
+            .unwrap();
+        assert_eq!(out[0], Val::Enum("green".into()));
+    }
+}
