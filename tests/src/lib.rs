@@ -174,6 +174,20 @@ pub struct Echo<'a> {
     pub export: Option<(&'a str, &'a [&'a str], Ret<'a>)>,
 }
 
+impl<'a> Echo<'a> {
+    /// A function whose export forwards to its import.
+    pub fn new(name: &'a str, ty: &'a str, params: &'a [&'a str], ret: Ret<'a>) -> Echo<'a> {
+        Echo {
+            name,
+            ty,
+            params,
+            ret,
+            body: None,
+            export: None,
+        }
+    }
+}
+
 /// Builds a component whose exports forward to its imports: a call from the
 /// host to export `f` lowers the arguments into the guest, the guest passes
 /// them unchanged to import `f`, whose host function lifts them, and the

@@ -6,17 +6,6 @@ use hostbind::{Func, Store, TypeKind, Val};
 use hostbind_tests::fixtures::*;
 use hostbind_tests::{ENCODINGS, Echo, Ret, echo_guest, engines, instantiate, message};
 
-fn echo<'a>(name: &'a str, ty: &'a str, params: &'a [&'a str], ret: Ret<'a>) -> Echo<'a> {
-    Echo {
-        name,
-        ty,
-        params,
-        ret,
-        body: None,
-        export: None,
-    }
-}
-
 /// Instantiates an echo guest whose import is a dynamic function copying
 /// its params to its results (and counting calls), in encoding `enc`.
 fn dynamic_echo(
@@ -63,7 +52,7 @@ fn vals_round_trip_through_dynamic_calls_and_functions() {
     let cases: Vec<Case<'_>> = vec![
         (
             &[PERSON],
-            echo(
+            Echo::new(
                 "pass-people",
                 r#"(param "ps" (list $person)) (result (list $person))"#,
                 &["i32", "i32"],
@@ -76,7 +65,7 @@ fn vals_round_trip_through_dynamic_calls_and_functions() {
         ),
         (
             &[POINT, SHAPE],
-            echo(
+            Echo::new(
                 "pass-shape",
                 r#"(param "s" $shape) (result $shape)"#,
                 &["i32", "i64", "i32"],
@@ -98,7 +87,7 @@ fn vals_round_trip_through_dynamic_calls_and_functions() {
         ),
         (
             &[COLOR, OUTCOME],
-            echo(
+            Echo::new(
                 "pass-outcome",
                 r#"(param "o" (list $outcome)) (result (list $outcome))"#,
                 &["i32", "i32"],
@@ -125,7 +114,7 @@ fn vals_round_trip_through_dynamic_calls_and_functions() {
         ),
         (
             &[PERMS],
-            echo(
+            Echo::new(
                 "pass-perms",
                 r#"(param "p" $perms) (result $perms)"#,
                 &["i32"],
@@ -138,7 +127,7 @@ fn vals_round_trip_through_dynamic_calls_and_functions() {
         ),
         (
             &[WIDE],
-            echo(
+            Echo::new(
                 "pass-wide",
                 r#"(param "w" $wide) (result $wide)"#,
                 &["i32"],
@@ -148,7 +137,7 @@ fn vals_round_trip_through_dynamic_calls_and_functions() {
         ),
         (
             &[],
-            echo(
+            Echo::new(
                 "pass-scalars",
                 r#"(param "t" (tuple bool s8 u16 s64 f32 char (option (option u8)) (result (error string)))) (result (tuple bool s8 u16 s64 f32 char (option (option u8)) (result (error string))))"#,
                 &[
@@ -189,7 +178,7 @@ fn vals_round_trip_through_dynamic_calls_and_functions() {
 /// static path lifts: both agree on every layout.
 #[test]
 fn static_and_dynamic_paths_agree() {
-    let f = echo(
+    let f = Echo::new(
         "pass-people",
         r#"(param "ps" (list $person)) (result (list $person))"#,
         &["i32", "i32"],
@@ -225,7 +214,7 @@ fn static_and_dynamic_paths_agree() {
 
 #[test]
 fn types_are_inspectable() {
-    let f = echo(
+    let f = Echo::new(
         "pass-point",
         r#"(param "p" $point) (result $point)"#,
         &["i32", "i32"],
@@ -266,7 +255,7 @@ fn types_are_inspectable() {
 
 /// Runs `pass-point` with a dynamic import that returns `result`.
 fn point_returning(result: Val) -> Vec<String> {
-    let f = echo(
+    let f = Echo::new(
         "pass-point",
         r#"(param "p" $point) (result $point)"#,
         &["i32", "i32"],
@@ -325,7 +314,7 @@ fn a_record_with_the_wrong_fields_names_the_expected_type() {
 
 #[test]
 fn wrong_params_to_a_dynamic_call_are_refused() {
-    let f = echo(
+    let f = Echo::new(
         "pass-color",
         r#"(param "c" $color) (result $color)"#,
         &["i32"],
@@ -391,7 +380,7 @@ fn invalid_discriminant_reaches_no_dynamic_function() {
 /// A panic in a dynamic function is a trap, and the instance stays usable.
 #[test]
 fn a_panicking_dynamic_function_traps() {
-    let f = echo(
+    let f = Echo::new(
         "pass-color",
         r#"(param "c" $color) (result $color)"#,
         &["i32"],

@@ -36,17 +36,6 @@ where
     }
 }
 
-fn echo<'a>(name: &'a str, ty: &'a str, params: &'a [&'a str], ret: Ret<'a>) -> Echo<'a> {
-    Echo {
-        name,
-        ty,
-        params,
-        ret,
-        body: None,
-        export: None,
-    }
-}
-
 #[host_fn]
 fn point(n: &mut u32, p: Point) -> Point {
     *n += 1;
@@ -57,7 +46,7 @@ fn point(n: &mut u32, p: Point) -> Point {
 fn record_of_scalars() {
     round_trip(
         &[POINT],
-        echo(
+        Echo::new(
             "pass-point",
             r#"(param "p" $point) (result $point)"#,
             &["i32", "i32"],
@@ -98,7 +87,7 @@ fn list_of_records_with_strings_options_and_padding() {
     };
     round_trip(
         &[PERSON],
-        echo(
+        Echo::new(
             "pass-people",
             r#"(param "ps" (list $person)) (result (list $person))"#,
             &["i32", "i32"],
@@ -119,7 +108,7 @@ fn shape(n: &mut u32, s: Shape) -> Shape {
 fn variant_payloads_join_across_core_types() {
     round_trip(
         &[POINT, SHAPE],
-        echo(
+        Echo::new(
             "pass-shape",
             r#"(param "s" $shape) (result $shape)"#,
             &["i32", "i64", "i32"],
@@ -147,7 +136,7 @@ fn colors(n: &mut u32, c: Vec<Color>) -> Vec<Color> {
 fn enums_in_a_list() {
     round_trip(
         &[COLOR],
-        echo(
+        Echo::new(
             "pass-colors",
             r#"(param "c" (list $color)) (result (list $color))"#,
             &["i32", "i32"],
@@ -168,7 +157,7 @@ fn color(n: &mut u32, c: Color) -> Color {
 fn enum_flat() {
     round_trip(
         &[COLOR],
-        echo(
+        Echo::new(
             "pass-color",
             r#"(param "c" $color) (result $color)"#,
             &["i32"],
@@ -189,7 +178,7 @@ fn outcome(n: &mut u32, o: Vec<Outcome>) -> Vec<Outcome> {
 fn variant_of_results() {
     round_trip(
         &[COLOR, OUTCOME],
-        echo(
+        Echo::new(
             "pass-outcome",
             r#"(param "o" (list $outcome)) (result (list $outcome))"#,
             &["i32", "i32"],
@@ -222,7 +211,7 @@ fn wide(n: &mut u32, w: Vec<Wide>) -> Vec<Wide> {
 fn flags_flat_and_in_memory() {
     round_trip(
         &[PERMS],
-        echo(
+        Echo::new(
             "pass-perms",
             r#"(param "p" $perms) (result $perms)"#,
             &["i32"],
@@ -233,7 +222,7 @@ fn flags_flat_and_in_memory() {
     );
     round_trip(
         &[WIDE],
-        echo(
+        Echo::new(
             "pass-wide",
             r#"(param "w" (list $wide)) (result (list $wide))"#,
             &["i32", "i32"],
@@ -261,7 +250,7 @@ fn options(n: &mut u32, t: Opts) -> Opts {
 fn nested_options() {
     round_trip(
         &[],
-        echo(
+        Echo::new(
             "pass-options",
             r#"(param "t" (tuple (option (option u8)) (option string))) (result (tuple (option (option u8)) (option string)))"#,
             &["i32", "i32", "i32", "i32", "i32", "i32"],
@@ -302,7 +291,7 @@ fn every_result_form() {
         for enc in ENCODINGS {
             let ty = r#"(param "a" (result string (error u32))) (param "b" (result (error string))) (param "c" (result f64)) (param "d" (result))
                         (result (list (tuple (result string (error u32)) (result (error string)) (result f64) (result))))"#;
-            let f = echo(
+            let f = Echo::new(
                 "results",
                 ty,
                 &[
@@ -346,7 +335,7 @@ fn nan(n: &mut u32, a: f32, b: Vec<f64>) -> (u32, Vec<u64>) {
 fn lifting_canonicalizes_nans() {
     let ty = r#"(param "a" f32) (param "b" (list f64)) (result (tuple u32 (list u64)))"#;
     for engine in engines() {
-        let mut f = echo("nan", ty, &["f32", "i32", "i32"], Ret::Memory);
+        let mut f = Echo::new("nan", ty, &["f32", "i32", "i32"], Ret::Memory);
         f.body = Some(
             "(f64.store (i32.const 2048) (f64.reinterpret_i64 (i64.const 0xfff0000000000bad)))
              (f64.store (i32.const 2056) (f64.const 1.25))

@@ -79,8 +79,7 @@ pub fn store_flags(cx: &mut LowerCx<'_>, offset: usize, bits: &[u32], count: usi
     let first = bits.first().copied().unwrap_or(0);
     match layout::flags_layout(count).0 {
         0 => Ok(()),
-        1 => cx.write(offset, &[first as u8]),
-        2 => cx.write(offset, &(first as u16).to_le_bytes()),
+        size @ (1 | 2) => super::write_uint(cx, offset, size, first),
         _ => {
             for (i, b) in bits.iter().enumerate() {
                 cx.write(offset + 4 * i, &b.to_le_bytes())?;

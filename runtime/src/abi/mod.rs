@@ -18,6 +18,7 @@ pub use flags::{flags_mask, lift_flags_flat, load_flags, lower_flags_flat, store
 pub use list::Plain;
 pub use tuple::{ComponentTuple, next_field};
 pub use variant::{lift_disc, load_disc, lower_disc, store_disc};
+pub(crate) use variant::{read_uint, write_uint};
 
 use crate::error::{Result, Site};
 use crate::raw::ValRaw;

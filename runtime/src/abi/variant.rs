@@ -42,17 +42,34 @@ pub fn lift_disc(cx: &LiftCx<'_>, src: &mut FlatSrc<'_>, ty: &Ty) -> Result<u32>
     Ok(disc)
 }
 
-/// Loads the discriminant of a value of `ty` at `offset`, checking it names a case.
+/// Reads an unsigned integer of `size` bytes (1, 2 or 4) at `offset`: a
+/// discriminant or a small flags value.
 #[inline]
-pub fn load_disc(cx: &LiftCx<'_>, offset: usize, ty: &Ty) -> Result<u32> {
-    let l = layout::variant(ty);
-    let disc = match l.disc_size {
+pub(crate) fn read_uint(cx: &LiftCx<'_>, offset: usize, size: u32) -> Result<u32> {
+    Ok(match size {
         1 => u32::from(memory::read::<1>(&cx.site, cx.memory, offset)?[0]),
         2 => u32::from(u16::from_le_bytes(memory::read(
             &cx.site, cx.memory, offset,
         )?)),
         _ => u32::from_le_bytes(memory::read(&cx.site, cx.memory, offset)?),
-    };
+    })
+}
+
+/// Writes the low `size` bytes (1, 2 or 4) of `v` at `offset`.
+#[inline]
+pub(crate) fn write_uint(cx: &mut LowerCx<'_>, offset: usize, size: u32, v: u32) -> Result<()> {
+    match size {
+        1 => cx.write(offset, &[v as u8]),
+        2 => cx.write(offset, &(v as u16).to_le_bytes()),
+        _ => cx.write(offset, &v.to_le_bytes()),
+    }
+}
+
+/// Loads the discriminant of a value of `ty` at `offset`, checking it names a case.
+#[inline]
+pub fn load_disc(cx: &LiftCx<'_>, offset: usize, ty: &Ty) -> Result<u32> {
+    let l = layout::variant(ty);
+    let disc = read_uint(cx, offset, l.disc_size)?;
     if disc >= l.cases {
         return Err(bad_disc(cx, ty, disc, l.cases));
     }
@@ -68,11 +85,7 @@ pub fn lower_disc(dst: &mut FlatDst<'_>, disc: u32) {
 /// Stores the discriminant of a value of `ty` at `offset`.
 #[inline]
 pub fn store_disc(cx: &mut LowerCx<'_>, offset: usize, ty: &Ty, disc: u32) -> Result<()> {
-    match layout::variant(ty).disc_size {
-        1 => cx.write(offset, &[disc as u8]),
-        2 => cx.write(offset, &(disc as u16).to_le_bytes()),
-        _ => cx.write(offset, &disc.to_le_bytes()),
-    }
+    write_uint(cx, offset, layout::variant(ty).disc_size, disc)
 }
 
 // SAFETY: `PLAIN` stays false: a discriminant limits the valid bit patterns.

@@ -7,7 +7,7 @@ use wasmtime_environ::component::{ComponentTypes, InterfaceType};
 
 use super::Val;
 use crate::abi::layout::{self, align_to};
-use crate::abi::{FlatSrc, Lift, LiftCx, load_ptr_len, memory};
+use crate::abi::{FlatSrc, Lift, LiftCx, load_ptr_len, memory, read_uint};
 use crate::error::Result;
 
 /// Where the value comes from: flat values or memory at an offset.
@@ -120,11 +120,7 @@ fn lift(
                 }
                 From::Memory(at) => match layout::flags_layout(names.len()).0 {
                     0 => {}
-                    1 => bits[0] = u32::from(memory::read::<1>(&cx.site, cx.memory, *at)?[0]),
-                    2 => {
-                        bits[0] =
-                            u32::from(u16::from_le_bytes(memory::read(&cx.site, cx.memory, *at)?))
-                    }
+                    size @ (1 | 2) => bits[0] = read_uint(cx, *at, size)?,
                     _ => {
                         for (k, b) in bits.iter_mut().enumerate() {
                             *b =
@@ -229,11 +225,7 @@ fn variant(
         }
         From::Memory(at) => {
             let disc_size = layout::discriminant_size(payloads.len());
-            let disc = match disc_size {
-                1 => u32::from(memory::read::<1>(&cx.site, cx.memory, *at)?[0]),
-                2 => u32::from(u16::from_le_bytes(memory::read(&cx.site, cx.memory, *at)?)),
-                _ => u32::from_le_bytes(memory::read(&cx.site, cx.memory, *at)?),
-            };
+            let disc = read_uint(cx, *at, disc_size)?;
             if disc >= cases {
                 return Err(bad(disc));
             }

@@ -9,7 +9,7 @@ use wasmtime_environ::component::{ComponentTypes, InterfaceType};
 use super::Val;
 use super::lift::payload_offset;
 use crate::abi::layout::{self, align_to};
-use crate::abi::{FlatDst, Lower, LowerCx, lower_disc, memory, store_ptr_len};
+use crate::abi::{FlatDst, Lower, LowerCx, lower_disc, memory, store_ptr_len, write_uint};
 use crate::error::Result;
 use crate::raw::ValRaw;
 use crate::typecheck::wit;
@@ -168,8 +168,7 @@ fn lower(
                 }
                 To::Memory(at) => match layout::flags_layout(names.len()).0 {
                     0 => Ok(()),
-                    1 => cx.write(*at, &[bits[0] as u8]),
-                    2 => cx.write(*at, &(bits[0] as u16).to_le_bytes()),
+                    size @ (1 | 2) => write_uint(cx, *at, size, bits[0]),
                     _ => {
                         for (k, b) in bits.iter().enumerate() {
                             cx.write(*at + 4 * k, &b.to_le_bytes())?;
@@ -271,11 +270,7 @@ fn variant(
         }
         To::Memory(at) => {
             let disc_size = layout::discriminant_size(payloads.len());
-            match disc_size {
-                1 => cx.write(*at, &[disc as u8])?,
-                2 => cx.write(*at, &(disc as u16).to_le_bytes())?,
-                _ => cx.write(*at, &(disc as u32).to_le_bytes())?,
-            }
+            write_uint(cx, *at, disc_size, disc as u32)?;
             if let (Some(t), Some(v)) = (want, payload) {
                 let offset = *at + payload_offset(types, payloads, disc_size) as usize;
                 store(cx, offset, t, types, v)?;
