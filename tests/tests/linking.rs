@@ -235,3 +235,46 @@ fn start_functions_run_and_can_call_the_host() {
         assert_eq!(STARTS.load(Ordering::SeqCst), before + 1);
     }
 }
+
+/// Like `point` in the WIT, but its second field is named `z`.
+#[derive(hostbind::ComponentType, hostbind::Lift, hostbind::Lower)]
+struct Skewed {
+    x: i32,
+    z: i32,
+}
+
+#[hostbind::host_fn]
+fn skewed(p: Skewed) -> Skewed {
+    p
+}
+
+/// Field, case and flag names are part of the type: a record whose field
+/// names differ does not link, and the message shows both.
+#[test]
+fn record_field_names_are_typechecked() {
+    use hostbind_tests::fixtures::POINT;
+    use hostbind_tests::{Echo, Ret, echo_guest};
+    let f = Echo::new(
+        "pass-point",
+        r#"(param "p" $point) (result $point)"#,
+        &["i32", "i32"],
+        Ret::Memory,
+    );
+    let wat = echo_guest(&[POINT], &[f], "");
+    for engine in engines() {
+        let c = hostbind_tests::component(&engine, &wat);
+        let mut linker = hostbind::Linker::<()>::new(&engine);
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("pass-point", skewed)
+            .unwrap();
+        let err = linker
+            .instantiate(&mut hostbind::Store::new(&engine, ()), &c)
+            .unwrap_err();
+        assert_eq!(
+            message(&err),
+            "parameter 0 (`p`) of import `test:host/api#pass-point` is `record { x: s32, y: s32 }`, but host function `skewed` takes `record skewed { x: s32, z: s32 }` for `p`"
+        );
+    }
+}
