@@ -213,7 +213,13 @@ fn check_supported(
     trampolines: &PrimaryMap<TrampolineIndex, Trampoline>,
 ) -> Result<()> {
     for t in trampolines.values() {
-        if !matches!(t, Trampoline::LowerImport { .. }) {
+        if !matches!(
+            t,
+            Trampoline::LowerImport { .. }
+                | Trampoline::ResourceNew { .. }
+                | Trampoline::ResourceRep { .. }
+                | Trampoline::ResourceDrop { .. }
+        ) {
             let debug = format!("{t:?}");
             let kind = debug
                 .split(|c: char| !c.is_alphanumeric())
@@ -228,9 +234,6 @@ fn check_supported(
                 bail!(
                     "the component instantiates an imported core module, which hostbind does not support yet"
                 )
-            }
-            GlobalInitializer::Resource(_) => {
-                bail!("the component defines a resource type, which hostbind does not support yet")
             }
             GlobalInitializer::ExtractCallback(_) => {
                 bail!("the component uses an async callback, which hostbind does not support")
@@ -247,4 +250,50 @@ fn check_supported(
         }
     }
     Ok(())
+}
+
+/// A name for each resource type, by `ResourceIndex`, for messages: the
+/// import or export path that names it, or its index.
+pub(crate) fn resource_names(component: &ComponentInner) -> Vec<String> {
+    let info = &component.info;
+    let mut names: Vec<String> = (0..info.num_resources)
+        .map(|i| format!("resource {i}"))
+        .collect();
+    for (ri, rti) in info.imported_resources.iter() {
+        let (idx, path) = &info.imports[*rti];
+        names[ri.as_u32() as usize] = import_name(&info.import_types[*idx].0, path);
+    }
+    fn walk(
+        component: &ComponentInner,
+        exports: &env::NameMap<
+            wasmtime_environ::prelude::TryString,
+            (env::ExportIndex, env::ComponentExternData),
+        >,
+        prefix: &str,
+        names: &mut [String],
+    ) {
+        for (name, (idx, _)) in exports.raw_iter() {
+            let name: &str = name;
+            let full = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}#{name}")
+            };
+            match &component.info.export_items[*idx] {
+                env::Export::Type(env::TypeDef::Resource(t)) => {
+                    let t: &env::TypeResourceTableIndex = t;
+                    if let Some((ri, _)) = crate::typecheck::resource_of(&component.types, *t)
+                        && let Some(slot) = names.get_mut(ri.as_u32() as usize)
+                        && slot.starts_with("resource ")
+                    {
+                        *slot = full;
+                    }
+                }
+                env::Export::Instance { exports, .. } => walk(component, exports, &full, names),
+                _ => {}
+            }
+        }
+    }
+    walk(component, &info.exports, "", &mut names);
+    names
 }

@@ -10,7 +10,8 @@ use core::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::abi::{
-    FlatDst, FlatSrc, Guest, Lift, LiftCx, Lower, LowerCx, StringEncoding, memory, next_field,
+    FlatDst, FlatSrc, Guest, HandleTables, Lift, LiftCx, Lower, LowerCx, ResCx, ResourceScope,
+    StringEncoding, memory, next_field,
 };
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::ValRaw;
@@ -20,8 +21,9 @@ use wasmtime_environ::component::ComponentTypes;
 
 /// What glue needs from the engine during a host call.
 pub(crate) trait Access<T>: Guest {
-    /// The store's data and the guest's memory (empty if the options name none).
-    fn parts(&mut self) -> (&mut T, &[u8]);
+    /// The store's data, the guest's memory (empty if the options name
+    /// none) and the instance's handle tables.
+    fn parts(&mut self) -> (&mut T, &[u8], Option<&HandleTables>);
     /// Runs the store's call hook.
     fn hook(&mut self, hook: CallHook) -> Result<()>;
 }
@@ -33,6 +35,8 @@ pub struct HostCx<'a, T> {
     trap: Option<Error>,
     /// The calling component's types, given to dynamic functions only.
     pub(crate) types: Option<std::sync::Arc<ComponentTypes>>,
+    /// Where the call's resource handles live.
+    pub(crate) res: ResCx,
 }
 
 impl<'a, T> HostCx<'a, T> {
@@ -42,6 +46,7 @@ impl<'a, T> HostCx<'a, T> {
             encoding,
             trap: None,
             types: None,
+            res: ResCx::default(),
         }
     }
 
@@ -55,10 +60,13 @@ impl<'a, T> HostCx<'a, T> {
         self.encoding
     }
 
-    /// The store's data and the guest's memory, borrowed together.
+    /// The store's data, the guest's memory and the call's resource
+    /// handles, borrowed together.
     #[inline]
-    pub fn parts(&mut self) -> (&mut T, &[u8]) {
-        self.access.parts()
+    pub fn parts(&mut self) -> (&mut T, &[u8], ResourceScope<'_>) {
+        let res = self.res;
+        let (data, mem, tables) = self.access.parts();
+        (data, mem, ResourceScope { tables, res })
     }
 }
 
@@ -193,6 +201,7 @@ impl<'m, 'v> Params<'m, 'v> {
     #[inline]
     pub fn new(
         memory: &'m [u8],
+        scope: ResourceScope<'m>,
         sig: &'static Signature,
         encoding: StringEncoding,
         storage: &'v [ValRaw],
@@ -218,7 +227,7 @@ impl<'m, 'v> Params<'m, 'v> {
             None
         };
         Ok(Params {
-            cx: LiftCx::new(memory, site, encoding),
+            cx: LiftCx::new(memory, site, encoding).with_scope(scope),
             flat,
             sig,
             spilled,
@@ -260,7 +269,8 @@ pub fn lower_result<T, R: Lower>(
         place: Place::Result,
     };
     let encoding = cx.encoding;
-    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding);
+    let res = cx.res;
+    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
     match retptr {
         None => value.lower_flat(&mut lcx, &mut FlatDst::new(storage)),
         Some(ptr) => {

@@ -5,7 +5,9 @@ use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use std::sync::{Arc, LazyLock};
 
-use crate::abi::{Guest, StringEncoding};
+use wasmtime_environ::component::ResourceIndex;
+
+use crate::abi::{Guest, HandleTables, ResCx, StringEncoding};
 use crate::dynamic::DynamicFn;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
@@ -147,14 +149,39 @@ impl<T> IntoHostFunc<T> for HostFunc<T> {
     }
 }
 
-/// A host function bound to one lowering in one instance.
+/// A core function the host implements, bound in one instance.
 pub(crate) struct HostBinding<T> {
-    pub(crate) func: HostFunc<T>,
-    pub(crate) ty: u32,
-    pub(crate) options: u32,
+    pub(crate) kind: Binding<T>,
     /// The hostbind instance in the store.
     pub(crate) instance: usize,
     pub(crate) storage_len: usize,
+}
+
+/// What a bound core function does.
+pub(crate) enum Binding<T> {
+    /// A lowered import: a host function's glue.
+    Lowered {
+        func: HostFunc<T>,
+        ty: u32,
+        options: u32,
+        /// The resource a static `ResourceAny` in the signature stands for.
+        any: Option<ResourceIndex>,
+    },
+    /// `resource.new`, `resource.rep` or `resource.drop` of resource `ty`
+    /// in handle table `table`.
+    Resource {
+        op: ResourceOp,
+        ty: ResourceIndex,
+        table: usize,
+    },
+}
+
+/// The three resource intrinsics.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ResourceOp {
+    New,
+    Rep,
+    Drop,
 }
 
 /// The type of every `realloc`.
@@ -166,6 +193,8 @@ pub(crate) static REALLOC_TY: LazyLock<CoreFuncType> = LazyLock::new(|| CoreFunc
 /// Engine-independent access to the guest during a host call or an export call.
 pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     pub(crate) cx: B::Cx<'a, T>,
+    /// The hostbind instance, whose handle tables resources use.
+    pub(crate) instance: usize,
     pub(crate) memory: Option<B::Memory>,
     pub(crate) realloc: Option<B::Func>,
     /// The instance flags whose `may_leave` is cleared while `realloc` runs.
@@ -198,17 +227,26 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         result?;
         Ok(ret[0].get_u32())
     }
+
+    fn handles(&mut self) -> Option<&HandleTables> {
+        B::data(&mut self.cx)
+            .instances
+            .get(self.instance)
+            .map(|s| &s.handles)
+    }
 }
 
 impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
-    fn parts(&mut self) -> (&mut T, &[u8]) {
-        match self.memory {
+    fn parts(&mut self) -> (&mut T, &[u8], Option<&HandleTables>) {
+        let (mem, data): (&[u8], _) = match self.memory {
             Some(m) => {
                 let (mem, data) = B::memory(&mut self.cx, m);
-                (&mut data.data, mem)
+                (mem, data)
             }
-            None => (&mut B::data(&mut self.cx).data, &[]),
-        }
+            None => (&[], B::data(&mut self.cx)),
+        };
+        let handles = data.instances.get(self.instance).map(|s| &s.handles);
+        (&mut data.data, mem, handles)
     }
 
     fn hook(&mut self, hook: CallHook) -> Result<()> {
@@ -223,7 +261,31 @@ pub(crate) fn call<B: Backend, T: 'static>(
     binding: &HostBinding<T>,
     storage: &mut [ValRaw],
 ) -> bool {
-    match enter_host::<B, T>(B::reborrow(&mut cx), binding, storage) {
+    let result = match &binding.kind {
+        Binding::Lowered {
+            func,
+            ty,
+            options,
+            any,
+        } => enter_host::<B, T>(
+            B::reborrow(&mut cx),
+            binding.instance,
+            func,
+            *ty,
+            *options,
+            *any,
+            storage,
+        ),
+        Binding::Resource { op, ty, table } => crate::resource::intrinsic::<B, T>(
+            B::reborrow(&mut cx),
+            binding.instance,
+            *op,
+            *ty,
+            *table,
+            storage,
+        ),
+    };
+    match result {
         Ok(()) => true,
         Err(error) => {
             B::data(&mut cx).pending = Some(error);
@@ -236,21 +298,27 @@ pub(crate) fn call<B: Backend, T: 'static>(
 /// calls the glue's entrypoint.
 fn enter_host<B: Backend, T: 'static>(
     mut cx: B::Cx<'_, T>,
-    binding: &HostBinding<T>,
+    instance: usize,
+    func: &HostFunc<T>,
+    ty: u32,
+    options: u32,
+    any: Option<ResourceIndex>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
-    let name = binding.func.name();
-    let state = B::data(&mut cx).instances.get(binding.instance);
+    let name = func.name();
+    let store = B::data(&mut cx).id;
+    let state = B::data(&mut cx).instances.get(instance);
     // Only a dynamic function needs the component's types, to read its `ty`.
-    let (types, data) = match (&binding.func.kind, state) {
+    let (types, data) = match (&func.kind, state) {
         (FuncKind::Dynamic(d), Some(state)) => (
             Some(state.component.types.clone()),
             Arc::as_ptr(d).cast_mut().cast::<c_void>(),
         ),
         _ => (None, core::ptr::null_mut()),
     };
+    let lends = state.map_or(0, |s| s.handles.0.borrow().lends_mark());
     let opts = state
-        .and_then(|state| state.options(binding.options))
+        .and_then(|state| state.options(options))
         .ok_or_else(|| {
             Trap::new(format!(
                 "host function `{name}` is bound to an instance this store does not hold"
@@ -264,30 +332,42 @@ fn enter_host<B: Backend, T: 'static>(
     }
     let mut access = GuestAccess::<B, T> {
         cx,
+        instance,
         memory: opts.memory,
         realloc: opts.realloc,
         flags: Some(opts.flags),
     };
     let mut hcx = HostCx::new(&mut access, opts.encoding);
     hcx.types = types;
+    hcx.res = ResCx {
+        table: opts.table,
+        any,
+        instance,
+        store,
+    };
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
     // requires of the entrypoint; `storage` is `storage.len()` initialised values.
     let ok = unsafe {
-        (binding.func.entry)(
+        (func.entry)(
             (&mut hcx as *mut HostCx<'_, T>).cast::<c_void>(),
             data,
-            binding.ty,
-            binding.options,
+            ty,
+            options,
             storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
             storage.len(),
         )
     };
-    if ok {
-        return Ok(());
+    let trap = if ok { None } else { Some(hcx.take_trap()) };
+    // The borrows the host was lent end with its call.
+    if let Some(state) = B::data(&mut access.cx).instances.get(instance) {
+        state.handles.0.borrow_mut().end_lends(lends);
     }
-    Err(hcx.take_trap().unwrap_or_else(|| {
-        Trap::new(format!("host function `{name}` failed without saying why")).into()
-    }))
+    match trap {
+        None => Ok(()),
+        Some(trap) => Err(trap.unwrap_or_else(|| {
+            Trap::new(format!("host function `{name}` failed without saying why")).into()
+        })),
+    }
 }
 
 /// Resolved canonical options of a lowering or lifting.
@@ -297,4 +377,6 @@ pub(crate) struct ResolvedOptions<B: Backend> {
     pub(crate) post_return: Option<B::Func>,
     pub(crate) flags: B::Global,
     pub(crate) encoding: StringEncoding,
+    /// The handle table of the options' component instance.
+    pub(crate) table: usize,
 }

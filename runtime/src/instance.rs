@@ -13,8 +13,17 @@ use crate::abi::StringEncoding;
 use crate::component::{CompiledModule, ComponentInner};
 use crate::engine::Backend;
 use crate::error::Result;
-use crate::host::{HostBinding, HostFunc, MAX_STORAGE, ResolvedOptions};
+use core::any::TypeId;
+use core::cell::RefCell;
+
+use wasmtime_environ::component::TypeResourceTableIndex;
+
+use crate::abi::HandleTables;
+use crate::host::{Binding, HostBinding, MAX_STORAGE, ResolvedOptions, ResourceOp};
+use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
+use crate::resource::handles::Handles;
+use crate::typecheck::resource_of;
 
 /// An instantiated component in a [`Store`](crate::Store).
 #[derive(Clone, Copy, Debug)]
@@ -46,6 +55,22 @@ pub(crate) struct InstanceState<B: Backend> {
     pub(crate) exports: Vec<ExportFunc<B>>,
     /// An export call is running; the component model forbids re-entering.
     pub(crate) entered: bool,
+    /// The handle tables of the instance's runtime component instances.
+    pub(crate) handles: HandleTables,
+    /// Every resource type, by `ResourceIndex`: who implements it.
+    pub(crate) resources: Vec<ResourceDef<B>>,
+    /// The host type key of each imported resource, by `ResourceIndex`.
+    pub(crate) host_keys: Vec<Option<TypeId>>,
+}
+
+/// Who implements a resource type, and so runs its destructor.
+pub(crate) enum ResourceDef<B: Backend> {
+    /// The host: the `HostDtor<T>` of the linker's definition.
+    Host(Box<dyn core::any::Any>),
+    /// The guest: its destructor, if it has one.
+    Guest { dtor: Option<B::Func> },
+    /// Not set up yet (a defined resource before its initializer).
+    Unset,
 }
 
 impl<B: Backend> InstanceState<B> {
@@ -72,6 +97,7 @@ impl<B: Backend> InstanceState<B> {
                 .post_return
                 .and_then(|i| *self.post_returns.get(i.as_u32() as usize)?),
             flags: *self.flags.get(opts.instance.as_u32() as usize)?,
+            table: opts.instance.as_u32() as usize,
             encoding: match opts.string_encoding {
                 EnvEncoding::Utf8 => StringEncoding::Utf8,
                 EnvEncoding::Utf16 => StringEncoding::Utf16,
@@ -94,9 +120,22 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
     cx: &mut B::Cx<'_, T>,
     component: &Arc<ComponentInner>,
     compiled: &[CompiledModule<B>],
-    imports: &[HostFunc<T>],
+    imports: &Resolved<T>,
 ) -> Result<usize> {
     let info = &component.info;
+    let resources = imports
+        .resources
+        .iter()
+        .map(|r| match r {
+            Some(r) => ResourceDef::Host(Box::new(r.dtor.clone())),
+            None => ResourceDef::Unset,
+        })
+        .collect();
+    let handles = HandleTables(RefCell::new(Handles::new(
+        info.num_runtime_component_instances as usize,
+        crate::component::resource_names(component),
+        imports.host_keys.clone(),
+    )));
     let flags = (0..info.num_runtime_component_instances)
         .map(|_| B::new_global(cx, 1))
         .collect();
@@ -112,6 +151,9 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         trampolines: vec![None; component.trampolines.len()],
         exports: Vec::new(),
         entered: false,
+        handles,
+        resources,
+        host_keys: imports.host_keys.clone(),
     });
     for init in &info.initializers {
         match init {
@@ -147,9 +189,18 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
             // Lowerings are bound lazily, when a module first imports them;
             // tables are only used by threading intrinsics.
             GlobalInitializer::LowerImport { .. } | GlobalInitializer::ExtractTable(_) => {}
+            GlobalInitializer::Resource(r) => {
+                let dtor = match &r.dtor {
+                    Some(def) => Some(resolve_func::<B, T>(cx, id, component, def, imports)?),
+                    None => None,
+                };
+                let index = info.resource_index(r.index).as_u32() as usize;
+                if let Some(slot) = state::<B, T>(cx, id).resources.get_mut(index) {
+                    *slot = ResourceDef::Guest { dtor };
+                }
+            }
             GlobalInitializer::InstantiateModule(InstantiateModule::Import(..), _)
-            | GlobalInitializer::ExtractCallback(_)
-            | GlobalInitializer::Resource(_) => {
+            | GlobalInitializer::ExtractCallback(_) => {
                 bail!("unsupported initializer reached instantiation: {init:?}")
             }
         }
@@ -162,7 +213,7 @@ fn resolve_func<B: Backend, T: 'static>(
     id: usize,
     component: &Arc<ComponentInner>,
     def: &CoreDef,
-    imports: &[HostFunc<T>],
+    imports: &Resolved<T>,
 ) -> Result<B::Func> {
     let ext = resolve_def::<B, T>(cx, id, component, def, imports)?;
     B::as_func(&ext).ok_or_else(|| anyhow!("core definition {def:?} is not a function"))
@@ -174,7 +225,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
     id: usize,
     component: &Arc<ComponentInner>,
     def: &CoreDef,
-    imports: &[HostFunc<T>],
+    imports: &Resolved<T>,
 ) -> Result<B::Extern> {
     match def {
         CoreDef::Export(CoreExport { instance, item }) => {
@@ -187,18 +238,37 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
             if let Some(f) = state::<B, T>(cx, id).trampolines[t.as_u32() as usize] {
                 return Ok(B::func_extern(f));
             }
-            let Trampoline::LowerImport {
-                index,
-                lower_ty,
-                options,
-            } = &component.trampolines[*t]
-            else {
-                bail!("trampoline {} is not a lowered import", t.as_u32());
+            let resource = |op, ty: &TypeResourceTableIndex| -> Result<Binding<T>> {
+                let (ty, table) = resource_of(&component.types, *ty)
+                    .ok_or_else(|| anyhow!("resource intrinsic on an abstract resource type"))?;
+                Ok(Binding::Resource { op, ty, table })
             };
-            let import = component
-                .lowerings
-                .get(index)
-                .ok_or_else(|| anyhow!("lowering {} has no import", index.as_u32()))?;
+            let kind = match &component.trampolines[*t] {
+                Trampoline::LowerImport {
+                    index,
+                    lower_ty,
+                    options,
+                } => {
+                    let import = component
+                        .lowerings
+                        .get(index)
+                        .ok_or_else(|| anyhow!("lowering {} has no import", index.as_u32()))?;
+                    let Some(Some((func, any))) = imports.funcs.get(import.as_u32() as usize)
+                    else {
+                        bail!("lowering {} is not of a host function", index.as_u32());
+                    };
+                    Binding::Lowered {
+                        func: func.clone(),
+                        ty: lower_ty.as_u32(),
+                        options: options.as_u32(),
+                        any: *any,
+                    }
+                }
+                Trampoline::ResourceNew { ty, .. } => resource(ResourceOp::New, ty)?,
+                Trampoline::ResourceRep { ty, .. } => resource(ResourceOp::Rep, ty)?,
+                Trampoline::ResourceDrop { ty, .. } => resource(ResourceOp::Drop, ty)?,
+                other => bail!("trampoline {other:?} is not supported"),
+            };
             let ty = &component.trampoline_tys[t.as_u32() as usize];
             let storage_len = ty.params.len().max(ty.results.len());
             if storage_len > MAX_STORAGE {
@@ -207,9 +277,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 );
             }
             let binding = HostBinding {
-                func: imports[import.as_u32() as usize].clone(),
-                ty: lower_ty.as_u32(),
-                options: options.as_u32(),
+                kind,
                 instance: id,
                 storage_len,
             };

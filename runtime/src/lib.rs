@@ -91,6 +91,7 @@ mod host;
 mod instance;
 mod linker;
 mod raw;
+mod resource;
 mod store;
 mod typecheck;
 mod typed;
@@ -107,6 +108,9 @@ pub use hostbind_macros::{ComponentType, Lift, Lower, flags, host_fn};
 pub use instance::Instance;
 pub use linker::{Linker, LinkerInstance};
 pub use raw::{CoreFuncType, CoreType, ValRaw};
+pub use resource::{Borrow, Resource, ResourceAny, ResourceTable};
 pub use store::{CallHook, Store};
 pub use typed::TypedFunc;
-pub use types::{Case, Enum, Field, Flags, Param, Record, Signature, SignatureAbi, Ty, Variant};
+pub use types::{
+    Case, Enum, Field, Flags, Param, Record, ResourceTy, Signature, SignatureAbi, Ty, Variant,
+};

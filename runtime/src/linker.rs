@@ -1,11 +1,13 @@
 //! `Linker<T>`: host functions by name, checked against a component's imports
 //! when it is instantiated.
 
+use core::any::TypeId;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 use anyhow::{anyhow, bail};
-use wasmtime_environ::component::{ComponentTypes, TypeDef, TypeFuncIndex};
+use wasmtime_environ::component::{ComponentTypes, ResourceIndex, TypeDef, TypeFuncIndex};
 
 use crate::component::{Compiled, Component, import_name};
 use crate::dynamic::{FuncType, Val};
@@ -15,12 +17,57 @@ use crate::error::Result;
 use crate::glue::Caller;
 use crate::host::{HostFunc, IntoHostFunc};
 use crate::instance::{Instance, instantiate};
+use crate::resource::{Resource, host_key};
 use crate::store::{Store, StoreRepr};
-use crate::typecheck;
+use crate::typecheck::{self, Tc};
 
 enum Item<T> {
     Func(HostFunc<T>),
+    Resource(HostResource<T>),
     Instance(Namespace<T>),
+}
+
+/// The destructor of a host resource type, given the rep of a dropped handle.
+pub(crate) type HostDtor<T> = Arc<dyn Fn(&mut T, u32) -> Result<()> + Send + Sync>;
+
+/// A resource type the host defines.
+pub(crate) struct HostResource<T> {
+    pub(crate) key: TypeId,
+    pub(crate) rust_name: &'static str,
+    pub(crate) dtor: HostDtor<T>,
+}
+
+impl<T> Clone for HostResource<T> {
+    fn clone(&self) -> Self {
+        HostResource {
+            key: self.key,
+            rust_name: self.rust_name,
+            dtor: self.dtor.clone(),
+        }
+    }
+}
+
+impl<T> Resolved<T> {
+    /// Nothing resolved: for resolving definitions that need no imports.
+    pub(crate) fn empty() -> Resolved<T> {
+        Resolved {
+            funcs: Vec::new(),
+            resources: Vec::new(),
+            host_keys: Vec::new(),
+        }
+    }
+}
+
+/// What a linker provides for one component's imports.
+pub(crate) struct Resolved<T> {
+    /// By `RuntimeImportIndex`: the host function of a function import (with
+    /// the resource its `ResourceAny` positions stand for), `None` for a
+    /// resource import.
+    pub(crate) funcs: Vec<Option<(HostFunc<T>, Option<ResourceIndex>)>>,
+    /// By `ResourceIndex`: the host resource behind an imported resource.
+    pub(crate) resources: Vec<Option<HostResource<T>>>,
+    /// By `ResourceIndex`: the host type key of an imported resource.
+    pub(crate) host_keys: Vec<Option<TypeId>>,
 }
 
 struct Namespace<T> {
@@ -97,34 +144,75 @@ impl<T: 'static> Linker<T> {
         Ok(Instance { store_id, index })
     }
 
-    /// The host function for each of the component's imports, in environ's
-    /// `RuntimeImportIndex` order, typechecked.
-    fn resolve(&self, component: &Component) -> Result<Vec<HostFunc<T>>> {
+    /// The host item for each of the component's imports, typechecked.
+    fn resolve(&self, component: &Component) -> Result<Resolved<T>> {
         let info = &component.inner.info;
         let types = &component.inner.types;
         let mut problems = Vec::new();
         let mut missing = Vec::new();
+        let n = info.num_resources as usize;
+        let mut resources: Vec<Option<HostResource<T>>> = (0..n).map(|_| None).collect();
+        let mut host_keys = vec![None; n];
+        let mut resource_imports = Vec::new();
+        for (ri, rti) in info.imported_resources.iter() {
+            resource_imports.push(*rti);
+            let (idx, path) = &info.imports[*rti];
+            let name = import_name(&info.import_types[*idx].0, path);
+            match self.lookup(&info.import_types[*idx].0, path) {
+                Some(Item::Resource(r)) => {
+                    if let Some(prev) = host_keys.iter().position(|k| *k == Some(r.key)) {
+                        let (pi, pp) = &info.imports[info.imported_resources[ResourceIndex::from_u32(prev as u32)]];
+                        problems.push(format!(
+                            "host resource type `{}` is linked to both `{}` and `{name}`; give each imported resource its own Rust type",
+                            r.rust_name,
+                            import_name(&info.import_types[*pi].0, pp)
+                        ));
+                    }
+                    host_keys[ri.as_u32() as usize] = Some(r.key);
+                    resources[ri.as_u32() as usize] = Some(r.clone());
+                }
+                Some(_) => problems.push(format!(
+                    "import `{name}` is a resource type, but the linker defines a function or instance there"
+                )),
+                None => missing.push(format!("`{name}`")),
+            }
+        }
         let mut funcs = Vec::with_capacity(info.imports.len());
-        for (idx, path) in info.imports.values() {
+        for (rti, (idx, path)) in info.imports.iter() {
+            if resource_imports.contains(&rti) {
+                funcs.push(None);
+                continue;
+            }
             let (root, extern_) = &info.import_types[*idx];
             let name = import_name(root, path);
             let Some(fty) = func_type(types, extern_.ty, path) else {
                 problems.push(format!(
-                    "import `{name}` is not a function; hostbind links only functions so far"
+                    "import `{name}` is neither a function nor a resource type; hostbind does not link it"
                 ));
+                funcs.push(None);
                 continue;
             };
             match self.lookup(root, path) {
-                Some(f) => {
+                Some(Item::Func(f)) => {
+                    let tc = Tc::new(types, &host_keys);
                     // A dynamic function takes whatever type it is linked to.
                     if let Some(sig) = f.signature()
-                        && let Err(e) = typecheck::host_func(&name, sig, fty, types)
+                        && let Err(e) = typecheck::host_func(&name, sig, fty, &tc)
                     {
                         problems.push(e);
                     }
-                    funcs.push(f.clone());
+                    funcs.push(Some((f.clone(), tc.any.get())));
                 }
-                None => missing.push(format!("`{name}`")),
+                Some(_) => {
+                    problems.push(format!(
+                        "import `{name}` is a function, but the linker defines a resource type or instance there"
+                    ));
+                    funcs.push(None);
+                }
+                None => {
+                    missing.push(format!("`{name}`"));
+                    funcs.push(None);
+                }
             }
         }
         if !missing.is_empty() {
@@ -138,7 +226,11 @@ impl<T: 'static> Linker<T> {
             );
         }
         match problems.len() {
-            0 => Ok(funcs),
+            0 => Ok(Resolved {
+                funcs,
+                resources,
+                host_keys,
+            }),
             1 => Err(anyhow!("{}", problems[0])),
             _ => Err(anyhow!(
                 "{} problems linking the component:\n  - {}",
@@ -148,18 +240,15 @@ impl<T: 'static> Linker<T> {
         }
     }
 
-    fn lookup(&self, root: &str, path: &[String]) -> Option<&HostFunc<T>> {
+    fn lookup(&self, root: &str, path: &[String]) -> Option<&Item<T>> {
         let mut item = self.root.items.get(root)?;
         for p in path {
             match item {
                 Item::Instance(ns) => item = ns.items.get(p)?,
-                Item::Func(_) => return None,
+                _ => return None,
             }
         }
-        match item {
-            Item::Func(f) => Some(f),
-            Item::Instance(_) => None,
-        }
+        Some(item)
     }
 }
 
@@ -187,6 +276,30 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
             Entry::Occupied(_) => bail!("`{}` is defined twice", self.qualified(name)),
             Entry::Vacant(v) => {
                 v.insert(Item::Func(f.into_host_func()));
+            }
+        }
+        Ok(self)
+    }
+
+    /// Defines `name` as a resource type implemented by the host, with Rust
+    /// type `R` standing for it in signatures (`Resource<R>`, `Borrow<R>`).
+    ///
+    /// `dtor` runs when the guest drops its last own handle to a resource of
+    /// this type; it receives the store's data and the handle.
+    pub fn resource<R: 'static>(
+        &mut self,
+        name: &str,
+        dtor: impl Fn(&mut T, Resource<R>) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<&mut Self> {
+        let item = Item::Resource(HostResource {
+            key: host_key::<R>(),
+            rust_name: core::any::type_name::<R>(),
+            dtor: Arc::new(move |data: &mut T, rep| dtor(data, Resource::new(rep))),
+        });
+        match self.ns.items.entry(name.to_string()) {
+            Entry::Occupied(_) => bail!("`{}` is defined twice", self.qualified(name)),
+            Entry::Vacant(v) => {
+                v.insert(item);
             }
         }
         Ok(self)
@@ -228,6 +341,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
         match item {
             Item::Instance(ns) => Ok(LinkerInstance { ns, path }),
             Item::Func(_) => bail!("`{path}` is a function, not an instance"),
+            Item::Resource(_) => bail!("`{path}` is a resource type, not an instance"),
         }
     }
 

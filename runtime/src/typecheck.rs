@@ -1,13 +1,69 @@
 //! The link-time typecheck: Rust-side [`Ty`]s against the component's `InterfaceType`s.
 
+use core::any::TypeId;
+use core::cell::Cell;
 use std::fmt::Write;
 
-use wasmtime_environ::component::{ComponentTypes, InterfaceType, TypeFuncIndex};
+use wasmtime_environ::component::{
+    ComponentTypes, InterfaceType, ResourceIndex, TypeFuncIndex, TypeResourceTable,
+    TypeResourceTableIndex,
+};
 
-use crate::types::{Signature, Ty};
+use crate::types::{ResourceTy, Signature, Ty};
+
+/// What a typecheck needs beyond the types: which host type stands behind
+/// each imported resource, and which resource a `ResourceAny` matched.
+pub(crate) struct Tc<'a> {
+    pub(crate) types: &'a ComponentTypes,
+    /// The host resource type of each `ResourceIndex`; `None` for resources
+    /// the guest defines.
+    pub(crate) host: &'a [Option<TypeId>],
+    /// The one resource type that `ResourceAny` positions matched.
+    pub(crate) any: Cell<Option<ResourceIndex>>,
+}
+
+impl<'a> Tc<'a> {
+    pub(crate) fn new(types: &'a ComponentTypes, host: &'a [Option<TypeId>]) -> Tc<'a> {
+        Tc {
+            types,
+            host,
+            any: Cell::new(None),
+        }
+    }
+
+    fn resource(&self, r: &ResourceTy, table: TypeResourceTableIndex) -> bool {
+        let TypeResourceTable::Concrete { ty, .. } = self.types[table] else {
+            return false;
+        };
+        match r.host {
+            Some(key) => self.host.get(ty.as_u32() as usize).copied().flatten() == Some(key()),
+            // `ResourceAny` in a static signature stands for one resource
+            // type, so that lifting it can check the handle's type.
+            None => match self.any.get() {
+                None => {
+                    self.any.set(Some(ty));
+                    true
+                }
+                Some(prev) => prev == ty,
+            },
+        }
+    }
+}
+
+/// The resource behind a handle type's table.
+pub(crate) fn resource_of(
+    types: &ComponentTypes,
+    table: TypeResourceTableIndex,
+) -> Option<(ResourceIndex, usize)> {
+    match types[table] {
+        TypeResourceTable::Concrete { ty, instance } => Some((ty, instance.as_u32() as usize)),
+        TypeResourceTable::Abstract(_) => None,
+    }
+}
 
 /// Whether `ty` is exactly the component type `it`.
-pub(crate) fn matches(ty: &Ty, it: &InterfaceType, types: &ComponentTypes) -> bool {
+pub(crate) fn matches(ty: &Ty, it: &InterfaceType, tc: &Tc<'_>) -> bool {
+    let types = tc.types;
     match (ty, it) {
         (Ty::Bool, InterfaceType::Bool)
         | (Ty::S8, InterfaceType::S8)
@@ -22,38 +78,41 @@ pub(crate) fn matches(ty: &Ty, it: &InterfaceType, types: &ComponentTypes) -> bo
         | (Ty::F64, InterfaceType::Float64)
         | (Ty::Char, InterfaceType::Char)
         | (Ty::String, InterfaceType::String) => true,
-        (Ty::List(elem), InterfaceType::List(i)) => matches(elem, &types[*i].element, types),
-        (Ty::Tuple(fields), InterfaceType::Tuple(i)) => all_match(fields, &types[*i].types, types),
+        (Ty::List(elem), InterfaceType::List(i)) => matches(elem, &types[*i].element, tc),
+        (Ty::Tuple(fields), InterfaceType::Tuple(i)) => all_match(fields, &types[*i].types, tc),
+        (Ty::Own(r), InterfaceType::Own(i)) | (Ty::Borrow(r), InterfaceType::Borrow(i)) => {
+            tc.resource(r, *i)
+        }
         (Ty::Record(r), InterfaceType::Record(i)) => {
             let theirs = &types[*i].fields;
             r.fields.len() == theirs.len()
                 && r.fields
                     .iter()
                     .zip(theirs.iter())
-                    .all(|(f, g)| f.name == g.name && matches(f.ty, &g.ty, types))
+                    .all(|(f, g)| f.name == g.name && matches(f.ty, &g.ty, tc))
         }
         (Ty::Variant(v), InterfaceType::Variant(i)) => {
             let theirs = &types[*i].cases;
             v.cases.len() == theirs.len()
                 && v.cases.iter().zip(theirs.iter()).all(|(c, (name, ty))| {
-                    c.name == name.as_str() && opt_matches(c.ty, ty.as_ref(), types)
+                    c.name == name.as_str() && opt_matches(c.ty, ty.as_ref(), tc)
                 })
         }
         (Ty::Enum(e), InterfaceType::Enum(i)) => names_match(e.cases, types[*i].names.iter()),
         (Ty::Flags(f), InterfaceType::Flags(i)) => names_match(f.names, types[*i].names.iter()),
-        (Ty::Option(t), InterfaceType::Option(i)) => matches(t, &types[*i].ty, types),
+        (Ty::Option(t), InterfaceType::Option(i)) => matches(t, &types[*i].ty, tc),
         (Ty::Result(ok, err), InterfaceType::Result(i)) => {
             let r = &types[*i];
-            opt_matches(*ok, r.ok.as_ref(), types) && opt_matches(*err, r.err.as_ref(), types)
+            opt_matches(*ok, r.ok.as_ref(), tc) && opt_matches(*err, r.err.as_ref(), tc)
         }
         _ => false,
     }
 }
 
-fn opt_matches(ty: Option<&Ty>, it: Option<&InterfaceType>, types: &ComponentTypes) -> bool {
+fn opt_matches(ty: Option<&Ty>, it: Option<&InterfaceType>, tc: &Tc<'_>) -> bool {
     match (ty, it) {
         (None, None) => true,
-        (Some(t), Some(i)) => matches(t, i, types),
+        (Some(t), Some(i)) => matches(t, i, tc),
         _ => false,
     }
 }
@@ -62,8 +121,8 @@ fn names_match<'a>(ours: &[&str], theirs: impl ExactSizeIterator<Item = &'a Stri
     ours.len() == theirs.len() && ours.iter().zip(theirs).all(|(a, b)| *a == b.as_str())
 }
 
-fn all_match(tys: &[&Ty], its: &[InterfaceType], types: &ComponentTypes) -> bool {
-    tys.len() == its.len() && tys.iter().zip(its).all(|(t, i)| matches(t, i, types))
+fn all_match(tys: &[&Ty], its: &[InterfaceType], tc: &Tc<'_>) -> bool {
+    tys.len() == its.len() && tys.iter().zip(its).all(|(t, i)| matches(t, i, tc))
 }
 
 /// `it` in WIT syntax.
@@ -201,8 +260,9 @@ pub(crate) fn host_func(
     import: &str,
     sig: &Signature,
     fty: TypeFuncIndex,
-    types: &ComponentTypes,
+    tc: &Tc<'_>,
 ) -> Result<(), String> {
+    let types = tc.types;
     let f = &types[fty];
     let params = &types[f.params].types;
     let results = &types[f.results].types;
@@ -228,7 +288,7 @@ pub(crate) fn host_func(
         ));
     }
     for (i, (p, it)) in sig.params.iter().zip(params.iter()).enumerate() {
-        if !matches(p.ty, it, types) {
+        if !matches(p.ty, it, tc) {
             let name = f.param_names.get(i).map_or("?", |s| s.as_str());
             return Err(format!(
                 "parameter {i} (`{name}`) of import `{import}` is `{}`, but host function `{host}` takes `{}` for `{}`",
@@ -238,7 +298,7 @@ pub(crate) fn host_func(
             ));
         }
     }
-    if !all_match(sig.results, results, types) {
+    if !all_match(sig.results, results, tc) {
         let theirs = match results.first() {
             Some(r) => format!("returns `{}`", wit(r, types)),
             None => "returns nothing".to_string(),
@@ -260,12 +320,13 @@ pub(crate) fn export_func(
     params: &[&Ty],
     results: &[&Ty],
     fty: TypeFuncIndex,
-    types: &ComponentTypes,
+    tc: &Tc<'_>,
 ) -> Result<(), String> {
+    let types = tc.types;
     let f = &types[fty];
     let their_params = &types[f.params].types;
     let their_results = &types[f.results].types;
-    if all_match(params, their_params, types) && all_match(results, their_results, types) {
+    if all_match(params, their_params, tc) && all_match(results, their_results, tc) {
         return Ok(());
     }
     let mut theirs = String::new();

@@ -4,18 +4,22 @@ use core::marker::PhantomData;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail};
-use wasmtime_environ::component::{Export, NameMapNoIntern, TypeFuncIndex};
+use wasmtime_environ::component::{Export, NameMapNoIntern, ResourceIndex, TypeFuncIndex};
 
 use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
-use crate::abi::{ComponentTuple, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, memory};
+use crate::abi::{
+    ComponentTuple, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, ResCx, ResourceScope, memory,
+};
 use crate::component::core_func_type;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::host::GuestAccess;
 use crate::instance::{ExportFunc, Instance, InstanceState, resolve_def};
+use crate::linker::Resolved;
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::{CallHook, Store, with_backend};
 use crate::typecheck;
+use crate::typecheck::Tc;
 
 /// An export of an instance, with its Rust parameter and result types
 /// checked against the component's once, at lookup.
@@ -25,6 +29,7 @@ pub struct TypedFunc<P, R> {
     store_id: u64,
     instance: usize,
     slot: usize,
+    any: Option<ResourceIndex>,
     name: Arc<str>,
     _marker: PhantomData<fn(P) -> R>,
 }
@@ -35,6 +40,7 @@ impl<P, R> Clone for TypedFunc<P, R> {
             store_id: self.store_id,
             instance: self.instance,
             slot: self.slot,
+            any: self.any,
             name: self.name.clone(),
             _marker: PhantomData,
         }
@@ -64,7 +70,7 @@ impl Instance {
         if store.id() != self.store_id {
             bail!("the instance belongs to another store");
         }
-        let (slot, _) = with_backend!(&mut store.repr, |s, B| {
+        let (slot, _, any) = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
             lookup::<B, _>(&mut cx, self.index, name, Some((P::FIELDS, R::FIELDS)))?
         });
@@ -72,6 +78,7 @@ impl Instance {
             store_id: self.store_id,
             instance: self.index,
             slot,
+            any,
             name: name.into(),
             _marker: PhantomData,
         })
@@ -85,7 +92,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     index: usize,
     name: &str,
     check: Option<(&[&crate::types::Ty], &[&crate::types::Ty])>,
-) -> Result<(usize, TypeFuncIndex)> {
+) -> Result<(usize, TypeFuncIndex, Option<ResourceIndex>)> {
     let component = B::data(cx).instances[index].component.clone();
     let info = &component.info;
     let mut exports = &info.exports;
@@ -121,20 +128,22 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     let Export::LiftedFunction { ty, func, options } = item else {
         bail!("export `{name}` is not a function");
     };
+    let host_keys = B::data(cx).instances[index].host_keys.clone();
+    let tc = Tc::new(&component.types, &host_keys);
     if let Some((params, results)) = check {
-        typecheck::export_func(name, params, results, *ty, &component.types)
-            .map_err(|e| anyhow!(e))?;
+        typecheck::export_func(name, params, results, *ty, &tc).map_err(|e| anyhow!(e))?;
     }
+    let any = tc.any.get();
     // Looking the same export up again reuses its resolved slot.
     if let Some(slot) = B::data(cx).instances[index]
         .exports
         .iter()
         .position(|e| e.export == export)
     {
-        return Ok((slot, *ty));
+        return Ok((slot, *ty, any));
     }
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
-    let f = resolve_def::<B, T>(cx, index, &component, func, &[])?;
+    let f = resolve_def::<B, T>(cx, index, &component, func, &Resolved::empty())?;
     let func = B::as_func(&f).ok_or_else(|| anyhow!("export `{name}` is not a core function"))?;
     let post_return_ty = CoreFuncType {
         params: core_ty.results.clone(),
@@ -148,7 +157,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         post_return_ty: Arc::new(post_return_ty),
         options: *options,
     });
-    Ok((state.exports.len() - 1, *ty))
+    Ok((state.exports.len() - 1, *ty, any))
 }
 
 impl<P, R> TypedFunc<P, R>
@@ -169,6 +178,7 @@ where
                 self.instance,
                 self.slot,
                 &self.name,
+                self.any,
                 |lcx, args| {
                     if const { flat_count_all(P::FIELDS) <= MAX_FLAT_PARAMS } {
                         params.lower_flat(lcx, &mut FlatDst::new(args))
@@ -209,6 +219,7 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     instance: usize,
     slot: usize,
     name: &str,
+    any: Option<ResourceIndex>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
 ) -> Result<R> {
@@ -220,7 +231,7 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
         .into());
     }
     state.entered = true;
-    let result = call_entered::<B, T, R>(cx, instance, slot, name, lower, lift);
+    let result = call_entered::<B, T, R>(cx, instance, slot, name, any, lower, lift);
     B::data(cx).instances[instance].entered = false;
     result
 }
@@ -230,6 +241,7 @@ fn call_entered<B: Backend, T: 'static, R>(
     instance: usize,
     slot: usize,
     name: &str,
+    any: Option<ResourceIndex>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
 ) -> Result<R> {
@@ -245,12 +257,24 @@ fn call_entered<B: Backend, T: 'static, R>(
     let opts = state
         .options(export.options.as_u32())
         .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))?;
+    let res = ResCx {
+        table: opts.table,
+        any,
+        instance,
+        store: data.id,
+    };
     data.hook(CallHook::CallingWasm)?;
+    data.instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .scope_borrows = 0;
 
     let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
     {
         let mut access = GuestAccess::<B, T> {
             cx: B::reborrow(cx),
+            instance,
             memory: opts.memory,
             realloc: opts.realloc,
             flags: None,
@@ -259,7 +283,7 @@ fn call_entered<B: Backend, T: 'static, R>(
             func: name,
             place: Place::Params,
         };
-        let mut lcx = LowerCx::new(&mut access, site, opts.encoding);
+        let mut lcx = LowerCx::new(&mut access, site, opts.encoding).with_res(res);
         lower(&mut lcx, &mut args)?;
     }
 
@@ -271,17 +295,39 @@ fn call_entered<B: Backend, T: 'static, R>(
         bail!("export `{name}` has a core type hostbind cannot call: {core_ty:?}");
     };
     B::call(cx, func, &core_ty, args, rets)?;
+    // The spec's scope-exit check: every borrow the call lent is returned.
+    let left = B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow()
+        .scope_borrows;
+    if left > 0 {
+        return Err(Trap::new(format!(
+            "export `{name}` returned while the guest still holds {left} borrow handle(s) it was lent for the call; borrows must be dropped before returning"
+        ))
+        .into());
+    }
 
     let value = {
-        let mem: &[u8] = match opts.memory {
-            Some(m) => B::memory(cx, m).0,
-            None => &[],
+        let (mem, data): (&[u8], _) = match opts.memory {
+            Some(m) => {
+                let (mem, data) = B::memory(cx, m);
+                (mem, data)
+            }
+            None => (&[], B::data(cx)),
         };
         let site = Site {
             func: name,
             place: Place::Result,
         };
-        lift(&LiftCx::new(mem, site, opts.encoding), rets)?
+        let scope = ResourceScope {
+            tables: Some(&data.instances[instance].handles),
+            res,
+        };
+        lift(
+            &LiftCx::new(mem, site, opts.encoding).with_scope(scope),
+            rets,
+        )?
     };
 
     if let Some(post_return) = opts.post_return {

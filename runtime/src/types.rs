@@ -51,6 +51,20 @@ pub enum Ty {
     Option(&'static Ty),
     /// `result<T, E>`; `None` for an absent `T` or `E` (`result<_, E>`, `result<T>`, `result`).
     Result(Option<&'static Ty>, Option<&'static Ty>),
+    /// `own<R>`
+    Own(&'static ResourceTy),
+    /// `borrow<R>`
+    Borrow(&'static ResourceTy),
+}
+
+/// A resource type as Rust names it: a host type, or any resource.
+#[derive(Debug)]
+pub struct ResourceTy {
+    /// The Rust type's name, for messages.
+    pub name: fn() -> &'static str,
+    /// The key of a host resource type; `None` for `ResourceAny`, which
+    /// stands for any resource.
+    pub host: Option<fn() -> core::any::TypeId>,
 }
 
 /// A record type: named fields in order.
@@ -106,6 +120,14 @@ pub struct Flags {
     /// The flag names, lowest bit first.
     pub names: &'static [&'static str],
 }
+
+// Compared by what the function pointers return: their addresses are not unique.
+impl PartialEq for ResourceTy {
+    fn eq(&self, other: &Self) -> bool {
+        (self.name)() == (other.name)() && self.host.map(|f| f()) == other.host.map(|f| f())
+    }
+}
+impl Eq for ResourceTy {}
 
 impl Ty {
     /// `Some(ty)`, or `None` for the empty tuple `()`: how an absent `ok` or
@@ -178,6 +200,8 @@ impl fmt::Display for Ty {
                 return f.write_str(" }");
             }
             Ty::Option(t) => return write!(f, "option<{t}>"),
+            Ty::Own(r) => return write!(f, "own<{}>", (r.name)()),
+            Ty::Borrow(r) => return write!(f, "borrow<{}>", (r.name)()),
             Ty::Result(ok, err) => {
                 return match (ok, err) {
                     (None, None) => f.write_str("result"),

@@ -61,8 +61,8 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         Context::Caller(_) => Some(quote!(#p::Caller::new(__data, __mem),)),
     };
     let bind_data = match &sig.context {
-        Context::None => quote!(let (_, __mem) = __cx.parts();),
-        _ => quote!(let (__data, __mem) = __cx.parts();),
+        Context::None => quote!(let (_, __mem, __scope) = __cx.parts();),
+        _ => quote!(let (__data, __mem, __scope) = __cx.parts();),
     };
     let args: Vec<_> = (0..sig.params.len())
         .map(|i| format_ident!("__arg{i}"))
@@ -130,7 +130,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
                     #p::enter::<#store_ty>(__cx, __storage, __storage_len, &__HOSTBIND_SIG, |__cx, __storage| {
                         let __encoding = __cx.encoding();
                         #bind_data
-                        let mut __params = #p::Params::new(__mem, &__HOSTBIND_SIG, __encoding, __storage)?;
+                        let mut __params = #p::Params::new(__mem, __scope, &__HOSTBIND_SIG, __encoding, __storage)?;
                         #(#lifts)*
                         let __retptr = __params.finish();
                         #ret

@@ -21,6 +21,7 @@ pub const fn align(ty: &Ty) -> u32 {
         Ty::Bool | Ty::S8 | Ty::U8 => 1,
         Ty::S16 | Ty::U16 => 2,
         Ty::S32 | Ty::U32 | Ty::F32 | Ty::Char | Ty::String | Ty::List(_) => 4,
+        Ty::Own(_) | Ty::Borrow(_) => 4,
         Ty::S64 | Ty::U64 | Ty::F64 => 8,
         Ty::Tuple(fields) => record_layout(fields).1,
         Ty::Record(r) => fields_layout(r.fields).1,
@@ -34,7 +35,7 @@ pub const fn size(ty: &Ty) -> u32 {
     match ty {
         Ty::Bool | Ty::S8 | Ty::U8 => 1,
         Ty::S16 | Ty::U16 => 2,
-        Ty::S32 | Ty::U32 | Ty::F32 | Ty::Char => 4,
+        Ty::S32 | Ty::U32 | Ty::F32 | Ty::Char | Ty::Own(_) | Ty::Borrow(_) => 4,
         Ty::S64 | Ty::U64 | Ty::F64 | Ty::String | Ty::List(_) => 8,
         Ty::Tuple(fields) => record_layout(fields).0,
         Ty::Record(r) => fields_layout(r.fields).0,

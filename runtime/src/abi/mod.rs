@@ -20,8 +20,13 @@ pub use tuple::{ComponentTuple, next_field};
 pub use variant::{lift_disc, load_disc, lower_disc, store_disc};
 pub(crate) use variant::{read_uint, write_uint};
 
+use core::cell::RefCell;
+
+use wasmtime_environ::component::ResourceIndex;
+
 use crate::error::{Result, Site};
 use crate::raw::ValRaw;
+use crate::resource::handles::Handles;
 use crate::types::Ty;
 
 /// A Rust type with a component-model type.
@@ -70,11 +75,36 @@ impl StringEncoding {
     }
 }
 
+/// The handle tables of an instance, as lifting and lowering reach them.
+#[doc(hidden)]
+pub struct HandleTables(pub(crate) RefCell<Handles>);
+
+/// Where a call's resource handles live: which table of which instance, and
+/// the one resource type a static `ResourceAny` stands for.
+#[derive(Clone, Copy, Debug, Default)]
+#[doc(hidden)]
+pub struct ResCx {
+    pub(crate) table: usize,
+    pub(crate) any: Option<ResourceIndex>,
+    pub(crate) instance: usize,
+    pub(crate) store: u64,
+}
+
+/// The resource side of a lift: the tables (if the call can reach any) and
+/// where in them.
+#[derive(Clone, Copy, Default)]
+#[doc(hidden)]
+pub struct ResourceScope<'a> {
+    pub(crate) tables: Option<&'a HandleTables>,
+    pub(crate) res: ResCx,
+}
+
 /// What lifting needs: the guest's memory, read-only, and where the value is.
 pub struct LiftCx<'a> {
     pub(crate) memory: &'a [u8],
     pub(crate) site: Site<'a>,
     pub(crate) encoding: StringEncoding,
+    pub(crate) scope: ResourceScope<'a>,
 }
 
 impl<'a> LiftCx<'a> {
@@ -84,7 +114,15 @@ impl<'a> LiftCx<'a> {
             memory,
             site,
             encoding,
+            scope: ResourceScope::default(),
         }
+    }
+
+    /// The same context, reaching resource handles through `scope`.
+    #[doc(hidden)]
+    pub fn with_scope(mut self, scope: ResourceScope<'a>) -> LiftCx<'a> {
+        self.scope = scope;
+        self
     }
 }
 
@@ -177,6 +215,11 @@ pub trait Guest {
     fn memory(&mut self) -> &mut [u8];
     /// Calls the guest's `realloc`.
     fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32>;
+    /// The instance's handle tables, when the call can reach them.
+    #[doc(hidden)]
+    fn handles(&mut self) -> Option<&HandleTables> {
+        None
+    }
 }
 
 /// What lowering needs: the guest and where the value goes.
@@ -184,6 +227,7 @@ pub struct LowerCx<'a> {
     pub(crate) guest: &'a mut dyn Guest,
     pub(crate) site: Site<'a>,
     pub(crate) encoding: StringEncoding,
+    pub(crate) res: ResCx,
 }
 
 impl<'a> LowerCx<'a> {
@@ -193,7 +237,15 @@ impl<'a> LowerCx<'a> {
             guest,
             site,
             encoding,
+            res: ResCx::default(),
         }
+    }
+
+    /// The same context, placing resource handles as `res` says.
+    #[doc(hidden)]
+    pub fn with_res(mut self, res: ResCx) -> LowerCx<'a> {
+        self.res = res;
+        self
     }
 
     /// Allocates `size` bytes aligned to `align` through the guest's realloc

@@ -96,7 +96,7 @@ fn call<T>(
     let mut results = vec![Val::Bool(false); result_tys.len()];
     let retptr = {
         let mut src = FlatSrc::new(storage);
-        let (data, mem) = cx.parts();
+        let (data, mem, scope) = cx.parts();
         let mut lcx = LiftCx::new(
             mem,
             Site {
@@ -104,7 +104,8 @@ fn call<T>(
                 place: Place::Params,
             },
             encoding,
-        );
+        )
+        .with_scope(scope);
         let mut params = Vec::with_capacity(param_tys.len());
         if flat(&types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS) {
             for (t, n) in param_tys.iter().zip(&f.param_names) {
@@ -143,7 +144,8 @@ fn call<T>(
         func: name,
         place: Place::Result,
     };
-    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding);
+    let res = cx.res;
+    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
     match retptr {
         None => {
             let mut dst = FlatDst::new(storage);
@@ -192,7 +194,7 @@ impl Instance {
         }
         let (slot, ty, types) = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            let (slot, ty) = lookup::<B, _>(&mut cx, self.index, name, None)?;
+            let (slot, ty, _) = lookup::<B, _>(&mut cx, self.index, name, None)?;
             let types = B::data(&mut cx).instances[self.index]
                 .component
                 .types
@@ -252,6 +254,7 @@ impl Func {
                 self.instance,
                 self.slot,
                 &self.name,
+                None,
                 |lcx, args| {
                     if params_flat {
                         let mut dst = FlatDst::new(args);

@@ -1,0 +1,370 @@
+//! The handle tables of a component instance, and the spec's rules on them.
+//!
+//! Each runtime component instance has one table of handles, numbered from 1.
+//! A slot is an `own` handle (which may be lent out to borrows for the length
+//! of a call) or a `borrow` handle (which must be dropped before the call that
+//! created it returns). Every operation checks the index, the resource type
+//! and the handle's state, and a failure names all three.
+
+use wasmtime_environ::component::ResourceIndex;
+
+use crate::error::{Result, Site};
+
+/// `get` refuses free slots; this is the error if one slipped through.
+#[cold]
+fn gone(site: &Site<'_>, idx: u32) -> crate::Error {
+    site.trap(format_args!("handle {idx} does not exist"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Free,
+    Own {
+        rep: u32,
+        ty: ResourceIndex,
+        lends: u32,
+    },
+    Borrow {
+        rep: u32,
+        ty: ResourceIndex,
+    },
+}
+
+/// One runtime component instance's handles.
+#[derive(Default)]
+struct Table {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+}
+
+/// Every handle table of one hostbind instance, the names of its resource
+/// types for messages, and the bookkeeping of the current call's borrows.
+pub(crate) struct Handles {
+    tables: Vec<Table>,
+    names: Vec<String>,
+    /// The host type key of each imported resource, by `ResourceIndex`.
+    host: Vec<Option<core::any::TypeId>>,
+    /// Own handles lent to the host during the current host call.
+    lent: Vec<(usize, u32)>,
+    /// Borrow handles handed to the guest by the current export call and
+    /// not dropped yet.
+    pub(crate) scope_borrows: u32,
+}
+
+/// What a dropped handle leaves for its destructor.
+pub(crate) enum Dropped {
+    /// An own handle: run the resource's destructor on `rep`.
+    Own { rep: u32 },
+    /// A borrow: nothing to destroy.
+    Borrow,
+}
+
+impl Handles {
+    /// Tables for `instances` runtime component instances, with `names`
+    /// indexed by `ResourceIndex`.
+    pub(crate) fn new(
+        instances: usize,
+        names: Vec<String>,
+        host: Vec<Option<core::any::TypeId>>,
+    ) -> Handles {
+        Handles {
+            tables: (0..instances).map(|_| Table::default()).collect(),
+            names,
+            host,
+            lent: Vec::new(),
+            scope_borrows: 0,
+        }
+    }
+
+    /// The name of resource type `ty`, for messages.
+    pub(crate) fn name(&self, ty: ResourceIndex) -> &str {
+        self.names
+            .get(ty.as_u32() as usize)
+            .map_or("?", String::as_str)
+    }
+
+    /// The resource that host type `key` was linked to.
+    pub(crate) fn host_index(
+        &self,
+        site: &Site<'_>,
+        key: core::any::TypeId,
+        rust_name: &str,
+    ) -> Result<ResourceIndex> {
+        match self.host.iter().position(|k| *k == Some(key)) {
+            Some(i) => Ok(ResourceIndex::from_u32(i as u32)),
+            None => Err(site.trap(format_args!(
+                "host resource type `{rust_name}` is not linked to any resource this component imports"
+            ))),
+        }
+    }
+
+    fn table(&mut self, site: &Site<'_>, table: usize) -> Result<&mut Table> {
+        match self.tables.get_mut(table) {
+            Some(t) => Ok(t),
+            None => Err(site.trap(format_args!(
+                "component instance {table} has no handle table"
+            ))),
+        }
+    }
+
+    fn insert(&mut self, site: &Site<'_>, table: usize, slot: Slot) -> Result<u32> {
+        let t = self.table(site, table)?;
+        if let Some(i) = t.free.pop() {
+            t.slots[i as usize - 1] = slot;
+            return Ok(i);
+        }
+        if t.slots.len() >= (1 << 28) {
+            return Err(site.trap(format_args!("handle table is full")));
+        }
+        t.slots.push(slot);
+        Ok(t.slots.len() as u32)
+    }
+
+    /// Adds an own handle to `rep` of type `ty`; returns its index.
+    pub(crate) fn new_own(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        ty: ResourceIndex,
+        rep: u32,
+    ) -> Result<u32> {
+        self.insert(site, table, Slot::Own { rep, ty, lends: 0 })
+    }
+
+    /// Adds a borrow handle for the current export call.
+    pub(crate) fn new_borrow(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        ty: ResourceIndex,
+        rep: u32,
+    ) -> Result<u32> {
+        let i = self.insert(site, table, Slot::Borrow { rep, ty })?;
+        self.scope_borrows += 1;
+        Ok(i)
+    }
+
+    /// The slot at `idx`, checked to exist and to be of type `ty`.
+    fn get(&mut self, site: &Site<'_>, table: usize, idx: u32, ty: ResourceIndex) -> Result<Slot> {
+        let slot = self
+            .table(site, table)?
+            .slots
+            .get((idx as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or(Slot::Free);
+        let found = match slot {
+            Slot::Free => {
+                return Err(site.trap(format_args!(
+                    "handle {idx} of `{}` does not exist (never created, already moved or already dropped)",
+                    self.name(ty)
+                )));
+            }
+            Slot::Own { ty, .. } | Slot::Borrow { ty, .. } => ty,
+        };
+        if found != ty {
+            return Err(site.trap(format_args!(
+                "handle {idx} is a `{}`, but `{}` was expected",
+                self.name(found),
+                self.name(ty)
+            )));
+        }
+        Ok(slot)
+    }
+
+    fn free(&mut self, table: usize, idx: u32) {
+        if let Some(t) = self.tables.get_mut(table) {
+            t.slots[idx as usize - 1] = Slot::Free;
+            t.free.push(idx);
+        }
+    }
+
+    /// Moves own handle `idx` out of the table (lifting an `own`).
+    pub(crate) fn take_own(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        idx: u32,
+        ty: ResourceIndex,
+    ) -> Result<u32> {
+        match self.get(site, table, idx, ty)? {
+            Slot::Own { rep, lends: 0, .. } => {
+                self.free(table, idx);
+                Ok(rep)
+            }
+            Slot::Own { lends, .. } => Err(site.trap(format_args!(
+                "own handle {idx} of `{}` cannot be moved while it is lent to {lends} borrow(s)",
+                self.name(ty)
+            ))),
+            _ => Err(site.trap(format_args!(
+                "handle {idx} of `{}` is a borrow, but an own handle was expected",
+                self.name(ty)
+            ))),
+        }
+    }
+
+    /// Lends handle `idx` for the current host call (lifting a `borrow`);
+    /// returns its rep.
+    pub(crate) fn lend(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        idx: u32,
+        ty: ResourceIndex,
+    ) -> Result<u32> {
+        match self.get(site, table, idx, ty)? {
+            Slot::Own { rep, ty, lends } => {
+                if let Some(t) = self.tables.get_mut(table) {
+                    t.slots[idx as usize - 1] = Slot::Own {
+                        rep,
+                        ty,
+                        lends: lends + 1,
+                    };
+                }
+                self.lent.push((table, idx));
+                Ok(rep)
+            }
+            Slot::Borrow { rep, .. } => Ok(rep),
+            Slot::Free => Err(gone(site, idx)),
+        }
+    }
+
+    /// How many lends are recorded; pass it to [`Handles::end_lends`] when
+    /// the host call returns.
+    pub(crate) fn lends_mark(&self) -> usize {
+        self.lent.len()
+    }
+
+    /// Ends the lends made since `mark`: the host call that borrowed returned.
+    pub(crate) fn end_lends(&mut self, mark: usize) {
+        for (table, idx) in self.lent.drain(mark..).collect::<Vec<_>>() {
+            if let Some(Slot::Own { lends, .. }) = self
+                .tables
+                .get_mut(table)
+                .and_then(|t| t.slots.get_mut(idx as usize - 1))
+            {
+                *lends = lends.saturating_sub(1);
+            }
+        }
+    }
+
+    /// The rep behind handle `idx` (`resource.rep`).
+    pub(crate) fn rep(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        idx: u32,
+        ty: ResourceIndex,
+    ) -> Result<u32> {
+        match self.get(site, table, idx, ty)? {
+            Slot::Own { rep, .. } | Slot::Borrow { rep, .. } => Ok(rep),
+            Slot::Free => Err(gone(site, idx)),
+        }
+    }
+
+    /// Removes handle `idx` (`resource.drop`).
+    pub(crate) fn drop_handle(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        idx: u32,
+        ty: ResourceIndex,
+    ) -> Result<Dropped> {
+        match self.get(site, table, idx, ty)? {
+            Slot::Own { lends: 0, rep, .. } => {
+                self.free(table, idx);
+                Ok(Dropped::Own { rep })
+            }
+            Slot::Own { lends, .. } => Err(site.trap(format_args!(
+                "own handle {idx} of `{}` cannot be dropped while it is lent to {lends} borrow(s)",
+                self.name(ty)
+            ))),
+            Slot::Borrow { .. } => {
+                self.free(table, idx);
+                self.scope_borrows = self.scope_borrows.saturating_sub(1);
+                Ok(Dropped::Borrow)
+            }
+            Slot::Free => Err(gone(site, idx)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Place;
+
+    const SITE: Site<'static> = Site {
+        func: "f",
+        place: Place::Param("h"),
+    };
+
+    fn handles() -> (Handles, ResourceIndex, ResourceIndex) {
+        let h = Handles::new(1, vec!["a".into(), "b".into()], vec![None, None]);
+        (h, ResourceIndex::from_u32(0), ResourceIndex::from_u32(1))
+    }
+
+    fn msg(r: Result<impl Sized>) -> String {
+        match r {
+            Ok(_) => "ok".into(),
+            Err(e) => format!("{e:#}"),
+        }
+    }
+
+    #[test]
+    fn indices_start_at_one_and_are_reused() {
+        let (mut h, a, _) = handles();
+        assert_eq!(h.new_own(&SITE, 0, a, 10).unwrap(), 1);
+        assert_eq!(h.new_own(&SITE, 0, a, 11).unwrap(), 2);
+        assert_eq!(h.take_own(&SITE, 0, 1, a).unwrap(), 10);
+        assert_eq!(h.new_own(&SITE, 0, a, 12).unwrap(), 1);
+        assert_eq!(
+            msg(h.rep(&SITE, 0, 0, a)),
+            "handle 0 of `a` does not exist (never created, already moved or already dropped) in param `h` of `f`"
+        );
+    }
+
+    #[test]
+    fn type_moved_and_lent_rules() {
+        let (mut h, a, b) = handles();
+        let i = h.new_own(&SITE, 0, a, 7).unwrap();
+        assert_eq!(
+            msg(h.rep(&SITE, 0, i, b)),
+            "handle 1 is a `a`, but `b` was expected in param `h` of `f`"
+        );
+        let mark = h.lends_mark();
+        assert_eq!(h.lend(&SITE, 0, i, a).unwrap(), 7);
+        assert_eq!(
+            msg(h.take_own(&SITE, 0, i, a)),
+            "own handle 1 of `a` cannot be moved while it is lent to 1 borrow(s) in param `h` of `f`"
+        );
+        assert_eq!(
+            msg(h.drop_handle(&SITE, 0, i, a)),
+            "own handle 1 of `a` cannot be dropped while it is lent to 1 borrow(s) in param `h` of `f`"
+        );
+        h.end_lends(mark);
+        assert!(matches!(
+            h.drop_handle(&SITE, 0, i, a).unwrap(),
+            Dropped::Own { rep: 7 }
+        ));
+        assert_eq!(
+            msg(h.drop_handle(&SITE, 0, i, a)),
+            "handle 1 of `a` does not exist (never created, already moved or already dropped) in param `h` of `f`"
+        );
+    }
+
+    #[test]
+    fn borrows_count_in_the_scope_until_dropped() {
+        let (mut h, a, _) = handles();
+        let i = h.new_borrow(&SITE, 0, a, 3).unwrap();
+        assert_eq!(h.scope_borrows, 1);
+        assert_eq!(
+            msg(h.take_own(&SITE, 0, i, a)),
+            "handle 1 of `a` is a borrow, but an own handle was expected in param `h` of `f`"
+        );
+        assert!(matches!(
+            h.drop_handle(&SITE, 0, i, a).unwrap(),
+            Dropped::Borrow
+        ));
+        assert_eq!(h.scope_borrows, 0);
+    }
+}
