@@ -165,7 +165,7 @@ pub(crate) enum Binding<T> {
         ty: u32,
         options: u32,
         /// The resource a static `ResourceAny` in the signature stands for.
-        any: Option<ResourceIndex>,
+        any: crate::typecheck::AnyResource,
     },
     /// `resource.new`, `resource.rep` or `resource.drop` of resource `ty`
     /// in handle table `table`.
@@ -302,7 +302,7 @@ fn enter_host<B: Backend, T: 'static>(
     func: &HostFunc<T>,
     ty: u32,
     options: u32,
-    any: Option<ResourceIndex>,
+    any: crate::typecheck::AnyResource,
     storage: &mut [ValRaw],
 ) -> Result<()> {
     let name = func.name();

@@ -63,7 +63,7 @@ pub(crate) struct Resolved<T> {
     /// By `RuntimeImportIndex`: the host function of a function import (with
     /// the resource its `ResourceAny` positions stand for), `None` for a
     /// resource import.
-    pub(crate) funcs: Vec<Option<(HostFunc<T>, Option<ResourceIndex>)>>,
+    pub(crate) funcs: Vec<Option<(HostFunc<T>, crate::typecheck::AnyResource)>>,
     /// By `ResourceIndex`: the host resource behind an imported resource.
     pub(crate) resources: Vec<Option<HostResource<T>>>,
     /// By `ResourceIndex`: the host type key of an imported resource.

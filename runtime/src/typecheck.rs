@@ -11,6 +11,10 @@ use wasmtime_environ::component::{
 
 use crate::types::{ResourceTy, Signature, Ty};
 
+/// The one resource type a static `ResourceAny` stands for in a signature,
+/// and whether as `own` (`true`) or `borrow`.
+pub(crate) type AnyResource = Option<(ResourceIndex, bool)>;
+
 /// What a typecheck needs beyond the types: which host type stands behind
 /// each imported resource, and which resource a `ResourceAny` matched.
 pub(crate) struct Tc<'a> {
@@ -18,8 +22,9 @@ pub(crate) struct Tc<'a> {
     /// The host resource type of each `ResourceIndex`; `None` for resources
     /// the guest defines.
     pub(crate) host: &'a [Option<TypeId>],
-    /// The one resource type that `ResourceAny` positions matched.
-    pub(crate) any: Cell<Option<ResourceIndex>>,
+    /// The one resource type that `ResourceAny` positions matched, and
+    /// whether they are `own` (or `borrow`).
+    pub(crate) any: Cell<AnyResource>,
 }
 
 impl<'a> Tc<'a> {
@@ -31,7 +36,7 @@ impl<'a> Tc<'a> {
         }
     }
 
-    fn resource(&self, r: &ResourceTy, table: TypeResourceTableIndex) -> bool {
+    fn resource(&self, r: &ResourceTy, table: TypeResourceTableIndex, own: bool) -> bool {
         let TypeResourceTable::Concrete { ty, .. } = self.types[table] else {
             return false;
         };
@@ -41,10 +46,10 @@ impl<'a> Tc<'a> {
             // type, so that lifting it can check the handle's type.
             None => match self.any.get() {
                 None => {
-                    self.any.set(Some(ty));
+                    self.any.set(Some((ty, own)));
                     true
                 }
-                Some(prev) => prev == ty,
+                Some(prev) => prev == (ty, own),
             },
         }
     }
@@ -80,9 +85,10 @@ pub(crate) fn matches(ty: &Ty, it: &InterfaceType, tc: &Tc<'_>) -> bool {
         | (Ty::String, InterfaceType::String) => true,
         (Ty::List(elem), InterfaceType::List(i)) => matches(elem, &types[*i].element, tc),
         (Ty::Tuple(fields), InterfaceType::Tuple(i)) => all_match(fields, &types[*i].types, tc),
-        (Ty::Own(r), InterfaceType::Own(i)) | (Ty::Borrow(r), InterfaceType::Borrow(i)) => {
-            tc.resource(r, *i)
-        }
+        (Ty::Own(r), InterfaceType::Own(i)) => tc.resource(r, *i, true),
+        (Ty::Borrow(r), InterfaceType::Borrow(i)) => tc.resource(r, *i, false),
+        // `ResourceAny` stands for an `own` or a `borrow`.
+        (Ty::Own(r), InterfaceType::Borrow(i)) if r.host.is_none() => tc.resource(r, *i, false),
         (Ty::Record(r), InterfaceType::Record(i)) => {
             let theirs = &types[*i].fields;
             r.fields.len() == theirs.len()

@@ -29,7 +29,7 @@ pub struct TypedFunc<P, R> {
     store_id: u64,
     instance: usize,
     slot: usize,
-    any: Option<ResourceIndex>,
+    any: crate::typecheck::AnyResource,
     name: Arc<str>,
     _marker: PhantomData<fn(P) -> R>,
 }
@@ -92,7 +92,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     index: usize,
     name: &str,
     check: Option<(&[&crate::types::Ty], &[&crate::types::Ty])>,
-) -> Result<(usize, TypeFuncIndex, Option<ResourceIndex>)> {
+) -> Result<(usize, TypeFuncIndex, crate::typecheck::AnyResource)> {
     let component = B::data(cx).instances[index].component.clone();
     let info = &component.info;
     let mut exports = &info.exports;
@@ -219,7 +219,7 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     instance: usize,
     slot: usize,
     name: &str,
-    any: Option<ResourceIndex>,
+    any: crate::typecheck::AnyResource,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
 ) -> Result<R> {
@@ -241,7 +241,7 @@ fn call_entered<B: Backend, T: 'static, R>(
     instance: usize,
     slot: usize,
     name: &str,
-    any: Option<ResourceIndex>,
+    any: crate::typecheck::AnyResource,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
 ) -> Result<R> {

@@ -85,7 +85,8 @@ pub struct HandleTables(pub(crate) RefCell<Handles>);
 #[doc(hidden)]
 pub struct ResCx {
     pub(crate) table: usize,
-    pub(crate) any: Option<ResourceIndex>,
+    /// The resource a static `ResourceAny` stands for, and whether as `own`.
+    pub(crate) any: crate::typecheck::AnyResource,
     pub(crate) instance: usize,
     pub(crate) store: u64,
 }

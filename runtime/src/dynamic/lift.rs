@@ -164,6 +164,19 @@ fn lift(
             let payload = payload.map(Box::new);
             Val::Result(if disc == 0 { Ok(payload) } else { Err(payload) })
         }
+        InterfaceType::Own(i) | InterfaceType::Borrow(i) => {
+            let idx = match from {
+                From::Flat(src) => src.next_val().get_u32(),
+                From::Memory(at) => read_uint(cx, *at, 4)?,
+            };
+            let Some((ty_idx, _)) = crate::typecheck::resource_of(types, *i) else {
+                return Err(cx
+                    .site
+                    .trap(format_args!("handle of an abstract resource type")));
+            };
+            let own = matches!(ty, InterfaceType::Own(_));
+            Val::Resource(crate::resource::lift_any_as(cx, idx, ty_idx, own)?)
+        }
         other => {
             return Err(cx.site.trap(format_args!(
                 "values of type `{}` cannot be lifted dynamically yet",

@@ -208,6 +208,20 @@ fn lower(
             };
             variant(cx, to, ty, types, &payloads, disc, payload)
         }
+        (InterfaceType::Own(i) | InterfaceType::Borrow(i), Val::Resource(r)) => {
+            let Some((ty_idx, _)) = crate::typecheck::resource_of(types, *i) else {
+                return Err(mismatch(cx, ty, types, "a handle"));
+            };
+            let own = matches!(ty, InterfaceType::Own(_));
+            let idx = crate::resource::lower_any(cx, r, ty_idx, own)?;
+            match to {
+                To::Flat(dst) => {
+                    dst.push(ValRaw::i32(idx as i32));
+                    Ok(())
+                }
+                To::Memory(at) => cx.write(*at, &idx.to_le_bytes()),
+            }
+        }
         (_, v) => Err(mismatch(cx, ty, types, &format!("a `{}` value", v.kind()))),
     }
 }

@@ -60,7 +60,11 @@ pub enum TypeKind {
     Result(Option<Type>, Option<Type>),
     /// `flags { .. }`
     Flags(Vec<String>),
-    /// A type hostbind does not handle yet (resources, async types).
+    /// `own<R>`
+    Own,
+    /// `borrow<R>`
+    Borrow,
+    /// A type hostbind does not handle yet (async types).
     Unsupported,
 }
 
@@ -118,6 +122,8 @@ impl Type {
                 t[*i].err.as_ref().map(|x| self.sub(x)),
             ),
             InterfaceType::Flags(i) => TypeKind::Flags(t[*i].names.iter().cloned().collect()),
+            InterfaceType::Own(_) => TypeKind::Own,
+            InterfaceType::Borrow(_) => TypeKind::Borrow,
             _ => TypeKind::Unsupported,
         }
     }

@@ -139,23 +139,37 @@ unsafe impl ComponentType for ResourceAny {
     });
 }
 
-fn lift_any(cx: &LiftCx<'_>, idx: u32) -> Result<ResourceAny> {
+/// Lifts handle `idx` of resource `ty`: moved out if `own`, lent if not.
+pub(crate) fn lift_any_as(
+    cx: &LiftCx<'_>,
+    idx: u32,
+    ty: wasmtime_environ::component::ResourceIndex,
+    own: bool,
+) -> Result<ResourceAny> {
     let res = cx.scope.res;
-    let Some(ty) = res.any else {
-        return Err(cx.site.trap(format_args!(
-            "`ResourceAny` was not typechecked against a resource type"
-        )));
-    };
     with_tables(cx, |h| {
-        let rep = h.take_own(&cx.site, res.table, idx, ty)?;
+        let rep = if own {
+            h.take_own(&cx.site, res.table, idx, ty)?
+        } else {
+            h.lend(&cx.site, res.table, idx, ty)?
+        };
         Ok(ResourceAny {
             rep,
             ty,
-            own: true,
+            own,
             instance: res.instance,
             store: res.store,
         })
     })
+}
+
+fn lift_any(cx: &LiftCx<'_>, idx: u32) -> Result<ResourceAny> {
+    let Some((ty, own)) = cx.scope.res.any else {
+        return Err(cx.site.trap(format_args!(
+            "`ResourceAny` was not typechecked against a resource type"
+        )));
+    };
+    lift_any_as(cx, idx, ty, own)
 }
 
 impl<'a> Lift<'a> for ResourceAny {
@@ -169,47 +183,62 @@ impl<'a> Lift<'a> for ResourceAny {
     }
 }
 
-/// Gives an owned `ResourceAny` back to the instance it came from.
+/// Gives a `ResourceAny` to the guest where resource `ty` is expected, as
+/// an own handle (`own`) or a borrow.
 pub(crate) fn lower_any(
     cx: &mut LowerCx<'_>,
     r: &ResourceAny,
-    expected: Option<wasmtime_environ::component::ResourceIndex>,
+    ty: wasmtime_environ::component::ResourceIndex,
+    own: bool,
 ) -> Result<u32> {
     with_tables_mut(cx, |h, site, res| {
         if r.store != res.store || r.instance != res.instance {
             return Err(site.trap(format_args!(
-                "a resource handle of another instance or store cannot be passed here"
+                "a handle of `{}` from another instance or store cannot be passed here",
+                h.name(r.ty)
             )));
         }
-        if let Some(ty) = expected
-            && ty != r.ty
-        {
+        if ty != r.ty {
             return Err(site.trap(format_args!(
                 "a handle of `{}` was given where `{}` is expected",
                 h.name(r.ty),
                 h.name(ty)
             )));
         }
-        if r.own {
-            h.new_own(site, res.table, r.ty, r.rep)
-        } else {
-            h.new_borrow(site, res.table, r.ty, r.rep)
+        if own && !r.own {
+            return Err(site.trap(format_args!(
+                "a borrowed handle of `{}` was given where an own handle is expected",
+                h.name(ty)
+            )));
+        }
+        match (own, h.guest_defined(ty)) {
+            (true, _) => h.new_own(site, res.table, ty, r.rep),
+            // A borrow of a resource the callee implements is its rep.
+            (false, true) => Ok(r.rep),
+            (false, false) => h.new_borrow(site, res.table, ty, r.rep),
         }
     })
+}
+
+fn lower_static_any(cx: &mut LowerCx<'_>, r: &ResourceAny) -> Result<u32> {
+    let Some((ty, own)) = cx.res.any else {
+        return Err(cx.site.trap(format_args!(
+            "`ResourceAny` was not typechecked against a resource type"
+        )));
+    };
+    lower_any(cx, r, ty, own)
 }
 
 impl Lower for ResourceAny {
     #[inline]
     fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
-        let any = cx.res.any;
-        let idx = lower_any(cx, self, any)?;
+        let idx = lower_static_any(cx, self)?;
         dst.push(ValRaw::i32(idx as i32));
         Ok(())
     }
     #[inline]
     fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
-        let any = cx.res.any;
-        let idx = lower_any(cx, self, any)?;
+        let idx = lower_static_any(cx, self)?;
         cx.write(offset, &idx.to_le_bytes())
     }
 }

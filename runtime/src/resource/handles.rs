@@ -83,6 +83,13 @@ impl Handles {
             .map_or("?", String::as_str)
     }
 
+    /// Whether the guest implements resource `ty` (it is not the host's).
+    pub(crate) fn guest_defined(&self, ty: ResourceIndex) -> bool {
+        self.host
+            .get(ty.as_u32() as usize)
+            .is_none_or(Option::is_none)
+    }
+
     /// The resource that host type `key` was linked to.
     pub(crate) fn host_index(
         &self,

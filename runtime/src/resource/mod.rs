@@ -11,6 +11,7 @@ use core::marker::PhantomData;
 
 use wasmtime_environ::component::ResourceIndex;
 
+pub(crate) use abi::{lift_any_as, lower_any};
 pub use table::ResourceTable;
 
 /// An owned handle to a host resource of type `T`: the component model's
