@@ -4,7 +4,7 @@ use core::marker::PhantomData;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail};
-use wasmtime_environ::component::{Export, NameMapNoIntern, ResourceIndex, TypeFuncIndex};
+use wasmtime_environ::component::{Export, NameMapNoIntern, TypeFuncIndex};
 
 use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
 use crate::abi::{

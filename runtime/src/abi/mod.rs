@@ -22,8 +22,6 @@ pub(crate) use variant::{read_uint, write_uint};
 
 use core::cell::RefCell;
 
-use wasmtime_environ::component::ResourceIndex;
-
 use crate::error::{Result, Site};
 use crate::raw::ValRaw;
 use crate::resource::handles::Handles;
