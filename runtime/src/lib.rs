@@ -74,6 +74,11 @@
 //! A host function's outer `Result` is its error channel: an `Err` traps.
 //! Return a WIT `result` by nesting it, as in `-> anyhow::Result<Result<u32, Code>>`.
 //!
+//! Resources the host implements are linked with
+//! [`LinkerInstance::resource`] and appear in signatures as [`Resource<T>`]
+//! (`own`) and [`Borrow<T>`] (`borrow`); a [`ResourceTable`] holds their
+//! state. Resources a guest implements reach the host as [`ResourceAny`].
+//!
 //! Functions whose types are known only at run time use [`Val`]:
 //! [`LinkerInstance::func_new`] defines one, [`Instance::get_func`] and
 //! [`Func::call`] call an export.
