@@ -42,6 +42,8 @@ pub(crate) struct ComponentInner {
 
 pub(crate) enum Compiled {
     Wasmi(Vec<CompiledModule<Wasmi>>),
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(Vec<CompiledModule<crate::engine::wasmtime::Wasmtime>>),
 }
 
 /// A core module compiled for one engine.
@@ -100,6 +102,10 @@ impl Component {
 
         let compiled = match &engine.repr {
             EngineRepr::Wasmi(e) => Compiled::Wasmi(compile_all::<Wasmi>(e, &modules)?),
+            #[cfg(feature = "wasmtime")]
+            EngineRepr::Wasmtime(e) => Compiled::Wasmtime(compile_all::<
+                crate::engine::wasmtime::Wasmtime,
+            >(e, &modules)?),
         };
         Ok(Component {
             inner: Arc::new(ComponentInner {

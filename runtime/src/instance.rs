@@ -19,7 +19,7 @@ use core::cell::RefCell;
 use wasmtime_environ::component::TypeResourceTableIndex;
 
 use crate::abi::HandleTables;
-use crate::host::{Binding, HostBinding, MAX_STORAGE, ResolvedOptions, ResourceOp};
+use crate::host::{Binding, HostBinding, MAX_STORAGE, REALLOC_TY, ResolvedOptions, ResourceOp};
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
 use crate::resource::handles::Handles;
@@ -138,7 +138,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
     )));
     let flags = (0..info.num_runtime_component_instances)
         .map(|_| B::new_global(cx, 1))
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     let data = B::data(cx);
     let id = data.instances.len();
     data.instances.push(InstanceState {
@@ -179,11 +179,13 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                 state::<B, T>(cx, id).memories[m.index.as_u32() as usize] = Some(memory);
             }
             GlobalInitializer::ExtractRealloc(r) => {
-                let f = resolve_func::<B, T>(cx, id, component, &r.def, imports)?;
+                let f =
+                    resolve_func::<B, T>(cx, id, component, &r.def, imports, Some(&REALLOC_TY))?;
                 state::<B, T>(cx, id).reallocs[r.index.as_u32() as usize] = Some(f);
             }
             GlobalInitializer::ExtractPostReturn(p) => {
-                let f = resolve_func::<B, T>(cx, id, component, &p.def, imports)?;
+                // Its type depends on the export; `lookup` checks it.
+                let f = resolve_func::<B, T>(cx, id, component, &p.def, imports, None)?;
                 state::<B, T>(cx, id).post_returns[p.index.as_u32() as usize] = Some(f);
             }
             // Lowerings are bound lazily, when a module first imports them;
@@ -191,7 +193,14 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
             GlobalInitializer::LowerImport { .. } | GlobalInitializer::ExtractTable(_) => {}
             GlobalInitializer::Resource(r) => {
                 let dtor = match &r.dtor {
-                    Some(def) => Some(resolve_func::<B, T>(cx, id, component, def, imports)?),
+                    Some(def) => Some(resolve_func::<B, T>(
+                        cx,
+                        id,
+                        component,
+                        def,
+                        imports,
+                        Some(&crate::resource::DTOR_TY),
+                    )?),
                     None => None,
                 };
                 let index = info.resource_index(r.index).as_u32() as usize;
@@ -214,9 +223,16 @@ fn resolve_func<B: Backend, T: 'static>(
     component: &Arc<ComponentInner>,
     def: &CoreDef,
     imports: &Resolved<T>,
+    expect: Option<&CoreFuncType>,
 ) -> Result<B::Func> {
     let ext = resolve_def::<B, T>(cx, id, component, def, imports)?;
-    B::as_func(&ext).ok_or_else(|| anyhow!("core definition {def:?} is not a function"))
+    let f = B::as_func(&ext).ok_or_else(|| anyhow!("core definition {def:?} is not a function"))?;
+    if let Some(ty) = expect
+        && !B::func_matches(cx, f, ty)
+    {
+        bail!("core function {def:?} does not have the type {ty:?}");
+    }
+    Ok(f)
 }
 
 /// The engine item behind an environ `CoreDef`.

@@ -140,6 +140,14 @@ impl<T: 'static> Linker<T> {
                 let mut cx = Wasmi::cx(s);
                 instantiate::<Wasmi, T>(&mut cx, inner, modules, &imports)?
             }
+            #[cfg(feature = "wasmtime")]
+            (StoreRepr::Wasmtime(s), Compiled::Wasmtime(modules)) => {
+                use crate::engine::wasmtime::Wasmtime;
+                let mut cx = Wasmtime::cx(s);
+                instantiate::<Wasmtime, T>(&mut cx, inner, modules, &imports)?
+            }
+            #[cfg(feature = "wasmtime")]
+            _ => bail!("the store runs on another engine than the component"),
         };
         Ok(Instance { store_id, index })
     }

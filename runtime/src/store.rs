@@ -34,6 +34,16 @@ pub(crate) struct StoreData<T, B: Backend> {
 }
 
 impl<T, B: Backend> StoreData<T, B> {
+    fn new(data: T, id: u64) -> Self {
+        StoreData {
+            data,
+            id,
+            hook: None,
+            pending: None,
+            instances: Vec::new(),
+        }
+    }
+
     /// Runs the call hook, if any.
     #[inline]
     pub(crate) fn hook(&mut self, hook: CallHook) -> Result<()> {
@@ -49,17 +59,41 @@ pub struct Store<T: 'static> {
     pub(crate) repr: StoreRepr<T>,
 }
 
+// A store is made once and then used in place; boxing the larger engine
+// store would add an indirection to every call for no gain.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum StoreRepr<T: 'static> {
     Wasmi(<Wasmi as Backend>::Store<T>),
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(<crate::engine::wasmtime::Wasmtime as Backend>::Store<T>),
 }
 
 /// Dispatches on the store's engine, binding the backend type as `$B` and
 /// the engine store as `$s`.
+#[cfg(not(feature = "wasmtime"))]
 macro_rules! with_backend {
     ($store:expr, |$s:ident, $B:ident| $body:expr) => {
         match $store {
             $crate::store::StoreRepr::Wasmi($s) => {
                 type $B = $crate::engine::wasmi::Wasmi;
+                $body
+            }
+        }
+    };
+}
+
+/// Dispatches on the store's engine, binding the backend type as `$B` and
+/// the engine store as `$s`.
+#[cfg(feature = "wasmtime")]
+macro_rules! with_backend {
+    ($store:expr, |$s:ident, $B:ident| $body:expr) => {
+        match $store {
+            $crate::store::StoreRepr::Wasmi($s) => {
+                type $B = $crate::engine::wasmi::Wasmi;
+                $body
+            }
+            $crate::store::StoreRepr::Wasmtime($s) => {
+                type $B = $crate::engine::wasmtime::Wasmtime;
                 $body
             }
         }
@@ -74,16 +108,11 @@ impl<T: 'static> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Store<T> {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let repr = match &engine.repr {
-            EngineRepr::Wasmi(e) => StoreRepr::Wasmi(Wasmi::new_store(
-                e,
-                StoreData {
-                    data,
-                    id,
-                    hook: None,
-                    pending: None,
-                    instances: Vec::new(),
-                },
-            )),
+            EngineRepr::Wasmi(e) => StoreRepr::Wasmi(Wasmi::new_store(e, StoreData::new(data, id))),
+            #[cfg(feature = "wasmtime")]
+            EngineRepr::Wasmtime(e) => StoreRepr::Wasmtime(
+                crate::engine::wasmtime::Wasmtime::new_store(e, StoreData::new(data, id)),
+            ),
         };
         Store { repr }
     }
@@ -102,6 +131,8 @@ impl<T: 'static> Store<T> {
     pub fn into_data(self) -> T {
         match self.repr {
             StoreRepr::Wasmi(s) => s.into_data().data,
+            #[cfg(feature = "wasmtime")]
+            StoreRepr::Wasmtime(s) => s.into_data().data,
         }
     }
 

@@ -149,6 +149,18 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         params: core_ty.results.clone(),
         results: Vec::new(),
     };
+    // Calls trust these types; check them once, here.
+    if !B::func_matches(cx, func, &core_ty) {
+        bail!("export `{name}` does not have the core type {core_ty:?}");
+    }
+    let post_return = B::data(cx).instances[index]
+        .options(options.as_u32())
+        .and_then(|o| o.post_return);
+    if let Some(pr) = post_return
+        && !B::func_matches(cx, pr, &post_return_ty)
+    {
+        bail!("the post-return of export `{name}` does not have the core type {post_return_ty:?}");
+    }
     let state = &mut B::data(cx).instances[index];
     state.exports.push(ExportFunc {
         export,

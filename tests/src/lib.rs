@@ -8,7 +8,11 @@ use hostbind::{Component, Engine, EngineKind, Instance, Linker, LinkerInstance, 
 
 /// Every engine the suite runs on.
 pub fn engines() -> Vec<Engine> {
-    vec![Engine::new(EngineKind::Wasmi)]
+    vec![
+        Engine::new(EngineKind::Wasmi),
+        #[cfg(feature = "wasmtime")]
+        Engine::new(EngineKind::Wasmtime),
+    ]
 }
 
 /// Compiles a component written in the WebAssembly text format.

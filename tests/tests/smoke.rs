@@ -50,3 +50,16 @@ fn run_calls_log_and_add() {
         assert_eq!(store.data().lines, ["1: hello"]);
     }
 }
+
+/// With the `wasmtime` feature, every test in this suite runs on both engines.
+#[test]
+fn the_suite_runs_on_every_engine() {
+    let kinds: Vec<_> = engines().iter().map(|e| e.kind()).collect();
+    #[cfg(not(feature = "wasmtime"))]
+    assert_eq!(kinds, [hostbind::EngineKind::Wasmi]);
+    #[cfg(feature = "wasmtime")]
+    assert_eq!(
+        kinds,
+        [hostbind::EngineKind::Wasmi, hostbind::EngineKind::Wasmtime]
+    );
+}

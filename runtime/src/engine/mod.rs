@@ -2,6 +2,8 @@
 //! nothing of the component model, which hostbind implements on top.
 
 pub(crate) mod wasmi;
+#[cfg(feature = "wasmtime")]
+pub(crate) mod wasmtime;
 
 use crate::error::Result;
 use crate::raw::{CoreFuncType, ValRaw};
@@ -77,7 +79,7 @@ pub(crate) trait Backend: Sized + 'static {
     /// A global as an extern.
     fn global_extern(global: Self::Global) -> Self::Extern;
     /// Creates a mutable `i32` global.
-    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Self::Global;
+    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<Self::Global>;
     /// Reads an `i32` global.
     fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32;
     /// Writes an `i32` global.
@@ -88,7 +90,15 @@ pub(crate) trait Backend: Sized + 'static {
         ty: &CoreFuncType,
         binding: crate::host::HostBinding<T>,
     ) -> Self::Func;
-    /// Calls a function of type `ty`.
+    /// Whether `func` has type `ty`. Every function given to
+    /// [`Backend::call`] is checked with this once, when it is resolved.
+    fn func_matches<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        func: Self::Func,
+        ty: &CoreFuncType,
+    ) -> bool;
+    /// Calls a function of type `ty`; the caller has checked the type with
+    /// [`Backend::func_matches`].
     fn call<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         func: Self::Func,
@@ -103,6 +113,9 @@ pub(crate) trait Backend: Sized + 'static {
 pub enum EngineKind {
     /// wasmi, a pure-Rust interpreter: the default.
     Wasmi,
+    /// wasmtime's core API, compiling with Cranelift (feature `wasmtime`).
+    #[cfg(feature = "wasmtime")]
+    Wasmtime,
 }
 
 /// A core wasm engine configured for components. Cheap to clone.
@@ -114,6 +127,8 @@ pub struct Engine {
 #[derive(Clone)]
 pub(crate) enum EngineRepr {
     Wasmi(::wasmi::Engine),
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(::wasmtime::Engine),
 }
 
 impl Default for Engine {
@@ -124,17 +139,34 @@ impl Default for Engine {
 
 impl Engine {
     /// An engine of the given kind.
+    ///
+    /// # Panics
+    ///
+    /// If wasmtime cannot set up its engine on this host (see
+    /// [`Engine::try_new`] to handle that instead).
     pub fn new(kind: EngineKind) -> Engine {
+        match Engine::try_new(kind) {
+            Ok(e) => e,
+            Err(e) => panic!("cannot create a {kind:?} engine: {e:#}"),
+        }
+    }
+
+    /// An engine of the given kind, or why this host cannot run it.
+    pub fn try_new(kind: EngineKind) -> Result<Engine> {
         let repr = match kind {
             EngineKind::Wasmi => EngineRepr::Wasmi(wasmi::new_engine()),
+            #[cfg(feature = "wasmtime")]
+            EngineKind::Wasmtime => EngineRepr::Wasmtime(wasmtime::new_engine()?),
         };
-        Engine { repr }
+        Ok(Engine { repr })
     }
 
     /// Which engine this is.
     pub fn kind(&self) -> EngineKind {
         match self.repr {
             EngineRepr::Wasmi(_) => EngineKind::Wasmi,
+            #[cfg(feature = "wasmtime")]
+            EngineRepr::Wasmtime(_) => EngineKind::Wasmtime,
         }
     }
 }

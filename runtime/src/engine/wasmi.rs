@@ -152,8 +152,12 @@ impl Backend for Wasmi {
         w::Extern::Global(global)
     }
 
-    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> w::Global {
-        w::Global::new(cx.as_context_mut(), w::Val::I32(value), w::Mutability::Var)
+    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<w::Global> {
+        Ok(w::Global::new(
+            cx.as_context_mut(),
+            w::Val::I32(value),
+            w::Mutability::Var,
+        ))
     }
 
     fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: w::Global) -> i32 {
@@ -191,6 +195,14 @@ impl Backend for Wasmi {
                 Ok(())
             },
         )
+    }
+
+    fn func_matches<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        func: w::Func,
+        ty: &CoreFuncType,
+    ) -> bool {
+        func.ty(cx.as_context()) == func_type(ty)
     }
 
     fn call<T: 'static>(

@@ -106,6 +106,13 @@ impl ResourceAny {
     }
 }
 
+/// The core type of every resource destructor.
+pub(crate) static DTOR_TY: std::sync::LazyLock<crate::CoreFuncType> =
+    std::sync::LazyLock::new(|| crate::CoreFuncType {
+        params: vec![crate::CoreType::I32],
+        results: vec![],
+    });
+
 /// The key by which the runtime finds a host resource type.
 pub(crate) fn host_key<T: 'static>() -> TypeId {
     TypeId::of::<T>()
@@ -183,11 +190,7 @@ pub(crate) fn run_dtor<B: crate::engine::Backend, T: 'static>(
         }
         Some(ResourceDef::Guest { dtor: Some(f) }) => {
             let f = *f;
-            let ty = crate::CoreFuncType {
-                params: vec![crate::CoreType::I32],
-                results: vec![],
-            };
-            B::call(cx, f, &ty, &[crate::ValRaw::i32(rep as i32)], &mut [])
+            B::call(cx, f, &DTOR_TY, &[crate::ValRaw::i32(rep as i32)], &mut [])
         }
         _ => Ok(()),
     }
