@@ -197,8 +197,9 @@ pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     pub(crate) instance: usize,
     pub(crate) memory: Option<B::Memory>,
     pub(crate) realloc: Option<B::Func>,
-    /// The instance flags whose `may_leave` is cleared while `realloc` runs.
-    pub(crate) flags: Option<B::Global>,
+    /// The runtime component instance whose `may_leave` is cleared while
+    /// `realloc` runs.
+    pub(crate) flags: Option<usize>,
 }
 
 impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
@@ -215,14 +216,24 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         };
         let params = [old_ptr, old_size, align, new_size].map(|v| ValRaw::i32(v as i32));
         let mut ret = [ValRaw::ZERO];
-        let saved = self.flags.map(|f| {
-            let v = B::global_get(&mut self.cx, f);
-            B::global_set(&mut self.cx, f, 0);
-            (f, v)
-        });
+        let flag = |cx: &mut B::Cx<'_, T>, instance: usize, f: usize| {
+            B::data(cx)
+                .instances
+                .get_mut(instance)
+                .and_then(|s| s.may_leave.get_mut(f))
+                .map(|v| core::mem::replace(v, false))
+        };
+        let saved = self
+            .flags
+            .and_then(|f| Some((f, flag(&mut self.cx, self.instance, f)?)));
         let result = B::call(&mut self.cx, realloc, &REALLOC_TY, &params, &mut ret);
-        if let Some((f, v)) = saved {
-            B::global_set(&mut self.cx, f, v);
+        if let Some((f, v)) = saved
+            && let Some(slot) = B::data(&mut self.cx)
+                .instances
+                .get_mut(self.instance)
+                .and_then(|s| s.may_leave.get_mut(f))
+        {
+            *slot = v;
         }
         result?;
         Ok(ret[0].get_u32())
@@ -316,15 +327,18 @@ fn enter_host<B: Backend, T: 'static>(
         ),
         _ => (None, core::ptr::null_mut()),
     };
-    let lends = state.map_or(0, |s| s.handles.0.borrow().lends_mark());
-    let opts = state
-        .and_then(|state| state.options(options))
+    let (opts, lends, may_leave) = state
+        .and_then(|state| {
+            let opts = state.options(options)?;
+            let lends = state.handles.0.borrow().lends_mark();
+            Some((opts, lends, state.may_leave.get(opts.table).copied()?))
+        })
         .ok_or_else(|| {
             Trap::new(format!(
                 "host function `{name}` is bound to an instance this store does not hold"
             ))
         })?;
-    if B::global_get(&mut cx, opts.flags) == 0 {
+    if !may_leave {
         return Err(Trap::new(format!(
             "cannot leave component instance: host function `{name}` called while its `realloc` or `post-return` runs"
         ))
@@ -335,7 +349,7 @@ fn enter_host<B: Backend, T: 'static>(
         instance,
         memory: opts.memory,
         realloc: opts.realloc,
-        flags: Some(opts.flags),
+        flags: Some(opts.table),
     };
     let mut hcx = HostCx::new(&mut access, opts.encoding);
     hcx.types = types;
@@ -375,8 +389,14 @@ pub(crate) struct ResolvedOptions<B: Backend> {
     pub(crate) memory: Option<B::Memory>,
     pub(crate) realloc: Option<B::Func>,
     pub(crate) post_return: Option<B::Func>,
-    pub(crate) flags: B::Global,
     pub(crate) encoding: StringEncoding,
-    /// The handle table of the options' component instance.
+    /// The options' runtime component instance: its handle table and flags.
     pub(crate) table: usize,
 }
+
+impl<B: Backend> Clone for ResolvedOptions<B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<B: Backend> Copy for ResolvedOptions<B> {}

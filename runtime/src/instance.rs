@@ -47,7 +47,14 @@ pub(crate) struct ExportFunc<B: Backend> {
 pub(crate) struct InstanceState<B: Backend> {
     pub(crate) component: Arc<ComponentInner>,
     pub(crate) core: Vec<(B::Instance, StaticModuleIndex)>,
+    /// One `i32` global per runtime component instance, for fused adapters
+    /// (which hostbind refuses today); the flags themselves live in `may_leave`.
     pub(crate) flags: Vec<B::Global>,
+    /// The `may_leave` flag of each runtime component instance, cleared while
+    /// its `realloc` runs. Kept in Rust so a host call reads a `bool`.
+    pub(crate) may_leave: Vec<bool>,
+    /// Every canonical options entry resolved, once instantiation is done.
+    pub(crate) resolved: Vec<Option<ResolvedOptions<B>>>,
     pub(crate) memories: Vec<Option<B::Memory>>,
     pub(crate) reallocs: Vec<Option<B::Func>>,
     pub(crate) post_returns: Vec<Option<B::Func>>,
@@ -75,7 +82,15 @@ pub(crate) enum ResourceDef<B: Backend> {
 
 impl<B: Backend> InstanceState<B> {
     /// The canonical options `index`, with memory and realloc resolved.
+    #[inline]
     pub(crate) fn options(&self, index: u32) -> Option<ResolvedOptions<B>> {
+        match self.resolved.get(index as usize) {
+            Some(r) => *r,
+            None => self.resolve_options(index),
+        }
+    }
+
+    fn resolve_options(&self, index: u32) -> Option<ResolvedOptions<B>> {
         let opts = self
             .component
             .info
@@ -96,7 +111,6 @@ impl<B: Backend> InstanceState<B> {
             post_return: opts
                 .post_return
                 .and_then(|i| *self.post_returns.get(i.as_u32() as usize)?),
-            flags: *self.flags.get(opts.instance.as_u32() as usize)?,
             table: opts.instance.as_u32() as usize,
             encoding: match opts.string_encoding {
                 EnvEncoding::Utf8 => StringEncoding::Utf8,
@@ -144,7 +158,9 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
     data.instances.push(InstanceState {
         component: component.clone(),
         core: Vec::new(),
+        may_leave: vec![true; flags.len()],
         flags,
+        resolved: Vec::new(),
         memories: vec![None; info.num_runtime_memories as usize],
         reallocs: vec![None; info.num_runtime_reallocs as usize],
         post_returns: vec![None; info.num_runtime_post_returns as usize],
@@ -214,6 +230,12 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
             }
         }
     }
+    // Every memory and realloc is known now: resolve the options once, so
+    // that host and export calls only index a table.
+    let state = state::<B, T>(cx, id);
+    state.resolved = (0..info.options.len() as u32)
+        .map(|i| state.resolve_options(i))
+        .collect();
     Ok(id)
 }
 

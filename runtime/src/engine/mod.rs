@@ -80,10 +80,6 @@ pub(crate) trait Backend: Sized + 'static {
     fn global_extern(global: Self::Global) -> Self::Extern;
     /// Creates a mutable `i32` global.
     fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<Self::Global>;
-    /// Reads an `i32` global.
-    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32;
-    /// Writes an `i32` global.
-    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32);
     /// Creates a host function of type `ty` that runs `binding`.
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,

@@ -160,15 +160,7 @@ impl Backend for Wasmi {
         ))
     }
 
-    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: w::Global) -> i32 {
-        global.get(cx.as_context()).i32().unwrap_or(0)
-    }
 
-    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: w::Global, value: i32) {
-        // The global was created mutable and `i32` by `new_global`, so this
-        // cannot fail; there is nothing better to do if it did.
-        let _ = global.set(cx.as_context_mut(), w::Val::I32(value));
-    }
 
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,

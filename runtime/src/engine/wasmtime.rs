@@ -163,15 +163,7 @@ impl Backend for Wasmtime {
         Ok(w::Global::new(cx.as_context_mut(), ty, w::Val::I32(value))?)
     }
 
-    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: w::Global) -> i32 {
-        global.get(cx.as_context_mut()).i32().unwrap_or(0)
-    }
 
-    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: w::Global, value: i32) {
-        // The global was created mutable and `i32` by `new_global`, so this
-        // cannot fail; there is nothing better to do if it did.
-        let _ = global.set(cx.as_context_mut(), w::Val::I32(value));
-    }
 
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,

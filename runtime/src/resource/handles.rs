@@ -242,8 +242,12 @@ impl Handles {
     }
 
     /// Ends the lends made since `mark`: the host call that borrowed returned.
+    #[inline]
     pub(crate) fn end_lends(&mut self, mark: usize) {
-        for (table, idx) in self.lent.drain(mark..).collect::<Vec<_>>() {
+        while self.lent.len() > mark {
+            let Some((table, idx)) = self.lent.pop() else {
+                break;
+            };
             if let Some(Slot::Own { lends, .. }) = self
                 .tables
                 .get_mut(table)
