@@ -22,8 +22,8 @@ use wasmtime_environ::component::ComponentTypes;
 /// What glue needs from the engine during a host call.
 pub(crate) trait Access<T>: Guest {
     /// The store's data, the guest's memory (empty if the options name
-    /// none) and the instance's handle tables.
-    fn parts(&mut self) -> (&mut T, &[u8], Option<&HandleTables>);
+    /// none, or if `memory` is false) and the instance's handle tables.
+    fn parts(&mut self, memory: bool) -> (&mut T, &[u8], Option<&HandleTables>);
     /// Runs the store's call hook.
     fn hook(&mut self, hook: CallHook) -> Result<()>;
 }
@@ -37,6 +37,8 @@ pub struct HostCx<'a, T> {
     pub(crate) types: Option<std::sync::Arc<ComponentTypes>>,
     /// Where the call's resource handles live.
     pub(crate) res: ResCx,
+    /// Whether the store has a call hook to run.
+    pub(crate) hooks: bool,
 }
 
 impl<'a, T> HostCx<'a, T> {
@@ -47,6 +49,7 @@ impl<'a, T> HostCx<'a, T> {
             trap: None,
             types: None,
             res: ResCx::default(),
+            hooks: true,
         }
     }
 
@@ -64,8 +67,14 @@ impl<'a, T> HostCx<'a, T> {
     /// handles, borrowed together.
     #[inline]
     pub fn parts(&mut self) -> (&mut T, &[u8], ResourceScope<'_>) {
+        self.parts_for(true)
+    }
+
+    /// [`HostCx::parts`], skipping the memory lookup when `memory` is false.
+    #[inline]
+    pub fn parts_for(&mut self, memory: bool) -> (&mut T, &[u8], ResourceScope<'_>) {
         let res = self.res;
-        let (data, mem, tables) = self.access.parts();
+        let (data, mem, tables) = self.access.parts(memory);
         (data, mem, ResourceScope { tables, res })
     }
 }
@@ -161,9 +170,14 @@ pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
     let storage = unsafe { core::slice::from_raw_parts_mut(storage.cast::<ValRaw>(), storage_len) };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         check(storage)?;
-        cx.access.hook(CallHook::CallingHost)?;
+        if cx.hooks {
+            cx.access.hook(CallHook::CallingHost)?;
+        }
         body(cx, storage)?;
-        cx.access.hook(CallHook::ReturningFromHost)
+        if cx.hooks {
+            cx.access.hook(CallHook::ReturningFromHost)?;
+        }
+        Ok(())
     }));
     let error = match outcome {
         Ok(Ok(())) => return true,

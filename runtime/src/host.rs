@@ -248,8 +248,9 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
 }
 
 impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
-    fn parts(&mut self) -> (&mut T, &[u8], Option<&HandleTables>) {
-        let (mem, data): (&[u8], _) = match self.memory {
+    #[inline]
+    fn parts(&mut self, memory: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
+        let (mem, data): (&[u8], _) = match self.memory.filter(|_| memory) {
             Some(m) => {
                 let (mem, data) = B::memory(&mut self.cx, m);
                 (mem, data)
@@ -317,7 +318,13 @@ fn enter_host<B: Backend, T: 'static>(
     storage: &mut [ValRaw],
 ) -> Result<()> {
     let name = func.name();
+    let hooks = B::data(&mut cx).hook.is_some();
     let store = B::data(&mut cx).id;
+    // Only a call that lifts a borrow lends anything.
+    let borrows = match &func.kind {
+        FuncKind::Static(sig) => sig.abi.borrows,
+        FuncKind::Dynamic(_) => true,
+    };
     let state = B::data(&mut cx).instances.get(instance);
     // Only a dynamic function needs the component's types, to read its `ty`.
     let (types, data) = match (&func.kind, state) {
@@ -353,6 +360,7 @@ fn enter_host<B: Backend, T: 'static>(
     };
     let mut hcx = HostCx::new(&mut access, opts.encoding);
     hcx.types = types;
+    hcx.hooks = hooks;
     hcx.res = ResCx {
         table: opts.table,
         any,
@@ -373,7 +381,7 @@ fn enter_host<B: Backend, T: 'static>(
     };
     let trap = if ok { None } else { Some(hcx.take_trap()) };
     // The borrows the host was lent end with its call.
-    if let Some(state) = B::data(&mut access.cx).instances.get(instance) {
+    if borrows && let Some(state) = B::data(&mut access.cx).instances.get(instance) {
         state.handles.0.borrow_mut().end_lends(lends);
     }
     match trap {

@@ -251,6 +251,66 @@ pub struct SignatureAbi {
     pub results_spilled: bool,
     /// How many core values the entrypoint's storage must hold.
     pub storage: usize,
+    /// Whether a call touches guest memory at all (strings, lists, or
+    /// values passed through memory); if not, the glue never looks it up.
+    pub needs_memory: bool,
+    /// Whether a param is a `borrow`, whose lend must end with the call.
+    pub borrows: bool,
+}
+
+/// What a type needs of a call: `NEEDS_MEMORY` and/or `BORROWS`.
+const NEEDS_MEMORY: u8 = 1;
+const BORROWS: u8 = 2;
+
+const fn needs(ty: &Ty) -> u8 {
+    match ty {
+        Ty::String | Ty::List(_) => NEEDS_MEMORY,
+        Ty::Borrow(_) => BORROWS,
+        Ty::Tuple(fields) => needs_all(fields),
+        Ty::Option(t) => needs(t),
+        Ty::Result(ok, err) => {
+            let a = match ok {
+                Some(t) => needs(t),
+                None => 0,
+            };
+            let b = match err {
+                Some(t) => needs(t),
+                None => 0,
+            };
+            a | b
+        }
+        Ty::Record(r) => {
+            let mut n = 0;
+            let mut i = 0;
+            while i < r.fields.len() {
+                n |= needs(r.fields[i].ty);
+                i += 1;
+            }
+            n
+        }
+        Ty::Variant(v) => {
+            let mut n = 0;
+            let mut i = 0;
+            while i < v.cases.len() {
+                if let Some(t) = v.cases[i].ty {
+                    n |= needs(t);
+                }
+                i += 1;
+            }
+            n
+        }
+        _ => 0,
+    }
+}
+
+const fn needs_all(tys: &[&Ty]) -> u8 {
+    let mut n = 0;
+    let mut i = 0;
+    while i < tys.len() {
+        n |= needs(tys[i]);
+        i += 1;
+    }
+    n
 }
 
 impl Signature {
@@ -267,9 +327,11 @@ impl Signature {
         let mut flat_params = 0;
         let mut params_size = 0;
         let mut params_align = 1;
+        let mut need = needs_all(results);
         let mut i = 0;
         while i < params.len() {
             let ty = params[i].ty;
+            need |= needs(ty);
             flat_params += flat_count(ty);
             if align(ty) > params_align {
                 params_align = align(ty);
@@ -293,6 +355,8 @@ impl Signature {
                 params_align,
                 results_spilled,
                 storage: if inputs > outputs { inputs } else { outputs },
+                needs_memory: params_spilled || results_spilled || need & NEEDS_MEMORY != 0,
+                borrows: need & BORROWS != 0,
             },
         }
     }

@@ -60,9 +60,15 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         Context::Data(_) => Some(quote!(__data,)),
         Context::Caller(_) => Some(quote!(#p::Caller::new(__data, __mem),)),
     };
+    // `Caller` exposes memory, so it always looks it up.
     let bind_data = match &sig.context {
-        Context::None => quote!(let (_, __mem, __scope) = __cx.parts();),
-        _ => quote!(let (__data, __mem, __scope) = __cx.parts();),
+        Context::None => {
+            quote!(let (_, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);)
+        }
+        Context::Data(_) => {
+            quote!(let (__data, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);)
+        }
+        Context::Caller(_) => quote!(let (__data, __mem, __scope) = __cx.parts();),
     };
     let args: Vec<_> = (0..sig.params.len())
         .map(|i| format_ident!("__arg{i}"))

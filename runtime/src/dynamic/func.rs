@@ -96,7 +96,7 @@ fn call<T>(
     let mut results = vec![Val::Bool(false); result_tys.len()];
     let retptr = {
         let mut src = FlatSrc::new(storage);
-        let (data, mem, scope) = cx.parts();
+        let (data, mem, scope) = cx.parts_for(true);
         let mut lcx = LiftCx::new(
             mem,
             Site {
