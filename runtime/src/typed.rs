@@ -345,7 +345,10 @@ fn call_entered<B: Backend, T: 'static, R>(
     if let Some(post_return) = opts.post_return {
         // The guest may not call out while it cleans up.
         let set = |cx: &mut B::Cx<'_, T>, v: bool| {
-            if let Some(f) = B::data(cx).instances[instance].may_leave.get_mut(opts.table) {
+            if let Some(f) = B::data(cx).instances[instance]
+                .may_leave
+                .get_mut(opts.table)
+            {
                 *f = v;
             }
         };

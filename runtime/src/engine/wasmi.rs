@@ -160,8 +160,6 @@ impl Backend for Wasmi {
         ))
     }
 
-
-
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,

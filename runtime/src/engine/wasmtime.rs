@@ -163,8 +163,6 @@ impl Backend for Wasmtime {
         Ok(w::Global::new(cx.as_context_mut(), ty, w::Val::I32(value))?)
     }
 
-
-
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,
