@@ -87,6 +87,7 @@
 #[path = "private.rs"]
 pub mod __private;
 pub mod abi;
+mod compare;
 mod component;
 mod dynamic;
 mod engine;
@@ -111,7 +112,7 @@ pub use glue::{Caller, HostCx};
 pub use host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use hostbind_macros::{ComponentType, Lift, Lower, flags, host_fn};
 pub use instance::Instance;
-pub use linker::{Linker, LinkerInstance};
+pub use linker::{Linker, LinkerInstance, WitImport};
 pub use raw::{CoreFuncType, CoreType, ValRaw};
 pub use resource::{Borrow, Resource, ResourceAny, ResourceTable};
 pub use store::{CallHook, Store};

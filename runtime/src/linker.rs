@@ -27,6 +27,13 @@ enum Item<T> {
     Instance(Namespace<T>),
 }
 
+/// A host function checked against a WIT import at compile time
+/// (`#[host_fn(wit = .., import = ..)]`): it knows its import's name.
+pub trait WitImport {
+    /// The import, as `pkg:ns/iface#func` or a root function's name.
+    const WIT_IMPORT: &'static str;
+}
+
 /// The destructor of a host resource type, given the rep of a dropped handle.
 pub(crate) type HostDtor<T> = Arc<dyn Fn(&mut T, u32) -> Result<()> + Send + Sync>;
 
@@ -121,6 +128,20 @@ impl<T: 'static> Linker<T> {
     /// Defines a root function `name`.
     pub fn func(&mut self, name: &str, f: impl IntoHostFunc<T>) -> Result<&mut Self> {
         self.root().func(name, f)?;
+        Ok(self)
+    }
+
+    /// Defines a host function under the WIT import it was checked against
+    /// at compile time (`#[host_fn(wit = .., import = "pkg:ns/iface#func")]`).
+    pub fn func_wit<F: IntoHostFunc<T> + WitImport>(&mut self, f: F) -> Result<&mut Self> {
+        match F::WIT_IMPORT.rsplit_once('#') {
+            Some((iface, name)) => {
+                self.instance(iface)?.func(name, f)?;
+            }
+            None => {
+                self.func(F::WIT_IMPORT, f)?;
+            }
+        }
         Ok(self)
     }
 

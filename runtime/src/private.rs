@@ -6,10 +6,14 @@ pub use crate::abi::{
     lift_flags_flat, load_disc, load_flags, lower_disc, lower_flags_flat, next_field, store_disc,
     store_flags,
 };
+pub use crate::compare::ty_matches;
 pub use crate::error::Result;
 pub use crate::glue::{Caller, HostCx, Params, enter, host_error, lower_result};
 pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc};
+pub use crate::linker::WitImport;
 pub use crate::raw::ValRaw;
-pub use crate::types::{Case, Enum, Field, Flags, Param, Record, Signature, Ty, Variant};
+pub use crate::types::{
+    Case, Enum, Field, Flags, Param, Record, ResourceTy, Signature, Ty, Variant,
+};
 pub use core::ffi::c_void;
 pub use core::mem::MaybeUninit;

@@ -225,6 +225,7 @@ pub fn echo_guest(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str) -> 
         );
     }
     wat += "  (core module $Main\n    (import \"env\" \"memory\" (memory 1))\n";
+    let (mut imports, mut bodies) = (String::new(), String::new());
     for (i, f) in funcs.iter().enumerate() {
         let params = f.params.join(" ");
         let gets: String = (0..f.params.len())
@@ -264,11 +265,15 @@ pub fn echo_guest(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str) -> 
                 }
             }
         };
-        wat += &format!(
-            "    (import \"host\" \"{0}\" (func ${0} {import_ty}))\n    (func (export \"{0}\") {export_ty} {body})\n",
+        imports += &format!(
+            "    (import \"host\" \"{0}\" (func ${0} {import_ty}))\n",
             f.name
         );
+        bodies += &format!("    (func (export \"{0}\") {export_ty} {body})\n", f.name);
     }
+    // The text format wants every import before the first function.
+    wat += &imports;
+    wat += &bodies;
     wat += "  )\n  (core instance $main (instantiate $Main\n    (with \"env\" (instance (export \"memory\" (memory $memory))))\n    (with \"host\" (instance";
     for f in funcs {
         wat += &format!(" (export \"{0}\" (func $lower-{0}))", f.name);

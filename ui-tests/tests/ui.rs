@@ -7,5 +7,6 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/host_fn/*.rs");
     t.compile_fail("tests/derive/*.rs");
+    t.compile_fail("tests/wit/*.rs");
     t.pass("tests/pass/*.rs");
 }

@@ -5,6 +5,7 @@
 //! signature into a checked description, `expand` emits the glue.
 
 mod attr;
+mod check;
 mod derive;
 mod expand;
 mod flags;
@@ -13,6 +14,7 @@ mod shape;
 mod sig;
 #[cfg(test)]
 mod tests;
+mod wit;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -32,7 +34,16 @@ pub fn host_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
     let options = attr::Options::parse(attr);
     let sig = sig::HostSig::parse(&func);
     match (options, sig) {
-        (Ok(options), Ok(sig)) => expand::host_fn(&options, &func, &sig),
+        (Ok(options), Ok(sig)) => match check::wit_checks(&options, &func, &sig) {
+            Ok(checks) => {
+                let item = expand::host_fn(&options, &func, &sig);
+                quote!(#item #checks)
+            }
+            Err(e) => {
+                let e = e.into_compile_error();
+                quote!(#func #e)
+            }
+        },
         (options, sig) => {
             let mut errors: Option<syn::Error> = None;
             for e in [options.err(), sig.err()].into_iter().flatten() {

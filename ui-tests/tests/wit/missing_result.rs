@@ -1,0 +1,8 @@
+use hostbind::host_fn;
+
+#[host_fn(inline = "package test:host; interface api { add: func(a: u32, b: u32) -> u32; }", import = "test:host/api#add")]
+fn add(a: u32, b: u32) {
+    let _ = (a, b);
+}
+
+fn main() {}

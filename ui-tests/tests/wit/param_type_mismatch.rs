@@ -1,0 +1,8 @@
+use hostbind::host_fn;
+
+#[host_fn(inline = "package test:host; interface api { log: func(level: u32, msg: string); }", import = "test:host/api#log")]
+fn log(level: u32, msg: u32) {
+    let _ = (level, msg);
+}
+
+fn main() {}
