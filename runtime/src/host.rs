@@ -200,12 +200,52 @@ pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     /// The runtime component instance whose `may_leave` is cleared while
     /// `realloc` runs.
     pub(crate) flags: Option<usize>,
+    /// The guest memory's bytes as last looked up, so that a value written
+    /// field by field costs one engine lookup, not one per field. Cleared
+    /// whenever guest code runs (`realloc`), the only time it can move.
+    pub(crate) mem_cache: Option<(core::ptr::NonNull<u8>, usize)>,
+}
+
+impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
+    /// Access to the guest through `cx`, with canonical options `memory`,
+    /// `realloc` and `flags`.
+    pub(crate) fn new(
+        cx: B::Cx<'a, T>,
+        instance: usize,
+        memory: Option<B::Memory>,
+        realloc: Option<B::Func>,
+        flags: Option<usize>,
+    ) -> Self {
+        GuestAccess {
+            cx,
+            instance,
+            memory,
+            realloc,
+            flags,
+            mem_cache: None,
+        }
+    }
 }
 
 impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
+    #[inline]
     fn memory(&mut self) -> &mut [u8] {
+        if let Some((ptr, len)) = self.mem_cache {
+            // SAFETY: `ptr` and `len` are the bytes `B::memory` returned for
+            // this store, which `self.cx` borrows exclusively for `'a`; the
+            // slice borrows `self` mutably, so no other view of those bytes
+            // exists while it lives. A memory's buffer moves or resizes only
+            // when guest code grows it, and guest code runs here only in
+            // `realloc`, which clears the cache first.
+            return unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
+        }
         match self.memory {
-            Some(m) => B::memory(&mut self.cx, m).0,
+            Some(m) => {
+                let bytes = B::memory(&mut self.cx, m).0;
+                self.mem_cache =
+                    core::ptr::NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()));
+                bytes
+            }
             None => &mut [],
         }
     }
@@ -214,6 +254,8 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         let Some(realloc) = self.realloc else {
             return Err(Trap::new("the canonical options name no `realloc`").into());
         };
+        // Guest code may grow (and so move) the memory.
+        self.mem_cache = None;
         let params = [old_ptr, old_size, align, new_size].map(|v| ValRaw::i32(v as i32));
         let mut ret = [ValRaw::ZERO];
         let flag = |cx: &mut B::Cx<'_, T>, instance: usize, f: usize| {
@@ -351,13 +393,8 @@ fn enter_host<B: Backend, T: 'static>(
         ))
         .into());
     }
-    let mut access = GuestAccess::<B, T> {
-        cx,
-        instance,
-        memory: opts.memory,
-        realloc: opts.realloc,
-        flags: Some(opts.table),
-    };
+    let mut access =
+        GuestAccess::<B, T>::new(cx, instance, opts.memory, opts.realloc, Some(opts.table));
     let mut hcx = HostCx::new(&mut access, opts.encoding);
     hcx.types = types;
     hcx.hooks = hooks;

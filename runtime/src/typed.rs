@@ -284,13 +284,8 @@ fn call_entered<B: Backend, T: 'static, R>(
 
     let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
     {
-        let mut access = GuestAccess::<B, T> {
-            cx: B::reborrow(cx),
-            instance,
-            memory: opts.memory,
-            realloc: opts.realloc,
-            flags: None,
-        };
+        let mut access =
+            GuestAccess::<B, T>::new(B::reborrow(cx), instance, opts.memory, opts.realloc, None);
         let site = Site {
             func: name,
             place: Place::Params,
