@@ -8,5 +8,6 @@ fn ui() {
     t.compile_fail("tests/host_fn/*.rs");
     t.compile_fail("tests/derive/*.rs");
     t.compile_fail("tests/wit/*.rs");
+    t.compile_fail("tests/flags/*.rs");
     t.pass("tests/pass/*.rs");
 }

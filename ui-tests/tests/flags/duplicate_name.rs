@@ -1,0 +1,9 @@
+hostbind::flags! {
+    struct Perms {
+        const READ;
+        #[component(name = "read")]
+        const ALSO_READ;
+    }
+}
+
+fn main() {}

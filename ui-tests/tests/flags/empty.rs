@@ -1,0 +1,5 @@
+hostbind::flags! {
+    struct Nothing {}
+}
+
+fn main() {}
