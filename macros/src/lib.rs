@@ -37,3 +37,12 @@ pub fn derive_lower(input: TokenStream) -> TokenStream {
 pub fn flags(input: TokenStream) -> TokenStream {
     hostbind_expand::flags(input.into()).into()
 }
+
+/// Generates Rust bindings for a WIT world: its types, one `Host` trait per
+/// imported interface with `add_to_linker`, and a world struct whose methods
+/// call the component's exports. `bindgen!({ path: "wit", world: "name" })`
+/// (relative to the crate's manifest directory) or `{ inline: "..", .. }`.
+#[proc_macro]
+pub fn bindgen(input: TokenStream) -> TokenStream {
+    hostbind_expand::bindgen(input.into()).into()
+}

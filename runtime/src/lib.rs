@@ -110,7 +110,7 @@ pub use engine::{Engine, EngineKind};
 pub use error::{Error, Place, Result, Site, Trap};
 pub use glue::{Caller, HostCx};
 pub use host::{Entrypoint, HostFunc, IntoHostFunc};
-pub use hostbind_macros::{ComponentType, Lift, Lower, flags, host_fn};
+pub use hostbind_macros::{ComponentType, Lift, Lower, bindgen, flags, host_fn};
 pub use instance::Instance;
 pub use linker::{Linker, LinkerInstance, WitImport};
 pub use raw::{CoreFuncType, CoreType, ValRaw};

@@ -19,6 +19,9 @@ pub(crate) struct Options {
     pub(crate) krate: syn::Path,
     /// The WIT to check the signature against, and the import it declares.
     pub(crate) wit: Option<(WitSource, syn::LitStr)>,
+    /// For `bindgen!`'s glue: the context type `__T` is generic with this
+    /// trait bound, instead of a concrete store type.
+    pub(crate) store_bound: Option<syn::Path>,
 }
 
 impl Options {
@@ -26,6 +29,7 @@ impl Options {
     pub(crate) fn parse(attr: TokenStream) -> syn::Result<Options> {
         let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr)?;
         let mut krate = None;
+        let mut store_bound = None;
         let mut source: Option<WitSource> = None;
         let mut import: Option<syn::LitStr> = None;
         let mut errors: Option<syn::Error> = None;
@@ -43,6 +47,13 @@ impl Options {
                     other => push(syn::Error::new_spanned(
                         other,
                         "`crate` takes a path, as in `crate = ::hostbind`",
+                    )),
+                },
+                Meta::NameValue(nv) if nv.path.is_ident("__store_bound") => match &nv.value {
+                    syn::Expr::Path(p) => store_bound = Some(p.path.clone()),
+                    other => push(syn::Error::new_spanned(
+                        other,
+                        "`__store_bound` takes a trait path",
                     )),
                 },
                 Meta::NameValue(nv)
@@ -106,6 +117,7 @@ impl Options {
             None => Ok(Options {
                 krate: krate.unwrap_or_else(|| syn::parse_quote!(::hostbind)),
                 wit,
+                store_bound,
             }),
         }
     }

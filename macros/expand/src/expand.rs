@@ -53,7 +53,20 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             quote!(<__T: 'static>),
             quote!(__hostbind_entry::<__T>),
         ),
+        // `bindgen!`'s glue: the store type is any `__T` with the bound.
+        Context::Data(_) if options.store_bound.is_some() => {
+            let bound = &options.store_bound;
+            (
+                quote!(__T),
+                quote!(<__T: #bound + 'static>),
+                quote!(__hostbind_entry::<__T>),
+            )
+        }
         Context::Data(t) | Context::Caller(t) => (quote!(#t), quote!(), quote!(__hostbind_entry)),
+    };
+    let body_generics = match &options.store_bound {
+        Some(bound) => quote!(<__T: #bound>),
+        None => quote!(),
     };
     let context_arg = match &sig.context {
         Context::None => None,
@@ -105,6 +118,21 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         quote!(let __ret = #call;)
     };
 
+    // A generic body has no single fn pointer to deref to.
+    let deref = if options.store_bound.is_some() {
+        quote!()
+    } else {
+        quote! {
+            #[automatically_derived]
+            impl ::core::ops::Deref for #name {
+                type Target = fn(#(#arg_tys),*) #output;
+                fn deref(&self) -> &Self::Target {
+                    static __F: fn(#(#arg_tys),*) #output = __hostbind_body;
+                    &__F
+                }
+            }
+        }
+    };
     quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]
@@ -114,7 +142,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         const _: () = {
             #(#other_attrs)*
             #[allow(clippy::needless_lifetimes)]
-            fn __hostbind_body(#inputs) #output #block
+            fn __hostbind_body #body_generics (#inputs) #output #block
 
             static __HOSTBIND_SIG: #p::Signature = #p::Signature::new(
                 #name_str,
@@ -154,14 +182,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
                 }
             }
 
-            #[automatically_derived]
-            impl ::core::ops::Deref for #name {
-                type Target = fn(#(#arg_tys),*) #output;
-                fn deref(&self) -> &Self::Target {
-                    static __F: fn(#(#arg_tys),*) #output = __hostbind_body;
-                    &__F
-                }
-            }
+            #deref
         };
     }
 }

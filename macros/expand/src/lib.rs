@@ -5,6 +5,7 @@
 //! signature into a checked description, `expand` emits the glue.
 
 mod attr;
+mod bindgen;
 mod check;
 mod derive;
 mod expand;
@@ -76,4 +77,9 @@ pub fn derive_lower(input: TokenStream) -> TokenStream {
 /// Expands `flags! { .. }`.
 pub fn flags(input: TokenStream) -> TokenStream {
     flags::flags(input)
+}
+
+/// Expands `bindgen!({ .. })`.
+pub fn bindgen(input: TokenStream) -> TokenStream {
+    bindgen::bindgen(input)
 }

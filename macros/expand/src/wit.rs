@@ -62,7 +62,7 @@ fn not_found(span: Span, what: &str, want: &str, names: Vec<String>) -> syn::Err
     syn::Error::new(span, format!("the WIT has no {what} `{want}`{hint}"))
 }
 
-fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>)> {
+pub(crate) fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>)> {
     let mut resolve = Resolve::default();
     match source {
         WitSource::Inline(lit) => {

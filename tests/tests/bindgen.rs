@@ -1,0 +1,140 @@
+//! `bindgen!` end to end: types, a `Host` trait per imported interface,
+//! `add_to_linker` through `#[host_fn]`'s glue, and typed calls of exports,
+//! against a real component on every engine.
+
+use hostbind::{Linker, Store};
+use hostbind_tests::{Echo, Ret, echo_guest, engines};
+
+hostbind::bindgen!({
+    inline: "
+package test:host;
+
+interface api {
+  record point { x: s32, y: s32 }
+  enum color { red, sky-blue }
+  flags perms { read, write }
+  variant shape { dot(point), nothing }
+
+  log: func(level: u32, msg: string);
+  move-by: func(p: point, dx: s32) -> result<point, string>;
+  paint: func(c: color, p: perms, tags: list<string>) -> shape;
+}
+
+world plugin {
+  import api;
+  use api.{point, color, perms, shape};
+
+  export log: func(level: u32, msg: string);
+  export move-by: func(p: point, dx: s32) -> result<point, string>;
+  export paint: func(c: color, p: perms, tags: list<string>) -> shape;
+}
+",
+    world: "plugin",
+});
+
+use test::host::api::Host;
+
+#[derive(Default)]
+struct Ctx {
+    lines: Vec<String>,
+}
+
+impl Host for Ctx {
+    fn log(&mut self, level: u32, msg: &str) {
+        self.lines.push(format!("{level}: {msg}"));
+    }
+
+    fn move_by(&mut self, p: Point, dx: i32) -> Result<Point, String> {
+        match p.x.checked_add(dx) {
+            Some(x) => Ok(Point { x, y: p.y }),
+            None => Err("overflow".into()),
+        }
+    }
+
+    fn paint(&mut self, c: Color, p: Perms, tags: Vec<String>) -> Shape {
+        self.lines.push(format!("{c:?} {p:?} {tags:?}"));
+        match c {
+            Color::Red => Shape::Dot(Point {
+                x: tags.len() as i32,
+                y: 0,
+            }),
+            Color::SkyBlue => Shape::Nothing,
+        }
+    }
+}
+
+#[test]
+fn generated_bindings_drive_a_component() {
+    let types = [
+        ("point", r#"(record (field "x" s32) (field "y" s32))"#),
+        ("color", r#"(enum "red" "sky-blue")"#),
+        ("perms", r#"(flags "read" "write")"#),
+        ("shape", r#"(variant (case "dot" $point) (case "nothing"))"#),
+    ];
+    let funcs = [
+        Echo::new(
+            "log",
+            r#"(param "level" u32) (param "msg" string)"#,
+            &["i32", "i32", "i32"],
+            Ret::None,
+        ),
+        Echo::new(
+            "move-by",
+            r#"(param "p" $point) (param "dx" s32) (result (result $point (error string)))"#,
+            &["i32", "i32", "i32"],
+            Ret::Memory,
+        ),
+        Echo::new(
+            "paint",
+            r#"(param "c" $color) (param "p" $perms) (param "tags" (list string)) (result $shape)"#,
+            &["i32", "i32", "i32", "i32"],
+            Ret::Memory,
+        ),
+    ];
+    for engine in engines() {
+        let c = hostbind_tests::component(&engine, &echo_guest(&types, &funcs, ""));
+        let mut linker = Linker::<Ctx>::new(&engine);
+        Plugin::add_to_linker(&mut linker).unwrap();
+        let mut store = Store::new(&engine, Ctx::default());
+        let plugin = Plugin::instantiate(&mut store, &c, &linker).unwrap();
+        plugin.call_log(&mut store, 3, "from bindgen").unwrap();
+        assert_eq!(
+            plugin
+                .call_move_by(&mut store, Point { x: 1, y: 2 }, 4)
+                .unwrap(),
+            Ok(Point { x: 5, y: 2 })
+        );
+        assert_eq!(
+            plugin
+                .call_move_by(&mut store, Point { x: i32::MAX, y: 2 }, 1)
+                .unwrap(),
+            Err("overflow".to_string())
+        );
+        let tags = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(
+            plugin
+                .call_paint(
+                    &mut store,
+                    Color::Red,
+                    Perms::READ | Perms::WRITE,
+                    tags.clone()
+                )
+                .unwrap(),
+            Shape::Dot(Point { x: 2, y: 0 })
+        );
+        assert_eq!(
+            plugin
+                .call_paint(&mut store, Color::SkyBlue, Perms::empty(), vec![])
+                .unwrap(),
+            Shape::Nothing
+        );
+        assert_eq!(
+            store.data().lines,
+            [
+                "3: from bindgen",
+                "Red {READ, WRITE} [\"a\", \"b\"]",
+                "SkyBlue {} []"
+            ]
+        );
+    }
+}
