@@ -138,3 +138,49 @@ fn generated_bindings_drive_a_component() {
         );
     }
 }
+
+/// The golden fixtures of `hostbind-expand` compile as bindings.
+mod fixtures {
+    /// `macros/expand/tests/golden/every-type.wit`.
+    pub mod every_type {
+        hostbind::bindgen!({ path: "../macros/expand/tests/golden/every-type.wit", world: "every-type" });
+    }
+    /// `macros/expand/tests/golden/wasi-shaped.wit`.
+    pub mod wasi_shaped {
+        hostbind::bindgen!({ path: "../macros/expand/tests/golden/wasi-shaped.wit", world: "command" });
+    }
+}
+
+/// Each imported interface of a several-interface world gets its own `Host`
+/// trait, and the world's `add_to_linker` requires them all.
+#[test]
+fn a_wasi_shaped_world_links_every_interface() {
+    use fixtures::wasi_shaped::demo::wasi::{clocks, filesystem, types};
+    struct Os;
+    impl clocks::Host for Os {
+        fn now(&mut self) -> types::Datetime {
+            types::Datetime {
+                seconds: 1,
+                nanoseconds: 2,
+            }
+        }
+        fn resolution(&mut self) -> u64 {
+            1
+        }
+    }
+    impl filesystem::Host for Os {
+        fn read_file(&mut self, _path: &str) -> Result<Vec<u8>, types::ErrorCode> {
+            Err(types::ErrorCode::NotFound)
+        }
+        fn modified(&mut self, _path: &str) -> Result<types::Datetime, types::ErrorCode> {
+            Err(types::ErrorCode::Access)
+        }
+    }
+    impl fixtures::wasi_shaped::Host for Os {
+        fn print(&mut self, _line: &str) {}
+    }
+    for engine in engines() {
+        let mut linker = Linker::<Os>::new(&engine);
+        fixtures::wasi_shaped::Command::add_to_linker(&mut linker).unwrap();
+    }
+}

@@ -9,5 +9,6 @@ fn ui() {
     t.compile_fail("tests/derive/*.rs");
     t.compile_fail("tests/wit/*.rs");
     t.compile_fail("tests/flags/*.rs");
+    t.compile_fail("tests/bindgen/*.rs");
     t.pass("tests/pass/*.rs");
 }

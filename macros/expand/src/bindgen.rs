@@ -104,6 +104,16 @@ struct Gen<'a> {
 impl Gen<'_> {
     /// The Rust type for `ty`; `param` borrows strings (`&str`).
     fn ty(&self, ty: &Type, param: bool) -> syn::Result<TokenStream> {
+        if let Type::Id(id) = ty
+            && let Some(path) = self.paths.get(id)
+        {
+            return Ok(path.clone());
+        }
+        self.structural(ty, param)
+    }
+
+    /// [`Gen::ty`] without the name of `ty` itself: what a type alias stands for.
+    fn structural(&self, ty: &Type, param: bool) -> syn::Result<TokenStream> {
         Ok(match ty {
             Type::Bool => quote!(bool),
             Type::U8 => quote!(u8),
@@ -121,9 +131,6 @@ impl Gen<'_> {
             Type::String => quote!(::std::string::String),
             Type::ErrorContext => return Err(unsupported("error-context")),
             Type::Id(id) => {
-                if let Some(path) = self.paths.get(id) {
-                    return Ok(path.clone());
-                }
                 let def = &self.resolve.types[*id];
                 match &def.kind {
                     TypeDefKind::Type(t) => self.ty(t, param)?,
@@ -255,7 +262,7 @@ impl Gen<'_> {
             | TypeDefKind::Option(_)
             | TypeDefKind::Result(_)
             | TypeDefKind::Tuple(_) => {
-                let t = self.ty(&Type::Id(id), false)?;
+                let t = self.structural(&Type::Id(id), false)?;
                 quote!(#[doc = #doc] pub type #ident = #t;)
             }
             TypeDefKind::Resource | TypeDefKind::Handle(_) => return Err(unsupported("resources")),
@@ -489,7 +496,8 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             .imports
             .values()
             .any(|i| matches!(i, WorldItem::Interface { id: x, .. } if x == id));
-        if imported {
+        // An interface imported only for its types (`use`) has no `Host`.
+        if imported && !iface.functions.is_empty() {
             let funcs: Vec<&Function> = iface.functions.values().collect();
             items.push(g.host(&funcs, Some(full))?);
             add_calls.push(quote!(#(#path)::*::add_to_linker(linker)?;));

@@ -1,0 +1,234 @@
+///The WIT type `point`.
+pub type Point = demo::types::shapes::Point;
+///Bindings of the WIT namespace `demo`.
+pub mod demo {
+    ///Bindings of the WIT package `demo:types`.
+    pub mod types {
+        ///Bindings of the WIT interface.
+        pub mod shapes {
+            #![allow(clippy::all, unused_imports)]
+            use super::super::super::*;
+            ///The WIT type `point`.
+            #[derive(
+                ::hostbind::ComponentType,
+                ::hostbind::Lift,
+                ::hostbind::Lower,
+                Clone,
+                Debug,
+                PartialEq
+            )]
+            #[component(record, name = "point")]
+            pub struct Point {
+                ///The field `x`.
+                #[component(name = "x")]
+                pub x: i32,
+                ///The field `y`.
+                #[component(name = "y")]
+                pub y: i32,
+            }
+            ///The WIT type `person`.
+            #[derive(
+                ::hostbind::ComponentType,
+                ::hostbind::Lift,
+                ::hostbind::Lower,
+                Clone,
+                Debug,
+                PartialEq
+            )]
+            #[component(record, name = "person")]
+            pub struct Person {
+                ///The field `full-name`.
+                #[component(name = "full-name")]
+                pub full_name: ::std::string::String,
+                ///The field `age`.
+                #[component(name = "age")]
+                pub age: u8,
+                ///The field `email`.
+                #[component(name = "email")]
+                pub email: ::core::option::Option<::std::string::String>,
+                ///The field `tags`.
+                #[component(name = "tags")]
+                pub tags: ::std::vec::Vec<::std::string::String>,
+                ///The field `score`.
+                #[component(name = "score")]
+                pub score: f64,
+            }
+            ///The WIT type `shape`.
+            #[derive(
+                ::hostbind::ComponentType,
+                ::hostbind::Lift,
+                ::hostbind::Lower,
+                Clone,
+                Debug,
+                PartialEq
+            )]
+            #[component(variant, name = "shape")]
+            pub enum Shape {
+                ///The case `circle`.
+                #[component(name = "circle")]
+                Circle(f32),
+                ///The case `rect`.
+                #[component(name = "rect")]
+                Rect(demo::types::shapes::Point),
+                ///The case `label`.
+                #[component(name = "label")]
+                Label(::std::string::String),
+                ///The case `empty`.
+                #[component(name = "empty")]
+                Empty,
+            }
+            #[derive(Copy)]
+            ///The WIT type `color`.
+            #[derive(
+                ::hostbind::ComponentType,
+                ::hostbind::Lift,
+                ::hostbind::Lower,
+                Clone,
+                Debug,
+                PartialEq
+            )]
+            #[component(enum, name = "color")]
+            pub enum Color {
+                ///The case `red`.
+                #[component(name = "red")]
+                Red,
+                ///The case `green`.
+                #[component(name = "green")]
+                Green,
+                ///The case `sky-blue`.
+                #[component(name = "sky-blue")]
+                SkyBlue,
+            }
+            ::hostbind::flags! {
+                #[doc = "The WIT type `perms`."] #[component(name = "perms")] pub struct
+                Perms { #[doc = "The flag `read`."] #[component(name = "read")] const
+                READ; #[doc = "The flag `write`."] #[component(name = "write")] const
+                WRITE; #[doc = "The flag `exec`."] #[component(name = "exec")] const
+                EXEC; }
+            }
+            ///The WIT type `pair`.
+            pub type Pair = (u8, char);
+            /// The host's side of these imports.
+            pub trait Host {
+                ///The import `describe`.
+                fn describe(
+                    &mut self,
+                    p: demo::types::shapes::Person,
+                    s: demo::types::shapes::Shape,
+                ) -> ::std::string::String;
+                ///The import `paint`.
+                fn paint(
+                    &mut self,
+                    c: demo::types::shapes::Color,
+                    p: demo::types::shapes::Perms,
+                ) -> ::core::result::Result<
+                    demo::types::shapes::Pair,
+                    ::std::string::String,
+                >;
+                ///The import `sum`.
+                fn sum(&mut self, xs: ::std::vec::Vec<u32>, b: bool, i: i64) -> u64;
+                ///The import `nothing`.
+                fn nothing(&mut self) -> ::core::result::Result<(), ()>;
+            }
+            /// Defines every function of these imports in `linker`, calling
+            /// the store's data as the [`Host`].
+            pub fn add_to_linker<T: Host + 'static>(
+                linker: &mut ::hostbind::Linker<T>,
+            ) -> ::hostbind::Result<()> {
+                #[allow(non_camel_case_types)]
+                type __Ret_describe = ::std::string::String;
+                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
+                fn __describe(
+                    data: &mut __T,
+                    p: demo::types::shapes::Person,
+                    s: demo::types::shapes::Shape,
+                ) -> __Ret_describe {
+                    <__T as Host>::describe(data, p, s)
+                }
+                #[allow(non_camel_case_types)]
+                type __Ret_paint = ::core::result::Result<
+                    demo::types::shapes::Pair,
+                    ::std::string::String,
+                >;
+                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
+                fn __paint(
+                    data: &mut __T,
+                    c: demo::types::shapes::Color,
+                    p: demo::types::shapes::Perms,
+                ) -> __Ret_paint {
+                    <__T as Host>::paint(data, c, p)
+                }
+                #[allow(non_camel_case_types)]
+                type __Ret_sum = u64;
+                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
+                fn __sum(
+                    data: &mut __T,
+                    xs: ::std::vec::Vec<u32>,
+                    b: bool,
+                    i: i64,
+                ) -> __Ret_sum {
+                    <__T as Host>::sum(data, xs, b, i)
+                }
+                #[allow(non_camel_case_types)]
+                type __Ret_nothing = ::core::result::Result<(), ()>;
+                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
+                fn __nothing(data: &mut __T) -> __Ret_nothing {
+                    <__T as Host>::nothing(data)
+                }
+                let mut inst = linker.instance("demo:types/shapes")?;
+                inst.func("describe", __describe)?;
+                inst.func("paint", __paint)?;
+                inst.func("sum", __sum)?;
+                inst.func("nothing", __nothing)?;
+                let _ = &mut inst;
+                Ok(())
+            }
+        }
+    }
+}
+const _: &[u8] = ::core::include_bytes!(
+    "$CARGO_MANIFEST_DIR/tests/golden/every-type.wit"
+);
+/// An instance of the world's component.
+pub struct EveryType {
+    instance: ::hostbind::Instance,
+}
+impl EveryType {
+    /// Defines every import of the world in `linker`.
+    pub fn add_to_linker<T>(linker: &mut ::hostbind::Linker<T>) -> ::hostbind::Result<()>
+    where
+        T: 'static + demo::types::shapes::Host,
+    {
+        demo::types::shapes::add_to_linker(linker)?;
+        Ok(())
+    }
+    /// Instantiates `component` with `linker`'s host functions.
+    pub fn instantiate<T: 'static>(
+        store: &mut ::hostbind::Store<T>,
+        component: &::hostbind::Component,
+        linker: &::hostbind::Linker<T>,
+    ) -> ::hostbind::Result<Self> {
+        Ok(EveryType {
+            instance: linker.instantiate(store, component)?,
+        })
+    }
+    /// The underlying instance.
+    pub fn instance(&self) -> ::hostbind::Instance {
+        self.instance
+    }
+    /// Calls the component's export of this name.
+    pub fn call_center<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        p: demo::types::shapes::Point,
+    ) -> ::hostbind::Result<demo::types::shapes::Point> {
+        let f = self
+            .instance
+            .get_typed_func::<
+                (demo::types::shapes::Point,),
+                (demo::types::shapes::Point,),
+            >(store, "center")?;
+        let r = f.call(store, (p,))?;
+        Ok(r.0)
+    }
+}

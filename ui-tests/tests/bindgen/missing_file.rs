@@ -1,0 +1,3 @@
+hostbind::bindgen!({ path: "wit/none.wit", world: "plugin" });
+
+fn main() {}
