@@ -1,0 +1,56 @@
+//! The plugin of the main example, driven through bindings that `bindgen!`
+//! generates from its WIT: implement one trait per interface, link, call.
+//!
+//! Run it with `cargo run --example bindgen`.
+
+use hostbind::{Component, Engine, Linker, Result, Store};
+
+hostbind::bindgen!({ path: "examples/bindgen/plugin.wit", world: "plugin" });
+
+use example::host::{logging, scoring};
+
+/// What the host keeps for the plugin.
+#[derive(Default)]
+struct Host {
+    log: Vec<String>,
+}
+
+impl logging::Host for Host {
+    fn log(&mut self, level: u32, msg: &str) {
+        self.log.push(format!("[level {level}] {msg}"));
+    }
+}
+
+impl scoring::Host for Host {
+    fn score(&mut self, word: &str) -> u32 {
+        word.chars().filter(|c| "aeiouAEIOU".contains(*c)).count() as u32
+    }
+
+    fn label(&mut self, total: u32) -> String {
+        match total {
+            0..=3 => format!("{total} vowels: terse"),
+            _ => format!("{total} vowels: chatty"),
+        }
+    }
+}
+
+fn main() -> Result<()> {
+    let engine = Engine::default();
+    let wasm = wat::parse_str(include_str!("../plugin/plugin.wat"))?;
+    let component = Component::new(&engine, wasm)?;
+
+    let mut linker = Linker::<Host>::new(&engine);
+    Plugin::add_to_linker(&mut linker)?;
+    let mut store = Store::new(&engine, Host::default());
+    let plugin = Plugin::instantiate(&mut store, &component, &linker)?;
+
+    let input = "the quick brown fox jumps over the lazy dog";
+    let summary = plugin.call_process(&mut store, input)?;
+
+    println!("input: {input:?}");
+    for line in &store.data().log {
+        println!("  {line}");
+    }
+    println!("the plugin returned: {summary:?}");
+    Ok(())
+}
