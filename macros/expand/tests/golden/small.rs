@@ -28,9 +28,7 @@ pub mod demo {
         }
     }
 }
-const _: &[u8] = ::core::include_bytes!(
-    "$CARGO_MANIFEST_DIR/tests/golden/small.wit"
-);
+const _: &[u8] = ::core::include_bytes!("$CARGO_MANIFEST_DIR/tests/golden/small.wit");
 /// An instance of the world's component.
 pub struct Small {
     instance: ::hostbind::Instance,
