@@ -543,3 +543,111 @@ fn resource_linking_errors() {
         );
     }
 }
+
+/// The `counter` of the guests above, through `bindgen!`: a `HostCounter`
+/// trait with `new`, `incr`, `merge` and `drop`, wired by `add_to_linker`.
+mod generated {
+    hostbind::bindgen!({
+        inline: "
+package test:host;
+interface api {
+  resource counter {
+    constructor(start: u32);
+    incr: func(by: u32) -> u32;
+    merge: static func(a: counter, b: counter) -> counter;
+  }
+  resource gauge {
+    constructor();
+  }
+}
+world guest {
+  import api;
+  export run: func() -> u32;
+}
+",
+    });
+}
+
+#[derive(Default)]
+struct GenCtx {
+    table: ResourceTable,
+    dropped: Vec<u32>,
+}
+
+impl generated::test::host::api::HostCounter for GenCtx {
+    fn drop(&mut self, rep: Resource<generated::test::host::api::Counter>) -> hostbind::Result<()> {
+        let c = self.table.delete::<Counter>(Resource::new(rep.rep()))?;
+        self.dropped.push(c.value);
+        Ok(())
+    }
+    fn new(&mut self, start: u32) -> Resource<generated::test::host::api::Counter> {
+        Resource::new(self.table.push(Counter { value: start }).rep())
+    }
+    fn incr(&mut self, this: Borrow<generated::test::host::api::Counter>, by: u32) -> u32 {
+        match self
+            .table
+            .get_mut::<Counter>(&Borrow::<Counter>::new(this.rep()))
+        {
+            Ok(c) => {
+                c.value += by;
+                c.value
+            }
+            Err(_) => 0,
+        }
+    }
+    fn merge(
+        &mut self,
+        a: Resource<generated::test::host::api::Counter>,
+        b: Resource<generated::test::host::api::Counter>,
+    ) -> Resource<generated::test::host::api::Counter> {
+        let a = self
+            .table
+            .delete::<Counter>(Resource::new(a.rep()))
+            .map_or(0, |c| c.value);
+        let b = self
+            .table
+            .delete::<Counter>(Resource::new(b.rep()))
+            .map_or(0, |c| c.value);
+        Resource::new(self.table.push(Counter { value: a + b }).rep())
+    }
+}
+
+impl generated::test::host::api::HostGauge for GenCtx {
+    fn drop(&mut self, rep: Resource<generated::test::host::api::Gauge>) -> hostbind::Result<()> {
+        self.table.delete::<Gauge>(Resource::new(rep.rep()))?;
+        Ok(())
+    }
+    fn new(&mut self) -> Resource<generated::test::host::api::Gauge> {
+        Resource::new(self.table.push(Gauge).rep())
+    }
+}
+
+impl generated::test::host::api::Host for GenCtx {}
+
+#[test]
+fn bindgen_resources_run_the_lifecycle() {
+    let body = r#"(func (export "run") (result i32)
+      (local $a i32) (local $b i32) (local $m i32) (local $r i32)
+      (local.set $a (call $new (i32.const 10)))
+      (local.set $b (call $new (i32.const 5)))
+      (drop (call $incr (local.get $a) (i32.const 1)))
+      (local.set $m (call $merge (local.get $a) (local.get $b)))
+      (local.set $r (call $incr (local.get $m) (i32.const 100)))
+      (call $drop (local.get $m))
+      (local.get $r))"#;
+    for engine in engines() {
+        let wat = host_resource_guest(body, &[("run", "(result u32)")]);
+        let c = Component::new(&engine, wat::parse_str(&wat).unwrap()).unwrap();
+        let mut linker = Linker::<GenCtx>::new(&engine);
+        generated::Guest::add_to_linker(&mut linker).unwrap();
+        let mut store = Store::new(&engine, GenCtx::default());
+        let guest = generated::Guest::instantiate(&mut store, &c, &linker).unwrap();
+        assert_eq!(guest.call_run(&mut store).unwrap(), 116);
+        assert_eq!(
+            store.data().dropped,
+            [116],
+            "the destructor ran exactly once"
+        );
+        assert!(store.data().table.is_empty());
+    }
+}

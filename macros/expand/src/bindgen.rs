@@ -97,6 +97,8 @@ fn snake(name: &str) -> syn::Ident {
 
 struct Gen<'a> {
     resolve: &'a Resolve,
+    /// Resources of exported interfaces: the guest implements them.
+    guest_resources: std::collections::HashSet<TypeId>,
     /// Where each named type is defined, as a path from the macro's scope.
     paths: HashMap<TypeId, TokenStream>,
 }
@@ -160,6 +162,23 @@ impl Gen<'_> {
                             .map(|t| self.ty(t, false))
                             .collect::<syn::Result<Vec<_>>>()?;
                         quote!((#(#ts,)*))
+                    }
+                    TypeDefKind::Handle(h) => {
+                        let (r, own) = match h {
+                            wit_parser::Handle::Own(r) => (r, true),
+                            wit_parser::Handle::Borrow(r) => (r, false),
+                        };
+                        // Resources the guest implements reach the host as `ResourceAny`.
+                        if self.guest_resources.contains(r) {
+                            quote!(::hostbind::ResourceAny)
+                        } else {
+                            let rt = self.ty(&Type::Id(*r), false)?;
+                            if own {
+                                quote!(::hostbind::Resource<#rt>)
+                            } else {
+                                quote!(::hostbind::Borrow<#rt>)
+                            }
+                        }
                     }
                     other => {
                         return Err(unsupported(
@@ -265,7 +284,12 @@ impl Gen<'_> {
                 let t = self.structural(&Type::Id(id), false)?;
                 quote!(#[doc = #doc] pub type #ident = #t;)
             }
-            TypeDefKind::Resource | TypeDefKind::Handle(_) => return Err(unsupported("resources")),
+            // The Rust type standing for a host resource in `Resource<T>`.
+            TypeDefKind::Resource => quote!(#[doc = #doc] pub enum #ident {}),
+            TypeDefKind::Handle(_) => {
+                let t = self.structural(&Type::Id(id), false)?;
+                quote!(#[doc = #doc] pub type #ident = #t;)
+            }
             other => {
                 return Err(unsupported(
                     &format!("{other:?}")
@@ -281,15 +305,55 @@ impl Gen<'_> {
     /// A `Host` trait, and `add_to_linker` defining its functions in the
     /// linker instance `instance` (or at the root for `None`).
     fn host(&self, funcs: &[&Function], instance: Option<&str>) -> syn::Result<TokenStream> {
-        let mut methods = Vec::new();
+        use wit_parser::FunctionKind;
+        // Functions of a resource go into its own trait, `Host<Resource>`,
+        // as in wasmtime's bindings; `Host` requires them all.
+        let mut traits: Vec<(Option<TypeId>, syn::Ident, Vec<TokenStream>)> =
+            vec![(None, format_ident!("Host"), Vec::new())];
         let mut glue = Vec::new();
         let mut defines = Vec::new();
         for f in funcs {
-            let m = snake(&f.name);
+            let resource = match &f.kind {
+                FunctionKind::Constructor(r)
+                | FunctionKind::Method(r)
+                | FunctionKind::Static(r) => Some(*r),
+                FunctionKind::Freestanding => None,
+                _ => return Err(unsupported("async functions")),
+            };
+            let trait_ident = match resource {
+                None => format_ident!("Host"),
+                Some(r) => {
+                    let name = self.resolve.types[r].name.clone().unwrap_or_default();
+                    let ident = format_ident!("Host{}", camel(&name));
+                    if !traits.iter().any(|(id, _, _)| *id == Some(r)) {
+                        let d = format!("Drops a `{name}` the guest no longer holds.");
+                        let rty = self.ty(&Type::Id(r), false)?;
+                        traits.push((
+                            Some(r),
+                            ident.clone(),
+                            vec![quote!(#[doc = #d] fn drop(&mut self, rep: ::hostbind::Resource<#rty>) -> ::hostbind::Result<()>;)],
+                        ));
+                        let wname = &name;
+                        defines.push(quote!(inst.resource::<#rty>(#wname, |data: &mut T, r| <T as #ident>::drop(data, r))?;));
+                    }
+                    ident
+                }
+            };
+            let m = match &f.kind {
+                FunctionKind::Constructor(_) => format_ident!("new"),
+                _ => snake(f.item_name()),
+            };
             let params: Vec<(syn::Ident, TokenStream)> = f
                 .params
                 .iter()
-                .map(|p| Ok((snake(&p.name), self.ty(&p.ty, true)?)))
+                .map(|p| {
+                    let name = if p.name == "self" {
+                        format_ident!("this")
+                    } else {
+                        snake(&p.name)
+                    };
+                    Ok((name, self.ty(&p.ty, true)?))
+                })
                 .collect::<syn::Result<_>>()?;
             let pnames: Vec<_> = params.iter().map(|(n, _)| n).collect();
             let ptys: Vec<_> = params.iter().map(|(_, t)| t).collect();
@@ -305,10 +369,17 @@ impl Gen<'_> {
                 .contents
                 .clone()
                 .unwrap_or_else(|| format!("The import `{}`.", f.name));
-            methods.push(quote!(#[doc = #d] fn #m(&mut self, #(#pnames: #ptys),*) #ret;));
+            if let Some((_, _, methods)) = traits.iter_mut().find(|(_, id, _)| *id == trait_ident) {
+                methods.push(quote!(#[doc = #d] fn #m(&mut self, #(#pnames: #ptys),*) #ret;));
+            }
+            let flat_name: String = f
+                .name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
             // An alias keeps `#[host_fn]` from reading a WIT `result` as
             // its error channel.
-            let alias = format_ident!("__Ret_{}", f.name.replace('-', "_"));
+            let alias = format_ident!("__Ret_{}", flat_name);
             let (alias_def, gret) = match &f.result {
                 Some(t) => {
                     let t = self.ty(t, false)?;
@@ -319,12 +390,12 @@ impl Gen<'_> {
                 }
                 None => (quote!(), quote!()),
             };
-            let gname = format_ident!("__{}", f.name.replace('-', "_"));
+            let gname = format_ident!("__{}", flat_name);
             glue.push(quote! {
                 #alias_def
                 #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
                 fn #gname(data: &mut __T, #(#pnames: #ptys),*) #gret {
-                    <__T as Host>::#m(data, #(#pnames),*)
+                    <__T as #trait_ident>::#m(data, #(#pnames),*)
                 }
             });
             let wname = &f.name;
@@ -334,14 +405,35 @@ impl Gen<'_> {
             Some(i) => quote!(let mut inst = linker.instance(#i)?;),
             None => quote!(let mut inst = linker;),
         };
-        Ok(quote! {
-            /// The host's side of these imports.
-            pub trait Host {
-                #(#methods)*
+        let supers: Vec<_> = traits.iter().skip(1).map(|(_, id, _)| id.clone()).collect();
+        let mut trait_defs = Vec::new();
+        for (i, (_, ident, methods)) in traits.iter().enumerate() {
+            if i == 0 {
+                let bound = if supers.is_empty() {
+                    quote!()
+                } else {
+                    quote!(: #(#supers)+*)
+                };
+                trait_defs.push(quote! {
+                    /// The host's side of these imports.
+                    pub trait #ident #bound {
+                        #(#methods)*
+                    }
+                });
+            } else {
+                trait_defs.push(quote! {
+                    /// The host's side of a resource of these imports.
+                    pub trait #ident {
+                        #(#methods)*
+                    }
+                });
             }
+        }
+        Ok(quote! {
+            #(#trait_defs)*
 
-            /// Defines every function of these imports in `linker`, calling
-            /// the store's data as the [`Host`].
+            /// Defines every function and resource of these imports in
+            /// `linker`, calling the store's data as the [`Host`].
             pub fn add_to_linker<T: Host + 'static>(linker: &mut ::hostbind::Linker<T>) -> ::hostbind::Result<()> {
                 #(#glue)*
                 #target
@@ -424,8 +516,18 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let world = &resolve.worlds[world_id];
     let mut g = Gen {
         resolve: &resolve,
+        guest_resources: std::collections::HashSet::new(),
         paths: HashMap::new(),
     };
+    for item in world.exports.values() {
+        if let WorldItem::Interface { id, .. } = item {
+            for tid in resolve.interfaces[*id].types.values() {
+                if matches!(resolve.types[*tid].kind, TypeDefKind::Resource) {
+                    g.guest_resources.insert(*tid);
+                }
+            }
+        }
+    }
 
     // Interfaces the world imports, with their module paths.
     let mut iface_mods: Vec<(InterfaceId, Vec<syn::Ident>, String)> = Vec::new();

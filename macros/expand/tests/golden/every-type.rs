@@ -130,8 +130,8 @@ pub mod demo {
                 ///The import `nothing`.
                 fn nothing(&mut self) -> ::core::result::Result<(), ()>;
             }
-            /// Defines every function of these imports in `linker`, calling
-            /// the store's data as the [`Host`].
+            /// Defines every function and resource of these imports in
+            /// `linker`, calling the store's data as the [`Host`].
             pub fn add_to_linker<T: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
             ) -> ::hostbind::Result<()> {

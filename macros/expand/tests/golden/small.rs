@@ -11,8 +11,8 @@ pub mod demo {
                 ///The import `log`.
                 fn log(&mut self, level: u32, msg: &str);
             }
-            /// Defines every function of these imports in `linker`, calling
-            /// the store's data as the [`Host`].
+            /// Defines every function and resource of these imports in
+            /// `linker`, calling the store's data as the [`Host`].
             pub fn add_to_linker<T: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
             ) -> ::hostbind::Result<()> {

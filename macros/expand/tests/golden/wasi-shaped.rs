@@ -3,8 +3,8 @@ pub trait Host {
     ///The import `print`.
     fn print(&mut self, line: &str);
 }
-/// Defines every function of these imports in `linker`, calling
-/// the store's data as the [`Host`].
+/// Defines every function and resource of these imports in
+/// `linker`, calling the store's data as the [`Host`].
 pub fn add_to_linker<T: Host + 'static>(
     linker: &mut ::hostbind::Linker<T>,
 ) -> ::hostbind::Result<()> {
@@ -78,8 +78,8 @@ pub mod demo {
                 ///The import `resolution`.
                 fn resolution(&mut self) -> u64;
             }
-            /// Defines every function of these imports in `linker`, calling
-            /// the store's data as the [`Host`].
+            /// Defines every function and resource of these imports in
+            /// `linker`, calling the store's data as the [`Host`].
             pub fn add_to_linker<T: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
             ) -> ::hostbind::Result<()> {
@@ -127,8 +127,8 @@ pub mod demo {
                     demo::wasi::types::ErrorCode,
                 >;
             }
-            /// Defines every function of these imports in `linker`, calling
-            /// the store's data as the [`Host`].
+            /// Defines every function and resource of these imports in
+            /// `linker`, calling the store's data as the [`Host`].
             pub fn add_to_linker<T: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
             ) -> ::hostbind::Result<()> {
