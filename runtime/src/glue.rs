@@ -302,3 +302,17 @@ pub fn host_error(sig: &'static Signature, error: impl Into<Error>) -> Error {
         .into()
         .context(format!("host function `{}` returned an error", sig.name))
 }
+
+/// The getter a `bindgen!` entrypoint receives as its `data`.
+///
+/// # Safety
+///
+/// `data` must come from [`HostFunc::from_raw_with_getter`](crate::HostFunc)
+/// with these `T` and `U`.
+#[inline]
+pub unsafe fn getter<T, U>(data: *mut core::ffi::c_void) -> fn(&mut T) -> &mut U {
+    // SAFETY: per the contract, `data` is a `fn(&mut T) -> &mut U` cast to a
+    // pointer, and a function pointer survives the round trip through a data
+    // pointer of the same size on every target Rust supports.
+    unsafe { core::mem::transmute::<*mut core::ffi::c_void, fn(&mut T) -> &mut U>(data) }
+}

@@ -46,7 +46,28 @@ pub type Entrypoint = unsafe extern "C" fn(
 pub struct HostFunc<T> {
     pub(crate) entry: Entrypoint,
     pub(crate) kind: FuncKind<T>,
+    /// What the entrypoint receives as `data` when `kind` is static.
+    pub(crate) data: FnData,
     _marker: PhantomData<fn(&mut T)>,
+}
+
+/// A function pointer passed to generated glue as its `data`: `bindgen!`'s
+/// getter from the store's data to the `Host`.
+#[derive(Clone, Copy)]
+pub(crate) struct FnData(*const ());
+
+// SAFETY: an `FnData` only ever holds null or a function pointer (see
+// `HostFunc::from_raw_with_getter`), and function pointers are `Send` and `Sync`.
+unsafe impl Send for FnData {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for FnData {}
+
+impl FnData {
+    const NONE: FnData = FnData(core::ptr::null());
+
+    pub(crate) fn as_ptr(self) -> *mut c_void {
+        self.0.cast_mut().cast()
+    }
 }
 
 /// What a host function knows of its own type.
@@ -71,6 +92,7 @@ impl<T> Clone for HostFunc<T> {
                 FuncKind::Static(s) => FuncKind::Static(s),
                 FuncKind::Dynamic(d) => FuncKind::Dynamic(d.clone()),
             },
+            data: self.data,
             _marker: PhantomData,
         }
     }
@@ -88,6 +110,28 @@ impl<T> HostFunc<T> {
         HostFunc {
             entry,
             kind: FuncKind::Static(sig),
+            data: FnData::NONE,
+            _marker: PhantomData,
+        }
+    }
+
+    /// A host function from generated glue that reaches its context through
+    /// `get`, passed to the entrypoint as its `data`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`HostFunc::from_raw`]; and `entry` must read its `data` with
+    /// [`getter::<T, U>`](crate::__private::getter), the types given here.
+    #[doc(hidden)]
+    pub unsafe fn from_raw_with_getter<U>(
+        entry: Entrypoint,
+        sig: &'static Signature,
+        get: fn(&mut T) -> &mut U,
+    ) -> HostFunc<T> {
+        HostFunc {
+            entry,
+            kind: FuncKind::Static(sig),
+            data: FnData(get as *const ()),
             _marker: PhantomData,
         }
     }
@@ -103,6 +147,7 @@ impl<T> HostFunc<T> {
                 name: name.to_string(),
                 func,
             })),
+            data: FnData::NONE,
             _marker: PhantomData,
         }
     }
@@ -374,7 +419,7 @@ fn enter_host<B: Backend, T: 'static>(
             Some(state.component.types.clone()),
             Arc::as_ptr(d).cast_mut().cast::<c_void>(),
         ),
-        _ => (None, core::ptr::null_mut()),
+        _ => (None, func.data.as_ptr()),
     };
     let (opts, lends, may_leave) = state
         .and_then(|state| {

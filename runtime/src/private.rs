@@ -8,7 +8,7 @@ pub use crate::abi::{
 };
 pub use crate::compare::ty_matches;
 pub use crate::error::Result;
-pub use crate::glue::{Caller, HostCx, Params, enter, host_error, lower_result};
+pub use crate::glue::{Caller, HostCx, Params, enter, getter, host_error, lower_result};
 pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use crate::linker::WitImport;
 pub use crate::raw::ValRaw;

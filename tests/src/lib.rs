@@ -202,6 +202,21 @@ impl<'a> Echo<'a> {
 /// instance, exported from it, and re-exported by the component, so a
 /// function type refers to it as `$name`.
 pub fn echo_guest(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str) -> String {
+    echo(types, funcs, options, None)
+}
+
+/// [`echo_guest`] whose exports are the functions of an exported instance
+/// named `iface` (`pkg:ns/iface`) rather than root-level functions.
+pub fn echo_guest_exporting(
+    types: &[(&str, &str)],
+    funcs: &[Echo<'_>],
+    options: &str,
+    iface: &str,
+) -> String {
+    echo(types, funcs, options, Some(iface))
+}
+
+fn echo(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str, iface: Option<&str>) -> String {
     let mut wat = String::from("(component\n  (import \"test:host/api\" (instance $host\n");
     for (name, def) in types {
         wat += &format!(
@@ -280,11 +295,22 @@ pub fn echo_guest(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str) -> 
     }
     wat += "))))\n";
     for f in funcs {
+        let head = match iface {
+            None => format!("(export \"{}\")", f.name),
+            Some(_) => format!("$lifted-{}", f.name),
+        };
         wat += &format!(
-            "  (func (export \"{0}\") {1} (canon lift (core func $main \"{0}\") (memory $memory) (realloc $realloc) {options}))\n",
+            "  (func {head} {1} (canon lift (core func $main \"{0}\") (memory $memory) (realloc $realloc) {options}))\n",
             f.name,
             f.export.map_or(f.ty, |e| e.0)
         );
+    }
+    if let Some(iface) = iface {
+        wat += "  (instance $exported";
+        for f in funcs {
+            wat += &format!(" (export \"{0}\" (func $lifted-{0}))", f.name);
+        }
+        wat += &format!(")\n  (export \"{iface}\" (instance $exported))\n");
     }
     wat += ")\n";
     wat

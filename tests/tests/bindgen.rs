@@ -94,7 +94,7 @@ fn generated_bindings_drive_a_component() {
     for engine in engines() {
         let c = hostbind_tests::component(&engine, &echo_guest(&types, &funcs, ""));
         let mut linker = Linker::<Ctx>::new(&engine);
-        Plugin::add_to_linker(&mut linker).unwrap();
+        Plugin::add_to_linker(&mut linker, |data| data).unwrap();
         let mut store = Store::new(&engine, Ctx::default());
         let plugin = Plugin::instantiate(&mut store, &c, &linker).unwrap();
         plugin.call_log(&mut store, 3, "from bindgen").unwrap();
@@ -113,18 +113,13 @@ fn generated_bindings_drive_a_component() {
         let tags = vec!["a".to_string(), "b".to_string()];
         assert_eq!(
             plugin
-                .call_paint(
-                    &mut store,
-                    Color::Red,
-                    Perms::READ | Perms::WRITE,
-                    tags.clone()
-                )
+                .call_paint(&mut store, Color::Red, Perms::READ | Perms::WRITE, &tags)
                 .unwrap(),
             Shape::Dot(Point { x: 2, y: 0 })
         );
         assert_eq!(
             plugin
-                .call_paint(&mut store, Color::SkyBlue, Perms::empty(), vec![])
+                .call_paint(&mut store, Color::SkyBlue, Perms::empty(), &[])
                 .unwrap(),
             Shape::Nothing
         );
@@ -144,6 +139,10 @@ mod fixtures {
     /// `macros/expand/tests/golden/every-type.wit`.
     pub mod every_type {
         hostbind::bindgen!({ path: "../macros/expand/tests/golden/every-type.wit", world: "every-type" });
+    }
+    /// `macros/expand/tests/golden/resources.wit`.
+    pub mod resources {
+        hostbind::bindgen!({ path: "../macros/expand/tests/golden/resources.wit", world: "store" });
     }
     /// `macros/expand/tests/golden/wasi-shaped.wit`.
     pub mod wasi_shaped {
@@ -181,6 +180,6 @@ fn a_wasi_shaped_world_links_every_interface() {
     }
     for engine in engines() {
         let mut linker = Linker::<Os>::new(&engine);
-        fixtures::wasi_shaped::Command::add_to_linker(&mut linker).unwrap();
+        fixtures::wasi_shaped::Command::add_to_linker(&mut linker, |data| data).unwrap();
     }
 }

@@ -545,7 +545,9 @@ fn resource_linking_errors() {
 }
 
 /// The `counter` of the guests above, through `bindgen!`: a `HostCounter`
-/// trait with `new`, `incr`, `merge` and `drop`, wired by `add_to_linker`.
+/// trait with `new`, `incr`, `merge` and `drop`, wired by `add_to_linker`,
+/// and `with` making the host's own `Counter` and `Gauge` the resources'
+/// Rust types, so a `ResourceTable` holds them directly.
 mod generated {
     hostbind::bindgen!({
         inline: "
@@ -565,64 +567,51 @@ world guest {
   export run: func() -> u32;
 }
 ",
+        trappable: true,
+        with: {
+            "test:host/api/counter": super::Counter,
+            "test:host/api/gauge": super::Gauge,
+        },
     });
 }
 
-#[derive(Default)]
-struct GenCtx {
-    table: ResourceTable,
-    dropped: Vec<u32>,
-}
+use generated::test::host::api::{Host, HostCounter, HostGauge};
 
-impl generated::test::host::api::HostCounter for GenCtx {
-    fn drop(&mut self, rep: Resource<generated::test::host::api::Counter>) -> hostbind::Result<()> {
-        let c = self.table.delete::<Counter>(Resource::new(rep.rep()))?;
-        self.dropped.push(c.value);
-        Ok(())
+impl HostCounter for Ctx {
+    fn new(&mut self, start: u32) -> hostbind::Result<Resource<Counter>> {
+        Ok(self.table.push(Counter { value: start }))
     }
-    fn new(&mut self, start: u32) -> Resource<generated::test::host::api::Counter> {
-        Resource::new(self.table.push(Counter { value: start }).rep())
-    }
-    fn incr(&mut self, this: Borrow<generated::test::host::api::Counter>, by: u32) -> u32 {
-        match self
-            .table
-            .get_mut::<Counter>(&Borrow::<Counter>::new(this.rep()))
-        {
-            Ok(c) => {
-                c.value += by;
-                c.value
-            }
-            Err(_) => 0,
-        }
+    fn incr(&mut self, this: Borrow<Counter>, by: u32) -> hostbind::Result<u32> {
+        let c = self.table.get_mut(&this)?;
+        c.value += by;
+        Ok(c.value)
     }
     fn merge(
         &mut self,
-        a: Resource<generated::test::host::api::Counter>,
-        b: Resource<generated::test::host::api::Counter>,
-    ) -> Resource<generated::test::host::api::Counter> {
-        let a = self
-            .table
-            .delete::<Counter>(Resource::new(a.rep()))
-            .map_or(0, |c| c.value);
-        let b = self
-            .table
-            .delete::<Counter>(Resource::new(b.rep()))
-            .map_or(0, |c| c.value);
-        Resource::new(self.table.push(Counter { value: a + b }).rep())
+        a: Resource<Counter>,
+        b: Resource<Counter>,
+    ) -> hostbind::Result<Resource<Counter>> {
+        let value = self.table.delete(a)?.value + self.table.delete(b)?.value;
+        Ok(self.table.push(Counter { value }))
     }
-}
-
-impl generated::test::host::api::HostGauge for GenCtx {
-    fn drop(&mut self, rep: Resource<generated::test::host::api::Gauge>) -> hostbind::Result<()> {
-        self.table.delete::<Gauge>(Resource::new(rep.rep()))?;
+    fn drop(&mut self, rep: Resource<Counter>) -> hostbind::Result<()> {
+        let c = self.table.delete(rep)?;
+        self.dropped.push(c.value);
         Ok(())
     }
-    fn new(&mut self) -> Resource<generated::test::host::api::Gauge> {
-        Resource::new(self.table.push(Gauge).rep())
+}
+
+impl HostGauge for Ctx {
+    fn new(&mut self) -> hostbind::Result<Resource<Gauge>> {
+        Ok(self.table.push(Gauge))
+    }
+    fn drop(&mut self, rep: Resource<Gauge>) -> hostbind::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
     }
 }
 
-impl generated::test::host::api::Host for GenCtx {}
+impl Host for Ctx {}
 
 #[test]
 fn bindgen_resources_run_the_lifecycle() {
@@ -638,9 +627,9 @@ fn bindgen_resources_run_the_lifecycle() {
     for engine in engines() {
         let wat = host_resource_guest(body, &[("run", "(result u32)")]);
         let c = Component::new(&engine, wat::parse_str(&wat).unwrap()).unwrap();
-        let mut linker = Linker::<GenCtx>::new(&engine);
-        generated::Guest::add_to_linker(&mut linker).unwrap();
-        let mut store = Store::new(&engine, GenCtx::default());
+        let mut linker = Linker::<Ctx>::new(&engine);
+        generated::Guest::add_to_linker(&mut linker, |data| data).unwrap();
+        let mut store = Store::new(&engine, Ctx::default());
         let guest = generated::Guest::instantiate(&mut store, &c, &linker).unwrap();
         assert_eq!(guest.call_run(&mut store).unwrap(), 116);
         assert_eq!(

@@ -40,7 +40,7 @@ fn main() -> Result<()> {
     let component = Component::new(&engine, wasm)?;
 
     let mut linker = Linker::<Host>::new(&engine);
-    Plugin::add_to_linker(&mut linker)?;
+    Plugin::add_to_linker(&mut linker, |data| data)?;
     let mut store = Store::new(&engine, Host::default());
     let plugin = Plugin::instantiate(&mut store, &component, &linker)?;
 

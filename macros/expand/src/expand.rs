@@ -16,7 +16,10 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
     let krate = &options.krate;
     let p = quote!(#krate::__private);
     let name = &func.sig.ident;
-    let name_str = name.to_string();
+    let name_str = match &options.name {
+        Some(n) => n.value(),
+        None => name.to_string(),
+    };
     let vis = &func.vis;
     let docs = func.attrs.iter().filter(|a| a.path().is_ident("doc"));
     let other_attrs = func.attrs.iter().filter(|a| !a.path().is_ident("doc"));
@@ -53,18 +56,19 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             quote!(<__T: 'static>),
             quote!(__hostbind_entry::<__T>),
         ),
-        // `bindgen!`'s glue: the store type is any `__T` with the bound.
-        Context::Data(_) if options.store_bound.is_some() => {
-            let bound = &options.store_bound;
+        // `bindgen!`'s glue: any store data `__S`, and any `__T` with the
+        // bound that a getter reaches from it.
+        Context::Data(_) if options.host_bound.is_some() => {
+            let bound = &options.host_bound;
             (
-                quote!(__T),
-                quote!(<__T: #bound + 'static>),
-                quote!(__hostbind_entry::<__T>),
+                quote!(__S),
+                quote!(<__S: 'static, __T: #bound + 'static>),
+                quote!(__hostbind_entry::<__S, __T>),
             )
         }
         Context::Data(t) | Context::Caller(t) => (quote!(#t), quote!(), quote!(__hostbind_entry)),
     };
-    let body_generics = match &options.store_bound {
+    let body_generics = match &options.host_bound {
         Some(bound) => quote!(<__T: #bound>),
         None => quote!(),
     };
@@ -78,6 +82,12 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         Context::None => {
             quote!(let (_, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);)
         }
+        Context::Data(_) if options.host_bound.is_some() => quote! {
+            let (__store, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);
+            // SAFETY: `with_getter` below made `_data` from a
+            // `fn(&mut __S) -> &mut __T`, the only way to get this entrypoint.
+            let __data = unsafe { #p::getter::<__S, __T>(_data) }(__store);
+        },
         Context::Data(_) => {
             quote!(let (__data, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);)
         }
@@ -118,11 +128,35 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         quote!(let __ret = #call;)
     };
 
-    // A generic body has no single fn pointer to deref to.
-    let deref = if options.store_bound.is_some() {
-        quote!()
+    // A generic body has no single fn pointer to deref to, and its host
+    // function needs the getter: `with_getter` stands for `IntoHostFunc`.
+    let deref = if let Some(bound) = &options.host_bound {
+        quote! {
+            impl #name {
+                /// The host function, reaching its context in the store's
+                /// data through `get`.
+                #[allow(dead_code)]
+                #vis fn with_getter<__S: 'static, __T: #bound + 'static>(
+                    self,
+                    get: fn(&mut __S) -> &mut __T,
+                ) -> #p::HostFunc<__S> {
+                    // SAFETY: the entrypoint is the glue of `__HOSTBIND_SIG`
+                    // for these `__S` and `__T`, and reads `get` back with them.
+                    unsafe { #p::HostFunc::from_raw_with_getter(#entry, &__HOSTBIND_SIG, get) }
+                }
+            }
+        }
     } else {
         quote! {
+            #[automatically_derived]
+            impl #generics #p::IntoHostFunc<#store_ty> for #name {
+                fn into_host_func(self) -> #p::HostFunc<#store_ty> {
+                    // SAFETY: the entrypoint is the glue of `__HOSTBIND_SIG` for
+                    // stores of this data type.
+                    unsafe { #p::HostFunc::from_raw(#entry, &__HOSTBIND_SIG) }
+                }
+            }
+
             #[automatically_derived]
             impl ::core::ops::Deref for #name {
                 type Target = fn(#(#arg_tys),*) #output;
@@ -170,15 +204,6 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
                         #ret
                         #p::lower_result(__cx, __storage, __retptr, &__HOSTBIND_SIG, __ret)
                     })
-                }
-            }
-
-            #[automatically_derived]
-            impl #generics #p::IntoHostFunc<#store_ty> for #name {
-                fn into_host_func(self) -> #p::HostFunc<#store_ty> {
-                    // SAFETY: the entrypoint is the glue of `__HOSTBIND_SIG` for
-                    // stores of this data type.
-                    unsafe { #p::HostFunc::from_raw(#entry, &__HOSTBIND_SIG) }
                 }
             }
 

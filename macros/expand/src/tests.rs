@@ -130,3 +130,18 @@ fn named_lifetimes_are_rejected() {
     );
     assert!(out.contains("leave lifetimes elided"), "{out}");
 }
+
+/// A WIT file that does not parse is reported with its path as given, the
+/// line and column, and the offending line. (A ui-test cannot show this: trybuild
+/// builds from a directory of its own, so relative paths do not reach the file.)
+#[test]
+fn a_wit_file_error_names_the_file_and_line() {
+    let out = crate::bindgen(quote!({ path: "tests/wit/broken.wit", world: "plugin" })).to_string();
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(
+        out.contains("invalid WIT: expected ';', found '<'"),
+        "{out}"
+    );
+    assert!(out.contains("--> tests/wit/broken.wit:5:29"), "{out}");
+    assert!(out.contains("read: func(fd: u32) -> lst<u8>;"), "{out}");
+}

@@ -66,9 +66,10 @@ pub(crate) fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>)> {
     let mut resolve = Resolve::default();
     match source {
         WitSource::Inline(lit) => {
-            resolve
-                .push_str("inline.wit", &lit.value())
-                .map_err(|e| syn::Error::new(lit.span(), format!("invalid WIT: {e:#}")))?;
+            if let Err(e) = resolve.push_str("inline.wit", &lit.value()) {
+                let msg = invalid(&e, &resolve, "");
+                return Err(syn::Error::new(lit.span(), msg));
+            }
             Ok((resolve, Vec::new()))
         }
         WitSource::Path(lit) => {
@@ -83,13 +84,38 @@ pub(crate) fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>)> {
                     ),
                 ));
             }
-            let (_, map) = resolve
-                .push_path(&path)
-                .map_err(|e| syn::Error::new(lit.span(), format!("invalid WIT: {e:#}")))?;
+            let (_, map) = match resolve.push_path(&path) {
+                Ok(r) => r,
+                Err(e) => {
+                    let msg = invalid(&e, &resolve, &format!("{dir}/"));
+                    return Err(syn::Error::new(lit.span(), msg));
+                }
+            };
             let sources = map.paths().map(Path::to_path_buf).collect();
             Ok((resolve, sources))
         }
     }
+}
+
+/// The message for WIT that does not parse or resolve: with the file, line
+/// and column, and the offending line, when wit-parser knows them. `base` is
+/// cut from paths, so messages name files as the user wrote them.
+fn invalid(e: &anyhow::Error, resolve: &Resolve, base: &str) -> String {
+    let located = e.chain().find_map(|c| {
+        if let Some(p) = c.downcast_ref::<wit_parser::ParseError>() {
+            Some(p.render(&resolve.source_map))
+        } else {
+            c.downcast_ref::<wit_parser::ResolveError>()
+                .map(|r| r.render(&resolve.source_map))
+        }
+    });
+    let msg = located.unwrap_or_else(|| format!("{e:#}"));
+    let msg = if base.is_empty() {
+        msg
+    } else {
+        msg.replace(base, "")
+    };
+    format!("invalid WIT: {msg}")
 }
 
 /// Finds `import` (`pkg:ns/iface#func`, or `world#func` for a world's own

@@ -14,6 +14,10 @@ fn expand(wit: &str, world: &str) -> String {
     let out = hostbind_expand::bindgen(input)
         .to_string()
         .replace(env!("CARGO_MANIFEST_DIR"), "$CARGO_MANIFEST_DIR");
+    assert!(
+        !out.contains("compile_error"),
+        "{wit}: the expansion is an error: {out}"
+    );
     let file: syn::File = syn::parse_str(&out)
         .unwrap_or_else(|e| panic!("{wit}: the expansion does not parse: {e}\n{out}"));
     prettyplease::unparse(&file)
@@ -50,4 +54,9 @@ fn every_type_kind() {
 #[test]
 fn wasi_shaped_world_with_several_interfaces() {
     check("wasi-shaped.wit", "command");
+}
+
+#[test]
+fn resources_imported_and_exported() {
+    check("resources.wit", "store");
 }

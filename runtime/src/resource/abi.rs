@@ -148,13 +148,15 @@ pub(crate) fn lift_any_as(
 ) -> Result<ResourceAny> {
     let res = cx.scope.res;
     with_tables(cx, |h| {
-        let rep = if own {
-            h.take_own(&cx.site, res.table, idx, ty)?
+        let (rep, held) = if own {
+            let rep = h.take_own(&cx.site, res.table, idx, ty)?;
+            (rep, h.hold(rep, ty))
         } else {
-            h.lend(&cx.site, res.table, idx, ty)?
+            (h.lend(&cx.site, res.table, idx, ty)?, 0)
         };
         Ok(ResourceAny {
             rep,
+            held,
             ty,
             own,
             instance: res.instance,
@@ -208,6 +210,19 @@ pub(crate) fn lower_any(
         if own && !r.own {
             return Err(site.trap(format_args!(
                 "a borrowed handle of `{}` was given where an own handle is expected",
+                h.name(ty)
+            )));
+        }
+        // An own handle passes (`own`) or lends (a borrow) only while the
+        // host still owns it.
+        let still_held = if own {
+            h.release(r.held, r.rep, r.ty)
+        } else {
+            !r.own || h.holds(r.held, r.rep, r.ty)
+        };
+        if !still_held {
+            return Err(site.trap(format_args!(
+                "a handle of `{}` the host no longer owns was given: it was already moved to the guest or dropped",
                 h.name(ty)
             )));
         }

@@ -88,6 +88,9 @@ impl<T: 'static> Resource<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResourceAny {
     pub(crate) rep: u32,
+    /// For an own handle, its number among those the host holds (see
+    /// `Handles::hold`); 0 for a borrow.
+    pub(crate) held: u64,
     pub(crate) ty: ResourceIndex,
     pub(crate) own: bool,
     pub(crate) instance: usize,
@@ -208,7 +211,25 @@ impl ResourceAny {
         }
         crate::store::with_backend!(&mut store.repr, |s, B| {
             let mut cx = <B as crate::engine::Backend>::cx(s);
-            run_dtor::<B, T>(&mut cx, self.instance, self.ty, self.rep)
+            let released = <B as crate::engine::Backend>::data(&mut cx)
+                .instances
+                .get(self.instance)
+                .map(|state| {
+                    let mut h = state.handles.0.borrow_mut();
+                    (
+                        h.release(self.held, self.rep, self.ty),
+                        h.name(self.ty).to_string(),
+                    )
+                });
+            match released {
+                Some((true, _)) => run_dtor::<B, T>(&mut cx, self.instance, self.ty, self.rep),
+                Some((false, name)) => Err(anyhow::anyhow!(
+                    "this handle of `{name}` is no longer the host's to drop: it was already moved to the guest or dropped"
+                )),
+                None => Err(anyhow::anyhow!(
+                    "the resource's instance is not in this store"
+                )),
+            }
         })
     }
 }

@@ -23,19 +23,20 @@ impl core::fmt::Debug for ResourceTable {
     }
 }
 
-/// Anything naming an entry: an owned or a borrowed handle.
-pub trait Rep {
+/// Anything naming an entry of type `T`: an owned or a borrowed handle,
+/// so that the handle's type says what `get` returns.
+pub trait Rep<T> {
     /// The entry's key.
     fn rep(&self) -> u32;
 }
 
-impl<T: 'static> Rep for Resource<T> {
+impl<T: 'static> Rep<T> for Resource<T> {
     fn rep(&self) -> u32 {
         Resource::rep(self)
     }
 }
 
-impl<T: 'static> Rep for Borrow<T> {
+impl<T: 'static> Rep<T> for Borrow<T> {
     fn rep(&self) -> u32 {
         Borrow::rep(self)
     }
@@ -71,7 +72,7 @@ impl ResourceTable {
     }
 
     /// The value behind `handle`.
-    pub fn get<T: 'static>(&self, handle: &impl Rep) -> Result<&T> {
+    pub fn get<T: 'static>(&self, handle: &impl Rep<T>) -> Result<&T> {
         let rep = handle.rep();
         self.slot(rep)?.downcast_ref().ok_or_else(|| {
             anyhow!(
@@ -82,7 +83,7 @@ impl ResourceTable {
     }
 
     /// The value behind `handle`, mutable.
-    pub fn get_mut<T: 'static>(&mut self, handle: &impl Rep) -> Result<&mut T> {
+    pub fn get_mut<T: 'static>(&mut self, handle: &impl Rep<T>) -> Result<&mut T> {
         let rep = handle.rep();
         self.slots
             .get_mut(rep as usize)

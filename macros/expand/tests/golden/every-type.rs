@@ -108,7 +108,13 @@ pub mod demo {
             }
             ///The WIT type `pair`.
             pub type Pair = (u8, char);
-            /// The host's side of these imports.
+            ///The host's side of the imports of `demo:types/shapes`.
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` does not implement the imports of `demo:types/shapes`",
+                label = "this does not implement `Host` for the imports of `demo:types/shapes`",
+                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+            )]
+            #[allow(clippy::too_many_arguments)]
             pub trait Host {
                 ///The import `describe`.
                 fn describe(
@@ -131,55 +137,73 @@ pub mod demo {
                 fn nothing(&mut self) -> ::core::result::Result<(), ()>;
             }
             /// Defines every function and resource of these imports in
-            /// `linker`, calling the store's data as the [`Host`].
-            pub fn add_to_linker<T: Host + 'static>(
+            /// `linker`, calling the [`Host`] that `get` finds in the
+            /// store's data (`|data| data` when the data is the host).
+            pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
+                get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
                 #[allow(non_camel_case_types)]
                 type __Ret_describe = ::std::string::String;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:types/shapes#describe"
+                )]
                 fn __describe(
-                    data: &mut __T,
+                    __host: &mut __T,
                     p: demo::types::shapes::Person,
                     s: demo::types::shapes::Shape,
                 ) -> __Ret_describe {
-                    <__T as Host>::describe(data, p, s)
+                    <__T as Host>::describe(__host, p, s)
                 }
                 #[allow(non_camel_case_types)]
                 type __Ret_paint = ::core::result::Result<
                     demo::types::shapes::Pair,
                     ::std::string::String,
                 >;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:types/shapes#paint"
+                )]
                 fn __paint(
-                    data: &mut __T,
+                    __host: &mut __T,
                     c: demo::types::shapes::Color,
                     p: demo::types::shapes::Perms,
                 ) -> __Ret_paint {
-                    <__T as Host>::paint(data, c, p)
+                    <__T as Host>::paint(__host, c, p)
                 }
                 #[allow(non_camel_case_types)]
                 type __Ret_sum = u64;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:types/shapes#sum"
+                )]
                 fn __sum(
-                    data: &mut __T,
+                    __host: &mut __T,
                     xs: ::std::vec::Vec<u32>,
                     b: bool,
                     i: i64,
                 ) -> __Ret_sum {
-                    <__T as Host>::sum(data, xs, b, i)
+                    <__T as Host>::sum(__host, xs, b, i)
                 }
                 #[allow(non_camel_case_types)]
                 type __Ret_nothing = ::core::result::Result<(), ()>;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
-                fn __nothing(data: &mut __T) -> __Ret_nothing {
-                    <__T as Host>::nothing(data)
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:types/shapes#nothing"
+                )]
+                fn __nothing(__host: &mut __T) -> __Ret_nothing {
+                    <__T as Host>::nothing(__host)
                 }
                 let mut inst = linker.instance("demo:types/shapes")?;
-                inst.func("describe", __describe)?;
-                inst.func("paint", __paint)?;
-                inst.func("sum", __sum)?;
-                inst.func("nothing", __nothing)?;
+                inst.func("describe", __describe.with_getter(get))?;
+                inst.func("paint", __paint.with_getter(get))?;
+                inst.func("sum", __sum.with_getter(get))?;
+                inst.func("nothing", __nothing.with_getter(get))?;
                 let _ = &mut inst;
                 Ok(())
             }
@@ -193,13 +217,19 @@ const _: &[u8] = ::core::include_bytes!(
 pub struct EveryType {
     instance: ::hostbind::Instance,
 }
+#[allow(clippy::too_many_arguments)]
 impl EveryType {
-    /// Defines every import of the world in `linker`.
-    pub fn add_to_linker<T>(linker: &mut ::hostbind::Linker<T>) -> ::hostbind::Result<()>
+    /// Defines every import of the world in `linker`, calling the
+    /// host that `get` finds in the store's data (`|data| data`
+    /// when the data is the host).
+    pub fn add_to_linker<T: 'static, U>(
+        linker: &mut ::hostbind::Linker<T>,
+        get: fn(&mut T) -> &mut U,
+    ) -> ::hostbind::Result<()>
     where
-        T: 'static + demo::types::shapes::Host,
+        U: 'static + demo::types::shapes::Host,
     {
-        demo::types::shapes::add_to_linker(linker)?;
+        demo::types::shapes::add_to_linker(linker, get)?;
         Ok(())
     }
     /// Instantiates `component` with `linker`'s host functions.
@@ -216,19 +246,19 @@ impl EveryType {
     pub fn instance(&self) -> ::hostbind::Instance {
         self.instance
     }
-    /// Calls the component's export of this name.
+    ///Calls the export `center`.
     pub fn call_center<D: 'static>(
         &self,
         store: &mut ::hostbind::Store<D>,
         p: demo::types::shapes::Point,
     ) -> ::hostbind::Result<demo::types::shapes::Point> {
-        let f = self
+        let __f = self
             .instance
             .get_typed_func::<
                 (demo::types::shapes::Point,),
                 (demo::types::shapes::Point,),
             >(store, "center")?;
-        let r = f.call(store, (p,))?;
-        Ok(r.0)
+        let __r = __f.call(store, (p,))?;
+        Ok(__r.0)
     }
 }

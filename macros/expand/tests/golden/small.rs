@@ -6,22 +6,34 @@ pub mod demo {
         pub mod log {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
-            /// The host's side of these imports.
+            ///The host's side of the imports of `demo:small/log`.
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` does not implement the imports of `demo:small/log`",
+                label = "this does not implement `Host` for the imports of `demo:small/log`",
+                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+            )]
+            #[allow(clippy::too_many_arguments)]
             pub trait Host {
                 ///The import `log`.
                 fn log(&mut self, level: u32, msg: &str);
             }
             /// Defines every function and resource of these imports in
-            /// `linker`, calling the store's data as the [`Host`].
-            pub fn add_to_linker<T: Host + 'static>(
+            /// `linker`, calling the [`Host`] that `get` finds in the
+            /// store's data (`|data| data` when the data is the host).
+            pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
+                get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
-                fn __log(data: &mut __T, level: u32, msg: &str) {
-                    <__T as Host>::log(data, level, msg)
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:small/log#log"
+                )]
+                fn __log(__host: &mut __T, level: u32, msg: &str) {
+                    <__T as Host>::log(__host, level, msg)
                 }
                 let mut inst = linker.instance("demo:small/log")?;
-                inst.func("log", __log)?;
+                inst.func("log", __log.with_getter(get))?;
                 let _ = &mut inst;
                 Ok(())
             }
@@ -33,13 +45,19 @@ const _: &[u8] = ::core::include_bytes!("$CARGO_MANIFEST_DIR/tests/golden/small.
 pub struct Small {
     instance: ::hostbind::Instance,
 }
+#[allow(clippy::too_many_arguments)]
 impl Small {
-    /// Defines every import of the world in `linker`.
-    pub fn add_to_linker<T>(linker: &mut ::hostbind::Linker<T>) -> ::hostbind::Result<()>
+    /// Defines every import of the world in `linker`, calling the
+    /// host that `get` finds in the store's data (`|data| data`
+    /// when the data is the host).
+    pub fn add_to_linker<T: 'static, U>(
+        linker: &mut ::hostbind::Linker<T>,
+        get: fn(&mut T) -> &mut U,
+    ) -> ::hostbind::Result<()>
     where
-        T: 'static + demo::small::log::Host,
+        U: 'static + demo::small::log::Host,
     {
-        demo::small::log::add_to_linker(linker)?;
+        demo::small::log::add_to_linker(linker, get)?;
         Ok(())
     }
     /// Instantiates `component` with `linker`'s host functions.
@@ -56,14 +74,14 @@ impl Small {
     pub fn instance(&self) -> ::hostbind::Instance {
         self.instance
     }
-    /// Calls the component's export of this name.
+    ///Calls the export `run`.
     pub fn call_run<D: 'static>(
         &self,
         store: &mut ::hostbind::Store<D>,
         input: &str,
     ) -> ::hostbind::Result<u32> {
-        let f = self.instance.get_typed_func::<(&str,), (u32,)>(store, "run")?;
-        let r = f.call(store, (input,))?;
-        Ok(r.0)
+        let __f = self.instance.get_typed_func::<(&str,), (u32,)>(store, "run")?;
+        let __r = __f.call(store, (input,))?;
+        Ok(__r.0)
     }
 }

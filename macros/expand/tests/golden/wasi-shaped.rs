@@ -1,19 +1,27 @@
-/// The host's side of these imports.
+///The host's side of the world's root-level imports.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement the world's root-level imports",
+    label = "this does not implement `Host` for the world's root-level imports",
+    note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+)]
+#[allow(clippy::too_many_arguments)]
 pub trait Host {
     ///The import `print`.
     fn print(&mut self, line: &str);
 }
 /// Defines every function and resource of these imports in
-/// `linker`, calling the store's data as the [`Host`].
-pub fn add_to_linker<T: Host + 'static>(
+/// `linker`, calling the [`Host`] that `get` finds in the
+/// store's data (`|data| data` when the data is the host).
+pub fn add_to_linker<T: 'static, U: Host + 'static>(
     linker: &mut ::hostbind::Linker<T>,
+    get: fn(&mut T) -> &mut U,
 ) -> ::hostbind::Result<()> {
-    #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
-    fn __print(data: &mut __T, line: &str) {
-        <__T as Host>::print(data, line)
+    #[::hostbind::host_fn(crate = ::hostbind, __host_bound = Host, __name = "print")]
+    fn __print(__host: &mut __T, line: &str) {
+        <__T as Host>::print(__host, line)
     }
     let mut inst = linker;
-    inst.func("print", __print)?;
+    inst.func("print", __print.with_getter(get))?;
     let _ = &mut inst;
     Ok(())
 }
@@ -71,7 +79,13 @@ pub mod demo {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
             pub use demo::wasi::types::Datetime as Datetime;
-            /// The host's side of these imports.
+            ///The host's side of the imports of `demo:wasi/clocks`.
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` does not implement the imports of `demo:wasi/clocks`",
+                label = "this does not implement `Host` for the imports of `demo:wasi/clocks`",
+                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+            )]
+            #[allow(clippy::too_many_arguments)]
             pub trait Host {
                 ///The import `now`.
                 fn now(&mut self) -> demo::wasi::types::Datetime;
@@ -79,25 +93,35 @@ pub mod demo {
                 fn resolution(&mut self) -> u64;
             }
             /// Defines every function and resource of these imports in
-            /// `linker`, calling the store's data as the [`Host`].
-            pub fn add_to_linker<T: Host + 'static>(
+            /// `linker`, calling the [`Host`] that `get` finds in the
+            /// store's data (`|data| data` when the data is the host).
+            pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
+                get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
                 #[allow(non_camel_case_types)]
                 type __Ret_now = demo::wasi::types::Datetime;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
-                fn __now(data: &mut __T) -> __Ret_now {
-                    <__T as Host>::now(data)
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:wasi/clocks#now"
+                )]
+                fn __now(__host: &mut __T) -> __Ret_now {
+                    <__T as Host>::now(__host)
                 }
                 #[allow(non_camel_case_types)]
                 type __Ret_resolution = u64;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
-                fn __resolution(data: &mut __T) -> __Ret_resolution {
-                    <__T as Host>::resolution(data)
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:wasi/clocks#resolution"
+                )]
+                fn __resolution(__host: &mut __T) -> __Ret_resolution {
+                    <__T as Host>::resolution(__host)
                 }
                 let mut inst = linker.instance("demo:wasi/clocks")?;
-                inst.func("now", __now)?;
-                inst.func("resolution", __resolution)?;
+                inst.func("now", __now.with_getter(get))?;
+                inst.func("resolution", __resolution.with_getter(get))?;
                 let _ = &mut inst;
                 Ok(())
             }
@@ -108,7 +132,13 @@ pub mod demo {
             use super::super::super::*;
             pub use demo::wasi::types::ErrorCode as ErrorCode;
             pub use demo::wasi::types::Datetime as Datetime;
-            /// The host's side of these imports.
+            ///The host's side of the imports of `demo:wasi/filesystem`.
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` does not implement the imports of `demo:wasi/filesystem`",
+                label = "this does not implement `Host` for the imports of `demo:wasi/filesystem`",
+                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+            )]
+            #[allow(clippy::too_many_arguments)]
             pub trait Host {
                 ///The import `read-file`.
                 fn read_file(
@@ -128,31 +158,41 @@ pub mod demo {
                 >;
             }
             /// Defines every function and resource of these imports in
-            /// `linker`, calling the store's data as the [`Host`].
-            pub fn add_to_linker<T: Host + 'static>(
+            /// `linker`, calling the [`Host`] that `get` finds in the
+            /// store's data (`|data| data` when the data is the host).
+            pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
+                get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
                 #[allow(non_camel_case_types)]
                 type __Ret_read_file = ::core::result::Result<
                     ::std::vec::Vec<u8>,
                     demo::wasi::types::ErrorCode,
                 >;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
-                fn __read_file(data: &mut __T, path: &str) -> __Ret_read_file {
-                    <__T as Host>::read_file(data, path)
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:wasi/filesystem#read-file"
+                )]
+                fn __read_file(__host: &mut __T, path: &str) -> __Ret_read_file {
+                    <__T as Host>::read_file(__host, path)
                 }
                 #[allow(non_camel_case_types)]
                 type __Ret_modified = ::core::result::Result<
                     demo::wasi::types::Datetime,
                     demo::wasi::types::ErrorCode,
                 >;
-                #[::hostbind::host_fn(crate = ::hostbind, __store_bound = Host)]
-                fn __modified(data: &mut __T, path: &str) -> __Ret_modified {
-                    <__T as Host>::modified(data, path)
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:wasi/filesystem#modified"
+                )]
+                fn __modified(__host: &mut __T, path: &str) -> __Ret_modified {
+                    <__T as Host>::modified(__host, path)
                 }
                 let mut inst = linker.instance("demo:wasi/filesystem")?;
-                inst.func("read-file", __read_file)?;
-                inst.func("modified", __modified)?;
+                inst.func("read-file", __read_file.with_getter(get))?;
+                inst.func("modified", __modified.with_getter(get))?;
                 let _ = &mut inst;
                 Ok(())
             }
@@ -171,15 +211,21 @@ const _: &[u8] = ::core::include_bytes!(
 pub struct Command {
     instance: ::hostbind::Instance,
 }
+#[allow(clippy::too_many_arguments)]
 impl Command {
-    /// Defines every import of the world in `linker`.
-    pub fn add_to_linker<T>(linker: &mut ::hostbind::Linker<T>) -> ::hostbind::Result<()>
+    /// Defines every import of the world in `linker`, calling the
+    /// host that `get` finds in the store's data (`|data| data`
+    /// when the data is the host).
+    pub fn add_to_linker<T: 'static, U>(
+        linker: &mut ::hostbind::Linker<T>,
+        get: fn(&mut T) -> &mut U,
+    ) -> ::hostbind::Result<()>
     where
-        T: 'static + demo::wasi::clocks::Host + demo::wasi::filesystem::Host + Host,
+        U: 'static + demo::wasi::clocks::Host + demo::wasi::filesystem::Host + Host,
     {
-        demo::wasi::clocks::add_to_linker(linker)?;
-        demo::wasi::filesystem::add_to_linker(linker)?;
-        add_to_linker(linker)?;
+        demo::wasi::clocks::add_to_linker(linker, get)?;
+        demo::wasi::filesystem::add_to_linker(linker, get)?;
+        add_to_linker(linker, get)?;
         Ok(())
     }
     /// Instantiates `component` with `linker`'s host functions.
@@ -196,19 +242,19 @@ impl Command {
     pub fn instance(&self) -> ::hostbind::Instance {
         self.instance
     }
-    /// Calls the component's export of this name.
+    ///Calls the export `demo:wasi/run#run`.
     pub fn call_run_run<D: 'static>(
         &self,
         store: &mut ::hostbind::Store<D>,
-        args: ::std::vec::Vec<::std::string::String>,
+        args: &[::std::string::String],
     ) -> ::hostbind::Result<::core::result::Result<(), ()>> {
-        let f = self
+        let __f = self
             .instance
             .get_typed_func::<
-                (::std::vec::Vec<::std::string::String>,),
+                (&[::std::string::String],),
                 (::core::result::Result<(), ()>,),
             >(store, "demo:wasi/run#run")?;
-        let r = f.call(store, (args,))?;
-        Ok(r.0)
+        let __r = __f.call(store, (args,))?;
+        Ok(__r.0)
     }
 }

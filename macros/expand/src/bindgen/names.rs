@@ -1,0 +1,32 @@
+//! Rust names for WIT names.
+
+use quote::format_ident;
+
+/// `UpperCamelCase` for a kebab-case WIT name: types and cases.
+pub(super) fn camel(name: &str) -> syn::Ident {
+    let s: String = name
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect::<String>(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    format_ident!("{s}")
+}
+
+/// `snake_case` for a kebab-case WIT name, raw when it is a Rust keyword.
+pub(super) fn snake(name: &str) -> syn::Ident {
+    let s = name.replace('-', "_");
+    match s.as_str() {
+        "type" | "match" | "move" | "ref" | "self" | "mod" | "fn" | "use" | "loop" | "impl"
+        | "in" | "as" | "enum" | "struct" | "trait" | "where" | "const" | "static" | "crate"
+        | "super" | "let" | "mut" | "return" | "if" | "else" | "for" | "while" | "break"
+        | "continue" | "pub" | "unsafe" | "extern" | "async" | "await" | "dyn" => {
+            format_ident!("r#{s}")
+        }
+        _ => format_ident!("{s}"),
+    }
+}

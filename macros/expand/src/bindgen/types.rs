@@ -1,0 +1,256 @@
+//! Rust types for WIT types, and the items of named WIT types.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use wit_parser::{Resolve, Type, TypeDefKind, TypeId};
+
+use super::names::{camel, snake};
+
+/// Where a type appears, which decides what is borrowed rather than owned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Results, fields and everything nested: owned.
+    Owned,
+    /// A param of an import, lifted from guest memory: `&str`, and byte
+    /// lists as `&[u8]`/`&[i8]`. Wider integer lists are copied: borrowing
+    /// them would tie the trait's signature to a little-endian host.
+    Import,
+    /// A param of an export, lowered from the host's values: `&str` and
+    /// `&[T]` for every list.
+    Export,
+}
+
+/// What `bindgen!` knows while it generates: the WIT and where each of its
+/// types is defined.
+pub(super) struct Gen<'a> {
+    pub(super) resolve: &'a Resolve,
+    /// Resources of exported interfaces: the guest implements them.
+    pub(super) guest_resources: HashSet<TypeId>,
+    /// Where each named type is defined, as a path from the macro's scope.
+    pub(super) paths: HashMap<TypeId, TokenStream>,
+    /// Import methods return `hostbind::Result<_>`.
+    pub(super) trappable: bool,
+    /// Imported resources that a host type given by `with` stands for.
+    pub(super) with: HashMap<TypeId, TokenStream>,
+}
+
+impl Gen<'_> {
+    /// The Rust type for `ty` where `mode` says.
+    pub(super) fn ty(&self, ty: &Type, mode: Mode) -> syn::Result<TokenStream> {
+        if let Type::Id(id) = ty
+            && let Some(path) = self.paths.get(id)
+        {
+            return Ok(path.clone());
+        }
+        self.structural(ty, mode)
+    }
+
+    /// [`Gen::ty`] without the name of `ty` itself: what a type alias stands for.
+    pub(super) fn structural(&self, ty: &Type, mode: Mode) -> syn::Result<TokenStream> {
+        Ok(match ty {
+            Type::Bool => quote!(bool),
+            Type::U8 => quote!(u8),
+            Type::U16 => quote!(u16),
+            Type::U32 => quote!(u32),
+            Type::U64 => quote!(u64),
+            Type::S8 => quote!(i8),
+            Type::S16 => quote!(i16),
+            Type::S32 => quote!(i32),
+            Type::S64 => quote!(i64),
+            Type::F32 => quote!(f32),
+            Type::F64 => quote!(f64),
+            Type::Char => quote!(char),
+            Type::String if mode != Mode::Owned => quote!(&str),
+            Type::String => quote!(::std::string::String),
+            Type::ErrorContext => return Err(unsupported("error-context")),
+            Type::Id(id) => {
+                let def = &self.resolve.types[*id];
+                match &def.kind {
+                    TypeDefKind::Type(t) => self.ty(t, mode)?,
+                    TypeDefKind::List(t) => match (mode, t) {
+                        (Mode::Export, t) => {
+                            let t = self.ty(t, Mode::Owned)?;
+                            quote!(&[#t])
+                        }
+                        (Mode::Import, Type::U8) => quote!(&[u8]),
+                        (Mode::Import, Type::S8) => quote!(&[i8]),
+                        (_, t) => {
+                            let t = self.ty(t, Mode::Owned)?;
+                            quote!(::std::vec::Vec<#t>)
+                        }
+                    },
+                    TypeDefKind::Option(t) => {
+                        let t = self.ty(t, Mode::Owned)?;
+                        quote!(::core::option::Option<#t>)
+                    }
+                    TypeDefKind::Result(r) => {
+                        let ok = match &r.ok {
+                            Some(t) => self.ty(t, Mode::Owned)?,
+                            None => quote!(()),
+                        };
+                        let err = match &r.err {
+                            Some(t) => self.ty(t, Mode::Owned)?,
+                            None => quote!(()),
+                        };
+                        quote!(::core::result::Result<#ok, #err>)
+                    }
+                    TypeDefKind::Tuple(t) => {
+                        let ts = t
+                            .types
+                            .iter()
+                            .map(|t| self.ty(t, Mode::Owned))
+                            .collect::<syn::Result<Vec<_>>>()?;
+                        quote!((#(#ts,)*))
+                    }
+                    TypeDefKind::Handle(h) => {
+                        let (r, own) = match h {
+                            wit_parser::Handle::Own(r) => (r, true),
+                            wit_parser::Handle::Borrow(r) => (r, false),
+                        };
+                        // Resources the guest implements reach the host as `ResourceAny`.
+                        if self.guest_resources.contains(r) {
+                            quote!(::hostbind::ResourceAny)
+                        } else {
+                            let rt = self.ty(&Type::Id(*r), Mode::Owned)?;
+                            if own {
+                                quote!(::hostbind::Resource<#rt>)
+                            } else {
+                                quote!(::hostbind::Borrow<#rt>)
+                            }
+                        }
+                    }
+                    other => {
+                        return Err(unsupported(
+                            &format!("{other:?}")
+                                .split('(')
+                                .next()
+                                .unwrap_or("?")
+                                .to_lowercase(),
+                        ));
+                    }
+                }
+            }
+        })
+    }
+
+    /// The item for a named type definition.
+    pub(super) fn type_def(&self, id: TypeId) -> syn::Result<Option<TokenStream>> {
+        let def = &self.resolve.types[id];
+        let Some(name) = &def.name else {
+            return Ok(None);
+        };
+        let ident = camel(name);
+        let doc = match &def.docs.contents {
+            Some(d) => d.clone(),
+            None => format!("The WIT type `{name}`."),
+        };
+        let derives = quote!(#[doc = #doc] #[derive(::hostbind::ComponentType, ::hostbind::Lift, ::hostbind::Lower, Clone, Debug, PartialEq)]);
+        Ok(Some(match &def.kind {
+            TypeDefKind::Record(r) => {
+                let fields = r
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let n = &f.name;
+                        let id = snake(n);
+                        let t = self.ty(&f.ty, Mode::Owned)?;
+                        let d = f
+                            .docs
+                            .contents
+                            .clone()
+                            .unwrap_or_else(|| format!("The field `{n}`."));
+                        Ok(quote!(#[doc = #d] #[component(name = #n)] pub #id: #t))
+                    })
+                    .collect::<syn::Result<Vec<_>>>()?;
+                quote!(#derives #[component(record, name = #name)] pub struct #ident { #(#fields),* })
+            }
+            TypeDefKind::Variant(v) => {
+                let cases = v
+                    .cases
+                    .iter()
+                    .map(|c| {
+                        let n = &c.name;
+                        let id = camel(n);
+                        let d = c
+                            .docs
+                            .contents
+                            .clone()
+                            .unwrap_or_else(|| format!("The case `{n}`."));
+                        Ok(match &c.ty {
+                            Some(t) => {
+                                let t = self.ty(t, Mode::Owned)?;
+                                quote!(#[doc = #d] #[component(name = #n)] #id(#t))
+                            }
+                            None => quote!(#[doc = #d] #[component(name = #n)] #id),
+                        })
+                    })
+                    .collect::<syn::Result<Vec<_>>>()?;
+                quote!(#derives #[component(variant, name = #name)] pub enum #ident { #(#cases),* })
+            }
+            TypeDefKind::Enum(e) => {
+                let cases = e.cases.iter().map(|c| {
+                    let n = &c.name;
+                    let id = camel(n);
+                    let d = c
+                        .docs
+                        .contents
+                        .clone()
+                        .unwrap_or_else(|| format!("The case `{n}`."));
+                    quote!(#[doc = #d] #[component(name = #n)] #id)
+                });
+                quote!(#[derive(Copy)] #derives #[component(enum, name = #name)] pub enum #ident { #(#cases),* })
+            }
+            TypeDefKind::Flags(f) => {
+                let flags = f.flags.iter().map(|fl| {
+                    let n = &fl.name;
+                    let id = format_ident!("{}", n.replace('-', "_").to_uppercase());
+                    let d = fl
+                        .docs
+                        .contents
+                        .clone()
+                        .unwrap_or_else(|| format!("The flag `{n}`."));
+                    quote!(#[doc = #d] #[component(name = #n)] const #id;)
+                });
+                quote!(
+                    ::hostbind::flags! { #[doc = #doc] #[component(name = #name)] pub struct #ident { #(#flags)* } }
+                )
+            }
+            TypeDefKind::Type(_)
+            | TypeDefKind::List(_)
+            | TypeDefKind::Option(_)
+            | TypeDefKind::Result(_)
+            | TypeDefKind::Tuple(_) => {
+                let t = self.structural(&Type::Id(id), Mode::Owned)?;
+                quote!(#[doc = #doc] pub type #ident = #t;)
+            }
+            // The Rust type standing for a host resource in `Resource<T>`.
+            TypeDefKind::Resource => match self.with.get(&id) {
+                Some(user) => quote!(#[doc = #doc] pub type #ident = #user;),
+                None => quote!(#[doc = #doc] pub enum #ident {}),
+            },
+            TypeDefKind::Handle(_) => {
+                let t = self.structural(&Type::Id(id), Mode::Owned)?;
+                quote!(#[doc = #doc] pub type #ident = #t;)
+            }
+            other => {
+                return Err(unsupported(
+                    &format!("{other:?}")
+                        .split('(')
+                        .next()
+                        .unwrap_or("?")
+                        .to_lowercase(),
+                ));
+            }
+        }))
+    }
+}
+
+/// The error for a WIT feature `bindgen!` cannot bind.
+pub(super) fn unsupported(what: &str) -> syn::Error {
+    syn::Error::new(
+        Span::call_site(),
+        format!("`bindgen!` does not support {what} yet"),
+    )
+}

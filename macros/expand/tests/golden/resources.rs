@@ -1,0 +1,257 @@
+///Bindings of the WIT namespace `demo`.
+pub mod demo {
+    ///Bindings of the WIT package `demo:store`.
+    pub mod store {
+        ///Bindings of the WIT interface.
+        pub mod blobs {
+            #![allow(clippy::all, unused_imports)]
+            use super::super::super::*;
+            ///Bytes the host keeps.
+            pub enum Blob {}
+            ///The host's side of the imports of `demo:store/blobs`.
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` does not implement the imports of `demo:store/blobs`",
+                label = "this does not implement `Host` for the imports of `demo:store/blobs`",
+                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+            )]
+            #[allow(clippy::too_many_arguments)]
+            pub trait Host: HostBlob {
+                ///Takes a borrow, gives back an own handle.
+                fn copy(
+                    &mut self,
+                    b: ::hostbind::Borrow<demo::store::blobs::Blob>,
+                ) -> ::hostbind::Resource<demo::store::blobs::Blob>;
+            }
+            /// The host's side of a resource of these imports.
+            #[allow(clippy::too_many_arguments)]
+            pub trait HostBlob {
+                ///Drops a `blob` the guest no longer holds.
+                fn drop(
+                    &mut self,
+                    rep: ::hostbind::Resource<demo::store::blobs::Blob>,
+                ) -> ::hostbind::Result<()>;
+                ///The import `[constructor]blob`.
+                fn new(
+                    &mut self,
+                    init: &[u8],
+                ) -> ::hostbind::Resource<demo::store::blobs::Blob>;
+                ///Appends to the blob.
+                fn write(
+                    &mut self,
+                    this: ::hostbind::Borrow<demo::store::blobs::Blob>,
+                    bytes: &[u8],
+                );
+                ///The import `[method]blob.read`.
+                fn read(
+                    &mut self,
+                    this: ::hostbind::Borrow<demo::store::blobs::Blob>,
+                    n: u32,
+                ) -> ::std::vec::Vec<u8>;
+                ///The import `[static]blob.merge`.
+                fn merge(
+                    &mut self,
+                    lhs: ::hostbind::Resource<demo::store::blobs::Blob>,
+                    rhs: ::hostbind::Resource<demo::store::blobs::Blob>,
+                ) -> ::hostbind::Resource<demo::store::blobs::Blob>;
+            }
+            /// Defines every function and resource of these imports in
+            /// `linker`, calling the [`Host`] that `get` finds in the
+            /// store's data (`|data| data` when the data is the host).
+            pub fn add_to_linker<T: 'static, U: Host + 'static>(
+                linker: &mut ::hostbind::Linker<T>,
+                get: fn(&mut T) -> &mut U,
+            ) -> ::hostbind::Result<()> {
+                #[allow(non_camel_case_types)]
+                type __Ret__constructor_blob = ::hostbind::Resource<
+                    demo::store::blobs::Blob,
+                >;
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:store/blobs#[constructor]blob"
+                )]
+                fn ___constructor_blob(
+                    __host: &mut __T,
+                    init: &[u8],
+                ) -> __Ret__constructor_blob {
+                    <__T as HostBlob>::new(__host, init)
+                }
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:store/blobs#[method]blob.write"
+                )]
+                fn ___method_blob_write(
+                    __host: &mut __T,
+                    this: ::hostbind::Borrow<demo::store::blobs::Blob>,
+                    bytes: &[u8],
+                ) {
+                    <__T as HostBlob>::write(__host, this, bytes)
+                }
+                #[allow(non_camel_case_types)]
+                type __Ret__method_blob_read = ::std::vec::Vec<u8>;
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:store/blobs#[method]blob.read"
+                )]
+                fn ___method_blob_read(
+                    __host: &mut __T,
+                    this: ::hostbind::Borrow<demo::store::blobs::Blob>,
+                    n: u32,
+                ) -> __Ret__method_blob_read {
+                    <__T as HostBlob>::read(__host, this, n)
+                }
+                #[allow(non_camel_case_types)]
+                type __Ret__static_blob_merge = ::hostbind::Resource<
+                    demo::store::blobs::Blob,
+                >;
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:store/blobs#[static]blob.merge"
+                )]
+                fn ___static_blob_merge(
+                    __host: &mut __T,
+                    lhs: ::hostbind::Resource<demo::store::blobs::Blob>,
+                    rhs: ::hostbind::Resource<demo::store::blobs::Blob>,
+                ) -> __Ret__static_blob_merge {
+                    <__T as HostBlob>::merge(__host, lhs, rhs)
+                }
+                #[allow(non_camel_case_types)]
+                type __Ret_copy = ::hostbind::Resource<demo::store::blobs::Blob>;
+                #[::hostbind::host_fn(
+                    crate = ::hostbind,
+                    __host_bound = Host,
+                    __name = "demo:store/blobs#copy"
+                )]
+                fn __copy(
+                    __host: &mut __T,
+                    b: ::hostbind::Borrow<demo::store::blobs::Blob>,
+                ) -> __Ret_copy {
+                    <__T as Host>::copy(__host, b)
+                }
+                let mut inst = linker.instance("demo:store/blobs")?;
+                inst.resource::<
+                        demo::store::blobs::Blob,
+                    >(
+                    "blob",
+                    move |data: &mut T, r| <U as HostBlob>::drop(get(data), r),
+                )?;
+                inst.func("[constructor]blob", ___constructor_blob.with_getter(get))?;
+                inst.func("[method]blob.write", ___method_blob_write.with_getter(get))?;
+                inst.func("[method]blob.read", ___method_blob_read.with_getter(get))?;
+                inst.func("[static]blob.merge", ___static_blob_merge.with_getter(get))?;
+                inst.func("copy", __copy.with_getter(get))?;
+                let _ = &mut inst;
+                Ok(())
+            }
+        }
+        ///Bindings of the WIT interface.
+        pub mod cache {
+            #![allow(clippy::all, unused_imports)]
+            use super::super::super::*;
+            pub use demo::store::blobs::Blob as Blob;
+            ///The WIT type `entry`.
+            pub enum Entry {}
+        }
+    }
+}
+const _: &[u8] = ::core::include_bytes!(
+    "$CARGO_MANIFEST_DIR/tests/golden/resources.wit"
+);
+/// An instance of the world's component.
+pub struct Store {
+    instance: ::hostbind::Instance,
+}
+#[allow(clippy::too_many_arguments)]
+impl Store {
+    /// Defines every import of the world in `linker`, calling the
+    /// host that `get` finds in the store's data (`|data| data`
+    /// when the data is the host).
+    pub fn add_to_linker<T: 'static, U>(
+        linker: &mut ::hostbind::Linker<T>,
+        get: fn(&mut T) -> &mut U,
+    ) -> ::hostbind::Result<()>
+    where
+        U: 'static + demo::store::blobs::Host,
+    {
+        demo::store::blobs::add_to_linker(linker, get)?;
+        Ok(())
+    }
+    /// Instantiates `component` with `linker`'s host functions.
+    pub fn instantiate<T: 'static>(
+        store: &mut ::hostbind::Store<T>,
+        component: &::hostbind::Component,
+        linker: &::hostbind::Linker<T>,
+    ) -> ::hostbind::Result<Self> {
+        Ok(Store {
+            instance: linker.instantiate(store, component)?,
+        })
+    }
+    /// The underlying instance.
+    pub fn instance(&self) -> ::hostbind::Instance {
+        self.instance
+    }
+    ///Calls the export `demo:store/cache#[constructor]entry`.
+    pub fn call_cache_entry_new<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        key: &str,
+    ) -> ::hostbind::Result<::hostbind::ResourceAny> {
+        let __f = self
+            .instance
+            .get_typed_func::<
+                (&str,),
+                (::hostbind::ResourceAny,),
+            >(store, "demo:store/cache#[constructor]entry")?;
+        let __r = __f.call(store, (key,))?;
+        Ok(__r.0)
+    }
+    ///Calls the export `demo:store/cache#[method]entry.key`.
+    pub fn call_cache_entry_key<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        this: ::hostbind::ResourceAny,
+    ) -> ::hostbind::Result<::std::string::String> {
+        let __f = self
+            .instance
+            .get_typed_func::<
+                (::hostbind::ResourceAny,),
+                (::std::string::String,),
+            >(store, "demo:store/cache#[method]entry.key")?;
+        let __r = __f.call(store, (this,))?;
+        Ok(__r.0)
+    }
+    ///Calls the export `demo:store/cache#[method]entry.fill`.
+    pub fn call_cache_entry_fill<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        this: ::hostbind::ResourceAny,
+        source: ::hostbind::Borrow<demo::store::blobs::Blob>,
+    ) -> ::hostbind::Result<()> {
+        let __f = self
+            .instance
+            .get_typed_func::<
+                (::hostbind::ResourceAny, ::hostbind::Borrow<demo::store::blobs::Blob>),
+                (),
+            >(store, "demo:store/cache#[method]entry.fill")?;
+        let __r = __f.call(store, (this, source))?;
+        Ok(__r)
+    }
+    ///Calls the export `demo:store/cache#lookup`.
+    pub fn call_cache_lookup<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        key: &str,
+    ) -> ::hostbind::Result<::core::option::Option<::hostbind::ResourceAny>> {
+        let __f = self
+            .instance
+            .get_typed_func::<
+                (&str,),
+                (::core::option::Option<::hostbind::ResourceAny>,),
+            >(store, "demo:store/cache#lookup")?;
+        let __r = __f.call(store, (key,))?;
+        Ok(__r.0)
+    }
+}

@@ -1,0 +1,121 @@
+//! `bindgen!` calls of a guest's exported interface that defines a
+//! resource: its constructor, a method, a function taking ownership, and
+//! the host dropping what it still holds, with the guest's destructor.
+
+use hostbind::{Linker, ResourceAny, Store};
+use hostbind_tests::engines;
+
+mod owner {
+    hostbind::bindgen!({
+        inline: "
+package test:host;
+
+interface things {
+  /// A guest value; its rep is what its constructor was given.
+  resource thing {
+    constructor(v: u32);
+    get: func() -> u32;
+  }
+  consume: func(t: thing) -> u32;
+  drops: func() -> u32;
+}
+
+world owner {
+  export things;
+}
+",
+    });
+}
+
+/// Exports `test:host/things`: `thing` (rep = the constructor's value), its
+/// destructor counting drops at address 8.
+const GUEST: &str = r#"(component
+  (core module $Mem (memory (export "memory") 1))
+  (core instance $mem (instantiate $Mem))
+  (core module $Dtor
+    (import "env" "memory" (memory 1))
+    (func (export "dtor") (param i32)
+      (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1)))))
+  (core instance $dtor (instantiate $Dtor (with "env" (instance $mem))))
+  (type $thing (resource (rep i32) (dtor (core func $dtor "dtor"))))
+  (core func $new (canon resource.new $thing))
+  (core func $rep (canon resource.rep $thing))
+  (core func $drop (canon resource.drop $thing))
+  (core module $M
+    (import "env" "memory" (memory 1))
+    (import "r" "new" (func $new (param i32) (result i32)))
+    (import "r" "rep" (func $rep (param i32) (result i32)))
+    (import "r" "drop" (func $drop (param i32)))
+    (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
+    (func (export "get") (param i32) (result i32) (local.get 0))
+    (func (export "consume") (param i32) (result i32) (local $v i32)
+      (local.set $v (call $rep (local.get 0)))
+      (call $drop (local.get 0))
+      (local.get $v))
+    (func (export "drops") (result i32) (i32.load (i32.const 8))))
+  (core instance $main (instantiate $M
+    (with "env" (instance $mem))
+    (with "r" (instance (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))))))
+  (func $make (param "v" u32) (result (own $thing)) (canon lift (core func $main "make")))
+  (func $get (param "self" (borrow $thing)) (result u32) (canon lift (core func $main "get")))
+  (func $consume (param "t" (own $thing)) (result u32) (canon lift (core func $main "consume")))
+  (func $drops (result u32) (canon lift (core func $main "drops")))
+  ;; A nested component names the resource in the exported instance, as
+  ;; wit-component's output does.
+  (component $Things
+    (import "thing" (type $t (sub resource)))
+    (import "make" (func $make (param "v" u32) (result (own $t))))
+    (import "get" (func $get (param "self" (borrow $t)) (result u32)))
+    (import "consume" (func $consume (param "t" (own $t)) (result u32)))
+    (import "drops" (func $drops (result u32)))
+    (export $te "thing" (type $t))
+    (export "[constructor]thing" (func $make) (func (param "v" u32) (result (own $te))))
+    (export "[method]thing.get" (func $get) (func (param "self" (borrow $te)) (result u32)))
+    (export "consume" (func $consume) (func (param "t" (own $te)) (result u32)))
+    (export "drops" (func $drops)))
+  (instance $things (instantiate $Things
+    (with "thing" (type $thing))
+    (with "make" (func $make))
+    (with "get" (func $get))
+    (with "consume" (func $consume))
+    (with "drops" (func $drops))))
+  (export "test:host/things" (instance $things)))"#;
+
+#[test]
+fn an_exported_resource_through_generated_calls() {
+    for engine in engines() {
+        let bytes = wat::parse_str(GUEST).unwrap();
+        let c = hostbind::Component::new(&engine, bytes).unwrap();
+        let linker = Linker::<()>::new(&engine);
+        let mut store = Store::new(&engine, ());
+        let w = owner::Owner::instantiate(&mut store, &c, &linker).unwrap();
+        let a: ResourceAny = w.call_things_thing_new(&mut store, 7).unwrap();
+        let b = w.call_things_thing_new(&mut store, 9).unwrap();
+        assert_eq!(w.call_things_thing_get(&mut store, a).unwrap(), 7);
+        assert_eq!(w.call_things_thing_get(&mut store, b).unwrap(), 9);
+        assert_eq!(w.call_things_drops(&mut store).unwrap(), 0);
+        assert_eq!(w.call_things_consume(&mut store, a).unwrap(), 7);
+        assert_eq!(w.call_things_drops(&mut store).unwrap(), 1);
+        b.drop(&mut store).unwrap();
+        assert_eq!(w.call_things_drops(&mut store).unwrap(), 2);
+        // Copies of handles the host gave away are refused, not forged
+        // into second owners.
+        let gone = w.call_things_thing_get(&mut store, a).unwrap_err();
+        assert_eq!(
+            format!("{gone:#}"),
+            "a handle of `test:host/things#thing` the host no longer owns was given: it was already moved to the guest or dropped in params of `test:host/things#[method]thing.get`"
+        );
+        let gone = w.call_things_consume(&mut store, b).unwrap_err();
+        assert!(format!("{gone:#}").contains("no longer owns"), "{gone:#}");
+        let gone = a.drop(&mut store).unwrap_err();
+        assert_eq!(
+            format!("{gone:#}"),
+            "this handle of `test:host/things#thing` is no longer the host's to drop: it was already moved to the guest or dropped"
+        );
+        assert_eq!(
+            w.call_things_drops(&mut store).unwrap(),
+            2,
+            "no destructor ran twice"
+        );
+    }
+}
