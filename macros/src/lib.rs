@@ -38,10 +38,36 @@ pub fn flags(input: TokenStream) -> TokenStream {
     hostbind_expand::flags(input.into()).into()
 }
 
-/// Generates Rust bindings for a WIT world: its types, one `Host` trait per
-/// imported interface with `add_to_linker`, and a world struct whose methods
-/// call the component's exports. `bindgen!({ path: "wit", world: "name" })`
-/// (relative to the crate's manifest directory) or `{ inline: "..", .. }`.
+/// Generates Rust bindings for a WIT world.
+///
+/// `bindgen!({ path: "wit", world: "name" })` reads a WIT file or directory
+/// (relative to the crate's manifest directory; Cargo rebuilds when it
+/// changes), or `{ inline: "..", .. }` WIT text. `world` may be left out when
+/// there is one. It generates:
+///
+/// - the world's types, with the value-type derives, in modules named after
+///   their package and interface (`ns::pkg::iface`);
+/// - one `Host` trait per imported interface (and one at the root for root
+///   imports), plus a `Host<Resource>` trait per imported resource with
+///   `new` for its constructor, its methods and statics, and `drop`. Import
+///   params borrow `&str` and byte lists (`&[u8]`);
+/// - `add_to_linker(&mut linker, getter)` per interface and for the world,
+///   where `getter: fn(&mut T) -> &mut U` finds the `Host` in the store's data;
+/// - a struct named after the world with `instantiate` and a `call_*` method
+///   per export, root-level or of an exported interface
+///   (`call_<iface>_<func>`, `call_<iface>_<resource>_new`). Export params
+///   take `&str` and `&[T]`; guest resources are `ResourceAny`.
+///
+/// Options:
+///
+/// - `trappable: true`: every import method returns `hostbind::Result<_>`;
+///   an `Err` traps the call, naming the WIT import.
+/// - `with: { "pkg:ns/iface/resource": path::Type }`: the host's own type
+///   stands for an imported resource (instead of a generated empty enum), so
+///   `Resource<Type>` goes straight into a `ResourceTable`.
+///
+/// With `HOSTBIND_DUMP=dir` set while compiling, each expansion is also
+/// written to `dir/bindgen-<hash>.rs`.
 #[proc_macro]
 pub fn bindgen(input: TokenStream) -> TokenStream {
     hostbind_expand::bindgen(input.into()).into()

@@ -79,6 +79,63 @@
 //! (`own`) and [`Borrow<T>`] (`borrow`); a [`ResourceTable`] holds their
 //! state. Resources a guest implements reach the host as [`ResourceAny`].
 //!
+//! # Bindings from WIT
+//!
+//! [`bindgen!`] reads a WIT world and generates its types, a `Host` trait per
+//! imported interface, `add_to_linker`, and a struct whose `call_*` methods
+//! call the exports. `add_to_linker` takes a getter from the store's data to
+//! the `Host` implementation (`|data| data` when the data is it):
+//!
+//! ```
+//! use hostbind::{Component, Engine, Linker, Store};
+//!
+//! hostbind::bindgen!({
+//!     inline: "
+//!         package example:host;
+//!         interface io { say: func(msg: string) -> u32; }
+//!         world hello { import io; export run: func() -> u32; }
+//!     ",
+//! });
+//!
+//! #[derive(Default)]
+//! struct Io { said: Vec<String> }
+//!
+//! impl example::host::io::Host for Io {
+//!     fn say(&mut self, msg: &str) -> u32 {
+//!         self.said.push(msg.to_string());
+//!         msg.len() as u32
+//!     }
+//! }
+//!
+//! struct App { io: Io }
+//!
+//! fn main() -> hostbind::Result<()> {
+//!     let engine = Engine::default();
+//!     let component = Component::new(&engine, wat::parse_str(r#"
+//!       (component
+//!         (import "example:host/io" (instance $io
+//!           (export "say" (func (param "msg" string) (result u32)))))
+//!         (core module $Mem (memory (export "memory") 1) (data (i32.const 8) "hi!"))
+//!         (core instance $mem (instantiate $Mem))
+//!         (alias core export $mem "memory" (core memory $memory))
+//!         (core func $say (canon lower (func $io "say") (memory $memory)))
+//!         (core module $Main
+//!           (import "io" "say" (func $say (param i32 i32) (result i32)))
+//!           (func (export "run") (result i32) (call $say (i32.const 8) (i32.const 3))))
+//!         (core instance $main (instantiate $Main (with "io" (instance (export "say" (func $say))))))
+//!         (func (export "run") (result u32) (canon lift (core func $main "run"))))
+//!     "#)?)?;
+//!
+//!     let mut linker = Linker::<App>::new(&engine);
+//!     Hello::add_to_linker(&mut linker, |app: &mut App| &mut app.io)?;
+//!     let mut store = Store::new(&engine, App { io: Io::default() });
+//!     let hello = Hello::instantiate(&mut store, &component, &linker)?;
+//!     assert_eq!(hello.call_run(&mut store)?, 3);
+//!     assert_eq!(store.data().io.said, ["hi!"]);
+//!     Ok(())
+//! }
+//! ```
+//!
 //! Functions whose types are known only at run time use [`Val`]:
 //! [`LinkerInstance::func_new`] defines one, [`Instance::get_func`] and
 //! [`Func::call`] call an export.

@@ -183,3 +183,26 @@ fn a_wasi_shaped_world_links_every_interface() {
         fixtures::wasi_shaped::Command::add_to_linker(&mut linker, |data| data).unwrap();
     }
 }
+
+/// `instantiate` checks the world's exports, so a component that lacks one
+/// fails there, not at the first call.
+#[test]
+fn a_missing_export_fails_at_instantiation() {
+    let funcs = [Echo::new(
+        "log",
+        r#"(param "level" u32) (param "msg" string)"#,
+        &["i32", "i32", "i32"],
+        Ret::None,
+    )];
+    for engine in engines() {
+        let c = hostbind_tests::component(&engine, &echo_guest(&[], &funcs, ""));
+        let mut linker = Linker::<Ctx>::new(&engine);
+        Plugin::add_to_linker(&mut linker, |data| data).unwrap();
+        let mut store = Store::new(&engine, Ctx::default());
+        let err = Plugin::instantiate(&mut store, &c, &linker).err().unwrap();
+        assert_eq!(
+            hostbind_tests::message(&err),
+            "the component has no export `move-by`; it exports `log`"
+        );
+    }
+}

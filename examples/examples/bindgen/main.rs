@@ -34,23 +34,37 @@ impl scoring::Host for Host {
     }
 }
 
+/// The store's data: the host's state for the bindings, beside whatever
+/// else the embedder keeps per store.
+struct App {
+    host: Host,
+    calls: u32,
+}
+
 fn main() -> Result<()> {
     let engine = Engine::default();
     let wasm = wat::parse_str(include_str!("../plugin/plugin.wat"))?;
     let component = Component::new(&engine, wasm)?;
 
-    let mut linker = Linker::<Host>::new(&engine);
-    Plugin::add_to_linker(&mut linker, |data| data)?;
-    let mut store = Store::new(&engine, Host::default());
+    let mut linker = Linker::<App>::new(&engine);
+    // The getter finds the `Host` traits' implementation in the store's data.
+    Plugin::add_to_linker(&mut linker, |app: &mut App| &mut app.host)?;
+    let app = App {
+        host: Host::default(),
+        calls: 0,
+    };
+    let mut store = Store::new(&engine, app);
     let plugin = Plugin::instantiate(&mut store, &component, &linker)?;
 
     let input = "the quick brown fox jumps over the lazy dog";
     let summary = plugin.call_process(&mut store, input)?;
+    store.data_mut().calls += 1;
 
     println!("input: {input:?}");
-    for line in &store.data().log {
+    for line in &store.data().host.log {
         println!("  {line}");
     }
     println!("the plugin returned: {summary:?}");
+    println!("exports called: {}", store.data().calls);
     Ok(())
 }

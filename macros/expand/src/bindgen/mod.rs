@@ -287,7 +287,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
 
     // Exports: typed calls on the world struct.
     let world_ident = camel(&world.name);
-    let calls = world::export_calls(&g, world, &iface_mods)?;
+    let (calls, checks) = world::export_calls(&g, world, &iface_mods)?;
     let sources = sources.iter().filter_map(|s| s.to_str()).map(|s| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#s);
@@ -322,13 +322,17 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 Ok(())
             }
 
-            /// Instantiates `component` with `linker`'s host functions.
+            /// Instantiates `component` with `linker`'s host functions, and
+            /// checks that it has every export of the world, of its type.
             pub fn instantiate<T: 'static>(
                 store: &mut ::hostbind::Store<T>,
                 component: &::hostbind::Component,
                 linker: &::hostbind::Linker<T>,
             ) -> ::hostbind::Result<Self> {
-                Ok(#world_ident { instance: linker.instantiate(store, component)? })
+                let instance = linker.instantiate(store, component)?;
+                // Typecheck every export now; the lookups are cached.
+                #(#checks)*
+                Ok(#world_ident { instance })
             }
 
             /// The underlying instance.

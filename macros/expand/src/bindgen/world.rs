@@ -10,14 +10,17 @@ use super::names::snake;
 use super::types::{Gen, Mode, unsupported};
 
 /// One `call_*` method per exported function, root or of an exported
-/// interface (`iface_mods` gives each interface's full name).
+/// interface (`iface_mods` gives each interface's full name), and for each
+/// the lookup `instantiate` makes so that a component lacking an export,
+/// or exporting it with another type, fails there.
 pub(super) fn export_calls(
     g: &Gen<'_>,
     world: &World,
     iface_mods: &[(InterfaceId, Vec<syn::Ident>, String)],
-) -> syn::Result<Vec<TokenStream>> {
+) -> syn::Result<(Vec<TokenStream>, Vec<TokenStream>)> {
     let resolve = g.resolve;
     let mut calls = Vec::new();
+    let mut checks = Vec::new();
     for (key, item) in &world.exports {
         let mut push = |export: String, method: syn::Ident, f: &Function| -> syn::Result<()> {
             if !matches!(
@@ -60,6 +63,7 @@ pub(super) fn export_calls(
                 Some(d) => format!("{d}\n\nCalls the export `{export}`."),
                 None => format!("Calls the export `{export}`."),
             };
+            checks.push(quote!(instance.get_typed_func::<(#(#pt,)*), #rt>(store, #export)?;));
             calls.push(quote! {
                 #[doc = #doc]
                 pub fn #method<D: 'static>(&self, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
@@ -95,7 +99,7 @@ pub(super) fn export_calls(
             _ => {}
         }
     }
-    Ok(calls)
+    Ok((calls, checks))
 }
 
 /// The name a call method takes after `call_`: the function's, or for a

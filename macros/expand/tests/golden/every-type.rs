@@ -232,15 +232,20 @@ impl EveryType {
         demo::types::shapes::add_to_linker(linker, get)?;
         Ok(())
     }
-    /// Instantiates `component` with `linker`'s host functions.
+    /// Instantiates `component` with `linker`'s host functions, and
+    /// checks that it has every export of the world, of its type.
     pub fn instantiate<T: 'static>(
         store: &mut ::hostbind::Store<T>,
         component: &::hostbind::Component,
         linker: &::hostbind::Linker<T>,
     ) -> ::hostbind::Result<Self> {
-        Ok(EveryType {
-            instance: linker.instantiate(store, component)?,
-        })
+        let instance = linker.instantiate(store, component)?;
+        instance
+            .get_typed_func::<
+                (demo::types::shapes::Point,),
+                (demo::types::shapes::Point,),
+            >(store, "center")?;
+        Ok(EveryType { instance })
     }
     /// The underlying instance.
     pub fn instance(&self) -> ::hostbind::Instance {

@@ -179,15 +179,35 @@ impl Store {
         demo::store::blobs::add_to_linker(linker, get)?;
         Ok(())
     }
-    /// Instantiates `component` with `linker`'s host functions.
+    /// Instantiates `component` with `linker`'s host functions, and
+    /// checks that it has every export of the world, of its type.
     pub fn instantiate<T: 'static>(
         store: &mut ::hostbind::Store<T>,
         component: &::hostbind::Component,
         linker: &::hostbind::Linker<T>,
     ) -> ::hostbind::Result<Self> {
-        Ok(Store {
-            instance: linker.instantiate(store, component)?,
-        })
+        let instance = linker.instantiate(store, component)?;
+        instance
+            .get_typed_func::<
+                (&str,),
+                (::hostbind::ResourceAny,),
+            >(store, "demo:store/cache#[constructor]entry")?;
+        instance
+            .get_typed_func::<
+                (::hostbind::ResourceAny,),
+                (::std::string::String,),
+            >(store, "demo:store/cache#[method]entry.key")?;
+        instance
+            .get_typed_func::<
+                (::hostbind::ResourceAny, ::hostbind::Borrow<demo::store::blobs::Blob>),
+                (),
+            >(store, "demo:store/cache#[method]entry.fill")?;
+        instance
+            .get_typed_func::<
+                (&str,),
+                (::core::option::Option<::hostbind::ResourceAny>,),
+            >(store, "demo:store/cache#lookup")?;
+        Ok(Store { instance })
     }
     /// The underlying instance.
     pub fn instance(&self) -> ::hostbind::Instance {

@@ -60,15 +60,16 @@ impl Small {
         demo::small::log::add_to_linker(linker, get)?;
         Ok(())
     }
-    /// Instantiates `component` with `linker`'s host functions.
+    /// Instantiates `component` with `linker`'s host functions, and
+    /// checks that it has every export of the world, of its type.
     pub fn instantiate<T: 'static>(
         store: &mut ::hostbind::Store<T>,
         component: &::hostbind::Component,
         linker: &::hostbind::Linker<T>,
     ) -> ::hostbind::Result<Self> {
-        Ok(Small {
-            instance: linker.instantiate(store, component)?,
-        })
+        let instance = linker.instantiate(store, component)?;
+        instance.get_typed_func::<(&str,), (u32,)>(store, "run")?;
+        Ok(Small { instance })
     }
     /// The underlying instance.
     pub fn instance(&self) -> ::hostbind::Instance {
