@@ -320,3 +320,39 @@ fn echo(types: &[(&str, &str)], funcs: &[Echo<'_>], options: &str, iface: Option
 pub fn message(e: &hostbind::Error) -> String {
     format!("{e:#}")
 }
+
+/// The inside of a component defining resource `$thing` (rep = the value
+/// given to its constructor) and the core instance `$main` using it:
+/// `make`, `get` (a borrow's rep), `consume` (takes and drops an own handle),
+/// `drops` (how many times the destructor ran), `last` (the rep it last
+/// destroyed) and `bad-rep` (`resource.rep` of a handle that does not exist).
+pub const THING_CORE: &str = r#"  (core module $Mem (memory (export "memory") 1))
+  (core instance $mem (instantiate $Mem))
+  (core module $Dtor
+    (import "env" "memory" (memory 1))
+    (func (export "dtor") (param i32)
+      (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1)))
+      (i32.store (i32.const 12) (local.get 0))))
+  (core instance $dtor (instantiate $Dtor (with "env" (instance $mem))))
+  (type $thing (resource (rep i32) (dtor (core func $dtor "dtor"))))
+  (core func $new (canon resource.new $thing))
+  (core func $rep (canon resource.rep $thing))
+  (core func $drop (canon resource.drop $thing))
+  (core module $M
+    (import "env" "memory" (memory 1))
+    (import "r" "new" (func $new (param i32) (result i32)))
+    (import "r" "rep" (func $rep (param i32) (result i32)))
+    (import "r" "drop" (func $drop (param i32)))
+    (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
+    (func (export "get") (param i32) (result i32) (local.get 0))
+    (func (export "consume") (param i32) (result i32) (local $v i32)
+      (local.set $v (call $rep (local.get 0)))
+      (call $drop (local.get 0))
+      (local.get $v))
+    (func (export "drops") (result i32) (i32.load (i32.const 8)))
+    (func (export "last") (result i32) (i32.load (i32.const 12)))
+    (func (export "bad-rep") (result i32) (call $rep (i32.const 9))))
+  (core instance $main (instantiate $M
+    (with "env" (instance $mem))
+    (with "r" (instance (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))))))
+"#;

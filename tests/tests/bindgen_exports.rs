@@ -3,7 +3,7 @@
 //! the host dropping what it still holds, with the guest's destructor.
 
 use hostbind::{Linker, ResourceAny, Store};
-use hostbind_tests::engines;
+use hostbind_tests::{THING_CORE, engines};
 
 mod owner {
     hostbind::bindgen!({
@@ -27,36 +27,11 @@ world owner {
     });
 }
 
-/// Exports `test:host/things`: `thing` (rep = the constructor's value), its
-/// destructor counting drops at address 8.
-const GUEST: &str = r#"(component
-  (core module $Mem (memory (export "memory") 1))
-  (core instance $mem (instantiate $Mem))
-  (core module $Dtor
-    (import "env" "memory" (memory 1))
-    (func (export "dtor") (param i32)
-      (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1)))))
-  (core instance $dtor (instantiate $Dtor (with "env" (instance $mem))))
-  (type $thing (resource (rep i32) (dtor (core func $dtor "dtor"))))
-  (core func $new (canon resource.new $thing))
-  (core func $rep (canon resource.rep $thing))
-  (core func $drop (canon resource.drop $thing))
-  (core module $M
-    (import "env" "memory" (memory 1))
-    (import "r" "new" (func $new (param i32) (result i32)))
-    (import "r" "rep" (func $rep (param i32) (result i32)))
-    (import "r" "drop" (func $drop (param i32)))
-    (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
-    (func (export "get") (param i32) (result i32) (local.get 0))
-    (func (export "consume") (param i32) (result i32) (local $v i32)
-      (local.set $v (call $rep (local.get 0)))
-      (call $drop (local.get 0))
-      (local.get $v))
-    (func (export "drops") (result i32) (i32.load (i32.const 8))))
-  (core instance $main (instantiate $M
-    (with "env" (instance $mem))
-    (with "r" (instance (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))))))
-  (func $make (param "v" u32) (result (own $thing)) (canon lift (core func $main "make")))
+/// Exports `test:host/things`: the `thing` of [`THING_CORE`] and its functions.
+fn guest() -> String {
+    format!(
+        r#"(component
+{THING_CORE}  (func $make (param "v" u32) (result (own $thing)) (canon lift (core func $main "make")))
   (func $get (param "self" (borrow $thing)) (result u32) (canon lift (core func $main "get")))
   (func $consume (param "t" (own $thing)) (result u32) (canon lift (core func $main "consume")))
   (func $drops (result u32) (canon lift (core func $main "drops")))
@@ -79,12 +54,14 @@ const GUEST: &str = r#"(component
     (with "get" (func $get))
     (with "consume" (func $consume))
     (with "drops" (func $drops))))
-  (export "test:host/things" (instance $things)))"#;
+  (export "test:host/things" (instance $things)))"#
+    )
+}
 
 #[test]
 fn an_exported_resource_through_generated_calls() {
     for engine in engines() {
-        let bytes = wat::parse_str(GUEST).unwrap();
+        let bytes = wat::parse_str(guest()).unwrap();
         let c = hostbind::Component::new(&engine, bytes).unwrap();
         let linker = Linker::<()>::new(&engine);
         let mut store = Store::new(&engine, ());

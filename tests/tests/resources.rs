@@ -5,7 +5,7 @@
 use hostbind::{
     Borrow, Component, Linker, Resource, ResourceAny, ResourceTable, Store, Val, host_fn,
 };
-use hostbind_tests::{engines, message};
+use hostbind_tests::{THING_CORE, engines, message};
 
 /// A host resource's state.
 struct Counter {
@@ -319,46 +319,21 @@ fn a_borrow_still_held_when_the_export_returns_traps() {
 
 /// A component defining `thing` (rep = the value given to its constructor);
 /// its destructor counts drops at address 8 and records the last rep at 12.
-const GUEST_RESOURCE: &str = r#"(component
-  (core module $Mem (memory (export "memory") 1))
-  (core instance $mem (instantiate $Mem))
-  (core module $Dtor
-    (import "env" "memory" (memory 1))
-    (func (export "dtor") (param i32)
-      (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1)))
-      (i32.store (i32.const 12) (local.get 0))))
-  (core instance $dtor (instantiate $Dtor (with "env" (instance $mem))))
-  (type $thing (resource (rep i32) (dtor (core func $dtor "dtor"))))
-  (core func $new (canon resource.new $thing))
-  (core func $rep (canon resource.rep $thing))
-  (core func $drop (canon resource.drop $thing))
-  (core module $M
-    (import "env" "memory" (memory 1))
-    (import "r" "new" (func $new (param i32) (result i32)))
-    (import "r" "rep" (func $rep (param i32) (result i32)))
-    (import "r" "drop" (func $drop (param i32)))
-    (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
-    (func (export "get") (param i32) (result i32) (local.get 0))
-    (func (export "consume") (param i32) (result i32) (local $v i32)
-      (local.set $v (call $rep (local.get 0)))
-      (call $drop (local.get 0))
-      (local.get $v))
-    (func (export "drops") (result i32) (i32.load (i32.const 8)))
-    (func (export "last") (result i32) (i32.load (i32.const 12)))
-    (func (export "bad-rep") (result i32) (call $rep (i32.const 9))))
-  (core instance $main (instantiate $M
-    (with "env" (instance $mem))
-    (with "r" (instance (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))))))
-  (export $t "thing" (type $thing))
+fn guest_resource() -> String {
+    format!(
+        r#"(component
+{THING_CORE}  (export $t "thing" (type $thing))
   (func (export "[constructor]thing") (param "v" u32) (result (own $t)) (canon lift (core func $main "make")))
   (func (export "[method]thing.get") (param "self" (borrow $t)) (result u32) (canon lift (core func $main "get")))
   (func (export "consume") (param "t" (own $t)) (result u32) (canon lift (core func $main "consume")))
   (func (export "drops") (result u32) (canon lift (core func $main "drops")))
   (func (export "last") (result u32) (canon lift (core func $main "last")))
-  (func (export "bad-rep") (result u32) (canon lift (core func $main "bad-rep"))))"#;
+  (func (export "bad-rep") (result u32) (canon lift (core func $main "bad-rep"))))"#
+    )
+}
 
 fn guest_instance(engine: &hostbind::Engine) -> (Store<()>, hostbind::Instance) {
-    let c = Component::new(engine, wat::parse_str(GUEST_RESOURCE).unwrap()).unwrap();
+    let c = Component::new(engine, wat::parse_str(guest_resource()).unwrap()).unwrap();
     let mut store = Store::new(engine, ());
     let inst = Linker::new(engine).instantiate(&mut store, &c).unwrap();
     (store, inst)

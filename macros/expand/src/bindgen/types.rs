@@ -121,15 +121,7 @@ impl Gen<'_> {
                             }
                         }
                     }
-                    other => {
-                        return Err(unsupported(
-                            &format!("{other:?}")
-                                .split('(')
-                                .next()
-                                .unwrap_or("?")
-                                .to_lowercase(),
-                        ));
-                    }
+                    other => return Err(unsupported_kind(other)),
                 }
             }
         })
@@ -234,15 +226,7 @@ impl Gen<'_> {
                 let t = self.structural(&Type::Id(id), Mode::Owned)?;
                 quote!(#[doc = #doc] pub type #ident = #t;)
             }
-            other => {
-                return Err(unsupported(
-                    &format!("{other:?}")
-                        .split('(')
-                        .next()
-                        .unwrap_or("?")
-                        .to_lowercase(),
-                ));
-            }
+            other => return Err(unsupported_kind(other)),
         }))
     }
 }
@@ -253,4 +237,12 @@ pub(super) fn unsupported(what: &str) -> syn::Error {
         Span::call_site(),
         format!("`bindgen!` does not support {what} yet"),
     )
+}
+
+/// [`unsupported`] for a kind of type definition, named as WIT spells it
+/// (`future`, `stream`, ..).
+fn unsupported_kind(kind: &TypeDefKind) -> syn::Error {
+    let debug = format!("{kind:?}");
+    let name = debug.split(['(', ' ', '{']).next().unwrap_or("?");
+    unsupported(&name.to_lowercase())
 }
