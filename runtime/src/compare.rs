@@ -27,7 +27,7 @@ const fn opt_matches(rust: Option<&Ty>, wit: Option<&Ty>) -> bool {
     }
 }
 
-const fn all_match(rust: &[&Ty], wit: &[&Ty]) -> bool {
+pub(crate) const fn all_match(rust: &[&Ty], wit: &[&Ty]) -> bool {
     if rust.len() != wit.len() {
         return false;
     }

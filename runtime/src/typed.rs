@@ -180,6 +180,33 @@ where
     /// Calls the export: lowers `params`, runs it, lifts its results and
     /// runs its `post-return`.
     pub fn call<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R> {
+        self.call_with(store, params)
+    }
+
+    /// [`TypedFunc::call`] with params of another Rust type `Q` whose
+    /// component types are `P`'s, which is checked while compiling: the
+    /// bindings of `bindgen!` keep `TypedFunc<(String,), _>` and call it
+    /// with `(&str,)`.
+    #[doc(hidden)]
+    pub fn call_as<Q, T>(&self, store: &mut Store<T>, params: Q) -> Result<R>
+    where
+        Q: ComponentTuple + Lower,
+        T: 'static,
+    {
+        const {
+            assert!(
+                crate::compare::all_match(Q::FIELDS, P::FIELDS),
+                "`call_as` params must have the component types of the function's"
+            )
+        };
+        self.call_with(store, params)
+    }
+
+    fn call_with<Q, T>(&self, store: &mut Store<T>, params: Q) -> Result<R>
+    where
+        Q: ComponentTuple + Lower,
+        T: 'static,
+    {
         if store.id() != self.store_id {
             bail!("the function belongs to another store");
         }
@@ -192,10 +219,10 @@ where
                 &self.name,
                 self.any,
                 |lcx, args| {
-                    if const { flat_count_all(P::FIELDS) <= MAX_FLAT_PARAMS } {
+                    if const { flat_count_all(Q::FIELDS) <= MAX_FLAT_PARAMS } {
                         params.lower_flat(lcx, &mut FlatDst::new(args))
                     } else {
-                        let ptr = lcx.alloc("params", P::SIZE, P::ALIGN)?;
+                        let ptr = lcx.alloc("params", Q::SIZE, Q::ALIGN)?;
                         params.store(lcx, ptr as usize)?;
                         args[0] = ValRaw::i32(ptr as i32);
                         Ok(())

@@ -287,7 +287,11 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
 
     // Exports: typed calls on the world struct.
     let world_ident = camel(&world.name);
-    let (calls, checks) = world::export_calls(&g, world, &iface_mods)?;
+    let world::Exports {
+        calls,
+        fields,
+        inits,
+    } = world::export_calls(&g, world, &iface_mods)?;
     let sources = sources.iter().filter_map(|s| s.to_str()).map(|s| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#s);
@@ -304,6 +308,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         /// An instance of the world's component.
         pub struct #world_ident {
             instance: ::hostbind::Instance,
+            #(#fields)*
         }
 
         #[allow(clippy::too_many_arguments)]
@@ -330,9 +335,10 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 linker: &::hostbind::Linker<T>,
             ) -> ::hostbind::Result<Self> {
                 let instance = linker.instantiate(store, component)?;
-                // Typecheck every export now; the lookups are cached.
-                #(#checks)*
-                Ok(#world_ident { instance })
+                Ok(#world_ident {
+                    #(#inits)*
+                    instance,
+                })
             }
 
             /// The underlying instance.

@@ -10,17 +10,17 @@ use super::names::snake;
 use super::types::{Gen, Mode, unsupported};
 
 /// One `call_*` method per exported function, root or of an exported
-/// interface (`iface_mods` gives each interface's full name), and for each
-/// the lookup `instantiate` makes so that a component lacking an export,
-/// or exporting it with another type, fails there.
+/// interface (`iface_mods` gives each interface's full name), calling a
+/// typed function that `instantiate` looks up: a component lacking an
+/// export, or exporting it with another type, fails there, and a call
+/// neither looks up nor typechecks anything.
 pub(super) fn export_calls(
     g: &Gen<'_>,
     world: &World,
     iface_mods: &[(InterfaceId, Vec<syn::Ident>, String)],
-) -> syn::Result<(Vec<TokenStream>, Vec<TokenStream>)> {
+) -> syn::Result<Exports> {
     let resolve = g.resolve;
-    let mut calls = Vec::new();
-    let mut checks = Vec::new();
+    let mut out = Exports::default();
     for (key, item) in &world.exports {
         let mut push = |export: String, method: syn::Ident, f: &Function| -> syn::Result<()> {
             if !matches!(
@@ -47,6 +47,13 @@ pub(super) fn export_calls(
                 .collect::<syn::Result<_>>()?;
             let pn: Vec<_> = params.iter().map(|(n, _)| n).collect();
             let pt: Vec<_> = params.iter().map(|(_, t)| t).collect();
+            // The stored function takes the params' owned types; a call
+            // lends borrowed ones of the same component types.
+            let owned = f
+                .params
+                .iter()
+                .map(|p| g.ty(&p.ty, Mode::Owned))
+                .collect::<syn::Result<Vec<_>>>()?;
             let (rt, ret) = match &f.result {
                 Some(t) => {
                     let t = g.ty(t, Mode::Owned)?;
@@ -63,12 +70,16 @@ pub(super) fn export_calls(
                 Some(d) => format!("{d}\n\nCalls the export `{export}`."),
                 None => format!("Calls the export `{export}`."),
             };
-            checks.push(quote!(instance.get_typed_func::<(#(#pt,)*), #rt>(store, #export)?;));
-            calls.push(quote! {
+            let field = format_ident!("__{}", method);
+            let fty = quote!(::hostbind::TypedFunc<(#(#owned,)*), #rt>);
+            out.fields.push(quote!(#field: #fty,));
+            out.inits.push(
+                quote!(#field: instance.get_typed_func::<(#(#owned,)*), #rt>(store, #export)?,),
+            );
+            out.calls.push(quote! {
                 #[doc = #doc]
                 pub fn #method<D: 'static>(&self, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
-                    let __f = self.instance.get_typed_func::<(#(#pt,)*), #rt>(store, #export)?;
-                    let __r = __f.call(store, (#(#pn,)*))?;
+                    let __r = self.#field.call_as(store, (#(#pn,)*))?;
                     #unpack
                 }
             });
@@ -99,7 +110,19 @@ pub(super) fn export_calls(
             _ => {}
         }
     }
-    Ok((calls, checks))
+    Ok(out)
+}
+
+/// What the world struct gets for its exports.
+#[derive(Default)]
+pub(super) struct Exports {
+    /// A `call_*` method per export.
+    pub(super) calls: Vec<TokenStream>,
+    /// A field per export: its typed function, looked up and typechecked
+    /// once, by `instantiate`.
+    pub(super) fields: Vec<TokenStream>,
+    /// The initialisers of `fields`.
+    pub(super) inits: Vec<TokenStream>,
 }
 
 /// The name a call method takes after `call_`: the function's, or for a

@@ -216,6 +216,10 @@ const _: &[u8] = ::core::include_bytes!(
 /// An instance of the world's component.
 pub struct EveryType {
     instance: ::hostbind::Instance,
+    __call_center: ::hostbind::TypedFunc<
+        (demo::types::shapes::Point,),
+        (demo::types::shapes::Point,),
+    >,
 }
 #[allow(clippy::too_many_arguments)]
 impl EveryType {
@@ -240,12 +244,14 @@ impl EveryType {
         linker: &::hostbind::Linker<T>,
     ) -> ::hostbind::Result<Self> {
         let instance = linker.instantiate(store, component)?;
-        instance
-            .get_typed_func::<
-                (demo::types::shapes::Point,),
-                (demo::types::shapes::Point,),
-            >(store, "center")?;
-        Ok(EveryType { instance })
+        Ok(EveryType {
+            __call_center: instance
+                .get_typed_func::<
+                    (demo::types::shapes::Point,),
+                    (demo::types::shapes::Point,),
+                >(store, "center")?,
+            instance,
+        })
     }
     /// The underlying instance.
     pub fn instance(&self) -> ::hostbind::Instance {
@@ -257,13 +263,7 @@ impl EveryType {
         store: &mut ::hostbind::Store<D>,
         p: demo::types::shapes::Point,
     ) -> ::hostbind::Result<demo::types::shapes::Point> {
-        let __f = self
-            .instance
-            .get_typed_func::<
-                (demo::types::shapes::Point,),
-                (demo::types::shapes::Point,),
-            >(store, "center")?;
-        let __r = __f.call(store, (p,))?;
+        let __r = self.__call_center.call_as(store, (p,))?;
         Ok(__r.0)
     }
 }

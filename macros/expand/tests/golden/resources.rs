@@ -163,6 +163,22 @@ const _: &[u8] = ::core::include_bytes!(
 /// An instance of the world's component.
 pub struct Store {
     instance: ::hostbind::Instance,
+    __call_cache_entry_new: ::hostbind::TypedFunc<
+        (::std::string::String,),
+        (::hostbind::ResourceAny,),
+    >,
+    __call_cache_entry_key: ::hostbind::TypedFunc<
+        (::hostbind::ResourceAny,),
+        (::std::string::String,),
+    >,
+    __call_cache_entry_fill: ::hostbind::TypedFunc<
+        (::hostbind::ResourceAny, ::hostbind::Borrow<demo::store::blobs::Blob>),
+        (),
+    >,
+    __call_cache_lookup: ::hostbind::TypedFunc<
+        (::std::string::String,),
+        (::core::option::Option<::hostbind::ResourceAny>,),
+    >,
 }
 #[allow(clippy::too_many_arguments)]
 impl Store {
@@ -187,27 +203,32 @@ impl Store {
         linker: &::hostbind::Linker<T>,
     ) -> ::hostbind::Result<Self> {
         let instance = linker.instantiate(store, component)?;
-        instance
-            .get_typed_func::<
-                (&str,),
-                (::hostbind::ResourceAny,),
-            >(store, "demo:store/cache#[constructor]entry")?;
-        instance
-            .get_typed_func::<
-                (::hostbind::ResourceAny,),
-                (::std::string::String,),
-            >(store, "demo:store/cache#[method]entry.key")?;
-        instance
-            .get_typed_func::<
-                (::hostbind::ResourceAny, ::hostbind::Borrow<demo::store::blobs::Blob>),
-                (),
-            >(store, "demo:store/cache#[method]entry.fill")?;
-        instance
-            .get_typed_func::<
-                (&str,),
-                (::core::option::Option<::hostbind::ResourceAny>,),
-            >(store, "demo:store/cache#lookup")?;
-        Ok(Store { instance })
+        Ok(Store {
+            __call_cache_entry_new: instance
+                .get_typed_func::<
+                    (::std::string::String,),
+                    (::hostbind::ResourceAny,),
+                >(store, "demo:store/cache#[constructor]entry")?,
+            __call_cache_entry_key: instance
+                .get_typed_func::<
+                    (::hostbind::ResourceAny,),
+                    (::std::string::String,),
+                >(store, "demo:store/cache#[method]entry.key")?,
+            __call_cache_entry_fill: instance
+                .get_typed_func::<
+                    (
+                        ::hostbind::ResourceAny,
+                        ::hostbind::Borrow<demo::store::blobs::Blob>,
+                    ),
+                    (),
+                >(store, "demo:store/cache#[method]entry.fill")?,
+            __call_cache_lookup: instance
+                .get_typed_func::<
+                    (::std::string::String,),
+                    (::core::option::Option<::hostbind::ResourceAny>,),
+                >(store, "demo:store/cache#lookup")?,
+            instance,
+        })
     }
     /// The underlying instance.
     pub fn instance(&self) -> ::hostbind::Instance {
@@ -219,13 +240,7 @@ impl Store {
         store: &mut ::hostbind::Store<D>,
         key: &str,
     ) -> ::hostbind::Result<::hostbind::ResourceAny> {
-        let __f = self
-            .instance
-            .get_typed_func::<
-                (&str,),
-                (::hostbind::ResourceAny,),
-            >(store, "demo:store/cache#[constructor]entry")?;
-        let __r = __f.call(store, (key,))?;
+        let __r = self.__call_cache_entry_new.call_as(store, (key,))?;
         Ok(__r.0)
     }
     ///Calls the export `demo:store/cache#[method]entry.key`.
@@ -234,13 +249,7 @@ impl Store {
         store: &mut ::hostbind::Store<D>,
         this: ::hostbind::ResourceAny,
     ) -> ::hostbind::Result<::std::string::String> {
-        let __f = self
-            .instance
-            .get_typed_func::<
-                (::hostbind::ResourceAny,),
-                (::std::string::String,),
-            >(store, "demo:store/cache#[method]entry.key")?;
-        let __r = __f.call(store, (this,))?;
+        let __r = self.__call_cache_entry_key.call_as(store, (this,))?;
         Ok(__r.0)
     }
     ///Calls the export `demo:store/cache#[method]entry.fill`.
@@ -250,13 +259,7 @@ impl Store {
         this: ::hostbind::ResourceAny,
         source: ::hostbind::Borrow<demo::store::blobs::Blob>,
     ) -> ::hostbind::Result<()> {
-        let __f = self
-            .instance
-            .get_typed_func::<
-                (::hostbind::ResourceAny, ::hostbind::Borrow<demo::store::blobs::Blob>),
-                (),
-            >(store, "demo:store/cache#[method]entry.fill")?;
-        let __r = __f.call(store, (this, source))?;
+        let __r = self.__call_cache_entry_fill.call_as(store, (this, source))?;
         Ok(__r)
     }
     ///Calls the export `demo:store/cache#lookup`.
@@ -265,13 +268,7 @@ impl Store {
         store: &mut ::hostbind::Store<D>,
         key: &str,
     ) -> ::hostbind::Result<::core::option::Option<::hostbind::ResourceAny>> {
-        let __f = self
-            .instance
-            .get_typed_func::<
-                (&str,),
-                (::core::option::Option<::hostbind::ResourceAny>,),
-            >(store, "demo:store/cache#lookup")?;
-        let __r = __f.call(store, (key,))?;
+        let __r = self.__call_cache_lookup.call_as(store, (key,))?;
         Ok(__r.0)
     }
 }

@@ -44,6 +44,7 @@ const _: &[u8] = ::core::include_bytes!("$CARGO_MANIFEST_DIR/tests/golden/small.
 /// An instance of the world's component.
 pub struct Small {
     instance: ::hostbind::Instance,
+    __call_run: ::hostbind::TypedFunc<(::std::string::String,), (u32,)>,
 }
 #[allow(clippy::too_many_arguments)]
 impl Small {
@@ -68,8 +69,11 @@ impl Small {
         linker: &::hostbind::Linker<T>,
     ) -> ::hostbind::Result<Self> {
         let instance = linker.instantiate(store, component)?;
-        instance.get_typed_func::<(&str,), (u32,)>(store, "run")?;
-        Ok(Small { instance })
+        Ok(Small {
+            __call_run: instance
+                .get_typed_func::<(::std::string::String,), (u32,)>(store, "run")?,
+            instance,
+        })
     }
     /// The underlying instance.
     pub fn instance(&self) -> ::hostbind::Instance {
@@ -81,8 +85,7 @@ impl Small {
         store: &mut ::hostbind::Store<D>,
         input: &str,
     ) -> ::hostbind::Result<u32> {
-        let __f = self.instance.get_typed_func::<(&str,), (u32,)>(store, "run")?;
-        let __r = __f.call(store, (input,))?;
+        let __r = self.__call_run.call_as(store, (input,))?;
         Ok(__r.0)
     }
 }

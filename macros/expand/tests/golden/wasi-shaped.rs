@@ -210,6 +210,10 @@ const _: &[u8] = ::core::include_bytes!(
 /// An instance of the world's component.
 pub struct Command {
     instance: ::hostbind::Instance,
+    __call_run_run: ::hostbind::TypedFunc<
+        (::std::vec::Vec<::std::string::String>,),
+        (::core::result::Result<(), ()>,),
+    >,
 }
 #[allow(clippy::too_many_arguments)]
 impl Command {
@@ -236,12 +240,14 @@ impl Command {
         linker: &::hostbind::Linker<T>,
     ) -> ::hostbind::Result<Self> {
         let instance = linker.instantiate(store, component)?;
-        instance
-            .get_typed_func::<
-                (&[::std::string::String],),
-                (::core::result::Result<(), ()>,),
-            >(store, "demo:wasi/run#run")?;
-        Ok(Command { instance })
+        Ok(Command {
+            __call_run_run: instance
+                .get_typed_func::<
+                    (::std::vec::Vec<::std::string::String>,),
+                    (::core::result::Result<(), ()>,),
+                >(store, "demo:wasi/run#run")?,
+            instance,
+        })
     }
     /// The underlying instance.
     pub fn instance(&self) -> ::hostbind::Instance {
@@ -253,13 +259,7 @@ impl Command {
         store: &mut ::hostbind::Store<D>,
         args: &[::std::string::String],
     ) -> ::hostbind::Result<::core::result::Result<(), ()>> {
-        let __f = self
-            .instance
-            .get_typed_func::<
-                (&[::std::string::String],),
-                (::core::result::Result<(), ()>,),
-            >(store, "demo:wasi/run#run")?;
-        let __r = __f.call(store, (args,))?;
+        let __r = self.__call_run_run.call_as(store, (args,))?;
         Ok(__r.0)
     }
 }
