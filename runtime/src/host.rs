@@ -276,12 +276,13 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
     #[inline]
     fn memory(&mut self) -> &mut [u8] {
         if let Some((ptr, len)) = self.mem_cache {
-            // SAFETY: `ptr` and `len` are the bytes `B::memory` returned for
-            // this store, which `self.cx` borrows exclusively for `'a`; the
-            // slice borrows `self` mutably, so no other view of those bytes
-            // exists while it lives. A memory's buffer moves or resizes only
-            // when guest code grows it, and guest code runs here only in
-            // `realloc`, which clears the cache first.
+            // A memory's buffer moves or resizes only when guest code grows
+            // it, and guest code runs here only in `realloc`, which clears
+            // the cache first.
+            // SAFETY: `ptr`/`len` are the bytes `B::memory` returned for this
+            // store, which `self.cx` borrows exclusively; the slice borrows
+            // `self` mutably, so it is the only view of them, and (above) they
+            // have not moved.
             return unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
         }
         match self.memory {

@@ -61,15 +61,7 @@ pub(crate) fn wit_checks(
             wty.text,
             rust_text(ty)
         );
-        let expr = &wty.expr;
-        checks.push(quote_spanned! {ty.span()=>
-            const _: () = {
-                const WIT: &#p::Ty = &#expr;
-                if !#p::ty_matches(<#ty as #p::ComponentType>::TY, WIT) {
-                    ::core::panic!(#msg);
-                }
-            };
-        });
+        checks.push(assert_matches(&p, ty, &wty.expr, &msg));
     }
     match (&sig.result.ty, &wit.result) {
         (None, None) => {}
@@ -79,15 +71,7 @@ pub(crate) fn wit_checks(
                 wty.text,
                 rust_text(ty)
             );
-            let expr = &wty.expr;
-            checks.push(quote_spanned! {ty.span()=>
-                const _: () = {
-                    const WIT: &#p::Ty = &#expr;
-                    if !#p::ty_matches(<#ty as #p::ComponentType>::TY, WIT) {
-                        ::core::panic!(#msg);
-                    }
-                };
-            });
+            checks.push(assert_matches(&p, ty, &wty.expr, &msg));
         }
         (Some(ty), None) => {
             return Err(syn::Error::new(
@@ -119,4 +103,18 @@ pub(crate) fn wit_checks(
             const WIT_IMPORT: &'static str = #imp;
         }
     }))
+}
+
+/// A const assertion, spanned at the user's `ty`, that its component type
+/// matches the WIT type `wit` (an expression building a `Ty`); `msg` is the
+/// compile error otherwise.
+fn assert_matches(p: &TokenStream, ty: &syn::Type, wit: &TokenStream, msg: &str) -> TokenStream {
+    quote_spanned! {ty.span()=>
+        const _: () = {
+            const WIT: &#p::Ty = &#wit;
+            if !#p::ty_matches(<#ty as #p::ComponentType>::TY, WIT) {
+                ::core::panic!(#msg);
+            }
+        };
+    }
 }

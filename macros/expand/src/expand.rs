@@ -130,7 +130,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
 
     // A generic body has no single fn pointer to deref to, and its host
     // function needs the getter: `with_getter` stands for `IntoHostFunc`.
-    let deref = if let Some(bound) = &options.host_bound {
+    let conversions = if let Some(bound) = &options.host_bound {
         quote! {
             impl #name {
                 /// The host function, reaching its context in the store's
@@ -207,7 +207,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
                 }
             }
 
-            #deref
+            #conversions
         };
     }
 }

@@ -150,7 +150,7 @@ pub(crate) fn lift_any_as(
     with_tables(cx, |h| {
         let (rep, held) = if own {
             let rep = h.take_own(&cx.site, res.table, idx, ty)?;
-            (rep, h.hold(rep, ty))
+            (rep, h.hold())
         } else {
             (h.lend(&cx.site, res.table, idx, ty)?, 0)
         };
@@ -216,9 +216,9 @@ pub(crate) fn lower_any(
         // An own handle passes (`own`) or lends (a borrow) only while the
         // host still owns it.
         let still_held = if own {
-            h.release(r.held, r.rep, r.ty)
+            h.release(r.held)
         } else {
-            !r.own || h.holds(r.held, r.rep, r.ty)
+            !r.own || h.holds(r.held)
         };
         if !still_held {
             return Err(site.trap(format_args!(

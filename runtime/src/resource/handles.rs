@@ -52,7 +52,7 @@ pub(crate) struct Handles {
     /// Own handles the host holds as `ResourceAny`, by a number never
     /// reused, so a copy kept after a move or a drop is refused rather than
     /// forging a second owner.
-    held: std::collections::HashMap<u64, (u32, ResourceIndex)>,
+    held: std::collections::HashSet<u64>,
     next_held: u64,
 }
 
@@ -78,34 +78,29 @@ impl Handles {
             host,
             lent: Vec::new(),
             scope_borrows: 0,
-            held: std::collections::HashMap::new(),
+            held: std::collections::HashSet::new(),
             next_held: 1,
         }
     }
 
-    /// Records that the host now owns `rep` of type `ty`; returns the
-    /// number its `ResourceAny` carries.
-    pub(crate) fn hold(&mut self, rep: u32, ty: ResourceIndex) -> u64 {
+    /// Records that the host now owns a handle; returns the number its
+    /// `ResourceAny` carries.
+    pub(crate) fn hold(&mut self) -> u64 {
         let id = self.next_held;
         self.next_held += 1;
-        self.held.insert(id, (rep, ty));
+        self.held.insert(id);
         id
     }
 
     /// Whether the host still owns the handle numbered `id`.
-    pub(crate) fn holds(&self, id: u64, rep: u32, ty: ResourceIndex) -> bool {
-        self.held.get(&id) == Some(&(rep, ty))
+    pub(crate) fn holds(&self, id: u64) -> bool {
+        self.held.contains(&id)
     }
 
     /// Ends the host's ownership of `id`: it was moved to the guest or
     /// dropped. `false` if the host did not own it.
-    pub(crate) fn release(&mut self, id: u64, rep: u32, ty: ResourceIndex) -> bool {
-        if self.holds(id, rep, ty) {
-            self.held.remove(&id);
-            true
-        } else {
-            false
-        }
+    pub(crate) fn release(&mut self, id: u64) -> bool {
+        self.held.remove(&id)
     }
 
     /// The name of resource type `ty`, for messages.

@@ -211,25 +211,21 @@ impl ResourceAny {
         }
         crate::store::with_backend!(&mut store.repr, |s, B| {
             let mut cx = <B as crate::engine::Backend>::cx(s);
-            let released = <B as crate::engine::Backend>::data(&mut cx)
+            let Some(state) = <B as crate::engine::Backend>::data(&mut cx)
                 .instances
                 .get(self.instance)
-                .map(|state| {
-                    let mut h = state.handles.0.borrow_mut();
-                    (
-                        h.release(self.held, self.rep, self.ty),
-                        h.name(self.ty).to_string(),
-                    )
-                });
-            match released {
-                Some((true, _)) => run_dtor::<B, T>(&mut cx, self.instance, self.ty, self.rep),
-                Some((false, name)) => Err(anyhow::anyhow!(
-                    "this handle of `{name}` is no longer the host's to drop: it was already moved to the guest or dropped"
-                )),
-                None => Err(anyhow::anyhow!(
-                    "the resource's instance is not in this store"
-                )),
+            else {
+                anyhow::bail!("the resource's instance is not in this store");
+            };
+            let mut h = state.handles.0.borrow_mut();
+            if !h.release(self.held) {
+                anyhow::bail!(
+                    "this handle of `{}` is no longer the host's to drop: it was already moved to the guest or dropped",
+                    h.name(self.ty)
+                );
             }
+            drop(h);
+            run_dtor::<B, T>(&mut cx, self.instance, self.ty, self.rep)
         })
     }
 }

@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use wit_parser::{Function, Type, TypeId};
 
-use super::names::{camel, snake};
-use super::types::{Gen, Mode, unsupported};
+use super::names::{camel, param, snake};
+use super::types::{Gen, Mode, doc, unsupported};
 
 impl Gen<'_> {
     /// A `Host` trait, and `add_to_linker` defining its functions in the
@@ -56,14 +56,7 @@ impl Gen<'_> {
             let params: Vec<(syn::Ident, TokenStream)> = f
                 .params
                 .iter()
-                .map(|p| {
-                    let name = if p.name == "self" {
-                        format_ident!("this")
-                    } else {
-                        snake(&p.name)
-                    };
-                    Ok((name, self.ty(&p.ty, Mode::Import)?))
-                })
+                .map(|p| Ok((param(&p.name), self.ty(&p.ty, Mode::Import)?)))
                 .collect::<syn::Result<_>>()?;
             let pnames: Vec<_> = params.iter().map(|(n, _)| n).collect();
             let ptys: Vec<_> = params.iter().map(|(_, t)| t).collect();
@@ -79,11 +72,7 @@ impl Gen<'_> {
                 (None, false) => quote!(),
                 (None, true) => quote!(-> ::hostbind::Result<()>),
             };
-            let d = f
-                .docs
-                .contents
-                .clone()
-                .unwrap_or_else(|| format!("The import `{}`.", f.name));
+            let d = doc(&f.docs, || format!("The import `{}`.", f.name));
             if let Some((_, _, methods)) = traits.iter_mut().find(|(_, id, _)| *id == trait_ident) {
                 methods.push(quote!(#[doc = #d] fn #m(&mut self, #(#pnames: #ptys),*) #ret;));
             }

@@ -30,3 +30,13 @@ pub(super) fn snake(name: &str) -> syn::Ident {
         _ => format_ident!("{s}"),
     }
 }
+
+/// A param's name in generated signatures: [`snake`], but `self` is `this`
+/// and `store` is `store_`, which the generated methods take themselves.
+pub(super) fn param(name: &str) -> syn::Ident {
+    match name {
+        "self" => format_ident!("this"),
+        "store" => format_ident!("store_"),
+        n => snake(n),
+    }
+}

@@ -134,11 +134,8 @@ impl Gen<'_> {
             return Ok(None);
         };
         let ident = camel(name);
-        let doc = match &def.docs.contents {
-            Some(d) => d.clone(),
-            None => format!("The WIT type `{name}`."),
-        };
-        let derives = quote!(#[doc = #doc] #[derive(::hostbind::ComponentType, ::hostbind::Lift, ::hostbind::Lower, Clone, Debug, PartialEq)]);
+        let type_doc = doc(&def.docs, || format!("The WIT type `{name}`."));
+        let derives = quote!(#[doc = #type_doc] #[derive(::hostbind::ComponentType, ::hostbind::Lift, ::hostbind::Lower, Clone, Debug, PartialEq)]);
         Ok(Some(match &def.kind {
             TypeDefKind::Record(r) => {
                 let fields = r
@@ -148,11 +145,7 @@ impl Gen<'_> {
                         let n = &f.name;
                         let id = snake(n);
                         let t = self.ty(&f.ty, Mode::Owned)?;
-                        let d = f
-                            .docs
-                            .contents
-                            .clone()
-                            .unwrap_or_else(|| format!("The field `{n}`."));
+                        let d = doc(&f.docs, || format!("The field `{n}`."));
                         Ok(quote!(#[doc = #d] #[component(name = #n)] pub #id: #t))
                     })
                     .collect::<syn::Result<Vec<_>>>()?;
@@ -165,11 +158,7 @@ impl Gen<'_> {
                     .map(|c| {
                         let n = &c.name;
                         let id = camel(n);
-                        let d = c
-                            .docs
-                            .contents
-                            .clone()
-                            .unwrap_or_else(|| format!("The case `{n}`."));
+                        let d = doc(&c.docs, || format!("The case `{n}`."));
                         Ok(match &c.ty {
                             Some(t) => {
                                 let t = self.ty(t, Mode::Owned)?;
@@ -185,11 +174,7 @@ impl Gen<'_> {
                 let cases = e.cases.iter().map(|c| {
                     let n = &c.name;
                     let id = camel(n);
-                    let d = c
-                        .docs
-                        .contents
-                        .clone()
-                        .unwrap_or_else(|| format!("The case `{n}`."));
+                    let d = doc(&c.docs, || format!("The case `{n}`."));
                     quote!(#[doc = #d] #[component(name = #n)] #id)
                 });
                 quote!(#[derive(Copy)] #derives #[component(enum, name = #name)] pub enum #ident { #(#cases),* })
@@ -198,15 +183,11 @@ impl Gen<'_> {
                 let flags = f.flags.iter().map(|fl| {
                     let n = &fl.name;
                     let id = format_ident!("{}", n.replace('-', "_").to_uppercase());
-                    let d = fl
-                        .docs
-                        .contents
-                        .clone()
-                        .unwrap_or_else(|| format!("The flag `{n}`."));
+                    let d = doc(&fl.docs, || format!("The flag `{n}`."));
                     quote!(#[doc = #d] #[component(name = #n)] const #id;)
                 });
                 quote!(
-                    ::hostbind::flags! { #[doc = #doc] #[component(name = #name)] pub struct #ident { #(#flags)* } }
+                    ::hostbind::flags! { #[doc = #type_doc] #[component(name = #name)] pub struct #ident { #(#flags)* } }
                 )
             }
             TypeDefKind::Type(_)
@@ -215,16 +196,16 @@ impl Gen<'_> {
             | TypeDefKind::Result(_)
             | TypeDefKind::Tuple(_) => {
                 let t = self.structural(&Type::Id(id), Mode::Owned)?;
-                quote!(#[doc = #doc] pub type #ident = #t;)
+                quote!(#[doc = #type_doc] pub type #ident = #t;)
             }
             // The Rust type standing for a host resource in `Resource<T>`.
             TypeDefKind::Resource => match self.with.get(&id) {
-                Some(user) => quote!(#[doc = #doc] pub type #ident = #user;),
-                None => quote!(#[doc = #doc] pub enum #ident {}),
+                Some(user) => quote!(#[doc = #type_doc] pub type #ident = #user;),
+                None => quote!(#[doc = #type_doc] pub enum #ident {}),
             },
             TypeDefKind::Handle(_) => {
                 let t = self.structural(&Type::Id(id), Mode::Owned)?;
-                quote!(#[doc = #doc] pub type #ident = #t;)
+                quote!(#[doc = #type_doc] pub type #ident = #t;)
             }
             other => return Err(unsupported_kind(other)),
         }))
@@ -245,4 +226,9 @@ fn unsupported_kind(kind: &TypeDefKind) -> syn::Error {
     let debug = format!("{kind:?}");
     let name = debug.split(['(', ' ', '{']).next().unwrap_or("?");
     unsupported(&name.to_lowercase())
+}
+
+/// The doc comment of a WIT item, or `fallback` where it has none.
+pub(super) fn doc(docs: &wit_parser::Docs, fallback: impl FnOnce() -> String) -> String {
+    docs.contents.clone().unwrap_or_else(fallback)
 }

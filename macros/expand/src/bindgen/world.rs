@@ -6,7 +6,7 @@ use wit_parser::{
     Function, FunctionKind, InterfaceId, Resolve, TypeId, World, WorldItem, WorldKey,
 };
 
-use super::names::snake;
+use super::names::param;
 use super::types::{Gen, Mode, unsupported};
 
 /// One `call_*` method per exported function, root or of an exported
@@ -35,15 +35,7 @@ pub(super) fn export_calls(
             let params: Vec<(syn::Ident, TokenStream)> = f
                 .params
                 .iter()
-                .map(|p| {
-                    // `store` is the method's own first parameter.
-                    let name = match p.name.as_str() {
-                        "store" => format_ident!("store_"),
-                        "self" => format_ident!("this"),
-                        n => snake(n),
-                    };
-                    Ok((name, g.ty(&p.ty, Mode::Export)?))
-                })
+                .map(|p| Ok((param(&p.name), g.ty(&p.ty, Mode::Export)?)))
                 .collect::<syn::Result<_>>()?;
             let pn: Vec<_> = params.iter().map(|(n, _)| n).collect();
             let pt: Vec<_> = params.iter().map(|(_, t)| t).collect();
