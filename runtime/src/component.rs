@@ -62,16 +62,29 @@ impl Component {
         let bytes = bytes.as_ref();
         let mut tunables = Tunables::default_host();
         tunables.concurrency_support = false;
-        let mut features = WasmFeatures::default();
-        // Adapter modules would use `try_table`, which wasmi does not run.
-        features.remove(WasmFeatures::EXCEPTIONS);
-        let mut validator = Validator::new_with_features(features);
+        let mut validator = Validator::new_with_features(features());
         let mut types = ComponentTypesBuilder::new(&validator);
         let scope = ScopeVec::new();
-        let (translation, modules) = Translator::new(&tunables, &mut validator, &mut types, &scope)
-            .translate(bytes)
-            .map_err(|e| anyhow!("{e}"))
-            .context("invalid component")?;
+        // environ asserts some invariants instead of returning errors; with
+        // the features above none should be reachable, and a panic that
+        // still escapes becomes an error rather than unwinding into the user.
+        let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Translator::new(&tunables, &mut validator, &mut types, &scope).translate(bytes)
+        }))
+        .map_err(|panic| {
+            anyhow!(
+                "wasmtime-environ failed on this component ({}); hostbind cannot load it",
+                crate::error::panic_text(panic)
+            )
+        })?;
+        let (translation, modules) = translated.map_err(|e| {
+            let msg = e.to_string();
+            if refuses_a_proposal(&msg) {
+                anyhow!("hostbind does not support a proposal this component uses: {msg}")
+            } else {
+                anyhow!("invalid component: {msg}")
+            }
+        })?;
         let (types, _) = types.finish(&translation.component);
         let info = translation.component;
         let trampolines = translation.trampolines;
@@ -146,6 +159,38 @@ impl core::fmt::Debug for Component {
             .field("imports", &self.import_names())
             .finish()
     }
+}
+
+/// Whether a validation error is a proposal that [`features`] leaves off
+/// (wasmparser's `require_feature` messages), not a broken binary.
+fn refuses_a_proposal(msg: &str) -> bool {
+    msg.contains("requires the component model")
+        || msg.contains("require the component model")
+        || msg.contains("proposal not enabled")
+        || msg.contains("proposal must be enabled")
+        || msg.contains("feature is not active")
+}
+
+/// The validator's proposals: what both engines run and what environ can
+/// build adapters for with `concurrency_support` off. Anything outside is
+/// refused by the validator, naming the proposal, before environ runs.
+fn features() -> WasmFeatures {
+    let mut features = WasmFeatures::default();
+    // Async and its relatives need environ's concurrency support, which
+    // hostbind turns off; adapters would otherwise reach its assertions.
+    features.remove(
+        WasmFeatures::CM_ASYNC
+            | WasmFeatures::CM_MORE_ASYNC_BUILTINS
+            | WasmFeatures::CM_ASYNC_STACKFUL
+            | WasmFeatures::CM_THREADING
+            | WasmFeatures::CM_ERROR_CONTEXT
+            | WasmFeatures::CM_GC,
+    );
+    // Adapter modules would use `try_table`, which wasmi does not run. GC
+    // stays on: components may declare GC core types, and an engine that
+    // cannot run a module using them refuses it when compiling it.
+    features.remove(WasmFeatures::EXCEPTIONS | WasmFeatures::LEGACY_EXCEPTIONS);
+    features
 }
 
 /// `iface#func` for an import path, as errors and linkers spell it.

@@ -79,3 +79,16 @@ impl Site<'_> {
         Trap::new(format!("{what} in {self}")).into()
     }
 }
+
+/// The text of a caught panic's payload, for an error message.
+#[cold]
+pub(crate) fn panic_text(payload: Box<dyn core::any::Any + Send>) -> String {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string payload".to_string());
+    // Dropping a panic payload can itself panic; keep it out of our frame.
+    core::mem::forget(payload);
+    msg
+}

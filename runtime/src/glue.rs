@@ -190,13 +190,7 @@ pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
 
 #[cold]
 fn panic_error(name: &str, payload: Box<dyn core::any::Any + Send>) -> Error {
-    let msg = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a non-string payload".to_string());
-    // Dropping a panic payload can itself panic; keep it out of our frame.
-    core::mem::forget(payload);
+    let msg = crate::error::panic_text(payload);
     Trap::new(format!("host function `{name}` panicked: {msg}")).into()
 }
 

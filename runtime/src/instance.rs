@@ -62,6 +62,8 @@ pub(crate) struct InstanceState<B: Backend> {
     pub(crate) exports: Vec<ExportFunc<B>>,
     /// An export call is running; the component model forbids re-entering.
     pub(crate) entered: bool,
+    /// The export whose trap poisoned the instance: no call may enter it again.
+    pub(crate) poisoned: Option<Box<str>>,
     /// The handle tables of the instance's runtime component instances.
     pub(crate) handles: HandleTables,
     /// Every resource type, by `ResourceIndex`: who implements it.
@@ -167,6 +169,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         trampolines: vec![None; component.trampolines.len()],
         exports: Vec::new(),
         entered: false,
+        poisoned: None,
         handles,
         resources,
         host_keys: imports.host_keys.clone(),

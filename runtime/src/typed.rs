@@ -263,6 +263,12 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
 ) -> Result<R> {
     let state = &mut B::data(cx).instances[instance];
+    if let Some(trapped) = &state.poisoned {
+        return Err(Trap::new(format!(
+            "cannot enter component instance: export `{trapped}` trapped in it earlier, and a trap leaves an instance unusable; `{name}` was not called"
+        ))
+        .into());
+    }
     if state.entered {
         return Err(Trap::new(format!(
             "cannot enter component instance: export `{name}` called while a call into it is running"
@@ -271,8 +277,42 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     }
     state.entered = true;
     let result = call_entered::<B, T, R>(cx, instance, slot, name, any, lower, lift);
-    B::data(cx).instances[instance].entered = false;
-    result
+    let state = &mut B::data(cx).instances[instance];
+    state.entered = false;
+    result.map_err(|Failed { error, poison }| {
+        if poison {
+            state.poisoned = Some(name.into());
+        }
+        error
+    })
+}
+
+/// An export call that failed; `poison` once guest code has run, since
+/// the guest may have been left halfway through a change of its state.
+struct Failed {
+    error: crate::error::Error,
+    poison: bool,
+}
+
+/// `?` for the phases of an export call, marking whether they poison.
+trait Phase<V> {
+    fn before_guest(self) -> core::result::Result<V, Failed>;
+    fn after_guest(self) -> core::result::Result<V, Failed>;
+}
+
+impl<V> Phase<V> for Result<V> {
+    fn before_guest(self) -> core::result::Result<V, Failed> {
+        self.map_err(|error| Failed {
+            error,
+            poison: false,
+        })
+    }
+    fn after_guest(self) -> core::result::Result<V, Failed> {
+        self.map_err(|error| Failed {
+            error,
+            poison: true,
+        })
+    }
 }
 
 fn call_entered<B: Backend, T: 'static, R>(
@@ -283,7 +323,7 @@ fn call_entered<B: Backend, T: 'static, R>(
     any: crate::typecheck::AnyResource,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
-) -> Result<R> {
+) -> core::result::Result<R, Failed> {
     let data = B::data(cx);
     data.pending = None;
     let state: &InstanceState<B> = &data.instances[instance];
@@ -295,14 +335,15 @@ fn call_entered<B: Backend, T: 'static, R>(
     );
     let opts = state
         .options(export.options.as_u32())
-        .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))?;
+        .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))
+        .before_guest()?;
     let res = ResCx {
         table: opts.table,
         any,
         instance,
         store: data.id,
     };
-    data.hook(CallHook::CallingWasm)?;
+    data.hook(CallHook::CallingWasm).before_guest()?;
     data.instances[instance]
         .handles
         .0
@@ -318,7 +359,10 @@ fn call_entered<B: Backend, T: 'static, R>(
             place: Place::Params,
         };
         let mut lcx = LowerCx::new(&mut access, site, opts.encoding).with_res(res);
-        lower(&mut lcx, &mut args)?;
+        let lowered = lower(&mut lcx, &mut args);
+        // Lowering runs guest code only through `realloc`.
+        let ran = lcx.guest_ran();
+        lowered.map_err(|error| Failed { error, poison: ran })?;
     }
 
     let mut rets = [ValRaw::ZERO; 1];
@@ -326,9 +370,12 @@ fn call_entered<B: Backend, T: 'static, R>(
         args.get(..core_ty.params.len()),
         rets.get_mut(..core_ty.results.len()),
     ) else {
-        bail!("export `{name}` has a core type hostbind cannot call: {core_ty:?}");
+        return Err(anyhow!(
+            "export `{name}` has a core type hostbind cannot call: {core_ty:?}"
+        ))
+        .before_guest();
     };
-    B::call(cx, func, &core_ty, args, rets)?;
+    B::call(cx, func, &core_ty, args, rets).after_guest()?;
     // The spec's scope-exit check: every borrow the call lent is returned.
     let left = B::data(cx).instances[instance]
         .handles
@@ -339,7 +386,8 @@ fn call_entered<B: Backend, T: 'static, R>(
         return Err(Trap::new(format!(
             "export `{name}` returned while the guest still holds {left} borrow handle(s) it was lent for the call; borrows must be dropped before returning"
         ))
-        .into());
+        .into())
+        .after_guest();
     }
 
     let value = {
@@ -361,7 +409,8 @@ fn call_entered<B: Backend, T: 'static, R>(
         lift(
             &LiftCx::new(mem, site, opts.encoding).with_scope(scope),
             rets,
-        )?
+        )
+        .after_guest()?
     };
 
     if let Some(post_return) = opts.post_return {
@@ -377,8 +426,11 @@ fn call_entered<B: Backend, T: 'static, R>(
         set(cx, false);
         let r = B::call(cx, post_return, &post_ty, rets, &mut []);
         set(cx, true);
-        r?;
+        r.after_guest()?;
     }
-    B::data(cx).hook(CallHook::ReturningFromWasm)?;
+    // The guest's part is done; a hook refusing to return leaves it sound.
+    B::data(cx)
+        .hook(CallHook::ReturningFromWasm)
+        .before_guest()?;
     Ok(value)
 }

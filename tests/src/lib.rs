@@ -321,6 +321,21 @@ pub fn message(e: &hostbind::Error) -> String {
     format!("{e:#}")
 }
 
+/// Asserts that `result` is the refusal of a call into an instance that
+/// export `trapped` poisoned by trapping.
+#[track_caller]
+pub fn assert_poisoned<V: core::fmt::Debug>(result: hostbind::Result<V>, trapped: &str) {
+    let err = result.expect_err("a call into a poisoned instance must fail");
+    let msg = message(&err);
+    assert!(
+        msg.starts_with(&format!(
+            "cannot enter component instance: export `{trapped}` trapped in it earlier"
+        )),
+        "{msg}"
+    );
+    assert!(err.downcast_ref::<hostbind::Trap>().is_some(), "{msg}");
+}
+
 /// The inside of a component defining resource `$thing` (rep = the value
 /// given to its constructor) and the core instance `$main` using it:
 /// `make`, `get` (a borrow's rep), `consume` (takes and drops an own handle),

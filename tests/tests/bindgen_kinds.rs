@@ -214,8 +214,12 @@ fn a_trappable_import_traps_with_the_hosts_error() {
         let msg = message(&err);
         assert!(msg.contains("cannot divide 1 by zero"), "{msg}");
         assert!(msg.contains("host function `test:host/api#div`"), "{msg}");
+        // The trap poisoned the instance; a fresh one serves the rest.
+        hostbind_tests::assert_poisoned(w.call_div(&mut store, 12, 4), "div");
+        let w = guarded::Guarded::instantiate(&mut store, &c, &linker).unwrap();
         let err = w.call_note(&mut store, "").unwrap_err();
         assert!(message(&err).contains("an empty note"), "{}", message(&err));
+        let w = guarded::Guarded::instantiate(&mut store, &c, &linker).unwrap();
         w.call_note(&mut store, "kept").unwrap();
         assert_eq!(store.data().notes, ["kept"]);
     }

@@ -116,11 +116,19 @@ fn a_hook_error_traps_the_call() {
             message(&f.call(&mut store, (5,)).unwrap_err()),
             "hook refused CallingHost"
         );
+        // Refusing a host call traps the guest; refusing to enter it does not.
+        hostbind_tests::assert_poisoned(f.call(&mut store, (5,)), "twice");
+        let (mut store, inst) = setup(&engine);
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "twice")
+            .unwrap();
         store.data_mut().fail_on = Some(CallHook::CallingWasm);
         assert_eq!(
             message(&f.call(&mut store, (5,)).unwrap_err()),
             "hook refused CallingWasm"
         );
+        store.data_mut().fail_on = None;
+        assert_eq!(f.call(&mut store, (5,)).unwrap(), (20,));
     }
 }
 
@@ -138,7 +146,12 @@ fn host_err_traps_and_keeps_its_type() {
             "host function `check` returned an error: refused 11"
         );
         assert_eq!(err.downcast_ref::<Refused>().map(|r| r.0), Some(11));
-        // The instance stays usable after a trap.
+        // A trap poisons the instance; another instance is unaffected.
+        hostbind_tests::assert_poisoned(f.call(&mut store, (4,)), "check");
+        let (mut store, inst) = setup(&engine);
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "check")
+            .unwrap();
         assert_eq!(f.call(&mut store, (4,)).unwrap(), (4,));
     }
 }
@@ -153,7 +166,7 @@ fn host_panic_becomes_a_trap() {
         let err = f.call(&mut store, (0,)).unwrap_err();
         assert_eq!(message(&err), "host function `boom` panicked: oh no");
         assert!(err.downcast_ref::<Trap>().is_some());
-        assert_eq!(f.call(&mut store, (9,)).unwrap(), (9,));
+        hostbind_tests::assert_poisoned(f.call(&mut store, (9,)), "boom");
     }
 }
 

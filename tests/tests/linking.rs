@@ -207,6 +207,36 @@ fn unsupported_features_are_named_when_loading() {
     }
 }
 
+/// A component that only mentions an async type in a signature is refused
+/// when it is loaded, naming the type, not when the function is called.
+#[test]
+fn async_types_are_refused_when_loading() {
+    let future_param = r#"(component
+      (type $f (future s16))
+      (core module $M (func (export "run") (param i32)))
+      (core instance $m (instantiate $M))
+      (func (export "run") (param "x" $f) (canon lift (core func $m "run"))))"#;
+    let async_export = r#"(component
+      (core module $M (func (export "run")))
+      (core instance $m (instantiate $M))
+      (func (export "run") async (canon lift (core func $m "run"))))"#;
+    for engine in engines() {
+        let err = Component::new(&engine, wat::parse_str(future_param).unwrap()).unwrap_err();
+        let msg = message(&err);
+        assert!(
+            msg.starts_with("hostbind does not support a proposal this component uses: `future` requires the component model async feature"),
+            "{msg}"
+        );
+        let err = Component::new(&engine, wat::parse_str(async_export).unwrap()).unwrap_err();
+        let msg = message(&err);
+        assert!(
+            msg.starts_with("hostbind does not support a proposal this component uses: "),
+            "{msg}"
+        );
+        assert!(msg.contains("async"), "{msg}");
+    }
+}
+
 #[test]
 fn start_functions_run_and_can_call_the_host() {
     use std::sync::atomic::{AtomicU32, Ordering};

@@ -122,6 +122,44 @@ fn transcoding_allocates_as_the_spec_says() {
     }
 }
 
+/// The spec's `store_string_to_latin1_or_utf16` inflates the Latin-1 bytes
+/// it finds at the pointer the growing `realloc` returns: moving them is the
+/// guest's business. A `realloc` that hands out pointers from a table
+/// without copying shows which bytes are used: those already at the new
+/// pointer (`XY`), not a host-side copy of the string's head (`aé`).
+#[test]
+fn latin1_utf16_inflates_what_the_guest_realloc_left() {
+    let wat = r#"(component
+      (core module $M
+        (memory (export "memory") 1)
+        (data (i32.const 2000) "XY")
+        (global $n (mut i32) (i32.const 0))
+        ;; 1000 first, then 2000, never copying.
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+          (global.set $n (i32.add (global.get $n) (i32.const 1)))
+          (if (result i32) (i32.eq (global.get $n) (i32.const 1))
+            (then (i32.const 1000)) (else (i32.const 2000))))
+        (func (export "echo") (param i32 i32) (result i32)
+          (i32.store (i32.const 100) (local.get 0))
+          (i32.store (i32.const 104) (local.get 1))
+          (i32.const 100)))
+      (core instance $m (instantiate $M))
+      (func (export "echo") (param "s" string) (result string)
+        (canon lift (core func $m "echo") (memory (core memory $m "memory"))
+          (realloc (core func $m "realloc")) string-encoding=latin1+utf16)))"#;
+    for engine in engines() {
+        let c = hostbind_tests::component(&engine, wat);
+        let linker = hostbind::Linker::<()>::new(&engine);
+        let mut store = hostbind::Store::new(&engine, ());
+        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let f = inst
+            .get_typed_func::<(&str,), (String,)>(&mut store, "echo")
+            .unwrap();
+        // 7 UTF-8 bytes: Latin-1 `a`, `é` at 1000, then grown to 2000.
+        assert_eq!(f.call(&mut store, ("aé🚀",)).unwrap().0, "XY🚀");
+    }
+}
+
 /// Runs a guest whose `shout` export passes `(ptr, len)` to the host after
 /// `setup`, and returns the trap's message.
 fn bad_string(enc: &str, setup: &str, ptr: u32, len: u32) -> Vec<String> {

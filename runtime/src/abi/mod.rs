@@ -227,6 +227,8 @@ pub struct LowerCx<'a> {
     pub(crate) site: Site<'a>,
     pub(crate) encoding: StringEncoding,
     pub(crate) res: ResCx,
+    /// Whether lowering has called guest code (`realloc`).
+    guest_ran: bool,
 }
 
 impl<'a> LowerCx<'a> {
@@ -237,6 +239,7 @@ impl<'a> LowerCx<'a> {
             site,
             encoding,
             res: ResCx::default(),
+            guest_ran: false,
         }
     }
 
@@ -249,8 +252,25 @@ impl<'a> LowerCx<'a> {
 
     /// Allocates `size` bytes aligned to `align` through the guest's realloc
     /// and checks the pointer it returns.
+    /// Calls the guest's `realloc`, noting that guest code ran.
+    pub(crate) fn call_realloc(
+        &mut self,
+        old: u32,
+        old_size: u32,
+        align: u32,
+        size: u32,
+    ) -> Result<u32> {
+        self.guest_ran = true;
+        self.guest.realloc(old, old_size, align, size)
+    }
+
+    /// Whether lowering has run guest code, through `realloc`.
+    pub(crate) fn guest_ran(&self) -> bool {
+        self.guest_ran
+    }
+
     pub(crate) fn alloc(&mut self, what: &str, size: u32, align: u32) -> Result<u32> {
-        let ptr = self.guest.realloc(0, 0, align, size)?;
+        let ptr = self.call_realloc(0, 0, align, size)?;
         let mem_len = self.guest.memory().len();
         memory::check_array(&self.site, what, mem_len, ptr, size, 1, align).map_err(|e| {
             e.context(format!(

@@ -137,7 +137,7 @@ impl LowerCx<'_> {
     /// Resizes an allocation through the guest's realloc and checks the
     /// pointer it returns.
     fn realloc(&mut self, old: u32, old_size: u32, align: u32, size: u32) -> Result<u32> {
-        let ptr = self.guest.realloc(old, old_size, align, size)?;
+        let ptr = self.call_realloc(old, old_size, align, size)?;
         let mem_len = self.guest.memory().len();
         memory::check_array(&self.site, "string", mem_len, ptr, size, 1, align).map_err(|e| {
             e.context(format!(
@@ -150,9 +150,17 @@ impl LowerCx<'_> {
 
 fn too_long(cx: &LowerCx<'_>, s: &str) -> crate::Error {
     cx.site.trap(format_args!(
-        "string of {} bytes is too long to transcode into 32-bit memory",
+        "string of {} bytes is longer than the canonical ABI's limit of {MAX_STRING_BYTE_LENGTH} bytes once transcoded",
         s.len()
     ))
+}
+
+/// `2 * units`, if the result stays within the canonical ABI's limit.
+fn worst_case(cx: &LowerCx<'_>, s: &str, units: u32) -> Result<u32> {
+    units
+        .checked_mul(2)
+        .filter(|n| *n <= MAX_STRING_BYTE_LENGTH)
+        .ok_or_else(|| too_long(cx, s))
 }
 
 fn utf16_bytes(s: &str, out: &mut Vec<u8>) {
@@ -172,7 +180,7 @@ fn store_utf8(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> {
 /// UTF-8 to UTF-16: allocate the worst case (two bytes per UTF-8 byte), then
 /// shrink to what the transcode used.
 fn store_utf16(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> {
-    let worst = len.checked_mul(2).ok_or_else(|| too_long(cx, s))?;
+    let worst = worst_case(cx, s, len)?;
     let mut ptr = cx.alloc("string", worst, 2)?;
     let mut buf = Vec::new();
     utf16_bytes(s, &mut buf);
@@ -184,9 +192,11 @@ fn store_utf16(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> {
     Ok((ptr, used / 2))
 }
 
-/// UTF-8 to `latin1+utf16`: optimistically Latin-1 (one byte per UTF-8
-/// byte); at the first code point above 0xff, grow to the UTF-16 worst case
-/// and inflate what was copied; shrink at the end either way.
+/// UTF-8 to `latin1+utf16`, as the spec's `store_string_to_latin1_or_utf16`:
+/// optimistically Latin-1 (one byte per UTF-8 byte); at the first code point
+/// above 0xff, grow to the UTF-16 worst case and inflate the Latin-1 bytes
+/// *found at the new pointer* (copying them is the guest's `realloc`'s job,
+/// and the spec reads guest memory, not a host copy); shrink at the end.
 fn store_compact(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> {
     let mut ptr = cx.alloc("string", len, 2)?;
     let latin1_prefix = s.char_indices().find(|(_, c)| u32::from(*c) > 0xff);
@@ -201,11 +211,24 @@ fn store_compact(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> 
     };
     let head: Vec<u8> = s[..split].chars().map(|c| c as u8).collect();
     cx.write(ptr as usize, &head)?;
-    let worst = len.checked_mul(2).ok_or_else(|| too_long(cx, s))?;
+    let worst = worst_case(cx, s, len)?;
     ptr = cx.realloc(ptr, len, 2, worst)?;
+    // `realloc` checked `ptr + worst` against the memory, and the head is
+    // at most `len` bytes, half of `worst`, so this is in bounds.
+    let start = ptr as usize;
+    let found = match cx.guest.memory().get(start..start + head.len()) {
+        Some(bytes) => bytes.to_vec(),
+        None => {
+            return Err(cx
+                .site
+                .trap(format_args!("string pointer {ptr:#x} out of bounds")));
+        }
+    };
+    let inflated: Vec<u8> = found.iter().flat_map(|b| [*b, 0]).collect();
+    cx.write(start, &inflated)?;
     let mut buf = Vec::new();
     utf16_bytes(s, &mut buf);
-    cx.write(ptr as usize, &buf)?;
+    cx.write(start + inflated.len(), &buf[inflated.len()..])?;
     let used = buf.len() as u32;
     if used < worst {
         ptr = cx.realloc(ptr, worst, 2, used)?;
@@ -214,12 +237,15 @@ fn store_compact(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> 
 }
 
 fn lower_str(cx: &mut LowerCx<'_>, s: &str) -> Result<(u32, u32)> {
-    let Ok(len) = u32::try_from(s.len()) else {
-        return Err(cx.site.trap(format_args!(
-            "string of {} bytes does not fit in 32-bit memory",
-            s.len()
-        )));
-    };
+    let len = u32::try_from(s.len())
+        .ok()
+        .filter(|n| *n <= MAX_STRING_BYTE_LENGTH)
+        .ok_or_else(|| {
+            cx.site.trap(format_args!(
+                "string of {} bytes is longer than the canonical ABI's limit of {MAX_STRING_BYTE_LENGTH} bytes",
+                s.len()
+            ))
+        })?;
     match cx.encoding {
         StringEncoding::Utf8 => store_utf8(cx, s, len),
         StringEncoding::Utf16 => store_utf16(cx, s, len),

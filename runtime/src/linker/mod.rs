@@ -1,15 +1,16 @@
 //! `Linker<T>`: host functions by name, checked against a component's imports
 //! when it is instantiated.
 
+mod resolve;
+
 use core::any::TypeId;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
-use anyhow::{anyhow, bail};
-use wasmtime_environ::component::{ComponentTypes, ResourceIndex, TypeDef, TypeFuncIndex};
+use anyhow::bail;
 
-use crate::component::{Compiled, Component, import_name};
+use crate::component::{Compiled, Component};
 use crate::dynamic::{FuncType, Val};
 use crate::engine::wasmi::Wasmi;
 use crate::engine::{Backend, Engine};
@@ -19,9 +20,8 @@ use crate::host::{HostFunc, IntoHostFunc};
 use crate::instance::{Instance, instantiate};
 use crate::resource::{Resource, host_key};
 use crate::store::{Store, StoreRepr};
-use crate::typecheck::{self, Tc};
 
-enum Item<T> {
+pub(crate) enum Item<T> {
     Func(HostFunc<T>),
     Resource(HostResource<T>),
     Instance(Namespace<T>),
@@ -77,14 +77,18 @@ pub(crate) struct Resolved<T> {
     pub(crate) host_keys: Vec<Option<TypeId>>,
 }
 
-struct Namespace<T> {
+pub(crate) struct Namespace<T> {
     items: HashMap<String, Item<T>>,
+    /// Versioned names by their semver-compatible key (`a:b/c@0.2` for
+    /// `a:b/c@0.2.6`), the newest version of each.
+    alternates: HashMap<String, (String, semver::Version)>,
 }
 
 impl<T> Default for Namespace<T> {
     fn default() -> Self {
         Namespace {
             items: HashMap::new(),
+            alternates: HashMap::new(),
         }
     }
 }
@@ -172,127 +176,6 @@ impl<T: 'static> Linker<T> {
         };
         Ok(Instance { store_id, index })
     }
-
-    /// The host item for each of the component's imports, typechecked.
-    fn resolve(&self, component: &Component) -> Result<Resolved<T>> {
-        let info = &component.inner.info;
-        let types = &component.inner.types;
-        let mut problems = Vec::new();
-        let mut missing = Vec::new();
-        let n = info.num_resources as usize;
-        let mut resources: Vec<Option<HostResource<T>>> = (0..n).map(|_| None).collect();
-        let mut host_keys = vec![None; n];
-        let mut resource_imports = Vec::new();
-        for (ri, rti) in info.imported_resources.iter() {
-            resource_imports.push(*rti);
-            let (idx, path) = &info.imports[*rti];
-            let name = import_name(&info.import_types[*idx].0, path);
-            match self.lookup(&info.import_types[*idx].0, path) {
-                Some(Item::Resource(r)) => {
-                    if let Some(prev) = host_keys.iter().position(|k| *k == Some(r.key)) {
-                        let (pi, pp) = &info.imports[info.imported_resources[ResourceIndex::from_u32(prev as u32)]];
-                        problems.push(format!(
-                            "host resource type `{}` is linked to both `{}` and `{name}`; give each imported resource its own Rust type",
-                            r.rust_name,
-                            import_name(&info.import_types[*pi].0, pp)
-                        ));
-                    }
-                    host_keys[ri.as_u32() as usize] = Some(r.key);
-                    resources[ri.as_u32() as usize] = Some(r.clone());
-                }
-                Some(_) => problems.push(format!(
-                    "import `{name}` is a resource type, but the linker defines a function or instance there"
-                )),
-                None => missing.push(format!("`{name}`")),
-            }
-        }
-        let mut funcs = Vec::with_capacity(info.imports.len());
-        for (rti, (idx, path)) in info.imports.iter() {
-            if resource_imports.contains(&rti) {
-                funcs.push(None);
-                continue;
-            }
-            let (root, extern_) = &info.import_types[*idx];
-            let name = import_name(root, path);
-            let Some(fty) = func_type(types, extern_.ty, path) else {
-                problems.push(format!(
-                    "import `{name}` is neither a function nor a resource type; hostbind does not link it"
-                ));
-                funcs.push(None);
-                continue;
-            };
-            match self.lookup(root, path) {
-                Some(Item::Func(f)) => {
-                    let tc = Tc::new(types, &host_keys);
-                    // A dynamic function takes whatever type it is linked to.
-                    if let Some(sig) = f.signature()
-                        && let Err(e) = typecheck::host_func(&name, sig, fty, &tc)
-                    {
-                        problems.push(e);
-                    }
-                    funcs.push(Some((f.clone(), tc.any.get())));
-                }
-                Some(_) => {
-                    problems.push(format!(
-                        "import `{name}` is a function, but the linker defines a resource type or instance there"
-                    ));
-                    funcs.push(None);
-                }
-                None => {
-                    missing.push(format!("`{name}`"));
-                    funcs.push(None);
-                }
-            }
-        }
-        if !missing.is_empty() {
-            problems.insert(
-                0,
-                format!(
-                    "the linker defines no host function for import{} {}",
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing.join(", ")
-                ),
-            );
-        }
-        match problems.len() {
-            0 => Ok(Resolved {
-                funcs,
-                resources,
-                host_keys,
-            }),
-            1 => Err(anyhow!("{}", problems[0])),
-            _ => Err(anyhow!(
-                "{} problems linking the component:\n  - {}",
-                problems.len(),
-                problems.join("\n  - ")
-            )),
-        }
-    }
-
-    fn lookup(&self, root: &str, path: &[String]) -> Option<&Item<T>> {
-        let mut item = self.root.items.get(root)?;
-        for p in path {
-            match item {
-                Item::Instance(ns) => item = ns.items.get(p)?,
-                _ => return None,
-            }
-        }
-        Some(item)
-    }
-}
-
-/// The function type an import path leads to, if it is a function.
-fn func_type(types: &ComponentTypes, mut ty: TypeDef, path: &[String]) -> Option<TypeFuncIndex> {
-    for p in path {
-        match ty {
-            TypeDef::ComponentInstance(i) => ty = types[i].exports.get(p)?.ty,
-            _ => return None,
-        }
-    }
-    match ty {
-        TypeDef::ComponentFunc(f) => Some(f),
-        _ => None,
-    }
 }
 
 impl<'a, T: 'static> LinkerInstance<'a, T> {
@@ -307,6 +190,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
                 v.insert(Item::Func(f.into_host_func()));
             }
         }
+        self.ns.note_version(name);
         Ok(self)
     }
 
@@ -331,6 +215,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
                 v.insert(item);
             }
         }
+        self.ns.note_version(name);
         Ok(self)
     }
 
@@ -362,6 +247,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
 
     fn into_instance(self, name: &str) -> Result<LinkerInstance<'a, T>> {
         let path = self.qualified(name);
+        self.ns.note_version(name);
         let item = self
             .ns
             .items

@@ -1,0 +1,314 @@
+//! Resolution: every import a component declares, matched by name (and
+//! semver-compatible version) against a linker's definitions and typechecked.
+//!
+//! Every declared import is checked, whether or not the component's code
+//! uses it, as the spec and wasmtime require: a component that declares an
+//! import the host does not provide does not link.
+
+use core::any::TypeId;
+use std::collections::{HashMap, HashSet};
+
+use anyhow::anyhow;
+use wasmtime_environ::component::{
+    self as env, ComponentTypes, ResourceIndex, TypeDef, alternate_lookup_key,
+};
+
+use super::{HostResource, Item, Linker, Namespace, Resolved};
+use crate::component::{Component, import_name};
+use crate::error::Result;
+use crate::host::HostFunc;
+use crate::typecheck::{self, AnyResource, Tc, resource_of};
+
+/// What resolving found so far.
+struct Walk<'a, T> {
+    types: &'a ComponentTypes,
+    info: &'a env::Component,
+    /// The host type of each imported resource, by `ResourceIndex`.
+    host_keys: Vec<Option<TypeId>>,
+    resources: Vec<Option<HostResource<T>>>,
+    /// The names at which fresh resource types are imported (as opposed
+    /// to `(eq ..)` aliases of them).
+    fresh: HashSet<String>,
+    /// Each function import that checked out, by its full name.
+    funcs: HashMap<String, (HostFunc<T>, AnyResource)>,
+    missing: Vec<String>,
+    problems: Vec<String>,
+}
+
+impl<T: 'static> Linker<T> {
+    /// The host item for each of the component's imports, typechecked.
+    ///
+    /// All missing imports and mismatches are reported in one error.
+    pub(crate) fn resolve(&self, component: &Component) -> Result<Resolved<T>> {
+        let info = &component.inner.info;
+        let n = info.num_resources as usize;
+        let mut walk = Walk {
+            types: &component.inner.types,
+            info,
+            host_keys: vec![None; n],
+            resources: (0..n).map(|_| None).collect(),
+            fresh: HashSet::new(),
+            funcs: HashMap::new(),
+            missing: Vec::new(),
+            problems: Vec::new(),
+        };
+        // Resources first: function types refer to them.
+        for (ri, rti) in info.imported_resources.iter() {
+            let (idx, path) = &info.imports[*rti];
+            let root = &info.import_types[*idx].0;
+            let name = import_name(root, path);
+            walk.fresh.insert(name.clone());
+            match self.lookup(root, path) {
+                Some(Item::Resource(r)) => walk.define_resource(ri, &name, r),
+                Some(other) => walk.problems.push(format!(
+                    "import `{name}` is a resource type, but the linker defines {} there",
+                    other.desc()
+                )),
+                None => walk.missing.push(format!("`{name}`")),
+            }
+        }
+        let mut unmatched_roots = Vec::new();
+        for (_, (root, ext)) in info.import_types.iter() {
+            let item = self.root.get(root);
+            if item.is_none() {
+                unmatched_roots.push(root.as_str());
+            }
+            walk.import(root, item, ext.ty);
+        }
+        let funcs = info
+            .imports
+            .iter()
+            .map(|(rti, (idx, path))| {
+                if info.imported_resources.values().any(|r| *r == rti) {
+                    return None;
+                }
+                let name = import_name(&info.import_types[*idx].0, path);
+                walk.funcs.get(&name).cloned()
+            })
+            .collect();
+
+        let mut problems = walk.problems;
+        if !walk.missing.is_empty() {
+            let mut head = format!(
+                "the linker defines no host function for import{} {}",
+                if walk.missing.len() == 1 { "" } else { "s" },
+                walk.missing.join(", ")
+            );
+            for root in unmatched_roots {
+                if let Some(note) = self.root.near_match(root) {
+                    head.push_str("; ");
+                    head.push_str(&note);
+                }
+            }
+            problems.insert(0, head);
+        }
+        match problems.len() {
+            0 => Ok(Resolved {
+                funcs,
+                resources: walk.resources,
+                host_keys: walk.host_keys,
+            }),
+            1 => Err(anyhow!("{}", problems[0])),
+            _ => Err(anyhow!(
+                "{} problems linking the component:\n  - {}",
+                problems.len(),
+                problems.join("\n  - ")
+            )),
+        }
+    }
+
+    /// The definition at an import's root name (semver-compatible) and path.
+    pub(crate) fn lookup(&self, root: &str, path: &[String]) -> Option<&Item<T>> {
+        let mut item = self.root.get(root)?;
+        for p in path {
+            match item {
+                Item::Instance(ns) => item = ns.get(p)?,
+                _ => return None,
+            }
+        }
+        Some(item)
+    }
+}
+
+impl<T: 'static> Walk<'_, T> {
+    fn define_resource(&mut self, ri: ResourceIndex, name: &str, r: &HostResource<T>) {
+        if let Some(prev) = self.host_keys.iter().position(|k| *k == Some(r.key)) {
+            let rti = self.info.imported_resources[ResourceIndex::from_u32(prev as u32)];
+            let (pi, pp) = &self.info.imports[rti];
+            self.problems.push(format!(
+                "host resource type `{}` is linked to both `{}` and `{name}`; give each imported resource its own Rust type",
+                r.rust_name,
+                import_name(&self.info.import_types[*pi].0, pp)
+            ));
+        }
+        self.host_keys[ri.as_u32() as usize] = Some(r.key);
+        self.resources[ri.as_u32() as usize] = Some(r.clone());
+    }
+
+    /// Checks the import `name` of type `ty` against the linker's `item`.
+    fn import(&mut self, name: &str, item: Option<&Item<T>>, ty: TypeDef) {
+        let types = self.types;
+        match ty {
+            TypeDef::ComponentFunc(f) => match item {
+                Some(Item::Func(hf)) => {
+                    let tc = Tc::new(types, &self.host_keys);
+                    // A dynamic function takes whatever type it is linked to.
+                    if let Some(sig) = hf.signature()
+                        && let Err(e) = typecheck::host_func(name, sig, f, &tc)
+                    {
+                        self.problems.push(e);
+                    }
+                    self.funcs
+                        .insert(name.to_string(), (hf.clone(), tc.any.get()));
+                }
+                Some(other) => self.mismatch(name, "a function", other),
+                None => self.missing.push(format!("`{name}`")),
+            },
+            TypeDef::ComponentInstance(i) => {
+                let exports = &types[i].exports;
+                match item {
+                    Some(Item::Instance(ns)) => {
+                        for (export, ext) in exports {
+                            self.import(&nested(name, export), ns.get(export), ext.ty);
+                        }
+                    }
+                    Some(other) => self.mismatch(name, "an instance", other),
+                    None if exports.is_empty() => {
+                        self.missing.push(format!("`{name}` (an instance)"))
+                    }
+                    None => {
+                        for (export, ext) in exports {
+                            self.import(&nested(name, export), None, ext.ty);
+                        }
+                    }
+                }
+            }
+            TypeDef::Resource(t) => {
+                // Fresh resource types were matched before any function.
+                if self.fresh.contains(name) {
+                    return;
+                }
+                // An `(eq ..)` alias needs no definition; one that is given
+                // must be the resource it aliases.
+                let Some((ri, _)) = resource_of(types, t) else {
+                    return;
+                };
+                match item {
+                    None => {}
+                    Some(Item::Resource(r)) => {
+                        let expected = self.host_keys.get(ri.as_u32() as usize).copied().flatten();
+                        if expected.is_some_and(|k| k != r.key) {
+                            let rti = self.info.imported_resources[ri];
+                            let (pi, pp) = &self.info.imports[rti];
+                            self.problems.push(format!(
+                                "mismatched resource types: import `{name}` is the resource type `{}`, but the linker defines it as `{}`, another type",
+                                import_name(&self.info.import_types[*pi].0, pp),
+                                r.rust_name
+                            ));
+                        }
+                    }
+                    Some(other) => self.mismatch(name, "a resource type", other),
+                }
+            }
+            // Value types need no definition: they only describe.
+            TypeDef::Interface(_) => {}
+            TypeDef::Module(_) => self.unlinkable(name, "a core module", item),
+            TypeDef::Component(_) => self.unlinkable(name, "a component", item),
+            TypeDef::CoreFunc(_) => self.unlinkable(name, "a core function", item),
+        }
+    }
+
+    /// An import of a kind the linker cannot define.
+    fn unlinkable(&mut self, name: &str, kind: &str, item: Option<&Item<T>>) {
+        match item {
+            Some(other) => self.mismatch(name, kind, other),
+            None => self.missing.push(format!(
+                "`{name}` ({kind}, which hostbind's linker does not support defining yet)"
+            )),
+        }
+    }
+
+    fn mismatch(&mut self, name: &str, expected: &str, found: &Item<T>) {
+        self.problems.push(format!(
+            "import `{name}` is {expected}, but the linker defines {} there",
+            found.desc()
+        ));
+    }
+}
+
+/// The name of export `export` of the imported instance `parent`.
+fn nested(parent: &str, export: &str) -> String {
+    let sep = if parent.contains('#') { '/' } else { '#' };
+    format!("{parent}{sep}{export}")
+}
+
+impl<T> Item<T> {
+    /// What it is, with an article, for messages.
+    pub(crate) fn desc(&self) -> &'static str {
+        match self {
+            Item::Func(_) => "a function",
+            Item::Resource(_) => "a resource type",
+            Item::Instance(_) => "an instance",
+        }
+    }
+}
+
+impl<T> Namespace<T> {
+    /// The item `name`: exactly, or else the newest semver-compatible
+    /// version of it (`a:b/c@0.2.6` for `a:b/c@0.2.1`).
+    pub(crate) fn get(&self, name: &str) -> Option<&Item<T>> {
+        if let Some(item) = self.items.get(name) {
+            return Some(item);
+        }
+        let (key, _) = alternate_lookup_key(name)?;
+        let (exact, _) = self.alternates.get(key)?;
+        self.items.get(exact)
+    }
+
+    /// Records `name` under its semver-compatible key, keeping the newest.
+    pub(crate) fn note_version(&mut self, name: &str) {
+        if let Some((key, version)) = alternate_lookup_key(name) {
+            let newer = self
+                .alternates
+                .get(key)
+                .is_none_or(|(_, prev)| *prev < version);
+            if newer {
+                self.alternates
+                    .insert(key.to_string(), (name.to_string(), version));
+            }
+        }
+    }
+
+    /// For a name nothing matched: the names defined for the same
+    /// interface at other versions, as a sentence.
+    fn near_match(&self, name: &str) -> Option<String> {
+        let base = |n: &str| n.split_once('@').map_or(n, |(b, _)| b).to_string();
+        let want = base(name);
+        let mut near: Vec<&str> = self
+            .items
+            .keys()
+            .filter(|k| base(k) == want && k.as_str() != name)
+            .map(String::as_str)
+            .collect();
+        if near.is_empty() {
+            return None;
+        }
+        near.sort_unstable();
+        let listed = near
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(if !name.contains('@') {
+            format!(
+                "the linker defines {listed}, but `{name}` is imported without a version and matches only an unversioned name"
+            )
+        } else if near.iter().all(|n| !n.contains('@')) {
+            format!(
+                "the linker defines {listed} without a version, which a versioned import does not match"
+            )
+        } else {
+            format!("the linker defines {listed}, which is not semver-compatible with `{name}`")
+        })
+    }
+}
