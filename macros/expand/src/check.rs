@@ -95,12 +95,14 @@ pub(crate) fn wit_checks(
             const _: &[u8] = ::core::include_bytes!(#s);
         )
     });
+    // The full name, with the WIT package's version, is what components import.
+    let full = &wit.full_name;
     Ok(Some(quote! {
         #(#checks)*
         #(#sources)*
         #[automatically_derived]
         impl #p::WitImport for #name {
-            const WIT_IMPORT: &'static str = #imp;
+            const WIT_IMPORT: &'static str = #full;
         }
     }))
 }

@@ -18,6 +18,9 @@ pub(crate) struct WitTy {
 
 /// The imported function, as WIT declares it.
 pub(crate) struct WitFunc {
+    /// The import's full name as a component spells it, with the package's
+    /// version: `pkg:ns/iface@1.0.0#func`.
+    pub(crate) full_name: String,
     pub(crate) params: Vec<(String, WitTy)>,
     pub(crate) result: Option<WitTy>,
     /// The WIT files read, so that cargo rebuilds when one changes.
@@ -134,7 +137,12 @@ pub(crate) fn lookup(
             "`import` names a function as `pkg:ns/iface#func`",
         ));
     };
-    let functions = if let Some((pkg_name, iface_name)) = owner.split_once('/') {
+    let (functions, full_owner) = if let Some((pkg_name, iface_name)) = owner.split_once('/') {
+        // `iface@1.2.3`: the version is the package's.
+        let (iface_name, version) = match iface_name.split_once('@') {
+            Some((i, v)) => (i, Some(v)),
+            None => (iface_name, None),
+        };
         let pkgs: Vec<String> = resolve
             .packages
             .iter()
@@ -147,6 +155,18 @@ pub(crate) fn lookup(
         else {
             return Err(not_found(span, "package", pkg_name, pkgs));
         };
+        let have = pkg.name.version.as_ref().map(|v| v.to_string());
+        if let Some(v) = version
+            && have.as_deref() != Some(v)
+        {
+            return Err(syn::Error::new(
+                span,
+                match &have {
+                    Some(h) => format!("`{pkg_name}` is version `{h}` in the WIT, not `{v}`"),
+                    None => format!("`{pkg_name}` has no version in the WIT, but `@{v}` was given"),
+                },
+            ));
+        }
         let Some(id) = pkg.interfaces.get(iface_name) else {
             return Err(not_found(
                 span,
@@ -155,20 +175,25 @@ pub(crate) fn lookup(
                 pkg.interfaces.keys().cloned().collect(),
             ));
         };
-        resolve.interfaces[*id].functions.clone()
+        let full = match &have {
+            Some(h) => format!("{pkg_name}/{iface_name}@{h}"),
+            None => format!("{pkg_name}/{iface_name}"),
+        };
+        (resolve.interfaces[*id].functions.clone(), full)
     } else {
         let worlds: Vec<String> = resolve.worlds.iter().map(|(_, w)| w.name.clone()).collect();
         let Some((_, world)) = resolve.worlds.iter().find(|(_, w)| w.name == owner) else {
             return Err(not_found(span, "interface or world", owner, worlds));
         };
-        world
+        let functions = world
             .imports
             .iter()
             .filter_map(|(k, item)| match (k, item) {
                 (WorldKey::Name(n), WorldItem::Function(f)) => Some((n.clone(), f.clone())),
                 _ => None,
             })
-            .collect()
+            .collect();
+        (functions, owner.to_string())
     };
     let Some(func) = functions.get(func_name) else {
         return Err(not_found(
@@ -183,6 +208,7 @@ pub(crate) fn lookup(
         p,
     };
     Ok(WitFunc {
+        full_name: format!("{full_owner}#{func_name}"),
         params: func
             .params
             .iter()

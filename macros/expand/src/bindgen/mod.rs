@@ -117,7 +117,11 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             };
             let pkg = &resolve.packages[pkg].name;
             let path = vec![snake(&pkg.namespace), snake(&pkg.name), snake(name)];
-            let full = format!("{}:{}/{}", pkg.namespace, pkg.name, name);
+            // The name components import, with the package's version.
+            let full = match &pkg.version {
+                Some(v) => format!("{}:{}/{}@{v}", pkg.namespace, pkg.name, name),
+                None => format!("{}:{}/{}", pkg.namespace, pkg.name, name),
+            };
             if !iface_mods.iter().any(|(i, _, _)| i == id) {
                 iface_mods.push((*id, path, full));
             }
@@ -149,7 +153,9 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                     && !g.guest_resources.contains(tid)
                 {
                     let name = format!("{full}/{tname}");
-                    if name == key.value() {
+                    // `with` keys may leave the version out, as wasmtime's do.
+                    let unversioned = format!("{}/{tname}", unversioned(full));
+                    if name == key.value() || unversioned == key.value() {
                         found = Some(*tid);
                     }
                     known.push(format!("`{name}`"));
@@ -349,4 +355,9 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             #(#calls)*
         }
     })
+}
+
+/// An interface's full name without its `@version`.
+fn unversioned(full: &str) -> &str {
+    full.split_once('@').map_or(full, |(name, _)| name)
 }
