@@ -6,6 +6,7 @@ use crate::engine::wasmi::Wasmi;
 use crate::engine::{Backend, Engine, EngineRepr};
 use crate::error::{Error, Result};
 use crate::instance::InstanceState;
+use crate::limits::{InterruptHandle, LimitState, ResourceLimiter};
 
 /// Where a call hook fires, as in wasmtime's `CallHook`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,16 +32,19 @@ pub(crate) struct StoreData<T, B: Backend> {
     /// call that will report it.
     pub(crate) pending: Option<Error>,
     pub(crate) instances: Vec<InstanceState<B>>,
+    pub(crate) limits: LimitState<T>,
 }
 
 impl<T, B: Backend> StoreData<T, B> {
-    fn new(data: T, id: u64) -> Self {
+    fn new(data: T, id: u64, engine: &Engine) -> Self {
+        let config = engine.config();
         StoreData {
             data,
             id,
             hook: None,
             pending: None,
             instances: Vec::new(),
+            limits: LimitState::new(config.consume_fuel, config.interruptible),
         }
     }
 
@@ -108,10 +112,12 @@ impl<T: 'static> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Store<T> {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let repr = match &engine.repr {
-            EngineRepr::Wasmi(e) => StoreRepr::Wasmi(Wasmi::new_store(e, StoreData::new(data, id))),
+            EngineRepr::Wasmi(e) => {
+                StoreRepr::Wasmi(Wasmi::new_store(e, StoreData::new(data, id, engine)))
+            }
             #[cfg(feature = "wasmtime")]
             EngineRepr::Wasmtime(e) => StoreRepr::Wasmtime(
-                crate::engine::wasmtime::Wasmtime::new_store(e, StoreData::new(data, id)),
+                crate::engine::wasmtime::Wasmtime::new_store(e, StoreData::new(data, id, engine)),
             ),
         };
         Store { repr }
@@ -145,6 +151,47 @@ impl<T: 'static> Store<T> {
     ) {
         with_backend!(&mut self.repr, |s, B| B::store_data_mut(s).hook =
             Some(Box::new(hook)))
+    }
+
+    /// Gives the store `fuel` units to run guest code with, replacing what
+    /// it had; a guest that uses them all traps saying fuel ran out. The
+    /// engine needs [`Config::consume_fuel`](crate::Config::consume_fuel).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        with_backend!(&mut self.repr, |s, B| B::set_fuel(s, fuel))
+    }
+
+    /// The fuel the store has left.
+    pub fn get_fuel(&self) -> Result<u64> {
+        with_backend!(&self.repr, |s, B| B::get_fuel(s))
+    }
+
+    /// A handle that stops this store's guest code from any thread. The
+    /// engine needs [`Config::interruptible`](crate::Config::interruptible).
+    pub fn interrupt_handle(&self) -> Result<InterruptHandle> {
+        with_backend!(&self.repr, |s, B| {
+            let limits = &B::store_data(s).limits;
+            if !limits.interruptible {
+                anyhow::bail!(
+                    "this engine cannot be interrupted; create it with `Config::interruptible(true)`"
+                );
+            }
+            Ok(InterruptHandle {
+                flag: limits.interrupt.clone(),
+                wake: B::interrupt_waker(s),
+            })
+        })
+    }
+
+    /// Sets the limiter that decides whether the store's memories and
+    /// tables may grow: `get` finds it in the store's data.
+    pub fn limiter(
+        &mut self,
+        get: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        with_backend!(&mut self.repr, |s, B| {
+            B::store_data_mut(s).limits.limiter = Some(Box::new(get));
+            B::enable_limiter(s);
+        })
     }
 
     pub(crate) fn id(&self) -> u64 {

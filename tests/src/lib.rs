@@ -15,6 +15,20 @@ pub fn engines() -> Vec<Engine> {
     ]
 }
 
+/// Every engine the suite runs on, each set up by `config` (whose kind is
+/// replaced).
+pub fn engines_with(config: &hostbind::Config) -> Vec<Engine> {
+    let kinds = [
+        EngineKind::Wasmi,
+        #[cfg(feature = "wasmtime")]
+        EngineKind::Wasmtime,
+    ];
+    kinds
+        .into_iter()
+        .map(|kind| Engine::with_config(config.clone().kind(kind)).unwrap())
+        .collect()
+}
+
 /// Compiles a component written in the WebAssembly text format.
 pub fn component(engine: &Engine, wat: &str) -> Component {
     let bytes = wat::parse_str(wat).unwrap_or_else(|e| panic!("invalid WAT: {e}"));

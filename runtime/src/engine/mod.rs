@@ -5,6 +5,7 @@ pub(crate) mod wasmi;
 #[cfg(feature = "wasmtime")]
 pub(crate) mod wasmtime;
 
+use crate::config::Config;
 use crate::error::Result;
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::StoreData;
@@ -93,6 +94,17 @@ pub(crate) trait Backend: Sized + 'static {
         func: Self::Func,
         ty: &CoreFuncType,
     ) -> bool;
+    /// Replaces the store's fuel.
+    fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()>;
+    /// The store's remaining fuel.
+    fn get_fuel<T: 'static>(store: &Self::Store<T>) -> Result<u64>;
+    /// What makes the engine check a store's interrupt flag soon, if
+    /// anything must (wasmtime's epochs); wasmi checks it between slices.
+    fn interrupt_waker<T: 'static>(
+        store: &Self::Store<T>,
+    ) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>>;
+    /// Routes the engine's growth checks to the store's limiter.
+    fn enable_limiter<T: 'static>(store: &mut Self::Store<T>);
     /// Calls a function of type `ty`; the caller has checked the type with
     /// [`Backend::func_matches`].
     fn call<T: 'static>(
@@ -118,6 +130,7 @@ pub enum EngineKind {
 #[derive(Clone)]
 pub struct Engine {
     pub(crate) repr: EngineRepr,
+    pub(crate) config: Config,
 }
 
 #[derive(Clone)]
@@ -149,12 +162,25 @@ impl Engine {
 
     /// An engine of the given kind, or why this host cannot run it.
     pub fn try_new(kind: EngineKind) -> Result<Engine> {
-        let repr = match kind {
-            EngineKind::Wasmi => EngineRepr::Wasmi(wasmi::new_engine()),
+        Engine::with_config(Config::new().kind(kind))
+    }
+
+    /// An engine set up as `config` says, or why this host cannot run it.
+    pub fn with_config(config: &Config) -> Result<Engine> {
+        let repr = match config.kind {
+            EngineKind::Wasmi => EngineRepr::Wasmi(wasmi::new_engine(config)),
             #[cfg(feature = "wasmtime")]
-            EngineKind::Wasmtime => EngineRepr::Wasmtime(wasmtime::new_engine()?),
+            EngineKind::Wasmtime => EngineRepr::Wasmtime(wasmtime::new_engine(config)?),
         };
-        Ok(Engine { repr })
+        Ok(Engine {
+            repr,
+            config: *config,
+        })
+    }
+
+    /// How the engine was set up.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Which engine this is.

@@ -12,8 +12,51 @@ use crate::store::StoreData;
 /// The wasmi backend.
 pub(crate) struct Wasmi;
 
-pub(crate) fn new_engine() -> w::Engine {
-    w::Engine::new(&w::Config::default())
+/// The fuel wasmi runs an interruptible store's guest code with between two
+/// looks at its interrupt flag: small enough to stop a spinning guest within
+/// a fraction of a millisecond, large enough that the checks cost nothing.
+const SLICE: u64 = 100_000;
+
+pub(crate) fn new_engine(config: &crate::Config) -> w::Engine {
+    let mut c = w::Config::default();
+    // Interruption rides on fuel: out of a slice, the flag is checked.
+    c.consume_fuel(config.consume_fuel || config.interruptible);
+    w::Engine::new(&c)
+}
+
+/// Whether hostbind meters the store's fuel itself, in slices.
+fn sliced<T: 'static>(cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>) -> bool {
+    cx.data().limits.interruptible
+}
+
+/// Charges the user's budget for what the engine used since the last
+/// refill, so that nested calls and their callers share one account.
+fn settle<T: 'static>(cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>) {
+    let left = cx.get_fuel().unwrap_or(0);
+    let limits = &mut cx.data_mut().limits;
+    if let Some(user) = &mut limits.user_fuel {
+        *user = user.saturating_sub(limits.given.saturating_sub(left));
+    }
+    limits.given = left;
+}
+
+/// Settles, then hands the engine the next slice of fuel, or the trap that
+/// stops the guest: an interruption, or the user's fuel running out.
+fn refill<T: 'static>(
+    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+    slice: u64,
+) -> Result<()> {
+    settle(cx);
+    let limits = &mut cx.data_mut().limits;
+    if limits.take_interrupt() {
+        return Err(crate::limits::interrupted());
+    }
+    let next = slice.min(limits.user_fuel.unwrap_or(u64::MAX));
+    if next == 0 {
+        return Err(crate::limits::out_of_fuel());
+    }
+    limits.given = next;
+    cx.set_fuel(next).map_err(Error::new)
 }
 
 fn val_type(ty: CoreType) -> w::ValType {
@@ -125,7 +168,16 @@ impl Backend for Wasmi {
         module: &w::Module,
         imports: &[w::Extern],
     ) -> Result<w::Instance> {
-        w::Instance::new(cx.as_context_mut(), module, imports).map_err(|e| take_error(cx, e))
+        if !sliced(cx) {
+            return w::Instance::new(cx.as_context_mut(), module, imports)
+                .map_err(|e| take_error(cx, &e));
+        }
+        // A start function runs in one go: it can use all the fuel left,
+        // but not be interrupted.
+        refill(cx, u64::MAX)?;
+        let r = w::Instance::new(cx.as_context_mut(), module, imports);
+        settle(cx);
+        r.map_err(|e| take_error(cx, &e))
     }
 
     fn export<T: 'static>(
@@ -187,6 +239,38 @@ impl Backend for Wasmi {
         )
     }
 
+    fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()> {
+        let limits = &mut store.data_mut().limits;
+        if !limits.fuel {
+            return Err(crate::limits::fuel_off());
+        }
+        if limits.interruptible {
+            limits.user_fuel = Some(fuel);
+            Ok(())
+        } else {
+            store.set_fuel(fuel).map_err(Error::new)
+        }
+    }
+
+    fn get_fuel<T: 'static>(store: &Self::Store<T>) -> Result<u64> {
+        let limits = &store.data().limits;
+        match (limits.fuel, limits.user_fuel) {
+            (false, _) => Err(crate::limits::fuel_off()),
+            (true, Some(left)) if limits.interruptible => Ok(left),
+            _ => store.get_fuel().map_err(Error::new),
+        }
+    }
+
+    fn interrupt_waker<T: 'static>(
+        _: &Self::Store<T>,
+    ) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        None
+    }
+
+    fn enable_limiter<T: 'static>(store: &mut Self::Store<T>) {
+        store.limiter(|data| data as &mut dyn w::ResourceLimiter);
+    }
+
     fn func_matches<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         func: w::Func,
@@ -218,8 +302,12 @@ impl Backend for Wasmi {
         for (r, t) in rets.iter_mut().zip(&ty.results) {
             *r = from_raw(ValRaw::ZERO, *t);
         }
-        func.call(cx.as_context_mut(), args, rets)
-            .map_err(|e| take_error(cx, e))?;
+        if sliced(cx) {
+            call_sliced(cx, func, args, rets)?;
+        } else {
+            func.call(cx.as_context_mut(), args, rets)
+                .map_err(|e| take_error(cx, &e))?;
+        }
         for (out, r) in results.iter_mut().zip(rets.iter()) {
             *out = to_raw(r);
         }
@@ -227,14 +315,89 @@ impl Backend for Wasmi {
     }
 }
 
+/// Runs `func` resumably, refilling fuel slice by slice and checking the
+/// store's interrupt flag between slices.
+fn call_sliced<T: 'static>(
+    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+    func: w::Func,
+    args: &[w::Val],
+    rets: &mut [w::Val],
+) -> Result<()> {
+    refill(cx, SLICE)?;
+    let mut call = func.call_resumable(cx.as_context_mut(), args, rets);
+    let result = loop {
+        match call {
+            Ok(w::ResumableCall::Finished) => break Ok(()),
+            // A host function failed: the call ends here, not resumed.
+            Ok(w::ResumableCall::HostTrap(trap)) => break Err(take_error(cx, trap.host_error())),
+            Ok(w::ResumableCall::OutOfFuel(more)) => {
+                if let Err(e) = refill(cx, SLICE) {
+                    break Err(e);
+                }
+                call = more.resume(cx.as_context_mut(), rets);
+            }
+            Err(e) => break Err(take_error(cx, &e)),
+        }
+    };
+    settle(cx);
+    result
+}
+
 /// The error to report for a failed wasmi call: a host function's own error
-/// when one is waiting, else wasmi's.
+/// when one is waiting, a limit's trap, else wasmi's.
 fn take_error<T: 'static>(
     cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
-    e: w::Error,
+    e: &w::Error,
 ) -> Error {
-    match cx.data_mut().pending.take() {
-        Some(pending) if e.downcast_ref::<HostTrapped>().is_some() => pending,
-        _ => Error::new(e).context("wasm trap"),
+    let data = cx.data_mut();
+    if e.downcast_ref::<HostTrapped>().is_some()
+        && let Some(pending) = data.pending.take()
+    {
+        return pending;
+    }
+    if let Some(limit) = data.limits.limit_error.take() {
+        return limit;
+    }
+    if e.as_trap_code() == Some(w::TrapCode::OutOfFuel) {
+        return crate::limits::out_of_fuel();
+    }
+    Error::msg(e.to_string()).context("wasm trap")
+}
+
+impl<T: 'static> w::ResourceLimiter for StoreData<T, Wasmi> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> core::result::Result<bool, wasmi_core::LimiterError> {
+        self.limits
+            .ask(&mut self.data, true, current, desired, maximum)
+            .map_err(|()| wasmi_core::LimiterError::ResourceLimiterDeniedAllocation)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> core::result::Result<bool, wasmi_core::LimiterError> {
+        self.limits
+            .ask(&mut self.data, false, current, desired, maximum)
+            .map_err(|()| wasmi_core::LimiterError::ResourceLimiterDeniedAllocation)
+    }
+
+    // Component instances are made of several core instances; these counts
+    // are not what hosts mean to limit, so they stay out of the way.
+    fn instances(&self) -> usize {
+        100_000
+    }
+
+    fn tables(&self) -> usize {
+        100_000
+    }
+
+    fn memories(&self) -> usize {
+        100_000
     }
 }

@@ -13,14 +13,18 @@ use ::wasmtime::{AsContext, AsContextMut};
 use super::Backend;
 use crate::error::{Error, Result};
 use crate::host::{HostBinding, MAX_STORAGE};
+use crate::limits::LimitState;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::StoreData;
 
 /// The wasmtime backend.
 pub(crate) struct Wasmtime;
 
-pub(crate) fn new_engine() -> Result<w::Engine> {
-    Ok(w::Engine::new(&w::Config::new())?)
+pub(crate) fn new_engine(config: &crate::Config) -> Result<w::Engine> {
+    let mut c = w::Config::new();
+    c.consume_fuel(config.consume_fuel);
+    c.epoch_interruption(config.interruptible);
+    Ok(w::Engine::new(&c)?)
 }
 
 fn val_type(ty: CoreType) -> w::ValType {
@@ -96,7 +100,24 @@ impl Backend for Wasmtime {
     }
 
     fn new_store<T: 'static>(engine: &w::Engine, data: StoreData<T, Wasmtime>) -> Self::Store<T> {
-        w::Store::new(engine, data)
+        let interruptible = data.limits.interruptible;
+        let mut store = w::Store::new(engine, data);
+        if interruptible {
+            // The epoch is the engine's, shared by its stores: each tick
+            // makes every store look at its own flag, and only an
+            // interrupted one stops.
+            store.set_epoch_deadline(1);
+            store.epoch_deadline_callback(|cx| {
+                if cx.data().limits.take_interrupt() {
+                    Err(w::Error::new(crate::error::Trap::new(
+                        crate::limits::INTERRUPTED,
+                    )))
+                } else {
+                    Ok(w::UpdateDeadline::Continue(1))
+                }
+            });
+        }
+        store
     }
 
     fn cx<T: 'static>(store: &mut Self::Store<T>) -> Self::Cx<'_, T> {
@@ -131,6 +152,7 @@ impl Backend for Wasmtime {
         module: &w::Module,
         imports: &[w::Extern],
     ) -> Result<w::Instance> {
+        check_interrupt(cx)?;
         w::Instance::new(cx.as_context_mut(), module, imports).map_err(|e| take_error(cx, e))
     }
 
@@ -195,6 +217,34 @@ impl Backend for Wasmtime {
         unsafe { w::Func::new_unchecked(cx.as_context_mut(), fty, func) }
     }
 
+    fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()> {
+        if !store.data().limits.fuel {
+            return Err(crate::limits::fuel_off());
+        }
+        Ok(store.set_fuel(fuel)?)
+    }
+
+    fn get_fuel<T: 'static>(store: &Self::Store<T>) -> Result<u64> {
+        if !store.data().limits.fuel {
+            return Err(crate::limits::fuel_off());
+        }
+        Ok(store.get_fuel()?)
+    }
+
+    fn interrupt_waker<T: 'static>(
+        store: &Self::Store<T>,
+    ) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
+        let engine = store.engine().clone();
+        Some(std::sync::Arc::new(move || engine.increment_epoch()))
+    }
+
+    fn enable_limiter<T: 'static>(store: &mut Self::Store<T>) {
+        store.limiter(|d| {
+            d.limits.data = &mut d.data;
+            &mut d.limits as &mut dyn w::ResourceLimiter
+        });
+    }
+
     fn func_matches<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         func: w::Func,
@@ -222,6 +272,7 @@ impl Backend for Wasmtime {
             *slot = from_raw(*v, *t);
         }
         let slots = &mut slots[..n];
+        check_interrupt(cx)?;
         // SAFETY: `func` has type `ty` (every caller checked it with
         // `func_matches` when it resolved the function), and `slots` holds
         // its params and has room for its results.
@@ -234,14 +285,103 @@ impl Backend for Wasmtime {
     }
 }
 
+/// An interruption that came while no guest code ran stops the next call
+/// before it starts, as on wasmi; epochs alone would let it run a tick.
+fn check_interrupt<T: 'static>(
+    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmtime>>,
+) -> Result<()> {
+    let limits = &cx.data().limits;
+    if limits.interruptible && limits.take_interrupt() {
+        return Err(crate::limits::interrupted());
+    }
+    Ok(())
+}
+
 /// The error to report for a failed wasmtime call: a host function's own
-/// error when one is waiting, else wasmtime's.
+/// error when one is waiting, a limit's trap, else wasmtime's.
 fn take_error<T: 'static>(
     cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmtime>>,
     e: w::Error,
 ) -> Error {
-    match cx.data_mut().pending.take() {
-        Some(pending) if e.downcast_ref::<HostTrapped>().is_some() => pending,
-        _ => Error::from(e).context("wasm trap"),
+    let data = cx.data_mut();
+    if e.downcast_ref::<HostTrapped>().is_some()
+        && let Some(pending) = data.pending.take()
+    {
+        return pending;
+    }
+    if let Some(limit) = data.limits.limit_error.take() {
+        return limit;
+    }
+    if e.downcast_ref::<w::Trap>() == Some(&w::Trap::OutOfFuel) {
+        return crate::limits::out_of_fuel();
+    }
+    // The epoch callback's own trap, as it made it.
+    if let Some(trap) = e.downcast_ref::<crate::error::Trap>() {
+        return trap.clone().into();
+    }
+    Error::from(e).context("wasm trap")
+}
+
+/// What wasmtime unwinds with when the store's limiter returned an error;
+/// the error itself waits in the store's limit state.
+#[derive(Debug)]
+struct LimitHit;
+
+impl core::fmt::Display for LimitHit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the store's resource limiter refused")
+    }
+}
+
+impl std::error::Error for LimitHit {}
+
+impl<T: 'static> LimitState<T> {
+    fn ask_wasmtime(
+        &mut self,
+        memory: bool,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> w::Result<bool> {
+        // SAFETY: `enable_limiter`'s closure set `data` from the store's
+        // `&mut` data just before wasmtime called this, and wasmtime holds
+        // that borrow of the store for the whole call; `data` is a field
+        // disjoint from this state.
+        let data = unsafe { &mut *self.data };
+        self.ask(data, memory, current, desired, maximum)
+            .map_err(|()| w::Error::new(LimitHit))
+    }
+}
+
+impl<T: 'static> w::ResourceLimiter for LimitState<T> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> w::Result<bool> {
+        self.ask_wasmtime(true, current, desired, maximum)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> w::Result<bool> {
+        self.ask_wasmtime(false, current, desired, maximum)
+    }
+
+    // As on wasmi: core instance counts are not what hosts mean to limit.
+    fn instances(&self) -> usize {
+        100_000
+    }
+
+    fn tables(&self) -> usize {
+        100_000
+    }
+
+    fn memories(&self) -> usize {
+        100_000
     }
 }

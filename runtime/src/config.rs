@@ -1,0 +1,64 @@
+//! `Config`: how an [`Engine`](crate::Engine) is set up, the same on every core engine.
+
+use crate::engine::EngineKind;
+
+/// How an engine is set up: which core engine, and which limits its
+/// stores can impose on guests.
+///
+/// ```
+/// use hostbind::{Config, Engine, EngineKind};
+///
+/// let engine = Engine::with_config(
+///     Config::new().kind(EngineKind::Wasmi).consume_fuel(true).interruptible(true),
+/// )?;
+/// assert_eq!(engine.kind(), EngineKind::Wasmi);
+/// # Ok::<(), hostbind::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    pub(crate) kind: EngineKind,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// wasmi, with no fuel and no interruption.
+    pub fn new() -> Config {
+        Config {
+            kind: EngineKind::Wasmi,
+            consume_fuel: false,
+            interruptible: false,
+        }
+    }
+
+    /// Which core engine runs components.
+    pub fn kind(&mut self, kind: EngineKind) -> &mut Config {
+        self.kind = kind;
+        self
+    }
+
+    /// Meter guest code with fuel: each store starts with none, gets a
+    /// budget from [`Store::set_fuel`](crate::Store::set_fuel), and a guest
+    /// that uses it all traps saying fuel ran out. Fuel is counted in the
+    /// engine's own units (about one per instruction), so budgets differ
+    /// between engines.
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Config {
+        self.consume_fuel = on;
+        self
+    }
+
+    /// Let another thread stop guest code through an
+    /// [`InterruptHandle`](crate::InterruptHandle). On wasmtime this is
+    /// epoch interruption; on wasmi, guest code runs in slices of fuel
+    /// between which the handle is checked.
+    pub fn interruptible(&mut self, on: bool) -> &mut Config {
+        self.interruptible = on;
+        self
+    }
+}
