@@ -80,7 +80,7 @@ impl Component {
         let (translation, modules) = translated.map_err(|e| {
             let msg = e.to_string();
             if refuses_a_proposal(&msg) {
-                anyhow!("hostbind does not support a proposal this component uses: {msg}")
+                anyhow!("the component uses a proposal hostbind does not implement yet: {msg}")
             } else {
                 anyhow!("invalid component: {msg}")
             }

@@ -136,6 +136,33 @@
 //! }
 //! ```
 //!
+//! # Limits
+//!
+//! A host running code it does not trust limits it: fuel
+//! ([`Config::consume_fuel`], [`Store::set_fuel`]), interruption from
+//! another thread ([`Config::interruptible`], [`Store::interrupt_handle`]),
+//! and memory and table growth ([`Store::limiter`], [`StoreLimits`]). Each
+//! trap says which limit stopped the guest:
+//!
+//! ```
+//! use hostbind::{Component, Config, Engine, Linker, Store};
+//!
+//! let engine = Engine::with_config(Config::new().consume_fuel(true))?;
+//! let component = Component::new(&engine, wat::parse_str(r#"
+//!   (component
+//!     (core module $M (func (export "spin") (loop $l (br $l))))
+//!     (core instance $m (instantiate $M))
+//!     (func (export "spin") (canon lift (core func $m "spin"))))
+//! "#)?)?;
+//! let mut store = Store::new(&engine, ());
+//! store.set_fuel(100_000)?;
+//! let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
+//! let spin = instance.get_typed_func::<(), ()>(&mut store, "spin")?;
+//! let err = spin.call(&mut store, ()).unwrap_err();
+//! assert!(err.to_string().starts_with("fuel ran out"));
+//! # Ok::<(), hostbind::Error>(())
+//! ```
+//!
 //! Functions whose types are known only at run time use [`Val`]:
 //! [`LinkerInstance::func_new`] defines one, [`Instance::get_func`] and
 //! [`Func::call`] call an export.

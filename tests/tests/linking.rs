@@ -224,13 +224,13 @@ fn async_types_are_refused_when_loading() {
         let err = Component::new(&engine, wat::parse_str(future_param).unwrap()).unwrap_err();
         let msg = message(&err);
         assert!(
-            msg.starts_with("hostbind does not support a proposal this component uses: `future` requires the component model async feature"),
+            msg.starts_with("the component uses a proposal hostbind does not implement yet: `future` requires the component model async feature"),
             "{msg}"
         );
         let err = Component::new(&engine, wat::parse_str(async_export).unwrap()).unwrap_err();
         let msg = message(&err);
         assert!(
-            msg.starts_with("hostbind does not support a proposal this component uses: "),
+            msg.starts_with("the component uses a proposal hostbind does not implement yet: "),
             "{msg}"
         );
         assert!(msg.contains("async"), "{msg}");
