@@ -264,12 +264,25 @@ fn check_supported(
     trampolines: &PrimaryMap<TrampolineIndex, Trampoline>,
 ) -> Result<()> {
     for t in trampolines.values() {
+        if let Trampoline::Transcoder { from64, to64, .. } = t
+            && (*from64 || *to64)
+        {
+            bail!(
+                "the component passes strings between 64-bit memories, which hostbind does not support yet"
+            );
+        }
         if !matches!(
             t,
             Trampoline::LowerImport { .. }
                 | Trampoline::ResourceNew { .. }
                 | Trampoline::ResourceRep { .. }
                 | Trampoline::ResourceDrop { .. }
+                | Trampoline::Trap
+                | Trampoline::Transcoder { .. }
+                | Trampoline::ResourceTransferOwn
+                | Trampoline::ResourceTransferBorrow
+                | Trampoline::EnterSyncCall
+                | Trampoline::ExitSyncCall
         ) {
             let debug = format!("{t:?}");
             let kind = debug

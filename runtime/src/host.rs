@@ -212,6 +212,8 @@ pub(crate) enum Binding<T> {
         /// The resource a static `ResourceAny` in the signature stands for.
         any: crate::typecheck::AnyResource,
     },
+    /// An intrinsic of the fused adapters between nested components.
+    Adapter(crate::adapter::AdapterOp),
     /// `resource.new`, `resource.rep` or `resource.drop` of resource `ty`
     /// in handle table `table`.
     Resource {
@@ -304,24 +306,15 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         self.mem_cache = None;
         let params = [old_ptr, old_size, align, new_size].map(|v| ValRaw::i32(v as i32));
         let mut ret = [ValRaw::ZERO];
-        let flag = |cx: &mut B::Cx<'_, T>, instance: usize, f: usize| {
-            B::data(cx)
-                .instances
-                .get_mut(instance)
-                .and_then(|s| s.may_leave.get_mut(f))
-                .map(|v| core::mem::replace(v, false))
-        };
-        let saved = self
-            .flags
-            .and_then(|f| Some((f, flag(&mut self.cx, self.instance, f)?)));
+        let saved = self.flags.and_then(|f| {
+            Some((
+                f,
+                crate::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, false)?,
+            ))
+        });
         let result = B::call(&mut self.cx, realloc, &REALLOC_TY, &params, &mut ret);
-        if let Some((f, v)) = saved
-            && let Some(slot) = B::data(&mut self.cx)
-                .instances
-                .get_mut(self.instance)
-                .and_then(|s| s.may_leave.get_mut(f))
-        {
-            *slot = v;
+        if let Some((f, v)) = saved {
+            crate::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, v);
         }
         result?;
         Ok(ret[0].get_u32())
@@ -376,6 +369,9 @@ pub(crate) fn call<B: Backend, T: 'static>(
             *any,
             storage,
         ),
+        Binding::Adapter(op) => {
+            crate::adapter::intrinsic::<B, T>(B::reborrow(&mut cx), binding.instance, *op, storage)
+        }
         Binding::Resource { op, ty, table } => crate::resource::intrinsic::<B, T>(
             B::reborrow(&mut cx),
             binding.instance,
@@ -422,17 +418,26 @@ fn enter_host<B: Backend, T: 'static>(
         ),
         _ => (None, func.data.as_ptr()),
     };
-    let (opts, lends, may_leave) = state
+    let (opts, lends, adapters) = state
         .and_then(|state| {
             let opts = state.options(options)?;
             let lends = state.handles.0.borrow().lends_mark();
-            Some((opts, lends, state.may_leave.get(opts.table).copied()?))
+            let may = *state.may_leave.get(opts.table)?;
+            Some((opts, lends, may.then_some(state.adapter_flags)))
         })
         .ok_or_else(|| {
             Trap::new(format!(
                 "host function `{name}` is bound to an instance this store does not hold"
             ))
         })?;
+    // Only adapters keep a second copy of the flag, in an engine global.
+    let may_leave = match adapters {
+        None => false,
+        Some(false) => true,
+        Some(true) => {
+            crate::instance::may_leave::<B, T>(&mut cx, instance, opts.table) == Some(true)
+        }
+    };
     if !may_leave {
         return Err(Trap::new(format!(
             "cannot leave component instance: host function `{name}` called while its `realloc` or `post-return` runs"

@@ -10,6 +10,7 @@ use wasmtime_environ::component::{
 };
 
 use crate::abi::StringEncoding;
+use crate::adapter::AdapterOp;
 use crate::component::{CompiledModule, ComponentInner};
 use crate::engine::Backend;
 use crate::error::Result;
@@ -47,9 +48,12 @@ pub(crate) struct ExportFunc<B: Backend> {
 pub(crate) struct InstanceState<B: Backend> {
     pub(crate) component: Arc<ComponentInner>,
     pub(crate) core: Vec<(B::Instance, StaticModuleIndex)>,
-    /// One `i32` global per runtime component instance, for fused adapters
-    /// (which hostbind refuses today); the flags themselves live in `may_leave`.
+    /// One `i32` global per runtime component instance: the `may_leave`
+    /// flag as fused adapters read and write it.
     pub(crate) flags: Vec<B::Global>,
+    /// Whether adapters use `flags`; if not, `may_leave` alone is the flag
+    /// and a host call reads a `bool`, not an engine global.
+    pub(crate) adapter_flags: bool,
     /// The `may_leave` flag of each runtime component instance, cleared while
     /// its `realloc` runs. Kept in Rust so a host call reads a `bool`.
     pub(crate) may_leave: Vec<bool>,
@@ -162,6 +166,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         core: Vec::new(),
         may_leave: vec![true; flags.len()],
         flags,
+        adapter_flags: false,
         resolved: Vec::new(),
         memories: vec![None; info.num_runtime_memories as usize],
         reallocs: vec![None; info.num_runtime_reallocs as usize],
@@ -272,9 +277,16 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
         CoreDef::Export(CoreExport { instance, item }) => {
             resolve_export::<B, T>(cx, id, component, instance.as_u32(), item)
         }
-        CoreDef::InstanceFlags(i) => Ok(B::global_extern(
-            state::<B, T>(cx, id).flags[i.as_u32() as usize],
-        )),
+        CoreDef::InstanceFlags(i) => {
+            let state = state::<B, T>(cx, id);
+            state.adapter_flags = true;
+            let global = state
+                .flags
+                .get(i.as_u32() as usize)
+                .copied()
+                .ok_or_else(|| anyhow!("instance flags {} do not exist", i.as_u32()))?;
+            Ok(B::global_extern(global))
+        }
         CoreDef::Trampoline(t) => {
             if let Some(f) = state::<B, T>(cx, id).trampolines[t.as_u32() as usize] {
                 return Ok(B::func_extern(f));
@@ -305,6 +317,18 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         any: *any,
                     }
                 }
+                Trampoline::Trap => Binding::Adapter(AdapterOp::Trap),
+                Trampoline::Transcoder { op, from, to, .. } => {
+                    Binding::Adapter(AdapterOp::Transcode {
+                        op: *op,
+                        from: from.as_u32(),
+                        to: to.as_u32(),
+                    })
+                }
+                Trampoline::ResourceTransferOwn => Binding::Adapter(AdapterOp::TransferOwn),
+                Trampoline::ResourceTransferBorrow => Binding::Adapter(AdapterOp::TransferBorrow),
+                Trampoline::EnterSyncCall => Binding::Adapter(AdapterOp::EnterCall),
+                Trampoline::ExitSyncCall => Binding::Adapter(AdapterOp::ExitCall),
                 Trampoline::ResourceNew { ty, .. } => resource(ResourceOp::New, ty)?,
                 Trampoline::ResourceRep { ty, .. } => resource(ResourceOp::Rep, ty)?,
                 Trampoline::ResourceDrop { ty, .. } => resource(ResourceOp::Drop, ty)?,
@@ -351,4 +375,39 @@ fn resolve_export<B: Backend, T: 'static>(
     };
     B::export(cx, core, name)
         .ok_or_else(|| anyhow!("core instance {instance} has no export `{name}`"))
+}
+
+/// Whether runtime instance `table` of hostbind instance `instance` may
+/// call out now: hostbind's flag, and the adapters' if they keep one.
+#[inline]
+pub(crate) fn may_leave<B: Backend, T: 'static>(
+    cx: &mut B::Cx<'_, T>,
+    instance: usize,
+    table: usize,
+) -> Option<bool> {
+    let state = B::data(cx).instances.get(instance)?;
+    let mine = *state.may_leave.get(table)?;
+    if !state.adapter_flags {
+        return Some(mine);
+    }
+    let global = *state.flags.get(table)?;
+    Some(mine && B::global_get(cx, global) != 0)
+}
+
+/// Sets the `may_leave` flag of runtime instance `table`, and the adapters'
+/// copy of it if they keep one; returns the flag as it was.
+pub(crate) fn set_may_leave<B: Backend, T: 'static>(
+    cx: &mut B::Cx<'_, T>,
+    instance: usize,
+    table: usize,
+    value: bool,
+) -> Option<bool> {
+    let old = may_leave::<B, T>(cx, instance, table)?;
+    let state = B::data(cx).instances.get_mut(instance)?;
+    *state.may_leave.get_mut(table)? = value;
+    if state.adapter_flags {
+        let global = *state.flags.get(table)?;
+        B::global_set(cx, global, i32::from(value));
+    }
+    Some(old)
 }

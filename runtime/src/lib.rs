@@ -171,6 +171,7 @@
 #[path = "private.rs"]
 pub mod __private;
 pub mod abi;
+mod adapter;
 mod compare;
 mod component;
 mod config;

@@ -416,12 +416,7 @@ fn call_entered<B: Backend, T: 'static, R>(
     if let Some(post_return) = opts.post_return {
         // The guest may not call out while it cleans up.
         let set = |cx: &mut B::Cx<'_, T>, v: bool| {
-            if let Some(f) = B::data(cx).instances[instance]
-                .may_leave
-                .get_mut(opts.table)
-            {
-                *f = v;
-            }
+            crate::instance::set_may_leave::<B, T>(cx, instance, opts.table, v);
         };
         set(cx, false);
         let r = B::call(cx, post_return, &post_ty, rets, &mut []);

@@ -11,6 +11,7 @@ mod list;
 pub(crate) mod memory;
 mod scalar;
 mod string;
+pub(crate) mod transcode;
 mod tuple;
 mod variant;
 

@@ -17,7 +17,7 @@ use crate::raw::ValRaw;
 use crate::types::Ty;
 
 /// The high bit of a `latin1+utf16` length: set when the string is UTF-16.
-const UTF16_TAG: u32 = 1 << 31;
+pub(crate) const UTF16_TAG: u32 = 1 << 31;
 /// The longest string, in bytes, the spec lets a guest pass.
 const MAX_STRING_BYTE_LENGTH: u32 = (1 << 28) - 1;
 

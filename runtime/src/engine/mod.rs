@@ -79,6 +79,10 @@ pub(crate) trait Backend: Sized + 'static {
     fn func_extern(func: Self::Func) -> Self::Extern;
     /// A global as an extern.
     fn global_extern(global: Self::Global) -> Self::Extern;
+    /// The value of an `i32` global.
+    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32;
+    /// Sets an `i32` global.
+    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32);
     /// Creates a mutable `i32` global.
     fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<Self::Global>;
     /// Creates a host function of type `ty` that runs `binding`.

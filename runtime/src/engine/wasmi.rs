@@ -204,6 +204,18 @@ impl Backend for Wasmi {
         w::Extern::Global(global)
     }
 
+    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32 {
+        match global.get(cx.as_context_mut()) {
+            w::Val::I32(v) => v,
+            _ => 0,
+        }
+    }
+
+    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32) {
+        // hostbind makes these globals mutable `i32`s, so this cannot fail.
+        let _ = global.set(cx.as_context_mut(), w::Val::I32(value));
+    }
+
     fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<w::Global> {
         Ok(w::Global::new(
             cx.as_context_mut(),

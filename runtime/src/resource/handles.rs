@@ -54,6 +54,15 @@ pub(crate) struct Handles {
     /// forging a second owner.
     held: std::collections::HashSet<u64>,
     next_held: u64,
+    /// The borrow scopes of the guest-to-guest calls in progress, innermost
+    /// last: what the caller's scope held when the callee's began.
+    calls: Vec<CallScope>,
+}
+
+/// The caller's borrow scope, saved while a guest-to-guest call runs.
+struct CallScope {
+    borrows: u32,
+    lends: usize,
 }
 
 /// What a dropped handle leaves for its destructor.
@@ -80,7 +89,70 @@ impl Handles {
             scope_borrows: 0,
             held: std::collections::HashSet::new(),
             next_held: 1,
+            calls: Vec::new(),
         }
+    }
+
+    /// A fused adapter starts a guest-to-guest call: the callee's borrows
+    /// are counted apart from the caller's.
+    pub(crate) fn enter_call(&mut self) {
+        self.calls.push(CallScope {
+            borrows: self.scope_borrows,
+            lends: self.lent.len(),
+        });
+        self.scope_borrows = 0;
+    }
+
+    /// The callee returns: every borrow it was given must be dropped, and
+    /// the own handles lent to it are the caller's to move again.
+    pub(crate) fn exit_call(&mut self) -> Result<()> {
+        let Some(scope) = self.calls.pop() else {
+            return Err(
+                crate::Trap::new("a call between components ended that never started").into(),
+            );
+        };
+        let left = core::mem::replace(&mut self.scope_borrows, scope.borrows);
+        self.end_lends(scope.lends);
+        if left > 0 {
+            return Err(crate::Trap::new(format!(
+                "a component returned from a call by another component while it still holds {left} borrow handle(s) it was lent for the call; borrows must be dropped before returning"
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Moves own handle `idx` of `ty` from table `from` to table `to`, for
+    /// an `own` passed between components; returns its index in `to`.
+    pub(crate) fn transfer_own(
+        &mut self,
+        site: &Site<'_>,
+        from: usize,
+        idx: u32,
+        ty: ResourceIndex,
+        to: usize,
+    ) -> Result<u32> {
+        let rep = self.take_own(site, from, idx, ty)?;
+        self.new_own(site, to, ty, rep)
+    }
+
+    /// Lends handle `idx` of `ty` in table `from` to table `to` for the
+    /// current call, for a `borrow` passed between components. The
+    /// component that defines the resource gets its rep, not a handle.
+    pub(crate) fn transfer_borrow(
+        &mut self,
+        site: &Site<'_>,
+        from: usize,
+        idx: u32,
+        ty: ResourceIndex,
+        to: usize,
+        to_defines_it: bool,
+    ) -> Result<u32> {
+        let rep = self.lend(site, from, idx, ty)?;
+        if to_defines_it {
+            return Ok(rep);
+        }
+        self.new_borrow(site, to, ty, rep)
     }
 
     /// Records that the host now owns a handle; returns the number its
