@@ -173,63 +173,69 @@ fn transcode<B: Backend, T: 'static>(
             .ok_or_else(|| site.trap(format_args!("memory {i} of a transcode is not set up")))
     };
     let (from_mem, to_mem) = (memory(from)?, memory(to)?);
-    let source = {
-        let bytes = B::memory(cx, from_mem).0;
-        let r = crate::abi::memory::check_array(
-            site,
-            "source string",
-            bytes.len(),
-            src,
-            src_len,
-            su,
-            su,
-        )?;
-        bytes[r].to_vec()
+    let check = |len: usize, ptr: u32, units: u32, size: u32, what: &str| {
+        crate::abi::memory::check_array(site, what, len, ptr, units, size, size)
     };
+    // Neither side is copied: within one memory the two ranges are split
+    // apart (they must not overlap); two memories are two allocations.
+    let (base, from_len) = {
+        let bytes = B::memory(cx, from_mem).0;
+        (bytes.as_ptr(), bytes.len())
+    };
+    let sr = check(from_len, src, src_len, su, "source string")?;
     let bytes = B::memory(cx, to_mem).0;
-    let r = crate::abi::memory::check_array(
-        site,
-        "destination string",
-        bytes.len(),
-        dst,
-        dst_len,
-        du,
-        du,
-    )?;
-    if from == to && (src as usize) < r.end && r.start < src as usize + source.len() {
-        return Err(site.trap(format_args!(
-            "source and destination strings overlap in one memory"
-        )));
-    }
-    let out = &mut bytes[r];
+    let dr = check(bytes.len(), dst, dst_len, du, "destination string")?;
+    let (source, out): (&[u8], &mut [u8]) = if core::ptr::eq(base, bytes.as_ptr()) {
+        if sr.start < dr.end && dr.start < sr.end {
+            return Err(site.trap(format_args!(
+                "source and destination strings overlap in one memory"
+            )));
+        }
+        if sr.start < dr.start {
+            let (head, tail) = bytes.split_at_mut(dr.start);
+            (&head[sr.clone()], &mut tail[..dr.len()])
+        } else {
+            let (head, tail) = bytes.split_at_mut(sr.start);
+            (&tail[..sr.len()], &mut head[dr.clone()])
+        }
+    } else {
+        // SAFETY: `base` is the start of the source memory's `from_len`
+        // bytes, and `sr` lies within them (checked above). That memory is
+        // another allocation than the destination's (the base pointers
+        // differ), so this view does not alias `bytes`; and no guest code
+        // runs, so neither memory moves, until both views are dropped at the
+        // end of this function.
+        let source = unsafe { core::slice::from_raw_parts(base.add(sr.start), sr.len()) };
+        (source, &mut bytes[dr])
+    };
     let (a, b) = match op {
         Transcode::Copy(FixedEncoding::Utf8) => {
-            tc::utf8_to_utf8(&source, out)?;
+            tc::utf8_to_utf8(source, out)?;
             (0, 0)
         }
         Transcode::Copy(FixedEncoding::Utf16) => {
-            tc::utf16_to_utf16(&source, out)?;
+            tc::utf16_to_utf16(source, out)?;
             (0, 0)
         }
         Transcode::Copy(FixedEncoding::Latin1) => {
-            tc::latin1_to_latin1(&source, out)?;
+            tc::latin1_to_latin1(source, out)?;
             (0, 0)
         }
         Transcode::Latin1ToUtf16 => {
-            tc::latin1_to_utf16(&source, out)?;
+            tc::latin1_to_utf16(source, out)?;
             (0, 0)
         }
-        Transcode::Utf8ToUtf16 => (tc::utf8_to_utf16(&source, out)?, 0),
-        Transcode::Utf16ToUtf8 => tc::utf16_to_utf8(&source, out, extra != 0)?,
-        Transcode::Latin1ToUtf8 => tc::latin1_to_utf8(&source, out, extra != 0),
+        Transcode::Utf8ToUtf16 => (tc::utf8_to_utf16(source, out)?, 0),
+        Transcode::Utf16ToUtf8 => tc::utf16_to_utf8(source, out, extra != 0)?,
+        Transcode::Latin1ToUtf8 => tc::latin1_to_utf8(source, out, extra != 0),
         Transcode::Utf16ToCompactProbablyUtf16 => (
-            tc::utf16_to_compact_probably_utf16(&source, out, src_len)?,
+            tc::utf16_to_compact_probably_utf16(source, out, src_len)?,
             0,
         ),
-        Transcode::Utf8ToLatin1 => tc::utf8_to_latin1(&source, out)?,
-        Transcode::Utf16ToLatin1 => tc::utf16_to_latin1(&source, out)?,
-        Transcode::Utf8ToCompactUtf16 => (tc::utf8_to_compact_utf16(&source, out, extra)?, 0),
-        Transcode::Utf16ToCompactUtf16 => (tc::utf16_to_compact_utf16(&source, out, extra)?, 0),
+        Transcode::Utf8ToLatin1 => tc::utf8_to_latin1(source, out)?,
+        Transcode::Utf16ToLatin1 => tc::utf16_to_latin1(source, out)?,
+        Transcode::Utf8ToCompactUtf16 => (tc::utf8_to_compact_utf16(source, out, extra)?, 0),
+        Transcode::Utf16ToCompactUtf16 => (tc::utf16_to_compact_utf16(source, out, extra)?, 0),
     };
     storage[0] = ValRaw::i32(a as i32);
     if let Some(second) = storage.get_mut(1) {

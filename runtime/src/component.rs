@@ -60,6 +60,7 @@ impl Component {
     /// `bytes` is WAT and the `wat` feature of the caller produced it).
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Component> {
         let bytes = bytes.as_ref();
+        crate::precheck::check(bytes)?;
         let mut tunables = Tunables::default_host();
         tunables.concurrency_support = false;
         let mut validator = Validator::new_with_features(features());

@@ -183,6 +183,7 @@ mod host;
 mod instance;
 mod limits;
 mod linker;
+mod precheck;
 mod raw;
 mod resource;
 mod store;

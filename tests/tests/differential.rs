@@ -293,6 +293,7 @@ fn env(name: &str, default: u64) -> u64 {
 #[derive(Default, Debug)]
 struct Tally {
     types: u64,
+    composed: u64,
     cases: u64,
     round_trips: u64,
     agreed_values: u64,
@@ -313,7 +314,12 @@ fn hostbind_agrees_with_wasmtime() {
         let ty: Ty = random::ty(&mut rng, 3);
         let encoding = ENCODINGS[rng.below(3) as usize];
         let copying = rng.chance(70);
-        let text = differential::guest::component(&ty, encoding, copying);
+        // Some cases cross a fused adapter between two nested components.
+        let inner = rng.chance(40).then(|| ENCODINGS[rng.below(3) as usize]);
+        let text = match inner {
+            Some(inner) => differential::guest::composed(&ty, encoding, inner, copying),
+            None => differential::guest::component(&ty, encoding, copying),
+        };
         let bytes = wat::parse_str(&text)
             .unwrap_or_else(|e| panic!("bad generated WAT for {ty:?}: {e}\n{text}"));
         let ours: Vec<_> = engines
@@ -324,6 +330,7 @@ fn hostbind_agrees_with_wasmtime() {
             .collect();
         let theirs = wasmtime::component::Component::new(&wt, &bytes).unwrap();
         tally.types += 1;
+        tally.composed += u64::from(inner.is_some());
         for _ in 0..values {
             let v = random::value(&mut rng, &ty);
             let d = damage(&mut rng);
@@ -340,7 +347,7 @@ fn hostbind_agrees_with_wasmtime() {
                 if !ok {
                     agreed = false;
                     failures.push(format!(
-                        "{:?}: type {ty:?}, {encoding}, copying realloc {copying}, value {v:?}, damage {d:?}:\n  hostbind: {got:?}\n  wasmtime: {reference:?}",
+                        "{:?}: type {ty:?}, {encoding}, inner {inner:?}, copying realloc {copying}, value {v:?}, damage {d:?}:\n  hostbind: {got:?}\n  wasmtime: {reference:?}",
                         engine.kind()
                     ));
                 }
@@ -450,11 +457,20 @@ fn mutated_components_never_panic() {
     for _ in 0..types {
         let ty = random::ty(&mut rng, 3);
         let encoding = ENCODINGS[rng.below(3) as usize];
-        let valid = wat::parse_str(differential::guest::component(&ty, encoding, true)).unwrap();
+        let text = if rng.chance(40) {
+            differential::guest::composed(&ty, encoding, ENCODINGS[rng.below(3) as usize], true)
+        } else {
+            differential::guest::component(&ty, encoding, true)
+        };
+        let valid = wat::parse_str(text).unwrap();
         for _ in 0..mutations {
             let mut bytes = valid.clone();
             for _ in 0..1 + rng.below(3) {
                 mutate(&mut rng, &mut bytes);
+            }
+            // A crash that no `catch_unwind` can stop leaves its input here.
+            if let Ok(path) = std::env::var("HOSTBIND_MUTATE_LAST") {
+                std::fs::write(path, &bytes).unwrap();
             }
             for engine in &engines {
                 tried += 1;
@@ -473,4 +489,28 @@ fn mutated_components_never_panic() {
         loaded > 0,
         "no mutated binary loaded, so linking and calls were not tried"
     );
+}
+
+/// Found by the mutation run: two record types that differ only in a
+/// label's case pass validation (labels compare without case), and
+/// wasmtime-environ's adapter generator then panicked twice, aborting the
+/// process. hostbind refuses the component instead.
+#[test]
+fn labels_differing_only_in_case_are_refused_not_an_abort() {
+    let ty = Ty::Record(vec![("f0".into(), Ty::U32), ("f1".into(), Ty::U64)]);
+    let text = differential::guest::composed(&ty, ENCODINGS[0], ENCODINGS[0], true);
+    let at = text.rfind(r#"(field "f0""#).unwrap();
+    let text = format!(
+        "{}(field \"F0\"{}",
+        &text[..at],
+        &text[at + r#"(field "f0""#.len()..]
+    );
+    let bytes = wat::parse_str(&text).unwrap();
+    for engine in hostbind_tests::engines() {
+        let err = hostbind::Component::new(&engine, &bytes).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "the component has record types whose labels differ only in case (f0, f1 and F0, f1); hostbind cannot pass values between them"
+        );
+    }
 }

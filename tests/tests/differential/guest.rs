@@ -157,3 +157,38 @@ pub fn component(ty: &Ty, encoding: &str, copying: bool) -> String {
         run_r = r(&run_results),
     )
 }
+
+/// Two of these guests composed: the outer one's `echo` is the inner one's
+/// `run`, so each value crosses a fused adapter between the two components
+/// (with their own string encodings) on its way to the host and back.
+pub fn composed(ty: &Ty, outer: &str, inner: &str, copying: bool) -> String {
+    let mut defs = Vec::new();
+    let t = wat(ty, &mut defs);
+    let n = defs.len();
+    let aliases: String = (0..n)
+        .map(|i| format!("  (alias export $api \"t{i}\" (type $t{i}))\n"))
+        .collect();
+    let shim_types: String = (0..n)
+        .map(|i| format!(" (export \"t{i}\" (type $t{i}))"))
+        .collect();
+    let nest = |id: &str, text: String| text.replacen("(component", &format!("(component {id}"), 1);
+    let defs = defs.join("\n    ");
+    format!(
+        r#"(component
+  (import "test:diff/api" (instance $api
+    {defs}
+    (export "echo" (func (param "x" {t}) (result {t})))))
+{aliases}  {inner_c}
+  (instance $lib (instantiate $Inner (with "test:diff/api" (instance $api))))
+  (alias export $lib "run" (func $lib-run))
+  (instance $shim{shim_types} (export "echo" (func $lib-run)))
+  {outer_c}
+  (instance $app (instantiate $Outer (with "test:diff/api" (instance $shim))))
+  (alias export $app "run" (func $run))
+  (alias export $app "set-corrupt" (func $set))
+  (export "run" (func $run))
+  (export "set-corrupt" (func $set)))"#,
+        inner_c = nest("$Inner", component(ty, inner, copying)),
+        outer_c = nest("$Outer", component(ty, outer, copying)),
+    )
+}
