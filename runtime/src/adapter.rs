@@ -73,11 +73,7 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             transcode::<B, T>(&mut cx, instance, &site, op, from, to, storage)
         }
         AdapterOp::TransferOwn | AdapterOp::TransferBorrow => {
-            let data = B::data(&mut cx);
-            let state = data
-                .instances
-                .get(instance)
-                .ok_or_else(|| site.trap(format_args!("the instance is not in this store")))?;
+            let state = state::<B, T>(&mut cx, instance, &site)?;
             let types = &state.component.types;
             // The table types are constants environ wrote into its own
             // adapter module from types it allocated; no canonical built-in
@@ -108,11 +104,7 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             Ok(())
         }
         AdapterOp::EnterCall | AdapterOp::ExitCall => {
-            let data = B::data(&mut cx);
-            let state = data
-                .instances
-                .get(instance)
-                .ok_or_else(|| site.trap(format_args!("the instance is not in this store")))?;
+            let state = state::<B, T>(&mut cx, instance, &site)?;
             let mut handles = state.handles.0.borrow_mut();
             if matches!(op, AdapterOp::EnterCall) {
                 handles.enter_call();
@@ -122,6 +114,18 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             }
         }
     }
+}
+
+/// The state of hostbind instance `instance`.
+fn state<'a, B: Backend, T: 'static>(
+    cx: &'a mut B::Cx<'_, T>,
+    instance: usize,
+    site: &Site<'_>,
+) -> Result<&'a crate::instance::InstanceState<B>> {
+    B::data(cx)
+        .instances
+        .get(instance)
+        .ok_or_else(|| site.trap(format_args!("the instance is not in this store")))
 }
 
 /// Code-unit sizes of an operation's source and destination.
@@ -160,10 +164,7 @@ fn transcode<B: Backend, T: 'static>(
     };
     let extra = arg(storage, 4);
     let (su, du) = unit_sizes(op);
-    let state = B::data(cx)
-        .instances
-        .get(instance)
-        .ok_or_else(|| site.trap(format_args!("the instance is not in this store")))?;
+    let state = state::<B, T>(cx, instance, site)?;
     let memory = |i: u32| {
         state
             .memories

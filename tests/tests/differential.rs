@@ -32,141 +32,75 @@ enum Outcome {
     Trap(String),
 }
 
-fn to_hostbind(v: &V) -> Val {
-    match v {
-        V::Bool(x) => Val::Bool(*x),
-        V::S8(x) => Val::S8(*x),
-        V::U8(x) => Val::U8(*x),
-        V::S16(x) => Val::S16(*x),
-        V::U16(x) => Val::U16(*x),
-        V::S32(x) => Val::S32(*x),
-        V::U32(x) => Val::U32(*x),
-        V::S64(x) => Val::S64(*x),
-        V::U64(x) => Val::U64(*x),
-        V::F32(x) => Val::Float32(*x),
-        V::F64(x) => Val::Float64(*x),
-        V::Char(x) => Val::Char(*x),
-        V::String(x) => Val::String(x.clone()),
-        V::List(xs) => Val::List(xs.iter().map(to_hostbind).collect()),
-        V::Tuple(xs) => Val::Tuple(xs.iter().map(to_hostbind).collect()),
-        V::Record(fs) => Val::Record(
-            fs.iter()
-                .map(|(n, v)| (n.clone(), to_hostbind(v)))
-                .collect(),
-        ),
-        V::Variant(n, p) => Val::Variant(n.clone(), p.as_ref().map(|p| Box::new(to_hostbind(p)))),
-        V::Enum(n) => Val::Enum(n.clone()),
-        V::Option(p) => Val::Option(p.as_ref().map(|p| Box::new(to_hostbind(p)))),
-        V::Result(r) => Val::Result(match r {
-            Ok(p) => Ok(p.as_ref().map(|p| Box::new(to_hostbind(p)))),
-            Err(p) => Err(p.as_ref().map(|p| Box::new(to_hostbind(p)))),
-        }),
-        V::Flags(ns) => Val::Flags(ns.clone()),
-    }
-}
-
-fn from_hostbind(v: &Val) -> V {
-    match v {
-        Val::Bool(x) => V::Bool(*x),
-        Val::S8(x) => V::S8(*x),
-        Val::U8(x) => V::U8(*x),
-        Val::S16(x) => V::S16(*x),
-        Val::U16(x) => V::U16(*x),
-        Val::S32(x) => V::S32(*x),
-        Val::U32(x) => V::U32(*x),
-        Val::S64(x) => V::S64(*x),
-        Val::U64(x) => V::U64(*x),
-        Val::Float32(x) => V::F32(*x),
-        Val::Float64(x) => V::F64(*x),
-        Val::Char(x) => V::Char(*x),
-        Val::String(x) => V::String(x.clone()),
-        Val::List(xs) => V::List(xs.iter().map(from_hostbind).collect()),
-        Val::Tuple(xs) => V::Tuple(xs.iter().map(from_hostbind).collect()),
-        Val::Record(fs) => V::Record(
-            fs.iter()
-                .map(|(n, v)| (n.clone(), from_hostbind(v)))
-                .collect(),
-        ),
-        Val::Variant(n, p) => V::Variant(n.clone(), p.as_ref().map(|p| Box::new(from_hostbind(p)))),
-        Val::Enum(n) => V::Enum(n.clone()),
-        Val::Option(p) => V::Option(p.as_ref().map(|p| Box::new(from_hostbind(p)))),
-        Val::Result(r) => V::Result(match r {
-            Ok(p) => Ok(p.as_ref().map(|p| Box::new(from_hostbind(p)))),
-            Err(p) => Err(p.as_ref().map(|p| Box::new(from_hostbind(p)))),
-        }),
-        Val::Flags(ns) => V::Flags(ns.clone()),
-        Val::Resource(_) => panic!("the generator makes no resources"),
-    }
-}
-
-fn to_wasmtime(v: &V) -> WVal {
-    match v {
-        V::Bool(x) => WVal::Bool(*x),
-        V::S8(x) => WVal::S8(*x),
-        V::U8(x) => WVal::U8(*x),
-        V::S16(x) => WVal::S16(*x),
-        V::U16(x) => WVal::U16(*x),
-        V::S32(x) => WVal::S32(*x),
-        V::U32(x) => WVal::U32(*x),
-        V::S64(x) => WVal::S64(*x),
-        V::U64(x) => WVal::U64(*x),
-        V::F32(x) => WVal::Float32(*x),
-        V::F64(x) => WVal::Float64(*x),
-        V::Char(x) => WVal::Char(*x),
-        V::String(x) => WVal::String(x.clone()),
-        V::List(xs) => WVal::List(xs.iter().map(to_wasmtime).collect()),
-        V::Tuple(xs) => WVal::Tuple(xs.iter().map(to_wasmtime).collect()),
-        V::Record(fs) => WVal::Record(
-            fs.iter()
-                .map(|(n, v)| (n.clone(), to_wasmtime(v)))
-                .collect(),
-        ),
-        V::Variant(n, p) => WVal::Variant(n.clone(), p.as_ref().map(|p| Box::new(to_wasmtime(p)))),
-        V::Enum(n) => WVal::Enum(n.clone()),
-        V::Option(p) => WVal::Option(p.as_ref().map(|p| Box::new(to_wasmtime(p)))),
-        V::Result(r) => WVal::Result(match r {
-            Ok(p) => Ok(p.as_ref().map(|p| Box::new(to_wasmtime(p)))),
-            Err(p) => Err(p.as_ref().map(|p| Box::new(to_wasmtime(p)))),
-        }),
-        V::Flags(ns) => WVal::Flags(ns.clone()),
-    }
-}
-
-fn from_wasmtime(v: &WVal) -> V {
-    match v {
-        WVal::Bool(x) => V::Bool(*x),
-        WVal::S8(x) => V::S8(*x),
-        WVal::U8(x) => V::U8(*x),
-        WVal::S16(x) => V::S16(*x),
-        WVal::U16(x) => V::U16(*x),
-        WVal::S32(x) => V::S32(*x),
-        WVal::U32(x) => V::U32(*x),
-        WVal::S64(x) => V::S64(*x),
-        WVal::U64(x) => V::U64(*x),
-        WVal::Float32(x) => V::F32(*x),
-        WVal::Float64(x) => V::F64(*x),
-        WVal::Char(x) => V::Char(*x),
-        WVal::String(x) => V::String(x.clone()),
-        WVal::List(xs) => V::List(xs.iter().map(from_wasmtime).collect()),
-        WVal::Tuple(xs) => V::Tuple(xs.iter().map(from_wasmtime).collect()),
-        WVal::Record(fs) => V::Record(
-            fs.iter()
-                .map(|(n, v)| (n.clone(), from_wasmtime(v)))
-                .collect(),
-        ),
-        WVal::Variant(n, p) => {
-            V::Variant(n.clone(), p.as_ref().map(|p| Box::new(from_wasmtime(p))))
+/// Conversions between [`V`] and a runtime's `Val`: hostbind's and
+/// wasmtime's have the same variants for the types the generator makes.
+macro_rules! conversions {
+    ($to:ident, $from:ident, $val:ident) => {
+        fn $to(v: &V) -> $val {
+            let opt = |p: &Option<Box<V>>| p.as_ref().map(|p| Box::new($to(p)));
+            match v {
+                V::Bool(x) => $val::Bool(*x),
+                V::S8(x) => $val::S8(*x),
+                V::U8(x) => $val::U8(*x),
+                V::S16(x) => $val::S16(*x),
+                V::U16(x) => $val::U16(*x),
+                V::S32(x) => $val::S32(*x),
+                V::U32(x) => $val::U32(*x),
+                V::S64(x) => $val::S64(*x),
+                V::U64(x) => $val::U64(*x),
+                V::F32(x) => $val::Float32(*x),
+                V::F64(x) => $val::Float64(*x),
+                V::Char(x) => $val::Char(*x),
+                V::String(x) => $val::String(x.clone()),
+                V::List(xs) => $val::List(xs.iter().map($to).collect()),
+                V::Tuple(xs) => $val::Tuple(xs.iter().map($to).collect()),
+                V::Record(fs) => {
+                    $val::Record(fs.iter().map(|(n, v)| (n.clone(), $to(v))).collect())
+                }
+                V::Variant(n, p) => $val::Variant(n.clone(), opt(p)),
+                V::Enum(n) => $val::Enum(n.clone()),
+                V::Option(p) => $val::Option(opt(p)),
+                V::Result(Ok(p)) => $val::Result(Ok(opt(p))),
+                V::Result(Err(p)) => $val::Result(Err(opt(p))),
+                V::Flags(ns) => $val::Flags(ns.clone()),
+            }
         }
-        WVal::Enum(n) => V::Enum(n.clone()),
-        WVal::Option(p) => V::Option(p.as_ref().map(|p| Box::new(from_wasmtime(p)))),
-        WVal::Result(r) => V::Result(match r {
-            Ok(p) => Ok(p.as_ref().map(|p| Box::new(from_wasmtime(p)))),
-            Err(p) => Err(p.as_ref().map(|p| Box::new(from_wasmtime(p)))),
-        }),
-        WVal::Flags(ns) => V::Flags(ns.clone()),
-        other => panic!("the generator makes no {other:?}"),
-    }
+
+        fn $from(v: &$val) -> V {
+            let opt = |p: &Option<Box<$val>>| p.as_ref().map(|p| Box::new($from(p)));
+            match v {
+                $val::Bool(x) => V::Bool(*x),
+                $val::S8(x) => V::S8(*x),
+                $val::U8(x) => V::U8(*x),
+                $val::S16(x) => V::S16(*x),
+                $val::U16(x) => V::U16(*x),
+                $val::S32(x) => V::S32(*x),
+                $val::U32(x) => V::U32(*x),
+                $val::S64(x) => V::S64(*x),
+                $val::U64(x) => V::U64(*x),
+                $val::Float32(x) => V::F32(*x),
+                $val::Float64(x) => V::F64(*x),
+                $val::Char(x) => V::Char(*x),
+                $val::String(x) => V::String(x.clone()),
+                $val::List(xs) => V::List(xs.iter().map($from).collect()),
+                $val::Tuple(xs) => V::Tuple(xs.iter().map($from).collect()),
+                $val::Record(fs) => {
+                    V::Record(fs.iter().map(|(n, v)| (n.clone(), $from(v))).collect())
+                }
+                $val::Variant(n, p) => V::Variant(n.clone(), opt(p)),
+                $val::Enum(n) => V::Enum(n.clone()),
+                $val::Option(p) => V::Option(opt(p)),
+                $val::Result(Ok(p)) => V::Result(Ok(opt(p))),
+                $val::Result(Err(p)) => V::Result(Err(opt(p))),
+                $val::Flags(ns) => V::Flags(ns.clone()),
+                other => panic!("the generator makes no {other:?}"),
+            }
+        }
+    };
 }
+
+conversions!(to_hostbind, from_hostbind, Val);
+conversions!(to_wasmtime, from_wasmtime, WVal);
 
 /// Equality in which every NaN equals every NaN: the canonical ABI leaves
 /// a NaN's bits to the implementation.
