@@ -295,3 +295,61 @@ fn a_borrow_kept_past_a_call_between_components_traps() {
         );
     }
 }
+
+/// One component lowers a function it lifts itself and calls it: a
+/// component may not be entered while it runs, so the adapter traps.
+const SELF_CALL: &str = r#"(component
+  (core module $M
+    (memory (export "mem") 1)
+    (global $bump (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $bump) (i32.const 7)) (i32.const -8)))
+      (global.set $bump (i32.add (local.get $p) (local.get 3)))
+      (if (local.get 0) (then (memory.copy (local.get $p) (local.get 0) (local.get 1))))
+      (local.get $p))
+    ;; UTF-16 in, the same string (its units reversed) out.
+    (func (export "reverse") (param $p i32) (param $n i32) (result i32)
+      (local $i i32) (local $j i32) (local $t i32)
+      (local.set $j (i32.sub (local.get $n) (i32.const 1)))
+      (block $done (loop $l
+        (br_if $done (i32.ge_s (local.get $i) (local.get $j)))
+        (local.set $t (i32.load16_u (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 1)))))
+        (i32.store16 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 1)))
+          (i32.load16_u (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 1)))))
+        (i32.store16 (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 1))) (local.get $t))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $l)))
+      (i32.store (i32.const 16) (local.get $p))
+      (i32.store (i32.const 20) (local.get $n))
+      (i32.const 16)))
+  (core instance $m (instantiate $M))
+  (func $reverse (param "s" string) (result string)
+    (canon lift (core func $m "reverse") (memory (core memory $m "mem")) (realloc (core func $m "realloc")) string-encoding=utf16))
+  (core func $lowered (canon lower (func $reverse) (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))
+  (core module $Main
+    (import "" "reverse" (func $reverse (param i32 i32 i32)))
+    (func (export "run") (param i32 i32) (result i32)
+      (call $reverse (local.get 0) (local.get 1) (i32.const 32))
+      (i32.const 32)))
+  (core instance $main (instantiate $Main (with "" (instance (export "reverse" (func $lowered))))))
+  (func (export "run") (param "s" string) (result string)
+    (canon lift (core func $main "run") (memory (core memory $m "mem")) (realloc (core func $m "realloc")))))"#;
+
+#[test]
+fn a_component_cannot_call_into_itself() {
+    for engine in engines() {
+        let c = component(&engine, SELF_CALL);
+        let mut store = Store::new(&engine, ());
+        let i = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let run = i
+            .get_typed_func::<(&str,), (String,)>(&mut store, "run")
+            .unwrap();
+        let err = run.call(&mut store, ("abc",)).unwrap_err();
+        assert_eq!(
+            message(&err),
+            "wasm trap: cannot enter component instance (in an adapter between components)"
+        );
+    }
+}
