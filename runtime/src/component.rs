@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
 use wasmtime_environ::component::{
-    self as env, ComponentTypes, ComponentTypesBuilder, GlobalInitializer, InstantiateModule,
-    LoweredIndex, RuntimeImportIndex, StaticModuleIndex, Trampoline, TrampolineIndex, Translator,
+    self as env, ComponentTypes, ComponentTypesBuilder, GlobalInitializer, LoweredIndex,
+    RuntimeImportIndex, StaticModuleIndex, Trampoline, TrampolineIndex, Translator,
 };
 use wasmtime_environ::wasmparser::{Validator, WasmFeatures};
 use wasmtime_environ::{
@@ -295,11 +295,6 @@ fn check_supported(
     }
     for init in &info.initializers {
         match init {
-            GlobalInitializer::InstantiateModule(InstantiateModule::Import(..), _) => {
-                bail!(
-                    "the component instantiates an imported core module, which hostbind does not support yet"
-                )
-            }
             GlobalInitializer::ExtractCallback(_) => {
                 bail!("the component uses an async callback, which hostbind does not support")
             }

@@ -47,7 +47,9 @@ pub(crate) struct ExportFunc<B: Backend> {
 /// The runtime state of one component instance, indexed as environ numbers it.
 pub(crate) struct InstanceState<B: Backend> {
     pub(crate) component: Arc<ComponentInner>,
-    pub(crate) core: Vec<(B::Instance, StaticModuleIndex)>,
+    /// Each core instance, with the static module it is of (`None` for an
+    /// imported module, whose exports are found by name).
+    pub(crate) core: Vec<(B::Instance, Option<StaticModuleIndex>)>,
     /// One `i32` global per runtime component instance: the `may_leave`
     /// flag as fused adapters read and write it.
     pub(crate) flags: Vec<B::Global>,
@@ -189,7 +191,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                 }
                 let instance = B::instantiate(cx, &module.module, &externs)
                     .with_context(|| format!("cannot instantiate core module {}", idx.as_u32()))?;
-                state::<B, T>(cx, id).core.push((instance, *idx));
+                state::<B, T>(cx, id).core.push((instance, Some(*idx)));
             }
             GlobalInitializer::ExtractMemory(m) => {
                 let item = match &m.export.item {
@@ -232,8 +234,23 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                     *slot = ResourceDef::Guest { dtor };
                 }
             }
-            GlobalInitializer::InstantiateModule(InstantiateModule::Import(..), _)
-            | GlobalInitializer::ExtractCallback(_) => {
+            GlobalInitializer::InstantiateModule(InstantiateModule::Import(rti, args), _) => {
+                let Some(Some(host)) = imports.modules.get(rti.as_u32() as usize) else {
+                    bail!("imported core module {} was not linked", rti.as_u32());
+                };
+                let module = crate::module::compiled_for::<B>(host)?;
+                let mut externs = Vec::new();
+                for (m, n) in B::imports(module) {
+                    let def = args.get(&m).and_then(|a| a.get(&n)).ok_or_else(|| {
+                        anyhow!("the component gives the imported core module no `{m}::{n}`")
+                    })?;
+                    externs.push(resolve_def::<B, T>(cx, id, component, def, imports)?);
+                }
+                let instance = B::instantiate(cx, module, &externs)
+                    .context("cannot instantiate an imported core module")?;
+                state::<B, T>(cx, id).core.push((instance, None));
+            }
+            GlobalInitializer::ExtractCallback(_) => {
                 bail!("unsupported initializer reached instantiation: {init:?}")
             }
         }
@@ -366,12 +383,15 @@ fn resolve_export<B: Backend, T: 'static>(
     let Some(&(core, module)) = state::<B, T>(cx, id).core.get(instance as usize) else {
         bail!("core instance {instance} is used before it is instantiated");
     };
-    let name = match item {
-        ExportItem::Name(n) => n.as_str(),
-        ExportItem::Index(i) => component.export_names[module.as_u32() as usize]
+    let name = match (item, module) {
+        (ExportItem::Name(n), _) => n.as_str(),
+        (ExportItem::Index(i), Some(module)) => component.export_names[module.as_u32() as usize]
             .get(i)
             .map(String::as_str)
             .ok_or_else(|| anyhow!("core module {} does not export {i:?}", module.as_u32()))?,
+        (ExportItem::Index(i), None) => {
+            bail!("an imported core module's export {i:?} is named by index")
+        }
     };
     B::export(cx, core, name)
         .ok_or_else(|| anyhow!("core instance {instance} has no export `{name}`"))

@@ -41,6 +41,11 @@ pub(crate) trait Backend: Sized + 'static {
     /// The `(module, name)` pairs of a module's imports, in the order
     /// [`Backend::instantiate`] expects them.
     fn imports(module: &Self::Module) -> Vec<(String, String)>;
+    /// The kinds and function types of a module's imports, in
+    /// [`Backend::imports`] order, and of its exports.
+    fn describe(module: &Self::Module) -> crate::module::Shape;
+    /// The module compiled for this engine, if `module` was.
+    fn module_of(module: &crate::module::Module) -> Option<&Self::Module>;
     /// Creates a store.
     fn new_store<T: 'static>(engine: &Self::Engine, data: StoreData<T, Self>) -> Self::Store<T>;
     /// Borrows a store as a context.

@@ -99,6 +99,54 @@ impl Backend for Wasmtime {
             .collect()
     }
 
+    fn describe(module: &w::Module) -> crate::module::Shape {
+        fn kind(ty: &w::ExternType) -> crate::module::CoreKind {
+            use crate::module::CoreKind;
+            match ty {
+                w::ExternType::Func(f) => {
+                    let conv = |t: w::ValType| match t {
+                        w::ValType::I32 => Some(CoreType::I32),
+                        w::ValType::I64 => Some(CoreType::I64),
+                        w::ValType::F32 => Some(CoreType::F32),
+                        w::ValType::F64 => Some(CoreType::F64),
+                        _ => None,
+                    };
+                    let params: Option<Vec<_>> = f.params().map(conv).collect();
+                    let results: Option<Vec<_>> = f.results().map(conv).collect();
+                    match (params, results) {
+                        (Some(params), Some(results)) => {
+                            CoreKind::Func(Some(CoreFuncType { params, results }))
+                        }
+                        _ => CoreKind::Func(None),
+                    }
+                }
+                w::ExternType::Memory(_) => CoreKind::Memory,
+                w::ExternType::Table(_) => CoreKind::Table,
+                w::ExternType::Global(_) => CoreKind::Global,
+                #[allow(unreachable_patterns)]
+                _ => CoreKind::Other,
+            }
+        }
+        crate::module::Shape {
+            imports: module
+                .imports()
+                .map(|i| (i.module().to_owned(), i.name().to_owned(), kind(&i.ty())))
+                .collect(),
+            exports: module
+                .exports()
+                .map(|e| (e.name().to_owned(), kind(&e.ty())))
+                .collect(),
+        }
+    }
+
+    fn module_of(module: &crate::module::Module) -> Option<&w::Module> {
+        match &module.inner.compiled {
+            crate::module::CompiledCore::Wasmtime(m) => Some(m),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
     fn new_store<T: 'static>(engine: &w::Engine, data: StoreData<T, Wasmtime>) -> Self::Store<T> {
         let interruptible = data.limits.interruptible;
         let mut store = w::Store::new(engine, data);

@@ -23,6 +23,7 @@ use crate::store::{Store, StoreRepr};
 
 pub(crate) enum Item<T> {
     Func(HostFunc<T>),
+    Module(crate::module::Module),
     Resource(HostResource<T>),
     Instance(Namespace<T>),
 }
@@ -59,6 +60,7 @@ impl<T> Resolved<T> {
     pub(crate) fn empty() -> Resolved<T> {
         Resolved {
             funcs: Vec::new(),
+            modules: Vec::new(),
             resources: Vec::new(),
             host_keys: Vec::new(),
         }
@@ -71,6 +73,8 @@ pub(crate) struct Resolved<T> {
     /// the resource its `ResourceAny` positions stand for), `None` for a
     /// resource import.
     pub(crate) funcs: Vec<Option<(HostFunc<T>, crate::typecheck::AnyResource)>>,
+    /// By `RuntimeImportIndex`: the host's core module for a module import.
+    pub(crate) modules: Vec<Option<crate::module::Module>>,
     /// By `ResourceIndex`: the host resource behind an imported resource.
     pub(crate) resources: Vec<Option<HostResource<T>>>,
     /// By `ResourceIndex`: the host type key of an imported resource.
@@ -194,6 +198,22 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
         Ok(self)
     }
 
+    /// Defines `name` as a core module, for components that import one
+    /// (`(import "name" (core module ..))`) and instantiate it themselves.
+    ///
+    /// At instantiation the module must export everything the component's
+    /// module type declares, and import nothing it does not give it.
+    pub fn module(&mut self, name: &str, module: &crate::module::Module) -> Result<&mut Self> {
+        match self.ns.items.entry(name.to_string()) {
+            Entry::Occupied(_) => bail!("`{}` is defined twice", self.qualified(name)),
+            Entry::Vacant(v) => {
+                v.insert(Item::Module(module.clone()));
+            }
+        }
+        self.ns.note_version(name);
+        Ok(self)
+    }
+
     /// Defines `name` as a resource type implemented by the host, with Rust
     /// type `R` standing for it in signatures (`Resource<R>`, `Borrow<R>`).
     ///
@@ -256,6 +276,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
         match item {
             Item::Instance(ns) => Ok(LinkerInstance { ns, path }),
             Item::Func(_) => bail!("`{path}` is a function, not an instance"),
+            Item::Module(_) => bail!("`{path}` is a core module, not an instance"),
             Item::Resource(_) => bail!("`{path}` is a resource type, not an instance"),
         }
     }

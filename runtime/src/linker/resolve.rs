@@ -31,6 +31,8 @@ struct Walk<'a, T> {
     fresh: HashSet<String>,
     /// Each function import that checked out, by its full name.
     funcs: HashMap<String, (HostFunc<T>, AnyResource)>,
+    /// Each core module import that checked out, by its full name.
+    modules: HashMap<String, crate::module::Module>,
     missing: Vec<String>,
     problems: Vec<String>,
 }
@@ -49,6 +51,7 @@ impl<T: 'static> Linker<T> {
             resources: (0..n).map(|_| None).collect(),
             fresh: HashSet::new(),
             funcs: HashMap::new(),
+            modules: HashMap::new(),
             missing: Vec::new(),
             problems: Vec::new(),
         };
@@ -75,16 +78,21 @@ impl<T: 'static> Linker<T> {
             }
             walk.import(root, item, ext.ty);
         }
-        let funcs = info
+        let names: Vec<Option<String>> = info
             .imports
             .iter()
             .map(|(rti, (idx, path))| {
-                if info.imported_resources.values().any(|r| *r == rti) {
-                    return None;
-                }
-                let name = import_name(&info.import_types[*idx].0, path);
-                walk.funcs.get(&name).cloned()
+                let resource = info.imported_resources.values().any(|r| *r == rti);
+                (!resource).then(|| import_name(&info.import_types[*idx].0, path))
             })
+            .collect();
+        let funcs = names
+            .iter()
+            .map(|n| n.as_ref().and_then(|n| walk.funcs.get(n).cloned()))
+            .collect();
+        let modules = names
+            .iter()
+            .map(|n| n.as_ref().and_then(|n| walk.modules.get(n).cloned()))
             .collect();
 
         let mut problems = walk.problems;
@@ -105,6 +113,7 @@ impl<T: 'static> Linker<T> {
         match problems.len() {
             0 => Ok(Resolved {
                 funcs,
+                modules,
                 resources: walk.resources,
                 host_keys: walk.host_keys,
             }),
@@ -212,7 +221,16 @@ impl<T: 'static> Walk<'_, T> {
             }
             // Value types need no definition: they only describe.
             TypeDef::Interface(_) => {}
-            TypeDef::Module(_) => self.unlinkable(name, "a core module", item),
+            TypeDef::Module(t) => match item {
+                Some(Item::Module(m)) => match crate::module::check(name, m, types, t) {
+                    Ok(()) => {
+                        self.modules.insert(name.to_string(), m.clone());
+                    }
+                    Err(e) => self.problems.push(e),
+                },
+                Some(other) => self.mismatch(name, "a core module", other),
+                None => self.missing.push(format!("`{name}` (a core module)")),
+            },
             TypeDef::Component(_) => self.unlinkable(name, "a component", item),
             TypeDef::CoreFunc(_) => self.unlinkable(name, "a core function", item),
         }
@@ -249,6 +267,7 @@ impl<T> Item<T> {
             Item::Func(_) => "a function",
             Item::Resource(_) => "a resource type",
             Item::Instance(_) => "an instance",
+            Item::Module(_) => "a core module",
         }
     }
 }
