@@ -294,11 +294,8 @@ fn check_supported(
         }
     }
     for init in &info.initializers {
-        match init {
-            GlobalInitializer::ExtractCallback(_) => {
-                bail!("the component uses an async callback, which hostbind does not support")
-            }
-            _ => {}
+        if let GlobalInitializer::ExtractCallback(_) = init {
+            bail!("the component uses an async callback, which hostbind does not support")
         }
     }
     for opts in info.options.values() {

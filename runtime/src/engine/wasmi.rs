@@ -163,11 +163,11 @@ impl Backend for Wasmi {
         crate::module::Shape {
             imports: module
                 .imports()
-                .map(|i| (i.module().to_owned(), i.name().to_owned(), kind(&i.ty())))
+                .map(|i| (i.module().to_owned(), i.name().to_owned(), kind(i.ty())))
                 .collect(),
             exports: module
                 .exports()
-                .map(|e| (e.name().to_owned(), kind(&e.ty())))
+                .map(|e| (e.name().to_owned(), kind(e.ty())))
                 .collect(),
         }
     }
