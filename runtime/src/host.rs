@@ -418,12 +418,16 @@ fn enter_host<B: Backend, T: 'static>(
         ),
         _ => (None, func.data.as_ptr()),
     };
-    let (opts, lends, adapters) = state
+    let (opts, lends, mine, adapters) = state
         .and_then(|state| {
             let opts = state.options(options)?;
             let lends = state.handles.0.borrow().lends_mark();
-            let may = *state.may_leave.get(opts.table)?;
-            Some((opts, lends, may.then_some(state.adapter_flags)))
+            Some((
+                opts,
+                lends,
+                *state.may_leave.get(opts.table)?,
+                state.adapter_flags,
+            ))
         })
         .ok_or_else(|| {
             Trap::new(format!(
@@ -431,13 +435,9 @@ fn enter_host<B: Backend, T: 'static>(
             ))
         })?;
     // Only adapters keep a second copy of the flag, in an engine global.
-    let may_leave = match adapters {
-        None => false,
-        Some(false) => true,
-        Some(true) => {
-            crate::instance::may_leave::<B, T>(&mut cx, instance, opts.table) == Some(true)
-        }
-    };
+    let may_leave = mine
+        && (!adapters
+            || crate::instance::may_leave::<B, T>(&mut cx, instance, opts.table) == Some(true));
     if !may_leave {
         return Err(Trap::new(format!(
             "cannot leave component instance: host function `{name}` called while its `realloc` or `post-return` runs"

@@ -240,8 +240,8 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                 };
                 let module = crate::module::compiled_for::<B>(host)?;
                 let mut externs = Vec::new();
-                for (m, n) in B::imports(module) {
-                    let def = args.get(&m).and_then(|a| a.get(&n)).ok_or_else(|| {
+                for (m, n, _) in &host.inner.shape.imports {
+                    let def = args.get(m).and_then(|a| a.get(n)).ok_or_else(|| {
                         anyhow!("the component gives the imported core module no `{m}::{n}`")
                     })?;
                     externs.push(resolve_def::<B, T>(cx, id, component, def, imports)?);
@@ -415,16 +415,16 @@ pub(crate) fn may_leave<B: Backend, T: 'static>(
 }
 
 /// Sets the `may_leave` flag of runtime instance `table`, and the adapters'
-/// copy of it if they keep one; returns the flag as it was.
+/// copy of it if they keep one; returns hostbind's flag as it was, for the
+/// caller to restore.
 pub(crate) fn set_may_leave<B: Backend, T: 'static>(
     cx: &mut B::Cx<'_, T>,
     instance: usize,
     table: usize,
     value: bool,
 ) -> Option<bool> {
-    let old = may_leave::<B, T>(cx, instance, table)?;
     let state = B::data(cx).instances.get_mut(instance)?;
-    *state.may_leave.get_mut(table)? = value;
+    let old = core::mem::replace(state.may_leave.get_mut(table)?, value);
     if state.adapter_flags {
         let global = *state.flags.get(table)?;
         B::global_set(cx, global, i32::from(value));

@@ -40,7 +40,13 @@ pub(crate) trait Backend: Sized + 'static {
     type Engine: Clone;
     /// The `(module, name)` pairs of a module's imports, in the order
     /// [`Backend::instantiate`] expects them.
-    fn imports(module: &Self::Module) -> Vec<(String, String)>;
+    fn imports(module: &Self::Module) -> Vec<(String, String)> {
+        Self::describe(module)
+            .imports
+            .into_iter()
+            .map(|(m, n, _)| (m, n))
+            .collect()
+    }
     /// The kinds and function types of a module's imports, in
     /// [`Backend::imports`] order, and of its exports.
     fn describe(module: &Self::Module) -> crate::module::Shape;

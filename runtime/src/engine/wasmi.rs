@@ -125,13 +125,6 @@ impl Backend for Wasmi {
         Ok(w::Module::new(engine, wasm)?)
     }
 
-    fn imports(module: &w::Module) -> Vec<(String, String)> {
-        module
-            .imports()
-            .map(|i| (i.module().to_owned(), i.name().to_owned()))
-            .collect()
-    }
-
     fn describe(module: &w::Module) -> crate::module::Shape {
         fn kind(ty: &w::ExternType) -> crate::module::CoreKind {
             use crate::module::CoreKind;
