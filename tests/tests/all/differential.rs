@@ -11,16 +11,14 @@
 //!
 //! ```sh
 //! HOSTBIND_DIFF_TYPES=2000 HOSTBIND_DIFF_SEED=7 \
-//!   cargo test --release -p hostbind-tests --features wasmtime --test differential -- --nocapture
+//!   cargo test --release -p hostbind-tests --features wasmtime --test all differential -- --nocapture
 //! ```
 
-mod differential {
-    pub mod guest;
-    pub mod random;
-}
+mod guest;
+mod random;
 
-use differential::random::{self, Rng, Ty, V};
 use hostbind::Val;
+use random::{Rng, Ty, V};
 use wasmtime::component::Val as WVal;
 
 /// What one runtime made of a case.
@@ -251,8 +249,8 @@ fn hostbind_agrees_with_wasmtime() {
         // Some cases cross a fused adapter between two nested components.
         let inner = rng.chance(40).then(|| ENCODINGS[rng.below(3) as usize]);
         let text = match inner {
-            Some(inner) => differential::guest::composed(&ty, encoding, inner, copying),
-            None => differential::guest::component(&ty, encoding, copying),
+            Some(inner) => guest::composed(&ty, encoding, inner, copying),
+            None => guest::component(&ty, encoding, copying),
         };
         let bytes = wat::parse_str(&text)
             .unwrap_or_else(|e| panic!("bad generated WAT for {ty:?}: {e}\n{text}"));
@@ -392,9 +390,9 @@ fn mutated_components_never_panic() {
         let ty = random::ty(&mut rng, 3);
         let encoding = ENCODINGS[rng.below(3) as usize];
         let text = if rng.chance(40) {
-            differential::guest::composed(&ty, encoding, ENCODINGS[rng.below(3) as usize], true)
+            guest::composed(&ty, encoding, ENCODINGS[rng.below(3) as usize], true)
         } else {
-            differential::guest::component(&ty, encoding, true)
+            guest::component(&ty, encoding, true)
         };
         let valid = wat::parse_str(text).unwrap();
         for _ in 0..mutations {
@@ -432,7 +430,7 @@ fn mutated_components_never_panic() {
 #[test]
 fn labels_differing_only_in_case_are_refused_not_an_abort() {
     let ty = Ty::Record(vec![("f0".into(), Ty::U32), ("f1".into(), Ty::U64)]);
-    let text = differential::guest::composed(&ty, ENCODINGS[0], ENCODINGS[0], true);
+    let text = guest::composed(&ty, ENCODINGS[0], ENCODINGS[0], true);
     let at = text.rfind(r#"(field "f0""#).unwrap();
     let text = format!(
         "{}(field \"F0\"{}",

@@ -1,0 +1,24 @@
+//! Every integration test of hostbind in one binary: linking wasmtime and
+//! cranelift once instead of once per file keeps the build small and quick.
+
+mod bindgen;
+mod bindgen_exports;
+mod bindgen_kinds;
+mod calls;
+mod composed;
+mod differential;
+mod dynamic;
+mod flags_wide;
+mod imports;
+mod invalid;
+mod limits;
+mod linking;
+mod modules;
+mod resources;
+mod smoke;
+mod strings;
+mod types;
+mod validation;
+mod values;
+mod versions;
+mod wit_check;
