@@ -510,11 +510,11 @@ fn resource_linking_errors() {
         };
         assert_eq!(
             link(false, true),
-            "2 problems linking the component:\n  - host resource type `resources::Counter` is linked to both `test:host/api#counter` and `test:host/api#gauge`; give each imported resource its own Rust type\n  - import `test:host/api#[constructor]gauge` returns `own<resource>`, but host function `new_gauge` returns `own<resources::Gauge>`"
+            "2 problems linking the component:\n  - host resource type `all::resources::Counter` is linked to both `test:host/api#counter` and `test:host/api#gauge`; give each imported resource its own Rust type\n  - import `test:host/api#[constructor]gauge` returns `own<resource>`, but host function `new_gauge` returns `own<all::resources::Gauge>`"
         );
         assert_eq!(
             link(true, false),
-            "import `test:host/api#[constructor]counter` returns `own<resource>`, but host function `gauge_from` returns `own<resources::Gauge>`"
+            "import `test:host/api#[constructor]counter` returns `own<resource>`, but host function `gauge_from` returns `own<all::resources::Gauge>`"
         );
     }
 }
