@@ -3,6 +3,11 @@
 //! inside the calling guest: hostbind on each engine against wasmtime's
 //! component model running the same binary.
 //!
+//! The `count` group calls the C guest of `tests/guests/composed` (clang,
+//! wit-bindgen and `wac plug`) once per iteration from the host: its UTF-8
+//! app hands a 16-byte string to its UTF-16 library, which returns the
+//! words as a list of strings, transcoded back.
+//!
 //! `cargo bench -p hostbind-tests --features wasmtime --bench composed`
 
 use std::hint::black_box;
@@ -67,6 +72,56 @@ const GUEST: &str = r#"(component
 
 const CALLS: u32 = 1000;
 
+/// Built by `tests/guests/composed/build.sh`.
+const C_GUEST: &[u8] = include_bytes!("../guests/composed/composed.wasm");
+/// Three words in 16 bytes.
+const TEXT: &str = "one two threeeee";
+
+// `::hostbind`: the bindings define a module `hostbind` for the WIT namespace.
+mod bindings {
+    ::hostbind::bindgen!({ path: "guests/composed/wit", world: "composed" });
+}
+
+struct Quiet;
+
+impl bindings::hostbind::compose::host::Host for Quiet {
+    fn log(&mut self, _: &str) {}
+}
+
+fn bench_hostbind_c(c: &mut Criterion, kind: EngineKind, name: &str) {
+    let engine = Engine::new(kind);
+    let component = Component::new(&engine, C_GUEST).expect("the guest loads");
+    let mut linker = Linker::new(&engine);
+    bindings::Composed::add_to_linker(&mut linker, |q| q).expect("links");
+    let mut store = Store::new(&engine, Quiet);
+    let guest =
+        bindings::Composed::instantiate(&mut store, &component, &linker).expect("instantiates");
+    assert_eq!(guest.call_count(&mut store, TEXT).unwrap(), 3);
+    c.benchmark_group("count").bench_function(name, |b| {
+        b.iter(|| guest.call_count(&mut store, black_box(TEXT)).unwrap())
+    });
+}
+
+fn bench_wasmtime_c(c: &mut Criterion) {
+    use wasmtime::component::{Component, Linker};
+    let engine = wasmtime::Engine::default();
+    let component = Component::new(&engine, C_GUEST).expect("the guest loads");
+    let mut linker = Linker::<()>::new(&engine);
+    linker
+        .instance("hostbind:compose/host@0.1.0")
+        .and_then(|mut i| i.func_wrap("log", |_, (_,): (String,)| Ok(())))
+        .expect("links");
+    let mut store = wasmtime::Store::new(&engine, ());
+    let instance = linker.instantiate(&mut store, &component).expect("instantiates");
+    let f = instance
+        .get_typed_func::<(&str,), (u32,)>(&mut store, "count")
+        .expect("count");
+    assert_eq!(f.call(&mut store, (TEXT,)).unwrap(), (3,));
+    c.benchmark_group("count").bench_function("wasmtime-cm", |b| {
+        b.iter(|| f.call(&mut store, (black_box(TEXT),)).unwrap())
+    });
+}
+
 fn bench_hostbind(c: &mut Criterion, kind: EngineKind, name: &str) {
     let engine = Engine::new(kind);
     let component = Component::new(&engine, wat::parse_str(GUEST).expect("the guest parses"))
@@ -117,5 +172,8 @@ fn main() {
     bench_hostbind(&mut c, EngineKind::Wasmtime, "hostbind-wasmtime");
     bench_hostbind(&mut c, EngineKind::Wasmi, "hostbind-wasmi");
     bench_wasmtime(&mut c);
+    bench_hostbind_c(&mut c, EngineKind::Wasmtime, "hostbind-wasmtime");
+    bench_hostbind_c(&mut c, EngineKind::Wasmi, "hostbind-wasmi");
+    bench_wasmtime_c(&mut c);
     c.final_summary();
 }

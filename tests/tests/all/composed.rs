@@ -353,3 +353,60 @@ fn a_component_cannot_call_into_itself() {
         );
     }
 }
+
+/// `$Inner` exports an instance of its functions and the core module it
+/// was built from; the outer component hands both to `$User`, which
+/// imports the instance and instantiates the module itself, and exports
+/// `$Inner`'s instance again under another name.
+const REEXPORTS: &str = r#"(component
+  (component $Inner
+    (core module $M
+      (global $calls (mut i32) (i32.const 0))
+      (func (export "seven") (result i32)
+        (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+        (i32.add (i32.const 6) (global.get $calls))))
+    (core instance $m (instantiate $M))
+    (func $seven (result u32) (canon lift (core func $m "seven")))
+    (instance $api (export "seven" (func $seven)))
+    (export "api" (instance $api))
+    (export "module" (core module $M)))
+  (component $User
+    (import "api" (instance $api (export "seven" (func (result u32)))))
+    (import "module" (core module $M (export "seven" (func (result i32)))))
+    ;; A second instance of the module, with state of its own.
+    (core instance $own (instantiate $M))
+    (core func $shared (canon lower (func $api "seven")))
+    (core module $Sum
+      (import "" "shared" (func $shared (result i32)))
+      (import "" "own" (func $own (result i32)))
+      (func (export "sum") (result i32) (i32.add (i32.mul (call $shared) (i32.const 100)) (call $own))))
+    (core instance $sum (instantiate $Sum
+      (with "" (instance (export "shared" (func $shared)) (export "own" (func $own "seven"))))))
+    (func (export "sum") (result u32) (canon lift (core func $sum "sum")))
+    (export "api-again" (instance $api)))
+  (instance $inner (instantiate $Inner))
+  (alias export $inner "api" (instance $api))
+  (alias export $inner "module" (core module $module))
+  (instance $user (instantiate $User (with "api" (instance $api)) (with "module" (core module $module))))
+  (alias export $user "sum" (func $sum))
+  (alias export $user "api-again" (instance $again))
+  (export "sum" (func $sum))
+  (export "again" (instance $again)))"#;
+
+#[test]
+fn instances_and_modules_cross_nesting_levels() {
+    for engine in engines() {
+        let c = component(&engine, REEXPORTS);
+        let mut store = Store::new(&engine, ());
+        let i = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let sum = i.get_typed_func::<(), (u32,)>(&mut store, "sum").unwrap();
+        let seven = i
+            .get_typed_func::<(), (u32,)>(&mut store, "again#seven")
+            .unwrap();
+        // `$Inner`'s instance counts every call, through `$User` or from the
+        // host; `$User`'s own instance of the module counts only its own.
+        assert_eq!(sum.call(&mut store, ()).unwrap(), (7 * 100 + 7,));
+        assert_eq!(seven.call(&mut store, ()).unwrap(), (8,));
+        assert_eq!(sum.call(&mut store, ()).unwrap(), (9 * 100 + 8,));
+    }
+}

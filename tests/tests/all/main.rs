@@ -17,6 +17,7 @@ mod modules;
 mod resources;
 mod smoke;
 mod strings;
+mod toolchain;
 mod types;
 mod validation;
 mod values;
