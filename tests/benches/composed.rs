@@ -112,14 +112,17 @@ fn bench_wasmtime_c(c: &mut Criterion) {
         .and_then(|mut i| i.func_wrap("log", |_, (_,): (String,)| Ok(())))
         .expect("links");
     let mut store = wasmtime::Store::new(&engine, ());
-    let instance = linker.instantiate(&mut store, &component).expect("instantiates");
+    let instance = linker
+        .instantiate(&mut store, &component)
+        .expect("instantiates");
     let f = instance
         .get_typed_func::<(&str,), (u32,)>(&mut store, "count")
         .expect("count");
     assert_eq!(f.call(&mut store, (TEXT,)).unwrap(), (3,));
-    c.benchmark_group("count").bench_function("wasmtime-cm", |b| {
-        b.iter(|| f.call(&mut store, (black_box(TEXT),)).unwrap())
-    });
+    c.benchmark_group("count")
+        .bench_function("wasmtime-cm", |b| {
+            b.iter(|| f.call(&mut store, (black_box(TEXT),)).unwrap())
+        });
 }
 
 fn bench_hostbind(c: &mut Criterion, kind: EngineKind, name: &str) {

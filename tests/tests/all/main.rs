@@ -22,4 +22,5 @@ mod types;
 mod validation;
 mod values;
 mod versions;
+mod wasi;
 mod wit_check;

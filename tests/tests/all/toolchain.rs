@@ -58,7 +58,10 @@ fn the_composed_c_guest_runs_through_bindgen() {
         // consumed, and the two the app drops after it.
         assert_eq!(guest.call_run(&mut store, INPUT).unwrap(), expected(3));
         assert_eq!(guest.call_run(&mut store, INPUT).unwrap(), expected(6));
-        assert_eq!(guest.call_run(&mut store, "").unwrap().words, Vec::<String>::new());
+        assert_eq!(
+            guest.call_run(&mut store, "").unwrap().words,
+            Vec::<String>::new()
+        );
         assert_eq!(guest.call_count(&mut store, INPUT).unwrap(), 6);
         assert_eq!(guest.call_count(&mut store, " \t\n").unwrap(), 0);
 
@@ -96,8 +99,11 @@ fn wasmtime_agrees_on_the_composed_c_guest() {
     let instance = linker.instantiate(&mut store, &component).unwrap();
     let run = instance.get_func(&mut store, "run").unwrap();
     let mut out = [Val::Bool(false)];
-    run.call(&mut store, &[Val::String(INPUT.into())], &mut out).unwrap();
-    let Val::Record(fields) = &out[0] else { panic!("{out:?}") };
+    run.call(&mut store, &[Val::String(INPUT.into())], &mut out)
+        .unwrap();
+    let Val::Record(fields) = &out[0] else {
+        panic!("{out:?}")
+    };
     let want = expected(3);
     let words: Vec<Val> = want.words.iter().map(|w| Val::String(w.clone())).collect();
     assert_eq!(

@@ -13,6 +13,7 @@ impl Gen<'_> {
     pub(super) fn host(
         &self,
         funcs: &[&Function],
+        resources: &[TypeId],
         instance: Option<&str>,
     ) -> syn::Result<TokenStream> {
         use wit_parser::FunctionKind;
@@ -22,6 +23,30 @@ impl Gen<'_> {
             vec![(None, format_ident!("Host"), Vec::new())];
         let mut glue = Vec::new();
         let mut defines = Vec::new();
+        // Each resource gets its trait, with its destructor, whether or not
+        // it has methods (`wasi:sockets/network#network` has none).
+        let resource_trait = |r: TypeId,
+                              traits: &mut Vec<(Option<TypeId>, syn::Ident, Vec<TokenStream>)>,
+                              defines: &mut Vec<TokenStream>|
+         -> syn::Result<syn::Ident> {
+            let name = self.resolve.types[r].name.clone().unwrap_or_default();
+            let ident = format_ident!("Host{}", camel(&name));
+            if !traits.iter().any(|(id, _, _)| *id == Some(r)) {
+                let d = format!("Drops a `{name}` the guest no longer holds.");
+                let rty = self.ty(&Type::Id(r), Mode::Owned)?;
+                traits.push((
+                    Some(r),
+                    ident.clone(),
+                    vec![quote!(#[doc = #d] fn drop(&mut self, rep: ::hostbind::Resource<#rty>) -> ::hostbind::Result<()>;)],
+                ));
+                let wname = &name;
+                defines.push(quote!(inst.resource::<#rty>(#wname, move |data: &mut T, r| <U as #ident>::drop(get(data), r))?;));
+            }
+            Ok(ident)
+        };
+        for r in resources {
+            resource_trait(*r, &mut traits, &mut defines)?;
+        }
         for f in funcs {
             let resource = match &f.kind {
                 FunctionKind::Constructor(r)
@@ -32,22 +57,7 @@ impl Gen<'_> {
             };
             let trait_ident = match resource {
                 None => format_ident!("Host"),
-                Some(r) => {
-                    let name = self.resolve.types[r].name.clone().unwrap_or_default();
-                    let ident = format_ident!("Host{}", camel(&name));
-                    if !traits.iter().any(|(id, _, _)| *id == Some(r)) {
-                        let d = format!("Drops a `{name}` the guest no longer holds.");
-                        let rty = self.ty(&Type::Id(r), Mode::Owned)?;
-                        traits.push((
-                            Some(r),
-                            ident.clone(),
-                            vec![quote!(#[doc = #d] fn drop(&mut self, rep: ::hostbind::Resource<#rty>) -> ::hostbind::Result<()>;)],
-                        ));
-                        let wname = &name;
-                        defines.push(quote!(inst.resource::<#rty>(#wname, move |data: &mut T, r| <U as #ident>::drop(get(data), r))?;));
-                    }
-                    ident
-                }
+                Some(r) => resource_trait(r, &mut traits, &mut defines)?,
             };
             let m = match &f.kind {
                 FunctionKind::Constructor(_) => format_ident!("new"),

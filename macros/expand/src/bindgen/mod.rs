@@ -215,10 +215,21 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             .imports
             .values()
             .any(|i| matches!(i, WorldItem::Interface { id: x, .. } if x == id));
-        // An interface imported only for its types (`use`) has no `Host`.
-        if imported && !iface.functions.is_empty() {
+        // An interface imported only for its types (`use`) has no `Host`;
+        // one that defines a resource has, if only for its destructor.
+        let defines_resource = iface
+            .types
+            .values()
+            .any(|t| matches!(resolve.types[*t].kind, TypeDefKind::Resource));
+        if imported && (!iface.functions.is_empty() || defines_resource) {
             let funcs: Vec<&Function> = iface.functions.values().collect();
-            items.push(g.host(&funcs, Some(full))?);
+            let resources: Vec<TypeId> = iface
+                .types
+                .values()
+                .copied()
+                .filter(|t| matches!(resolve.types[*t].kind, TypeDefKind::Resource))
+                .collect();
+            items.push(g.host(&funcs, &resources, Some(full))?);
             add_calls.push(quote!(#(#path)::*::add_to_linker(linker, get)?;));
             bounds.push(quote!(#(#path)::*::Host));
         }
@@ -285,7 +296,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let root_host = if root_funcs.is_empty() {
         quote!()
     } else {
-        let h = g.host(&root_funcs, None)?;
+        let h = g.host(&root_funcs, &[], None)?;
         add_calls.push(quote!(add_to_linker(linker, get)?;));
         bounds.push(quote!(Host));
         h

@@ -135,7 +135,14 @@ impl Gen<'_> {
         };
         let ident = camel(name);
         let type_doc = doc(&def.docs, || format!("The WIT type `{name}`."));
-        let derives = quote!(#[doc = #type_doc] #[derive(::hostbind::ComponentType, ::hostbind::Lift, ::hostbind::Lower, Clone, Debug, PartialEq)]);
+        // A handle to a host resource is not `Clone`: copying one would
+        // forge a second owner.
+        let clone = if self.holds_handle(&Type::Id(id), &mut HashSet::new()) {
+            quote!()
+        } else {
+            quote!(Clone,)
+        };
+        let derives = quote!(#[doc = #type_doc] #[derive(::hostbind::ComponentType, ::hostbind::Lift, ::hostbind::Lower, #clone Debug, PartialEq)]);
         Ok(Some(match &def.kind {
             TypeDefKind::Record(r) => {
                 let fields = r
@@ -209,6 +216,40 @@ impl Gen<'_> {
             }
             other => return Err(unsupported_kind(other)),
         }))
+    }
+}
+
+impl Gen<'_> {
+    /// Whether a value of `ty` can hold an `own` or `borrow` of a host
+    /// resource (`Resource<T>`, `Borrow<T>`), somewhere inside it.
+    fn holds_handle(&self, ty: &Type, seen: &mut HashSet<TypeId>) -> bool {
+        let Type::Id(id) = ty else {
+            return false;
+        };
+        if !seen.insert(*id) {
+            return false;
+        }
+        let def = &self.resolve.types[*id];
+        match &def.kind {
+            TypeDefKind::Handle(wit_parser::Handle::Own(r) | wit_parser::Handle::Borrow(r)) => {
+                !self.guest_resources.contains(r)
+            }
+            TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
+                self.holds_handle(t, seen)
+            }
+            TypeDefKind::Result(r) => [&r.ok, &r.err]
+                .into_iter()
+                .flatten()
+                .any(|t| self.holds_handle(t, seen)),
+            TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.holds_handle(t, seen)),
+            TypeDefKind::Record(r) => r.fields.iter().any(|f| self.holds_handle(&f.ty, seen)),
+            TypeDefKind::Variant(v) => v
+                .cases
+                .iter()
+                .filter_map(|c| c.ty.as_ref())
+                .any(|t| self.holds_handle(t, seen)),
+            _ => false,
+        }
     }
 }
 

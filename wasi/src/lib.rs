@@ -1,0 +1,87 @@
+//! WASI 0.2 for components that hostbind runs: the `wasi:cli/imports`
+//! world (cli, io, clocks, random, filesystem and sockets) from the
+//! official WIT of WASI 0.2.12, bound by hostbind's own `bindgen!`.
+//!
+//! ```no_run
+//! use hostbind::{Component, Engine, Linker, Store};
+//! use hostbind_wasi::{DirPerms, FilePerms, WasiCtx};
+//!
+//! struct Data {
+//!     wasi: WasiCtx,
+//! }
+//!
+//! # fn main() -> anyhow::Result<()> {
+//! let engine = Engine::default();
+//! let component = Component::from_file(&engine, "app.wasm")?;
+//! let mut linker = Linker::<Data>::new(&engine);
+//! hostbind_wasi::add_to_linker(&mut linker, |d| &mut d.wasi)?;
+//! let wasi = WasiCtx::builder()
+//!     .args(["app", "--verbose"])
+//!     .env("LANG", "C")
+//!     .inherit_stdio()
+//!     .preopened_dir("data", "/data", DirPerms::READ, FilePerms::READ)?
+//!     .build();
+//! let mut store = Store::new(&engine, Data { wasi });
+//! let code = hostbind_wasi::run_command(&mut store, &component, &linker)?;
+//! std::process::exit(code);
+//! # }
+//! ```
+//!
+//! Nothing is granted by default: no arguments, environment, stdio,
+//! directories or network unless the builder says so. Guests built against
+//! any `0.2.x` of WASI link, since the linker matches versions
+//! semver-compatibly.
+
+pub mod bindings;
+mod cli;
+mod clocks;
+mod ctx;
+mod filesystem;
+mod io;
+mod poll;
+mod random;
+mod sockets;
+
+pub use cli::{I32Exit, TerminalInput, TerminalOutput};
+pub use ctx::{WasiCtx, WasiCtxBuilder};
+pub use filesystem::{Descriptor, DirPerms, DirectoryEntryStream, FilePerms};
+pub use io::{InputPipe, InputStream, IoError, OutputPipe, OutputStream};
+pub use poll::Pollable;
+pub use sockets::{
+    IncomingDatagramStream, Network, OutgoingDatagramStream, ResolveAddressStream, TcpSocket,
+    UdpSocket,
+};
+
+use hostbind::{Component, Linker, Store};
+
+/// Defines every interface of `wasi:cli/imports` in `linker`, served by
+/// the [`WasiCtx`] that `get` finds in the store's data.
+pub fn add_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    get: fn(&mut T) -> &mut WasiCtx,
+) -> hostbind::Result<()> {
+    bindings::Host::add_to_linker(linker, get)
+}
+
+/// Instantiates a `wasi:cli/command` component and calls its
+/// `wasi:cli/run#run`: the exit code it ended with (0 for `ok`, 1 for
+/// `err`, or what it passed to `wasi:cli/exit`).
+pub fn run_command<T: 'static>(
+    store: &mut Store<T>,
+    component: &Component,
+    linker: &Linker<T>,
+) -> hostbind::Result<i32> {
+    let instance = linker.instantiate(&mut *store, component)?;
+    // Export names match semver-compatibly: a guest built against any
+    // `wasi:cli/run@0.2.x` is found.
+    let run =
+        instance.get_typed_func::<(), (Result<(), ()>,)>(&mut *store, "wasi:cli/run@0.2.12#run")?;
+    match run.call(&mut *store, ()) {
+        Ok((Ok(()),)) => Ok(0),
+        Ok((Err(()),)) => Ok(1),
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(I32Exit(code)) => Ok(*code),
+            None => Err(e),
+        },
+    }
+}
