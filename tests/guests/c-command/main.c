@@ -9,6 +9,9 @@
 //   c-command escape   tries to leave its preopened directory
 //   c-command exit N   exits with status N
 //   c-command spam N   writes N KiB to stdout in 4 KiB writes
+//   c-command cat      copies stdin to stdout
+//   c-command list     lists /data
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,10 @@
 #include <unistd.h>
 
 #include "guest.h"
+
+static int cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int report(int argc, char **argv) {
   printf("args:");
@@ -107,12 +114,39 @@ static int spam(long kib) {
   return 0;
 }
 
+static int cat(void) {
+  char buf[1024];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, stdin)) > 0) fwrite(buf, 1, n, stdout);
+  return ferror(stdin) ? 1 : 0;
+}
+
+static int list(void) {
+  DIR *d = opendir("/data");
+  if (!d) {
+    printf("opendir: %s\n", strerror(errno));
+    return 1;
+  }
+  struct dirent *e;
+  char *names[64];
+  int n = 0;
+  while ((e = readdir(d)) && n < 64) {
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) names[n++] = strdup(e->d_name);
+  }
+  closedir(d);
+  qsort(names, n, sizeof names[0], cmp);
+  for (int i = 0; i < n; i++) printf("%s\n", names[i]);
+  return 0;
+}
+
 static int run(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "report";
   if (strcmp(mode, "report") == 0) return report(argc, argv);
   if (strcmp(mode, "escape") == 0) return escape();
   if (strcmp(mode, "exit") == 0 && argc > 2) exit(atoi(argv[2]));
   if (strcmp(mode, "spam") == 0 && argc > 2) return spam(atol(argv[2]));
+  if (strcmp(mode, "cat") == 0) return cat();
+  if (strcmp(mode, "list") == 0) return list();
   fprintf(stderr, "unknown mode %s\n", mode);
   return 64;
 }

@@ -88,3 +88,109 @@ fn the_c_command_reports_what_it_was_given() {
         }
     }
 }
+
+#[test]
+fn the_guest_cannot_leave_its_preopened_directory() {
+    for engine in engines() {
+        let dir = scratch("escape");
+        let data = dir.join("data");
+        std::os::unix::fs::symlink("../secret.txt", data.join("link-out")).unwrap();
+        std::os::unix::fs::symlink(dir.join("secret.txt"), data.join("link-abs")).unwrap();
+        std::os::unix::fs::symlink("input.txt", data.join("link-in")).unwrap();
+        let r = run(&engine, C_COMMAND, |b| {
+            b.args(["c-command", "escape"])
+                .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
+                .unwrap();
+        });
+        // `..`, symlinks out (relative or absolute) and a symlink the guest
+        // made itself are all refused by the host with `not-permitted`; an
+        // absolute path outside every preopen never leaves wasi-libc.
+        assert_eq!(
+            r.stdout,
+            "/data/input.txt: OPENED\n\
+             /data/../secret.txt: refused (Operation not permitted)\n\
+             /data/sub/../../secret.txt: refused (Operation not permitted)\n\
+             /secret.txt: refused (Capabilities insufficient)\n\
+             /data/link-out: refused (Operation not permitted)\n\
+             /data/link-abs: refused (Operation not permitted)\n\
+             /data/link-in: OPENED\n\
+             /data/made-link: refused (Operation not permitted)\n"
+        );
+        assert_eq!(r.code, 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn nothing_is_granted_by_default() {
+    for engine in engines() {
+        // No preopen: the file is not there to open, and the run fails.
+        // (WASI 0.2's stable `exit` carries only success or failure, so
+        // status 2 reaches the host as 1.)
+        let r = run(&engine, C_COMMAND, |b| {
+            b.args(["c-command", "report"]);
+        });
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stdout, "args: [c-command] [report]\nGREETING=(unset)\n");
+        assert_eq!(
+            r.stderr,
+            "cannot open /data/input.txt: Capabilities insufficient\n"
+        );
+        // Without arguments the program sees none (and runs its default).
+        let r = run(&engine, C_COMMAND, |_| {});
+        assert_eq!(r.code, 1);
+        assert!(
+            r.stdout.starts_with("args:\nGREETING=(unset)\n"),
+            "{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn read_only_preopens_refuse_writes() {
+    for engine in engines() {
+        let dir = scratch("readonly");
+        let data = dir.join("data");
+        let r = run(&engine, C_COMMAND, |b| {
+            b.args(["c-command", "report", "--flag", "two words"])
+                .env("GREETING", "hi there")
+                .preopened_dir(&data, "/data", DirPerms::READ, FilePerms::READ)
+                .unwrap();
+        });
+        assert_eq!(
+            r.stdout,
+            report_output("cannot write out.txt: Operation not permitted")
+        );
+        assert_eq!(r.code, 0);
+        assert!(!data.join("out.txt").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn exit_codes_stdin_and_directories() {
+    for engine in engines() {
+        // The adapter exits through the stable `exit(result)`: any status
+        // but 0 is a failure, which `run_command` reports as 1.
+        for (status, code) in [(0, 0), (3, 1), (255, 1)] {
+            let r = run(&engine, C_COMMAND, |b| {
+                b.args(["c-command", "exit", &status.to_string()]);
+            });
+            assert_eq!(r.code, code, "exit({status})");
+        }
+        let r = run(&engine, C_COMMAND, |b| {
+            b.args(["c-command", "cat"])
+                .stdin(hostbind_wasi::InputPipe::new("line one\nline two\n"));
+        });
+        assert_eq!((r.code, r.stdout.as_str()), (0, "line one\nline two\n"));
+        let dir = scratch("list");
+        let r = run(&engine, C_COMMAND, |b| {
+            b.args(["c-command", "list"])
+                .preopened_dir(dir.join("data"), "/data", DirPerms::READ, FilePerms::READ)
+                .unwrap();
+        });
+        assert_eq!((r.code, r.stdout.as_str()), (0, "input.txt\nsub\n"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
