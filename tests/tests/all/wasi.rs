@@ -52,9 +52,9 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn report_output(out_txt: &str) -> String {
+fn report_output(program: &str, out_txt: &str) -> String {
     format!(
-        "args: [c-command] [report] [--flag] [two words]\n\
+        "args: [{program}] [report] [--flag] [two words]\n\
          GREETING=hi there\n\
          first line: hello from the host\n\
          input.txt: 3 lines, 38 bytes\n\
@@ -77,7 +77,7 @@ fn the_c_command_reports_what_it_was_given() {
                     .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
                     .unwrap();
             });
-            assert_eq!(r.stdout, report_output("wrote out.txt"));
+            assert_eq!(r.stdout, report_output("c-command", "wrote out.txt"));
             assert_eq!(r.stderr, "report done\n");
             assert_eq!(r.code, 0);
             assert_eq!(
@@ -160,7 +160,7 @@ fn read_only_preopens_refuse_writes() {
         });
         assert_eq!(
             r.stdout,
-            report_output("cannot write out.txt: Operation not permitted")
+            report_output("c-command", "cannot write out.txt: Operation not permitted")
         );
         assert_eq!(r.code, 0);
         assert!(!data.join("out.txt").exists());
@@ -191,6 +191,39 @@ fn exit_codes_stdin_and_directories() {
                 .unwrap();
         });
         assert_eq!((r.code, r.stdout.as_str()), (0, "input.txt\nsub\n"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// A gzipped guest, unpacked.
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+const PYTHON: &[u8] = include_bytes!("../../guests/python/python-command.wasm.gz");
+
+#[test]
+fn the_python_command_reports_what_it_was_given() {
+    let guest = gunzip(PYTHON);
+    for engine in engines() {
+        let t = std::time::Instant::now();
+        let dir = scratch("python");
+        let data = dir.join("data");
+        let r = run(&engine, &guest, |b| {
+            b.args(["python-command", "report", "--flag", "two words"])
+                .env("GREETING", "hi there")
+                .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
+                .unwrap();
+        });
+        eprintln!("{:?} {:?}", engine.kind(), t.elapsed());
+        assert_eq!(r.stdout, report_output("python-command", "wrote out.txt"));
+        assert_eq!(r.stderr, "report done\n");
+        assert_eq!(r.code, 0);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
