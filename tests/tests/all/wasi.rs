@@ -227,3 +227,28 @@ fn the_python_command_reports_what_it_was_given() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+const JS: &[u8] = include_bytes!("../../guests/js/js-command.wasm.gz");
+
+#[test]
+fn the_js_command_reports_what_it_was_given() {
+    let guest = gunzip(JS);
+    for engine in engines() {
+        let dir = scratch("js");
+        let data = dir.join("data");
+        let r = run(&engine, &guest, |b| {
+            b.args(["js-command", "report", "--flag", "two words"])
+                .env("GREETING", "hi there")
+                .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
+                .unwrap();
+        });
+        assert_eq!(r.stdout, report_output("js-command", "wrote out.txt"));
+        assert_eq!(r.stderr, "report done\n");
+        assert_eq!(r.code, 0);
+        assert_eq!(
+            std::fs::read_to_string(data.join("out.txt")).unwrap(),
+            "3 lines\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
