@@ -71,6 +71,7 @@ impl Labels {
 /// Refuses what environ would panic on; anything malformed is left for the
 /// validator to report.
 pub(crate) fn check(bytes: &[u8]) -> Result<()> {
+    header(bytes)?;
     let mut labels = Labels::default();
     for payload in Parser::new(0).parse_all(bytes) {
         let Ok(payload) = payload else {
@@ -86,4 +87,41 @@ pub(crate) fn check(bytes: &[u8]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Names what the bytes are when they are not a component at all, instead
+/// of the validator's dump of the magic number it expected.
+fn header(bytes: &[u8]) -> Result<()> {
+    const MAGIC: &[u8] = b"\0asm";
+    if bytes.starts_with(MAGIC) {
+        // A core module has version 1 in layer 0; a component, layer 1.
+        if bytes.get(4..8) == Some(&[1, 0, 0, 0]) {
+            bail!(
+                "this is a core WebAssembly module, not a component (make one with `wasm-tools component new`)"
+            );
+        }
+        return Ok(());
+    }
+    let text = bytes
+        .iter()
+        .take(256)
+        .copied()
+        .skip_while(u8::is_ascii_whitespace);
+    if text.clone().next() == Some(b'(') {
+        bail!(
+            "this is WebAssembly text, not a binary component: parse it first (the `wat` crate's `parse_str`)"
+        );
+    }
+    if bytes.is_empty() {
+        bail!("this is not a WebAssembly component: it is empty");
+    }
+    let start: String = bytes
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    anyhow::bail!(
+        "this is not a WebAssembly component (magic header not detected): it starts with the bytes `{start}`, not `00 61 73 6d` (`\\0asm`)"
+    )
 }

@@ -74,8 +74,9 @@ pub fn run_command<T: 'static>(
     let instance = linker.instantiate(&mut *store, component)?;
     // Export names match semver-compatibly: a guest built against any
     // `wasi:cli/run@0.2.x` is found.
-    let run =
-        instance.get_typed_func::<(), (Result<(), ()>,)>(&mut *store, "wasi:cli/run@0.2.12#run")?;
+    let run = instance
+        .get_typed_func::<(), (Result<(), ()>,)>(&mut *store, "wasi:cli/run@0.2.12#run")
+        .map_err(|e| e.context("the component is not a `wasi:cli/command`"))?;
     match run.call(&mut *store, ()) {
         Ok((Ok(()),)) => Ok(0),
         Ok((Err(()),)) => Ok(1),
