@@ -145,3 +145,43 @@ fn a_wit_file_error_names_the_file_and_line() {
     assert!(out.contains("--> tests/wit/broken.wit:5:29"), "{out}");
     assert!(out.contains("read: func(fd: u32) -> lst<u8>;"), "{out}");
 }
+
+const WITH_WIT: &str = "
+package demo:app@1.0.0;
+interface types { record point { x: u32 } }
+interface draw { use types.{point}; plot: func(p: point); }
+world app { import draw; use types.{point}; export run: func(p: point); }
+";
+
+#[test]
+fn with_maps_interfaces_by_namespace_package_or_name() {
+    let cases = [
+        ("demo", "other :: bindings :: app :: types :: Point"),
+        ("demo:app", "other :: bindings :: types :: Point"),
+        ("demo:app@1.0.0", "other :: bindings :: types :: Point"),
+    ];
+    for (key, point) in cases {
+        let out = crate::bindgen(quote!({ inline: #WITH_WIT, with: { #key: other::bindings } }))
+            .to_string();
+        assert!(!out.contains("compile_error"), "{key}: {out}");
+        // The mapped interface's `Host` is not generated again, and the
+        // world's `add_to_linker` leaves it to its own crate.
+        assert!(
+            !out.contains("pub mod draw"),
+            "{key}: `draw` is generated although mapped: {out}"
+        );
+        // The export's param is the other crate's type.
+        assert!(out.contains(point), "{key}: {out}");
+    }
+}
+
+#[test]
+fn with_names_what_the_world_imports_when_a_key_matches_nothing() {
+    let out = crate::bindgen(quote!({ inline: #WITH_WIT, with: { "wasi:io": x } })).to_string();
+    assert!(
+        out.contains(
+            "`with` names `wasi:io`, which is no namespace, package or interface the world imports; it imports `demo:app/types@1.0.0`, `demo:app/draw@1.0.0`"
+        ),
+        "{out}"
+    );
+}

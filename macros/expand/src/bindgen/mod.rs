@@ -133,6 +133,74 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             g.paths.insert(*tid, quote!(#(#path)::*::#ident));
         }
     }
+    // `with` keys that name a namespace, a package or an interface: those
+    // interfaces are another crate's bindings, used as they are.
+    let mut mapped: HashMap<InterfaceId, TokenStream> = HashMap::new();
+    let mut resource_with = Vec::new();
+    for (key, user) in &input.with {
+        let k = key.value();
+        if k.matches('/').count() >= 2 {
+            resource_with.push((key, user));
+            continue;
+        }
+        let mut hit = false;
+        for (id, path, full) in &iface_mods {
+            let unversioned_full = unversioned(full);
+            let (pkg_part, _) = unversioned_full
+                .split_once('/')
+                .unwrap_or((unversioned_full, ""));
+            let ns = pkg_part.split(':').next().unwrap_or_default();
+            // `ns:pkg@1.2.3`, with the version `full` ends in, if any.
+            let pkg_versioned = match full.rsplit_once('@') {
+                Some((_, v)) => format!("{pkg_part}@{v}"),
+                None => pkg_part.to_string(),
+            };
+            let module = if k == *full || k == unversioned_full {
+                Some(quote!(#user))
+            } else if !k.contains('/') && (k == pkg_part || k == pkg_versioned) {
+                let leaf = &path[2];
+                Some(quote!(#user::#leaf))
+            } else if !k.contains(':') && k == ns {
+                let (p, leaf) = (&path[1], &path[2]);
+                Some(quote!(#user::#p::#leaf))
+            } else {
+                None
+            };
+            if let Some(m) = module {
+                if world
+                    .exports
+                    .values()
+                    .any(|i| matches!(i, WorldItem::Interface { id: x, .. } if x == id))
+                {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "`with` maps `{full}`, which the world exports; `with` maps imported interfaces only"
+                        ),
+                    ));
+                }
+                for (tname, tid) in &resolve.interfaces[*id].types {
+                    let ident = camel(tname);
+                    g.paths.insert(*tid, quote!(#m::#ident));
+                }
+                mapped.insert(*id, m);
+                hit = true;
+            }
+        }
+        if !hit {
+            let known: Vec<String> = iface_mods
+                .iter()
+                .map(|(_, _, f)| format!("`{f}`"))
+                .collect();
+            return Err(syn::Error::new(
+                key.span(),
+                format!(
+                    "`with` names `{k}`, which is no namespace, package or interface the world imports; it imports {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
     for (_, item) in &world.imports {
         if let WorldItem::Type { id: tid, .. } = item
             && let Some(n) = &resolve.types[*tid].name
@@ -144,7 +212,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     // `with`: the host's types for imported resources, aliased in the
     // macro's scope so that the nested modules resolve them from there.
     let mut with_aliases = Vec::new();
-    for (i, (key, user)) in input.with.iter().enumerate() {
+    for (i, (key, user)) in resource_with.into_iter().enumerate() {
         let mut known = Vec::new();
         let mut found = None;
         for (id, _, full) in &iface_mods {
@@ -195,6 +263,10 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let mut add_calls = Vec::new();
     let mut bounds = Vec::new();
     for (id, path, full) in &iface_mods {
+        // Another crate's bindings serve it, and link it themselves.
+        if mapped.contains_key(id) {
+            continue;
+        }
         let iface = &resolve.interfaces[*id];
         let mut items = Vec::new();
         for tid in iface.types.values() {
