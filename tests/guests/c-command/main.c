@@ -11,6 +11,7 @@
 //   c-command spam N   writes N KiB to stdout in 4 KiB writes
 //   c-command cat      copies stdin to stdout
 //   c-command list     lists /data
+//   c-command tcp PORT sends a line to 127.0.0.1:PORT and prints the reply
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -139,6 +140,68 @@ static int list(void) {
   return 0;
 }
 
+static const char *socket_error(wasi_sockets_network_error_code_t e) {
+  switch (e) {
+    case WASI_SOCKETS_NETWORK_ERROR_CODE_ACCESS_DENIED: return "access-denied";
+    case WASI_SOCKETS_NETWORK_ERROR_CODE_CONNECTION_REFUSED: return "connection-refused";
+    default: return "other";
+  }
+}
+
+// TCP through wit-bindgen's bindings of `wasi:sockets`, waiting on each
+// step with `wasi:io/poll`.
+static int tcp(int port) {
+  wasi_sockets_tcp_create_socket_own_tcp_socket_t sock;
+  wasi_sockets_network_error_code_t err;
+  if (!wasi_sockets_tcp_create_socket_create_tcp_socket(WASI_SOCKETS_NETWORK_IP_ADDRESS_FAMILY_IPV4, &sock, &err)) {
+    printf("create-tcp-socket: %s\n", socket_error(err));
+    return 0;
+  }
+  wasi_sockets_tcp_borrow_tcp_socket_t s = wasi_sockets_tcp_borrow_tcp_socket(sock);
+  wasi_sockets_network_own_network_t net = wasi_sockets_instance_network_instance_network();
+  wasi_sockets_network_ip_socket_address_t addr = {.tag = WASI_SOCKETS_NETWORK_IP_SOCKET_ADDRESS_IPV4};
+  addr.val.ipv4.port = (uint16_t)port;
+  addr.val.ipv4.address = (wasi_sockets_network_ipv4_address_t){127, 0, 0, 1};
+  if (!wasi_sockets_tcp_method_tcp_socket_start_connect(s, wasi_sockets_network_borrow_network(net), &addr, &err)) {
+    printf("start-connect: %s\n", socket_error(err));
+    return 0;
+  }
+  wasi_sockets_tcp_own_pollable_t ready = wasi_sockets_tcp_method_tcp_socket_subscribe(s);
+  wasi_io_poll_method_pollable_block(wasi_io_poll_borrow_pollable(ready));
+  wasi_io_poll_pollable_drop_own(ready);
+  wasi_sockets_tcp_tuple2_own_input_stream_own_output_stream_t io;
+  if (!wasi_sockets_tcp_method_tcp_socket_finish_connect(s, &io, &err)) {
+    printf("finish-connect: %s\n", socket_error(err));
+    return 0;
+  }
+  guest_list_u8_t line = {(uint8_t *)"ping\n", 5};
+  wasi_io_streams_stream_error_t serr;
+  if (!wasi_io_streams_method_output_stream_blocking_write_and_flush(wasi_io_streams_borrow_output_stream(io.f1), &line, &serr)) {
+    printf("write failed\n");
+    return 1;
+  }
+  char reply[256];
+  size_t got = 0;
+  wasi_io_streams_own_pollable_t readable = wasi_io_streams_method_input_stream_subscribe(wasi_io_streams_borrow_input_stream(io.f0));
+  while (got == 0 || reply[got - 1] != '\n') {
+    wasi_io_poll_method_pollable_block(wasi_io_poll_borrow_pollable(readable));
+    guest_list_u8_t chunk;
+    if (!wasi_io_streams_method_input_stream_read(wasi_io_streams_borrow_input_stream(io.f0), sizeof reply - got - 1, &chunk, &serr)) break;
+    memcpy(reply + got, chunk.ptr, chunk.len);
+    got += chunk.len;
+    guest_list_u8_free(&chunk);
+    if (got >= sizeof reply - 1) break;
+  }
+  reply[got] = 0;
+  printf("reply: %s", reply);
+  wasi_io_poll_pollable_drop_own(readable);
+  wasi_io_streams_input_stream_drop_own(io.f0);
+  wasi_io_streams_output_stream_drop_own(io.f1);
+  wasi_sockets_tcp_tcp_socket_drop_own(sock);
+  wasi_sockets_network_network_drop_own(net);
+  return 0;
+}
+
 static int run(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "report";
   if (strcmp(mode, "report") == 0) return report(argc, argv);
@@ -147,6 +210,7 @@ static int run(int argc, char **argv) {
   if (strcmp(mode, "spam") == 0 && argc > 2) return spam(atol(argv[2]));
   if (strcmp(mode, "cat") == 0) return cat();
   if (strcmp(mode, "list") == 0) return list();
+  if (strcmp(mode, "tcp") == 0 && argc > 2) return tcp(atoi(argv[2]));
   fprintf(stderr, "unknown mode %s\n", mode);
   return 64;
 }

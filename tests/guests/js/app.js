@@ -8,6 +8,8 @@ import { getDirectories } from 'wasi:filesystem/preopens@0.2.12';
 import { now as monotonicNow } from 'wasi:clocks/monotonic-clock@0.2.12';
 import { now as wallNow } from 'wasi:clocks/wall-clock@0.2.12';
 import { getRandomBytes } from 'wasi:random/random@0.2.12';
+import { subscribeDuration } from 'wasi:clocks/monotonic-clock@0.2.12';
+import { poll } from 'wasi:io/poll@0.2.12';
 
 function preopen(name) {
   const found = getDirectories().find(([, path]) => path === name);
@@ -70,6 +72,17 @@ function report(args) {
   return 0;
 }
 
+// Waits on clocks: one pollable alone, then the first ready of two.
+function sleep() {
+  const t0 = monotonicNow();
+  subscribeDuration(20_000_000n).block();
+  const slept = monotonicNow() - t0;
+  const ready = poll([subscribeDuration(5_000_000_000n), subscribeDuration(1_000_000n)]);
+  console.log(`slept at least 20ms: ${slept >= 20_000_000n}`);
+  console.log(`ready: [${Array.from(ready).join(', ')}]`);
+  return 0;
+}
+
 export const run = {
   run() {
     const args = getArguments();
@@ -77,6 +90,7 @@ export const run = {
     let status;
     if (mode === 'report') status = report(args);
     else if (mode === 'exit') status = Number(args[2]);
+    else if (mode === 'sleep') status = sleep();
     else {
       console.error(`unknown mode ${mode}`);
       status = 64;

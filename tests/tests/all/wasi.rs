@@ -252,3 +252,52 @@ fn the_js_command_reports_what_it_was_given() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[test]
+fn the_js_command_waits_on_clocks() {
+    let guest = gunzip(JS);
+    for engine in engines() {
+        let r = run(&engine, &guest, |b| {
+            b.args(["js-command", "sleep"]);
+        });
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (0, "slept at least 20ms: true\nready: [1]\n")
+        );
+    }
+}
+
+#[test]
+fn the_c_command_talks_tcp_when_the_network_is_allowed() {
+    for engine in engines() {
+        for guest in [C_COMMAND, C_COMMAND_0_2_0] {
+            // Refused unless the embedder allows the network.
+            let r = run(&engine, guest, |b| {
+                b.args(["c-command", "tcp", "9"]);
+            });
+            assert_eq!(r.stdout, "create-tcp-socket: access-denied\n");
+
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let server = std::thread::spawn(move || {
+                use std::io::{BufRead, Write};
+                let (conn, _) = listener.accept().unwrap();
+                let mut line = String::new();
+                std::io::BufReader::new(&conn).read_line(&mut line).unwrap();
+                (&conn)
+                    .write_all(format!("pong: {line}").as_bytes())
+                    .unwrap();
+                line
+            });
+            let r = run(&engine, guest, |b| {
+                b.args(["c-command", "tcp", &port.to_string()])
+                    .allow_network(true);
+            });
+            assert_eq!(server.join().unwrap(), "ping\n");
+            assert_eq!(
+                (r.code, r.stdout.as_str(), r.stderr.as_str()),
+                (0, "reply: pong: ping\n", "")
+            );
+        }
+    }
+}
