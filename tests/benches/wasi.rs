@@ -63,9 +63,10 @@ fn bench_wasmtime_wasi(c: &mut Criterion) {
     use wasmtime::component::{Component, Linker};
     use wasmtime_wasi::p2::bindings::sync::Command;
     let engine = wasmtime::Engine::default();
-    c.benchmark_group("compile").bench_function("wasmtime-wasi", |b| {
-        b.iter(|| Component::new(&engine, black_box(GUEST)).unwrap())
-    });
+    c.benchmark_group("compile")
+        .bench_function("wasmtime-wasi", |b| {
+            b.iter(|| Component::new(&engine, black_box(GUEST)).unwrap())
+        });
     let component = Component::new(&engine, GUEST).unwrap();
     let mut linker = Linker::<Peer>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).unwrap();

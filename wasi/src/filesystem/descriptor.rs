@@ -26,6 +26,9 @@ const READ_MAX: u64 = 1 << 24;
 
 type Fs<T> = Result<Result<T, ErrorCode>>;
 
+/// An open directory and what may be done in it and to its files.
+type DirGrant = (Arc<Dir>, DirPerms, FilePerms);
+
 fn io<T>(r: std::io::Result<T>) -> Result<T, ErrorCode> {
     r.map_err(|e| error_code(&e))
 }
@@ -98,11 +101,7 @@ fn hash(m: &cap_std::fs::Metadata) -> MetadataHashValue {
 
 impl WasiCtx {
     /// The directory behind `d`, if it may be used as `need` says.
-    fn dir_of(
-        &self,
-        d: &Borrow<Descriptor>,
-        need: DirPerms,
-    ) -> Result<Result<(Arc<Dir>, DirPerms, FilePerms), ErrorCode>> {
+    fn dir_of(&self, d: &Borrow<Descriptor>, need: DirPerms) -> Fs<DirGrant> {
         Ok(match self.descriptor(d)? {
             Descriptor::Dir {
                 dir,

@@ -108,10 +108,8 @@ pub struct DirectoryEntryStream {
 
 /// The WASI error code for an I/O error.
 pub(crate) fn error_code(e: &std::io::Error) -> ErrorCode {
-    if let Some(errno) = Errno::from_io_error(e) {
-        if let Some(code) = errno_code(errno) {
-            return code;
-        }
+    if let Some(code) = Errno::from_io_error(e).and_then(errno_code) {
+        return code;
     }
     use std::io::ErrorKind as K;
     match e.kind() {
