@@ -32,6 +32,17 @@
 //! any `0.2.x` of WASI link, since the linker matches versions
 //! semver-compatibly.
 
+/// `?` for the inner `Result` of a WASI method: an error code is the
+/// method's answer, not a trap.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(code) => return Ok(Err(code)),
+        }
+    };
+}
+
 pub mod bindings;
 mod cli;
 mod clocks;

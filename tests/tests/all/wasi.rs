@@ -65,26 +65,32 @@ fn report_output(program: &str, out_txt: &str) -> String {
     )
 }
 
+/// Runs `guest`'s `report` with a directory, arguments and environment,
+/// and checks everything it printed and wrote.
+fn assert_reports(engine: &Engine, guest: &[u8], program: &str) {
+    let dir = scratch(program);
+    let data = dir.join("data");
+    let r = run(engine, guest, |b| {
+        b.args([program, "report", "--flag", "two words"])
+            .env("GREETING", "hi there")
+            .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
+            .unwrap();
+    });
+    assert_eq!(r.stdout, report_output(program, "wrote out.txt"));
+    assert_eq!(r.stderr, "report done\n");
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        std::fs::read_to_string(data.join("out.txt")).unwrap(),
+        "3 lines\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn the_c_command_reports_what_it_was_given() {
     for engine in engines() {
         for guest in [C_COMMAND, C_COMMAND_0_2_0] {
-            let dir = scratch("report");
-            let data = dir.join("data");
-            let r = run(&engine, guest, |b| {
-                b.args(["c-command", "report", "--flag", "two words"])
-                    .env("GREETING", "hi there")
-                    .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
-                    .unwrap();
-            });
-            assert_eq!(r.stdout, report_output("c-command", "wrote out.txt"));
-            assert_eq!(r.stderr, "report done\n");
-            assert_eq!(r.code, 0);
-            assert_eq!(
-                std::fs::read_to_string(data.join("out.txt")).unwrap(),
-                "3 lines\n"
-            );
-            std::fs::remove_dir_all(&dir).unwrap();
+            assert_reports(&engine, guest, "c-command");
         }
     }
 }
@@ -211,20 +217,7 @@ const PYTHON: &[u8] = include_bytes!("../../guests/python/python-command.wasm.gz
 fn the_python_command_reports_what_it_was_given() {
     let guest = gunzip(PYTHON);
     for engine in engines() {
-        let t = std::time::Instant::now();
-        let dir = scratch("python");
-        let data = dir.join("data");
-        let r = run(&engine, &guest, |b| {
-            b.args(["python-command", "report", "--flag", "two words"])
-                .env("GREETING", "hi there")
-                .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
-                .unwrap();
-        });
-        eprintln!("{:?} {:?}", engine.kind(), t.elapsed());
-        assert_eq!(r.stdout, report_output("python-command", "wrote out.txt"));
-        assert_eq!(r.stderr, "report done\n");
-        assert_eq!(r.code, 0);
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_reports(&engine, &guest, "python-command");
     }
 }
 
@@ -234,22 +227,7 @@ const JS: &[u8] = include_bytes!("../../guests/js/js-command.wasm.gz");
 fn the_js_command_reports_what_it_was_given() {
     let guest = gunzip(JS);
     for engine in engines() {
-        let dir = scratch("js");
-        let data = dir.join("data");
-        let r = run(&engine, &guest, |b| {
-            b.args(["js-command", "report", "--flag", "two words"])
-                .env("GREETING", "hi there")
-                .preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
-                .unwrap();
-        });
-        assert_eq!(r.stdout, report_output("js-command", "wrote out.txt"));
-        assert_eq!(r.stderr, "report done\n");
-        assert_eq!(r.code, 0);
-        assert_eq!(
-            std::fs::read_to_string(data.join("out.txt")).unwrap(),
-            "3 lines\n"
-        );
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_reports(&engine, &guest, "js-command");
     }
 }
 

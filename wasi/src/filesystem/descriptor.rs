@@ -127,15 +127,6 @@ impl WasiCtx {
     }
 }
 
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(code) => return Ok(Err(code)),
-        }
-    };
-}
-
 impl types::HostDescriptor for WasiCtx {
     fn drop(&mut self, rep: Resource<Descriptor>) -> Result<()> {
         self.table.delete(rep).map(|_| ())
@@ -300,12 +291,7 @@ impl types::HostDescriptor for WasiCtx {
         path: &str,
     ) -> Fs<DescriptorStat> {
         let (dir, ..) = tri!(self.dir_of(&this, DirPerms::READ)?);
-        let m = if path_flags.contains(PathFlags::SYMLINK_FOLLOW) {
-            dir.metadata(path)
-        } else {
-            dir.symlink_metadata(path)
-        };
-        Ok(io(m).map(|m| stat_of(&m)))
+        Ok(io(metadata_at(&dir, path_flags, path)).map(|m| stat_of(&m)))
     }
 
     fn set_times_at(
@@ -480,12 +466,16 @@ impl types::HostDescriptor for WasiCtx {
         path: &str,
     ) -> Fs<MetadataHashValue> {
         let (dir, ..) = tri!(self.dir_of(&this, DirPerms::READ)?);
-        let m = if path_flags.contains(PathFlags::SYMLINK_FOLLOW) {
-            dir.metadata(path)
-        } else {
-            dir.symlink_metadata(path)
-        };
-        Ok(io(m).map(|m| hash(&m)))
+        Ok(io(metadata_at(&dir, path_flags, path)).map(|m| hash(&m)))
+    }
+}
+
+/// What `path` names in `dir`, or the symlink itself unless told to follow.
+fn metadata_at(dir: &Dir, flags: PathFlags, path: &str) -> std::io::Result<cap_std::fs::Metadata> {
+    if flags.contains(PathFlags::SYMLINK_FOLLOW) {
+        dir.metadata(path)
+    } else {
+        dir.symlink_metadata(path)
     }
 }
 

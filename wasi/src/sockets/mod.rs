@@ -2,6 +2,7 @@
 //! name lookup, and the network resource, all refused with
 //! `access-denied` unless the embedder allowed the network.
 
+mod options;
 mod tcp;
 mod udp;
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use hostbind::{Borrow, Resource, Result};
 use rustix::net::{self as rnet, sockopt};
 
+use super::options::{self, Buffer};
 use super::{Network, af, errno, from_std, local_of, same_family, socket_error, to_std};
 use crate::bindings::wasi::sockets::network::{ErrorCode, IpAddressFamily, IpSocketAddress};
 use crate::bindings::wasi::sockets::tcp::{self, ShutdownType};
@@ -39,15 +40,6 @@ pub struct TcpSocket {
 }
 
 type Net<T> = Result<Result<T, ErrorCode>>;
-
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(code) => return Ok(Err(code)),
-        }
-    };
-}
 
 fn new_socket(family: IpAddressFamily) -> Result<TcpStream, ErrorCode> {
     let fd: OwnedFd = rnet::socket_with(
@@ -318,45 +310,39 @@ impl tcp::HostTcpSocket for WasiCtx {
 
     fn hop_limit(&mut self, this: Borrow<TcpSocket>) -> Net<u8> {
         let s = self.tcp(&this)?;
-        Ok(match s.family {
-            IpAddressFamily::Ipv4 => sockopt::ip_ttl(&*s.sock).map(|t| t.min(255) as u8),
-            IpAddressFamily::Ipv6 => sockopt::ipv6_unicast_hops(&*s.sock),
-        }
-        .map_err(errno))
+        Ok(options::hop_limit(&*s.sock, s.family))
     }
 
     fn set_hop_limit(&mut self, this: Borrow<TcpSocket>, value: u8) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
         let s = self.tcp(&this)?;
-        Ok(match s.family {
-            IpAddressFamily::Ipv4 => sockopt::set_ip_ttl(&*s.sock, u32::from(value)),
-            IpAddressFamily::Ipv6 => sockopt::set_ipv6_unicast_hops(&*s.sock, Some(value)),
-        }
-        .map_err(errno))
+        Ok(options::set_hop_limit(&*s.sock, s.family, value))
     }
 
     fn receive_buffer_size(&mut self, this: Borrow<TcpSocket>) -> Net<u64> {
-        Ok(sockopt::socket_recv_buffer_size(&*self.tcp(&this)?.sock)
-            .map(|n| n as u64)
-            .map_err(errno))
+        Ok(options::buffer_size(
+            &*self.tcp(&this)?.sock,
+            Buffer::Receive,
+        ))
     }
 
     fn set_receive_buffer_size(&mut self, this: Borrow<TcpSocket>, value: u64) -> Net<()> {
-        let n = tri!(buffer_size(value));
-        Ok(sockopt::set_socket_recv_buffer_size(&*self.tcp(&this)?.sock, n).map_err(errno))
+        Ok(options::set_buffer_size(
+            &*self.tcp(&this)?.sock,
+            Buffer::Receive,
+            value,
+        ))
     }
 
     fn send_buffer_size(&mut self, this: Borrow<TcpSocket>) -> Net<u64> {
-        Ok(sockopt::socket_send_buffer_size(&*self.tcp(&this)?.sock)
-            .map(|n| n as u64)
-            .map_err(errno))
+        Ok(options::buffer_size(&*self.tcp(&this)?.sock, Buffer::Send))
     }
 
     fn set_send_buffer_size(&mut self, this: Borrow<TcpSocket>, value: u64) -> Net<()> {
-        let n = tri!(buffer_size(value));
-        Ok(sockopt::set_socket_send_buffer_size(&*self.tcp(&this)?.sock, n).map_err(errno))
+        Ok(options::set_buffer_size(
+            &*self.tcp(&this)?.sock,
+            Buffer::Send,
+            value,
+        ))
     }
 
     fn subscribe(&mut self, this: Borrow<TcpSocket>) -> Result<Resource<Pollable>> {
@@ -392,13 +378,4 @@ fn whole_seconds(nanos: u64) -> Result<Duration, ErrorCode> {
         return Err(ErrorCode::InvalidArgument);
     }
     Ok(Duration::from_secs(nanos.div_ceil(1_000_000_000)))
-}
-
-fn buffer_size(value: u64) -> Result<usize, ErrorCode> {
-    if value == 0 {
-        return Err(ErrorCode::InvalidArgument);
-    }
-    Ok(usize::try_from(value)
-        .unwrap_or(usize::MAX)
-        .min(i32::MAX as usize / 2))
 }

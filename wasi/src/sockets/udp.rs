@@ -8,6 +8,7 @@ use std::sync::Arc;
 use hostbind::{Borrow, Resource, Result};
 use rustix::net::{self as rnet, RecvFlags, SendFlags, sockopt};
 
+use super::options::{self, Buffer};
 use super::{Network, af, errno, from_std, local_of, same_family, to_std};
 use crate::bindings::wasi::sockets::network::{ErrorCode, IpAddressFamily, IpSocketAddress};
 use crate::bindings::wasi::sockets::udp::{self, IncomingDatagram, OutgoingDatagram};
@@ -50,15 +51,6 @@ pub struct OutgoingDatagramStream {
 }
 
 type Net<T> = Result<Result<T, ErrorCode>>;
-
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(code) => return Ok(Err(code)),
-        }
-    };
-}
 
 impl udp_create_socket::Host for WasiCtx {
     fn create_udp_socket(&mut self, family: IpAddressFamily) -> Net<Resource<UdpSocket>> {
@@ -184,59 +176,42 @@ impl udp::HostUdpSocket for WasiCtx {
 
     fn unicast_hop_limit(&mut self, this: Borrow<UdpSocket>) -> Net<u8> {
         let s = self.table.get(&this)?;
-        Ok(match s.family {
-            IpAddressFamily::Ipv4 => sockopt::ip_ttl(&*s.sock).map(|t| t.min(255) as u8),
-            IpAddressFamily::Ipv6 => sockopt::ipv6_unicast_hops(&*s.sock),
-        }
-        .map_err(errno))
+        Ok(options::hop_limit(&*s.sock, s.family))
     }
 
     fn set_unicast_hop_limit(&mut self, this: Borrow<UdpSocket>, value: u8) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
         let s = self.table.get(&this)?;
-        Ok(match s.family {
-            IpAddressFamily::Ipv4 => sockopt::set_ip_ttl(&*s.sock, u32::from(value)),
-            IpAddressFamily::Ipv6 => sockopt::set_ipv6_unicast_hops(&*s.sock, Some(value)),
-        }
-        .map_err(errno))
+        Ok(options::set_hop_limit(&*s.sock, s.family, value))
     }
 
     fn receive_buffer_size(&mut self, this: Borrow<UdpSocket>) -> Net<u64> {
-        Ok(
-            sockopt::socket_recv_buffer_size(&*self.table.get(&this)?.sock)
-                .map(|n| n as u64)
-                .map_err(errno),
-        )
+        Ok(options::buffer_size(
+            &*self.table.get(&this)?.sock,
+            Buffer::Receive,
+        ))
     }
 
     fn set_receive_buffer_size(&mut self, this: Borrow<UdpSocket>, value: u64) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let n = usize::try_from(value)
-            .unwrap_or(usize::MAX)
-            .min(i32::MAX as usize / 2);
-        Ok(sockopt::set_socket_recv_buffer_size(&*self.table.get(&this)?.sock, n).map_err(errno))
+        Ok(options::set_buffer_size(
+            &*self.table.get(&this)?.sock,
+            Buffer::Receive,
+            value,
+        ))
     }
 
     fn send_buffer_size(&mut self, this: Borrow<UdpSocket>) -> Net<u64> {
-        Ok(
-            sockopt::socket_send_buffer_size(&*self.table.get(&this)?.sock)
-                .map(|n| n as u64)
-                .map_err(errno),
-        )
+        Ok(options::buffer_size(
+            &*self.table.get(&this)?.sock,
+            Buffer::Send,
+        ))
     }
 
     fn set_send_buffer_size(&mut self, this: Borrow<UdpSocket>, value: u64) -> Net<()> {
-        if value == 0 {
-            return Ok(Err(ErrorCode::InvalidArgument));
-        }
-        let n = usize::try_from(value)
-            .unwrap_or(usize::MAX)
-            .min(i32::MAX as usize / 2);
-        Ok(sockopt::set_socket_send_buffer_size(&*self.table.get(&this)?.sock, n).map_err(errno))
+        Ok(options::set_buffer_size(
+            &*self.table.get(&this)?.sock,
+            Buffer::Send,
+            value,
+        ))
     }
 
     fn subscribe(&mut self, this: Borrow<UdpSocket>) -> Result<Resource<Pollable>> {
