@@ -67,7 +67,7 @@ pub fn flags(input: TokenStream) -> TokenStream {
 ///   `Resource<Type>` goes straight into a `ResourceTable`.
 ///
 /// With `HOSTBIND_DUMP=dir` set while compiling, each expansion is also
-/// written to `dir/bindgen-<hash>.rs`.
+/// written, formatted, to `dir/<crate>-<namespace>-<package>-<world>.rs`.
 #[proc_macro]
 pub fn bindgen(input: TokenStream) -> TokenStream {
     hostbind_expand::bindgen(input.into()).into()

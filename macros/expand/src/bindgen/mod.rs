@@ -25,19 +25,12 @@ use names::{camel, snake};
 use types::Gen;
 
 /// Expands `bindgen!({ .. })`. With `HOSTBIND_DUMP=dir` set, the expansion
-/// is also written to `dir/bindgen-<hash>.rs` for reading.
+/// is also written, formatted, to `dir/<crate>-<package>-<world>.rs`.
 pub(crate) fn bindgen(input: TokenStream) -> TokenStream {
     match expand(input) {
-        Ok(t) => {
+        Ok((t, name)) => {
             if let Some(dir) = std::env::var_os("HOSTBIND_DUMP") {
-                use std::hash::{Hash, Hasher};
-                let text = t.to_string();
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                text.hash(&mut h);
-                let path =
-                    std::path::Path::new(&dir).join(format!("bindgen-{:016x}.rs", h.finish()));
-                // Best effort: a dump that cannot be written is no reason to fail the build.
-                let _ = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(path, text));
+                dump(std::path::Path::new(&dir), &name, &t);
             }
             t
         }
@@ -45,7 +38,24 @@ pub(crate) fn bindgen(input: TokenStream) -> TokenStream {
     }
 }
 
-fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+/// Writes the expansion where `HOSTBIND_DUMP` says. Best effort: a dump
+/// that cannot be written is no reason to fail the build.
+fn dump(dir: &std::path::Path, name: &str, t: &TokenStream) {
+    let krate = std::env::var("CARGO_CRATE_NAME").unwrap_or_else(|_| "crate".into());
+    let text = match syn::parse2::<syn::File>(t.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => t.to_string(),
+    };
+    let file: String = format!("{krate}-{name}")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    let path = dir.join(format!("{file}.rs"));
+    let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(path, text));
+}
+
+/// The expansion, and the world's name for a dump (`ns-pkg-world`).
+fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     let input: Input = syn::parse2(input)?;
     let span = match &input.source {
         WitSource::Path(l) | WitSource::Inline(l) => l.span(),
@@ -86,6 +96,10 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
     };
     let world = &resolve.worlds[world_id];
+    let dump_name = match world.package.map(|p| &resolve.packages[p].name) {
+        Some(p) => format!("{}-{}-{}", p.namespace, p.name, world.name),
+        None => world.name.clone(),
+    };
     let mut g = Gen {
         resolve: &resolve,
         guest_resources: std::collections::HashSet::new(),
@@ -387,7 +401,7 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         )
     });
 
-    Ok(quote! {
+    let expansion = quote! {
         #(#with_aliases)*
         #(#root)*
         #root_host
@@ -437,7 +451,8 @@ fn expand(input: TokenStream) -> syn::Result<TokenStream> {
 
             #(#calls)*
         }
-    })
+    };
+    Ok((expansion, dump_name))
 }
 
 /// An interface's full name without its `@version`.
