@@ -65,6 +65,11 @@ pub fn flags(input: TokenStream) -> TokenStream {
 /// - `with: { "pkg:ns/iface/resource": path::Type }`: the host's own type
 ///   stands for an imported resource (instead of a generated empty enum), so
 ///   `Resource<Type>` goes straight into a `ResourceTable`.
+/// - `with: { "wasi": other::bindings }` (a namespace; or `"ns:pkg"`, a
+///   package; or `"ns:pkg/iface"`, an interface, version optional): those
+///   imported interfaces are another crate's bindings, used as they are;
+///   that crate's `add_to_linker` links them, and the world's leaves them
+///   out (`hostbind_wasi::bindings::wasi` for WASI).
 ///
 /// With `HOSTBIND_DUMP=dir` set while compiling, each expansion is also
 /// written, formatted, to `dir/<crate>-<namespace>-<package>-<world>.rs`.
