@@ -121,6 +121,8 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
     });
     let names = flags.iter().map(|f| &f.name);
     let idents = flags.iter().map(|f| &f.ident);
+    let names2 = flags.iter().map(|f| &f.name);
+    let idents2 = flags.iter().map(|f| &f.ident);
     let debug_names = flags.iter().map(|f| f.ident.to_string());
     quote! {
         #(#attrs)*
@@ -180,6 +182,20 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
             /// The raw bits, lowest flag first, 32 per word.
             pub const fn bits(&self) -> [u32; #words] {
                 self.bits
+            }
+
+            /// Every flag with its WIT name, in the type's order.
+            pub const FLAGS: [(&'static str, Self); #count] = [#((#names2, Self::#idents2)),*];
+
+            /// The flags set in `self`, each with its WIT name, in the type's order.
+            pub fn iter_names(&self) -> impl Iterator<Item = (&'static str, Self)> + use<> {
+                let me = *self;
+                Self::FLAGS.into_iter().filter(move |(_, f)| me.contains(*f))
+            }
+
+            /// The flags set in `self`, one by one, in the type's order.
+            pub fn iter(&self) -> impl Iterator<Item = Self> + use<> {
+                self.iter_names().map(|(_, f)| f)
             }
         }
 

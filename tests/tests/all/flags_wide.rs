@@ -80,3 +80,32 @@ fn a_component_with_33_flags_is_refused_by_validation() {
         );
     }
 }
+
+flags! {
+    /// Permissions, with WIT names of their own.
+    struct Perms {
+        const READ;
+        #[component(name = "write-data")]
+        const WRITE;
+        const EXEC;
+    }
+}
+
+#[test]
+fn flags_list_their_members_by_wit_name() {
+    let p = Perms::READ | Perms::EXEC;
+    assert_eq!(
+        p.iter_names().collect::<Vec<_>>(),
+        [("read", Perms::READ), ("exec", Perms::EXEC)]
+    );
+    assert_eq!(p.iter().collect::<Vec<_>>(), [Perms::READ, Perms::EXEC]);
+    assert_eq!(Perms::FLAGS.map(|(n, _)| n), ["read", "write-data", "exec"]);
+    assert_eq!(format!("{p:?}"), "{READ, EXEC}");
+    assert_eq!(Perms::empty().iter().count(), 0);
+    // Past one word too.
+    let f = Forty::F3 | Forty::F39;
+    assert_eq!(
+        f.iter_names().map(|(n, _)| n).collect::<Vec<_>>(),
+        ["f3", "f39"]
+    );
+}

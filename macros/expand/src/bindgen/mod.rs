@@ -48,7 +48,13 @@ fn dump(dir: &std::path::Path, name: &str, t: &TokenStream) {
     };
     let file: String = format!("{krate}-{name}")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let path = dir.join(format!("{file}.rs"));
     let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(path, text));
