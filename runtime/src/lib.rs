@@ -167,6 +167,9 @@
 //! [`LinkerInstance::func_new`] defines one, [`Instance::get_func`] and
 //! [`Func::call`] call an export.
 
+// Every public item is documented; the crate is the product.
+#![deny(missing_docs)]
+
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
