@@ -96,3 +96,21 @@ fn an_exported_resource_through_generated_calls() {
         );
     }
 }
+
+#[test]
+fn exported_interfaces_have_views_in_wasmtimes_shape() {
+    for engine in engines() {
+        let bytes = wat::parse_str(guest()).unwrap();
+        let c = hostbind::Component::new(&engine, bytes).unwrap();
+        let linker = Linker::<()>::new(&engine);
+        let mut store = Store::new(&engine, ());
+        let w = owner::Owner::instantiate(&mut store, &c, &linker).unwrap();
+        // `world.iface().resource().call_constructor(..)`, as in wasmtime.
+        let things = w.things();
+        let a = things.thing().call_constructor(&mut store, 5).unwrap();
+        assert_eq!(things.thing().call_get(&mut store, a).unwrap(), 5);
+        assert_eq!(things.call_drops(&mut store).unwrap(), 0);
+        assert_eq!(things.call_consume(&mut store, a).unwrap(), 5);
+        assert_eq!(things.call_drops(&mut store).unwrap(), 1);
+    }
+}

@@ -400,7 +400,8 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         calls,
         fields,
         inits,
-    } = world::export_calls(&g, world, &iface_mods)?;
+        views,
+    } = world::export_calls(&g, world, &world_ident, &iface_mods)?;
     let sources = sources.iter().filter_map(|s| s.to_str()).map(|s| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#s);
@@ -457,6 +458,8 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
 
             #(#calls)*
         }
+
+        #(#views)*
     };
     Ok((expansion, dump_name))
 }

@@ -6,7 +6,7 @@ use wit_parser::{
     Function, FunctionKind, InterfaceId, Resolve, TypeId, World, WorldItem, WorldKey,
 };
 
-use super::names::param;
+use super::names::{camel, param, snake};
 use super::types::{Gen, Mode, unsupported};
 
 /// One `call_*` method per exported function, root or of an exported
@@ -17,12 +17,20 @@ use super::types::{Gen, Mode, unsupported};
 pub(super) fn export_calls(
     g: &Gen<'_>,
     world: &World,
+    world_ident: &syn::Ident,
     iface_mods: &[(InterfaceId, Vec<syn::Ident>, String)],
 ) -> syn::Result<Exports> {
     let resolve = g.resolve;
     let mut out = Exports::default();
+    // `world.iface()` views, and `iface.resource()` views inside them, in
+    // the shape of wasmtime's bindings: name, doc, methods, sub-views.
+    let mut views: Vec<View> = Vec::new();
     for (key, item) in &world.exports {
-        let mut push = |export: String, method: syn::Ident, f: &Function| -> syn::Result<()> {
+        let mut push = |export: String,
+                        method: syn::Ident,
+                        f: &Function,
+                        view: Option<(usize, syn::Ident)>|
+         -> syn::Result<Option<(usize, TokenStream)>> {
             if !matches!(
                 f.kind,
                 FunctionKind::Freestanding
@@ -75,14 +83,28 @@ pub(super) fn export_calls(
                     #unpack
                 }
             });
-            Ok(())
+            // The same call, on the view the function belongs to.
+            Ok(view.map(|(v, name)| {
+                (
+                    v,
+                    quote! {
+                        #[doc = #doc]
+                        pub fn #name<D: 'static>(&self, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
+                            let __r = self.world.#field.call_as(store, (#(#pn,)*))?;
+                            #unpack
+                        }
+                    },
+                )
+            }))
         };
         match (key, item) {
             (WorldKey::Name(n), WorldItem::Function(f)) => push(
                 n.clone(),
                 format_ident!("call_{}", call_name(resolve, f).replace('-', "_")),
                 f,
-            )?,
+                None,
+            )
+            .map(|_| ())?,
             (_, WorldItem::Interface { id, .. }) => {
                 let full = iface_mods
                     .iter()
@@ -90,19 +112,134 @@ pub(super) fn export_calls(
                     .map(|(_, _, f)| f.clone())
                     .unwrap_or_default();
                 let short = resolve.interfaces[*id].name.clone().unwrap_or_default();
+                let iface_view = views.len();
+                views.push(View::new(
+                    format_ident!("{}Guest", camel(&short)),
+                    format_ident!("{}", snake(&short).to_string()),
+                    format!("The exports of `{full}`."),
+                    None,
+                ));
                 for f in resolve.interfaces[*id].functions.values() {
                     let method = format_ident!(
                         "call_{}_{}",
                         short.replace('-', "_"),
                         call_name(resolve, f).replace('-', "_")
                     );
-                    push(format!("{full}#{}", f.name), method, f)?;
+                    // In the views: `call_<func>`, and a resource's
+                    // functions on its own view, `call_constructor` and
+                    // `call_<name>`.
+                    let view = match &f.kind {
+                        FunctionKind::Constructor(r)
+                        | FunctionKind::Method(r)
+                        | FunctionKind::Static(r) => {
+                            let rname = resolve.types[*r].name.clone().unwrap_or_default();
+                            let rv = match views.iter().position(|v| v.resource == Some(*r)) {
+                                Some(i) => i,
+                                None => {
+                                    views.push(View::new(
+                                        format_ident!("{}{}Guest", camel(&short), camel(&rname)),
+                                        format_ident!("{}", snake(&rname).to_string()),
+                                        format!("The functions of resource `{rname}` of `{full}`."),
+                                        Some(*r),
+                                    ));
+                                    let added = views.len() - 1;
+                                    views[iface_view].children.push(added);
+                                    added
+                                }
+                            };
+                            let name = match f.kind {
+                                FunctionKind::Constructor(_) => format_ident!("call_constructor"),
+                                _ => format_ident!("call_{}", f.item_name().replace('-', "_")),
+                            };
+                            (rv, name)
+                        }
+                        _ => (
+                            iface_view,
+                            format_ident!("call_{}", f.name.replace('-', "_")),
+                        ),
+                    };
+                    if let Some((v, m)) = push(format!("{full}#{}", f.name), method, f, Some(view))?
+                    {
+                        views[v].methods.push(m);
+                    }
                 }
+                views[iface_view].top = true;
             }
             _ => {}
         }
     }
+    for v in &views {
+        let View {
+            ident,
+            doc,
+            methods,
+            ..
+        } = v;
+        let accessors = v.children.iter().map(|c| {
+            let View {
+                ident: cid,
+                accessor,
+                doc,
+                ..
+            } = &views[*c];
+            quote! {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> #cid<'a> {
+                    #cid { world: self.world }
+                }
+            }
+        });
+        out.views.push(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy)]
+            pub struct #ident<'a> {
+                world: &'a #world_ident,
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            impl<'a> #ident<'a> {
+                #(#accessors)*
+                #(#methods)*
+            }
+        });
+        if v.top {
+            let accessor = &v.accessor;
+            out.calls.push(quote! {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> #ident<'_> {
+                    #ident { world: self }
+                }
+            });
+        }
+    }
     Ok(out)
+}
+
+/// A view of some exports: an exported interface's, or a resource's in it.
+struct View {
+    ident: syn::Ident,
+    accessor: syn::Ident,
+    doc: String,
+    resource: Option<TypeId>,
+    methods: Vec<TokenStream>,
+    /// The resource views of an interface view.
+    children: Vec<usize>,
+    /// Reached from the world struct.
+    top: bool,
+}
+
+impl View {
+    fn new(ident: syn::Ident, accessor: syn::Ident, doc: String, resource: Option<TypeId>) -> View {
+        View {
+            ident,
+            accessor,
+            doc,
+            resource,
+            methods: Vec::new(),
+            children: Vec::new(),
+            top: false,
+        }
+    }
 }
 
 /// What the world struct gets for its exports.
@@ -115,6 +252,8 @@ pub(super) struct Exports {
     pub(super) fields: Vec<TokenStream>,
     /// The initialisers of `fields`.
     pub(super) inits: Vec<TokenStream>,
+    /// The view structs of exported interfaces and their resources.
+    pub(super) views: Vec<TokenStream>,
 }
 
 /// The name a call method takes after `call_`: the function's, or for a

@@ -271,4 +271,67 @@ impl Store {
         let __r = self.__call_cache_lookup.call_as(store, (key,))?;
         Ok(__r.0)
     }
+    ///The exports of `demo:store/cache`.
+    pub fn cache(&self) -> CacheGuest<'_> {
+        CacheGuest { world: self }
+    }
+}
+///The exports of `demo:store/cache`.
+#[derive(Clone, Copy)]
+pub struct CacheGuest<'a> {
+    world: &'a Store,
+}
+#[allow(clippy::too_many_arguments)]
+impl<'a> CacheGuest<'a> {
+    ///The functions of resource `entry` of `demo:store/cache`.
+    pub fn entry(&self) -> CacheEntryGuest<'a> {
+        CacheEntryGuest {
+            world: self.world,
+        }
+    }
+    ///Calls the export `demo:store/cache#lookup`.
+    pub fn call_lookup<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        key: &str,
+    ) -> ::hostbind::Result<::core::option::Option<::hostbind::ResourceAny>> {
+        let __r = self.world.__call_cache_lookup.call_as(store, (key,))?;
+        Ok(__r.0)
+    }
+}
+///The functions of resource `entry` of `demo:store/cache`.
+#[derive(Clone, Copy)]
+pub struct CacheEntryGuest<'a> {
+    world: &'a Store,
+}
+#[allow(clippy::too_many_arguments)]
+impl<'a> CacheEntryGuest<'a> {
+    ///Calls the export `demo:store/cache#[constructor]entry`.
+    pub fn call_constructor<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        key: &str,
+    ) -> ::hostbind::Result<::hostbind::ResourceAny> {
+        let __r = self.world.__call_cache_entry_new.call_as(store, (key,))?;
+        Ok(__r.0)
+    }
+    ///Calls the export `demo:store/cache#[method]entry.key`.
+    pub fn call_key<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        this: ::hostbind::ResourceAny,
+    ) -> ::hostbind::Result<::std::string::String> {
+        let __r = self.world.__call_cache_entry_key.call_as(store, (this,))?;
+        Ok(__r.0)
+    }
+    ///Calls the export `demo:store/cache#[method]entry.fill`.
+    pub fn call_fill<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        this: ::hostbind::ResourceAny,
+        source: ::hostbind::Borrow<demo::store::blobs::Blob>,
+    ) -> ::hostbind::Result<()> {
+        let __r = self.world.__call_cache_entry_fill.call_as(store, (this, source))?;
+        Ok(__r)
+    }
 }

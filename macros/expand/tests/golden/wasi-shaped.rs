@@ -262,4 +262,25 @@ impl Command {
         let __r = self.__call_run_run.call_as(store, (args,))?;
         Ok(__r.0)
     }
+    ///The exports of `demo:wasi/run`.
+    pub fn run(&self) -> RunGuest<'_> {
+        RunGuest { world: self }
+    }
+}
+///The exports of `demo:wasi/run`.
+#[derive(Clone, Copy)]
+pub struct RunGuest<'a> {
+    world: &'a Command,
+}
+#[allow(clippy::too_many_arguments)]
+impl<'a> RunGuest<'a> {
+    ///Calls the export `demo:wasi/run#run`.
+    pub fn call_run<D: 'static>(
+        &self,
+        store: &mut ::hostbind::Store<D>,
+        args: &[::std::string::String],
+    ) -> ::hostbind::Result<::core::result::Result<(), ()>> {
+        let __r = self.world.__call_run_run.call_as(store, (args,))?;
+        Ok(__r.0)
+    }
 }
