@@ -71,6 +71,22 @@ pub fn flags(input: TokenStream) -> TokenStream {
 ///   that crate's `add_to_linker` links them, and the world's leaves them
 ///   out (`hostbind_wasi::bindings::wasi` for WASI).
 ///
+/// - `ownership: Owning`: every import param is owned, as wasmtime's
+///   `bindgen!` generates them, so a wasmtime host ports without changing a
+///   signature. `ownership: Borrowing` (the default) lends what the guest's
+///   memory holds in place:
+///
+/// | WIT param | import, `Borrowing` | import, `Owning` | export call |
+/// |---|---|---|---|
+/// | `string` | `&str` | `String` | `&str` |
+/// | `list<u8>`, `list<s8>` | `&[u8]`, `&[i8]` | `Vec<u8>`, `Vec<i8>` | `&[u8]`, `&[i8]` |
+/// | `list<T>`, other `T` | `Vec<T>` | `Vec<T>` | `&[T]` |
+/// | inside `option`, `result`, records, variants, tuples, lists | owned | owned | owned |
+/// | results, everywhere | owned | owned | owned |
+///
+/// Wider integer lists are copied even when borrowing: lending them would
+/// tie the trait's signature to a little-endian host.
+///
 /// With `HOSTBIND_DUMP=dir` set while compiling, each expansion is also
 /// written, formatted, to `dir/<crate>-<namespace>-<package>-<world>.rs`.
 #[proc_macro]

@@ -206,3 +206,63 @@ fn a_missing_export_fails_at_instantiation() {
         );
     }
 }
+
+/// `ownership: Owning`: every import param owned, as wasmtime's `bindgen!`
+/// generates them, so a wasmtime host's signatures port unchanged.
+mod owning {
+    hostbind::bindgen!({
+        inline: "
+package test:host;
+
+interface api {
+  note: func(msg: string, bytes: list<u8>, tags: list<string>) -> u32;
+}
+
+world plugin {
+  import api;
+  export note: func(msg: string, bytes: list<u8>, tags: list<string>) -> u32;
+}
+",
+        world: "plugin",
+        ownership: Owning,
+    });
+
+    #[derive(Default)]
+    pub struct Ctx {
+        pub seen: Vec<(String, Vec<u8>, Vec<String>)>,
+    }
+
+    impl test::host::api::Host for Ctx {
+        fn note(&mut self, msg: String, bytes: Vec<u8>, tags: Vec<String>) -> u32 {
+            let n = (msg.len() + bytes.len() + tags.len()) as u32;
+            self.seen.push((msg, bytes, tags));
+            n
+        }
+    }
+}
+
+#[test]
+fn owning_bindings_take_every_param_by_value() {
+    let funcs = [Echo::new(
+        "note",
+        r#"(param "msg" string) (param "bytes" (list u8)) (param "tags" (list string)) (result u32)"#,
+        &["i32", "i32", "i32", "i32", "i32", "i32"],
+        Ret::Flat("i32"),
+    )];
+    for engine in engines() {
+        let c = hostbind_tests::component(&engine, &echo_guest(&[], &funcs, ""));
+        let mut linker = Linker::<owning::Ctx>::new(&engine);
+        owning::Plugin::add_to_linker(&mut linker, |data| data).unwrap();
+        let mut store = Store::new(&engine, owning::Ctx::default());
+        let plugin = owning::Plugin::instantiate(&mut store, &c, &linker).unwrap();
+        let tags = ["x".to_string()];
+        assert_eq!(
+            plugin.call_note(&mut store, "hey", &[1, 2], &tags).unwrap(),
+            6
+        );
+        assert_eq!(
+            store.data().seen,
+            [("hey".to_string(), vec![1, 2], vec!["x".to_string()])]
+        );
+    }
+}

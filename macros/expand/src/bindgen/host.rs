@@ -47,6 +47,11 @@ impl Gen<'_> {
         for r in resources {
             resource_trait(*r, &mut traits, &mut defines)?;
         }
+        let import_mode = if self.owning {
+            Mode::Owned
+        } else {
+            Mode::Import
+        };
         for f in funcs {
             let resource = match &f.kind {
                 FunctionKind::Constructor(r)
@@ -66,7 +71,7 @@ impl Gen<'_> {
             let params: Vec<(syn::Ident, TokenStream)> = f
                 .params
                 .iter()
-                .map(|p| Ok((param(&p.name), self.ty(&p.ty, Mode::Import)?)))
+                .map(|p| Ok((param(&p.name), self.ty(&p.ty, import_mode)?)))
                 .collect::<syn::Result<_>>()?;
             let pnames: Vec<_> = params.iter().map(|(n, _)| n).collect();
             let ptys: Vec<_> = params.iter().map(|(_, t)| t).collect();

@@ -16,9 +16,13 @@ pub(super) struct Input {
     /// `with: { "pkg:ns/iface/resource": path::Type }`: the host's own type
     /// stands for an imported resource instead of a generated marker.
     pub(super) with: Vec<(LitStr, syn::Path)>,
+    /// `ownership: Owning`: every import param is owned (`String`,
+    /// `Vec<u8>`), as wasmtime's `bindgen!` makes them; `Borrowing`, the
+    /// default, lends strings and byte lists in place.
+    pub(super) owning: bool,
 }
 
-const OPTIONS: &str = "the options are `path: \"dir\"` or `inline: \"..\"`, `world: \"name\"`, `trappable: true` and `with: { \"pkg:ns/iface/resource\": Type }`";
+const OPTIONS: &str = "the options are `path: \"dir\"` or `inline: \"..\"`, `world: \"name\"`, `trappable: true`, `ownership: Owning` (or `Borrowing`) and `with: { \"pkg:ns/iface\": path }`";
 
 impl Parse for Input {
     /// Reads every option, reporting each mistake rather than the first.
@@ -28,6 +32,7 @@ impl Parse for Input {
         let mut source = None;
         let mut world = None;
         let mut trappable = None;
+        let mut ownership: Option<bool> = None;
         let mut with: Option<Vec<(LitStr, syn::Path)>> = None;
         let mut errors: Option<syn::Error> = None;
         let mut push = |e: syn::Error| match &mut errors {
@@ -46,6 +51,24 @@ impl Parse for Input {
                     match trappable {
                         None => trappable = Some(value.value),
                         Some(_) => push(twice("twice")),
+                    }
+                }
+                "ownership" => {
+                    let value: syn::Ident = body.parse()?;
+                    let owning = match value.to_string().as_str() {
+                        "Owning" => Some(true),
+                        "Borrowing" => Some(false),
+                        _ => {
+                            push(syn::Error::new(
+                                value.span(),
+                                format!("`ownership` is `Owning` or `Borrowing`, not `{value}`"),
+                            ));
+                            None
+                        }
+                    };
+                    match (ownership, owning) {
+                        (None, o) => ownership = o,
+                        (Some(_), _) => push(twice("twice")),
                     }
                 }
                 "with" => {
@@ -106,6 +129,7 @@ impl Parse for Input {
                 world,
                 trappable: trappable.unwrap_or(false),
                 with: with.unwrap_or_default(),
+                owning: ownership.unwrap_or(false),
             }),
             (Some(e), _) => Err(e),
             (None, None) => Err(missing()),

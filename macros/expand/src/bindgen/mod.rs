@@ -111,6 +111,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         guest_resources: std::collections::HashSet::new(),
         paths: HashMap::new(),
         trappable: input.trappable,
+        owning: input.owning,
         with: HashMap::new(),
     };
     for item in world.exports.values() {

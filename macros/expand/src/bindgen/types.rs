@@ -32,6 +32,8 @@ pub(super) struct Gen<'a> {
     pub(super) paths: HashMap<TypeId, TokenStream>,
     /// Import methods return `hostbind::Result<_>`.
     pub(super) trappable: bool,
+    /// Import params are owned (`ownership: Owning`).
+    pub(super) owning: bool,
     /// Imported resources that a host type given by `with` stands for.
     pub(super) with: HashMap<TypeId, TokenStream>,
 }

@@ -1,0 +1,3 @@
+hostbind::bindgen!({ inline: "package a:b; world plugin {}", ownership: Owned });
+
+fn main() {}
