@@ -2,30 +2,42 @@
 //! world (cli, io, clocks, random, filesystem and sockets) from the
 //! official WIT of WASI 0.2.12, bound by hostbind's own `bindgen!`.
 //!
-//! ```no_run
+//! ```
 //! use hostbind::{Component, Engine, Linker, Store};
-//! use hostbind_wasi::{DirPerms, FilePerms, WasiCtx};
+//! use hostbind_wasi::{OutputPipe, WasiCtx};
 //!
 //! struct Data {
 //!     wasi: WasiCtx,
 //! }
 //!
 //! # fn main() -> anyhow::Result<()> {
+//! // A C program built with wasi-libc and the preview-1 adapter.
+//! let guest = include_bytes!(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/../tests/guests/c-command/c-command.wasm"
+//! ));
 //! let engine = Engine::default();
-//! let component = Component::from_file(&engine, "app.wasm")?;
+//! let component = Component::new(&engine, guest)?;
 //! let mut linker = Linker::<Data>::new(&engine);
 //! hostbind_wasi::add_to_linker(&mut linker, |d| &mut d.wasi)?;
+//!
+//! let stdout = OutputPipe::new();
 //! let wasi = WasiCtx::builder()
-//!     .args(["app", "--verbose"])
-//!     .env("LANG", "C")
-//!     .inherit_stdio()
-//!     .preopened_dir("data", "/data", DirPerms::READ, FilePerms::READ)?
+//!     .args(["c-command", "cat"])
+//!     .stdin(hostbind_wasi::InputPipe::new("hello through WASI\n"))
+//!     .stdout(stdout.clone())
 //!     .build();
 //! let mut store = Store::new(&engine, Data { wasi });
-//! let code = hostbind_wasi::run_command(&mut store, &component, &linker)?;
-//! std::process::exit(code);
+//! let status = hostbind_wasi::run_command(&mut store, &component, &linker)?;
+//! assert_eq!(status, 0);
+//! assert_eq!(stdout.contents(), b"hello through WASI\n");
+//! # Ok(())
 //! # }
 //! ```
+//!
+//! Directories are granted with
+//! `.preopened_dir("data", "/data", DirPerms::READ, FilePerms::READ)?`,
+//! the process's own stdio with `.inherit_stdio()`.
 //!
 //! Nothing is granted by default: no arguments, environment, stdio,
 //! directories or network unless the builder says so. Guests built against
