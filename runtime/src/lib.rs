@@ -163,9 +163,132 @@
 //! # Ok::<(), hostbind::Error>(())
 //! ```
 //!
+//! # Resources
+//!
+//! A host resource is a Rust type standing for it in signatures,
+//! `Resource<R>` owned and `Borrow<R>` lent, whose `rep` keys the host's
+//! state, typically in a [`ResourceTable`]. Its destructor runs when the
+//! guest drops its last handle.
+//!
+//! ```
+//! use hostbind::{Borrow, Component, Engine, Linker, Resource, ResourceTable, Store, host_fn};
+//!
+//! struct Counter(u32);
+//!
+//! #[derive(Default)]
+//! struct Ctx {
+//!     table: ResourceTable,
+//!     dropped: u32,
+//! }
+//!
+//! #[host_fn]
+//! fn new_counter(cx: &mut Ctx, start: u32) -> Resource<Counter> {
+//!     cx.table.push(Counter(start))
+//! }
+//!
+//! #[host_fn]
+//! fn incr(cx: &mut Ctx, this: Borrow<Counter>) -> hostbind::Result<u32> {
+//!     let c = cx.table.get_mut(&this)?;
+//!     c.0 += 1;
+//!     Ok(c.0)
+//! }
+//!
+//! let engine = Engine::default();
+//! let component = Component::new(&engine, wat::parse_str(r#"(component
+//!   (import "counter" (type $c (sub resource)))
+//!   (import "[constructor]counter" (func $new (param "start" u32) (result (own $c))))
+//!   (import "[method]counter.incr" (func $incr (param "self" (borrow $c)) (result u32)))
+//!   (core func $new (canon lower (func $new)))
+//!   (core func $incr (canon lower (func $incr)))
+//!   (core func $drop (canon resource.drop $c))
+//!   (core module $M
+//!     (import "" "new" (func $new (param i32) (result i32)))
+//!     (import "" "incr" (func $incr (param i32) (result i32)))
+//!     (import "" "drop" (func $drop (param i32)))
+//!     (func (export "run") (result i32) (local $h i32) (local $n i32)
+//!       (local.set $h (call $new (i32.const 40)))
+//!       (drop (call $incr (local.get $h)))
+//!       (local.set $n (call $incr (local.get $h)))
+//!       (call $drop (local.get $h))
+//!       (local.get $n)))
+//!   (core instance $m (instantiate $M (with "" (instance
+//!     (export "new" (func $new)) (export "incr" (func $incr)) (export "drop" (func $drop))))))
+//!   (func (export "run") (result u32) (canon lift (core func $m "run"))))"#)?)?;
+//!
+//! let mut linker = Linker::<Ctx>::new(&engine);
+//! linker
+//!     .root()
+//!     .resource::<Counter>("counter", |cx, r| {
+//!         cx.table.delete(r)?;
+//!         cx.dropped += 1;
+//!         Ok(())
+//!     })?
+//!     .func("[constructor]counter", new_counter)?
+//!     .func("[method]counter.incr", incr)?;
+//! let mut store = Store::new(&engine, Ctx::default());
+//! let instance = linker.instantiate(&mut store, &component)?;
+//! let run = instance.get_typed_func::<(), (u32,)>(&mut store, "run")?;
+//! assert_eq!(run.call(&mut store, ())?, (42,));
+//! assert_eq!(store.data().dropped, 1);
+//! assert!(store.data().table.is_empty());
+//! # Ok::<(), hostbind::Error>(())
+//! ```
+//!
+//! # Dynamic calls
+//!
 //! Functions whose types are known only at run time use [`Val`]:
 //! [`LinkerInstance::func_new`] defines one, [`Instance::get_func`] and
 //! [`Func::call`] call an export.
+//!
+//! ```
+//! use hostbind::{Component, Engine, Linker, Store, Val};
+//!
+//! let engine = Engine::default();
+//! let component = Component::new(&engine, wat::parse_str(r#"(component
+//!   (import "double" (func $double (param "x" u32) (result u32)))
+//!   (core func $double (canon lower (func $double)))
+//!   (core module $M
+//!     (import "" "double" (func $double (param i32) (result i32)))
+//!     (func (export "quad") (param i32) (result i32)
+//!       (call $double (call $double (local.get 0)))))
+//!   (core instance $m (instantiate $M (with "" (instance (export "double" (func $double))))))
+//!   (func (export "quad") (param "x" u32) (result u32) (canon lift (core func $m "quad"))))"#)?)?;
+//!
+//! let mut linker = Linker::<()>::new(&engine);
+//! linker.root().func_new("double", |_, ty, params, results| {
+//!     assert_eq!(ty.to_string(), "func(x: u32) -> u32");
+//!     let Val::U32(x) = params[0] else {
+//!         anyhow::bail!("`double` expects a u32");
+//!     };
+//!     results[0] = Val::U32(x * 2);
+//!     Ok(())
+//! })?;
+//! let mut store = Store::new(&engine, ());
+//! let instance = linker.instantiate(&mut store, &component)?;
+//! let quad = instance.get_func(&mut store, "quad")?;
+//! let mut out = [Val::U32(0)];
+//! quad.call(&mut store, &[Val::U32(5)], &mut out)?;
+//! assert_eq!(out[0], Val::U32(20));
+//! # Ok::<(), hostbind::Error>(())
+//! ```
+//!
+//! # Engines
+//!
+//! Core modules run on wasmi, an interpreter, by default; with the
+//! `wasmtime` feature, on wasmtime's core API and Cranelift. Everything
+//! above works the same on both.
+//!
+//! ```
+//! use hostbind::{Config, Engine, EngineKind};
+//!
+//! assert_eq!(Engine::default().kind(), EngineKind::Wasmi);
+//! #[cfg(feature = "wasmtime")]
+//! {
+//!     let engine = Engine::with_config(Config::new().kind(EngineKind::Wasmtime))?;
+//!     assert_eq!(engine.kind(), EngineKind::Wasmtime);
+//! }
+//! # Ok::<(), hostbind::Error>(())
+//! ```
 
 // Every public item is documented; the crate is the product.
 #![deny(missing_docs)]
