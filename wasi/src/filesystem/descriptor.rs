@@ -447,8 +447,8 @@ impl types::HostDescriptor for WasiCtx {
         this: Borrow<Descriptor>,
         other: Borrow<Descriptor>,
     ) -> Result<bool> {
-        let a = tri_bool(self.metadata(&this)?);
-        let b = tri_bool(self.metadata(&other)?);
+        let a = self.metadata(&this)?.ok();
+        let b = self.metadata(&other)?.ok();
         Ok(match (a, b) {
             (Some(a), Some(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
@@ -477,10 +477,6 @@ fn metadata_at(dir: &Dir, flags: PathFlags, path: &str) -> std::io::Result<cap_s
     } else {
         dir.symlink_metadata(path)
     }
-}
-
-fn tri_bool<T>(r: Result<T, ErrorCode>) -> Option<T> {
-    r.ok()
 }
 
 impl WasiCtx {
