@@ -79,36 +79,6 @@ impl<'a, T> HostCx<'a, T> {
     }
 }
 
-/// The store's data plus read access to the calling instance's memory: the
-/// optional first parameter of a `#[host_fn]` that needs both.
-pub struct Caller<'a, T> {
-    data: &'a mut T,
-    memory: &'a [u8],
-}
-
-impl<'a, T> Caller<'a, T> {
-    #[doc(hidden)]
-    pub fn new(data: &'a mut T, memory: &'a [u8]) -> Self {
-        Caller { data, memory }
-    }
-
-    /// The store's data.
-    pub fn data(&self) -> &T {
-        self.data
-    }
-
-    /// The store's data, mutable.
-    pub fn data_mut(&mut self) -> &mut T {
-        self.data
-    }
-
-    /// The calling instance's linear memory (empty if its canonical options
-    /// name none).
-    pub fn memory(&self) -> &'a [u8] {
-        self.memory
-    }
-}
-
 /// Runs a host call's glue `body` with unwind guarding and call hooks, and
 /// turns any failure into a trap recorded in `cx`.
 ///

@@ -298,6 +298,7 @@
 pub mod __private;
 pub mod abi;
 mod adapter;
+mod caller;
 mod compare;
 mod component;
 mod config;
@@ -319,12 +320,13 @@ mod typed;
 mod types;
 
 pub use abi::{ComponentType, Lift, Lower};
+pub use caller::Caller;
 pub use component::Component;
 pub use config::Config;
 pub use dynamic::{DynamicFn, Func, FuncType, Type, TypeKind, Val};
 pub use engine::{Engine, EngineKind};
 pub use error::{Error, Place, Result, Site, Trap};
-pub use glue::{Caller, HostCx};
+pub use glue::HostCx;
 pub use host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use hostbind_macros::{ComponentType, Lift, Lower, bindgen, flags, host_fn};
 pub use instance::Instance;

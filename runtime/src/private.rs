@@ -6,9 +6,10 @@ pub use crate::abi::{
     lift_flags_flat, load_disc, load_flags, lower_disc, lower_flags_flat, next_field, store_disc,
     store_flags,
 };
+pub use crate::caller::Caller;
 pub use crate::compare::ty_matches;
 pub use crate::error::Result;
-pub use crate::glue::{Caller, HostCx, Params, enter, getter, host_error, lower_result};
+pub use crate::glue::{HostCx, Params, enter, getter, host_error, lower_result};
 pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use crate::linker::WitImport;
 pub use crate::raw::ValRaw;

@@ -11,9 +11,10 @@ use wasmtime_environ::component::{ComponentTypes, InterfaceType, TypeFuncIndex};
 use super::{FuncType, Val, lift, lower};
 use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, align_to};
 use crate::abi::{FlatDst, FlatSrc, Guest, LiftCx, LowerCx, memory};
+use crate::caller::Caller;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
-use crate::glue::{Caller, HostCx, enter_named};
+use crate::glue::{HostCx, enter_named};
 use crate::host::Dynamic;
 use crate::instance::Instance;
 use crate::raw::ValRaw;
@@ -135,8 +136,13 @@ fn call<T>(
             }
         }
         let retptr = (!results_flat).then(|| src.next_val().get_u32());
-        (d.func)(Caller::new(data, mem), &ft, &params, &mut results)
-            .map_err(|e| e.context(format!("host function `{name}` returned an error")))?;
+        (d.func)(
+            Caller::new(data, mem).with_scope(scope),
+            &ft,
+            &params,
+            &mut results,
+        )
+        .map_err(|e| e.context(format!("host function `{name}` returned an error")))?;
         retptr
     };
 

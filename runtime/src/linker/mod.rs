@@ -10,12 +10,12 @@ use std::sync::Arc;
 
 use anyhow::bail;
 
+use crate::caller::Caller;
 use crate::component::{Compiled, Component};
 use crate::dynamic::{FuncType, Val};
 use crate::engine::wasmi::Wasmi;
 use crate::engine::{Backend, Engine};
 use crate::error::Result;
-use crate::glue::Caller;
 use crate::host::{HostFunc, IntoHostFunc};
 use crate::instance::{Instance, instantiate};
 use crate::resource::{Resource, host_key};

@@ -419,3 +419,124 @@ fn a_panicking_dynamic_function_traps() {
         );
     }
 }
+
+mod host_resources {
+    use hostbind::{Component, Linker, ResourceTable, Store, Val};
+    use hostbind_tests::{engines, message};
+
+    pub struct Counter(u32);
+    pub struct Other;
+
+    #[derive(Default)]
+    pub struct Ctx {
+        table: ResourceTable,
+        dropped: u32,
+    }
+
+    /// `run` makes a counter through the constructor, increments it twice
+    /// through the method, and hands it to `take`; `run` returns what
+    /// `take` did.
+    const GUEST: &str = r#"(component
+      (import "counter" (type $c (sub resource)))
+      (import "[constructor]counter" (func $new (param "start" u32) (result (own $c))))
+      (import "[method]counter.incr" (func $incr (param "self" (borrow $c)) (result u32)))
+      (import "take" (func $take (param "c" (own $c)) (result u32)))
+      (core func $new (canon lower (func $new)))
+      (core func $incr (canon lower (func $incr)))
+      (core func $take (canon lower (func $take)))
+      (core module $M
+        (import "" "new" (func $new (param i32) (result i32)))
+        (import "" "incr" (func $incr (param i32) (result i32)))
+        (import "" "take" (func $take (param i32) (result i32)))
+        (func (export "run") (result i32) (local $h i32)
+          (local.set $h (call $new (i32.const 40)))
+          (drop (call $incr (local.get $h)))
+          (drop (call $incr (local.get $h)))
+          (call $take (local.get $h))))
+      (core instance $m (instantiate $M (with "" (instance
+        (export "new" (func $new)) (export "incr" (func $incr)) (export "take" (func $take))))))
+      (func (export "run") (result u32) (canon lift (core func $m "run"))))"#;
+
+    fn linker(engine: &hostbind::Engine, take_as_other: bool) -> Linker<Ctx> {
+        let mut linker = Linker::<Ctx>::new(engine);
+        let mut root = linker.root();
+        root.resource::<Counter>("counter", |cx, r| {
+            cx.table.delete(r)?;
+            cx.dropped += 1;
+            Ok(())
+        })
+        .unwrap();
+        root.func_new("[constructor]counter", |mut cx, _, params, results| {
+            let Val::U32(start) = params[0] else {
+                anyhow::bail!("not a u32")
+            };
+            let r = cx.data_mut().table.push(Counter(start));
+            results[0] = Val::Resource(cx.resource_any(r)?);
+            Ok(())
+        })
+        .unwrap();
+        root.func_new("[method]counter.incr", |mut cx, _, params, results| {
+            let Val::Resource(any) = &params[0] else {
+                anyhow::bail!("not a handle")
+            };
+            let this = cx.borrow::<Counter>(any)?;
+            let c = cx.data_mut().table.get_mut(&this)?;
+            c.0 += 1;
+            results[0] = Val::U32(c.0);
+            Ok(())
+        })
+        .unwrap();
+        root.func_new("take", move |mut cx, _, params, results| {
+            let Val::Resource(any) = params[0] else {
+                anyhow::bail!("not a handle")
+            };
+            if take_as_other {
+                cx.resource::<Other>(any)?;
+            }
+            let r = cx.resource::<Counter>(any)?;
+            // Given away once: a second conversion is refused.
+            let again = cx.resource::<Counter>(any).unwrap_err();
+            assert!(
+                message(&again).contains("no longer the host's"),
+                "{again:#}"
+            );
+            let Counter(n) = cx.data_mut().table.delete(r)?;
+            results[0] = Val::U32(n * 10);
+            Ok(())
+        })
+        .unwrap();
+        linker
+    }
+
+    #[test]
+    fn dynamic_functions_make_and_take_host_resources() {
+        for engine in engines() {
+            let c = Component::new(&engine, wat::parse_str(GUEST).unwrap()).unwrap();
+            let mut store = Store::new(&engine, Ctx::default());
+            let i = linker(&engine, false).instantiate(&mut store, &c).unwrap();
+            let run = i.get_typed_func::<(), (u32,)>(&mut store, "run").unwrap();
+            assert_eq!(run.call(&mut store, ()).unwrap(), (420,));
+            // `take` moved the counter out of the guest; no destructor ran.
+            assert_eq!(store.data().dropped, 0);
+            assert!(store.data().table.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_handle_converted_to_the_wrong_type_is_refused() {
+        for engine in engines() {
+            let c = Component::new(&engine, wat::parse_str(GUEST).unwrap()).unwrap();
+            let mut store = Store::new(&engine, Ctx::default());
+            let i = linker(&engine, true).instantiate(&mut store, &c).unwrap();
+            let run = i.get_typed_func::<(), (u32,)>(&mut store, "run").unwrap();
+            let err = run.call(&mut store, ()).unwrap_err();
+            assert!(
+                message(&err).contains(
+                    "host resource type `all::dynamic::host_resources::Other` is not linked to any resource this component imports"
+                ),
+                "{}",
+                message(&err)
+            );
+        }
+    }
+}
