@@ -80,12 +80,18 @@ pub fn flags(input: TokenStream) -> TokenStream {
 /// |---|---|---|---|
 /// | `string` | `&str` | `String` | `&str` |
 /// | `list<u8>`, `list<s8>` | `&[u8]`, `&[i8]` | `Vec<u8>`, `Vec<i8>` | `&[u8]`, `&[i8]` |
-/// | `list<T>`, other `T` | `Vec<T>` | `Vec<T>` | `&[T]` |
-/// | inside `option`, `result`, records, variants, tuples, lists | owned | owned | owned |
+/// | `list<T>`, other `T` | `Vec<T>`, `T` as nested | `Vec<T>` | `&[T]` |
+/// | `string` inside an `option`, `result`, tuple or list | `Cow<str>` | `String` | `String` |
+/// | `list<u8>` inside an `option`, `result`, tuple or list | `&[u8]` | `Vec<u8>` | `Vec<u8>` |
+/// | inside a record or variant (a named type) | owned | owned | owned |
 /// | results, everywhere | owned | owned | owned |
 ///
-/// Wider integer lists are copied even when borrowing: lending them would
-/// tie the trait's signature to a little-endian host.
+/// So `option<string>` is `Option<Cow<'_, str>>` and `list<string>` is
+/// `Vec<Cow<'_, str>>`: borrowed from a UTF-8 guest, decoded from the
+/// others (a top-level `&str` is decoded for them by the glue). Wider
+/// integer lists are copied even when borrowing: lending them would tie
+/// the trait's signature to a little-endian host. Named types stay owned
+/// because imports and exports share them.
 ///
 /// With `HOSTBIND_DUMP=dir` set while compiling, each expansion is also
 /// written, formatted, to `dir/<crate>-<namespace>-<package>-<world>.rs`.

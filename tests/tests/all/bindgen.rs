@@ -2,6 +2,8 @@
 //! `add_to_linker` through `#[host_fn]`'s glue, and typed calls of exports,
 //! against a real component on every engine.
 
+use std::borrow::Cow;
+
 use hostbind::{Linker, Store};
 use hostbind_tests::{Echo, Ret, echo_guest, engines};
 
@@ -51,7 +53,7 @@ impl Host for Ctx {
         }
     }
 
-    fn paint(&mut self, c: Color, p: Perms, tags: Vec<String>) -> Shape {
+    fn paint(&mut self, c: Color, p: Perms, tags: Vec<Cow<'_, str>>) -> Shape {
         self.lines.push(format!("{c:?} {p:?} {tags:?}"));
         match c {
             Color::Red => Shape::Dot(Point {

@@ -3,6 +3,8 @@
 //! imported by the host and exported by the guest in an interface; a getter
 //! into part of the store's data; and `trappable` imports.
 
+use std::borrow::Cow;
+
 use hostbind::{Linker, Store};
 use hostbind_tests::{Echo, Ret, echo_guest, echo_guest_exporting, engines, message};
 
@@ -57,7 +59,7 @@ impl api::Host for Kinds {
         )
     }
 
-    fn maybe(&mut self, s: Option<String>, n: Option<u64>) -> Option<(u8, String)> {
+    fn maybe(&mut self, s: Option<Cow<'_, str>>, n: Option<u64>) -> Option<(u8, String)> {
         Some((n? as u8, s?.to_uppercase()))
     }
 
@@ -80,7 +82,7 @@ struct Ctx {
     name: &'static str,
 }
 
-fn exporter_guest() -> String {
+fn exporter_guest(options: &str) -> String {
     let funcs = [
         Echo::new(
             "scalars",
@@ -102,13 +104,18 @@ fn exporter_guest() -> String {
         ),
         Echo::new("tick", "", &[], Ret::None),
     ];
-    echo_guest_exporting(&[], &funcs, "", "test:host/calc")
+    echo_guest_exporting(&[], &funcs, options, "test:host/calc")
 }
 
 #[test]
 fn every_kind_crosses_an_exported_interface_and_back() {
-    for engine in engines() {
-        let c = hostbind_tests::component(&engine, &exporter_guest());
+    // A UTF-16 guest's strings inside options reach the host decoded
+    // (`Cow::Owned`), a UTF-8 guest's borrowed.
+    for (engine, options) in engines()
+        .into_iter()
+        .flat_map(|e| hostbind_tests::ENCODINGS.map(|o| (e.clone(), o)))
+    {
+        let c = hostbind_tests::component(&engine, &exporter_guest(options));
         let mut linker = Linker::<Ctx>::new(&engine);
         kinds::Exporter::add_to_linker(&mut linker, |cx: &mut Ctx| &mut cx.host).unwrap();
         let data = Ctx {

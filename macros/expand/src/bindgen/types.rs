@@ -17,6 +17,10 @@ pub(super) enum Mode {
     /// lists as `&[u8]`/`&[i8]`. Wider integer lists are copied: borrowing
     /// them would tie the trait's signature to a little-endian host.
     Import,
+    /// Inside an import param's option, result, tuple or list: byte lists
+    /// still borrow, and strings are `Cow<str>`, borrowed from a UTF-8
+    /// guest and decoded from the others.
+    ImportNested,
     /// A param of an export, lowered from the host's values: `&str` and
     /// `&[T]` for every list.
     Export,
@@ -64,6 +68,7 @@ impl Gen<'_> {
             Type::F32 => quote!(f32),
             Type::F64 => quote!(f64),
             Type::Char => quote!(char),
+            Type::String if mode == Mode::ImportNested => quote!(::std::borrow::Cow<'_, str>),
             Type::String if mode != Mode::Owned => quote!(&str),
             Type::String => quote!(::std::string::String),
             Type::ErrorContext => return Err(unsupported("error-context")),
@@ -76,24 +81,31 @@ impl Gen<'_> {
                             let t = self.ty(t, Mode::Owned)?;
                             quote!(&[#t])
                         }
-                        (Mode::Import, Type::U8) => quote!(&[u8]),
-                        (Mode::Import, Type::S8) => quote!(&[i8]),
-                        (_, t) => {
+                        (Mode::Import | Mode::ImportNested, Type::U8) => quote!(&[u8]),
+                        (Mode::Import | Mode::ImportNested, Type::S8) => quote!(&[i8]),
+                        (Mode::Import | Mode::ImportNested, t) => {
+                            let t = self.ty(t, Mode::ImportNested)?;
+                            quote!(::std::vec::Vec<#t>)
+                        }
+                        (Mode::Owned, t) => {
                             let t = self.ty(t, Mode::Owned)?;
                             quote!(::std::vec::Vec<#t>)
                         }
                     },
+                    // What an import borrows, it borrows inside options,
+                    // results and tuples too; an export call's nested
+                    // values are owned.
                     TypeDefKind::Option(t) => {
-                        let t = self.ty(t, Mode::Owned)?;
+                        let t = self.ty(t, nested(mode))?;
                         quote!(::core::option::Option<#t>)
                     }
                     TypeDefKind::Result(r) => {
                         let ok = match &r.ok {
-                            Some(t) => self.ty(t, Mode::Owned)?,
+                            Some(t) => self.ty(t, nested(mode))?,
                             None => quote!(()),
                         };
                         let err = match &r.err {
-                            Some(t) => self.ty(t, Mode::Owned)?,
+                            Some(t) => self.ty(t, nested(mode))?,
                             None => quote!(()),
                         };
                         quote!(::core::result::Result<#ok, #err>)
@@ -102,7 +114,7 @@ impl Gen<'_> {
                         let ts = t
                             .types
                             .iter()
-                            .map(|t| self.ty(t, Mode::Owned))
+                            .map(|t| self.ty(t, nested(mode)))
                             .collect::<syn::Result<Vec<_>>>()?;
                         quote!((#(#ts,)*))
                     }
@@ -252,6 +264,14 @@ impl Gen<'_> {
                 .any(|t| self.holds_handle(t, seen)),
             _ => false,
         }
+    }
+}
+
+/// The mode of a value nested in an option, result or tuple of `mode`.
+fn nested(mode: Mode) -> Mode {
+    match mode {
+        Mode::Import | Mode::ImportNested => Mode::ImportNested,
+        Mode::Owned | Mode::Export => Mode::Owned,
     }
 }
 
