@@ -114,3 +114,25 @@ fn exported_interfaces_have_views_in_wasmtimes_shape() {
         assert_eq!(things.call_drops(&mut store).unwrap(), 1);
     }
 }
+
+#[test]
+fn guest_resources_have_typed_handles() {
+    use owner::GuestThing;
+    for engine in engines() {
+        let bytes = wat::parse_str(guest()).unwrap();
+        let c = hostbind::Component::new(&engine, bytes).unwrap();
+        let linker = Linker::<()>::new(&engine);
+        let mut store = Store::new(&engine, ());
+        let w = owner::Owner::instantiate(&mut store, &c, &linker).unwrap();
+        let a = GuestThing::new(&w, &mut store, 11).unwrap();
+        let b = GuestThing::new(&w, &mut store, 12).unwrap();
+        assert_eq!(a.get(&w, &mut store).unwrap(), 11);
+        assert_eq!(b.get(&w, &mut store).unwrap(), 12);
+        // Where the WIT takes the resource, the handle goes as it is.
+        assert_eq!(w.things().call_consume(&mut store, a.handle()).unwrap(), 11);
+        b.drop(&mut store).unwrap();
+        assert_eq!(w.things().call_drops(&mut store).unwrap(), 2);
+        // A handle given away is refused, typed or not.
+        assert!(a.get(&w, &mut store).is_err());
+    }
+}

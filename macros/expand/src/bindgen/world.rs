@@ -26,65 +26,99 @@ pub(super) fn export_calls(
     // the shape of wasmtime's bindings: name, doc, methods, sub-views.
     let mut views: Vec<View> = Vec::new();
     for (key, item) in &world.exports {
-        let mut push = |export: String,
-                        method: syn::Ident,
-                        f: &Function,
-                        view: Option<(usize, syn::Ident)>|
-         -> syn::Result<Option<(usize, TokenStream)>> {
-            if !matches!(
-                f.kind,
-                FunctionKind::Freestanding
-                    | FunctionKind::Constructor(_)
-                    | FunctionKind::Method(_)
-                    | FunctionKind::Static(_)
-            ) {
-                return Err(unsupported("async functions"));
-            }
-            let params: Vec<(syn::Ident, TokenStream)> = f
-                .params
-                .iter()
-                .map(|p| Ok((param(&p.name), g.ty(&p.ty, Mode::Export)?)))
-                .collect::<syn::Result<_>>()?;
-            let pn: Vec<_> = params.iter().map(|(n, _)| n).collect();
-            let pt: Vec<_> = params.iter().map(|(_, t)| t).collect();
-            // The stored function takes the params' owned types; a call
-            // lends borrowed ones of the same component types.
-            let owned = f
-                .params
-                .iter()
-                .map(|p| g.ty(&p.ty, Mode::Owned))
-                .collect::<syn::Result<Vec<_>>>()?;
-            let (rt, ret) = match &f.result {
-                Some(t) => {
-                    let t = g.ty(t, Mode::Owned)?;
-                    (quote!((#t,)), quote!(#t))
+        let mut push =
+            |export: String,
+             method: syn::Ident,
+             f: &Function,
+             view: Option<(usize, syn::Ident)>|
+             -> syn::Result<(Option<(usize, TokenStream)>, Option<TokenStream>)> {
+                if !matches!(
+                    f.kind,
+                    FunctionKind::Freestanding
+                        | FunctionKind::Constructor(_)
+                        | FunctionKind::Method(_)
+                        | FunctionKind::Static(_)
+                ) {
+                    return Err(unsupported("async functions"));
                 }
-                None => (quote!(()), quote!(())),
-            };
-            let unpack = if f.result.is_some() {
-                quote!(Ok(__r.0))
-            } else {
-                quote!(Ok(__r))
-            };
-            let doc = match &f.docs.contents {
-                Some(d) => format!("{d}\n\nCalls the export `{export}`."),
-                None => format!("Calls the export `{export}`."),
-            };
-            let field = format_ident!("__{}", method);
-            let fty = quote!(::hostbind::TypedFunc<(#(#owned,)*), #rt>);
-            out.fields.push(quote!(#field: #fty,));
-            out.inits.push(
-                quote!(#field: instance.get_typed_func::<(#(#owned,)*), #rt>(store, #export)?,),
-            );
-            out.calls.push(quote! {
+                let params: Vec<(syn::Ident, TokenStream)> = f
+                    .params
+                    .iter()
+                    .map(|p| Ok((param(&p.name), g.ty(&p.ty, Mode::Export)?)))
+                    .collect::<syn::Result<_>>()?;
+                let pn: Vec<_> = params.iter().map(|(n, _)| n).collect();
+                let pt: Vec<_> = params.iter().map(|(_, t)| t).collect();
+                // The stored function takes the params' owned types; a call
+                // lends borrowed ones of the same component types.
+                let owned = f
+                    .params
+                    .iter()
+                    .map(|p| g.ty(&p.ty, Mode::Owned))
+                    .collect::<syn::Result<Vec<_>>>()?;
+                let (rt, ret) = match &f.result {
+                    Some(t) => {
+                        let t = g.ty(t, Mode::Owned)?;
+                        (quote!((#t,)), quote!(#t))
+                    }
+                    None => (quote!(()), quote!(())),
+                };
+                let unpack = if f.result.is_some() {
+                    quote!(Ok(__r.0))
+                } else {
+                    quote!(Ok(__r))
+                };
+                let doc = match &f.docs.contents {
+                    Some(d) => format!("{d}\n\nCalls the export `{export}`."),
+                    None => format!("Calls the export `{export}`."),
+                };
+                let field = format_ident!("__{}", method);
+                let fty = quote!(::hostbind::TypedFunc<(#(#owned,)*), #rt>);
+                out.fields.push(quote!(#field: #fty,));
+                out.inits.push(
+                    quote!(#field: instance.get_typed_func::<(#(#owned,)*), #rt>(store, #export)?,),
+                );
+                out.calls.push(quote! {
                 #[doc = #doc]
                 pub fn #method<D: 'static>(&self, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
                     let __r = self.#field.call_as(store, (#(#pn,)*))?;
                     #unpack
                 }
             });
-            // The same call, on the view the function belongs to.
-            Ok(view.map(|(v, name)| {
+                // On the typed wrapper of a guest resource: `new`, methods
+                // on `&self`, statics taking the world.
+                let wrapper = match &f.kind {
+                    FunctionKind::Constructor(_) => Some(quote! {
+                        #[doc = #doc]
+                        pub fn new<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<Self> {
+                            let __r = world.#field.call_as(store, (#(#pn,)*))?;
+                            Ok(Self(__r.0))
+                        }
+                    }),
+                    FunctionKind::Method(_) => {
+                        let name = wrapper_name(f.item_name());
+                        let (rn, rt) = (&pn[1..], &pt[1..]);
+                        Some(quote! {
+                            #[doc = #doc]
+                            pub fn #name<D: 'static>(&self, world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#rn: #rt),*) -> ::hostbind::Result<#ret> {
+                                let __r = world.#field.call_as(store, (self.0, #(#rn,)*))?;
+                                #unpack
+                            }
+                        })
+                    }
+                    FunctionKind::Static(_) => {
+                        let name = wrapper_name(f.item_name());
+                        Some(quote! {
+                            #[doc = #doc]
+                            pub fn #name<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
+                                let __r = world.#field.call_as(store, (#(#pn,)*))?;
+                                #unpack
+                            }
+                        })
+                    }
+                    _ => None,
+                };
+                // The same call, on the view the function belongs to.
+                let on_view = view.map(|(v, name)| {
                 (
                     v,
                     quote! {
@@ -95,8 +129,9 @@ pub(super) fn export_calls(
                         }
                     },
                 )
-            }))
-        };
+            });
+                Ok((on_view, wrapper))
+            };
         match (key, item) {
             (WorldKey::Name(n), WorldItem::Function(f)) => push(
                 n.clone(),
@@ -158,9 +193,13 @@ pub(super) fn export_calls(
                             format_ident!("call_{}", f.name.replace('-', "_")),
                         ),
                     };
-                    if let Some((v, m)) = push(format!("{full}#{}", f.name), method, f, Some(view))?
-                    {
+                    let (on_view, wrapper) =
+                        push(format!("{full}#{}", f.name), method, f, Some(view))?;
+                    if let Some((v, m)) = on_view {
                         views[v].methods.push(m);
+                        if let Some(w) = wrapper {
+                            views[v].wrapper.push(w);
+                        }
                     }
                 }
                 views[iface_view].top = true;
@@ -202,6 +241,54 @@ pub(super) fn export_calls(
                 #(#methods)*
             }
         });
+        if let Some(r) = v.resource {
+            let rname = resolve.types[r].name.clone().unwrap_or_default();
+            let base = format!("Guest{}", camel(&rname));
+            // Two exported interfaces may each define a resource of one name.
+            let clash = views
+                .iter()
+                .filter(|o| {
+                    o.resource
+                        .is_some_and(|x| resolve.types[x].name == resolve.types[r].name)
+                })
+                .count()
+                > 1;
+            let wid = if clash {
+                format_ident!("Guest{}", ident.to_string().trim_end_matches("Guest"))
+            } else {
+                format_ident!("{}", base)
+            };
+            let wdoc = format!(
+                "An owned `{rname}` that the guest implements, with its constructor and methods; `{ident}` has the same calls on a bare `ResourceAny`."
+            );
+            let wmethods = &v.wrapper;
+            out.views.push(quote! {
+                #[doc = #wdoc]
+                #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+                pub struct #wid(pub ::hostbind::ResourceAny);
+
+                #[allow(clippy::too_many_arguments)]
+                impl #wid {
+                    #(#wmethods)*
+
+                    /// Drops the handle; the guest's destructor runs.
+                    pub fn drop<D: 'static>(self, store: &mut ::hostbind::Store<D>) -> ::hostbind::Result<()> {
+                        self.0.drop(store)
+                    }
+
+                    /// The handle, to pass where the WIT takes this resource.
+                    pub fn handle(&self) -> ::hostbind::ResourceAny {
+                        self.0
+                    }
+                }
+
+                impl ::core::convert::From<::hostbind::ResourceAny> for #wid {
+                    fn from(handle: ::hostbind::ResourceAny) -> Self {
+                        #wid(handle)
+                    }
+                }
+            });
+        }
         if v.top {
             let accessor = &v.accessor;
             out.calls.push(quote! {
@@ -215,6 +302,16 @@ pub(super) fn export_calls(
     Ok(out)
 }
 
+/// A wrapper method's name: the function's, unless it would shadow one
+/// of the wrapper's own.
+fn wrapper_name(name: &str) -> syn::Ident {
+    let n = name.replace('-', "_");
+    match n.as_str() {
+        "new" | "drop" | "handle" => format_ident!("call_{n}"),
+        _ => format_ident!("{n}"),
+    }
+}
+
 /// A view of some exports: an exported interface's, or a resource's in it.
 struct View {
     ident: syn::Ident,
@@ -222,6 +319,8 @@ struct View {
     doc: String,
     resource: Option<TypeId>,
     methods: Vec<TokenStream>,
+    /// A resource view's typed-handle methods (`new`, methods, statics).
+    wrapper: Vec<TokenStream>,
     /// The resource views of an interface view.
     children: Vec<usize>,
     /// Reached from the world struct.
@@ -236,6 +335,7 @@ impl View {
             doc,
             resource,
             methods: Vec::new(),
+            wrapper: Vec::new(),
             children: Vec::new(),
             top: false,
         }

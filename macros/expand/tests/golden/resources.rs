@@ -335,3 +335,53 @@ impl<'a> CacheEntryGuest<'a> {
         Ok(__r)
     }
 }
+///An owned `entry` that the guest implements, with its constructor and methods; `CacheEntryGuest` has the same calls on a bare `ResourceAny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuestEntry(pub ::hostbind::ResourceAny);
+#[allow(clippy::too_many_arguments)]
+impl GuestEntry {
+    ///Calls the export `demo:store/cache#[constructor]entry`.
+    pub fn new<D: 'static>(
+        world: &Store,
+        store: &mut ::hostbind::Store<D>,
+        key: &str,
+    ) -> ::hostbind::Result<Self> {
+        let __r = world.__call_cache_entry_new.call_as(store, (key,))?;
+        Ok(Self(__r.0))
+    }
+    ///Calls the export `demo:store/cache#[method]entry.key`.
+    pub fn key<D: 'static>(
+        &self,
+        world: &Store,
+        store: &mut ::hostbind::Store<D>,
+    ) -> ::hostbind::Result<::std::string::String> {
+        let __r = world.__call_cache_entry_key.call_as(store, (self.0,))?;
+        Ok(__r.0)
+    }
+    ///Calls the export `demo:store/cache#[method]entry.fill`.
+    pub fn fill<D: 'static>(
+        &self,
+        world: &Store,
+        store: &mut ::hostbind::Store<D>,
+        source: ::hostbind::Borrow<demo::store::blobs::Blob>,
+    ) -> ::hostbind::Result<()> {
+        let __r = world.__call_cache_entry_fill.call_as(store, (self.0, source))?;
+        Ok(__r)
+    }
+    /// Drops the handle; the guest's destructor runs.
+    pub fn drop<D: 'static>(
+        self,
+        store: &mut ::hostbind::Store<D>,
+    ) -> ::hostbind::Result<()> {
+        self.0.drop(store)
+    }
+    /// The handle, to pass where the WIT takes this resource.
+    pub fn handle(&self) -> ::hostbind::ResourceAny {
+        self.0
+    }
+}
+impl ::core::convert::From<::hostbind::ResourceAny> for GuestEntry {
+    fn from(handle: ::hostbind::ResourceAny) -> Self {
+        GuestEntry(handle)
+    }
+}
