@@ -26,99 +26,98 @@ pub(super) fn export_calls(
     // the shape of wasmtime's bindings: name, doc, methods, sub-views.
     let mut views: Vec<View> = Vec::new();
     for (key, item) in &world.exports {
-        let mut push =
-            |export: String,
-             method: syn::Ident,
-             f: &Function,
-             view: Option<(usize, syn::Ident)>|
-             -> syn::Result<(Option<(usize, TokenStream)>, Option<TokenStream>)> {
-                if !matches!(
-                    f.kind,
-                    FunctionKind::Freestanding
-                        | FunctionKind::Constructor(_)
-                        | FunctionKind::Method(_)
-                        | FunctionKind::Static(_)
-                ) {
-                    return Err(unsupported("async functions"));
+        let mut push = |export: String,
+                        method: syn::Ident,
+                        f: &Function,
+                        view: Option<(usize, syn::Ident)>|
+         -> syn::Result<Placed> {
+            if !matches!(
+                f.kind,
+                FunctionKind::Freestanding
+                    | FunctionKind::Constructor(_)
+                    | FunctionKind::Method(_)
+                    | FunctionKind::Static(_)
+            ) {
+                return Err(unsupported("async functions"));
+            }
+            let params: Vec<(syn::Ident, TokenStream)> = f
+                .params
+                .iter()
+                .map(|p| Ok((param(&p.name), g.ty(&p.ty, Mode::Export)?)))
+                .collect::<syn::Result<_>>()?;
+            let pn: Vec<_> = params.iter().map(|(n, _)| n).collect();
+            let pt: Vec<_> = params.iter().map(|(_, t)| t).collect();
+            // The stored function takes the params' owned types; a call
+            // lends borrowed ones of the same component types.
+            let owned = f
+                .params
+                .iter()
+                .map(|p| g.ty(&p.ty, Mode::Owned))
+                .collect::<syn::Result<Vec<_>>>()?;
+            let (rt, ret) = match &f.result {
+                Some(t) => {
+                    let t = g.ty(t, Mode::Owned)?;
+                    (quote!((#t,)), quote!(#t))
                 }
-                let params: Vec<(syn::Ident, TokenStream)> = f
-                    .params
-                    .iter()
-                    .map(|p| Ok((param(&p.name), g.ty(&p.ty, Mode::Export)?)))
-                    .collect::<syn::Result<_>>()?;
-                let pn: Vec<_> = params.iter().map(|(n, _)| n).collect();
-                let pt: Vec<_> = params.iter().map(|(_, t)| t).collect();
-                // The stored function takes the params' owned types; a call
-                // lends borrowed ones of the same component types.
-                let owned = f
-                    .params
-                    .iter()
-                    .map(|p| g.ty(&p.ty, Mode::Owned))
-                    .collect::<syn::Result<Vec<_>>>()?;
-                let (rt, ret) = match &f.result {
-                    Some(t) => {
-                        let t = g.ty(t, Mode::Owned)?;
-                        (quote!((#t,)), quote!(#t))
-                    }
-                    None => (quote!(()), quote!(())),
-                };
-                let unpack = if f.result.is_some() {
-                    quote!(Ok(__r.0))
-                } else {
-                    quote!(Ok(__r))
-                };
-                let doc = match &f.docs.contents {
-                    Some(d) => format!("{d}\n\nCalls the export `{export}`."),
-                    None => format!("Calls the export `{export}`."),
-                };
-                let field = format_ident!("__{}", method);
-                let fty = quote!(::hostbind::TypedFunc<(#(#owned,)*), #rt>);
-                out.fields.push(quote!(#field: #fty,));
-                out.inits.push(
-                    quote!(#field: instance.get_typed_func::<(#(#owned,)*), #rt>(store, #export)?,),
-                );
-                out.calls.push(quote! {
+                None => (quote!(()), quote!(())),
+            };
+            let unpack = if f.result.is_some() {
+                quote!(Ok(__r.0))
+            } else {
+                quote!(Ok(__r))
+            };
+            let doc = match &f.docs.contents {
+                Some(d) => format!("{d}\n\nCalls the export `{export}`."),
+                None => format!("Calls the export `{export}`."),
+            };
+            let field = format_ident!("__{}", method);
+            let fty = quote!(::hostbind::TypedFunc<(#(#owned,)*), #rt>);
+            out.fields.push(quote!(#field: #fty,));
+            out.inits.push(
+                quote!(#field: instance.get_typed_func::<(#(#owned,)*), #rt>(store, #export)?,),
+            );
+            out.calls.push(quote! {
                 #[doc = #doc]
                 pub fn #method<D: 'static>(&self, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
                     let __r = self.#field.call_as(store, (#(#pn,)*))?;
                     #unpack
                 }
             });
-                // On the typed wrapper of a guest resource: `new`, methods
-                // on `&self`, statics taking the world.
-                let wrapper = match &f.kind {
-                    FunctionKind::Constructor(_) => Some(quote! {
+            // On the typed wrapper of a guest resource: `new`, methods
+            // on `&self`, statics taking the world.
+            let wrapper = match &f.kind {
+                FunctionKind::Constructor(_) => Some(quote! {
+                    #[doc = #doc]
+                    pub fn new<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<Self> {
+                        let __r = world.#field.call_as(store, (#(#pn,)*))?;
+                        Ok(Self(__r.0))
+                    }
+                }),
+                FunctionKind::Method(_) => {
+                    let name = wrapper_name(f.item_name());
+                    let (rn, rt) = (&pn[1..], &pt[1..]);
+                    Some(quote! {
                         #[doc = #doc]
-                        pub fn new<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<Self> {
-                            let __r = world.#field.call_as(store, (#(#pn,)*))?;
-                            Ok(Self(__r.0))
+                        pub fn #name<D: 'static>(&self, world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#rn: #rt),*) -> ::hostbind::Result<#ret> {
+                            let __r = world.#field.call_as(store, (self.0, #(#rn,)*))?;
+                            #unpack
                         }
-                    }),
-                    FunctionKind::Method(_) => {
-                        let name = wrapper_name(f.item_name());
-                        let (rn, rt) = (&pn[1..], &pt[1..]);
-                        Some(quote! {
-                            #[doc = #doc]
-                            pub fn #name<D: 'static>(&self, world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#rn: #rt),*) -> ::hostbind::Result<#ret> {
-                                let __r = world.#field.call_as(store, (self.0, #(#rn,)*))?;
-                                #unpack
-                            }
-                        })
-                    }
-                    FunctionKind::Static(_) => {
-                        let name = wrapper_name(f.item_name());
-                        Some(quote! {
-                            #[doc = #doc]
-                            pub fn #name<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
-                                let __r = world.#field.call_as(store, (#(#pn,)*))?;
-                                #unpack
-                            }
-                        })
-                    }
-                    _ => None,
-                };
-                // The same call, on the view the function belongs to.
-                let on_view = view.map(|(v, name)| {
+                    })
+                }
+                FunctionKind::Static(_) => {
+                    let name = wrapper_name(f.item_name());
+                    Some(quote! {
+                        #[doc = #doc]
+                        pub fn #name<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
+                            let __r = world.#field.call_as(store, (#(#pn,)*))?;
+                            #unpack
+                        }
+                    })
+                }
+                _ => None,
+            };
+            // The same call, on the view the function belongs to.
+            let on_view = view.map(|(v, name)| {
                 (
                     v,
                     quote! {
@@ -130,8 +129,8 @@ pub(super) fn export_calls(
                     },
                 )
             });
-                Ok((on_view, wrapper))
-            };
+            Ok((on_view, wrapper))
+        };
         match (key, item) {
             (WorldKey::Name(n), WorldItem::Function(f)) => push(
                 n.clone(),
@@ -301,6 +300,10 @@ pub(super) fn export_calls(
     }
     Ok(out)
 }
+
+/// Where one exported function's calls go besides the world struct: the
+/// view it belongs to with the call, and the typed handle's method.
+type Placed = (Option<(usize, TokenStream)>, Option<TokenStream>);
 
 /// A wrapper method's name: the function's, unless it would shadow one
 /// of the wrapper's own.
