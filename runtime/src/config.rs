@@ -19,6 +19,7 @@ pub struct Config {
     pub(crate) kind: EngineKind,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
+    pub(crate) parallel_compilation: bool,
 }
 
 impl Default for Config {
@@ -34,6 +35,7 @@ impl Config {
             kind: EngineKind::Wasmi,
             consume_fuel: false,
             interruptible: false,
+            parallel_compilation: true,
         }
     }
 
@@ -59,6 +61,14 @@ impl Config {
     /// between which the handle is checked.
     pub fn interruptible(&mut self, on: bool) -> &mut Config {
         self.interruptible = on;
+        self
+    }
+
+    /// Compile a module's functions on every core (wasmtime; on by
+    /// default). wasmi translates functions lazily, as they are first
+    /// called, so this changes nothing there.
+    pub fn parallel_compilation(&mut self, on: bool) -> &mut Config {
+        self.parallel_compilation = on;
         self
     }
 }

@@ -24,6 +24,7 @@ pub(crate) fn new_engine(config: &crate::Config) -> Result<w::Engine> {
     let mut c = w::Config::new();
     c.consume_fuel(config.consume_fuel);
     c.epoch_interruption(config.interruptible);
+    c.parallel_compilation(config.parallel_compilation);
     Ok(w::Engine::new(&c)?)
 }
 

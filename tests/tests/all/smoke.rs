@@ -38,7 +38,9 @@ fn run_calls_log_and_add() {
              (call $add (local.get $len) (i32.const 100)))"#,
         &[("run", r#"(param "input" string) (result u32)"#)],
     );
-    for engine in engines() {
+    // Compiled on every core (the default) and on one.
+    let serial = hostbind_tests::engines_with(hostbind::Config::new().parallel_compilation(false));
+    for engine in engines().into_iter().chain(serial) {
         let (mut store, instance) = instantiate(&engine, &wat, Ctx::default(), |api| {
             api.func("log", log)?.func("add", add)?;
             Ok(())
