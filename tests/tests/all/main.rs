@@ -17,6 +17,7 @@ mod modules;
 mod resources;
 mod smoke;
 mod strings;
+mod threads;
 mod toolchain;
 mod types;
 mod validation;

@@ -1,0 +1,68 @@
+//! One engine, component and linker shared by threads, each with stores of
+//! its own: what a server embedding hostbind does.
+
+use hostbind::{Component, Engine, Linker, Store, host_fn};
+use hostbind_tests::{Import, engines, guest};
+
+const fn assert_send_sync<T: Send + Sync>() {}
+const _: () = {
+    assert_send_sync::<Engine>();
+    assert_send_sync::<Component>();
+    assert_send_sync::<Linker<u32>>();
+};
+
+#[host_fn]
+fn bump(n: &mut u32, by: u32) -> u32 {
+    *n += by;
+    *n
+}
+
+#[test]
+fn stores_of_one_component_run_on_several_threads_at_once() {
+    let wat = guest(
+        &[Import {
+            name: "bump",
+            ty: r#"(param "by" u32) (result u32)"#,
+            core: "(param i32) (result i32)",
+        }],
+        r#"(func (export "run") (param $n i32) (result i32) (local $i i32) (local $r i32)
+             (block $done (loop $l
+               (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+               (local.set $r (call $bump (i32.const 2)))
+               (local.set $i (i32.add (local.get $i) (i32.const 1)))
+               (br $l)))
+             (local.get $r))"#,
+        &[("run", r#"(param "n" u32) (result u32)"#)],
+    );
+    for engine in engines() {
+        let component = Component::new(&engine, wat::parse_str(&wat).unwrap()).unwrap();
+        let mut linker = Linker::<u32>::new(&engine);
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("bump", bump)
+            .unwrap();
+        std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4u32)
+                .map(|t| {
+                    let (engine, component, linker) = (&engine, &component, &linker);
+                    s.spawn(move || {
+                        // Each thread's store starts from its own count.
+                        let mut store = Store::new(engine, t * 1000);
+                        let instance = linker.instantiate(&mut store, component).unwrap();
+                        let run = instance
+                            .get_typed_func::<(u32,), (u32,)>(&mut store, "run")
+                            .unwrap();
+                        (0..50)
+                            .map(|_| run.call(&mut store, (100,)).unwrap().0)
+                            .last()
+                            .unwrap()
+                    })
+                })
+                .collect();
+            for (t, run) in runs.into_iter().enumerate() {
+                assert_eq!(run.join().unwrap(), t as u32 * 1000 + 50 * 100 * 2);
+            }
+        });
+    }
+}
