@@ -43,6 +43,23 @@ pub(crate) enum CoreKind {
     Other,
 }
 
+impl CoreKind {
+    /// A function's kind from its value types, each `None` where hostbind's
+    /// core types cannot name it (references, vectors).
+    pub(crate) fn func(
+        params: impl IntoIterator<Item = Option<crate::CoreType>>,
+        results: impl IntoIterator<Item = Option<crate::CoreType>>,
+    ) -> CoreKind {
+        let params = params.into_iter().collect::<Option<Vec<_>>>();
+        let results = results.into_iter().collect::<Option<Vec<_>>>();
+        CoreKind::Func(
+            params
+                .zip(results)
+                .map(|(params, results)| crate::CoreFuncType { params, results }),
+        )
+    }
+}
+
 /// A module's imports (in the engine's order) and exports.
 pub(crate) struct Shape {
     pub(crate) imports: Vec<(String, String, CoreKind)>,

@@ -137,14 +137,10 @@ impl Backend for Wasmi {
                         w::ValType::F64 => Some(CoreType::F64),
                         _ => None,
                     };
-                    let params: Option<Vec<_>> = f.params().iter().copied().map(conv).collect();
-                    let results: Option<Vec<_>> = f.results().iter().copied().map(conv).collect();
-                    match (params, results) {
-                        (Some(params), Some(results)) => {
-                            CoreKind::Func(Some(CoreFuncType { params, results }))
-                        }
-                        _ => CoreKind::Func(None),
-                    }
+                    CoreKind::func(
+                        f.params().iter().copied().map(conv),
+                        f.results().iter().copied().map(conv),
+                    )
                 }
                 w::ExternType::Memory(_) => CoreKind::Memory,
                 w::ExternType::Table(_) => CoreKind::Table,

@@ -105,14 +105,7 @@ impl Backend for Wasmtime {
                         w::ValType::F64 => Some(CoreType::F64),
                         _ => None,
                     };
-                    let params: Option<Vec<_>> = f.params().map(conv).collect();
-                    let results: Option<Vec<_>> = f.results().map(conv).collect();
-                    match (params, results) {
-                        (Some(params), Some(results)) => {
-                            CoreKind::Func(Some(CoreFuncType { params, results }))
-                        }
-                        _ => CoreKind::Func(None),
-                    }
+                    CoreKind::func(f.params().map(conv), f.results().map(conv))
                 }
                 w::ExternType::Memory(_) => CoreKind::Memory,
                 w::ExternType::Table(_) => CoreKind::Table,

@@ -13,22 +13,6 @@ cd "$(dirname "$0")"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# The adapter of one provider version: a throwaway crate that depends on
-# it, so that cargo downloads it; its `artefacts/` holds the adapters.
-adapter() {
-  local dir="$out/fetch-$1"
-  mkdir -p "$dir/src"
-  printf '[package]\nname = "fetch-adapter"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nwasi-preview1-component-adapter-provider = "=%s"\n' "$1" >"$dir/Cargo.toml"
-  touch "$dir/src/lib.rs"
-  (cd "$dir" && cargo metadata --quiet --format-version 1 >"$dir/meta.json")
-  python3 -c '
-import json, os, sys
-meta = json.load(open(sys.argv[1]))
-pkg = next(p for p in meta["packages"] if p["name"] == "wasi-preview1-component-adapter-provider")
-print(os.path.join(os.path.dirname(pkg["manifest_path"]), "artefacts", "wasi_snapshot_preview1.command.wasm"))
-' "$dir/meta.json"
-}
-
 # One build per WASI version: the guest's world names that version's
 # interfaces, and the adapter of that generation imports the rest.
 build() {
@@ -43,7 +27,7 @@ build() {
     -o "$out/core-$version.wasm" \
     main.c "$out/gen-$version/guest.c" "$out/gen-$version/guest_component_type.o"
   local adapter
-  adapter=$(adapter "$provider" | sed 's/command.wasm$/reactor.wasm/')
+  adapter=$(../adapter.sh "$provider" reactor)
   wasm-tools component new "$out/core-$version.wasm" --adapt "wasi_snapshot_preview1=$adapter" -o "$name"
   wasm-tools validate --features component-model "$name"
   echo "$name:"

@@ -7,16 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-mkdir -p "$out/fetch/src"
-printf '[package]\nname = "fetch-adapter"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nwasi-preview1-component-adapter-provider = "=48.0.8"\n' >"$out/fetch/Cargo.toml"
-touch "$out/fetch/src/lib.rs"
-(cd "$out/fetch" && cargo metadata --quiet --format-version 1 >"$out/meta.json")
-adapter=$(python3 -c '
-import json, os, sys
-meta = json.load(open(sys.argv[1]))
-pkg = next(p for p in meta["packages"] if p["name"] == "wasi-preview1-component-adapter-provider")
-print(os.path.join(os.path.dirname(pkg["manifest_path"]), "artefacts", "wasi_snapshot_preview1.reactor.wasm"))
-' "$out/meta.json")
+adapter=$(../../../../tests/guests/adapter.sh 48.0.8 reactor)
 wit-bindgen c wit --world plugin --out-dir "$out/gen" >/dev/null
 clang --target=wasm32-wasi -mexec-model=reactor -O2 -Wall -Werror -I "$out/gen" -o "$out/core.wasm" \
   plugin.c "$out/gen/plugin.c" "$out/gen/plugin_component_type.o"

@@ -156,7 +156,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     }
     // `with` keys that name a namespace, a package or an interface: those
     // interfaces are another crate's bindings, used as they are.
-    let mut mapped: HashMap<InterfaceId, TokenStream> = HashMap::new();
+    let mut mapped: std::collections::HashSet<InterfaceId> = std::collections::HashSet::new();
     let mut resource_with = Vec::new();
     for (key, user) in &input.with {
         let k = key.value();
@@ -204,7 +204,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
                     let ident = camel(tname);
                     g.paths.insert(*tid, quote!(#m::#ident));
                 }
-                mapped.insert(*id, m);
+                mapped.insert(*id);
                 hit = true;
             }
         }
@@ -285,7 +285,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     let mut bounds = Vec::new();
     for (id, path, full) in &iface_mods {
         // Another crate's bindings serve it, and link it themselves.
-        if mapped.contains_key(id) {
+        if mapped.contains(id) {
             continue;
         }
         let iface = &resolve.interfaces[*id];

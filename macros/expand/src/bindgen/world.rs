@@ -76,57 +76,75 @@ pub(super) fn export_calls(
             out.inits.push(
                 quote!(#field: instance.get_typed_func::<(#(#owned,)*), #rt>(store, #export)?,),
             );
-            out.calls.push(quote! {
-                #[doc = #doc]
-                pub fn #method<D: 'static>(&self, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
-                    let __r = self.#field.call_as(store, (#(#pn,)*))?;
-                    #unpack
+            // One method calling the stored function: `recv` are its params
+            // before `store`, `world` reaches the world struct, and `lead`
+            // comes before the call's own args.
+            let call = |name: &syn::Ident,
+                        recv: TokenStream,
+                        world: TokenStream,
+                        lead: TokenStream,
+                        (pn, pt): (&[&syn::Ident], &[&TokenStream]),
+                        (ret, done): (TokenStream, TokenStream)| {
+                quote! {
+                    #[doc = #doc]
+                    pub fn #name<D: 'static>(#recv store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
+                        let __r = #world.#field.call_as(store, (#lead #(#pn,)*))?;
+                        #done
+                    }
                 }
-            });
+            };
+            let all = (&pn[..], &pt[..]);
+            let returns = || (ret.clone(), unpack.clone());
+            out.calls.push(call(
+                &method,
+                quote!(&self,),
+                quote!(self),
+                quote!(),
+                all,
+                returns(),
+            ));
             // On the typed wrapper of a guest resource: `new`, methods
             // on `&self`, statics taking the world.
+            let w = quote!(world: &#world_ident,);
             let wrapper = match &f.kind {
-                FunctionKind::Constructor(_) => Some(quote! {
-                    #[doc = #doc]
-                    pub fn new<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<Self> {
-                        let __r = world.#field.call_as(store, (#(#pn,)*))?;
-                        Ok(Self(__r.0))
-                    }
-                }),
-                FunctionKind::Method(_) => {
-                    let name = wrapper_name(f.item_name());
-                    let (rn, rt) = (&pn[1..], &pt[1..]);
-                    Some(quote! {
-                        #[doc = #doc]
-                        pub fn #name<D: 'static>(&self, world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#rn: #rt),*) -> ::hostbind::Result<#ret> {
-                            let __r = world.#field.call_as(store, (self.0, #(#rn,)*))?;
-                            #unpack
-                        }
-                    })
-                }
-                FunctionKind::Static(_) => {
-                    let name = wrapper_name(f.item_name());
-                    Some(quote! {
-                        #[doc = #doc]
-                        pub fn #name<D: 'static>(world: &#world_ident, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
-                            let __r = world.#field.call_as(store, (#(#pn,)*))?;
-                            #unpack
-                        }
-                    })
-                }
+                FunctionKind::Constructor(_) => Some(call(
+                    &format_ident!("new"),
+                    w,
+                    quote!(world),
+                    quote!(),
+                    all,
+                    (quote!(Self), quote!(Ok(Self(__r.0)))),
+                )),
+                FunctionKind::Method(_) => Some(call(
+                    &wrapper_name(f.item_name()),
+                    quote!(&self, #w),
+                    quote!(world),
+                    quote!(self.0,),
+                    (&pn[1..], &pt[1..]),
+                    returns(),
+                )),
+                FunctionKind::Static(_) => Some(call(
+                    &wrapper_name(f.item_name()),
+                    w,
+                    quote!(world),
+                    quote!(),
+                    all,
+                    returns(),
+                )),
                 _ => None,
             };
             // The same call, on the view the function belongs to.
             let on_view = view.map(|(v, name)| {
                 (
                     v,
-                    quote! {
-                        #[doc = #doc]
-                        pub fn #name<D: 'static>(&self, store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
-                            let __r = self.world.#field.call_as(store, (#(#pn,)*))?;
-                            #unpack
-                        }
-                    },
+                    call(
+                        &name,
+                        quote!(&self,),
+                        quote!(self.world),
+                        quote!(),
+                        all,
+                        returns(),
+                    ),
                 )
             });
             Ok((on_view, wrapper))
