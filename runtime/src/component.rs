@@ -38,12 +38,53 @@ pub(crate) struct ComponentInner {
     /// The import each lowering calls.
     pub(crate) lowerings: HashMap<LoweredIndex, RuntimeImportIndex>,
     pub(crate) compiled: Compiled,
+    /// The binary, kept on engines that can save compiled code
+    /// ([`Component::serialize`]) to write next to it.
+    pub(crate) bytes: Option<Arc<[u8]>>,
+}
+
+/// Where a component's core modules come from.
+pub(crate) enum Source<'a> {
+    /// Compiled from the component's binary.
+    Compile,
+    /// Compiled earlier by this engine's configuration, one per static
+    /// module (see [`Component::deserialize`]).
+    #[cfg_attr(not(feature = "wasmtime"), allow(dead_code))]
+    Precompiled(Vec<&'a [u8]>),
 }
 
 pub(crate) enum Compiled {
-    Wasmi(Vec<CompiledModule<Wasmi>>),
+    Wasmi(Artifacts<Wasmi>),
     #[cfg(feature = "wasmtime")]
-    Wasmtime(Vec<CompiledModule<crate::engine::wasmtime::Wasmtime>>),
+    Wasmtime(Artifacts<crate::engine::wasmtime::Wasmtime>),
+}
+
+/// What one engine made of a component, once, for every instantiation.
+pub(crate) struct Artifacts<B: Backend> {
+    pub(crate) modules: Vec<CompiledModule<B>>,
+    /// Each trampoline's core function type in the engine's form.
+    pub(crate) trampolines: Vec<B::FuncTy>,
+}
+
+impl Compiled {
+    /// The artifacts of engine `B`, if the component was compiled for it.
+    pub(crate) fn artifacts<B: Backend>(&self) -> Option<&Artifacts<B>> {
+        let any: &dyn core::any::Any = match self {
+            Compiled::Wasmi(a) => a,
+            #[cfg(feature = "wasmtime")]
+            Compiled::Wasmtime(a) => a,
+        };
+        any.downcast_ref()
+    }
+}
+
+impl<B: Backend> Artifacts<B> {
+    fn new(engine: &B::Engine, modules: Vec<CompiledModule<B>>, tys: &[CoreFuncType]) -> Self {
+        Artifacts {
+            modules,
+            trampolines: tys.iter().map(|t| B::func_ty(engine, t)).collect(),
+        }
+    }
 }
 
 /// A core module compiled for one engine.
@@ -59,7 +100,12 @@ impl Component {
     /// Decomposes and compiles a component binary (or its text format, if
     /// `bytes` is WAT and the `wat` feature of the caller produced it).
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Component> {
-        let bytes = bytes.as_ref();
+        Component::build(engine, bytes.as_ref(), Source::Compile)
+    }
+
+    /// Decomposes a component binary and takes its core modules from
+    /// `source`.
+    pub(crate) fn build(engine: &Engine, bytes: &[u8], source: Source<'_>) -> Result<Component> {
         crate::precheck::check(bytes)?;
         let mut tunables = Tunables::default_host();
         tunables.concurrency_support = false;
@@ -114,12 +160,42 @@ impl Component {
             })
             .collect();
 
-        let compiled = match &engine.repr {
-            EngineRepr::Wasmi(e) => Compiled::Wasmi(compile_all::<Wasmi>(e, &modules)?),
+        let compiled = match (&engine.repr, source) {
+            (EngineRepr::Wasmi(e), Source::Compile) => {
+                let m = compile_all::<Wasmi>(&modules, |_, wasm| Wasmi::compile(e, wasm))?;
+                Compiled::Wasmi(Artifacts::new(e, m, &trampoline_tys))
+            }
+            (EngineRepr::Wasmi(_), Source::Precompiled(_)) => {
+                bail!("wasmi interprets components; it has no precompiled form to load")
+            }
             #[cfg(feature = "wasmtime")]
-            EngineRepr::Wasmtime(e) => Compiled::Wasmtime(compile_all::<
-                crate::engine::wasmtime::Wasmtime,
-            >(e, &modules)?),
+            (EngineRepr::Wasmtime(e), Source::Compile) => {
+                use crate::engine::wasmtime::Wasmtime;
+                let m = compile_all::<Wasmtime>(&modules, |_, wasm| Wasmtime::compile(e, wasm))?;
+                Compiled::Wasmtime(Artifacts::new(e, m, &trampoline_tys))
+            }
+            #[cfg(feature = "wasmtime")]
+            (EngineRepr::Wasmtime(e), Source::Precompiled(saved)) => {
+                if saved.len() != modules.len() {
+                    bail!(
+                        "the precompiled component holds {} core modules, but its binary has {}",
+                        saved.len(),
+                        modules.len()
+                    );
+                }
+                let m = compile_all(&modules, |i, _| {
+                    // SAFETY: `Source::Precompiled` is only built by
+                    // `Component::deserialize`, whose caller vouches that
+                    // the bytes came from `Component::serialize`.
+                    unsafe { crate::engine::wasmtime::deserialize_module(e, saved[i]) }
+                })?;
+                Compiled::Wasmtime(Artifacts::new(e, m, &trampoline_tys))
+            }
+        };
+        let bytes = match &engine.repr {
+            EngineRepr::Wasmi(_) => None,
+            #[cfg(feature = "wasmtime")]
+            EngineRepr::Wasmtime(_) => Some(Arc::from(bytes)),
         };
         Ok(Component {
             inner: Arc::new(ComponentInner {
@@ -131,6 +207,7 @@ impl Component {
                 trampoline_tys,
                 lowerings,
                 compiled,
+                bytes,
             }),
         })
     }
@@ -204,14 +281,16 @@ pub(crate) fn import_name(root: &str, path: &[String]) -> String {
     name
 }
 
+/// Each static module, made by `make` (from its index and its bytes), with
+/// its imports put in engine order.
 fn compile_all<B: Backend>(
-    engine: &B::Engine,
     modules: &PrimaryMap<StaticModuleIndex, wasmtime_environ::ModuleTranslation<'_>>,
+    make: impl Fn(usize, &[u8]) -> Result<B::Module>,
 ) -> Result<Vec<CompiledModule<B>>> {
     modules
         .iter()
         .map(|(idx, m)| {
-            let module = B::compile(engine, m.wasm)
+            let module = make(idx.as_u32() as usize, m.wasm)
                 .with_context(|| format!("cannot compile core module {}", idx.as_u32()))?;
             let positions: HashMap<(&str, &str), usize> = m
                 .module

@@ -205,13 +205,7 @@ pub(crate) struct HostBinding<T> {
 /// What a bound core function does.
 pub(crate) enum Binding<T> {
     /// A lowered import: a host function's glue.
-    Lowered {
-        func: HostFunc<T>,
-        ty: u32,
-        options: u32,
-        /// The resource a static `ResourceAny` in the signature stands for.
-        any: crate::typecheck::AnyResource,
-    },
+    Lowered(Box<Lowered<T>>),
     /// An intrinsic of the fused adapters between nested components.
     Adapter(crate::adapter::AdapterOp),
     /// `resource.new`, `resource.rep` or `resource.drop` of resource `ty`
@@ -221,6 +215,23 @@ pub(crate) enum Binding<T> {
         ty: ResourceIndex,
         table: usize,
     },
+}
+
+/// A lowered import with everything about its calls that is known when the
+/// instance is built, so that a call only reads the store's live state
+/// (flags, memory, realloc) and jumps to the glue.
+pub(crate) struct Lowered<T> {
+    pub(crate) func: HostFunc<T>,
+    /// The component's `TypeFuncIndex` and `OptionsIndex` of the lowering.
+    pub(crate) ty: u32,
+    pub(crate) options: u32,
+    /// The resource a static `ResourceAny` in the signature stands for.
+    pub(crate) any: crate::typecheck::AnyResource,
+    /// The options' runtime component instance: its flags and handle table.
+    pub(crate) table: usize,
+    pub(crate) encoding: StringEncoding,
+    /// Whether a call can lend borrows that must end when it returns.
+    pub(crate) borrows: bool,
 }
 
 /// The three resource intrinsics.
@@ -349,26 +360,16 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
 
 /// Runs a host call arriving from an engine. Returns `false` when the call
 /// trapped; the error is then pending in the store.
+#[inline]
 pub(crate) fn call<B: Backend, T: 'static>(
     mut cx: B::Cx<'_, T>,
     binding: &HostBinding<T>,
     storage: &mut [ValRaw],
 ) -> bool {
     let result = match &binding.kind {
-        Binding::Lowered {
-            func,
-            ty,
-            options,
-            any,
-        } => enter_host::<B, T>(
-            B::reborrow(&mut cx),
-            binding.instance,
-            func,
-            *ty,
-            *options,
-            *any,
-            storage,
-        ),
+        Binding::Lowered(lowered) => {
+            enter_host::<B, T>(B::reborrow(&mut cx), binding.instance, lowered, storage)
+        }
         Binding::Adapter(op) => {
             crate::adapter::intrinsic::<B, T>(B::reborrow(&mut cx), binding.instance, *op, storage)
         }
@@ -390,94 +391,113 @@ pub(crate) fn call<B: Backend, T: 'static>(
     }
 }
 
-/// Checks that the instance may leave, resolves its canonical options, and
-/// calls the glue's entrypoint.
+/// Checks that the instance may leave and calls the glue's entrypoint with
+/// the lowering's canonical options.
+#[inline]
 fn enter_host<B: Backend, T: 'static>(
     mut cx: B::Cx<'_, T>,
     instance: usize,
-    func: &HostFunc<T>,
-    ty: u32,
-    options: u32,
-    any: crate::typecheck::AnyResource,
+    l: &Lowered<T>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
-    let name = func.name();
-    let hooks = B::data(&mut cx).hook.is_some();
-    let store = B::data(&mut cx).id;
-    // Only a call that lifts a borrow lends anything.
-    let borrows = match &func.kind {
-        FuncKind::Static(sig) => sig.abi.borrows,
-        FuncKind::Dynamic(_) => true,
+    let data = B::data(&mut cx);
+    let hooks = data.hook.is_some();
+    let store = data.id;
+    let Some(state) = data.instances.get(instance) else {
+        return Err(unbound(l));
     };
-    let state = B::data(&mut cx).instances.get(instance);
+    // Filled once instantiation is done; a start function calling out
+    // during instantiation resolves them on the way.
+    let (memory, realloc) = match state.resolved.get(l.options as usize) {
+        Some(Some(o)) => (o.memory, o.realloc),
+        _ => match state.options(l.options) {
+            Some(o) => (o.memory, o.realloc),
+            None => return Err(unbound(l)),
+        },
+    };
+    let mine = state.may_leave.get(l.table).copied().unwrap_or(false);
+    let adapters = state.adapter_flags;
+    // Only a call that lifts a borrow lends anything.
+    let lends = if l.borrows {
+        state.handles.0.borrow().lends_mark()
+    } else {
+        0
+    };
     // Only a dynamic function needs the component's types, to read its `ty`.
-    let (types, data) = match (&func.kind, state) {
-        (FuncKind::Dynamic(d), Some(state)) => (
+    let (types, fdata) = match &l.func.kind {
+        FuncKind::Static(_) => (None, l.func.data.as_ptr()),
+        FuncKind::Dynamic(d) => (
             Some(state.component.types.clone()),
             Arc::as_ptr(d).cast_mut().cast::<c_void>(),
         ),
-        _ => (None, func.data.as_ptr()),
     };
-    let (opts, lends, mine, adapters) = state
-        .and_then(|state| {
-            let opts = state.options(options)?;
-            let lends = state.handles.0.borrow().lends_mark();
-            Some((
-                opts,
-                lends,
-                *state.may_leave.get(opts.table)?,
-                state.adapter_flags,
-            ))
-        })
-        .ok_or_else(|| {
-            Trap::new(format!(
-                "host function `{name}` is bound to an instance this store does not hold"
-            ))
-        })?;
     // Only adapters keep a second copy of the flag, in an engine global.
-    let may_leave = mine
-        && (!adapters
-            || crate::instance::may_leave::<B, T>(&mut cx, instance, opts.table) == Some(true));
-    if !may_leave {
-        return Err(Trap::new(format!(
-            "cannot leave component instance: host function `{name}` called while its `realloc` or `post-return` runs"
-        ))
-        .into());
+    if !mine
+        || (adapters
+            && crate::instance::may_leave::<B, T>(&mut cx, instance, l.table) != Some(true))
+    {
+        return Err(cannot_leave(l));
     }
-    let mut access =
-        GuestAccess::<B, T>::new(cx, instance, opts.memory, opts.realloc, Some(opts.table));
-    let mut hcx = HostCx::new(&mut access, opts.encoding);
+    let mut access = GuestAccess::<B, T>::new(cx, instance, memory, realloc, Some(l.table));
+    let mut hcx = HostCx::new(&mut access, l.encoding);
     hcx.types = types;
     hcx.hooks = hooks;
     hcx.res = ResCx {
-        table: opts.table,
-        any,
+        table: l.table,
+        any: l.any,
         instance,
         store,
     };
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
     // requires of the entrypoint; `storage` is `storage.len()` initialised values.
     let ok = unsafe {
-        (func.entry)(
+        (l.func.entry)(
             (&mut hcx as *mut HostCx<'_, T>).cast::<c_void>(),
-            data,
-            ty,
-            options,
+            fdata,
+            l.ty,
+            l.options,
             storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
             storage.len(),
         )
     };
     let trap = if ok { None } else { Some(hcx.take_trap()) };
     // The borrows the host was lent end with its call.
-    if borrows && let Some(state) = B::data(&mut access.cx).instances.get(instance) {
+    if l.borrows
+        && let Some(state) = B::data(&mut access.cx).instances.get(instance)
+    {
         state.handles.0.borrow_mut().end_lends(lends);
     }
     match trap {
         None => Ok(()),
-        Some(trap) => Err(trap.unwrap_or_else(|| {
-            Trap::new(format!("host function `{name}` failed without saying why")).into()
-        })),
+        Some(trap) => Err(trap.unwrap_or_else(|| silent(l))),
     }
+}
+
+#[cold]
+fn unbound<T>(l: &Lowered<T>) -> crate::Error {
+    Trap::new(format!(
+        "host function `{}` is bound to an instance this store does not hold",
+        l.func.name()
+    ))
+    .into()
+}
+
+#[cold]
+fn cannot_leave<T>(l: &Lowered<T>) -> crate::Error {
+    Trap::new(format!(
+        "cannot leave component instance: host function `{}` called while its `realloc` or `post-return` runs",
+        l.func.name()
+    ))
+    .into()
+}
+
+#[cold]
+fn silent<T>(l: &Lowered<T>) -> crate::Error {
+    Trap::new(format!(
+        "host function `{}` failed without saying why",
+        l.func.name()
+    ))
+    .into()
 }
 
 /// Resolved canonical options of a lowering or lifting.

@@ -11,7 +11,7 @@ use wasmtime_environ::component::{
 
 use crate::abi::StringEncoding;
 use crate::adapter::AdapterOp;
-use crate::component::{CompiledModule, ComponentInner};
+use crate::component::{Artifacts, ComponentInner};
 use crate::engine::Backend;
 use crate::error::Result;
 use core::any::TypeId;
@@ -20,7 +20,9 @@ use core::cell::RefCell;
 use wasmtime_environ::component::TypeResourceTableIndex;
 
 use crate::abi::HandleTables;
-use crate::host::{Binding, HostBinding, MAX_STORAGE, REALLOC_TY, ResolvedOptions, ResourceOp};
+use crate::host::{
+    Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY, ResolvedOptions, ResourceOp,
+};
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
 use crate::resource::handles::Handles;
@@ -120,12 +122,16 @@ impl<B: Backend> InstanceState<B> {
                 .post_return
                 .and_then(|i| *self.post_returns.get(i.as_u32() as usize)?),
             table: opts.instance.as_u32() as usize,
-            encoding: match opts.string_encoding {
-                EnvEncoding::Utf8 => StringEncoding::Utf8,
-                EnvEncoding::Utf16 => StringEncoding::Utf16,
-                EnvEncoding::CompactUtf16 => StringEncoding::CompactUtf16,
-            },
+            encoding: encoding_of(opts.string_encoding),
         })
+    }
+}
+
+fn encoding_of(e: EnvEncoding) -> StringEncoding {
+    match e {
+        EnvEncoding::Utf8 => StringEncoding::Utf8,
+        EnvEncoding::Utf16 => StringEncoding::Utf16,
+        EnvEncoding::CompactUtf16 => StringEncoding::CompactUtf16,
     }
 }
 
@@ -141,7 +147,7 @@ fn state<'a, B: Backend, T: 'static>(
 pub(crate) fn instantiate<B: Backend, T: 'static>(
     cx: &mut B::Cx<'_, T>,
     component: &Arc<ComponentInner>,
-    compiled: &[CompiledModule<B>],
+    compiled: &Artifacts<B>,
     imports: &Resolved<T>,
 ) -> Result<usize> {
     let info = &component.info;
@@ -184,7 +190,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
     for init in &info.initializers {
         match init {
             GlobalInitializer::InstantiateModule(InstantiateModule::Static(idx, args), _) => {
-                let module = &compiled[idx.as_u32() as usize];
+                let module = &compiled.modules[idx.as_u32() as usize];
                 let mut externs = Vec::with_capacity(module.arg_order.len());
                 for &pos in &module.arg_order {
                     externs.push(resolve_def::<B, T>(cx, id, component, &args[pos], imports)?);
@@ -327,12 +333,23 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     else {
                         bail!("lowering {} is not of a host function", index.as_u32());
                     };
-                    Binding::Lowered {
+                    let opts = component
+                        .info
+                        .options
+                        .get(*options)
+                        .ok_or_else(|| anyhow!("lowering {} has no options", index.as_u32()))?;
+                    Binding::Lowered(Box::new(Lowered {
                         func: func.clone(),
                         ty: lower_ty.as_u32(),
                         options: options.as_u32(),
                         any: *any,
-                    }
+                        table: opts.instance.as_u32() as usize,
+                        encoding: encoding_of(opts.string_encoding),
+                        borrows: match &func.kind {
+                            FuncKind::Static(sig) => sig.abi.borrows,
+                            FuncKind::Dynamic(_) => true,
+                        },
+                    }))
                 }
                 Trampoline::Trap => Binding::Adapter(AdapterOp::Trap),
                 Trampoline::Transcoder { op, from, to, .. } => {
@@ -363,7 +380,12 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 instance: id,
                 storage_len,
             };
-            let f = B::new_host_func(cx, ty, binding);
+            let fty = component
+                .compiled
+                .artifacts::<B>()
+                .and_then(|a| a.trampolines.get(t.as_u32() as usize))
+                .ok_or_else(|| anyhow!("the component was not compiled for this store's engine"))?;
+            let f = B::new_host_func(cx, ty, fty, binding);
             state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
             Ok(B::func_extern(f))
         }

@@ -214,14 +214,14 @@ fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
             (
                 quote! {
                     let __end = src.position() + const { #p::layout::variant(#ty).flat };
-                    let __v = match #p::lift_disc(cx, src, #ty)? { #(#flat_arms,)* };
+                    let __v = match #p::lift_disc(cx, src, #ty, const { #p::layout::variant(#ty) })? { #(#flat_arms,)* };
                     src.skip_to(__end);
                     ::core::result::Result::Ok(__v)
                 },
                 quote! {
                     let __payload = offset + const { #p::layout::variant(#ty).payload_offset } as usize;
                     let _ = __payload;
-                    ::core::result::Result::Ok(match #p::load_disc(cx, offset, #ty)? { #(#load_arms,)* })
+                    ::core::result::Result::Ok(match #p::load_disc(cx, offset, #ty, const { #p::layout::variant(#ty) })? { #(#load_arms,)* })
                 },
             )
         }
@@ -295,10 +295,12 @@ fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
             });
             let store_arms = lower_arms(shape, |i, m| match &m.ty {
                 Some(t) => quote! {
-                    #p::store_disc(cx, offset, #ty, #i)?;
+                    #p::store_disc(cx, offset, const { #p::layout::variant(#ty) }, #i)?;
                     <#t as #p::Lower>::store(__v, cx, __payload)?;
                 },
-                None => quote!(#p::store_disc(cx, offset, #ty, #i)?;),
+                None => {
+                    quote!(#p::store_disc(cx, offset, const { #p::layout::variant(#ty) }, #i)?;)
+                }
             });
             (
                 quote! {

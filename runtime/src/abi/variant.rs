@@ -33,8 +33,7 @@ fn bad_disc(cx: &LiftCx<'_>, ty: &Ty, disc: u32, cases: u32) -> crate::Error {
 /// Lifts the flat discriminant of a value of the variant-like type `ty`,
 /// checking it names a case.
 #[inline]
-pub fn lift_disc(cx: &LiftCx<'_>, src: &mut FlatSrc<'_>, ty: &Ty) -> Result<u32> {
-    let l = layout::variant(ty);
+pub fn lift_disc(cx: &LiftCx<'_>, src: &mut FlatSrc<'_>, ty: &Ty, l: VariantLayout) -> Result<u32> {
     let disc = src.next_val().get_u32();
     if disc >= l.cases {
         return Err(bad_disc(cx, ty, disc, l.cases));
@@ -67,8 +66,7 @@ pub(crate) fn write_uint(cx: &mut LowerCx<'_>, offset: usize, size: u32, v: u32)
 
 /// Loads the discriminant of a value of `ty` at `offset`, checking it names a case.
 #[inline]
-pub fn load_disc(cx: &LiftCx<'_>, offset: usize, ty: &Ty) -> Result<u32> {
-    let l = layout::variant(ty);
+pub fn load_disc(cx: &LiftCx<'_>, offset: usize, ty: &Ty, l: VariantLayout) -> Result<u32> {
     let disc = read_uint(cx, offset, l.disc_size)?;
     if disc >= l.cases {
         return Err(bad_disc(cx, ty, disc, l.cases));
@@ -84,8 +82,8 @@ pub fn lower_disc(dst: &mut FlatDst<'_>, disc: u32) {
 
 /// Stores the discriminant of a value of `ty` at `offset`.
 #[inline]
-pub fn store_disc(cx: &mut LowerCx<'_>, offset: usize, ty: &Ty, disc: u32) -> Result<()> {
-    write_uint(cx, offset, layout::variant(ty).disc_size, disc)
+pub fn store_disc(cx: &mut LowerCx<'_>, offset: usize, l: VariantLayout, disc: u32) -> Result<()> {
+    write_uint(cx, offset, l.disc_size, disc)
 }
 
 // SAFETY: `PLAIN` stays false: a discriminant limits the valid bit patterns.
@@ -102,7 +100,7 @@ impl<'a, T: Lift<'a>> Lift<'a> for Option<T> {
     #[inline]
     fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
         let end = src.position() + Self::LAYOUT.flat;
-        let v = match lift_disc(cx, src, Self::TY)? {
+        let v = match lift_disc(cx, src, Self::TY, Self::LAYOUT)? {
             0 => None,
             _ => Some(T::lift_flat(cx, src)?),
         };
@@ -111,7 +109,7 @@ impl<'a, T: Lift<'a>> Lift<'a> for Option<T> {
     }
     #[inline]
     fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
-        Ok(match load_disc(cx, offset, Self::TY)? {
+        Ok(match load_disc(cx, offset, Self::TY, Self::LAYOUT)? {
             0 => None,
             _ => Some(T::load(cx, offset + Self::LAYOUT.payload_offset as usize)?),
         })
@@ -135,9 +133,9 @@ impl<T: Lower> Lower for Option<T> {
     #[inline]
     fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
         match self {
-            None => store_disc(cx, offset, Self::TY, 0),
+            None => store_disc(cx, offset, Self::LAYOUT, 0),
             Some(v) => {
-                store_disc(cx, offset, Self::TY, 1)?;
+                store_disc(cx, offset, Self::LAYOUT, 1)?;
                 v.store(cx, offset + Self::LAYOUT.payload_offset as usize)
             }
         }
@@ -155,7 +153,7 @@ impl<'a, T: Lift<'a>, E: Lift<'a>> Lift<'a> for Result<T, E> {
     #[inline]
     fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
         let end = src.position() + Self::LAYOUT.flat;
-        let v = match lift_disc(cx, src, Self::TY)? {
+        let v = match lift_disc(cx, src, Self::TY, Self::LAYOUT)? {
             0 => Ok(T::lift_flat(cx, src)?),
             _ => Err(E::lift_flat(cx, src)?),
         };
@@ -165,7 +163,7 @@ impl<'a, T: Lift<'a>, E: Lift<'a>> Lift<'a> for Result<T, E> {
     #[inline]
     fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
         let payload = offset + Self::LAYOUT.payload_offset as usize;
-        Ok(match load_disc(cx, offset, Self::TY)? {
+        Ok(match load_disc(cx, offset, Self::TY, Self::LAYOUT)? {
             0 => Ok(T::load(cx, payload)?),
             _ => Err(E::load(cx, payload)?),
         })
@@ -194,11 +192,11 @@ impl<T: Lower, E: Lower> Lower for Result<T, E> {
         let payload = offset + Self::LAYOUT.payload_offset as usize;
         match self {
             Ok(v) => {
-                store_disc(cx, offset, Self::TY, 0)?;
+                store_disc(cx, offset, Self::LAYOUT, 0)?;
                 v.store(cx, payload)
             }
             Err(e) => {
-                store_disc(cx, offset, Self::TY, 1)?;
+                store_disc(cx, offset, Self::LAYOUT, 1)?;
                 e.store(cx, payload)
             }
         }

@@ -96,10 +96,17 @@ pub(crate) trait Backend: Sized + 'static {
     fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32);
     /// Creates a mutable `i32` global.
     fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<Self::Global>;
-    /// Creates a host function of type `ty` that runs `binding`.
+    /// A core function type as the engine keeps it, built once per
+    /// component for each of its trampolines.
+    type FuncTy: Send + Sync + 'static;
+    /// Builds the engine's form of `ty`.
+    fn func_ty(engine: &Self::Engine, ty: &CoreFuncType) -> Self::FuncTy;
+    /// Creates a host function of type `ty` (`fty` in the engine's form,
+    /// from [`Backend::func_ty`]) that runs `binding`.
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,
+        fty: &Self::FuncTy,
         binding: crate::host::HostBinding<T>,
     ) -> Self::Func;
     /// Whether `func` has type `ty`. Every function given to

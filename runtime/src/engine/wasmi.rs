@@ -21,6 +21,11 @@ pub(crate) fn new_engine(config: &crate::Config) -> w::Engine {
     let mut c = w::Config::default();
     // Interruption rides on fuel: out of a slice, the flag is checked.
     c.consume_fuel(config.consume_fuel || config.interruptible);
+    c.compilation_mode(match config.wasmi_compilation {
+        crate::config::WasmiCompilation::Eager => w::CompilationMode::Eager,
+        crate::config::WasmiCompilation::LazyTranslation => w::CompilationMode::LazyTranslation,
+        crate::config::WasmiCompilation::Lazy => w::CompilationMode::Lazy,
+    });
     w::Engine::new(&c)
 }
 
@@ -261,31 +266,22 @@ impl Backend for Wasmi {
         ))
     }
 
+    type FuncTy = w::FuncType;
+
+    fn func_ty(_: &w::Engine, ty: &CoreFuncType) -> w::FuncType {
+        func_type(ty)
+    }
+
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,
+        fty: &w::FuncType,
         binding: HostBinding<T>,
     ) -> w::Func {
-        let results_ty = ty.results.clone();
-        let len = binding.storage_len;
-        w::Func::new(
-            cx.as_context_mut(),
-            func_type(ty),
-            move |mut caller: w::Caller<'_, StoreData<T, Wasmi>>, params, results| {
-                let mut storage = [ValRaw::ZERO; MAX_STORAGE];
-                for (slot, v) in storage.iter_mut().zip(params) {
-                    *slot = to_raw(v);
-                }
-                let slots = &mut storage[..len.min(MAX_STORAGE)];
-                if !crate::host::call::<Wasmi, T>(caller.as_context_mut(), &binding, slots) {
-                    return Err(w::Error::host(HostTrapped));
-                }
-                for ((out, v), t) in results.iter_mut().zip(slots.iter()).zip(&results_ty) {
-                    *out = from_raw(*v, *t);
-                }
-                Ok(())
-            },
-        )
+        match typed_host_func(cx, ty, binding) {
+            Ok(f) => f,
+            Err(binding) => untyped_host_func(cx, ty, fty, binding),
+        }
     }
 
     fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()> {
@@ -325,7 +321,11 @@ impl Backend for Wasmi {
         func: w::Func,
         ty: &CoreFuncType,
     ) -> bool {
-        func.ty(cx.as_context()) == func_type(ty)
+        let have = func.ty(cx.as_context());
+        let same = |a: &[w::ValType], b: &[CoreType]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| *a == val_type(*b))
+        };
+        same(have.params(), &ty.params) && same(have.results(), &ty.results)
     }
 
     fn call<T: 'static>(
@@ -448,5 +448,113 @@ impl<T: 'static> w::ResourceLimiter for StoreData<T, Wasmi> {
 
     fn memories(&self) -> usize {
         100_000
+    }
+}
+
+/// Runs a host call from one of wasmi's trampolines. Not inlined: the typed
+/// trampolines below are many small closures that share this one body.
+#[inline(never)]
+fn host_call<T: 'static>(
+    mut caller: w::Caller<'_, StoreData<T, Wasmi>>,
+    binding: &HostBinding<T>,
+    storage: &mut [ValRaw],
+) -> core::result::Result<(), w::Error> {
+    if crate::host::call::<Wasmi, T>(caller.as_context_mut(), binding, storage) {
+        Ok(())
+    } else {
+        Err(w::Error::host(HostTrapped))
+    }
+}
+
+/// A host function through wasmi's dynamic `Func::new`, for any core type:
+/// it copies a boxed slice of values on every call.
+fn untyped_host_func<T: 'static>(
+    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+    ty: &CoreFuncType,
+    fty: &w::FuncType,
+    binding: HostBinding<T>,
+) -> w::Func {
+    let results_ty = ty.results.clone();
+    let len = binding.storage_len.min(MAX_STORAGE);
+    w::Func::new(
+        cx.as_context_mut(),
+        fty.clone(),
+        move |caller: w::Caller<'_, StoreData<T, Wasmi>>, params, results| {
+            let mut storage = [ValRaw::ZERO; MAX_STORAGE];
+            for (slot, v) in storage.iter_mut().zip(params) {
+                *slot = to_raw(v);
+            }
+            let slots = &mut storage[..len];
+            host_call(caller, &binding, slots)?;
+            for ((out, v), t) in results.iter_mut().zip(slots.iter()).zip(&results_ty) {
+                *out = from_raw(*v, *t);
+            }
+            Ok(())
+        },
+    )
+}
+
+/// A host function through wasmi's typed `Func::wrap`, which passes values
+/// without allocating, for the core types most lowered imports have: up to
+/// five `i32`s (scalars, pointers, lengths) or four `f64`s, and at most one
+/// result. Anything else is handed back for [`untyped_host_func`].
+fn typed_host_func<T: 'static>(
+    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+    ty: &CoreFuncType,
+    binding: HostBinding<T>,
+) -> core::result::Result<w::Func, HostBinding<T>> {
+    use CoreType::{F64, I32, I64};
+    let len = binding.storage_len.min(MAX_STORAGE);
+    let ctx = cx.as_context_mut();
+    // One arm per shape: `[params] -> result type, how to read the result`.
+    macro_rules! shapes {
+        ($( [$($p:ident: $pt:ident),*] )*) => {
+            shapes!(@results $( [$($p: $pt),*] )*)
+        };
+        (@results $( [$($p:ident: $pt:ident),*] )*) => {
+            match (ty.params.as_slice(), ty.results.as_slice()) {
+                $(
+                    ([$($pt),*], []) => shapes!(@one [$($p: $pt),*] (), |_s: &[ValRaw]| ()),
+                    ([$($pt),*], [I32]) => shapes!(@one [$($p: $pt),*] i32, |s: &[ValRaw]| s[0].get_i32()),
+                    ([$($pt),*], [I64]) => shapes!(@one [$($p: $pt),*] i64, |s: &[ValRaw]| s[0].get_i64()),
+                    ([$($pt),*], [F64]) => shapes!(@one [$($p: $pt),*] f64, |s: &[ValRaw]| f64::from_bits(s[0].get_f64())),
+                )*
+                _ => Err(binding),
+            }
+        };
+        (@one [$($p:ident: $pt:ident),*] $r:ty, $read:expr) => {
+            Ok(w::Func::wrap(
+                ctx,
+                move |caller: w::Caller<'_, StoreData<T, Wasmi>>, $($p: shapes!(@rust $pt)),*|
+                      -> core::result::Result<$r, w::Error> {
+                    let mut storage = [ValRaw::ZERO; MAX_STORAGE];
+                    let mut _at = storage.iter_mut();
+                    $(
+                        if let Some(slot) = _at.next() {
+                            *slot = shapes!(@raw $pt $p);
+                        }
+                    )*
+                    let slots = &mut storage[..len];
+                    host_call(caller, &binding, slots)?;
+                    Ok($read(slots))
+                },
+            ))
+        };
+        (@rust I32) => { i32 };
+        (@rust F64) => { f64 };
+        (@raw I32 $v:ident) => { ValRaw::i32($v) };
+        (@raw F64 $v:ident) => { ValRaw::f64($v.to_bits()) };
+    }
+    shapes! {
+        []
+        [a: I32]
+        [a: I32, b: I32]
+        [a: I32, b: I32, c: I32]
+        [a: I32, b: I32, c: I32, d: I32]
+        [a: I32, b: I32, c: I32, d: I32, e: I32]
+        [a: F64]
+        [a: F64, b: F64]
+        [a: F64, b: F64, c: F64]
+        [a: F64, b: F64, c: F64, d: F64]
     }
 }

@@ -232,30 +232,47 @@ impl Backend for Wasmtime {
         Ok(w::Global::new(cx.as_context_mut(), ty, w::Val::I32(value))?)
     }
 
+    type FuncTy = w::FuncType;
+
+    fn func_ty(engine: &w::Engine, ty: &CoreFuncType) -> w::FuncType {
+        func_type(engine, ty)
+    }
+
     fn new_host_func<T: 'static>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,
+        fty: &w::FuncType,
         binding: HostBinding<T>,
     ) -> w::Func {
-        let params_ty = ty.params.clone();
-        let results_ty = ty.results.clone();
+        // wasmtime keeps every numeric value little-endian in the low bytes
+        // of its slot; the 32-bit ones are masked to keep hostbind's upper
+        // half zero. Results need no mask: hostbind's are already zero-extended.
+        let masks: Box<[u64]> = ty
+            .params
+            .iter()
+            .map(|t| match t {
+                CoreType::I32 | CoreType::F32 => u64::from(u32::MAX),
+                CoreType::I64 | CoreType::F64 => u64::MAX,
+            })
+            .collect();
+        let results = ty.results.len();
         let len = binding.storage_len.min(MAX_STORAGE);
-        let fty = func_type(cx.engine(), ty);
+        let fty = fty.clone();
         let func = move |mut caller: w::Caller<'_, StoreData<T, Wasmtime>>,
                          slots: &mut [MaybeUninit<w::ValRaw>]|
               -> w::Result<()> {
             let mut storage = [ValRaw::ZERO; MAX_STORAGE];
-            for ((out, slot), t) in storage.iter_mut().zip(slots.iter()).zip(&params_ty) {
+            for ((out, slot), mask) in storage.iter_mut().zip(slots.iter()).zip(&*masks) {
                 // SAFETY: wasmtime initialises one slot per param of the
-                // function's type, which is `params_ty`.
-                *out = to_raw(unsafe { slot.assume_init() }, *t);
+                // function's type, which `masks` follows.
+                *out = ValRaw::i64((unsafe { slot.assume_init() }.get_i64() as u64 & mask) as i64);
             }
             let storage = &mut storage[..len];
             if !crate::host::call::<Wasmtime, T>(caller.as_context_mut(), &binding, storage) {
                 return Err(w::Error::new(HostTrapped));
             }
-            for ((slot, v), t) in slots.iter_mut().zip(storage.iter()).zip(&results_ty) {
-                slot.write(from_raw(*v, *t));
+            for (slot, v) in slots.iter_mut().zip(storage.iter()).take(results) {
+                slot.write(w::ValRaw::i64(v.get_i64()));
             }
             Ok(())
         };
@@ -297,8 +314,13 @@ impl Backend for Wasmtime {
         func: w::Func,
         ty: &CoreFuncType,
     ) -> bool {
-        let want = func_type(cx.engine(), ty);
-        func.ty(cx.as_context()).matches(&want)
+        // Compared in place: building a `FuncType` registers it with the
+        // engine, which is what made instantiation slow.
+        let have = func.ty(cx.as_context());
+        let same = |a: &mut dyn ExactSizeIterator<Item = w::ValType>, b: &[CoreType]| {
+            a.len() == b.len() && a.zip(b).all(|(a, b)| w::ValType::eq(&a, &val_type(*b)))
+        };
+        same(&mut have.params(), &ty.params) && same(&mut have.results(), &ty.results)
     }
 
     fn call<T: 'static>(
@@ -431,4 +453,29 @@ impl<T: 'static> w::ResourceLimiter for LimitState<T> {
     fn memories(&self) -> usize {
         100_000
     }
+}
+
+/// A compiled module's bytes, for [`deserialize_module`].
+pub(crate) fn serialize_module(module: &w::Module) -> Result<Vec<u8>> {
+    Ok(module.serialize()?)
+}
+
+/// A module from [`serialize_module`]'s bytes; wasmtime refuses bytes made
+/// by another wasmtime version or configuration.
+///
+/// # Safety
+///
+/// As for wasmtime's `Module::deserialize`: `bytes` must come from
+/// [`serialize_module`], since wasmtime runs the machine code in them.
+pub(crate) unsafe fn deserialize_module(engine: &w::Engine, bytes: &[u8]) -> Result<w::Module> {
+    // SAFETY: the caller's contract is wasmtime's.
+    Ok(unsafe { w::Module::deserialize(engine, bytes) }?)
+}
+
+/// What must match for code compiled by one engine to run on another.
+pub(crate) fn compatibility(engine: &w::Engine) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut h);
+    h.finish()
 }

@@ -1,7 +1,10 @@
 //! `Linker<T>`: host functions by name, checked against a component's imports
 //! when it is instantiated.
 
+mod pre;
 mod resolve;
+
+pub use pre::InstancePre;
 
 use core::any::TypeId;
 use std::collections::HashMap;
@@ -11,15 +14,14 @@ use std::sync::Arc;
 use anyhow::bail;
 
 use crate::caller::Caller;
-use crate::component::{Compiled, Component};
+use crate::component::Component;
 use crate::dynamic::{FuncType, Val};
-use crate::engine::wasmi::Wasmi;
-use crate::engine::{Backend, Engine};
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::host::{HostFunc, IntoHostFunc};
-use crate::instance::{Instance, instantiate};
+use crate::instance::Instance;
 use crate::resource::{Resource, host_key};
-use crate::store::{Store, StoreRepr};
+use crate::store::Store;
 
 pub(crate) enum Item<T> {
     Func(HostFunc<T>),
@@ -157,28 +159,24 @@ impl<T: 'static> Linker<T> {
     /// instantiates it in `store`.
     ///
     /// All missing imports and type mismatches are reported in one error.
+    /// To instantiate one component many times, [`Linker::instantiate_pre`]
+    /// does the checking once.
     pub fn instantiate(&self, store: &mut Store<T>, component: &Component) -> Result<Instance> {
-        let inner = &component.inner;
-        if inner.engine.kind() != self.engine.kind() {
+        self.instantiate_pre(component)?.instantiate(store)
+    }
+
+    /// Checks every import of `component` against this linker once, for
+    /// any number of instantiations in any number of stores.
+    ///
+    /// All missing imports and type mismatches are reported in one error.
+    pub fn instantiate_pre(&self, component: &Component) -> Result<InstancePre<T>> {
+        if component.inner.engine.kind() != self.engine.kind() {
             bail!("the component was compiled for another engine than the linker's");
         }
-        let imports = self.resolve(component)?;
-        let store_id = store.id();
-        let index = match (&mut store.repr, &inner.compiled) {
-            (StoreRepr::Wasmi(s), Compiled::Wasmi(modules)) => {
-                let mut cx = Wasmi::cx(s);
-                instantiate::<Wasmi, T>(&mut cx, inner, modules, &imports)?
-            }
-            #[cfg(feature = "wasmtime")]
-            (StoreRepr::Wasmtime(s), Compiled::Wasmtime(modules)) => {
-                use crate::engine::wasmtime::Wasmtime;
-                let mut cx = Wasmtime::cx(s);
-                instantiate::<Wasmtime, T>(&mut cx, inner, modules, &imports)?
-            }
-            #[cfg(feature = "wasmtime")]
-            _ => bail!("the store runs on another engine than the component"),
-        };
-        Ok(Instance { store_id, index })
+        Ok(InstancePre::new(
+            component.clone(),
+            self.resolve(component)?,
+        ))
     }
 }
 

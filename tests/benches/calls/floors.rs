@@ -43,7 +43,7 @@ fn read_ret(mem: &[u8], ret: i32) -> Option<String> {
 /// Store data of the wasmtime floor: the guest's memory and realloc,
 /// looked up once.
 #[derive(Default)]
-struct WtData {
+pub struct WtData {
     memory: Option<wasmtime::Memory>,
     realloc: Option<wasmtime::TypedFunc<(i32, i32, i32, i32), i32>>,
 }
@@ -52,9 +52,9 @@ fn wt_err(what: &str) -> wasmtime::Error {
     wasmtime::Error::msg(what.to_string())
 }
 
-/// One batch of `case` on hand-written glue over wasmtime's core API.
-pub fn wasmtime_core(case: &str) -> Batch {
-    use wasmtime::{Caller, Engine, Linker, Module, Store};
+/// The wasmtime floor's engine, module and linker of hand-written host functions.
+pub fn wasmtime_linker() -> (wasmtime::Engine, wasmtime::Module, wasmtime::Linker<WtData>) {
+    use wasmtime::{Caller, Engine, Linker, Module};
     let engine = Engine::default();
     let wasm = wat::parse_str(guest::core_module(true)).expect("the guest parses");
     let module = Module::new(&engine, &wasm).expect("the guest compiles");
@@ -120,6 +120,13 @@ pub fn wasmtime_core(case: &str) -> Batch {
             write(mem, ret, &out).ok_or_else(|| wt_err("out of bounds"))
         })
         .expect("check");
+    (engine, module, linker)
+}
+
+/// One batch of `case` on hand-written glue over wasmtime's core API.
+pub fn wasmtime_core(case: &str) -> Batch {
+    use wasmtime::Store;
+    let (engine, module, linker) = wasmtime_linker();
     let mut store = Store::new(&engine, WtData::default());
     let inst = linker
         .instantiate(&mut store, &module)
@@ -154,7 +161,7 @@ pub fn wasmtime_core(case: &str) -> Batch {
 
 /// Store data of the wasmi floor.
 #[derive(Default)]
-struct WiData {
+pub struct WiData {
     memory: Option<wasmi::Memory>,
     realloc: Option<wasmi::TypedFunc<(i32, i32, i32, i32), i32>>,
 }
@@ -163,9 +170,9 @@ fn wi_err(what: &str) -> wasmi::Error {
     wasmi::Error::new(what.to_string())
 }
 
-/// One batch of `case` on hand-written glue over wasmi's core API.
-pub fn wasmi_core(case: &str) -> Batch {
-    use wasmi::{Caller, Engine, Linker, Module, Store};
+/// The wasmi floor's engine, module and linker of hand-written host functions.
+pub fn wasmi_linker() -> (wasmi::Engine, wasmi::Module, wasmi::Linker<WiData>) {
+    use wasmi::{Caller, Engine, Linker, Module};
     let engine = Engine::default();
     let wasm = wat::parse_str(guest::core_module(true)).expect("the guest parses");
     let module = Module::new(&engine, &wasm[..]).expect("the guest compiles");
@@ -229,6 +236,13 @@ pub fn wasmi_core(case: &str) -> Batch {
             write(mem, ret, &out).ok_or_else(|| wi_err("out of bounds"))
         })
         .expect("check");
+    (engine, module, linker)
+}
+
+/// One batch of `case` on hand-written glue over wasmi's core API.
+pub fn wasmi_core(case: &str) -> Batch {
+    use wasmi::Store;
+    let (engine, module, linker) = wasmi_linker();
     let mut store = Store::new(&engine, WiData::default());
     let inst = linker
         .instantiate_and_start(&mut store, &module)

@@ -17,7 +17,9 @@ struct Point {
     z: f64,
 }
 
-fn setup(dynamic: bool) -> (Store<()>, wasmtime::component::Instance) {
+/// wasmtime's component model linked once for the bench guest: typed
+/// `func_wrap` or dynamic `func_new` host functions.
+pub fn pre(dynamic: bool) -> (Engine, wasmtime::component::InstancePre<()>) {
     let engine = Engine::default();
     let wasm = wat::parse_str(guest::component()).expect("the guest parses");
     let component = Component::new(&engine, wasm).expect("the guest loads");
@@ -101,10 +103,14 @@ fn setup(dynamic: bool) -> (Store<()>, wasmtime::component::Instance) {
         h.func_wrap("check", |_, (): ()| Ok((Ok::<u32, String>(7),)))
             .expect("check");
     }
+    let pre = linker.instantiate_pre(&component).expect("the guest links");
+    (engine, pre)
+}
+
+fn setup(dynamic: bool) -> (Store<()>, wasmtime::component::Instance) {
+    let (engine, pre) = pre(dynamic);
     let mut store = Store::new(&engine, ());
-    let inst = linker
-        .instantiate(&mut store, &component)
-        .expect("the guest instantiates");
+    let inst = pre.instantiate(&mut store).expect("the guest instantiates");
     (store, inst)
 }
 

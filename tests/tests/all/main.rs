@@ -14,6 +14,7 @@ mod invalid;
 mod limits;
 mod linking;
 mod modules;
+mod precompiled;
 mod resources;
 mod smoke;
 mod strings;

@@ -21,12 +21,15 @@ pub(super) fn camel(name: &str) -> syn::Ident {
 pub(super) fn snake(name: &str) -> syn::Ident {
     let s = name.replace('-', "_");
     match s.as_str() {
-        "type" | "match" | "move" | "ref" | "self" | "mod" | "fn" | "use" | "loop" | "impl"
-        | "in" | "as" | "enum" | "struct" | "trait" | "where" | "const" | "static" | "crate"
-        | "super" | "let" | "mut" | "return" | "if" | "else" | "for" | "while" | "break"
-        | "continue" | "pub" | "unsafe" | "extern" | "async" | "await" | "dyn" => {
-            format_ident!("r#{s}")
-        }
+        // Keywords that cannot be raw identifiers get a trailing `_`.
+        "self" | "super" | "crate" => format_ident!("{s}_"),
+        // Every other keyword of edition 2024, used and reserved (`gen`).
+        "type" | "match" | "move" | "ref" | "mod" | "fn" | "use" | "loop" | "impl" | "in"
+        | "as" | "enum" | "struct" | "trait" | "where" | "const" | "static" | "let" | "mut"
+        | "return" | "if" | "else" | "for" | "while" | "break" | "continue" | "pub" | "unsafe"
+        | "extern" | "async" | "await" | "dyn" | "true" | "false" | "abstract" | "become"
+        | "box" | "do" | "final" | "gen" | "macro" | "override" | "priv" | "try" | "typeof"
+        | "unsized" | "virtual" | "yield" => format_ident!("r#{s}"),
         _ => format_ident!("{s}"),
     }
 }
@@ -38,5 +41,21 @@ pub(super) fn param(name: &str) -> syn::Ident {
         "self" => format_ident!("this"),
         "store" => format_ident!("store_"),
         n => snake(n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake;
+
+    #[test]
+    fn keywords_become_identifiers_rust_accepts() {
+        let s = |n: &str| snake(n).to_string();
+        assert_eq!(s("gen"), "r#gen");
+        assert_eq!(s("type"), "r#type");
+        assert_eq!(s("yield"), "r#yield");
+        assert_eq!(s("self"), "self_");
+        assert_eq!(s("crate"), "crate_");
+        assert_eq!(s("get-thing"), "get_thing");
     }
 }
