@@ -16,9 +16,7 @@ use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::CallHook;
 use crate::types::Signature;
 
-/// The most core values a lowered host function passes or returns: 16 flat
-/// params and a return pointer.
-pub(crate) const MAX_STORAGE: usize = 17;
+pub(crate) use crate::raw::MAX_STORAGE;
 
 /// The entrypoint of a host function's glue, the shape of wasmtime's
 /// `HostFunc::cabi_entrypoint`.
@@ -199,7 +197,6 @@ pub(crate) struct HostBinding<T> {
     pub(crate) kind: Binding<T>,
     /// The hostbind instance in the store.
     pub(crate) instance: usize,
-    pub(crate) storage_len: usize,
 }
 
 /// What a bound core function does.

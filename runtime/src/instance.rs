@@ -375,17 +375,15 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     "lowered import takes {storage_len} core values, more than the canonical ABI allows"
                 );
             }
-            let binding = HostBinding {
-                kind,
-                instance: id,
-                storage_len,
-            };
+            let binding = HostBinding { kind, instance: id };
             let fty = component
                 .compiled
                 .artifacts::<B>()
                 .and_then(|a| a.trampolines.get(t.as_u32() as usize))
                 .ok_or_else(|| anyhow!("the component was not compiled for this store's engine"))?;
-            let f = B::new_host_func(cx, ty, fty, binding);
+            let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                crate::host::call::<B, T>(cx, &binding, storage)
+            });
             state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
             Ok(B::func_extern(f))
         }

@@ -11,7 +11,6 @@ use wasmtime_environ::{EngineOrModuleTypeIndex, EntityType};
 use crate::component::core_func_type;
 use crate::engine::{Backend, Engine, EngineRepr};
 use crate::error::Result;
-use crate::raw::CoreFuncType;
 
 /// A core wasm module compiled for an engine, for
 /// [`LinkerInstance::module`](crate::LinkerInstance::module). Cheap to clone.
@@ -32,39 +31,7 @@ pub(crate) enum CompiledCore {
     Wasmtime(::wasmtime::Module),
 }
 
-/// What kind of item a core import or export is.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum CoreKind {
-    /// A function, with its type if it has only numeric values.
-    Func(Option<CoreFuncType>),
-    Memory,
-    Table,
-    Global,
-    Other,
-}
-
-impl CoreKind {
-    /// A function's kind from its value types, each `None` where hostbind's
-    /// core types cannot name it (references, vectors).
-    pub(crate) fn func(
-        params: impl IntoIterator<Item = Option<crate::CoreType>>,
-        results: impl IntoIterator<Item = Option<crate::CoreType>>,
-    ) -> CoreKind {
-        let params = params.into_iter().collect::<Option<Vec<_>>>();
-        let results = results.into_iter().collect::<Option<Vec<_>>>();
-        CoreKind::Func(
-            params
-                .zip(results)
-                .map(|(params, results)| crate::CoreFuncType { params, results }),
-        )
-    }
-}
-
-/// A module's imports (in the engine's order) and exports.
-pub(crate) struct Shape {
-    pub(crate) imports: Vec<(String, String, CoreKind)>,
-    pub(crate) exports: Vec<(String, CoreKind)>,
-}
+pub(crate) use crate::engine::shape::{CoreKind, Shape};
 
 impl Module {
     /// Compiles (and validates) a core module for `engine`.
@@ -184,6 +151,11 @@ fn same(a: &CoreKind, b: &CoreKind) -> bool {
 
 /// The engine's compiled module behind `module`, or why it has none.
 pub(crate) fn compiled_for<B: Backend>(module: &Module) -> Result<&B::Module> {
-    B::module_of(module)
+    let any: &dyn core::any::Any = match &module.inner.compiled {
+        CompiledCore::Wasmi(m) => m,
+        #[cfg(feature = "wasmtime")]
+        CompiledCore::Wasmtime(m) => m,
+    };
+    any.downcast_ref()
         .context("the core module was compiled for another engine than the component's")
 }

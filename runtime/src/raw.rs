@@ -1,5 +1,9 @@
 //! Untyped core wasm values, the currency between engines and generated glue.
 
+/// The most core values a lowered host function passes or returns: 16 flat
+/// params and a return pointer.
+pub(crate) const MAX_STORAGE: usize = 17;
+
 /// One core wasm value (`i32`, `i64`, `f32` or `f64`) stored as raw bits.
 ///
 /// Engines copy their own value representation into a slice of these before a

@@ -133,8 +133,6 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
     let conversions = if let Some(bound) = &options.host_bound {
         quote! {
             impl #name {
-                /// The host function, reaching its context in the store's
-                /// data through `get`.
                 #[allow(dead_code)]
                 #vis fn with_getter<__S: 'static, __T: #bound + 'static>(
                     self,
@@ -167,10 +165,17 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             }
         }
     };
+    // A user's host function is a value to pass around; the ones
+    // `bindgen!` makes inside `add_to_linker` are used once, so they skip
+    // the derives (60 functions are some 1300 lines less to compile).
+    let derives = match &options.host_bound {
+        None => quote!(#[derive(Clone, Copy, Debug)]),
+        Some(_) => quote!(),
+    };
     quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]
-        #[derive(Clone, Copy, Debug)]
+        #derives
         #vis struct #name;
 
         const _: () = {

@@ -1,6 +1,7 @@
 //! The core-wasm engine seam: everything hostbind needs from an engine, and
 //! nothing of the component model, which hostbind implements on top.
 
+pub(crate) mod shape;
 pub(crate) mod wasmi;
 #[cfg(feature = "wasmtime")]
 pub(crate) mod wasmtime;
@@ -49,9 +50,7 @@ pub(crate) trait Backend: Sized + 'static {
     }
     /// The kinds and function types of a module's imports, in
     /// [`Backend::imports`] order, and of its exports.
-    fn describe(module: &Self::Module) -> crate::module::Shape;
-    /// The module compiled for this engine, if `module` was.
-    fn module_of(module: &crate::module::Module) -> Option<&Self::Module>;
+    fn describe(module: &Self::Module) -> shape::Shape;
     /// Creates a store.
     fn new_store<T: 'static>(engine: &Self::Engine, data: StoreData<T, Self>) -> Self::Store<T>;
     /// Borrows a store as a context.
@@ -102,13 +101,20 @@ pub(crate) trait Backend: Sized + 'static {
     /// Builds the engine's form of `ty`.
     fn func_ty(engine: &Self::Engine, ty: &CoreFuncType) -> Self::FuncTy;
     /// Creates a host function of type `ty` (`fty` in the engine's form,
-    /// from [`Backend::func_ty`]) that runs `binding`.
-    fn new_host_func<T: 'static>(
+    /// from [`Backend::func_ty`]) that runs `run` with the call's context
+    /// and `storage_len` flat values: the params on entry, the results on
+    /// return. `run` returns `false` when the call trapped, its error then
+    /// waiting in the store's data. The engine knows nothing of what `run`
+    /// does: the runtime hands it in.
+    fn new_host_func<T: 'static, F>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,
         fty: &Self::FuncTy,
-        binding: crate::host::HostBinding<T>,
-    ) -> Self::Func;
+        storage_len: usize,
+        run: F,
+    ) -> Self::Func
+    where
+        F: for<'a> Fn(Self::Cx<'a, T>, &mut [ValRaw]) -> bool + Send + Sync + 'static;
     /// Whether `func` has type `ty`. Every function given to
     /// [`Backend::call`] is checked with this once, when it is resolved.
     fn func_matches<T: 'static>(

@@ -5,7 +5,7 @@ use ::wasmi::{AsContext, AsContextMut};
 
 use super::Backend;
 use crate::error::{Error, Result};
-use crate::host::{HostBinding, MAX_STORAGE};
+use crate::raw::MAX_STORAGE;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::StoreData;
 
@@ -130,9 +130,9 @@ impl Backend for Wasmi {
         Ok(w::Module::new(engine, wasm)?)
     }
 
-    fn describe(module: &w::Module) -> crate::module::Shape {
-        fn kind(ty: &w::ExternType) -> crate::module::CoreKind {
-            use crate::module::CoreKind;
+    fn describe(module: &w::Module) -> super::shape::Shape {
+        fn kind(ty: &w::ExternType) -> super::shape::CoreKind {
+            use super::shape::CoreKind;
             match ty {
                 w::ExternType::Func(f) => {
                     let conv = |t: w::ValType| match t {
@@ -154,7 +154,7 @@ impl Backend for Wasmi {
                 _ => CoreKind::Other,
             }
         }
-        crate::module::Shape {
+        super::shape::Shape {
             imports: module
                 .imports()
                 .map(|i| (i.module().to_owned(), i.name().to_owned(), kind(i.ty())))
@@ -163,14 +163,6 @@ impl Backend for Wasmi {
                 .exports()
                 .map(|e| (e.name().to_owned(), kind(e.ty())))
                 .collect(),
-        }
-    }
-
-    fn module_of(module: &crate::module::Module) -> Option<&w::Module> {
-        match &module.inner.compiled {
-            crate::module::CompiledCore::Wasmi(m) => Some(m),
-            #[allow(unreachable_patterns)]
-            _ => None,
         }
     }
 
@@ -272,15 +264,20 @@ impl Backend for Wasmi {
         func_type(ty)
     }
 
-    fn new_host_func<T: 'static>(
+    fn new_host_func<T: 'static, F>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,
         fty: &w::FuncType,
-        binding: HostBinding<T>,
-    ) -> w::Func {
-        match typed_host_func(cx, ty, binding) {
+        storage_len: usize,
+        run: F,
+    ) -> w::Func
+    where
+        F: for<'a> Fn(Self::Cx<'a, T>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+    {
+        let len = storage_len.min(MAX_STORAGE);
+        match typed_host_func(cx, ty, len, run) {
             Ok(f) => f,
-            Err(binding) => untyped_host_func(cx, ty, fty, binding),
+            Err(run) => untyped_host_func(cx, ty, fty, len, run),
         }
     }
 
@@ -454,12 +451,15 @@ impl<T: 'static> w::ResourceLimiter for StoreData<T, Wasmi> {
 /// Runs a host call from one of wasmi's trampolines. Not inlined: the typed
 /// trampolines below are many small closures that share this one body.
 #[inline(never)]
-fn host_call<T: 'static>(
+fn host_call<T: 'static, F>(
     mut caller: w::Caller<'_, StoreData<T, Wasmi>>,
-    binding: &HostBinding<T>,
+    run: &F,
     storage: &mut [ValRaw],
-) -> core::result::Result<(), w::Error> {
-    if crate::host::call::<Wasmi, T>(caller.as_context_mut(), binding, storage) {
+) -> core::result::Result<(), w::Error>
+where
+    F: for<'a> Fn(w::StoreContextMut<'a, StoreData<T, Wasmi>>, &mut [ValRaw]) -> bool,
+{
+    if run(caller.as_context_mut(), storage) {
         Ok(())
     } else {
         Err(w::Error::host(HostTrapped))
@@ -468,14 +468,20 @@ fn host_call<T: 'static>(
 
 /// A host function through wasmi's dynamic `Func::new`, for any core type:
 /// it copies a boxed slice of values on every call.
-fn untyped_host_func<T: 'static>(
+fn untyped_host_func<T: 'static, F>(
     cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
     ty: &CoreFuncType,
     fty: &w::FuncType,
-    binding: HostBinding<T>,
-) -> w::Func {
+    len: usize,
+    run: F,
+) -> w::Func
+where
+    F: for<'a> Fn(w::StoreContextMut<'a, StoreData<T, Wasmi>>, &mut [ValRaw]) -> bool
+        + Send
+        + Sync
+        + 'static,
+{
     let results_ty = ty.results.clone();
-    let len = binding.storage_len.min(MAX_STORAGE);
     w::Func::new(
         cx.as_context_mut(),
         fty.clone(),
@@ -485,7 +491,7 @@ fn untyped_host_func<T: 'static>(
                 *slot = to_raw(v);
             }
             let slots = &mut storage[..len];
-            host_call(caller, &binding, slots)?;
+            host_call(caller, &run, slots)?;
             for ((out, v), t) in results.iter_mut().zip(slots.iter()).zip(&results_ty) {
                 *out = from_raw(*v, *t);
             }
@@ -498,13 +504,19 @@ fn untyped_host_func<T: 'static>(
 /// without allocating, for the core types most lowered imports have: up to
 /// five `i32`s (scalars, pointers, lengths) or four `f64`s, and at most one
 /// result. Anything else is handed back for [`untyped_host_func`].
-fn typed_host_func<T: 'static>(
+fn typed_host_func<T: 'static, F>(
     cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
     ty: &CoreFuncType,
-    binding: HostBinding<T>,
-) -> core::result::Result<w::Func, HostBinding<T>> {
+    len: usize,
+    run: F,
+) -> core::result::Result<w::Func, F>
+where
+    F: for<'a> Fn(w::StoreContextMut<'a, StoreData<T, Wasmi>>, &mut [ValRaw]) -> bool
+        + Send
+        + Sync
+        + 'static,
+{
     use CoreType::{F64, I32, I64};
-    let len = binding.storage_len.min(MAX_STORAGE);
     let ctx = cx.as_context_mut();
     // One arm per shape: `[params] -> result type, how to read the result`.
     macro_rules! shapes {
@@ -519,7 +531,7 @@ fn typed_host_func<T: 'static>(
                     ([$($pt),*], [I64]) => shapes!(@one [$($p: $pt),*] i64, |s: &[ValRaw]| s[0].get_i64()),
                     ([$($pt),*], [F64]) => shapes!(@one [$($p: $pt),*] f64, |s: &[ValRaw]| f64::from_bits(s[0].get_f64())),
                 )*
-                _ => Err(binding),
+                _ => Err(run),
             }
         };
         (@one [$($p:ident: $pt:ident),*] $r:ty, $read:expr) => {
@@ -535,7 +547,7 @@ fn typed_host_func<T: 'static>(
                         }
                     )*
                     let slots = &mut storage[..len];
-                    host_call(caller, &binding, slots)?;
+                    host_call(caller, &run, slots)?;
                     Ok($read(slots))
                 },
             ))

@@ -12,8 +12,8 @@ use ::wasmtime::{AsContext, AsContextMut};
 
 use super::Backend;
 use crate::error::{Error, Result};
-use crate::host::{HostBinding, MAX_STORAGE};
 use crate::limits::LimitState;
+use crate::raw::MAX_STORAGE;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::StoreData;
 
@@ -93,9 +93,9 @@ impl Backend for Wasmtime {
         Ok(w::Module::new(engine, wasm)?)
     }
 
-    fn describe(module: &w::Module) -> crate::module::Shape {
-        fn kind(ty: &w::ExternType) -> crate::module::CoreKind {
-            use crate::module::CoreKind;
+    fn describe(module: &w::Module) -> super::shape::Shape {
+        fn kind(ty: &w::ExternType) -> super::shape::CoreKind {
+            use super::shape::CoreKind;
             match ty {
                 w::ExternType::Func(f) => {
                     let conv = |t: w::ValType| match t {
@@ -114,7 +114,7 @@ impl Backend for Wasmtime {
                 _ => CoreKind::Other,
             }
         }
-        crate::module::Shape {
+        super::shape::Shape {
             imports: module
                 .imports()
                 .map(|i| (i.module().to_owned(), i.name().to_owned(), kind(&i.ty())))
@@ -123,14 +123,6 @@ impl Backend for Wasmtime {
                 .exports()
                 .map(|e| (e.name().to_owned(), kind(&e.ty())))
                 .collect(),
-        }
-    }
-
-    fn module_of(module: &crate::module::Module) -> Option<&w::Module> {
-        match &module.inner.compiled {
-            crate::module::CompiledCore::Wasmtime(m) => Some(m),
-            #[allow(unreachable_patterns)]
-            _ => None,
         }
     }
 
@@ -238,12 +230,16 @@ impl Backend for Wasmtime {
         func_type(engine, ty)
     }
 
-    fn new_host_func<T: 'static>(
+    fn new_host_func<T: 'static, F>(
         cx: &mut Self::Cx<'_, T>,
         ty: &CoreFuncType,
         fty: &w::FuncType,
-        binding: HostBinding<T>,
-    ) -> w::Func {
+        storage_len: usize,
+        run: F,
+    ) -> w::Func
+    where
+        F: for<'a> Fn(Self::Cx<'a, T>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+    {
         // wasmtime keeps every numeric value little-endian in the low bytes
         // of its slot; the 32-bit ones are masked to keep hostbind's upper
         // half zero. Results need no mask: hostbind's are already zero-extended.
@@ -256,7 +252,7 @@ impl Backend for Wasmtime {
             })
             .collect();
         let results = ty.results.len();
-        let len = binding.storage_len.min(MAX_STORAGE);
+        let len = storage_len.min(MAX_STORAGE);
         let fty = fty.clone();
         let func = move |mut caller: w::Caller<'_, StoreData<T, Wasmtime>>,
                          slots: &mut [MaybeUninit<w::ValRaw>]|
@@ -268,7 +264,7 @@ impl Backend for Wasmtime {
                 *out = ValRaw::i64((unsafe { slot.assume_init() }.get_i64() as u64 & mask) as i64);
             }
             let storage = &mut storage[..len];
-            if !crate::host::call::<Wasmtime, T>(caller.as_context_mut(), &binding, storage) {
+            if !run(caller.as_context_mut(), storage) {
                 return Err(w::Error::new(HostTrapped));
             }
             for (slot, v) in slots.iter_mut().zip(storage.iter()).take(results) {
