@@ -251,7 +251,7 @@ pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     /// The hostbind instance, whose handle tables resources use.
     pub(crate) instance: usize,
     pub(crate) memory: Option<B::Memory>,
-    pub(crate) realloc: Option<B::Func>,
+    pub(crate) realloc: Option<B::Realloc>,
     /// The runtime component instance whose `may_leave` is cleared while
     /// `realloc` runs.
     pub(crate) flags: Option<usize>,
@@ -268,7 +268,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
         cx: B::Cx<'a, T>,
         instance: usize,
         memory: Option<B::Memory>,
-        realloc: Option<B::Func>,
+        realloc: Option<B::Realloc>,
         flags: Option<usize>,
     ) -> Self {
         GuestAccess {
@@ -312,20 +312,18 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         };
         // Guest code may grow (and so move) the memory.
         self.mem_cache = None;
-        let params = [old_ptr, old_size, align, new_size].map(|v| ValRaw::i32(v as i32));
-        let mut ret = [ValRaw::ZERO];
+        let args = [old_ptr, old_size, align, new_size].map(|v| v as i32);
         let saved = self.flags.and_then(|f| {
             Some((
                 f,
                 crate::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, false)?,
             ))
         });
-        let result = B::call(&mut self.cx, realloc, &REALLOC_TY, &params, &mut ret);
+        let result = B::call_realloc(&mut self.cx, realloc, args);
         if let Some((f, v)) = saved {
             crate::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, v);
         }
-        result?;
-        Ok(ret[0].get_u32())
+        Ok(result? as u32)
     }
 
     fn handles(&mut self) -> Option<&HandleTables> {
@@ -500,7 +498,7 @@ fn silent<T>(l: &Lowered<T>) -> crate::Error {
 /// Resolved canonical options of a lowering or lifting.
 pub(crate) struct ResolvedOptions<B: Backend> {
     pub(crate) memory: Option<B::Memory>,
-    pub(crate) realloc: Option<B::Func>,
+    pub(crate) realloc: Option<B::Realloc>,
     pub(crate) post_return: Option<B::Func>,
     pub(crate) encoding: StringEncoding,
     /// The options' runtime component instance: its handle table and flags.

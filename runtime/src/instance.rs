@@ -64,7 +64,7 @@ pub(crate) struct InstanceState<B: Backend> {
     /// Every canonical options entry resolved, once instantiation is done.
     pub(crate) resolved: Vec<Option<ResolvedOptions<B>>>,
     pub(crate) memories: Vec<Option<B::Memory>>,
-    pub(crate) reallocs: Vec<Option<B::Func>>,
+    pub(crate) reallocs: Vec<Option<B::Realloc>>,
     pub(crate) post_returns: Vec<Option<B::Func>>,
     pub(crate) trampolines: Vec<Option<B::Func>>,
     pub(crate) exports: Vec<ExportFunc<B>>,
@@ -213,7 +213,9 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
             GlobalInitializer::ExtractRealloc(r) => {
                 let f =
                     resolve_func::<B, T>(cx, id, component, &r.def, imports, Some(&REALLOC_TY))?;
-                state::<B, T>(cx, id).reallocs[r.index.as_u32() as usize] = Some(f);
+                let realloc = B::realloc(cx, f)
+                    .ok_or_else(|| anyhow!("realloc {} is not a realloc", r.index.as_u32()))?;
+                state::<B, T>(cx, id).reallocs[r.index.as_u32() as usize] = Some(realloc);
             }
             GlobalInitializer::ExtractPostReturn(p) => {
                 // Its type depends on the export; `lookup` checks it.

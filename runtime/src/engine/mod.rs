@@ -122,6 +122,17 @@ pub(crate) trait Backend: Sized + 'static {
         func: Self::Func,
         ty: &CoreFuncType,
     ) -> bool;
+    /// A function of type `(i32, i32, i32, i32) -> i32`, checked once so
+    /// that each call skips the check: a `realloc`.
+    type Realloc: Copy;
+    /// `func` as a [`Backend::Realloc`], if it has that type.
+    fn realloc<T: 'static>(cx: &mut Self::Cx<'_, T>, func: Self::Func) -> Option<Self::Realloc>;
+    /// Calls a `realloc`.
+    fn call_realloc<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        realloc: Self::Realloc,
+        args: [i32; 4],
+    ) -> Result<i32>;
     /// Replaces the store's fuel.
     fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()>;
     /// The store's remaining fuel.

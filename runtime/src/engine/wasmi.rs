@@ -281,6 +281,29 @@ impl Backend for Wasmi {
         }
     }
 
+    type Realloc = w::TypedFunc<(i32, i32, i32, i32), i32>;
+
+    fn realloc<T: 'static>(cx: &mut Self::Cx<'_, T>, func: w::Func) -> Option<Self::Realloc> {
+        func.typed(cx.as_context()).ok()
+    }
+
+    fn call_realloc<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        realloc: Self::Realloc,
+        args: [i32; 4],
+    ) -> Result<i32> {
+        if sliced(cx) {
+            // Resumable calls are untyped in wasmi.
+            let args = args.map(w::Val::I32);
+            let mut ret = [w::Val::I32(0)];
+            call_sliced(cx, *realloc.func(), &args, &mut ret)?;
+            return Ok(ret[0].i32().unwrap_or(0));
+        }
+        realloc
+            .call(cx.as_context_mut(), args.into())
+            .map_err(|e| take_error(cx, &e))
+    }
+
     fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()> {
         let limits = &mut store.data_mut().limits;
         if !limits.fuel {

@@ -277,6 +277,29 @@ impl Backend for Wasmtime {
         unsafe { w::Func::new_unchecked(cx.as_context_mut(), fty, func) }
     }
 
+    type Realloc = w::Func;
+
+    fn realloc<T: 'static>(cx: &mut Self::Cx<'_, T>, func: w::Func) -> Option<Self::Realloc> {
+        func.typed::<(i32, i32, i32, i32), i32>(cx.as_context())
+            .ok()
+            .map(|_| func)
+    }
+
+    fn call_realloc<T: 'static>(
+        cx: &mut Self::Cx<'_, T>,
+        realloc: Self::Realloc,
+        args: [i32; 4],
+    ) -> Result<i32> {
+        check_interrupt(cx)?;
+        let mut slots = args.map(w::ValRaw::i32);
+        // SAFETY: `realloc` was checked to have type
+        // `(i32, i32, i32, i32) -> i32` when it became a `Realloc`, and the
+        // four slots hold its params and have room for its result.
+        unsafe { realloc.call_unchecked(cx.as_context_mut(), &mut slots as *mut [w::ValRaw]) }
+            .map_err(|e| take_error(cx, e))?;
+        Ok(slots[0].get_i32())
+    }
+
     fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()> {
         if !store.data().limits.fuel {
             return Err(crate::limits::fuel_off());
