@@ -158,6 +158,10 @@ fn main() {
     }
     group.finish();
     c.final_summary();
+    // A profiling run (`--profile-time`) measures one system; no table.
+    if std::env::args().any(|a| a == "--profile-time") {
+        return;
+    }
 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let floor = |engine: &str| median_ns(&format!("floor-{engine}"));
