@@ -13,6 +13,7 @@ use crate::abi::transcode as tc;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::raw::ValRaw;
+use crate::store::Cx;
 use crate::typecheck::resource_of;
 
 /// What an adapter intrinsic does.
@@ -51,7 +52,7 @@ fn arg(storage: &[ValRaw], i: usize) -> u32 {
 
 /// Runs adapter intrinsic `op` for hostbind instance `instance`.
 pub(crate) fn intrinsic<B: Backend, T: 'static>(
-    mut cx: B::Cx<'_, T>,
+    mut cx: Cx<'_, B, T>,
     instance: usize,
     op: AdapterOp,
     storage: &mut [ValRaw],
@@ -118,7 +119,7 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
 
 /// The state of hostbind instance `instance`.
 fn state<'a, B: Backend, T: 'static>(
-    cx: &'a mut B::Cx<'_, T>,
+    cx: &'a mut Cx<'_, B, T>,
     instance: usize,
     site: &Site<'_>,
 ) -> Result<&'a crate::instance::InstanceState<B>> {
@@ -140,7 +141,7 @@ fn unit_sizes(op: Transcode) -> (u32, u32) {
 }
 
 fn transcode<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     instance: usize,
     site: &Site<'_>,
     op: Transcode,

@@ -1,6 +1,14 @@
 //! `Config`: how an [`Engine`](crate::Engine) is set up, the same on every core engine.
 
-use crate::engine::EngineKind;
+/// Which core engine runs components.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineKind {
+    /// wasmi, a pure-Rust interpreter: the default.
+    Wasmi,
+    /// wasmtime's core API, compiling with Cranelift (feature `wasmtime`).
+    #[cfg(feature = "wasmtime")]
+    Wasmtime,
+}
 
 /// How an engine is set up: which core engine, and which limits its
 /// stores can impose on guests.

@@ -14,6 +14,7 @@ use crate::error::{Result, Trap};
 use crate::glue::{Access, HostCx};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::CallHook;
+use crate::store::Cx;
 use crate::types::Signature;
 
 pub(crate) use crate::raw::MAX_STORAGE;
@@ -247,7 +248,7 @@ pub(crate) static REALLOC_TY: LazyLock<CoreFuncType> = LazyLock::new(|| CoreFunc
 
 /// Engine-independent access to the guest during a host call or an export call.
 pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
-    pub(crate) cx: B::Cx<'a, T>,
+    pub(crate) cx: Cx<'a, B, T>,
     /// The hostbind instance, whose handle tables resources use.
     pub(crate) instance: usize,
     pub(crate) memory: Option<B::Memory>,
@@ -265,7 +266,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     /// Access to the guest through `cx`, with canonical options `memory`,
     /// `realloc` and `flags`.
     pub(crate) fn new(
-        cx: B::Cx<'a, T>,
+        cx: Cx<'a, B, T>,
         instance: usize,
         memory: Option<B::Memory>,
         realloc: Option<B::Realloc>,
@@ -357,7 +358,7 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
 /// trapped; the error is then pending in the store.
 #[inline]
 pub(crate) fn call<B: Backend, T: 'static>(
-    mut cx: B::Cx<'_, T>,
+    mut cx: Cx<'_, B, T>,
     binding: &HostBinding<T>,
     storage: &mut [ValRaw],
 ) -> bool {
@@ -390,7 +391,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
 /// the lowering's canonical options.
 #[inline]
 fn enter_host<B: Backend, T: 'static>(
-    mut cx: B::Cx<'_, T>,
+    mut cx: Cx<'_, B, T>,
     instance: usize,
     l: &Lowered<T>,
     storage: &mut [ValRaw],

@@ -14,6 +14,7 @@ use crate::adapter::AdapterOp;
 use crate::component::{Artifacts, ComponentInner};
 use crate::engine::Backend;
 use crate::error::Result;
+use crate::store::Cx;
 use core::any::TypeId;
 use core::cell::RefCell;
 
@@ -136,7 +137,7 @@ fn encoding_of(e: EnvEncoding) -> StringEncoding {
 }
 
 fn state<'a, B: Backend, T: 'static>(
-    cx: &'a mut B::Cx<'_, T>,
+    cx: &'a mut Cx<'_, B, T>,
     id: usize,
 ) -> &'a mut InstanceState<B> {
     &mut B::data(cx).instances[id]
@@ -145,7 +146,7 @@ fn state<'a, B: Backend, T: 'static>(
 /// Instantiates `component` in the store behind `cx` with host functions
 /// `imports` (by `RuntimeImportIndex`), returning its index in the store.
 pub(crate) fn instantiate<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     component: &Arc<ComponentInner>,
     compiled: &Artifacts<B>,
     imports: &Resolved<T>,
@@ -273,7 +274,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
 }
 
 fn resolve_func<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     id: usize,
     component: &Arc<ComponentInner>,
     def: &CoreDef,
@@ -292,7 +293,7 @@ fn resolve_func<B: Backend, T: 'static>(
 
 /// The engine item behind an environ `CoreDef`.
 pub(crate) fn resolve_def<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     id: usize,
     component: &Arc<ComponentInner>,
     def: &CoreDef,
@@ -396,7 +397,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
 }
 
 fn resolve_export<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     id: usize,
     component: &Arc<ComponentInner>,
     instance: u32,
@@ -423,7 +424,7 @@ fn resolve_export<B: Backend, T: 'static>(
 /// call out now: hostbind's flag, and the adapters' if they keep one.
 #[inline]
 pub(crate) fn may_leave<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     instance: usize,
     table: usize,
 ) -> Option<bool> {
@@ -440,7 +441,7 @@ pub(crate) fn may_leave<B: Backend, T: 'static>(
 /// copy of it if they keep one; returns hostbind's flag as it was, for the
 /// caller to restore.
 pub(crate) fn set_may_leave<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     instance: usize,
     table: usize,
     value: bool,

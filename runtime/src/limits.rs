@@ -170,9 +170,8 @@ pub(crate) struct LimitState<T> {
     pub(crate) limiter: Option<LimiterFn<T>>,
     /// The error a limiter returned, while the engine unwinds with its own.
     pub(crate) limit_error: Option<Error>,
-    /// The store's data, for an engine (wasmtime) whose limiter is this
-    /// state itself; set just before the engine is handed it.
-    #[cfg(feature = "wasmtime")]
+    /// The store's data, for the engines, whose limiter is this state
+    /// itself; set just before the engine is handed it.
     pub(crate) data: *mut T,
 }
 
@@ -182,7 +181,6 @@ pub(crate) struct LimitState<T> {
 // store, and it is set from the store's own `&mut` data right before each
 // such call. The state is never sent apart from its store, which is `Send`
 // only when `T` is, so no `T` is reached from another thread through it.
-#[cfg(feature = "wasmtime")]
 unsafe impl<T> Send for LimitState<T> {}
 
 /// The user's getter from the store's data to its limiter.
@@ -198,9 +196,28 @@ impl<T> LimitState<T> {
             interrupt: Arc::new(AtomicBool::new(false)),
             limiter: None,
             limit_error: None,
-            #[cfg(feature = "wasmtime")]
             data: core::ptr::null_mut(),
         }
+    }
+
+    /// Asks the user's limiter from inside an engine's growth check, with
+    /// the data the engine's limiter closure set.
+    pub(crate) fn ask_engine(
+        &mut self,
+        memory: bool,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> core::result::Result<bool, ()> {
+        if self.data.is_null() {
+            return Ok(true);
+        }
+        // SAFETY: `enable_limiter`'s closure set `data` from the store's
+        // `&mut` data just before the engine called this, and the engine
+        // holds that borrow of the store for the whole call; `data` points
+        // to a field disjoint from this state.
+        let data = unsafe { &mut *self.data };
+        self.ask(data, memory, current, desired, maximum)
     }
 
     /// Takes a pending interruption, if any.

@@ -35,6 +35,25 @@ pub(crate) struct StoreData<T, B: Backend> {
     pub(crate) limits: LimitState<T>,
 }
 
+impl<T: 'static, B: Backend> crate::engine::EngineData for StoreData<T, B> {
+    type User = T;
+    fn limits(&self) -> &LimitState<T> {
+        &self.limits
+    }
+    fn limits_mut(&mut self) -> &mut LimitState<T> {
+        &mut self.limits
+    }
+    fn limiter(&mut self) -> (&mut LimitState<T>, &mut T) {
+        (&mut self.limits, &mut self.data)
+    }
+    fn take_pending(&mut self) -> Option<Error> {
+        self.pending.take()
+    }
+}
+
+/// An engine's store context over hostbind's store data.
+pub(crate) type Cx<'a, B, T> = <B as Backend>::Cx<'a, StoreData<T, B>>;
+
 impl<T, B: Backend> StoreData<T, B> {
     fn new(data: T, id: u64, engine: &Engine) -> Self {
         let config = engine.config();
@@ -67,9 +86,13 @@ pub struct Store<T: 'static> {
 // store would add an indirection to every call for no gain.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum StoreRepr<T: 'static> {
-    Wasmi(<Wasmi as Backend>::Store<T>),
+    Wasmi(<Wasmi as Backend>::Store<StoreData<T, Wasmi>>),
     #[cfg(feature = "wasmtime")]
-    Wasmtime(<crate::engine::wasmtime::Wasmtime as Backend>::Store<T>),
+    Wasmtime(
+        <crate::engine::wasmtime::Wasmtime as Backend>::Store<
+            StoreData<T, crate::engine::wasmtime::Wasmtime>,
+        >,
+    ),
 }
 
 /// Dispatches on the store's engine, binding the backend type as `$B` and

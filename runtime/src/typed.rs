@@ -17,6 +17,7 @@ use crate::host::GuestAccess;
 use crate::instance::{ExportFunc, Instance, InstanceState, resolve_def};
 use crate::linker::Resolved;
 use crate::raw::{CoreFuncType, ValRaw};
+use crate::store::Cx;
 use crate::store::{CallHook, Store, with_backend};
 use crate::typecheck;
 use crate::typecheck::Tc;
@@ -88,7 +89,7 @@ impl Instance {
 /// Finds export `name`, typechecks it against `check` when given, and
 /// returns its slot in the instance and its function type.
 pub(crate) fn lookup<B: Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     index: usize,
     name: &str,
     check: Option<(&[&crate::types::Ty], &[&crate::types::Ty])>,
@@ -254,7 +255,7 @@ where
 /// writes the flat args (or spills them), `lift` reads the results from the
 /// flat return values, then `post-return` runs.
 pub(crate) fn call_export<B: Backend, T: 'static, R>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     instance: usize,
     slot: usize,
     name: &str,
@@ -316,7 +317,7 @@ impl<V> Phase<V> for Result<V> {
 }
 
 fn call_entered<B: Backend, T: 'static, R>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     instance: usize,
     slot: usize,
     name: &str,
@@ -415,7 +416,7 @@ fn call_entered<B: Backend, T: 'static, R>(
 
     if let Some(post_return) = opts.post_return {
         // The guest may not call out while it cleans up.
-        let set = |cx: &mut B::Cx<'_, T>, v: bool| {
+        let set = |cx: &mut Cx<'_, B, T>, v: bool| {
             crate::instance::set_may_leave::<B, T>(cx, instance, opts.table, v);
         };
         set(cx, false);

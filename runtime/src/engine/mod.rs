@@ -1,5 +1,11 @@
 //! The core-wasm engine seam: everything hostbind needs from an engine, and
 //! nothing of the component model, which hostbind implements on top.
+//!
+//! The engine layer depends only on the leaves below it (`config`,
+//! `limits`, `raw`, `error`). What it calls back into is handed to it: the
+//! store's data through [`EngineData`], a host function's body as a closure
+//! given to [`Backend::new_host_func`]. A third engine is one more file
+//! implementing [`Backend`].
 
 pub(crate) mod shape;
 pub(crate) mod wasmi;
@@ -7,9 +13,26 @@ pub(crate) mod wasmi;
 pub(crate) mod wasmtime;
 
 use crate::config::Config;
+pub use crate::config::EngineKind;
 use crate::error::Result;
+use crate::limits::LimitState;
 use crate::raw::{CoreFuncType, ValRaw};
-use crate::store::StoreData;
+
+/// What an engine needs of the data its stores hold, which the runtime
+/// defines: the limits the store imposes, and the error a failed host call
+/// left behind for the call that reports it.
+pub(crate) trait EngineData: 'static {
+    /// The user's data, which the user's limiter is reached from.
+    type User: 'static;
+    /// The store's limits.
+    fn limits(&self) -> &LimitState<Self::User>;
+    /// The store's limits, mutable.
+    fn limits_mut(&mut self) -> &mut LimitState<Self::User>;
+    /// The limits with the user's data, for a growth check.
+    fn limiter(&mut self) -> (&mut LimitState<Self::User>, &mut Self::User);
+    /// The error a host function recorded before it returned `false`.
+    fn take_pending(&mut self) -> Option<crate::error::Error>;
+}
 
 /// A core wasm engine that can run decomposed components.
 ///
@@ -20,10 +43,10 @@ use crate::store::StoreData;
 pub(crate) trait Backend: Sized + 'static {
     /// A compiled core module.
     type Module: Send + Sync + 'static;
-    /// The engine's store over hostbind's store data.
-    type Store<T: 'static>;
+    /// The engine's store over the runtime's store data.
+    type Store<D: EngineData>;
     /// A mutable borrow of the store, from the store itself or from a caller.
-    type Cx<'a, T: 'static>;
+    type Cx<'a, D: EngineData>;
     /// A core instance.
     type Instance: Copy;
     /// A core function.
@@ -52,32 +75,32 @@ pub(crate) trait Backend: Sized + 'static {
     /// [`Backend::imports`] order, and of its exports.
     fn describe(module: &Self::Module) -> shape::Shape;
     /// Creates a store.
-    fn new_store<T: 'static>(engine: &Self::Engine, data: StoreData<T, Self>) -> Self::Store<T>;
+    fn new_store<D: EngineData>(engine: &Self::Engine, data: D) -> Self::Store<D>;
     /// Borrows a store as a context.
-    fn cx<T: 'static>(store: &mut Self::Store<T>) -> Self::Cx<'_, T>;
+    fn cx<D: EngineData>(store: &mut Self::Store<D>) -> Self::Cx<'_, D>;
     /// Reborrows a context for a shorter time.
-    fn reborrow<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> Self::Cx<'a, T>;
-    /// hostbind's data in the store.
-    fn data<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> &'a mut StoreData<T, Self>;
-    /// hostbind's data in the store, read-only.
-    fn store_data<T: 'static>(store: &Self::Store<T>) -> &StoreData<T, Self>;
-    /// hostbind's data in the store, mutable.
-    fn store_data_mut<T: 'static>(store: &mut Self::Store<T>) -> &mut StoreData<T, Self>;
+    fn reborrow<'a, D: EngineData>(cx: &'a mut Self::Cx<'_, D>) -> Self::Cx<'a, D>;
+    /// The runtime's data in the store.
+    fn data<'a, D: EngineData>(cx: &'a mut Self::Cx<'_, D>) -> &'a mut D;
+    /// The runtime's data in the store, read-only.
+    fn store_data<D: EngineData>(store: &Self::Store<D>) -> &D;
+    /// The runtime's data in the store, mutable.
+    fn store_data_mut<D: EngineData>(store: &mut Self::Store<D>) -> &mut D;
     /// A memory's bytes together with the store's data.
-    fn memory<'a, T: 'static>(
-        cx: &'a mut Self::Cx<'_, T>,
+    fn memory<'a, D: EngineData>(
+        cx: &'a mut Self::Cx<'_, D>,
         memory: Self::Memory,
-    ) -> (&'a mut [u8], &'a mut StoreData<T, Self>);
+    ) -> (&'a mut [u8], &'a mut D);
     /// Instantiates a module with imports in [`Backend::imports`] order and
     /// runs its start function.
-    fn instantiate<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn instantiate<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         module: &Self::Module,
         imports: &[Self::Extern],
     ) -> Result<Self::Instance>;
     /// An export of an instance.
-    fn export<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn export<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         instance: Self::Instance,
         name: &str,
     ) -> Option<Self::Extern>;
@@ -90,11 +113,11 @@ pub(crate) trait Backend: Sized + 'static {
     /// A global as an extern.
     fn global_extern(global: Self::Global) -> Self::Extern;
     /// The value of an `i32` global.
-    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32;
+    fn global_get<D: EngineData>(cx: &mut Self::Cx<'_, D>, global: Self::Global) -> i32;
     /// Sets an `i32` global.
-    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32);
+    fn global_set<D: EngineData>(cx: &mut Self::Cx<'_, D>, global: Self::Global, value: i32);
     /// Creates a mutable `i32` global.
-    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<Self::Global>;
+    fn new_global<D: EngineData>(cx: &mut Self::Cx<'_, D>, value: i32) -> Result<Self::Global>;
     /// A core function type as the engine keeps it, built once per
     /// component for each of its trampolines.
     type FuncTy: Send + Sync + 'static;
@@ -106,19 +129,19 @@ pub(crate) trait Backend: Sized + 'static {
     /// return. `run` returns `false` when the call trapped, its error then
     /// waiting in the store's data. The engine knows nothing of what `run`
     /// does: the runtime hands it in.
-    fn new_host_func<T: 'static, F>(
-        cx: &mut Self::Cx<'_, T>,
+    fn new_host_func<D: EngineData, F>(
+        cx: &mut Self::Cx<'_, D>,
         ty: &CoreFuncType,
         fty: &Self::FuncTy,
         storage_len: usize,
         run: F,
     ) -> Self::Func
     where
-        F: for<'a> Fn(Self::Cx<'a, T>, &mut [ValRaw]) -> bool + Send + Sync + 'static;
+        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static;
     /// Whether `func` has type `ty`. Every function given to
     /// [`Backend::call`] is checked with this once, when it is resolved.
-    fn func_matches<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn func_matches<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         func: Self::Func,
         ty: &CoreFuncType,
     ) -> bool;
@@ -126,43 +149,33 @@ pub(crate) trait Backend: Sized + 'static {
     /// that each call skips the check: a `realloc`.
     type Realloc: Copy;
     /// `func` as a [`Backend::Realloc`], if it has that type.
-    fn realloc<T: 'static>(cx: &mut Self::Cx<'_, T>, func: Self::Func) -> Option<Self::Realloc>;
+    fn realloc<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: Self::Func) -> Option<Self::Realloc>;
     /// Calls a `realloc`.
-    fn call_realloc<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn call_realloc<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         realloc: Self::Realloc,
         args: [i32; 4],
     ) -> Result<i32>;
     /// Replaces the store's fuel.
-    fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()>;
+    fn set_fuel<D: EngineData>(store: &mut Self::Store<D>, fuel: u64) -> Result<()>;
     /// The store's remaining fuel.
-    fn get_fuel<T: 'static>(store: &Self::Store<T>) -> Result<u64>;
+    fn get_fuel<D: EngineData>(store: &Self::Store<D>) -> Result<u64>;
     /// What makes the engine check a store's interrupt flag soon, if
     /// anything must (wasmtime's epochs); wasmi checks it between slices.
-    fn interrupt_waker<T: 'static>(
-        store: &Self::Store<T>,
+    fn interrupt_waker<D: EngineData>(
+        store: &Self::Store<D>,
     ) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>>;
     /// Routes the engine's growth checks to the store's limiter.
-    fn enable_limiter<T: 'static>(store: &mut Self::Store<T>);
+    fn enable_limiter<D: EngineData>(store: &mut Self::Store<D>);
     /// Calls a function of type `ty`; the caller has checked the type with
     /// [`Backend::func_matches`].
-    fn call<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn call<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         func: Self::Func,
         ty: &CoreFuncType,
         params: &[ValRaw],
         results: &mut [ValRaw],
     ) -> Result<()>;
-}
-
-/// Which core engine runs components.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EngineKind {
-    /// wasmi, a pure-Rust interpreter: the default.
-    Wasmi,
-    /// wasmtime's core API, compiling with Cranelift (feature `wasmtime`).
-    #[cfg(feature = "wasmtime")]
-    Wasmtime,
 }
 
 /// A core wasm engine configured for components. Cheap to clone.

@@ -3,11 +3,11 @@
 use ::wasmi as w;
 use ::wasmi::{AsContext, AsContextMut};
 
-use super::Backend;
+use super::{Backend, EngineData};
 use crate::error::{Error, Result};
+use crate::limits::LimitState;
 use crate::raw::MAX_STORAGE;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
-use crate::store::StoreData;
 
 /// The wasmi backend.
 pub(crate) struct Wasmi;
@@ -30,15 +30,15 @@ pub(crate) fn new_engine(config: &crate::Config) -> w::Engine {
 }
 
 /// Whether hostbind meters the store's fuel itself, in slices.
-fn sliced<T: 'static>(cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>) -> bool {
-    cx.data().limits.interruptible
+fn sliced<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>) -> bool {
+    cx.data().limits().interruptible
 }
 
 /// Charges the user's budget for what the engine used since the last
 /// refill, so that nested calls and their callers share one account.
-fn settle<T: 'static>(cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>) {
+fn settle<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>) {
     let left = cx.get_fuel().unwrap_or(0);
-    let limits = &mut cx.data_mut().limits;
+    let limits = cx.data_mut().limits_mut();
     if let Some(user) = &mut limits.user_fuel {
         *user = user.saturating_sub(limits.given.saturating_sub(left));
     }
@@ -47,12 +47,9 @@ fn settle<T: 'static>(cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>) {
 
 /// Settles, then hands the engine the next slice of fuel, or the trap that
 /// stops the guest: an interruption, or the user's fuel running out.
-fn refill<T: 'static>(
-    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
-    slice: u64,
-) -> Result<()> {
+fn refill<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, slice: u64) -> Result<()> {
     settle(cx);
-    let limits = &mut cx.data_mut().limits;
+    let limits = cx.data_mut().limits_mut();
     if limits.take_interrupt() {
         return Err(crate::limits::interrupted());
     }
@@ -117,8 +114,8 @@ impl w::errors::HostError for HostTrapped {}
 
 impl Backend for Wasmi {
     type Module = w::Module;
-    type Store<T: 'static> = w::Store<StoreData<T, Wasmi>>;
-    type Cx<'a, T: 'static> = w::StoreContextMut<'a, StoreData<T, Wasmi>>;
+    type Store<D: EngineData> = w::Store<D>;
+    type Cx<'a, D: EngineData> = w::StoreContextMut<'a, D>;
     type Instance = w::Instance;
     type Func = w::Func;
     type Memory = w::Memory;
@@ -166,39 +163,39 @@ impl Backend for Wasmi {
         }
     }
 
-    fn new_store<T: 'static>(engine: &w::Engine, data: StoreData<T, Wasmi>) -> Self::Store<T> {
+    fn new_store<D: EngineData>(engine: &w::Engine, data: D) -> Self::Store<D> {
         w::Store::new(engine, data)
     }
 
-    fn cx<T: 'static>(store: &mut Self::Store<T>) -> Self::Cx<'_, T> {
+    fn cx<D: EngineData>(store: &mut Self::Store<D>) -> Self::Cx<'_, D> {
         store.as_context_mut()
     }
 
-    fn reborrow<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> Self::Cx<'a, T> {
+    fn reborrow<'a, D: EngineData>(cx: &'a mut Self::Cx<'_, D>) -> Self::Cx<'a, D> {
         cx.as_context_mut()
     }
 
-    fn data<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> &'a mut StoreData<T, Wasmi> {
+    fn data<'a, D: EngineData>(cx: &'a mut Self::Cx<'_, D>) -> &'a mut D {
         cx.data_mut()
     }
 
-    fn store_data<T: 'static>(store: &Self::Store<T>) -> &StoreData<T, Wasmi> {
+    fn store_data<D: EngineData>(store: &Self::Store<D>) -> &D {
         store.data()
     }
 
-    fn store_data_mut<T: 'static>(store: &mut Self::Store<T>) -> &mut StoreData<T, Wasmi> {
+    fn store_data_mut<D: EngineData>(store: &mut Self::Store<D>) -> &mut D {
         store.data_mut()
     }
 
-    fn memory<'a, T: 'static>(
-        cx: &'a mut Self::Cx<'_, T>,
+    fn memory<'a, D: EngineData>(
+        cx: &'a mut Self::Cx<'_, D>,
         memory: w::Memory,
-    ) -> (&'a mut [u8], &'a mut StoreData<T, Wasmi>) {
+    ) -> (&'a mut [u8], &'a mut D) {
         memory.data_and_store_mut(cx.as_context_mut())
     }
 
-    fn instantiate<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn instantiate<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         module: &w::Module,
         imports: &[w::Extern],
     ) -> Result<w::Instance> {
@@ -214,8 +211,8 @@ impl Backend for Wasmi {
         r.map_err(|e| take_error(cx, &e))
     }
 
-    fn export<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn export<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         instance: w::Instance,
         name: &str,
     ) -> Option<w::Extern> {
@@ -238,19 +235,19 @@ impl Backend for Wasmi {
         w::Extern::Global(global)
     }
 
-    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32 {
+    fn global_get<D: EngineData>(cx: &mut Self::Cx<'_, D>, global: Self::Global) -> i32 {
         match global.get(cx.as_context_mut()) {
             w::Val::I32(v) => v,
             _ => 0,
         }
     }
 
-    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32) {
+    fn global_set<D: EngineData>(cx: &mut Self::Cx<'_, D>, global: Self::Global, value: i32) {
         // hostbind makes these globals mutable `i32`s, so this cannot fail.
         let _ = global.set(cx.as_context_mut(), w::Val::I32(value));
     }
 
-    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<w::Global> {
+    fn new_global<D: EngineData>(cx: &mut Self::Cx<'_, D>, value: i32) -> Result<w::Global> {
         Ok(w::Global::new(
             cx.as_context_mut(),
             w::Val::I32(value),
@@ -264,15 +261,15 @@ impl Backend for Wasmi {
         func_type(ty)
     }
 
-    fn new_host_func<T: 'static, F>(
-        cx: &mut Self::Cx<'_, T>,
+    fn new_host_func<D: EngineData, F>(
+        cx: &mut Self::Cx<'_, D>,
         ty: &CoreFuncType,
         fty: &w::FuncType,
         storage_len: usize,
         run: F,
     ) -> w::Func
     where
-        F: for<'a> Fn(Self::Cx<'a, T>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
     {
         let len = storage_len.min(MAX_STORAGE);
         match typed_host_func(cx, ty, len, run) {
@@ -283,12 +280,12 @@ impl Backend for Wasmi {
 
     type Realloc = w::TypedFunc<(i32, i32, i32, i32), i32>;
 
-    fn realloc<T: 'static>(cx: &mut Self::Cx<'_, T>, func: w::Func) -> Option<Self::Realloc> {
+    fn realloc<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: w::Func) -> Option<Self::Realloc> {
         func.typed(cx.as_context()).ok()
     }
 
-    fn call_realloc<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn call_realloc<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         realloc: Self::Realloc,
         args: [i32; 4],
     ) -> Result<i32> {
@@ -304,8 +301,8 @@ impl Backend for Wasmi {
             .map_err(|e| take_error(cx, &e))
     }
 
-    fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()> {
-        let limits = &mut store.data_mut().limits;
+    fn set_fuel<D: EngineData>(store: &mut Self::Store<D>, fuel: u64) -> Result<()> {
+        let limits = store.data_mut().limits_mut();
         if !limits.fuel {
             return Err(crate::limits::fuel_off());
         }
@@ -317,8 +314,8 @@ impl Backend for Wasmi {
         }
     }
 
-    fn get_fuel<T: 'static>(store: &Self::Store<T>) -> Result<u64> {
-        let limits = &store.data().limits;
+    fn get_fuel<D: EngineData>(store: &Self::Store<D>) -> Result<u64> {
+        let limits = store.data().limits();
         match (limits.fuel, limits.user_fuel) {
             (false, _) => Err(crate::limits::fuel_off()),
             (true, Some(left)) if limits.interruptible => Ok(left),
@@ -326,18 +323,22 @@ impl Backend for Wasmi {
         }
     }
 
-    fn interrupt_waker<T: 'static>(
-        _: &Self::Store<T>,
+    fn interrupt_waker<D: EngineData>(
+        _: &Self::Store<D>,
     ) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
         None
     }
 
-    fn enable_limiter<T: 'static>(store: &mut Self::Store<T>) {
-        store.limiter(|data| data as &mut dyn w::ResourceLimiter);
+    fn enable_limiter<D: EngineData>(store: &mut Self::Store<D>) {
+        store.limiter(|d| {
+            let (limits, user) = d.limiter();
+            limits.data = user;
+            limits as &mut dyn w::ResourceLimiter
+        });
     }
 
-    fn func_matches<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn func_matches<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         func: w::Func,
         ty: &CoreFuncType,
     ) -> bool {
@@ -348,8 +349,8 @@ impl Backend for Wasmi {
         same(have.params(), &ty.params) && same(have.results(), &ty.results)
     }
 
-    fn call<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn call<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         func: w::Func,
         ty: &CoreFuncType,
         params: &[ValRaw],
@@ -386,8 +387,8 @@ impl Backend for Wasmi {
 
 /// Runs `func` resumably, refilling fuel slice by slice and checking the
 /// store's interrupt flag between slices.
-fn call_sliced<T: 'static>(
-    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+fn call_sliced<D: EngineData>(
+    cx: &mut w::StoreContextMut<'_, D>,
     func: w::Func,
     args: &[w::Val],
     rets: &mut [w::Val],
@@ -414,17 +415,14 @@ fn call_sliced<T: 'static>(
 
 /// The error to report for a failed wasmi call: a host function's own error
 /// when one is waiting, a limit's trap, else wasmi's.
-fn take_error<T: 'static>(
-    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
-    e: &w::Error,
-) -> Error {
+fn take_error<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, e: &w::Error) -> Error {
     let data = cx.data_mut();
     if e.downcast_ref::<HostTrapped>().is_some()
-        && let Some(pending) = data.pending.take()
+        && let Some(pending) = data.take_pending()
     {
         return pending;
     }
-    if let Some(limit) = data.limits.limit_error.take() {
+    if let Some(limit) = data.limits_mut().limit_error.take() {
         return limit;
     }
     if e.as_trap_code() == Some(w::TrapCode::OutOfFuel) {
@@ -433,15 +431,14 @@ fn take_error<T: 'static>(
     Error::msg(e.to_string()).context("wasm trap")
 }
 
-impl<T: 'static> w::ResourceLimiter for StoreData<T, Wasmi> {
+impl<T: 'static> w::ResourceLimiter for LimitState<T> {
     fn memory_growing(
         &mut self,
         current: usize,
         desired: usize,
         maximum: Option<usize>,
     ) -> core::result::Result<bool, wasmi_core::LimiterError> {
-        self.limits
-            .ask(&mut self.data, true, current, desired, maximum)
+        self.ask_engine(true, current, desired, maximum)
             .map_err(|()| wasmi_core::LimiterError::ResourceLimiterDeniedAllocation)
     }
 
@@ -451,8 +448,7 @@ impl<T: 'static> w::ResourceLimiter for StoreData<T, Wasmi> {
         desired: usize,
         maximum: Option<usize>,
     ) -> core::result::Result<bool, wasmi_core::LimiterError> {
-        self.limits
-            .ask(&mut self.data, false, current, desired, maximum)
+        self.ask_engine(false, current, desired, maximum)
             .map_err(|()| wasmi_core::LimiterError::ResourceLimiterDeniedAllocation)
     }
 
@@ -474,13 +470,13 @@ impl<T: 'static> w::ResourceLimiter for StoreData<T, Wasmi> {
 /// Runs a host call from one of wasmi's trampolines. Not inlined: the typed
 /// trampolines below are many small closures that share this one body.
 #[inline(never)]
-fn host_call<T: 'static, F>(
-    mut caller: w::Caller<'_, StoreData<T, Wasmi>>,
+fn host_call<D: EngineData, F>(
+    mut caller: w::Caller<'_, D>,
     run: &F,
     storage: &mut [ValRaw],
 ) -> core::result::Result<(), w::Error>
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, StoreData<T, Wasmi>>, &mut [ValRaw]) -> bool,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool,
 {
     if run(caller.as_context_mut(), storage) {
         Ok(())
@@ -491,24 +487,21 @@ where
 
 /// A host function through wasmi's dynamic `Func::new`, for any core type:
 /// it copies a boxed slice of values on every call.
-fn untyped_host_func<T: 'static, F>(
-    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+fn untyped_host_func<D: EngineData, F>(
+    cx: &mut w::StoreContextMut<'_, D>,
     ty: &CoreFuncType,
     fty: &w::FuncType,
     len: usize,
     run: F,
 ) -> w::Func
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, StoreData<T, Wasmi>>, &mut [ValRaw]) -> bool
-        + Send
-        + Sync
-        + 'static,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
 {
     let results_ty = ty.results.clone();
     w::Func::new(
         cx.as_context_mut(),
         fty.clone(),
-        move |caller: w::Caller<'_, StoreData<T, Wasmi>>, params, results| {
+        move |caller: w::Caller<'_, D>, params, results| {
             let mut storage = [ValRaw::ZERO; MAX_STORAGE];
             for (slot, v) in storage.iter_mut().zip(params) {
                 *slot = to_raw(v);
@@ -527,17 +520,14 @@ where
 /// without allocating, for the core types most lowered imports have: up to
 /// five `i32`s (scalars, pointers, lengths) or four `f64`s, and at most one
 /// result. Anything else is handed back for [`untyped_host_func`].
-fn typed_host_func<T: 'static, F>(
-    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmi>>,
+fn typed_host_func<D: EngineData, F>(
+    cx: &mut w::StoreContextMut<'_, D>,
     ty: &CoreFuncType,
     len: usize,
     run: F,
 ) -> core::result::Result<w::Func, F>
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, StoreData<T, Wasmi>>, &mut [ValRaw]) -> bool
-        + Send
-        + Sync
-        + 'static,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
 {
     use CoreType::{F64, I32, I64};
     let ctx = cx.as_context_mut();
@@ -560,7 +550,7 @@ where
         (@one [$($p:ident: $pt:ident),*] $r:ty, $read:expr) => {
             Ok(w::Func::wrap(
                 ctx,
-                move |caller: w::Caller<'_, StoreData<T, Wasmi>>, $($p: shapes!(@rust $pt)),*|
+                move |caller: w::Caller<'_, D>, $($p: shapes!(@rust $pt)),*|
                       -> core::result::Result<$r, w::Error> {
                     let mut storage = [ValRaw::ZERO; MAX_STORAGE];
                     let mut _at = storage.iter_mut();

@@ -10,12 +10,11 @@ use core::mem::MaybeUninit;
 use ::wasmtime as w;
 use ::wasmtime::{AsContext, AsContextMut};
 
-use super::Backend;
+use super::{Backend, EngineData};
 use crate::error::{Error, Result};
 use crate::limits::LimitState;
 use crate::raw::MAX_STORAGE;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
-use crate::store::StoreData;
 
 /// The wasmtime backend.
 pub(crate) struct Wasmtime;
@@ -80,8 +79,8 @@ impl std::error::Error for HostTrapped {}
 
 impl Backend for Wasmtime {
     type Module = w::Module;
-    type Store<T: 'static> = w::Store<StoreData<T, Wasmtime>>;
-    type Cx<'a, T: 'static> = w::StoreContextMut<'a, StoreData<T, Wasmtime>>;
+    type Store<D: EngineData> = w::Store<D>;
+    type Cx<'a, D: EngineData> = w::StoreContextMut<'a, D>;
     type Instance = w::Instance;
     type Func = w::Func;
     type Memory = w::Memory;
@@ -126,8 +125,8 @@ impl Backend for Wasmtime {
         }
     }
 
-    fn new_store<T: 'static>(engine: &w::Engine, data: StoreData<T, Wasmtime>) -> Self::Store<T> {
-        let interruptible = data.limits.interruptible;
+    fn new_store<D: EngineData>(engine: &w::Engine, data: D) -> Self::Store<D> {
+        let interruptible = data.limits().interruptible;
         let mut store = w::Store::new(engine, data);
         if interruptible {
             // The epoch is the engine's, shared by its stores: each tick
@@ -135,7 +134,7 @@ impl Backend for Wasmtime {
             // interrupted one stops.
             store.set_epoch_deadline(1);
             store.epoch_deadline_callback(|cx| {
-                if cx.data().limits.take_interrupt() {
+                if cx.data().limits().take_interrupt() {
                     Err(w::Error::new(crate::error::Trap::new(
                         crate::limits::INTERRUPTED,
                     )))
@@ -147,35 +146,35 @@ impl Backend for Wasmtime {
         store
     }
 
-    fn cx<T: 'static>(store: &mut Self::Store<T>) -> Self::Cx<'_, T> {
+    fn cx<D: EngineData>(store: &mut Self::Store<D>) -> Self::Cx<'_, D> {
         store.as_context_mut()
     }
 
-    fn reborrow<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> Self::Cx<'a, T> {
+    fn reborrow<'a, D: EngineData>(cx: &'a mut Self::Cx<'_, D>) -> Self::Cx<'a, D> {
         cx.as_context_mut()
     }
 
-    fn data<'a, T: 'static>(cx: &'a mut Self::Cx<'_, T>) -> &'a mut StoreData<T, Wasmtime> {
+    fn data<'a, D: EngineData>(cx: &'a mut Self::Cx<'_, D>) -> &'a mut D {
         cx.data_mut()
     }
 
-    fn store_data<T: 'static>(store: &Self::Store<T>) -> &StoreData<T, Wasmtime> {
+    fn store_data<D: EngineData>(store: &Self::Store<D>) -> &D {
         store.data()
     }
 
-    fn store_data_mut<T: 'static>(store: &mut Self::Store<T>) -> &mut StoreData<T, Wasmtime> {
+    fn store_data_mut<D: EngineData>(store: &mut Self::Store<D>) -> &mut D {
         store.data_mut()
     }
 
-    fn memory<'a, T: 'static>(
-        cx: &'a mut Self::Cx<'_, T>,
+    fn memory<'a, D: EngineData>(
+        cx: &'a mut Self::Cx<'_, D>,
         memory: w::Memory,
-    ) -> (&'a mut [u8], &'a mut StoreData<T, Wasmtime>) {
+    ) -> (&'a mut [u8], &'a mut D) {
         memory.data_and_store_mut(cx.as_context_mut())
     }
 
-    fn instantiate<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn instantiate<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         module: &w::Module,
         imports: &[w::Extern],
     ) -> Result<w::Instance> {
@@ -183,8 +182,8 @@ impl Backend for Wasmtime {
         w::Instance::new(cx.as_context_mut(), module, imports).map_err(|e| take_error(cx, e))
     }
 
-    fn export<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn export<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         instance: w::Instance,
         name: &str,
     ) -> Option<w::Extern> {
@@ -207,19 +206,19 @@ impl Backend for Wasmtime {
         w::Extern::Global(global)
     }
 
-    fn global_get<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global) -> i32 {
+    fn global_get<D: EngineData>(cx: &mut Self::Cx<'_, D>, global: Self::Global) -> i32 {
         match global.get(cx.as_context_mut()) {
             w::Val::I32(v) => v,
             _ => 0,
         }
     }
 
-    fn global_set<T: 'static>(cx: &mut Self::Cx<'_, T>, global: Self::Global, value: i32) {
+    fn global_set<D: EngineData>(cx: &mut Self::Cx<'_, D>, global: Self::Global, value: i32) {
         // hostbind makes these globals mutable `i32`s, so this cannot fail.
         let _ = global.set(cx.as_context_mut(), w::Val::I32(value));
     }
 
-    fn new_global<T: 'static>(cx: &mut Self::Cx<'_, T>, value: i32) -> Result<w::Global> {
+    fn new_global<D: EngineData>(cx: &mut Self::Cx<'_, D>, value: i32) -> Result<w::Global> {
         let ty = w::GlobalType::new(w::ValType::I32, w::Mutability::Var);
         Ok(w::Global::new(cx.as_context_mut(), ty, w::Val::I32(value))?)
     }
@@ -230,15 +229,15 @@ impl Backend for Wasmtime {
         func_type(engine, ty)
     }
 
-    fn new_host_func<T: 'static, F>(
-        cx: &mut Self::Cx<'_, T>,
+    fn new_host_func<D: EngineData, F>(
+        cx: &mut Self::Cx<'_, D>,
         ty: &CoreFuncType,
         fty: &w::FuncType,
         storage_len: usize,
         run: F,
     ) -> w::Func
     where
-        F: for<'a> Fn(Self::Cx<'a, T>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
     {
         // wasmtime keeps every numeric value little-endian in the low bytes
         // of its slot; the 32-bit ones are masked to keep hostbind's upper
@@ -254,7 +253,7 @@ impl Backend for Wasmtime {
         let results = ty.results.len();
         let len = storage_len.min(MAX_STORAGE);
         let fty = fty.clone();
-        let func = move |mut caller: w::Caller<'_, StoreData<T, Wasmtime>>,
+        let func = move |mut caller: w::Caller<'_, D>,
                          slots: &mut [MaybeUninit<w::ValRaw>]|
               -> w::Result<()> {
             let mut storage = [ValRaw::ZERO; MAX_STORAGE];
@@ -279,14 +278,14 @@ impl Backend for Wasmtime {
 
     type Realloc = w::Func;
 
-    fn realloc<T: 'static>(cx: &mut Self::Cx<'_, T>, func: w::Func) -> Option<Self::Realloc> {
+    fn realloc<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: w::Func) -> Option<Self::Realloc> {
         func.typed::<(i32, i32, i32, i32), i32>(cx.as_context())
             .ok()
             .map(|_| func)
     }
 
-    fn call_realloc<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn call_realloc<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         realloc: Self::Realloc,
         args: [i32; 4],
     ) -> Result<i32> {
@@ -300,36 +299,37 @@ impl Backend for Wasmtime {
         Ok(slots[0].get_i32())
     }
 
-    fn set_fuel<T: 'static>(store: &mut Self::Store<T>, fuel: u64) -> Result<()> {
-        if !store.data().limits.fuel {
+    fn set_fuel<D: EngineData>(store: &mut Self::Store<D>, fuel: u64) -> Result<()> {
+        if !store.data().limits().fuel {
             return Err(crate::limits::fuel_off());
         }
         Ok(store.set_fuel(fuel)?)
     }
 
-    fn get_fuel<T: 'static>(store: &Self::Store<T>) -> Result<u64> {
-        if !store.data().limits.fuel {
+    fn get_fuel<D: EngineData>(store: &Self::Store<D>) -> Result<u64> {
+        if !store.data().limits().fuel {
             return Err(crate::limits::fuel_off());
         }
         Ok(store.get_fuel()?)
     }
 
-    fn interrupt_waker<T: 'static>(
-        store: &Self::Store<T>,
+    fn interrupt_waker<D: EngineData>(
+        store: &Self::Store<D>,
     ) -> Option<std::sync::Arc<dyn Fn() + Send + Sync>> {
         let engine = store.engine().clone();
         Some(std::sync::Arc::new(move || engine.increment_epoch()))
     }
 
-    fn enable_limiter<T: 'static>(store: &mut Self::Store<T>) {
+    fn enable_limiter<D: EngineData>(store: &mut Self::Store<D>) {
         store.limiter(|d| {
-            d.limits.data = &mut d.data;
-            &mut d.limits as &mut dyn w::ResourceLimiter
+            let (limits, user) = d.limiter();
+            limits.data = user;
+            limits as &mut dyn w::ResourceLimiter
         });
     }
 
-    fn func_matches<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn func_matches<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         func: w::Func,
         ty: &CoreFuncType,
     ) -> bool {
@@ -342,8 +342,8 @@ impl Backend for Wasmtime {
         same(&mut have.params(), &ty.params) && same(&mut have.results(), &ty.results)
     }
 
-    fn call<T: 'static>(
-        cx: &mut Self::Cx<'_, T>,
+    fn call<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
         func: w::Func,
         ty: &CoreFuncType,
         params: &[ValRaw],
@@ -375,10 +375,8 @@ impl Backend for Wasmtime {
 
 /// An interruption that came while no guest code ran stops the next call
 /// before it starts, as on wasmi; epochs alone would let it run a tick.
-fn check_interrupt<T: 'static>(
-    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmtime>>,
-) -> Result<()> {
-    let limits = &cx.data().limits;
+fn check_interrupt<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>) -> Result<()> {
+    let limits = cx.data().limits();
     if limits.interruptible && limits.take_interrupt() {
         return Err(crate::limits::interrupted());
     }
@@ -387,17 +385,14 @@ fn check_interrupt<T: 'static>(
 
 /// The error to report for a failed wasmtime call: a host function's own
 /// error when one is waiting, a limit's trap, else wasmtime's.
-fn take_error<T: 'static>(
-    cx: &mut w::StoreContextMut<'_, StoreData<T, Wasmtime>>,
-    e: w::Error,
-) -> Error {
+fn take_error<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, e: w::Error) -> Error {
     let data = cx.data_mut();
     if e.downcast_ref::<HostTrapped>().is_some()
-        && let Some(pending) = data.pending.take()
+        && let Some(pending) = data.take_pending()
     {
         return pending;
     }
-    if let Some(limit) = data.limits.limit_error.take() {
+    if let Some(limit) = data.limits_mut().limit_error.take() {
         return limit;
     }
     if e.downcast_ref::<w::Trap>() == Some(&w::Trap::OutOfFuel) {
@@ -431,12 +426,7 @@ impl<T: 'static> LimitState<T> {
         desired: usize,
         maximum: Option<usize>,
     ) -> w::Result<bool> {
-        // SAFETY: `enable_limiter`'s closure set `data` from the store's
-        // `&mut` data just before wasmtime called this, and wasmtime holds
-        // that borrow of the store for the whole call; `data` is a field
-        // disjoint from this state.
-        let data = unsafe { &mut *self.data };
-        self.ask(data, memory, current, desired, maximum)
+        self.ask_engine(memory, current, desired, maximum)
             .map_err(|()| w::Error::new(LimitHit))
     }
 }

@@ -9,6 +9,7 @@ mod table;
 use core::any::TypeId;
 use core::marker::PhantomData;
 
+use crate::store::Cx;
 use wasmtime_environ::component::ResourceIndex;
 
 pub(crate) use abi::{lift_any_as, lower_any};
@@ -124,7 +125,7 @@ pub(crate) fn host_key<T: 'static>() -> TypeId {
 /// Runs a resource intrinsic (`resource.new`, `.rep`, `.drop`) that the
 /// guest called on resource `ty` in handle table `table`.
 pub(crate) fn intrinsic<B: crate::engine::Backend, T: 'static>(
-    mut cx: B::Cx<'_, T>,
+    mut cx: Cx<'_, B, T>,
     instance: usize,
     op: crate::host::ResourceOp,
     ty: ResourceIndex,
@@ -174,7 +175,7 @@ pub(crate) fn intrinsic<B: crate::engine::Backend, T: 'static>(
 /// Runs the destructor of resource `ty` on `rep`: the host's, or the guest's
 /// core function if it has one.
 pub(crate) fn run_dtor<B: crate::engine::Backend, T: 'static>(
-    cx: &mut B::Cx<'_, T>,
+    cx: &mut Cx<'_, B, T>,
     instance: usize,
     ty: ResourceIndex,
     rep: u32,
