@@ -1,7 +1,7 @@
 //! One engine, component and linker shared by threads, each with stores of
 //! its own: what a server embedding hostbind does.
 
-use hostbind::{Component, Engine, Linker, Store, host_fn};
+use hostbind::{Component, Engine, InstancePre, Linker, Store, host_fn};
 use hostbind_tests::{Import, engines, guest};
 
 const fn assert_send_sync<T: Send + Sync>() {}
@@ -9,6 +9,7 @@ const _: () = {
     assert_send_sync::<Engine>();
     assert_send_sync::<Component>();
     assert_send_sync::<Linker<u32>>();
+    assert_send_sync::<InstancePre<u32>>();
 };
 
 #[host_fn]
@@ -42,14 +43,20 @@ fn stores_of_one_component_run_on_several_threads_at_once() {
             .unwrap()
             .func("bump", bump)
             .unwrap();
+        let pre = linker.instantiate_pre(&component).unwrap();
         std::thread::scope(|s| {
             let runs: Vec<_> = (0..4u32)
                 .map(|t| {
-                    let (engine, component, linker) = (&engine, &component, &linker);
+                    let (engine, component, linker, pre) = (&engine, &component, &linker, &pre);
                     s.spawn(move || {
                         // Each thread's store starts from its own count.
                         let mut store = Store::new(engine, t * 1000);
-                        let instance = linker.instantiate(&mut store, component).unwrap();
+                        // Half link each time, half share the linked `InstancePre`.
+                        let instance = if t % 2 == 0 {
+                            linker.instantiate(&mut store, component).unwrap()
+                        } else {
+                            pre.instantiate(&mut store).unwrap()
+                        };
                         let run = instance
                             .get_typed_func::<(u32,), (u32,)>(&mut store, "run")
                             .unwrap();
