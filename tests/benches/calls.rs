@@ -12,6 +12,8 @@ mod floors;
 mod guest;
 #[path = "calls/hostbind_sys.rs"]
 mod hostbind_sys;
+#[path = "common/median.rs"]
+mod median;
 #[path = "calls/wasmtime_cm.rs"]
 mod wasmtime_cm;
 
@@ -46,13 +48,7 @@ fn out_dir() -> PathBuf {
 
 /// The median ns per call criterion measured for `case` on `system`.
 fn median_ns(case: &str, system: &str) -> Option<f64> {
-    let path = out_dir().join(case).join(system).join("new/estimates.json");
-    let json = std::fs::read_to_string(path).ok()?;
-    let median = &json[json.find("\"median\"")?..];
-    let at = median.find("\"point_estimate\":")? + "\"point_estimate\":".len();
-    let rest = &median[at..];
-    let end = rest.find([',', '}'])?;
-    Some(rest[..end].trim().parse::<f64>().ok()? / f64::from(guest::N))
+    Some(median::median_ns(&out_dir().join(case).join(system))? / f64::from(guest::N))
 }
 
 fn main() {

@@ -8,6 +8,8 @@
 //!
 //! `cargo bench -p hostbind-tests --features wasmtime --bench instantiate`
 
+#[path = "common/median.rs"]
+mod median;
 // The `calls` bench's modules: this bench uses their setup, not their batches.
 #[allow(dead_code)]
 #[path = "calls/floors.rs"]
@@ -111,15 +113,7 @@ fn out_dir() -> PathBuf {
 }
 
 fn median_ns(system: &str) -> Option<f64> {
-    let path = out_dir()
-        .join("instantiate")
-        .join(system)
-        .join("new/estimates.json");
-    let json = std::fs::read_to_string(path).ok()?;
-    let median = &json[json.find("\"median\"")?..];
-    let at = median.find("\"point_estimate\":")? + "\"point_estimate\":".len();
-    let rest = &median[at..];
-    rest[..rest.find([',', '}'])?].trim().parse().ok()
+    median::median_ns(&out_dir().join("instantiate").join(system))
 }
 
 /// Instantiate-and-call per second over `threads` threads for `time`.

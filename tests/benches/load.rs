@@ -6,6 +6,8 @@
 //!
 //! `cargo bench -p hostbind-tests --features wasmtime --bench load`
 
+#[path = "common/median.rs"]
+mod median;
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,16 +29,7 @@ fn out_dir() -> PathBuf {
 }
 
 fn median_ms(system: &str) -> Option<f64> {
-    let path = out_dir()
-        .join("load-js")
-        .join(system)
-        .join("new/estimates.json");
-    let json = std::fs::read_to_string(path).ok()?;
-    let median = &json[json.find("\"median\"")?..];
-    let at = median.find("\"point_estimate\":")? + "\"point_estimate\":".len();
-    let rest = &median[at..];
-    let ns: f64 = rest[..rest.find([',', '}'])?].trim().parse().ok()?;
-    Some(ns / 1e6)
+    Some(median::median_ns(&out_dir().join("load-js").join(system))? / 1e6)
 }
 
 fn main() {

@@ -30,6 +30,13 @@ pub(crate) trait EngineData: 'static {
     fn limits_mut(&mut self) -> &mut LimitState<Self::User>;
     /// The limits with the user's data, for a growth check.
     fn limiter(&mut self) -> (&mut LimitState<Self::User>, &mut Self::User);
+    /// The limits, pointed at the user's data, to hand an engine as its
+    /// resource limiter for the growth check it is about to make.
+    fn armed_limits(&mut self) -> &mut LimitState<Self::User> {
+        let (limits, user) = self.limiter();
+        limits.data = user;
+        limits
+    }
     /// The error a host function recorded before it returned `false`.
     fn take_pending(&mut self) -> Option<crate::error::Error>;
 }

@@ -330,11 +330,7 @@ impl Backend for Wasmi {
     }
 
     fn enable_limiter<D: EngineData>(store: &mut Self::Store<D>) {
-        store.limiter(|d| {
-            let (limits, user) = d.limiter();
-            limits.data = user;
-            limits as &mut dyn w::ResourceLimiter
-        });
+        store.limiter(|d| d.armed_limits() as &mut dyn w::ResourceLimiter);
     }
 
     fn func_matches<D: EngineData>(
