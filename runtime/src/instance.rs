@@ -84,7 +84,7 @@ pub(crate) struct InstanceState<B: Backend> {
 /// Who implements a resource type, and so runs its destructor.
 pub(crate) enum ResourceDef<B: Backend> {
     /// The host: the `HostDtor<T>` of the linker's definition.
-    Host(Box<dyn core::any::Any>),
+    Host(Box<dyn core::any::Any + Send + Sync>),
     /// The guest: its destructor, if it has one.
     Guest { dtor: Option<B::Func> },
     /// Not set up yet (a defined resource before its initializer).

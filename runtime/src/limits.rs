@@ -175,13 +175,19 @@ pub(crate) struct LimitState<T> {
     pub(crate) data: *mut T,
 }
 
-// SAFETY: wasmtime's `ResourceLimiter` must be `Send`, and this state is
-// one. Its other fields are `Send` whatever `T` is; `data` is the exception.
-// It is only dereferenced during a limiter call, on the thread running the
-// store, and it is set from the store's own `&mut` data right before each
-// such call. The state is never sent apart from its store, which is `Send`
-// only when `T` is, so no `T` is reached from another thread through it.
+// SAFETY: both engines require their resource limiter, which this state
+// is, to be `Send`. Its other fields are `Send` whatever `T` is; `data` is
+// the exception. It is only dereferenced during a limiter call, on the
+// thread running the store, and it is set from the store's own `&mut` data
+// right before each such call. The state is never sent apart from its
+// store, which is `Send` only when `T` is, so no `T` is reached from
+// another thread through it.
 unsafe impl<T> Send for LimitState<T> {}
+
+// SAFETY: `data` is only read through `&mut self` (a limiter call, which
+// needs the store borrowed mutably); a shared borrow of the state, from any
+// thread, cannot reach it. The other fields are `Sync` when `T` is.
+unsafe impl<T: Sync> Sync for LimitState<T> {}
 
 /// The user's getter from the store's data to its limiter.
 pub(crate) type LimiterFn<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync>;

@@ -73,3 +73,45 @@ fn stores_of_one_component_run_on_several_threads_at_once() {
         });
     }
 }
+
+const fn assert_send<T: Send>() {}
+/// A store is `Send` when its data is, as in wasmtime: it can move to the
+/// thread that runs it.
+const _: () = assert_send::<hostbind::Store<u32>>();
+
+#[test]
+fn a_store_moves_to_another_thread_with_its_instance() {
+    let wat = guest(
+        &[Import {
+            name: "bump",
+            ty: r#"(param "by" u32) (result u32)"#,
+            core: "(param i32) (result i32)",
+        }],
+        r#"(func (export "run") (param $n i32) (result i32) (call $bump (local.get $n)))"#,
+        &[("run", r#"(param "n" u32) (result u32)"#)],
+    );
+    for engine in engines() {
+        let component = Component::new(&engine, wat::parse_str(&wat).unwrap()).unwrap();
+        let mut linker = Linker::<u32>::new(&engine);
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("bump", bump)
+            .unwrap();
+        let mut store = Store::new(&engine, 10);
+        let instance = linker.instantiate(&mut store, &component).unwrap();
+        let run = instance
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "run")
+            .unwrap();
+        assert_eq!(run.call(&mut store, (1,)).unwrap(), (11,));
+        // Made on this thread, called on another, and back.
+        let (mut store, run) = std::thread::spawn(move || {
+            assert_eq!(run.call(&mut store, (5,)).unwrap(), (16,));
+            (store, run)
+        })
+        .join()
+        .unwrap();
+        assert_eq!(*store.data(), 16);
+        assert_eq!(run.call(&mut store, (4,)).unwrap(), (20,));
+    }
+}
