@@ -18,14 +18,29 @@ fn bump(n: &mut u32, by: u32) -> u32 {
     *n
 }
 
+/// The guest's import of [`bump`].
+const BUMP: Import<'static> = Import {
+    name: "bump",
+    ty: r#"(param "by" u32) (result u32)"#,
+    core: "(param i32) (result i32)",
+};
+
+/// The guest `wat` compiled for `engine`, and a linker defining `bump`.
+fn bump_guest(engine: &Engine, wat: &str) -> (Component, Linker<u32>) {
+    let component = Component::new(engine, wat::parse_str(wat).unwrap()).unwrap();
+    let mut linker = Linker::<u32>::new(engine);
+    linker
+        .instance("test:host/api")
+        .unwrap()
+        .func("bump", bump)
+        .unwrap();
+    (component, linker)
+}
+
 #[test]
 fn stores_of_one_component_run_on_several_threads_at_once() {
     let wat = guest(
-        &[Import {
-            name: "bump",
-            ty: r#"(param "by" u32) (result u32)"#,
-            core: "(param i32) (result i32)",
-        }],
+        &[BUMP],
         r#"(func (export "run") (param $n i32) (result i32) (local $i i32) (local $r i32)
              (block $done (loop $l
                (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -36,13 +51,7 @@ fn stores_of_one_component_run_on_several_threads_at_once() {
         &[("run", r#"(param "n" u32) (result u32)"#)],
     );
     for engine in engines() {
-        let component = Component::new(&engine, wat::parse_str(&wat).unwrap()).unwrap();
-        let mut linker = Linker::<u32>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("bump", bump)
-            .unwrap();
+        let (component, linker) = bump_guest(&engine, &wat);
         let pre = linker.instantiate_pre(&component).unwrap();
         std::thread::scope(|s| {
             let runs: Vec<_> = (0..4u32)
@@ -82,22 +91,12 @@ const _: () = assert_send::<hostbind::Store<u32>>();
 #[test]
 fn a_store_moves_to_another_thread_with_its_instance() {
     let wat = guest(
-        &[Import {
-            name: "bump",
-            ty: r#"(param "by" u32) (result u32)"#,
-            core: "(param i32) (result i32)",
-        }],
+        &[BUMP],
         r#"(func (export "run") (param $n i32) (result i32) (call $bump (local.get $n)))"#,
         &[("run", r#"(param "n" u32) (result u32)"#)],
     );
     for engine in engines() {
-        let component = Component::new(&engine, wat::parse_str(&wat).unwrap()).unwrap();
-        let mut linker = Linker::<u32>::new(&engine);
-        linker
-            .instance("test:host/api")
-            .unwrap()
-            .func("bump", bump)
-            .unwrap();
+        let (component, linker) = bump_guest(&engine, &wat);
         let mut store = Store::new(&engine, 10);
         let instance = linker.instantiate(&mut store, &component).unwrap();
         let run = instance
