@@ -58,24 +58,37 @@ impl<'a, T> HostCx<'a, T> {
     }
 
     /// The string encoding of the call's canonical options.
-    #[inline]
+    #[inline(always)]
     pub fn encoding(&self) -> StringEncoding {
         self.encoding
     }
 
     /// The store's data, the guest's memory and the call's resource
     /// handles, borrowed together.
-    #[inline]
+    #[inline(always)]
     pub fn parts(&mut self) -> (&mut T, &[u8], ResourceScope<'_>) {
         self.parts_for(true)
     }
 
     /// [`HostCx::parts`], skipping the memory lookup when `memory` is false.
-    #[inline]
+    #[inline(always)]
     pub fn parts_for(&mut self, memory: bool) -> (&mut T, &[u8], ResourceScope<'_>) {
         let res = self.res;
         let (data, mem, tables) = self.access.parts(memory);
         (data, mem, ResourceScope { tables, res })
+    }
+
+    /// The guest's memory and the call's resource handles, for glue that
+    /// does not take the store's data: when `sig` needs neither, the
+    /// engine is not asked at all.
+    #[inline(always)]
+    pub fn lift_parts(&mut self, sig: &'static Signature) -> (&[u8], ResourceScope<'_>) {
+        if !sig.abi.needs_memory && !sig.abi.resources {
+            let res = self.res;
+            return (&[], ResourceScope { tables: None, res });
+        }
+        let (_, mem, scope) = self.parts_for(sig.abi.needs_memory);
+        (mem, scope)
     }
 }
 
@@ -87,7 +100,11 @@ impl<'a, T> HostCx<'a, T> {
 /// `cx` and `storage` are an [`Entrypoint`](crate::Entrypoint)'s arguments: `cx`
 /// points to a live `HostCx<'_, T>` and `storage` to `storage_len` initialised
 /// values, both exclusively ours for the call.
-#[inline]
+// Always inlined, as is everything the entrypoint calls on its fast path:
+// each entrypoint is the only caller of its copy, and a copy that rustc put
+// in another codegen unit would otherwise be called out of line, with
+// `sig`'s constants no longer folded (twice the cost of a small call).
+#[inline(always)]
 pub unsafe fn enter<T>(
     cx: *mut c_void,
     storage: *mut MaybeUninit<ValRaw>,
@@ -104,13 +121,7 @@ pub unsafe fn enter<T>(
             |_| sig.name,
             |storage| {
                 if storage.len() < sig.abi.storage {
-                    return Err(Trap::new(format!(
-                        "host function `{}` needs {} flat values but the engine passed {}",
-                        sig.name,
-                        sig.abi.storage,
-                        storage.len()
-                    ))
-                    .into());
+                    return Err(short_storage(sig, storage.len()));
                 }
                 Ok(())
             },
@@ -125,6 +136,7 @@ pub unsafe fn enter<T>(
 /// # Safety
 ///
 /// As for [`enter`].
+#[inline(always)]
 pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
     cx: *mut c_void,
     storage: *mut MaybeUninit<ValRaw>,
@@ -159,6 +171,15 @@ pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
 }
 
 #[cold]
+fn short_storage(sig: &Signature, len: usize) -> Error {
+    Trap::new(format!(
+        "host function `{}` needs {} flat values but the engine passed {}",
+        sig.name, sig.abi.storage, len
+    ))
+    .into()
+}
+
+#[cold]
 fn panic_error(name: &str, payload: Box<dyn core::any::Any + Send>) -> Error {
     let msg = crate::error::panic_text(payload);
     Trap::new(format!("host function `{name}` panicked: {msg}")).into()
@@ -176,7 +197,7 @@ pub struct Params<'m, 'v> {
 impl<'m, 'v> Params<'m, 'v> {
     /// Starts reading params; with more than 16 flat values it reads and
     /// checks the pointer to them.
-    #[inline]
+    #[inline(always)]
     pub fn new(
         memory: &'m [u8],
         scope: ResourceScope<'m>,
@@ -190,17 +211,7 @@ impl<'m, 'v> Params<'m, 'v> {
             place: Place::Params,
         };
         let spilled = if sig.abi.params_spilled {
-            let ptr = flat.next_val().get_u32();
-            let range = memory::check_array(
-                &site,
-                "params",
-                memory.len(),
-                ptr,
-                1,
-                sig.abi.params_size,
-                sig.abi.params_align,
-            )?;
-            Some((range.start, 0))
+            Some((spilled_params(&site, sig, memory, &mut flat)?, 0))
         } else {
             None
         };
@@ -213,7 +224,7 @@ impl<'m, 'v> Params<'m, 'v> {
     }
 
     /// Lifts param number `index`.
-    #[inline]
+    #[inline(always)]
     pub fn next<P: Lift<'m>>(&mut self, index: usize) -> Result<P> {
         let name = self.sig.params.get(index).map_or("?", |p| p.name);
         self.cx.site.place = Place::Param(name);
@@ -224,7 +235,7 @@ impl<'m, 'v> Params<'m, 'v> {
     }
 
     /// Ends lifting; returns the return pointer if the results go to memory.
-    #[inline]
+    #[inline(always)]
     pub fn finish(mut self) -> Option<u32> {
         self.sig
             .abi
@@ -233,8 +244,29 @@ impl<'m, 'v> Params<'m, 'v> {
     }
 }
 
+/// Reads and checks the pointer to params spilled to memory; out of line,
+/// as only signatures of more than 16 flat values need it.
+fn spilled_params(
+    site: &Site<'_>,
+    sig: &Signature,
+    memory: &[u8],
+    flat: &mut FlatSrc<'_>,
+) -> Result<usize> {
+    let ptr = flat.next_val().get_u32();
+    let range = memory::check_array(
+        site,
+        "params",
+        memory.len(),
+        ptr,
+        1,
+        sig.abi.params_size,
+        sig.abi.params_align,
+    )?;
+    Ok(range.start)
+}
+
 /// Lowers a host function's result, flat or through the return pointer.
-#[inline]
+#[inline(always)]
 pub fn lower_result<T, R: Lower>(
     cx: &mut HostCx<'_, T>,
     storage: &mut [ValRaw],

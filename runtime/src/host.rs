@@ -55,8 +55,11 @@ pub struct HostFunc<T> {
 #[derive(Clone, Copy)]
 pub(crate) struct FnData(*const ());
 
-// SAFETY: an `FnData` only ever holds null or a function pointer (see
-// `HostFunc::from_raw_with_getter`), and function pointers are `Send` and `Sync`.
+// SAFETY: an `FnData` only ever holds null, a function pointer (see
+// `HostFunc::from_raw_with_getter`), or a pointer to the `Dynamic<T>` of a
+// `HostFunc` that holds it alive (see `HostFunc::entry_data`). Function
+// pointers are `Send` and `Sync`, and so is `Dynamic<T>`: its closure is
+// `Send + Sync` and it is only ever read through the pointer.
 unsafe impl Send for FnData {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for FnData {}
@@ -159,6 +162,15 @@ impl<T> HostFunc<T> {
         }
     }
 
+    /// What its entrypoint receives as `data`: the getter of static glue,
+    /// or the `Dynamic<T>` this host function keeps alive.
+    pub(crate) fn entry_data(&self) -> FnData {
+        match &self.kind {
+            FuncKind::Static(_) => self.data,
+            FuncKind::Dynamic(d) => FnData(Arc::as_ptr(d).cast::<()>()),
+        }
+    }
+
     /// The name used in messages.
     pub(crate) fn name(&self) -> &str {
         match &self.kind {
@@ -230,6 +242,10 @@ pub(crate) struct Lowered<T> {
     pub(crate) encoding: StringEncoding,
     /// Whether a call can lend borrows that must end when it returns.
     pub(crate) borrows: bool,
+    /// Whether `func` is dynamic, and so reads the component's types.
+    pub(crate) dynamic: bool,
+    /// What the entrypoint receives as its `data`.
+    pub(crate) data: FnData,
 }
 
 /// The three resource intrinsics.
@@ -251,8 +267,9 @@ pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     pub(crate) cx: Cx<'a, B, T>,
     /// The hostbind instance, whose handle tables resources use.
     pub(crate) instance: usize,
-    pub(crate) memory: Option<B::Memory>,
-    pub(crate) realloc: Option<B::Realloc>,
+    /// The canonical options' memory and realloc, or the options entry to
+    /// find them in when first needed: most host calls never touch memory.
+    opts: Opts<B>,
     /// The runtime component instance whose `may_leave` is cleared while
     /// `realloc` runs.
     pub(crate) flags: Option<usize>,
@@ -260,6 +277,13 @@ pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     /// field by field costs one engine lookup, not one per field. Cleared
     /// whenever guest code runs (`realloc`), the only time it can move.
     pub(crate) mem_cache: Option<(core::ptr::NonNull<u8>, usize)>,
+}
+
+/// A call's memory and realloc, as far as they are looked up yet.
+enum Opts<B: Backend> {
+    Known(Option<B::Memory>, Option<B::Realloc>),
+    /// Not yet: the index of the options entry in the instance's state.
+    Index(u32),
 }
 
 impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
@@ -275,10 +299,44 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
         GuestAccess {
             cx,
             instance,
-            memory,
-            realloc,
+            opts: Opts::Known(memory, realloc),
             flags,
             mem_cache: None,
+        }
+    }
+
+    /// Access to the guest through `cx` for a lowering of options entry
+    /// `options`, found in the instance's state only when first needed.
+    #[inline(always)]
+    fn lowering(cx: Cx<'a, B, T>, instance: usize, options: u32, flags: usize) -> Self {
+        GuestAccess {
+            cx,
+            instance,
+            opts: Opts::Index(options),
+            flags: Some(flags),
+            mem_cache: None,
+        }
+    }
+
+    /// The options' memory and realloc, looked up on first use.
+    #[inline]
+    fn opts(&mut self) -> (Option<B::Memory>, Option<B::Realloc>) {
+        match self.opts {
+            Opts::Known(m, r) => (m, r),
+            Opts::Index(i) => {
+                // Filled once instantiation is done; a start function
+                // calling out during instantiation resolves them on the way.
+                let (m, r) = B::data(&mut self.cx)
+                    .instances
+                    .get(self.instance)
+                    .and_then(|s| match s.resolved.get(i as usize) {
+                        Some(Some(o)) => Some(*o),
+                        _ => s.options(i),
+                    })
+                    .map_or((None, None), |o| (o.memory, o.realloc));
+                self.opts = Opts::Known(m, r);
+                (m, r)
+            }
         }
     }
 }
@@ -296,7 +354,7 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
             // have not moved.
             return unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
         }
-        match self.memory {
+        match self.opts().0 {
             Some(m) => {
                 let bytes = B::memory(&mut self.cx, m).0;
                 self.mem_cache =
@@ -308,7 +366,7 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
     }
 
     fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
-        let Some(realloc) = self.realloc else {
+        let Some(realloc) = self.opts().1 else {
             return Err(Trap::new("the canonical options name no `realloc`").into());
         };
         // Guest code may grow (and so move) the memory.
@@ -338,7 +396,8 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
 impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     #[inline]
     fn parts(&mut self, memory: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
-        let (mem, data): (&[u8], _) = match self.memory.filter(|_| memory) {
+        let m = if memory { self.opts().0 } else { None };
+        let (mem, data): (&[u8], _) = match m {
             Some(m) => {
                 let (mem, data) = B::memory(&mut self.cx, m);
                 (mem, data)
@@ -354,9 +413,9 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     }
 }
 
-/// Runs a host call arriving from an engine. Returns `false` when the call
-/// trapped; the error is then pending in the store.
-#[inline]
+/// Runs a call of an adapter or resource intrinsic arriving from an
+/// engine. Returns `false` when the call trapped; the error is then pending
+/// in the store.
 pub(crate) fn call<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
     binding: &HostBinding<T>,
@@ -378,6 +437,24 @@ pub(crate) fn call<B: Backend, T: 'static>(
             storage,
         ),
     };
+    finish::<B, T>(cx, result)
+}
+
+/// Runs a call of a lowered import arriving from an engine: [`call`]
+/// without the dispatch, as each lowering gets a closure of its own.
+#[inline(always)]
+pub(crate) fn call_lowered<B: Backend, T: 'static>(
+    mut cx: Cx<'_, B, T>,
+    instance: usize,
+    lowered: &Lowered<T>,
+    storage: &mut [ValRaw],
+) -> bool {
+    let result = enter_host::<B, T>(B::reborrow(&mut cx), instance, lowered, storage);
+    finish::<B, T>(cx, result)
+}
+
+#[inline(always)]
+fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Result<()>) -> bool {
     match result {
         Ok(()) => true,
         Err(error) => {
@@ -389,7 +466,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
 
 /// Checks that the instance may leave and calls the glue's entrypoint with
 /// the lowering's canonical options.
-#[inline]
+#[inline(always)]
 fn enter_host<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
     instance: usize,
@@ -402,16 +479,9 @@ fn enter_host<B: Backend, T: 'static>(
     let Some(state) = data.instances.get(instance) else {
         return Err(unbound(l));
     };
-    // Filled once instantiation is done; a start function calling out
-    // during instantiation resolves them on the way.
-    let (memory, realloc) = match state.resolved.get(l.options as usize) {
-        Some(Some(o)) => (o.memory, o.realloc),
-        _ => match state.options(l.options) {
-            Some(o) => (o.memory, o.realloc),
-            None => return Err(unbound(l)),
-        },
-    };
-    let mine = state.may_leave.get(l.table).copied().unwrap_or(false);
+    if !state.may_leave.get(l.table).copied().unwrap_or(false) {
+        return Err(cannot_leave(l));
+    }
     let adapters = state.adapter_flags;
     // Only a call that lifts a borrow lends anything.
     let lends = if l.borrows {
@@ -420,21 +490,16 @@ fn enter_host<B: Backend, T: 'static>(
         0
     };
     // Only a dynamic function needs the component's types, to read its `ty`.
-    let (types, fdata) = match &l.func.kind {
-        FuncKind::Static(_) => (None, l.func.data.as_ptr()),
-        FuncKind::Dynamic(d) => (
-            Some(state.component.types.clone()),
-            Arc::as_ptr(d).cast_mut().cast::<c_void>(),
-        ),
+    let types = if l.dynamic {
+        Some(state.component.types.clone())
+    } else {
+        None
     };
     // Only adapters keep a second copy of the flag, in an engine global.
-    if !mine
-        || (adapters
-            && crate::instance::may_leave::<B, T>(&mut cx, instance, l.table) != Some(true))
-    {
+    if adapters && crate::instance::may_leave::<B, T>(&mut cx, instance, l.table) != Some(true) {
         return Err(cannot_leave(l));
     }
-    let mut access = GuestAccess::<B, T>::new(cx, instance, memory, realloc, Some(l.table));
+    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, l.table);
     let mut hcx = HostCx::new(&mut access, l.encoding);
     hcx.types = types;
     hcx.hooks = hooks;
@@ -445,17 +510,21 @@ fn enter_host<B: Backend, T: 'static>(
         store,
     };
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
-    // requires of the entrypoint; `storage` is `storage.len()` initialised values.
+    // requires of the entrypoint; `storage` is `storage.len()` initialised
+    // values; `l.data` is what the entrypoint expects as its `data`.
     let ok = unsafe {
         (l.func.entry)(
             (&mut hcx as *mut HostCx<'_, T>).cast::<c_void>(),
-            fdata,
+            l.data.as_ptr(),
             l.ty,
             l.options,
             storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
             storage.len(),
         )
     };
+    if ok && !l.borrows {
+        return Ok(());
+    }
     let trap = if ok { None } else { Some(hcx.take_trap()) };
     // The borrows the host was lent end with its call.
     if l.borrows

@@ -342,6 +342,8 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         .get(*options)
                         .ok_or_else(|| anyhow!("lowering {} has no options", index.as_u32()))?;
                     Binding::Lowered(Box::new(Lowered {
+                        dynamic: matches!(func.kind, FuncKind::Dynamic(_)),
+                        data: func.entry_data(),
                         func: func.clone(),
                         ty: lower_ty.as_u32(),
                         options: options.as_u32(),
@@ -378,15 +380,27 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     "lowered import takes {storage_len} core values, more than the canonical ABI allows"
                 );
             }
-            let binding = HostBinding { kind, instance: id };
             let fty = component
                 .compiled
                 .artifacts::<B>()
                 .and_then(|a| a.trampolines.get(t.as_u32() as usize))
                 .ok_or_else(|| anyhow!("the component was not compiled for this store's engine"))?;
-            let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                crate::host::call::<B, T>(cx, &binding, storage)
-            });
+            // A lowering's closure holds its binding itself, so that its
+            // calls skip the dispatch on the binding's kind.
+            let f = match kind {
+                Binding::Lowered(lowered) => {
+                    let lowered = *lowered;
+                    B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                        crate::host::call_lowered::<B, T>(cx, id, &lowered, storage)
+                    })
+                }
+                kind => {
+                    let binding = HostBinding { kind, instance: id };
+                    B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                        crate::host::call::<B, T>(cx, &binding, storage)
+                    })
+                }
+            };
             state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
             Ok(B::func_extern(f))
         }

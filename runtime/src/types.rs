@@ -256,16 +256,21 @@ pub struct SignatureAbi {
     pub needs_memory: bool,
     /// Whether a param is a `borrow`, whose lend must end with the call.
     pub borrows: bool,
+    /// Whether a value is or holds a resource handle, and so the call
+    /// reaches the instance's handle tables.
+    pub resources: bool,
 }
 
-/// What a type needs of a call: `NEEDS_MEMORY` and/or `BORROWS`.
+/// What a type needs of a call: `NEEDS_MEMORY`, `BORROWS`, `HANDLES`.
 const NEEDS_MEMORY: u8 = 1;
 const BORROWS: u8 = 2;
+const HANDLES: u8 = 4;
 
 const fn needs(ty: &Ty) -> u8 {
     match ty {
         Ty::String | Ty::List(_) => NEEDS_MEMORY,
-        Ty::Borrow(_) => BORROWS,
+        Ty::Borrow(_) => BORROWS | HANDLES,
+        Ty::Own(_) => HANDLES,
         Ty::Tuple(fields) => needs_all(fields),
         Ty::Option(t) => needs(t),
         Ty::Result(ok, err) => {
@@ -357,6 +362,7 @@ impl Signature {
                 storage: if inputs > outputs { inputs } else { outputs },
                 needs_memory: params_spilled || results_spilled || need & NEEDS_MEMORY != 0,
                 borrows: need & BORROWS != 0,
+                resources: need & HANDLES != 0,
             },
         }
     }

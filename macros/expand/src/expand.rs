@@ -80,7 +80,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
     // `Caller` exposes memory, so it always looks it up.
     let bind_data = match &sig.context {
         Context::None => {
-            quote!(let (_, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);)
+            quote!(let (__mem, __scope) = __cx.lift_parts(&__HOSTBIND_SIG);)
         }
         Context::Data(_) if options.host_bound.is_some() => quote! {
             let (__store, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);

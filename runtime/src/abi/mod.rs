@@ -109,6 +109,7 @@ pub struct LiftCx<'a> {
 
 impl<'a> LiftCx<'a> {
     /// A context over `memory` for values at `site`.
+    #[inline]
     pub fn new(memory: &'a [u8], site: Site<'a>, encoding: StringEncoding) -> LiftCx<'a> {
         LiftCx {
             memory,
@@ -120,6 +121,7 @@ impl<'a> LiftCx<'a> {
 
     /// The same context, reaching resource handles through `scope`.
     #[doc(hidden)]
+    #[inline]
     pub fn with_scope(mut self, scope: ResourceScope<'a>) -> LiftCx<'a> {
         self.scope = scope;
         self
@@ -134,6 +136,7 @@ pub struct FlatSrc<'v> {
 
 impl<'v> FlatSrc<'v> {
     /// Reads from `vals`, starting at the first.
+    #[inline]
     pub fn new(vals: &'v [ValRaw]) -> FlatSrc<'v> {
         FlatSrc { vals, pos: 0 }
     }
@@ -168,6 +171,7 @@ pub struct FlatDst<'v> {
 
 impl<'v> FlatDst<'v> {
     /// Writes into `vals`, starting at the first.
+    #[inline]
     pub fn new(vals: &'v mut [ValRaw]) -> FlatDst<'v> {
         FlatDst { vals, pos: 0 }
     }
@@ -234,6 +238,7 @@ pub struct LowerCx<'a> {
 
 impl<'a> LowerCx<'a> {
     /// A context writing into `guest` for values at `site`.
+    #[inline]
     pub fn new(guest: &'a mut dyn Guest, site: Site<'a>, encoding: StringEncoding) -> LowerCx<'a> {
         LowerCx {
             guest,
@@ -246,6 +251,7 @@ impl<'a> LowerCx<'a> {
 
     /// The same context, placing resource handles as `res` says.
     #[doc(hidden)]
+    #[inline]
     pub fn with_res(mut self, res: ResCx) -> LowerCx<'a> {
         self.res = res;
         self
