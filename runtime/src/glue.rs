@@ -22,8 +22,9 @@ use wasmtime_environ::component::ComponentTypes;
 /// What glue needs from the engine during a host call.
 pub(crate) trait Access<T>: Guest {
     /// The store's data, the guest's memory (empty if the options name
-    /// none, or if `memory` is false) and the instance's handle tables.
-    fn parts(&mut self, memory: bool) -> (&mut T, &[u8], Option<&HandleTables>);
+    /// none, or if `memory` is false) and the instance's handle tables
+    /// (`None` if `handles` is false).
+    fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>);
     /// Runs the store's call hook.
     fn hook(&mut self, hook: CallHook) -> Result<()>;
 }
@@ -74,7 +75,15 @@ impl<'a, T> HostCx<'a, T> {
     #[inline(always)]
     pub fn parts_for(&mut self, memory: bool) -> (&mut T, &[u8], ResourceScope<'_>) {
         let res = self.res;
-        let (data, mem, tables) = self.access.parts(memory);
+        let (data, mem, tables) = self.access.parts(memory, true);
+        (data, mem, ResourceScope { tables, res })
+    }
+
+    /// [`HostCx::parts`], looking up only what `sig`'s values need.
+    #[inline(always)]
+    pub fn sig_parts(&mut self, sig: &'static Signature) -> (&mut T, &[u8], ResourceScope<'_>) {
+        let res = self.res;
+        let (data, mem, tables) = self.access.parts(sig.abi.needs_memory, sig.abi.resources);
         (data, mem, ResourceScope { tables, res })
     }
 
@@ -87,7 +96,7 @@ impl<'a, T> HostCx<'a, T> {
             let res = self.res;
             return (&[], ResourceScope { tables: None, res });
         }
-        let (_, mem, scope) = self.parts_for(sig.abi.needs_memory);
+        let (_, mem, scope) = self.sig_parts(sig);
         (mem, scope)
     }
 }

@@ -395,7 +395,7 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
 
 impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     #[inline]
-    fn parts(&mut self, memory: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
+    fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
         let m = if memory { self.opts().0 } else { None };
         let (mem, data): (&[u8], _) = match m {
             Some(m) => {
@@ -404,8 +404,11 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
             }
             None => (&[], B::data(&mut self.cx)),
         };
-        let handles = data.instances.get(self.instance).map(|s| &s.handles);
-        (&mut data.data, mem, handles)
+        let tables = match handles {
+            true => data.instances.get(self.instance).map(|s| &s.handles),
+            false => None,
+        };
+        (&mut data.data, mem, tables)
     }
 
     fn hook(&mut self, hook: CallHook) -> Result<()> {

@@ -41,10 +41,18 @@ pub(crate) struct ExportFunc<B: Backend> {
     /// Which export this is, so repeated lookups share one entry.
     pub(crate) export: ExportIndex,
     pub(crate) func: B::Func,
-    pub(crate) core_ty: Arc<CoreFuncType>,
-    /// `post-return` takes the core results as its params.
-    pub(crate) post_return_ty: Arc<CoreFuncType>,
+    /// Shared with the export's `TypedFunc`s and `Func`s, which pass them to
+    /// each call, so that a call does not clone them.
+    pub(crate) tys: Arc<ExportTys>,
     pub(crate) options: OptionsIndex,
+}
+
+/// The core types of a lifted export and of its `post-return`.
+#[derive(Debug)]
+pub(crate) struct ExportTys {
+    pub(crate) core: CoreFuncType,
+    /// `post-return` takes the core results as its params.
+    pub(crate) post_return: CoreFuncType,
 }
 
 /// The runtime state of one component instance, indexed as environ numbers it.

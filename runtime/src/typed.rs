@@ -14,7 +14,7 @@ use crate::component::core_func_type;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::host::GuestAccess;
-use crate::instance::{ExportFunc, Instance, InstanceState, resolve_def};
+use crate::instance::{ExportFunc, ExportTys, Instance, InstanceState, resolve_def};
 use crate::linker::Resolved;
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::Cx;
@@ -32,6 +32,7 @@ pub struct TypedFunc<P, R> {
     slot: usize,
     any: crate::typecheck::AnyResource,
     name: Arc<str>,
+    tys: Arc<ExportTys>,
     _marker: PhantomData<fn(P) -> R>,
 }
 
@@ -43,6 +44,7 @@ impl<P, R> Clone for TypedFunc<P, R> {
             slot: self.slot,
             any: self.any,
             name: self.name.clone(),
+            tys: self.tys.clone(),
             _marker: PhantomData,
         }
     }
@@ -71,7 +73,7 @@ impl Instance {
         if store.id() != self.store_id {
             bail!("the instance belongs to another store");
         }
-        let (slot, _, any) = with_backend!(&mut store.repr, |s, B| {
+        let (slot, _, any, tys) = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
             lookup::<B, _>(&mut cx, self.index, name, Some((P::FIELDS, R::FIELDS)))?
         });
@@ -81,19 +83,26 @@ impl Instance {
             slot,
             any,
             name: name.into(),
+            tys,
             _marker: PhantomData,
         })
     }
 }
 
 /// Finds export `name`, typechecks it against `check` when given, and
-/// returns its slot in the instance and its function type.
+/// returns its slot in the instance, its function type, the resource a
+/// `ResourceAny` in it stands for, and its core types.
 pub(crate) fn lookup<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     index: usize,
     name: &str,
     check: Option<(&[&crate::types::Ty], &[&crate::types::Ty])>,
-) -> Result<(usize, TypeFuncIndex, crate::typecheck::AnyResource)> {
+) -> Result<(
+    usize,
+    TypeFuncIndex,
+    crate::typecheck::AnyResource,
+    Arc<ExportTys>,
+)> {
     let component = B::data(cx).instances[index].component.clone();
     let info = &component.info;
     let mut exports = &info.exports;
@@ -141,7 +150,8 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         .iter()
         .position(|e| e.export == export)
     {
-        return Ok((slot, *ty, any));
+        let tys = B::data(cx).instances[index].exports[slot].tys.clone();
+        return Ok((slot, *ty, any, tys));
     }
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
     let f = resolve_def::<B, T>(cx, index, &component, func, &Resolved::empty())?;
@@ -162,15 +172,18 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     {
         bail!("the post-return of export `{name}` does not have the core type {post_return_ty:?}");
     }
+    let tys = Arc::new(ExportTys {
+        core: core_ty,
+        post_return: post_return_ty,
+    });
     let state = &mut B::data(cx).instances[index];
     state.exports.push(ExportFunc {
         export,
         func,
-        core_ty: Arc::new(core_ty),
-        post_return_ty: Arc::new(post_return_ty),
+        tys: tys.clone(),
         options: *options,
     });
-    Ok((state.exports.len() - 1, *ty, any))
+    Ok((state.exports.len() - 1, *ty, any, tys))
 }
 
 impl<P, R> TypedFunc<P, R>
@@ -213,12 +226,16 @@ where
         }
         with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
+            let target = Target {
+                instance: self.instance,
+                slot: self.slot,
+                tys: &self.tys,
+                name: &self.name,
+                any: self.any,
+            };
             call_export::<B, T, R>(
                 &mut cx,
-                self.instance,
-                self.slot,
-                &self.name,
-                self.any,
+                &target,
                 |lcx, args| {
                     if const { flat_count_all(Q::FIELDS) <= MAX_FLAT_PARAMS } {
                         params.lower_flat(lcx, &mut FlatDst::new(args))
@@ -251,18 +268,27 @@ where
     }
 }
 
+/// The export a call goes to, as its `TypedFunc` or `Func` knows it.
+pub(crate) struct Target<'a> {
+    pub(crate) instance: usize,
+    /// The export's slot in the instance's resolved exports.
+    pub(crate) slot: usize,
+    pub(crate) tys: &'a ExportTys,
+    pub(crate) name: &'a str,
+    /// The resource a static `ResourceAny` in the signature stands for.
+    pub(crate) any: crate::typecheck::AnyResource,
+}
+
 /// Calls export `slot` of instance `instance`, refusing re-entry: `lower`
 /// writes the flat args (or spills them), `lift` reads the results from the
 /// flat return values, then `post-return` runs.
 pub(crate) fn call_export<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
-    instance: usize,
-    slot: usize,
-    name: &str,
-    any: crate::typecheck::AnyResource,
+    target: &Target<'_>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
 ) -> Result<R> {
+    let (instance, name) = (target.instance, target.name);
     let state = &mut B::data(cx).instances[instance];
     if let Some(trapped) = &state.poisoned {
         return Err(Trap::new(format!(
@@ -277,7 +303,7 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
         .into());
     }
     state.entered = true;
-    let result = call_entered::<B, T, R>(cx, instance, slot, name, any, lower, lift);
+    let result = call_entered::<B, T, R>(cx, target, lower, lift);
     let state = &mut B::data(cx).instances[instance];
     state.entered = false;
     result.map_err(|Failed { error, poison }| {
@@ -318,22 +344,22 @@ impl<V> Phase<V> for Result<V> {
 
 fn call_entered<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
-    instance: usize,
-    slot: usize,
-    name: &str,
-    any: crate::typecheck::AnyResource,
+    target: &Target<'_>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
 ) -> core::result::Result<R, Failed> {
+    let Target {
+        instance,
+        slot,
+        tys,
+        name,
+        any,
+    } = *target;
     let data = B::data(cx);
     data.pending = None;
     let state: &InstanceState<B> = &data.instances[instance];
     let export = &state.exports[slot];
-    let (func, core_ty, post_ty) = (
-        export.func,
-        export.core_ty.clone(),
-        export.post_return_ty.clone(),
-    );
+    let (func, core_ty, post_ty) = (export.func, &tys.core, &tys.post_return);
     let opts = state
         .options(export.options.as_u32())
         .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))
@@ -376,7 +402,7 @@ fn call_entered<B: Backend, T: 'static, R>(
         ))
         .before_guest();
     };
-    B::call(cx, func, &core_ty, args, rets).after_guest()?;
+    B::call(cx, func, core_ty, args, rets).after_guest()?;
     // The spec's scope-exit check: every borrow the call lent is returned.
     let left = B::data(cx).instances[instance]
         .handles
@@ -420,7 +446,7 @@ fn call_entered<B: Backend, T: 'static, R>(
             crate::instance::set_may_leave::<B, T>(cx, instance, opts.table, v);
         };
         set(cx, false);
-        let r = B::call(cx, post_return, &post_ty, rets, &mut []);
+        let r = B::call(cx, post_return, post_ty, rets, &mut []);
         set(cx, true);
         r.after_guest()?;
     }

@@ -268,7 +268,8 @@ const HANDLES: u8 = 4;
 
 const fn needs(ty: &Ty) -> u8 {
     match ty {
-        Ty::String | Ty::List(_) => NEEDS_MEMORY,
+        Ty::String => NEEDS_MEMORY,
+        Ty::List(t) => NEEDS_MEMORY | needs(t),
         Ty::Borrow(_) => BORROWS | HANDLES,
         Ty::Own(_) => HANDLES,
         Ty::Tuple(fields) => needs_all(fields),
@@ -365,5 +366,57 @@ impl Signature {
                 resources: need & HANDLES != 0,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static RES: ResourceTy = ResourceTy {
+        name: || "r",
+        host: None,
+    };
+    static BORROW: Ty = Ty::Borrow(&RES);
+    static OWN: Ty = Ty::Own(&RES);
+    static LIST_OF_BORROWS: Ty = Ty::List(&BORROW);
+    static OPTION_OF_OWN: Ty = Ty::Option(&OWN);
+
+    #[test]
+    fn handles_inside_lists_and_options_are_seen() {
+        static POLL: Signature = Signature::new(
+            "poll",
+            &[Param {
+                name: "in",
+                ty: &LIST_OF_BORROWS,
+            }],
+            &[],
+        );
+        let abi = &POLL.abi;
+        assert!(abi.needs_memory && abi.borrows && abi.resources);
+        static TAKE: Signature = Signature::new(
+            "take",
+            &[Param {
+                name: "r",
+                ty: &OPTION_OF_OWN,
+            }],
+            &[],
+        );
+        let abi = &TAKE.abi;
+        assert!(!abi.needs_memory && !abi.borrows && abi.resources);
+    }
+
+    #[test]
+    fn scalars_need_nothing() {
+        static NORM: Signature = Signature::new(
+            "norm",
+            &[Param {
+                name: "a",
+                ty: &Ty::U32,
+            }],
+            &[&Ty::F64],
+        );
+        let abi = &NORM.abi;
+        assert!(!abi.needs_memory && !abi.borrows && !abi.resources);
     }
 }

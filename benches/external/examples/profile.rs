@@ -6,11 +6,15 @@
 //! valgrind --tool=callgrind target/release/examples/profile wasmtime noop 200
 //! ```
 //!
-//! Arguments: the engine (`wasmtime` or `wasmi`), the case (as in the
-//! bench) and the number of 1000-call batches. It prints ns per call.
+//! Arguments: the system (`wasmtime` or `wasmi` for hostbind on that
+//! engine, `floor-wasmtime` or `floor-wasmi` for the hand-written glue),
+//! the case (as in the bench) and the number of 1000-call batches. It
+//! prints ns per call.
 
 #![allow(dead_code)]
 
+#[path = "../../../tests/benches/calls/floors.rs"]
+mod floors;
 #[path = "../../../tests/benches/calls/guest.rs"]
 mod guest;
 #[path = "../../../tests/benches/calls/hostbind_sys.rs"]
@@ -21,16 +25,18 @@ pub type Batch = Box<dyn FnMut()>;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let engine = match args.next().as_deref() {
-        Some("wasmi") => hostbind::EngineKind::Wasmi,
-        _ => hostbind::EngineKind::Wasmtime,
-    };
+    let system = args.next().unwrap_or_else(|| "wasmtime".into());
     let case = args.next().unwrap_or_else(|| "noop".into());
     let batches: u32 = args
         .next()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1000);
-    let mut batch = hostbind_sys::batch(engine, &case);
+    let mut batch = match system.as_str() {
+        "wasmi" => hostbind_sys::batch(hostbind::EngineKind::Wasmi, &case),
+        "floor-wasmi" => floors::wasmi_core(&case),
+        "floor-wasmtime" => floors::wasmtime_core(&case),
+        _ => hostbind_sys::batch(hostbind::EngineKind::Wasmtime, &case),
+    };
     batch();
     let start = std::time::Instant::now();
     for _ in 0..batches {

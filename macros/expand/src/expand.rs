@@ -83,13 +83,13 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             quote!(let (__mem, __scope) = __cx.lift_parts(&__HOSTBIND_SIG);)
         }
         Context::Data(_) if options.host_bound.is_some() => quote! {
-            let (__store, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);
+            let (__store, __mem, __scope) = __cx.sig_parts(&__HOSTBIND_SIG);
             // SAFETY: `with_getter` below made `_data` from a
             // `fn(&mut __S) -> &mut __T`, the only way to get this entrypoint.
             let __data = unsafe { #p::getter::<__S, __T>(_data) }(__store);
         },
         Context::Data(_) => {
-            quote!(let (__data, __mem, __scope) = __cx.parts_for(__HOSTBIND_SIG.abi.needs_memory);)
+            quote!(let (__data, __mem, __scope) = __cx.sig_parts(&__HOSTBIND_SIG);)
         }
         Context::Caller(_) => quote!(let (__data, __mem, __scope) = __cx.parts();),
     };

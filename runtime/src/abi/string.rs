@@ -110,27 +110,46 @@ fn lift_str<'a>(cx: &LiftCx<'a>, ptr: u32, tagged_len: u32) -> Result<&'a str> {
     }
 }
 
+/// A valid UTF-8 string in bounds under `utf8` options: the common case,
+/// inlined into the glue. `None` sends everything else to the out-of-line
+/// path, which decodes the other encodings and says what is wrong.
+#[inline(always)]
+fn utf8_fast<'a>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Option<&'a str> {
+    if cx.encoding != StringEncoding::Utf8 || len > MAX_STRING_BYTE_LENGTH {
+        return None;
+    }
+    let start = ptr as usize;
+    let bytes = cx.memory.get(start..start.checked_add(len as usize)?)?;
+    core::str::from_utf8(bytes).ok()
+}
+
 macro_rules! lift_string {
-    ($t:ty, $lift:expr) => {
+    ($t:ty, $fast:expr, $lift:expr) => {
         impl<'a> Lift<'a> for $t {
             #[inline]
             fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
                 let ptr = src.next_val().get_u32();
                 let len = src.next_val().get_u32();
+                if let Some(s) = utf8_fast(cx, ptr, len) {
+                    return Ok($fast(s));
+                }
                 $lift(cx, ptr, len)
             }
             #[inline]
             fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
                 let (ptr, len) = load_ptr_len(cx, offset)?;
+                if let Some(s) = utf8_fast(cx, ptr, len) {
+                    return Ok($fast(s));
+                }
                 $lift(cx, ptr, len)
             }
         }
     };
 }
 
-lift_string!(&'a str, lift_str);
-lift_string!(Cow<'a, str>, lift_cow);
-lift_string!(String, |cx, ptr, len| lift_cow(cx, ptr, len)
+lift_string!(&'a str, |s| s, lift_str);
+lift_string!(Cow<'a, str>, Cow::Borrowed, lift_cow);
+lift_string!(String, str::to_owned, |cx, ptr, len| lift_cow(cx, ptr, len)
     .map(Cow::into_owned));
 
 impl LowerCx<'_> {

@@ -16,10 +16,10 @@ use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::glue::{HostCx, enter_named};
 use crate::host::Dynamic;
-use crate::instance::Instance;
+use crate::instance::{ExportTys, Instance};
 use crate::raw::ValRaw;
 use crate::store::{Store, with_backend};
-use crate::typed::{call_export, lookup};
+use crate::typed::{Target, call_export, lookup};
 
 /// The closure of a dynamic host function: the store's data and the
 /// caller's memory, the function's type, the params, and the results to fill.
@@ -184,6 +184,7 @@ pub struct Func {
     ty: TypeFuncIndex,
     types: Arc<ComponentTypes>,
     name: Arc<str>,
+    tys: Arc<ExportTys>,
 }
 
 impl core::fmt::Debug for Func {
@@ -198,14 +199,14 @@ impl Instance {
         if store.id() != self.store_id {
             bail!("the instance belongs to another store");
         }
-        let (slot, ty, types) = with_backend!(&mut store.repr, |s, B| {
+        let (slot, ty, types, tys) = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            let (slot, ty, _) = lookup::<B, _>(&mut cx, self.index, name, None)?;
+            let (slot, ty, _, tys) = lookup::<B, _>(&mut cx, self.index, name, None)?;
             let types = B::data(&mut cx).instances[self.index]
                 .component
                 .types
                 .clone();
-            (slot, ty, types)
+            (slot, ty, types, tys)
         });
         Ok(Func {
             store_id: self.store_id,
@@ -214,6 +215,7 @@ impl Instance {
             ty,
             types,
             name: name.into(),
+            tys,
         })
     }
 }
@@ -255,12 +257,16 @@ impl Func {
         let results_flat = flat(types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
         let lifted = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
+            let target = Target {
+                instance: self.instance,
+                slot: self.slot,
+                tys: &self.tys,
+                name: &self.name,
+                any: None,
+            };
             call_export::<B, T, Vec<Val>>(
                 &mut cx,
-                self.instance,
-                self.slot,
-                &self.name,
-                None,
+                &target,
                 |lcx, args| {
                     if params_flat {
                         let mut dst = FlatDst::new(args);
