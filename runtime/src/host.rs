@@ -400,6 +400,9 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
         let (mem, data): (&[u8], _) = match m {
             Some(m) => {
                 let (mem, data) = B::memory(&mut self.cx, m);
+                // Lowering the results reuses this lookup: no guest code
+                // runs before it but `realloc`, which clears the cache.
+                self.mem_cache = core::ptr::NonNull::new(mem.as_mut_ptr()).map(|p| (p, mem.len()));
                 (mem, data)
             }
             None => (&[], B::data(&mut self.cx)),
