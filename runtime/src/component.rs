@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
 use wasmtime_environ::component::{
-    self as env, ComponentTypes, ComponentTypesBuilder, GlobalInitializer, LoweredIndex,
-    RuntimeImportIndex, StaticModuleIndex, Trampoline, TrampolineIndex, Translator,
+    self as env, ComponentTypes, ComponentTypesBuilder, GlobalInitializer, RuntimeImportIndex,
+    StaticModuleIndex, Trampoline, TrampolineIndex, Translator,
 };
 use wasmtime_environ::wasmparser::{Validator, WasmFeatures};
 use wasmtime_environ::{
@@ -35,12 +35,15 @@ pub(crate) struct ComponentInner {
     /// by index, engines by name.
     pub(crate) export_names: Vec<HashMap<EntityIndex, String>>,
     pub(crate) trampoline_tys: Vec<CoreFuncType>,
-    /// The import each lowering calls.
-    pub(crate) lowerings: HashMap<LoweredIndex, RuntimeImportIndex>,
+    /// The import each lowering calls, by `LoweredIndex`.
+    pub(crate) lowerings: Vec<Option<RuntimeImportIndex>>,
     pub(crate) compiled: Compiled,
     /// The binary, kept on engines that can save compiled code
     /// ([`Component::serialize`]) to write next to it.
     pub(crate) bytes: Option<Arc<[u8]>>,
+    /// A name for each resource type, for messages; shared by every
+    /// instance's handle tables.
+    pub(crate) resource_names: Arc<[String]>,
 }
 
 /// Where a component's core modules come from.
@@ -143,10 +146,12 @@ impl Component {
             .values()
             .map(|ty| core_func_type(&types, *ty))
             .collect::<Result<Vec<_>>>()?;
-        let mut lowerings = HashMap::new();
+        let mut lowerings = vec![None; info.num_lowerings as usize];
         for init in &info.initializers {
-            if let GlobalInitializer::LowerImport { index, import } = init {
-                lowerings.insert(*index, *import);
+            if let GlobalInitializer::LowerImport { index, import } = init
+                && let Some(slot) = lowerings.get_mut(index.as_u32() as usize)
+            {
+                *slot = Some(*import);
             }
         }
         let export_names = modules
@@ -197,9 +202,11 @@ impl Component {
             #[cfg(feature = "wasmtime")]
             EngineRepr::Wasmtime(_) => Some(Arc::from(bytes)),
         };
+        let resource_names = resource_names(&info, &types);
         Ok(Component {
             inner: Arc::new(ComponentInner {
                 engine: engine.clone(),
+                resource_names,
                 info,
                 trampolines,
                 types: Arc::new(types),
@@ -390,8 +397,7 @@ fn check_supported(
 
 /// A name for each resource type, by `ResourceIndex`, for messages: the
 /// import or export path that names it, or its index.
-pub(crate) fn resource_names(component: &ComponentInner) -> Vec<String> {
-    let info = &component.info;
+pub(crate) fn resource_names(info: &env::Component, types: &ComponentTypes) -> Arc<[String]> {
     let mut names: Vec<String> = (0..info.num_resources)
         .map(|i| format!("resource {i}"))
         .collect();
@@ -400,7 +406,8 @@ pub(crate) fn resource_names(component: &ComponentInner) -> Vec<String> {
         names[ri.as_u32() as usize] = import_name(&info.import_types[*idx].0, path);
     }
     fn walk(
-        component: &ComponentInner,
+        info: &env::Component,
+        types: &ComponentTypes,
         exports: &env::NameMap<
             wasmtime_environ::prelude::TryString,
             (env::ExportIndex, env::ComponentExternData),
@@ -415,21 +422,21 @@ pub(crate) fn resource_names(component: &ComponentInner) -> Vec<String> {
             } else {
                 format!("{prefix}#{name}")
             };
-            match &component.info.export_items[*idx] {
+            match &info.export_items[*idx] {
                 env::Export::Type(env::TypeDef::Resource(t)) => {
                     let t: &env::TypeResourceTableIndex = t;
-                    if let Some((ri, _)) = crate::typecheck::resource_of(&component.types, *t)
+                    if let Some((ri, _)) = crate::typecheck::resource_of(types, *t)
                         && let Some(slot) = names.get_mut(ri.as_u32() as usize)
                         && slot.starts_with("resource ")
                     {
                         *slot = full;
                     }
                 }
-                env::Export::Instance { exports, .. } => walk(component, exports, &full, names),
+                env::Export::Instance { exports, .. } => walk(info, types, exports, &full, names),
                 _ => {}
             }
         }
     }
-    walk(component, &info.exports, "", &mut names);
-    names
+    walk(info, types, &info.exports, "", &mut names);
+    names.into()
 }

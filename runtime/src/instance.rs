@@ -170,7 +170,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         .collect();
     let handles = HandleTables(RefCell::new(Handles::new(
         info.num_runtime_component_instances as usize,
-        crate::component::resource_names(component),
+        component.resource_names.clone(),
         imports.host_keys.clone(),
     )));
     let flags = (0..info.num_runtime_component_instances)
@@ -338,7 +338,9 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 } => {
                     let import = component
                         .lowerings
-                        .get(index)
+                        .get(index.as_u32() as usize)
+                        .copied()
+                        .flatten()
                         .ok_or_else(|| anyhow!("lowering {} has no import", index.as_u32()))?;
                     let Some(Some((func, any))) = imports.funcs.get(import.as_u32() as usize)
                     else {

@@ -9,7 +9,9 @@
 //! Arguments: the system (`wasmtime` or `wasmi` for hostbind on that
 //! engine, `floor-wasmtime` or `floor-wasmi` for the hand-written glue),
 //! the case (as in the bench) and the number of 1000-call batches. It
-//! prints ns per call.
+//! prints ns per call. The case `instantiate` instantiates the guest that
+//! many times instead (systems `wasmtime`, `wasmi` and `wasmtime-cm`,
+//! wasmtime's component model).
 
 #![allow(dead_code)]
 
@@ -19,6 +21,8 @@ mod floors;
 mod guest;
 #[path = "../../../tests/benches/calls/hostbind_sys.rs"]
 mod hostbind_sys;
+#[path = "../../../tests/benches/calls/wasmtime_cm.rs"]
+mod wasmtime_cm;
 
 /// One batch of calls, as the bench's systems make them.
 pub type Batch = Box<dyn FnMut()>;
@@ -31,6 +35,9 @@ fn main() {
         .next()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1000);
+    if case == "instantiate" {
+        return instantiate(&system, batches);
+    }
     let mut batch = match system.as_str() {
         "wasmi" => hostbind_sys::batch(hostbind::EngineKind::Wasmi, &case),
         "floor-wasmi" => floors::wasmi_core(&case),
@@ -44,4 +51,28 @@ fn main() {
     }
     let calls = f64::from(batches) * f64::from(guest::N);
     println!("{:.2} ns/call", start.elapsed().as_secs_f64() * 1e9 / calls);
+}
+
+/// `batches` instantiations in fresh stores, from an `InstancePre`.
+fn instantiate(system: &str, batches: u32) {
+    let start = std::time::Instant::now();
+    if system == "wasmtime-cm" {
+        let (engine, pre) = wasmtime_cm::pre(false);
+        for _ in 0..batches {
+            let mut store = wasmtime::Store::new(&engine, ());
+            pre.instantiate(&mut store).expect("instantiates");
+        }
+    } else {
+        let kind = match system {
+            "wasmi" => hostbind::EngineKind::Wasmi,
+            _ => hostbind::EngineKind::Wasmtime,
+        };
+        let (engine, pre) = hostbind_sys::pre(kind);
+        for _ in 0..batches {
+            let mut store = hostbind::Store::new(&engine, ());
+            pre.instantiate(&mut store).expect("instantiates");
+        }
+    }
+    let per = start.elapsed().as_secs_f64() * 1e9 / f64::from(batches.max(1));
+    println!("{per:.0} ns/instance");
 }

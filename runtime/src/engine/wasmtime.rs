@@ -242,14 +242,16 @@ impl Backend for Wasmtime {
         // wasmtime keeps every numeric value little-endian in the low bytes
         // of its slot; the 32-bit ones are masked to keep hostbind's upper
         // half zero. Results need no mask: hostbind's are already zero-extended.
-        let masks: Box<[u64]> = ty
-            .params
-            .iter()
-            .map(|t| match t {
+        // A fixed array, not a boxed slice: one allocation less per host
+        // function at every instantiation.
+        let mut masks = [0u64; MAX_STORAGE];
+        for (m, t) in masks.iter_mut().zip(&ty.params) {
+            *m = match t {
                 CoreType::I32 | CoreType::F32 => u64::from(u32::MAX),
                 CoreType::I64 | CoreType::F64 => u64::MAX,
-            })
-            .collect();
+            };
+        }
+        let params = ty.params.len().min(MAX_STORAGE);
         let results = ty.results.len();
         let len = storage_len.min(MAX_STORAGE);
         let fty = fty.clone();
@@ -257,7 +259,7 @@ impl Backend for Wasmtime {
                          slots: &mut [MaybeUninit<w::ValRaw>]|
               -> w::Result<()> {
             let mut storage = [ValRaw::ZERO; MAX_STORAGE];
-            for ((out, slot), mask) in storage.iter_mut().zip(slots.iter()).zip(&*masks) {
+            for ((out, slot), mask) in storage.iter_mut().zip(slots.iter()).zip(&masks[..params]) {
                 // SAFETY: wasmtime initialises one slot per param of the
                 // function's type, which `masks` follows.
                 *out = ValRaw::i64((unsafe { slot.assume_init() }.get_i64() as u64 & mask) as i64);

@@ -41,7 +41,7 @@ struct Table {
 /// types for messages, and the bookkeeping of the current call's borrows.
 pub(crate) struct Handles {
     tables: Vec<Table>,
-    names: Vec<String>,
+    names: std::sync::Arc<[String]>,
     /// The host type key of each imported resource, by `ResourceIndex`.
     host: Vec<Option<core::any::TypeId>>,
     /// Own handles lent to the host during the current host call.
@@ -78,7 +78,7 @@ impl Handles {
     /// indexed by `ResourceIndex`.
     pub(crate) fn new(
         instances: usize,
-        names: Vec<String>,
+        names: std::sync::Arc<[String]>,
         host: Vec<Option<core::any::TypeId>>,
     ) -> Handles {
         Handles {
@@ -409,7 +409,7 @@ mod tests {
     };
 
     fn handles() -> (Handles, ResourceIndex, ResourceIndex) {
-        let h = Handles::new(1, vec!["a".into(), "b".into()], vec![None, None]);
+        let h = Handles::new(1, vec!["a".into(), "b".into()].into(), vec![None, None]);
         (h, ResourceIndex::from_u32(0), ResourceIndex::from_u32(1))
     }
 
