@@ -239,7 +239,10 @@ pub struct Signature {
 }
 
 /// How a signature's values travel in the canonical ABI.
+///
+/// Built only by [`Signature::new`]; it may gain fields.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct SignatureAbi {
     /// The params use more than 16 flat values and are passed through memory.
     pub params_spilled: bool,
