@@ -43,14 +43,23 @@ pub struct HostCx<'a, T> {
 }
 
 impl<'a, T> HostCx<'a, T> {
-    pub(crate) fn new(access: &'a mut dyn Access<T>, encoding: StringEncoding) -> Self {
+    /// The context of a call through `access` with canonical options'
+    /// `encoding`, its resources at `res`, running call hooks if `hooks`.
+    #[inline(always)]
+    pub(crate) fn new(
+        access: &'a mut dyn Access<T>,
+        encoding: StringEncoding,
+        res: ResCx,
+        hooks: bool,
+        types: Option<std::sync::Arc<ComponentTypes>>,
+    ) -> Self {
         HostCx {
             access,
             encoding,
             trap: None,
-            types: None,
-            res: ResCx::default(),
-            hooks: true,
+            types,
+            res,
+            hooks,
         }
     }
 

@@ -235,8 +235,6 @@ pub(crate) struct Lowered<T> {
     /// The component's `TypeFuncIndex` and `OptionsIndex` of the lowering.
     pub(crate) ty: u32,
     pub(crate) options: u32,
-    /// The resource a static `ResourceAny` in the signature stands for.
-    pub(crate) any: crate::typecheck::AnyResource,
     /// The options' runtime component instance: its flags and handle table.
     pub(crate) table: usize,
     pub(crate) encoding: StringEncoding,
@@ -246,6 +244,10 @@ pub(crate) struct Lowered<T> {
     pub(crate) dynamic: bool,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
+    /// Where the call's resource handles live, built once with the
+    /// instance: writing it field by field on every call, for the glue to
+    /// read it back whole, cost more than copying it.
+    pub(crate) res: ResCx,
 }
 
 /// The three resource intrinsics.
@@ -481,7 +483,6 @@ fn enter_host<B: Backend, T: 'static>(
 ) -> Result<()> {
     let data = B::data(&mut cx);
     let hooks = data.hook.is_some();
-    let store = data.id;
     let Some(state) = data.instances.get(instance) else {
         return Err(unbound(l));
     };
@@ -506,15 +507,7 @@ fn enter_host<B: Backend, T: 'static>(
         return Err(cannot_leave(l));
     }
     let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, l.table);
-    let mut hcx = HostCx::new(&mut access, l.encoding);
-    hcx.types = types;
-    hcx.hooks = hooks;
-    hcx.res = ResCx {
-        table: l.table,
-        any: l.any,
-        instance,
-        store,
-    };
+    let mut hcx = HostCx::new(&mut access, l.encoding, l.res, hooks, types);
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
     // requires of the entrypoint; `storage` is `storage.len()` initialised
     // values; `l.data` is what the entrypoint expects as its `data`.

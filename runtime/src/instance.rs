@@ -351,14 +351,21 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         .options
                         .get(*options)
                         .ok_or_else(|| anyhow!("lowering {} has no options", index.as_u32()))?;
+                    let table = opts.instance.as_u32() as usize;
+                    let res = crate::abi::ResCx {
+                        table,
+                        any: *any,
+                        instance: id,
+                        store: B::data(cx).id,
+                    };
                     Binding::Lowered(Box::new(Lowered {
+                        res,
                         dynamic: matches!(func.kind, FuncKind::Dynamic(_)),
                         data: func.entry_data(),
                         func: func.clone(),
                         ty: lower_ty.as_u32(),
                         options: options.as_u32(),
-                        any: *any,
-                        table: opts.instance.as_u32() as usize,
+                        table,
                         encoding: encoding_of(opts.string_encoding),
                         borrows: match &func.kind {
                             FuncKind::Static(sig) => sig.abi.borrows,

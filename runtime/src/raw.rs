@@ -3,6 +3,10 @@
 /// The most core values a lowered host function passes or returns: 16 flat
 /// params and a return pointer.
 pub(crate) const MAX_STORAGE: usize = 17;
+/// How many values an engine's host-call storage holds before it needs the
+/// full `MAX_STORAGE`: most signatures need a few, and zeroing all 17 costs
+/// a small call more than the rest of its copying.
+pub(crate) const SMALL_STORAGE: usize = 4;
 
 /// One core wasm value (`i32`, `i64`, `f32` or `f64`) stored as raw bits.
 ///

@@ -6,8 +6,8 @@ use ::wasmi::{AsContext, AsContextMut};
 use super::{Backend, EngineData};
 use crate::error::{Error, Result};
 use crate::limits::LimitState;
-use crate::raw::MAX_STORAGE;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
+use crate::raw::{MAX_STORAGE, SMALL_STORAGE};
 
 /// The wasmi backend.
 pub(crate) struct Wasmi;
@@ -548,14 +548,22 @@ where
                 ctx,
                 move |caller: w::Caller<'_, D>, $($p: shapes!(@rust $pt)),*|
                       -> core::result::Result<$r, w::Error> {
-                    let mut storage = [ValRaw::ZERO; MAX_STORAGE];
-                    let mut _at = storage.iter_mut();
+                    // As on wasmtime: zero 17 values only for signatures
+                    // that need them.
+                    let mut small = [ValRaw::ZERO; SMALL_STORAGE];
+                    let mut large;
+                    let slots: &mut [ValRaw] = if len <= SMALL_STORAGE {
+                        &mut small[..len]
+                    } else {
+                        large = [ValRaw::ZERO; MAX_STORAGE];
+                        &mut large[..len]
+                    };
+                    let mut _at = slots.iter_mut();
                     $(
                         if let Some(slot) = _at.next() {
                             *slot = shapes!(@raw $pt $p);
                         }
                     )*
-                    let slots = &mut storage[..len];
                     host_call(caller, &run, slots)?;
                     Ok($read(slots))
                 },

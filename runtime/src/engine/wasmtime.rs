@@ -13,8 +13,8 @@ use ::wasmtime::{AsContext, AsContextMut};
 use super::{Backend, EngineData};
 use crate::error::{Error, Result};
 use crate::limits::LimitState;
-use crate::raw::MAX_STORAGE;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
+use crate::raw::{MAX_STORAGE, SMALL_STORAGE};
 
 /// The wasmtime backend.
 pub(crate) struct Wasmtime;
@@ -258,13 +258,21 @@ impl Backend for Wasmtime {
         let func = move |mut caller: w::Caller<'_, D>,
                          slots: &mut [MaybeUninit<w::ValRaw>]|
               -> w::Result<()> {
-            let mut storage = [ValRaw::ZERO; MAX_STORAGE];
+            // Most signatures need a few values: zeroing all 17 would cost
+            // a small call more than the rest of its copying.
+            let mut small = [ValRaw::ZERO; SMALL_STORAGE];
+            let mut large;
+            let storage: &mut [ValRaw] = if len <= SMALL_STORAGE {
+                &mut small[..len]
+            } else {
+                large = [ValRaw::ZERO; MAX_STORAGE];
+                &mut large[..len]
+            };
             for ((out, slot), mask) in storage.iter_mut().zip(slots.iter()).zip(&masks[..params]) {
                 // SAFETY: wasmtime initialises one slot per param of the
                 // function's type, which `masks` follows.
                 *out = ValRaw::i64((unsafe { slot.assume_init() }.get_i64() as u64 & mask) as i64);
             }
-            let storage = &mut storage[..len];
             if !run(caller.as_context_mut(), storage) {
                 return Err(w::Error::new(HostTrapped));
             }
