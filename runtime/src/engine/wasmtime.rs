@@ -355,17 +355,23 @@ impl Backend for Wasmtime {
         params: &[ValRaw],
         results: &mut [ValRaw],
     ) -> Result<()> {
-        let mut slots = [w::ValRaw::i32(0); MAX_STORAGE];
         let n = ty.params.len().max(ty.results.len());
         if n > MAX_STORAGE || params.len() < ty.params.len() || results.len() < ty.results.len() {
             return Err(anyhow::anyhow!(
                 "core function type {ty:?} has more values than hostbind passes"
             ));
         }
+        let mut small = [w::ValRaw::i32(0); SMALL_STORAGE];
+        let mut large;
+        let slots: &mut [w::ValRaw] = if n <= SMALL_STORAGE {
+            &mut small[..n]
+        } else {
+            large = [w::ValRaw::i32(0); MAX_STORAGE];
+            &mut large[..n]
+        };
         for ((slot, v), t) in slots.iter_mut().zip(params).zip(&ty.params) {
             *slot = from_raw(*v, *t);
         }
-        let slots = &mut slots[..n];
         check_interrupt(cx)?;
         // SAFETY: `func` has type `ty` (every caller checked it with
         // `func_matches` when it resolved the function), and `slots` holds
