@@ -31,10 +31,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let system = args.next().unwrap_or_else(|| "wasmtime".into());
     let case = args.next().unwrap_or_else(|| "noop".into());
-    let batches: u32 = args
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
+    let batches: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1000);
     if case == "instantiate" {
         return instantiate(&system, batches);
     }
