@@ -327,6 +327,48 @@ fn more_than_sixteen_flat_params_spill_to_memory_both_ways() {
 }
 
 #[host_fn]
+fn weigh5(a: u32, b: u32, c: u32, d: u32, e: u32) -> f64 {
+    [a, b, c, d, e]
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| f64::from(v) * 10f64.powi(i as i32))
+        .sum()
+}
+
+#[test]
+fn five_flat_params_pass_in_order() {
+    // Five core values: more than the engines' small storage holds, so
+    // the host call takes its full-size path (on wasmi, through a typed
+    // trampoline); each param is weighed so that a value in the wrong slot
+    // shows.
+    let ty = r#"(param "a" u32) (param "b" u32) (param "c" u32) (param "d" u32) (param "e" u32) (result f64)"#;
+    let wat = guest(
+        &[Import {
+            name: "weigh5",
+            ty,
+            core: "(param i32 i32 i32 i32 i32) (result f64)",
+        }],
+        r#"(func (export "weigh5") (param i32 i32 i32 i32 i32) (result f64)
+             (call $weigh5 (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)))"#,
+        &[("weigh5", ty)],
+    );
+    for engine in engines() {
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func("weigh5", weigh5)?;
+            Ok(())
+        });
+        let f = inst
+            .get_typed_func::<(u32, u32, u32, u32, u32), (f64,)>(&mut store, "weigh5")
+            .unwrap();
+        assert_eq!(
+            f.call(&mut store, (1, 2, 3, 4, 5)).unwrap(),
+            (54321.0,),
+            "on {engine:?}"
+        );
+    }
+}
+
+#[host_fn]
 fn swap(pair: (u8, String)) -> (String, u8) {
     (pair.1, pair.0)
 }
