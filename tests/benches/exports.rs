@@ -4,8 +4,13 @@
 //! component-model `TypedFunc`, on a guest exporting `add` and `len`.
 //!
 //! `cargo bench -p hostbind-tests --features wasmtime --bench exports`
+//! prints criterion's report, then a table of ns per call with ratios.
+
+#[path = "common/median.rs"]
+mod median;
 
 use std::hint::black_box;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
@@ -108,8 +113,67 @@ fn bench_wasmtime(c: &mut Criterion) {
         });
 }
 
+fn out_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion-exports")
+}
+
+/// The systems of the table, as the benchmarks above name them.
+const SYSTEMS: &[&str] = &[
+    "hostbind-wasmtime-bindgen",
+    "hostbind-wasmtime-typed_func",
+    "hostbind-wasmtime-lookup_each_call",
+    "hostbind-wasmi-bindgen",
+    "hostbind-wasmi-typed_func",
+    "hostbind-wasmi-lookup_each_call",
+    "wasmtime-typed_func",
+];
+
+/// One row per case: the median of each system that ran it, and the
+/// ratio of `bindgen!`'s calls to wasmtime's component `TypedFunc`.
+fn print_table() {
+    println!(
+        "\nns per call (median); wt/wt and wi/wt: hostbind's bindgen! call on wasmtime and on wasmi over wasmtime's component TypedFunc"
+    );
+    let head: Vec<String> = SYSTEMS
+        .iter()
+        .map(|s| s.replace("hostbind-", "hb-"))
+        .collect();
+    println!(
+        "{:<6} {} | {:>9} {:>9}",
+        "case",
+        head.join(" "),
+        "wt/wt",
+        "wi/wt"
+    );
+    for case in ["add", "len"] {
+        let m: Vec<Option<f64>> = SYSTEMS
+            .iter()
+            .map(|s| median::median_ns(&out_dir().join(case).join(s)))
+            .collect();
+        let cells: Vec<String> = m
+            .iter()
+            .zip(&head)
+            .map(|(v, h)| match v {
+                Some(v) => format!("{v:>w$.1}", w = h.len()),
+                None => format!("{:>w$}", "-", w = h.len()),
+            })
+            .collect();
+        let ratio = |a: Option<f64>| match (a, m[6]) {
+            (Some(a), Some(b)) => format!("{:>8.2}x", a / b),
+            _ => format!("{:>9}", "-"),
+        };
+        println!(
+            "{case:<6} {} | {} {}",
+            cells.join(" "),
+            ratio(m[0]),
+            ratio(m[3])
+        );
+    }
+}
+
 fn main() {
     let mut c = Criterion::default()
+        .output_directory(&out_dir())
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_secs(1))
         .sample_size(20)
@@ -118,4 +182,5 @@ fn main() {
     bench_hostbind(&mut c, EngineKind::Wasmi, "hostbind-wasmi");
     bench_wasmtime(&mut c);
     c.final_summary();
+    print_table();
 }
