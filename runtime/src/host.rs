@@ -235,8 +235,6 @@ pub(crate) struct Lowered<T> {
     /// The component's `TypeFuncIndex` and `OptionsIndex` of the lowering.
     pub(crate) ty: u32,
     pub(crate) options: u32,
-    /// The options' runtime component instance: its flags and handle table.
-    pub(crate) table: usize,
     pub(crate) encoding: StringEncoding,
     /// Whether a call can lend borrows that must end when it returns.
     pub(crate) borrows: bool,
@@ -244,9 +242,11 @@ pub(crate) struct Lowered<T> {
     pub(crate) dynamic: bool,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
-    /// Where the call's resource handles live, built once with the
-    /// instance: writing it field by field on every call, for the glue to
-    /// read it back whole, cost more than copying it.
+    /// The hostbind instance, the options' runtime component instance (its
+    /// `may_leave` flag and handle table) and the store: where the call's
+    /// resource handles live. Built once with the instance: writing it field
+    /// by field on every call, for the glue to read it back whole, cost more
+    /// than copying it.
     pub(crate) res: ResCx,
 }
 
@@ -331,10 +331,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
                 let (m, r) = B::data(&mut self.cx)
                     .instances
                     .get(self.instance)
-                    .and_then(|s| match s.resolved.get(i as usize) {
-                        Some(Some(o)) => Some(*o),
-                        _ => s.options(i),
-                    })
+                    .and_then(|s| s.options(i))
                     .map_or((None, None), |o| (o.memory, o.realloc));
                 self.opts = Opts::Known(m, r);
                 (m, r)
@@ -430,9 +427,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
     storage: &mut [ValRaw],
 ) -> bool {
     let result = match &binding.kind {
-        Binding::Lowered(lowered) => {
-            enter_host::<B, T>(B::reborrow(&mut cx), binding.instance, lowered, storage)
-        }
+        Binding::Lowered(lowered) => enter_host::<B, T>(B::reborrow(&mut cx), lowered, storage),
         Binding::Adapter(op) => {
             crate::adapter::intrinsic::<B, T>(B::reborrow(&mut cx), binding.instance, *op, storage)
         }
@@ -453,11 +448,10 @@ pub(crate) fn call<B: Backend, T: 'static>(
 #[inline(always)]
 pub(crate) fn call_lowered<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
-    instance: usize,
     lowered: &Lowered<T>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let result = enter_host::<B, T>(B::reborrow(&mut cx), instance, lowered, storage);
+    let result = enter_host::<B, T>(B::reborrow(&mut cx), lowered, storage);
     finish::<B, T>(cx, result)
 }
 
@@ -477,16 +471,16 @@ fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Result<()>) -> b
 #[inline(always)]
 fn enter_host<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
-    instance: usize,
     l: &Lowered<T>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
+    let (instance, table) = (l.res.instance, l.res.table);
     let data = B::data(&mut cx);
     let hooks = data.hook.is_some();
     let Some(state) = data.instances.get(instance) else {
         return Err(unbound(l));
     };
-    if !state.may_leave.get(l.table).copied().unwrap_or(false) {
+    if !state.may_leave.get(table).copied().unwrap_or(false) {
         return Err(cannot_leave(l));
     }
     let adapters = state.adapter_flags;
@@ -503,10 +497,10 @@ fn enter_host<B: Backend, T: 'static>(
         None
     };
     // Only adapters keep a second copy of the flag, in an engine global.
-    if adapters && crate::instance::may_leave::<B, T>(&mut cx, instance, l.table) != Some(true) {
+    if adapters && crate::instance::may_leave::<B, T>(&mut cx, instance, table) != Some(true) {
         return Err(cannot_leave(l));
     }
-    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, l.table);
+    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table);
     let mut hcx = HostCx::new(&mut access, l.encoding, l.res, hooks, types);
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
     // requires of the entrypoint; `storage` is `storage.len()` initialised

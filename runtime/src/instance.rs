@@ -351,9 +351,8 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         .options
                         .get(*options)
                         .ok_or_else(|| anyhow!("lowering {} has no options", index.as_u32()))?;
-                    let table = opts.instance.as_u32() as usize;
                     let res = crate::abi::ResCx {
-                        table,
+                        table: opts.instance.as_u32() as usize,
                         any: *any,
                         instance: id,
                         store: B::data(cx).id,
@@ -365,7 +364,6 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         func: func.clone(),
                         ty: lower_ty.as_u32(),
                         options: options.as_u32(),
-                        table,
                         encoding: encoding_of(opts.string_encoding),
                         borrows: match &func.kind {
                             FuncKind::Static(sig) => sig.abi.borrows,
@@ -408,7 +406,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 Binding::Lowered(lowered) => {
                     let lowered = *lowered;
                     B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                        crate::host::call_lowered::<B, T>(cx, id, &lowered, storage)
+                        crate::host::call_lowered::<B, T>(cx, &lowered, storage)
                     })
                 }
                 kind => {

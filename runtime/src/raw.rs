@@ -8,6 +8,23 @@ pub(crate) const MAX_STORAGE: usize = 17;
 /// a small call more than the rest of its copying.
 pub(crate) const SMALL_STORAGE: usize = 4;
 
+/// `len` zeroed values (`len <= MAX_STORAGE`) for a host call or an export
+/// call: in `small` when they fit, else in `large`, which is only then
+/// filled. The caller keeps both on its stack.
+#[inline(always)]
+pub(crate) fn zeroed<'a, V: Copy>(
+    zero: V,
+    len: usize,
+    small: &'a mut [V; SMALL_STORAGE],
+    large: &'a mut Option<[V; MAX_STORAGE]>,
+) -> &'a mut [V] {
+    if len <= SMALL_STORAGE {
+        &mut small[..len]
+    } else {
+        &mut large.insert([zero; MAX_STORAGE])[..len]
+    }
+}
+
 /// One core wasm value (`i32`, `i64`, `f32` or `f64`) stored as raw bits.
 ///
 /// Engines copy their own value representation into a slice of these before a

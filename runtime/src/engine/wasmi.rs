@@ -7,7 +7,7 @@ use super::{Backend, EngineData};
 use crate::error::{Error, Result};
 use crate::limits::LimitState;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
-use crate::raw::{MAX_STORAGE, SMALL_STORAGE};
+use crate::raw::{MAX_STORAGE, SMALL_STORAGE, zeroed};
 
 /// The wasmi backend.
 pub(crate) struct Wasmi;
@@ -548,16 +548,8 @@ where
                 ctx,
                 move |caller: w::Caller<'_, D>, $($p: shapes!(@rust $pt)),*|
                       -> core::result::Result<$r, w::Error> {
-                    // As on wasmtime: zero 17 values only for signatures
-                    // that need them.
-                    let mut small = [ValRaw::ZERO; SMALL_STORAGE];
-                    let mut large;
-                    let slots: &mut [ValRaw] = if len <= SMALL_STORAGE {
-                        &mut small[..len]
-                    } else {
-                        large = [ValRaw::ZERO; MAX_STORAGE];
-                        &mut large[..len]
-                    };
+                    let (mut small, mut large) = ([ValRaw::ZERO; SMALL_STORAGE], None);
+                    let slots = zeroed(ValRaw::ZERO, len, &mut small, &mut large);
                     let mut _at = slots.iter_mut();
                     $(
                         if let Some(slot) = _at.next() {

@@ -14,7 +14,7 @@ use super::{Backend, EngineData};
 use crate::error::{Error, Result};
 use crate::limits::LimitState;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
-use crate::raw::{MAX_STORAGE, SMALL_STORAGE};
+use crate::raw::{MAX_STORAGE, SMALL_STORAGE, zeroed};
 
 /// The wasmtime backend.
 pub(crate) struct Wasmtime;
@@ -258,16 +258,8 @@ impl Backend for Wasmtime {
         let func = move |mut caller: w::Caller<'_, D>,
                          slots: &mut [MaybeUninit<w::ValRaw>]|
               -> w::Result<()> {
-            // Most signatures need a few values: zeroing all 17 would cost
-            // a small call more than the rest of its copying.
-            let mut small = [ValRaw::ZERO; SMALL_STORAGE];
-            let mut large;
-            let storage: &mut [ValRaw] = if len <= SMALL_STORAGE {
-                &mut small[..len]
-            } else {
-                large = [ValRaw::ZERO; MAX_STORAGE];
-                &mut large[..len]
-            };
+            let (mut small, mut large) = ([ValRaw::ZERO; SMALL_STORAGE], None);
+            let storage = zeroed(ValRaw::ZERO, len, &mut small, &mut large);
             for ((out, slot), mask) in storage.iter_mut().zip(slots.iter()).zip(&masks[..params]) {
                 // SAFETY: wasmtime initialises one slot per param of the
                 // function's type, which `masks` follows.
@@ -361,14 +353,9 @@ impl Backend for Wasmtime {
                 "core function type {ty:?} has more values than hostbind passes"
             ));
         }
-        let mut small = [w::ValRaw::i32(0); SMALL_STORAGE];
-        let mut large;
-        let slots: &mut [w::ValRaw] = if n <= SMALL_STORAGE {
-            &mut small[..n]
-        } else {
-            large = [w::ValRaw::i32(0); MAX_STORAGE];
-            &mut large[..n]
-        };
+        let zero = w::ValRaw::i32(0);
+        let (mut small, mut large) = ([zero; SMALL_STORAGE], None);
+        let slots = zeroed(zero, n, &mut small, &mut large);
         for ((slot, v), t) in slots.iter_mut().zip(params).zip(&ty.params) {
             *slot = from_raw(*v, *t);
         }
