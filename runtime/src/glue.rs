@@ -45,7 +45,7 @@ pub struct HostCx<'a, T> {
 impl<'a, T> HostCx<'a, T> {
     /// The context of a call through `access` with canonical options'
     /// `encoding`, its resources at `res`, running call hooks if `hooks`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn new(
         access: &'a mut dyn Access<T>,
         encoding: StringEncoding,
@@ -68,20 +68,20 @@ impl<'a, T> HostCx<'a, T> {
     }
 
     /// The string encoding of the call's canonical options.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn encoding(&self) -> StringEncoding {
         self.encoding
     }
 
     /// The store's data, the guest's memory and the call's resource
     /// handles, borrowed together.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn parts(&mut self) -> (&mut T, &[u8], ResourceScope<'_>) {
         self.parts_for(true)
     }
 
     /// [`HostCx::parts`], skipping the memory lookup when `memory` is false.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn parts_for(&mut self, memory: bool) -> (&mut T, &[u8], ResourceScope<'_>) {
         let res = self.res;
         let (data, mem, tables) = self.access.parts(memory, true);
@@ -89,7 +89,7 @@ impl<'a, T> HostCx<'a, T> {
     }
 
     /// [`HostCx::parts`], looking up only what `sig`'s values need.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn sig_parts(&mut self, sig: &'static Signature) -> (&mut T, &[u8], ResourceScope<'_>) {
         let res = self.res;
         let (data, mem, tables) = self.access.parts(sig.abi.needs_memory, sig.abi.resources);
@@ -99,7 +99,7 @@ impl<'a, T> HostCx<'a, T> {
     /// The guest's memory and the call's resource handles, for glue that
     /// does not take the store's data: when `sig` needs neither, the
     /// engine is not asked at all.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn lift_parts(&mut self, sig: &'static Signature) -> (&[u8], ResourceScope<'_>) {
         if !sig.abi.needs_memory && !sig.abi.resources {
             let res = self.res;
@@ -118,50 +118,100 @@ impl<'a, T> HostCx<'a, T> {
 /// `cx` and `storage` are an [`Entrypoint`](crate::Entrypoint)'s arguments: `cx`
 /// points to a live `HostCx<'_, T>` and `storage` to `storage_len` initialised
 /// values, both exclusively ours for the call.
-// Always inlined, as is everything the entrypoint calls on its fast path:
-// each entrypoint is the only caller of its copy, and a copy that rustc put
-// in another codegen unit would otherwise be called out of line, with
-// `sig`'s constants no longer folded (twice the cost of a small call).
-#[inline(always)]
+// In release builds this and everything the entrypoint calls on its fast
+// path are always inlined: each entrypoint is the only caller of its copy,
+// and a copy that rustc put in another codegen unit would otherwise be
+// called out of line, with `sig`'s constants no longer folded (twice the
+// cost of a small call), and `guard`'s `dyn` body would stay an indirect
+// call. Debug builds leave inlining to rustc, which keeps one `guard` per
+// store type instead of pasting it into every host function.
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub unsafe fn enter<T>(
     cx: *mut c_void,
     storage: *mut MaybeUninit<ValRaw>,
     storage_len: usize,
     sig: &'static Signature,
-    body: impl FnOnce(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+    mut body: impl FnMut(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
 ) -> bool {
     // SAFETY: the caller's contract is ours.
     unsafe {
-        enter_named(
+        guard(
             cx,
             storage,
             storage_len,
-            |_| sig.name,
-            |storage| {
-                if storage.len() < sig.abi.storage {
-                    return Err(short_storage(sig, storage.len()));
-                }
-                Ok(())
-            },
-            body,
+            sig.name,
+            Some(sig),
+            Body::new(&mut body),
         )
     }
 }
 
-/// [`enter`] for any host function: `name` names it in a panic's trap and
-/// `check` vets the storage before the call hook runs.
+/// A host call's glue as `guard` runs it: a closure behind a pointer and
+/// the one function that calls it. Thinner than `&mut dyn FnMut`, whose
+/// vtable would also compile `FnOnce` shims for every host function.
+pub(crate) struct Body<'b, T> {
+    closure: *mut c_void,
+    call: unsafe fn(*mut c_void, &mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+    _closure: core::marker::PhantomData<&'b mut ()>,
+}
+
+impl<'b, T> Body<'b, T> {
+    /// `f`, borrowed for as long as the `Body` lives.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn new<F>(f: &'b mut F) -> Self
+    where
+        F: FnMut(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+    {
+        /// Calls the `F` that `closure` points to.
+        ///
+        /// # Safety
+        ///
+        /// `closure` is the `&mut F` a `Body` was made from, still borrowed.
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        unsafe fn call<T, F>(
+            closure: *mut c_void,
+            cx: &mut HostCx<'_, T>,
+            s: &mut [ValRaw],
+        ) -> Result<()>
+        where
+            F: FnMut(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+        {
+            // SAFETY: per the contract, `closure` is a live, unaliased `&mut F`.
+            let f = unsafe { &mut *closure.cast::<F>() };
+            f(cx, s)
+        }
+        Body {
+            closure: (f as *mut F).cast(),
+            call: call::<T, F>,
+            _closure: core::marker::PhantomData,
+        }
+    }
+
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn run(&mut self, cx: &mut HostCx<'_, T>, storage: &mut [ValRaw]) -> Result<()> {
+        // SAFETY: `closure` and `call` were made together from one `&mut F`,
+        // which `'b` keeps borrowed and `&mut self` unaliased.
+        unsafe { (self.call)(self.closure, cx, storage) }
+    }
+}
+
+/// [`enter`] for any host function: `name` names it in a panic's trap;
+/// with `sig`, the storage is checked to hold its values first.
+///
+/// Generic over the store's data only, so a crate's host functions share
+/// one copy of the unwind guard, the hooks and the trap recording.
 ///
 /// # Safety
 ///
 /// As for [`enter`].
-#[inline(always)]
-pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(crate) unsafe fn guard<T>(
     cx: *mut c_void,
     storage: *mut MaybeUninit<ValRaw>,
     storage_len: usize,
-    name: impl Fn(&HostCx<'_, T>) -> N,
-    check: impl FnOnce(&[ValRaw]) -> Result<()>,
-    body: impl FnOnce(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+    name: &str,
+    sig: Option<&'static Signature>,
+    mut body: Body<'_, T>,
 ) -> bool {
     // SAFETY: the caller passes a pointer to a live, unaliased `HostCx<'_, T>`.
     let cx = unsafe { &mut *cx.cast::<HostCx<'_, T>>() };
@@ -169,11 +219,15 @@ pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
     // else touches during the call; `MaybeUninit<ValRaw>` has `ValRaw`'s layout.
     let storage = unsafe { core::slice::from_raw_parts_mut(storage.cast::<ValRaw>(), storage_len) };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        check(storage)?;
+        if let Some(sig) = sig
+            && storage.len() < sig.abi.storage
+        {
+            return Err(short_storage(sig, storage.len()));
+        }
         if cx.hooks {
             cx.access.hook(CallHook::CallingHost)?;
         }
-        body(cx, storage)?;
+        body.run(cx, storage)?;
         if cx.hooks {
             cx.access.hook(CallHook::ReturningFromHost)?;
         }
@@ -182,7 +236,7 @@ pub(crate) unsafe fn enter_named<T, N: AsRef<str>>(
     let error = match outcome {
         Ok(Ok(())) => return true,
         Ok(Err(e)) => e,
-        Err(payload) => panic_error(name(cx).as_ref(), payload),
+        Err(payload) => panic_error(name, payload),
     };
     cx.trap = Some(error);
     false
@@ -215,7 +269,7 @@ pub struct Params<'m, 'v> {
 impl<'m, 'v> Params<'m, 'v> {
     /// Starts reading params; with more than 16 flat values it reads and
     /// checks the pointer to them.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new(
         memory: &'m [u8],
         scope: ResourceScope<'m>,
@@ -242,18 +296,28 @@ impl<'m, 'v> Params<'m, 'v> {
     }
 
     /// Lifts param number `index`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn next<P: Lift<'m>>(&mut self, index: usize) -> Result<P> {
-        let name = self.sig.params.get(index).map_or("?", |p| p.name);
-        self.cx.site.place = Place::Param(name);
+        self.at(index);
         match &mut self.spilled {
             None => P::lift_flat(&self.cx, &mut self.flat),
             Some((base, at)) => P::load(&self.cx, *base + next_field::<P>(at)),
         }
     }
 
+    /// Points error messages at param number `index`; not generic, so
+    /// one copy serves every param type.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn at(&mut self, index: usize) {
+        let name = match self.sig.params.get(index) {
+            Some(p) => p.name,
+            None => "?",
+        };
+        self.cx.site.place = Place::Param(name);
+    }
+
     /// Ends lifting; returns the return pointer if the results go to memory.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn finish(mut self) -> Option<u32> {
         self.sig
             .abi
@@ -284,7 +348,7 @@ fn spilled_params(
 }
 
 /// Lowers a host function's result, flat or through the return pointer.
-#[inline(always)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn lower_result<T, R: Lower>(
     cx: &mut HostCx<'_, T>,
     storage: &mut [ValRaw],

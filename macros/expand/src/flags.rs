@@ -120,7 +120,6 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
         }
     });
     let names = flags.iter().map(|f| &f.name);
-    let idents = flags.iter().map(|f| &f.ident);
     let names2 = flags.iter().map(|f| &f.name);
     let idents2 = flags.iter().map(|f| &f.ident);
     let debug_names = flags.iter().map(|f| f.ident.to_string());
@@ -147,36 +146,22 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
 
             /// Whether every flag of `other` is set in `self`.
             pub const fn contains(&self, other: Self) -> bool {
-                let mut i = 0;
-                while i < #words {
-                    if self.bits[i] & other.bits[i] != other.bits[i] {
-                        return false;
-                    }
-                    i += 1;
-                }
-                true
+                #p::flags_contains(&self.bits, &other.bits)
             }
 
             /// Whether no flag is set.
             pub const fn is_empty(&self) -> bool {
-                let mut i = 0;
-                while i < #words {
-                    if self.bits[i] != 0 {
-                        return false;
-                    }
-                    i += 1;
-                }
-                true
+                #p::flags_is_empty(&self.bits)
             }
 
             /// Sets the flags of `other`.
             pub fn insert(&mut self, other: Self) {
-                *self |= other;
+                self.bits = #p::flags_or(self.bits, &other.bits);
             }
 
             /// Clears the flags of `other`.
             pub fn remove(&mut self, other: Self) {
-                *self = *self & !other;
+                self.bits = #p::flags_and(self.bits, &#p::flags_not(other.bits, #count));
             }
 
             /// The raw bits, lowest flag first, 32 per word.
@@ -189,8 +174,7 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
 
             /// The flags set in `self`, each with its WIT name, in the type's order.
             pub fn iter_names(&self) -> impl Iterator<Item = (&'static str, Self)> + use<> {
-                let me = *self;
-                Self::FLAGS.into_iter().filter(move |(_, f)| me.contains(*f))
+                #p::flags_iter(self.bits, Self::FLAGS, Self::bits)
             }
 
             /// The flags set in `self`, one by one, in the type's order.
@@ -201,43 +185,34 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
 
         impl ::core::ops::BitOr for #ident {
             type Output = Self;
-            fn bitor(mut self, rhs: Self) -> Self {
-                self |= rhs;
-                self
+            fn bitor(self, rhs: Self) -> Self {
+                Self { bits: #p::flags_or(self.bits, &rhs.bits) }
             }
         }
 
         impl ::core::ops::BitOrAssign for #ident {
             fn bitor_assign(&mut self, rhs: Self) {
-                for (a, b) in self.bits.iter_mut().zip(rhs.bits) { *a |= b; }
+                self.insert(rhs);
             }
         }
 
         impl ::core::ops::BitAnd for #ident {
             type Output = Self;
-            fn bitand(mut self, rhs: Self) -> Self {
-                for (a, b) in self.bits.iter_mut().zip(rhs.bits) { *a &= b; }
-                self
+            fn bitand(self, rhs: Self) -> Self {
+                Self { bits: #p::flags_and(self.bits, &rhs.bits) }
             }
         }
 
         impl ::core::ops::Not for #ident {
             type Output = Self;
-            fn not(mut self) -> Self {
-                for (a, m) in self.bits.iter_mut().zip(Self::all().bits) { *a = !*a & m; }
-                self
+            fn not(self) -> Self {
+                Self { bits: #p::flags_not(self.bits, #count) }
             }
         }
 
         impl ::core::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                let mut set = f.debug_set();
-                #(
-                    if self.contains(Self::#idents) {
-                        set.entry(&::core::format_args!("{}", #debug_names));
-                    }
-                )*
-                set.finish()
+                #p::fmt_flags(&self.bits, &[#(#debug_names),*], f)
             }
         }
 

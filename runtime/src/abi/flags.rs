@@ -24,6 +24,91 @@ pub const fn flags_mask<const N: usize>(count: usize) -> [u32; N] {
     out
 }
 
+// The operations of a `flags!` type, written once here so that each
+// generated type's methods are one call (and each width compiles once).
+
+/// Whether every bit of `other` is set in `bits`.
+pub const fn flags_contains<const N: usize>(bits: &[u32; N], other: &[u32; N]) -> bool {
+    let mut i = 0;
+    while i < N {
+        if bits[i] & other[i] != other[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether no bit is set.
+pub const fn flags_is_empty<const N: usize>(bits: &[u32; N]) -> bool {
+    let mut i = 0;
+    while i < N {
+        if bits[i] != 0 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// `a | b`, word by word.
+pub const fn flags_or<const N: usize>(mut a: [u32; N], b: &[u32; N]) -> [u32; N] {
+    let mut i = 0;
+    while i < N {
+        a[i] |= b[i];
+        i += 1;
+    }
+    a
+}
+
+/// `a & b`, word by word.
+pub const fn flags_and<const N: usize>(mut a: [u32; N], b: &[u32; N]) -> [u32; N] {
+    let mut i = 0;
+    while i < N {
+        a[i] &= b[i];
+        i += 1;
+    }
+    a
+}
+
+/// The complement of `bits` among the first `count` flags.
+pub const fn flags_not<const N: usize>(bits: [u32; N], count: usize) -> [u32; N] {
+    let mask = flags_mask::<N>(count);
+    let mut out = [0u32; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = !bits[i] & mask[i];
+        i += 1;
+    }
+    out
+}
+
+/// The entries of `table` whose bits are all set in `bits`, in order.
+pub fn flags_iter<F: Copy, const N: usize, const C: usize>(
+    bits: [u32; N],
+    table: [(&'static str, F); C],
+    bits_of: fn(&F) -> [u32; N],
+) -> impl Iterator<Item = (&'static str, F)> + use<F, N, C> {
+    table
+        .into_iter()
+        .filter(move |(_, f)| flags_contains(&bits, &bits_of(f)))
+}
+
+/// Formats the set flags as a set of the names in `names`, one per bit.
+pub fn fmt_flags<const N: usize>(
+    bits: &[u32; N],
+    names: &[&str],
+    f: &mut core::fmt::Formatter<'_>,
+) -> core::fmt::Result {
+    let mut set = f.debug_set();
+    for (i, name) in names.iter().enumerate() {
+        if bits.get(i / 32).is_some_and(|w| w & (1 << (i % 32)) != 0) {
+            set.entry(&format_args!("{name}"));
+        }
+    }
+    set.finish()
+}
+
 fn masked<const N: usize>(mut bits: [u32; N], count: usize) -> [u32; N] {
     for (b, m) in bits.iter_mut().zip(flags_mask::<N>(count)) {
         *b &= m;

@@ -99,10 +99,19 @@ fn lift_vec<'a, T: Lift<'a>>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Result<Vec<
         canonicalize_nans::<T>(&mut out);
         return Ok(out);
     }
+    // A plain loop rather than `collect` into a `Result`: the iterator
+    // adapters that would take cost every list element type some thirty
+    // functions to compile in the user's crate.
     let start = ptr as usize;
-    (0..len as usize)
-        .map(|i| T::load(cx, start + i * T::SIZE as usize))
-        .collect()
+    // Reserve no more than the guest's own bytes of the list: a Rust value
+    // can be several times its canonical size (a `String` is 24 bytes, 8 in
+    // memory), and a list that fails halfway must not have cost more.
+    let cap = (len as usize).min(bytes.len() / core::mem::size_of::<T>().max(1));
+    let mut out = Vec::with_capacity(cap);
+    for i in 0..len as usize {
+        out.push(T::load(cx, start + i * T::SIZE as usize)?);
+    }
+    Ok(out)
 }
 
 /// Rewrites NaNs in a bulk-copied list of floats to the canonical NaN, as

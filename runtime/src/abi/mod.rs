@@ -15,7 +15,10 @@ pub(crate) mod transcode;
 mod tuple;
 mod variant;
 
-pub use flags::{flags_mask, lift_flags_flat, load_flags, lower_flags_flat, store_flags};
+pub use flags::{
+    flags_and, flags_contains, flags_is_empty, flags_iter, flags_mask, flags_not, flags_or,
+    fmt_flags, lift_flags_flat, load_flags, lower_flags_flat, store_flags,
+};
 pub use list::Plain;
 pub use tuple::{ComponentTuple, next_field};
 pub use variant::{lift_disc, load_disc, lower_disc, store_disc};

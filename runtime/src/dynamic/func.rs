@@ -14,7 +14,7 @@ use crate::abi::{FlatDst, FlatSrc, Guest, LiftCx, LowerCx, memory};
 use crate::caller::Caller;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
-use crate::glue::{HostCx, enter_named};
+use crate::glue::{Body, HostCx, guard};
 use crate::host::Dynamic;
 use crate::instance::{ExportTys, Instance};
 use crate::raw::ValRaw;
@@ -63,15 +63,18 @@ pub(crate) unsafe extern "C" fn entry<T: 'static>(
 ) -> bool {
     // SAFETY: the caller passes a live `Dynamic<T>`, kept alive by the binding.
     let d = unsafe { &*data.cast::<Dynamic<T>>() };
-    // SAFETY: the caller's contract is `enter_named`'s.
+    // SAFETY: the caller's contract is `guard`'s.
     unsafe {
-        enter_named::<T, _>(
+        let mut body = |cx: &mut HostCx<'_, T>, storage: &mut [ValRaw]| {
+            call(cx, d, TypeFuncIndex::from_u32(ty), storage)
+        };
+        guard::<T>(
             cx,
             storage,
             storage_len,
-            |_| d.name.as_str(),
-            |_| Ok(()),
-            |cx, storage| call(cx, d, TypeFuncIndex::from_u32(ty), storage),
+            &d.name,
+            None,
+            Body::new(&mut body),
         )
     }
 }

@@ -109,3 +109,20 @@ fn flags_list_their_members_by_wit_name() {
         ["f3", "f39"]
     );
 }
+
+#[test]
+fn flags_set_operations_work_past_one_word() {
+    let mut f = Forty::F3 | Forty::F39;
+    assert!(f.contains(Forty::F39) && !f.contains(Forty::F0));
+    assert!(!f.is_empty() && Forty::empty().is_empty());
+    f.insert(Forty::F0);
+    f.remove(Forty::F3);
+    assert_eq!(f, Forty::F0 | Forty::F39);
+    assert_eq!(f & Forty::F39, Forty::F39);
+    let rest = !f;
+    assert!(!rest.contains(Forty::F0) && rest.contains(Forty::F38));
+    // The complement stays within the 40 flags.
+    assert_eq!(rest | f, Forty::all());
+    assert_eq!(Forty::all().bits(), [u32::MAX, 0xff]);
+    assert_eq!(format!("{:?}", Forty::F0 | Forty::F39), "{F0, F39}");
+}
