@@ -5,6 +5,8 @@
 #
 #   benches/build-cost/measure.sh
 set -euo pipefail
+# Whole rebuilds: incremental reuse would time the query cache, not the crate.
+export CARGO_INCREMENTAL=0
 cd "$(dirname "$0")"
 python3 gen.py
 for profile in dev release; do

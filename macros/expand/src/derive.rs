@@ -161,7 +161,6 @@ fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
     let (impl_g, _, _) = generics.split_for_impl();
     let (_, ty_g, _) = input.generics.split_for_impl();
     let wc = where_clause(input, bounds(input, shape, &quote!(#p::Lift<#lt>)));
-    let ty = quote!(<Self as #p::ComponentType>::TY);
     let (flat, load) = match shape.kind {
         Kind::Record => {
             let flat = shape.members.iter().map(|m| {
@@ -213,15 +212,14 @@ fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
             let load_arms = arms(true);
             (
                 quote! {
-                    let __end = src.position() + const { #p::layout::variant(#ty).flat };
-                    let __v = match #p::lift_disc(cx, src, #ty, const { #p::layout::variant(#ty) })? { #(#flat_arms,)* };
+                    let (__d, __end) = #p::lift_case::<Self>(cx, src)?;
+                    let __v = match __d { #(#flat_arms,)* };
                     src.skip_to(__end);
                     ::core::result::Result::Ok(__v)
                 },
                 quote! {
-                    let __payload = offset + const { #p::layout::variant(#ty).payload_offset } as usize;
-                    let _ = __payload;
-                    ::core::result::Result::Ok(match #p::load_disc(cx, offset, #ty, const { #p::layout::variant(#ty) })? { #(#load_arms,)* })
+                    let (__d, __payload) = #p::load_case::<Self>(cx, offset)?;
+                    ::core::result::Result::Ok(match __d { #(#load_arms,)* })
                 },
             )
         }
@@ -259,7 +257,6 @@ fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
     let ident = &input.ident;
     let (impl_g, ty_g, _) = input.generics.split_for_impl();
     let wc = where_clause(input, bounds(input, shape, &quote!(#p::Lower)));
-    let ty = quote!(<Self as #p::ComponentType>::TY);
     let (flat, store) = match shape.kind {
         Kind::Record => {
             let flat = shape.members.iter().map(|m| {
@@ -286,33 +283,39 @@ fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
             )
         }
         Kind::Variant | Kind::Enum => {
-            let flat_arms = lower_arms(shape, |i, m| match &m.ty {
-                Some(t) => quote! {
-                    #p::lower_disc(dst, #i);
-                    <#t as #p::Lower>::lower_flat(__v, cx, dst)?;
-                },
-                None => quote!(#p::lower_disc(dst, #i);),
-            });
-            let store_arms = lower_arms(shape, |i, m| match &m.ty {
-                Some(t) => quote! {
-                    #p::store_disc(cx, offset, const { #p::layout::variant(#ty) }, #i)?;
-                    <#t as #p::Lower>::store(__v, cx, __payload)?;
-                },
-                None => {
-                    quote!(#p::store_disc(cx, offset, const { #p::layout::variant(#ty) }, #i)?;)
+            // The case's index first, then its payload, if any case has one.
+            let discs = lower_arms(shape, |i, _| quote!(#i));
+            let disc = quote!(match self { #(#discs)* });
+            let payloads = shape.members.iter().any(|m| m.ty.is_some());
+            let rest = match shape.members.iter().all(|m| m.ty.is_some()) {
+                true => quote!(),
+                false => quote!(_ => {}),
+            };
+            let payload = |store: bool| {
+                if !payloads {
+                    return quote!();
                 }
-            });
+                let arms = shape.members.iter().filter_map(|m| {
+                    let (case, t) = (&m.ident, m.ty.as_ref()?);
+                    Some(if store {
+                        quote!(Self::#case(__v) => <#t as #p::Lower>::store(__v, cx, __payload)?,)
+                    } else {
+                        quote!(Self::#case(__v) => <#t as #p::Lower>::lower_flat(__v, cx, dst)?,)
+                    })
+                });
+                quote!(match self { #(#arms)* #rest })
+            };
+            let (flat_payload, store_payload) = (payload(false), payload(true));
             (
                 quote! {
-                    let __end = dst.position() + const { #p::layout::variant(#ty).flat };
-                    match self { #(#flat_arms)* }
+                    let __end = #p::lower_case::<Self>(dst, #disc);
+                    #flat_payload
                     dst.pad_to(__end);
                     ::core::result::Result::Ok(())
                 },
                 quote! {
-                    let __payload = offset + const { #p::layout::variant(#ty).payload_offset } as usize;
-                    let _ = __payload;
-                    match self { #(#store_arms)* }
+                    let __payload = #p::store_case::<Self>(cx, offset, #disc)?;
+                    #store_payload
                     ::core::result::Result::Ok(())
                 },
             )

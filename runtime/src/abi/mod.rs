@@ -21,7 +21,9 @@ pub use flags::{
 };
 pub use list::Plain;
 pub use tuple::{ComponentTuple, next_field};
-pub use variant::{lift_disc, load_disc, lower_disc, store_disc};
+pub use variant::{
+    lift_case, lift_disc, load_case, load_disc, lower_case, lower_disc, store_case, store_disc,
+};
 pub(crate) use variant::{read_uint, write_uint};
 
 use core::cell::RefCell;

@@ -86,6 +86,51 @@ pub fn store_disc(cx: &mut LowerCx<'_>, offset: usize, l: VariantLayout, disc: u
     write_uint(cx, offset, l.disc_size, disc)
 }
 
+// The four steps a derived `variant` or `enum` takes around its cases,
+// generic over the type so its layout is a constant here and the
+// expansion is one call per step.
+
+/// Lifts the flat discriminant of a `T`; returns it with the position
+/// where `T`'s flat values end, for `FlatSrc::skip_to` after the payload.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn lift_case<T: ComponentType>(cx: &LiftCx<'_>, src: &mut FlatSrc<'_>) -> Result<(u32, usize)> {
+    let l = const { layout::variant(T::TY) };
+    let end = src.position() + l.flat;
+    Ok((lift_disc(cx, src, T::TY, l)?, end))
+}
+
+/// Loads the discriminant of a `T` at `offset`; returns it with the
+/// offset of the payload.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn load_case<T: ComponentType>(cx: &LiftCx<'_>, offset: usize) -> Result<(u32, usize)> {
+    let l = const { layout::variant(T::TY) };
+    let disc = load_disc(cx, offset, T::TY, l)?;
+    Ok((disc, offset + l.payload_offset as usize))
+}
+
+/// Pushes the flat discriminant of a `T`; returns the position where
+/// `T`'s flat values end, for `FlatDst::pad_to` after the payload.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn lower_case<T: ComponentType>(dst: &mut FlatDst<'_>, disc: u32) -> usize {
+    let l = const { layout::variant(T::TY) };
+    let end = dst.position() + l.flat;
+    lower_disc(dst, disc);
+    end
+}
+
+/// Stores the discriminant of a `T` at `offset`; returns the offset of
+/// the payload.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn store_case<T: ComponentType>(
+    cx: &mut LowerCx<'_>,
+    offset: usize,
+    disc: u32,
+) -> Result<usize> {
+    let l = const { layout::variant(T::TY) };
+    store_disc(cx, offset, l, disc)?;
+    Ok(offset + l.payload_offset as usize)
+}
+
 // SAFETY: `PLAIN` stays false: a discriminant limits the valid bit patterns.
 unsafe impl<T: ComponentType> ComponentType for Option<T> {
     const TY: &'static Ty = &Ty::Option(T::TY);
