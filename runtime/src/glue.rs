@@ -146,6 +146,48 @@ pub unsafe fn enter<T>(
     }
 }
 
+/// [`enter`] for `bindgen!`'s glue: `data` is the getter from the store's
+/// data `S` to the host `H`, and `call` lifts the params from the
+/// [`Params`] it is given and calls the host's method; the result is
+/// lowered here.
+///
+/// # Safety
+///
+/// As for [`enter`], and `data` comes from
+/// [`HostFunc::from_raw_with_getter`](crate::HostFunc) with these `S` and `H`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub unsafe fn enter_getter<S, H, R: Lower>(
+    cx: *mut c_void,
+    data: *mut c_void,
+    storage: *mut MaybeUninit<ValRaw>,
+    storage_len: usize,
+    sig: &'static Signature,
+    mut call: impl FnMut(&mut H, &mut Params<'_, '_>) -> Result<R>,
+) -> bool {
+    // SAFETY: the caller's contract is `enter`'s.
+    unsafe {
+        enter::<S>(cx, storage, storage_len, sig, |cx, storage| {
+            let encoding = cx.encoding();
+            let (store, mem, scope) = cx.sig_parts(sig);
+            // SAFETY: per the contract, `data` is a `fn(&mut S) -> &mut H`.
+            let host = getter::<S, H>(data)(store);
+            let mut params = Params::new(mem, scope, sig, encoding, storage)?;
+            let ret = call(host, &mut params)?;
+            let retptr = params.finish();
+            lower_result(cx, storage, retptr, sig, ret)
+        })
+    }
+}
+
+/// A trappable host method's result, its error turned into the trap.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn trapped<R>(sig: &'static Signature, result: Result<R>) -> Result<R> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) => Err(host_error(sig, e)),
+    }
+}
+
 /// A host call's glue as `guard` runs it: a closure behind a pointer and
 /// the one function that calls it. Thinner than `&mut dyn FnMut`, whose
 /// vtable would also compile `FnOnce` shims for every host function.

@@ -19,13 +19,6 @@ pub(crate) struct Options {
     pub(crate) krate: syn::Path,
     /// The WIT to check the signature against, and the import it declares.
     pub(crate) wit: Option<(WitSource, syn::LitStr)>,
-    /// For `bindgen!`'s glue: the context is `&mut __T` for any `__T` with
-    /// this trait bound, reached from the store's data `__S` through a
-    /// getter the linker passes as the entrypoint's `data`.
-    pub(crate) host_bound: Option<syn::Path>,
-    /// For `bindgen!`'s glue: the name messages use, the WIT import's,
-    /// instead of the glue function's.
-    pub(crate) name: Option<syn::LitStr>,
 }
 
 impl Options {
@@ -33,8 +26,6 @@ impl Options {
     pub(crate) fn parse(attr: TokenStream) -> syn::Result<Options> {
         let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr)?;
         let mut krate = None;
-        let mut host_bound = None;
-        let mut name = None;
         let mut source: Option<WitSource> = None;
         let mut import: Option<syn::LitStr> = None;
         let mut errors: Option<syn::Error> = None;
@@ -52,23 +43,6 @@ impl Options {
                     other => push(syn::Error::new_spanned(
                         other,
                         "`crate` takes a path, as in `crate = ::hostbind`",
-                    )),
-                },
-                Meta::NameValue(nv) if nv.path.is_ident("__host_bound") => match &nv.value {
-                    syn::Expr::Path(p) => host_bound = Some(p.path.clone()),
-                    other => push(syn::Error::new_spanned(
-                        other,
-                        "`__host_bound` takes a trait path",
-                    )),
-                },
-                Meta::NameValue(nv) if nv.path.is_ident("__name") => match &nv.value {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(lit),
-                        ..
-                    }) => name = Some(lit.clone()),
-                    other => push(syn::Error::new_spanned(
-                        other,
-                        "`__name` takes a string literal",
                     )),
                 },
                 Meta::NameValue(nv)
@@ -132,8 +106,6 @@ impl Options {
             None => Ok(Options {
                 krate: krate.unwrap_or_else(|| syn::parse_quote!(::hostbind)),
                 wit,
-                host_bound,
-                name,
             }),
         }
     }

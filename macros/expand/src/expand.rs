@@ -16,10 +16,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
     let krate = &options.krate;
     let p = quote!(#krate::__private);
     let name = &func.sig.ident;
-    let name_str = match &options.name {
-        Some(n) => n.value(),
-        None => name.to_string(),
-    };
+    let name_str = name.to_string();
     let vis = &func.vis;
     let docs = func.attrs.iter().filter(|a| a.path().is_ident("doc"));
     let other_attrs = func.attrs.iter().filter(|a| !a.path().is_ident("doc"));
@@ -56,21 +53,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             quote!(<__T: 'static>),
             quote!(__hostbind_entry::<__T>),
         ),
-        // `bindgen!`'s glue: any store data `__S`, and any `__T` with the
-        // bound that a getter reaches from it.
-        Context::Data(_) if options.host_bound.is_some() => {
-            let bound = &options.host_bound;
-            (
-                quote!(__S),
-                quote!(<__S: 'static, __T: #bound + 'static>),
-                quote!(__hostbind_entry::<__S, __T>),
-            )
-        }
         Context::Data(t) | Context::Caller(t) => (quote!(#t), quote!(), quote!(__hostbind_entry)),
-    };
-    let body_generics = match &options.host_bound {
-        Some(bound) => quote!(<__T: #bound>),
-        None => quote!(),
     };
     let context_arg = match &sig.context {
         Context::None => None,
@@ -82,12 +65,6 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         Context::None => {
             quote!(let (__mem, __scope) = __cx.lift_parts(&__HOSTBIND_SIG);)
         }
-        Context::Data(_) if options.host_bound.is_some() => quote! {
-            let (__store, __mem, __scope) = __cx.sig_parts(&__HOSTBIND_SIG);
-            // SAFETY: `with_getter` below made `_data` from a
-            // `fn(&mut __S) -> &mut __T`, the only way to get this entrypoint.
-            let __data = unsafe { #p::getter::<__S, __T>(_data) }(__store);
-        },
         Context::Data(_) => {
             quote!(let (__data, __mem, __scope) = __cx.sig_parts(&__HOSTBIND_SIG);)
         }
@@ -128,24 +105,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         quote!(let __ret = #call;)
     };
 
-    // A generic body has no single fn pointer to deref to, and its host
-    // function needs the getter: `with_getter` stands for `IntoHostFunc`.
-    let conversions = if let Some(bound) = &options.host_bound {
-        quote! {
-            impl #name {
-                #[allow(dead_code)]
-                #vis fn with_getter<__S: 'static, __T: #bound + 'static>(
-                    self,
-                    get: fn(&mut __S) -> &mut __T,
-                ) -> #p::HostFunc<__S> {
-                    // SAFETY: the entrypoint is the glue of `__HOSTBIND_SIG`
-                    // for these `__S` and `__T`, and reads `get` back with them.
-                    unsafe { #p::HostFunc::from_raw_with_getter(#entry, &__HOSTBIND_SIG, get) }
-                }
-            }
-        }
-    } else {
-        quote! {
+    let conversions = quote! {
             #[automatically_derived]
             impl #generics #p::IntoHostFunc<#store_ty> for #name {
                 fn into_host_func(self) -> #p::HostFunc<#store_ty> {
@@ -163,25 +123,17 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
                     &__F
                 }
             }
-        }
-    };
-    // A user's host function is a value to pass around; the ones
-    // `bindgen!` makes inside `add_to_linker` are used once, so they skip
-    // the derives (60 functions are some 1300 lines less to compile).
-    let derives = match &options.host_bound {
-        None => quote!(#[derive(Clone, Copy, Debug)]),
-        Some(_) => quote!(),
     };
     quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]
-        #derives
+        #[derive(Clone, Copy, Debug)]
         #vis struct #name;
 
         const _: () = {
             #(#other_attrs)*
             #[allow(clippy::needless_lifetimes)]
-            fn __hostbind_body #body_generics (#inputs) #output #block
+            fn __hostbind_body(#inputs) #output #block
 
             static __HOSTBIND_SIG: #p::Signature = #p::Signature::new(
                 #name_str,

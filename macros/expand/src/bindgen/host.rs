@@ -21,7 +21,6 @@ impl Gen<'_> {
         // as in wasmtime's bindings; `Host` requires them all.
         let mut traits: Vec<(Option<TypeId>, syn::Ident, Vec<TokenStream>)> =
             vec![(None, format_ident!("Host"), Vec::new())];
-        let mut glue = Vec::new();
         let mut defines = Vec::new();
         // Each resource gets its trait, with its destructor, whether or not
         // it has methods (`wasi:sockets/network#network` has none).
@@ -91,45 +90,22 @@ impl Gen<'_> {
             if let Some((_, _, methods)) = traits.iter_mut().find(|(_, id, _)| *id == trait_ident) {
                 methods.push(quote!(#[doc = #d] fn #m(&mut self, #(#pnames: #ptys),*) #ret;));
             }
-            let flat_name: String = f
-                .name
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
-            // An alias keeps `#[host_fn]` from reading a WIT `result` as
-            // its error channel; a trappable method's `hostbind::Result` is
-            // that channel.
-            let alias = format_ident!("__Ret_{}", flat_name);
-            let (alias_def, gret) = match &f.result {
-                Some(t) => {
-                    let t = self.ty(t, Mode::Owned)?;
-                    let gret = if self.trappable {
-                        quote!(-> ::hostbind::Result<#alias>)
-                    } else {
-                        quote!(-> #alias)
-                    };
-                    (
-                        quote!(#[allow(non_camel_case_types)] type #alias = #t;),
-                        gret,
-                    )
-                }
-                None if self.trappable => (quote!(), quote!(-> ::hostbind::Result<()>)),
-                None => (quote!(), quote!()),
-            };
-            let gname = format_ident!("__{}", flat_name);
             let full_name = match instance {
                 Some(i) => format!("{i}#{}", f.name),
                 None => f.name.clone(),
             };
-            glue.push(quote! {
-                #alias_def
-                #[::hostbind::host_fn(crate = ::hostbind, __host_bound = Host, __name = #full_name)]
-                fn #gname(__host: &mut __T, #(#pnames: #ptys),*) #gret {
-                    <__T as #trait_ident>::#m(__host, #(#pnames),*)
-                }
-            });
-            let wname = &f.name;
-            defines.push(quote!(inst.func(#wname, #gname.with_getter(get))?;));
+            defines.push(glue(&GlueFn {
+                name: &full_name,
+                wit_params: f.params.iter().map(|p| p.name.as_str()).collect(),
+                params: &params,
+                result: match &f.result {
+                    Some(t) => Some(self.ty(t, Mode::Owned)?),
+                    None => None,
+                },
+                trappable: self.trappable,
+                call: quote!(<__H as #trait_ident>::#m),
+                wname: &f.name,
+            }));
         }
         let target = match instance {
             Some(i) => quote!(let mut inst = linker.instance(#i)?;),
@@ -183,12 +159,89 @@ impl Gen<'_> {
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
-                #(#glue)*
                 #target
                 #(#defines)*
                 let _ = &mut inst;
                 Ok(())
             }
         })
+    }
+}
+
+/// One imported function, as its glue needs it.
+struct GlueFn<'a> {
+    /// The name messages use: the import's, with its interface.
+    name: &'a str,
+    wit_params: Vec<&'a str>,
+    /// Each param's Rust name and type in the trait method.
+    params: &'a [(syn::Ident, TokenStream)],
+    result: Option<TokenStream>,
+    trappable: bool,
+    /// The trait method, generic over the host `__H`.
+    call: TokenStream,
+    /// The name the function is defined under in the linker instance.
+    wname: &'a str,
+}
+
+/// Defines one imported function in `inst`: its signature, and an
+/// entrypoint that hands the lifting, the getter and the lowering to
+/// `hostbind::__private::enter_getter`, so each function expands to the
+/// few lines that differ.
+fn glue(f: &GlueFn<'_>) -> TokenStream {
+    let p = quote!(::hostbind::__private);
+    let param_entries = f.params.iter().zip(&f.wit_params).map(
+        |((_, ty), name)| quote!(#p::Param { name: #name, ty: <#ty as #p::ComponentType>::TY }),
+    );
+    let result_entries = f
+        .result
+        .iter()
+        .map(|t| quote!(<#t as #p::ComponentType>::TY));
+    // A `&str` param is lifted as a `Cow<str>` and lent to the method:
+    // borrowed for UTF-8, decoded for the other encodings.
+    let mut lifts = Vec::new();
+    let mut args = Vec::new();
+    for (i, (_, ty)) in f.params.iter().enumerate() {
+        let arg = format_ident!("__a{i}");
+        if ty.to_string() == "& str" {
+            lifts.push(quote!(let #arg: ::std::borrow::Cow<'_, str> = __p.next(#i)?;));
+            args.push(quote!(&#arg));
+        } else {
+            lifts.push(quote!(let #arg = __p.next(#i)?;));
+            args.push(quote!(#arg));
+        }
+    }
+    let call = &f.call;
+    let ret = if f.trappable {
+        quote!(#p::trapped(&__SIG, #call(__h, #(#args),*)))
+    } else {
+        quote!(::core::result::Result::Ok(#call(__h, #(#args),*)))
+    };
+    let (name, wname) = (f.name, f.wname);
+    quote! {
+        inst.func(#wname, {
+            static __SIG: #p::Signature =
+                #p::Signature::new(#name, &[#(#param_entries),*], &[#(#result_entries),*]);
+            unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                cx: *mut #p::c_void,
+                data: *mut #p::c_void,
+                _: u32,
+                _: u32,
+                storage: *mut #p::MaybeUninit<#p::ValRaw>,
+                len: usize,
+            ) -> bool {
+                // SAFETY: engines call an entrypoint with a live `HostCx` of the
+                // store's data type and initialised storage, and `data` is the
+                // getter `from_raw_with_getter` was given for these types.
+                unsafe {
+                    #p::enter_getter::<__S, __H, _>(cx, data, storage, len, &__SIG, |__h, __p| {
+                        #(#lifts)*
+                        #ret
+                    })
+                }
+            }
+            // SAFETY: the entrypoint is the glue of `__SIG` for stores of
+            // `T`, reading `get` back as a `fn(&mut T) -> &mut U`.
+            unsafe { #p::HostFunc::from_raw_with_getter(__entry::<T, U>, &__SIG, get) }
+        })?;
     }
 }

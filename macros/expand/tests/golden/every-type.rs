@@ -143,67 +143,241 @@ pub mod demo {
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
-                #[allow(non_camel_case_types)]
-                type __Ret_describe = ::std::string::String;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:types/shapes#describe"
-                )]
-                fn __describe(
-                    __host: &mut __T,
-                    p: demo::types::shapes::Person,
-                    s: demo::types::shapes::Shape,
-                ) -> __Ret_describe {
-                    <__T as Host>::describe(__host, p, s)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret_paint = ::core::result::Result<
-                    demo::types::shapes::Pair,
-                    ::std::string::String,
-                >;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:types/shapes#paint"
-                )]
-                fn __paint(
-                    __host: &mut __T,
-                    c: demo::types::shapes::Color,
-                    p: demo::types::shapes::Perms,
-                ) -> __Ret_paint {
-                    <__T as Host>::paint(__host, c, p)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret_sum = u64;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:types/shapes#sum"
-                )]
-                fn __sum(
-                    __host: &mut __T,
-                    xs: ::std::vec::Vec<u32>,
-                    b: bool,
-                    i: i64,
-                ) -> __Ret_sum {
-                    <__T as Host>::sum(__host, xs, b, i)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret_nothing = ::core::result::Result<(), ()>;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:types/shapes#nothing"
-                )]
-                fn __nothing(__host: &mut __T) -> __Ret_nothing {
-                    <__T as Host>::nothing(__host)
-                }
                 let mut inst = linker.instance("demo:types/shapes")?;
-                inst.func("describe", __describe.with_getter(get))?;
-                inst.func("paint", __paint.with_getter(get))?;
-                inst.func("sum", __sum.with_getter(get))?;
-                inst.func("nothing", __nothing.with_getter(get))?;
+                inst.func(
+                    "describe",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:types/shapes#describe",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "p",
+                                    ty: <demo::types::shapes::Person as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "s",
+                                    ty: <demo::types::shapes::Shape as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::std::string::String as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        let __a1 = __p.next(1usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as Host>::describe(__h, __a0, __a1),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "paint",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:types/shapes#paint",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "c",
+                                    ty: <demo::types::shapes::Color as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "p",
+                                    ty: <demo::types::shapes::Perms as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::core::result::Result<
+                                    demo::types::shapes::Pair,
+                                    ::std::string::String,
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        let __a1 = __p.next(1usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as Host>::paint(__h, __a0, __a1),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "sum",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:types/shapes#sum",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "xs",
+                                    ty: <::std::vec::Vec<
+                                        u32,
+                                    > as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "b",
+                                    ty: <bool as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "i",
+                                    ty: <i64 as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[<u64 as ::hostbind::__private::ComponentType>::TY],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        let __a1 = __p.next(1usize)?;
+                                        let __a2 = __p.next(2usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as Host>::sum(__h, __a0, __a1, __a2),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "nothing",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:types/shapes#nothing",
+                            &[],
+                            &[
+                                <::core::result::Result<
+                                    (),
+                                    (),
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        ::core::result::Result::Ok(<__H as Host>::nothing(__h))
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
                 let _ = &mut inst;
                 Ok(())
             }

@@ -61,76 +61,6 @@ pub mod demo {
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
-                #[allow(non_camel_case_types)]
-                type __Ret__constructor_blob = ::hostbind::Resource<
-                    demo::store::blobs::Blob,
-                >;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:store/blobs#[constructor]blob"
-                )]
-                fn ___constructor_blob(
-                    __host: &mut __T,
-                    init: &[u8],
-                ) -> __Ret__constructor_blob {
-                    <__T as HostBlob>::new(__host, init)
-                }
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:store/blobs#[method]blob.write"
-                )]
-                fn ___method_blob_write(
-                    __host: &mut __T,
-                    this: ::hostbind::Borrow<demo::store::blobs::Blob>,
-                    bytes: &[u8],
-                ) {
-                    <__T as HostBlob>::write(__host, this, bytes)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret__method_blob_read = ::std::vec::Vec<u8>;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:store/blobs#[method]blob.read"
-                )]
-                fn ___method_blob_read(
-                    __host: &mut __T,
-                    this: ::hostbind::Borrow<demo::store::blobs::Blob>,
-                    n: u32,
-                ) -> __Ret__method_blob_read {
-                    <__T as HostBlob>::read(__host, this, n)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret__static_blob_merge = ::hostbind::Resource<
-                    demo::store::blobs::Blob,
-                >;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:store/blobs#[static]blob.merge"
-                )]
-                fn ___static_blob_merge(
-                    __host: &mut __T,
-                    lhs: ::hostbind::Resource<demo::store::blobs::Blob>,
-                    rhs: ::hostbind::Resource<demo::store::blobs::Blob>,
-                ) -> __Ret__static_blob_merge {
-                    <__T as HostBlob>::merge(__host, lhs, rhs)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret_copy = ::hostbind::Resource<demo::store::blobs::Blob>;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:store/blobs#copy"
-                )]
-                fn __copy(
-                    __host: &mut __T,
-                    b: ::hostbind::Borrow<demo::store::blobs::Blob>,
-                ) -> __Ret_copy {
-                    <__T as Host>::copy(__host, b)
-                }
                 let mut inst = linker.instance("demo:store/blobs")?;
                 inst.resource::<
                         demo::store::blobs::Blob,
@@ -138,11 +68,305 @@ pub mod demo {
                     "blob",
                     move |data: &mut T, r| <U as HostBlob>::drop(get(data), r),
                 )?;
-                inst.func("[constructor]blob", ___constructor_blob.with_getter(get))?;
-                inst.func("[method]blob.write", ___method_blob_write.with_getter(get))?;
-                inst.func("[method]blob.read", ___method_blob_read.with_getter(get))?;
-                inst.func("[static]blob.merge", ___static_blob_merge.with_getter(get))?;
-                inst.func("copy", __copy.with_getter(get))?;
+                inst.func(
+                    "[constructor]blob",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:store/blobs#[constructor]blob",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "init",
+                                    ty: <&[u8] as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::hostbind::Resource<
+                                    demo::store::blobs::Blob,
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as HostBlob>::new(__h, __a0),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "[method]blob.write",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:store/blobs#[method]blob.write",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "self",
+                                    ty: <::hostbind::Borrow<
+                                        demo::store::blobs::Blob,
+                                    > as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "bytes",
+                                    ty: <&[u8] as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        let __a1 = __p.next(1usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as HostBlob>::write(__h, __a0, __a1),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "[method]blob.read",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:store/blobs#[method]blob.read",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "self",
+                                    ty: <::hostbind::Borrow<
+                                        demo::store::blobs::Blob,
+                                    > as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "n",
+                                    ty: <u32 as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::std::vec::Vec<
+                                    u8,
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        let __a1 = __p.next(1usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as HostBlob>::read(__h, __a0, __a1),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "[static]blob.merge",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:store/blobs#[static]blob.merge",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "lhs",
+                                    ty: <::hostbind::Resource<
+                                        demo::store::blobs::Blob,
+                                    > as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "rhs",
+                                    ty: <::hostbind::Resource<
+                                        demo::store::blobs::Blob,
+                                    > as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::hostbind::Resource<
+                                    demo::store::blobs::Blob,
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        let __a1 = __p.next(1usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as HostBlob>::merge(__h, __a0, __a1),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "copy",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:store/blobs#copy",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "b",
+                                    ty: <::hostbind::Borrow<
+                                        demo::store::blobs::Blob,
+                                    > as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::hostbind::Resource<
+                                    demo::store::blobs::Blob,
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        ::core::result::Result::Ok(<__H as Host>::copy(__h, __a0))
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
                 let _ = &mut inst;
                 Ok(())
             }

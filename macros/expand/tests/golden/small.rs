@@ -24,16 +24,64 @@ pub mod demo {
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:small/log#log"
-                )]
-                fn __log(__host: &mut __T, level: u32, msg: &str) {
-                    <__T as Host>::log(__host, level, msg)
-                }
                 let mut inst = linker.instance("demo:small/log")?;
-                inst.func("log", __log.with_getter(get))?;
+                inst.func(
+                    "log",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:small/log#log",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "level",
+                                    ty: <u32 as ::hostbind::__private::ComponentType>::TY,
+                                },
+                                ::hostbind::__private::Param {
+                                    name: "msg",
+                                    ty: <&str as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0 = __p.next(0usize)?;
+                                        let __a1: ::std::borrow::Cow<'_, str> = __p.next(1usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as Host>::log(__h, __a0, &__a1),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
                 let _ = &mut inst;
                 Ok(())
             }

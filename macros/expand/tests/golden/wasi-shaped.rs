@@ -16,12 +16,57 @@ pub fn add_to_linker<T: 'static, U: Host + 'static>(
     linker: &mut ::hostbind::Linker<T>,
     get: fn(&mut T) -> &mut U,
 ) -> ::hostbind::Result<()> {
-    #[::hostbind::host_fn(crate = ::hostbind, __host_bound = Host, __name = "print")]
-    fn __print(__host: &mut __T, line: &str) {
-        <__T as Host>::print(__host, line)
-    }
     let mut inst = linker;
-    inst.func("print", __print.with_getter(get))?;
+    inst.func(
+        "print",
+        {
+            static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                "print",
+                &[
+                    ::hostbind::__private::Param {
+                        name: "line",
+                        ty: <&str as ::hostbind::__private::ComponentType>::TY,
+                    },
+                ],
+                &[],
+            );
+            unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                cx: *mut ::hostbind::__private::c_void,
+                data: *mut ::hostbind::__private::c_void,
+                _: u32,
+                _: u32,
+                storage: *mut ::hostbind::__private::MaybeUninit<
+                    ::hostbind::__private::ValRaw,
+                >,
+                len: usize,
+            ) -> bool {
+                unsafe {
+                    ::hostbind::__private::enter_getter::<
+                        __S,
+                        __H,
+                        _,
+                    >(
+                        cx,
+                        data,
+                        storage,
+                        len,
+                        &__SIG,
+                        |__h, __p| {
+                            let __a0: ::std::borrow::Cow<'_, str> = __p.next(0usize)?;
+                            ::core::result::Result::Ok(<__H as Host>::print(__h, &__a0))
+                        },
+                    )
+                }
+            }
+            unsafe {
+                ::hostbind::__private::HostFunc::from_raw_with_getter(
+                    __entry::<T, U>,
+                    &__SIG,
+                    get,
+                )
+            }
+        },
+    )?;
     let _ = &mut inst;
     Ok(())
 }
@@ -99,29 +144,97 @@ pub mod demo {
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
-                #[allow(non_camel_case_types)]
-                type __Ret_now = demo::wasi::types::Datetime;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:wasi/clocks#now"
-                )]
-                fn __now(__host: &mut __T) -> __Ret_now {
-                    <__T as Host>::now(__host)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret_resolution = u64;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:wasi/clocks#resolution"
-                )]
-                fn __resolution(__host: &mut __T) -> __Ret_resolution {
-                    <__T as Host>::resolution(__host)
-                }
                 let mut inst = linker.instance("demo:wasi/clocks")?;
-                inst.func("now", __now.with_getter(get))?;
-                inst.func("resolution", __resolution.with_getter(get))?;
+                inst.func(
+                    "now",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:wasi/clocks#now",
+                            &[],
+                            &[
+                                <demo::wasi::types::Datetime as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        ::core::result::Result::Ok(<__H as Host>::now(__h))
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "resolution",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:wasi/clocks#resolution",
+                            &[],
+                            &[<u64 as ::hostbind::__private::ComponentType>::TY],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        ::core::result::Result::Ok(<__H as Host>::resolution(__h))
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
                 let _ = &mut inst;
                 Ok(())
             }
@@ -164,35 +277,121 @@ pub mod demo {
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
-                #[allow(non_camel_case_types)]
-                type __Ret_read_file = ::core::result::Result<
-                    ::std::vec::Vec<u8>,
-                    demo::wasi::types::ErrorCode,
-                >;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:wasi/filesystem#read-file"
-                )]
-                fn __read_file(__host: &mut __T, path: &str) -> __Ret_read_file {
-                    <__T as Host>::read_file(__host, path)
-                }
-                #[allow(non_camel_case_types)]
-                type __Ret_modified = ::core::result::Result<
-                    demo::wasi::types::Datetime,
-                    demo::wasi::types::ErrorCode,
-                >;
-                #[::hostbind::host_fn(
-                    crate = ::hostbind,
-                    __host_bound = Host,
-                    __name = "demo:wasi/filesystem#modified"
-                )]
-                fn __modified(__host: &mut __T, path: &str) -> __Ret_modified {
-                    <__T as Host>::modified(__host, path)
-                }
                 let mut inst = linker.instance("demo:wasi/filesystem")?;
-                inst.func("read-file", __read_file.with_getter(get))?;
-                inst.func("modified", __modified.with_getter(get))?;
+                inst.func(
+                    "read-file",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:wasi/filesystem#read-file",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "path",
+                                    ty: <&str as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::core::result::Result<
+                                    ::std::vec::Vec<u8>,
+                                    demo::wasi::types::ErrorCode,
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0: ::std::borrow::Cow<'_, str> = __p.next(0usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as Host>::read_file(__h, &__a0),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
+                inst.func(
+                    "modified",
+                    {
+                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+                            "demo:wasi/filesystem#modified",
+                            &[
+                                ::hostbind::__private::Param {
+                                    name: "path",
+                                    ty: <&str as ::hostbind::__private::ComponentType>::TY,
+                                },
+                            ],
+                            &[
+                                <::core::result::Result<
+                                    demo::wasi::types::Datetime,
+                                    demo::wasi::types::ErrorCode,
+                                > as ::hostbind::__private::ComponentType>::TY,
+                            ],
+                        );
+                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
+                            cx: *mut ::hostbind::__private::c_void,
+                            data: *mut ::hostbind::__private::c_void,
+                            _: u32,
+                            _: u32,
+                            storage: *mut ::hostbind::__private::MaybeUninit<
+                                ::hostbind::__private::ValRaw,
+                            >,
+                            len: usize,
+                        ) -> bool {
+                            unsafe {
+                                ::hostbind::__private::enter_getter::<
+                                    __S,
+                                    __H,
+                                    _,
+                                >(
+                                    cx,
+                                    data,
+                                    storage,
+                                    len,
+                                    &__SIG,
+                                    |__h, __p| {
+                                        let __a0: ::std::borrow::Cow<'_, str> = __p.next(0usize)?;
+                                        ::core::result::Result::Ok(
+                                            <__H as Host>::modified(__h, &__a0),
+                                        )
+                                    },
+                                )
+                            }
+                        }
+                        unsafe {
+                            ::hostbind::__private::HostFunc::from_raw_with_getter(
+                                __entry::<T, U>,
+                                &__SIG,
+                                get,
+                            )
+                        }
+                    },
+                )?;
                 let _ = &mut inst;
                 Ok(())
             }
