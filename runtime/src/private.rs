@@ -2,10 +2,10 @@
 
 pub use crate::abi::layout;
 pub use crate::abi::{
-    ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, flags_and, flags_contains,
-    flags_is_empty, flags_iter, flags_mask, flags_not, flags_or, fmt_flags, lift_case, lift_disc,
-    lift_flags_flat, load_case, load_disc, load_flags, lower_case, lower_disc, lower_flags_flat,
-    next_field, store_case, store_disc, store_flags,
+    ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, flag_bit, flags_and,
+    flags_contains, flags_is_empty, flags_iter, flags_mask, flags_not, flags_or, fmt_flags,
+    lift_case, lift_disc, lift_flags_flat, load_case, load_disc, load_flags, lower_case,
+    lower_disc, lower_flags_flat, next_field, store_case, store_disc, store_flags,
 };
 pub use crate::caller::Caller;
 pub use crate::compare::ty_matches;

@@ -109,14 +109,9 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
     let words = count.div_ceil(32);
     let consts = flags.iter().enumerate().map(|(i, f)| {
         let (attrs, fid) = (&f.attrs, &f.ident);
-        let (word, bit) = (i / 32, (i % 32) as u32);
         quote! {
             #(#attrs)*
-            pub const #fid: Self = {
-                let mut bits = [0u32; #words];
-                bits[#word] = 1 << #bit;
-                Self { bits }
-            };
+            pub const #fid: Self = Self { bits: #p::flag_bit::<#words>(#i) };
         }
     });
     let names = flags.iter().map(|f| &f.name);

@@ -27,6 +27,13 @@ pub const fn flags_mask<const N: usize>(count: usize) -> [u32; N] {
 // The operations of a `flags!` type, written once here so that each
 // generated type's methods are one call (and each width compiles once).
 
+/// The words of a flags value with only flag number `index` set.
+pub const fn flag_bit<const N: usize>(index: usize) -> [u32; N] {
+    let mut out = [0u32; N];
+    out[index / 32] = 1 << (index % 32);
+    out
+}
+
 /// Whether every bit of `other` is set in `bits`.
 pub const fn flags_contains<const N: usize>(bits: &[u32; N], other: &[u32; N]) -> bool {
     let mut i = 0;

@@ -16,8 +16,8 @@ mod tuple;
 mod variant;
 
 pub use flags::{
-    flags_and, flags_contains, flags_is_empty, flags_iter, flags_mask, flags_not, flags_or,
-    fmt_flags, lift_flags_flat, load_flags, lower_flags_flat, store_flags,
+    flag_bit, flags_and, flags_contains, flags_is_empty, flags_iter, flags_mask, flags_not,
+    flags_or, fmt_flags, lift_flags_flat, load_flags, lower_flags_flat, store_flags,
 };
 pub use list::Plain;
 pub use tuple::{ComponentTuple, next_field};
