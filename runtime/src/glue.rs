@@ -164,19 +164,44 @@ pub unsafe fn enter_getter<S, H, R: Lower>(
     sig: &'static Signature,
     mut call: impl FnMut(&mut H, &mut Params<'_, '_>) -> Result<R>,
 ) -> bool {
-    // SAFETY: the caller's contract is `enter`'s.
+    let mut body = |cx: &mut HostCx<'_, S>, storage: &mut [ValRaw]| {
+        // SAFETY: per the contract, `data` is a `fn(&mut S) -> &mut H`.
+        let (host, mut params) = unsafe { start_getter::<S, H>(cx, data, sig, storage) }?;
+        let ret = call(host, &mut params)?;
+        let retptr = params.finish();
+        lower_result(cx, storage, retptr, sig, ret)
+    };
+    // SAFETY: the caller's contract is `enter`'s, which is `guard`'s.
     unsafe {
-        enter::<S>(cx, storage, storage_len, sig, |cx, storage| {
-            let encoding = cx.encoding();
-            let (store, mem, scope) = cx.sig_parts(sig);
-            // SAFETY: per the contract, `data` is a `fn(&mut S) -> &mut H`.
-            let host = getter::<S, H>(data)(store);
-            let mut params = Params::new(mem, scope, sig, encoding, storage)?;
-            let ret = call(host, &mut params)?;
-            let retptr = params.finish();
-            lower_result(cx, storage, retptr, sig, ret)
-        })
+        guard(
+            cx,
+            storage,
+            storage_len,
+            sig.name,
+            Some(sig),
+            Body::new(&mut body),
+        )
     }
+}
+
+/// The host and the params of an [`enter_getter`] call; generic over the
+/// store and the host only, so a crate's functions share one copy.
+///
+/// # Safety
+///
+/// `data` is a `fn(&mut S) -> &mut H`, as for [`getter`].
+#[cfg_attr(not(debug_assertions), inline(always))]
+unsafe fn start_getter<'c, S, H>(
+    cx: &'c mut HostCx<'_, S>,
+    data: *mut c_void,
+    sig: &'static Signature,
+    storage: &'c [ValRaw],
+) -> Result<(&'c mut H, Params<'c, 'c>)> {
+    let encoding = cx.encoding();
+    let (store, mem, scope) = cx.sig_parts(sig);
+    // SAFETY: per the contract.
+    let host = unsafe { getter::<S, H>(data) }(store);
+    Ok((host, Params::new(mem, scope, sig, encoding, storage)?))
 }
 
 /// A trappable host method's result, its error turned into the trap.

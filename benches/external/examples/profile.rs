@@ -8,7 +8,9 @@
 //!
 //! Arguments: the system (`wasmtime` or `wasmi` for hostbind on that
 //! engine, `floor-wasmtime` or `floor-wasmi` for the hand-written glue),
-//! the case (as in the bench) and the number of 1000-call batches. It
+//! `bindgen-wasmtime` or `bindgen-wasmi` for the same host functions
+//! bound through `bindgen!`), the case (as in the bench) and the number
+//! of 1000-call batches. It
 //! prints ns per call. The case `instantiate` instantiates the guest that
 //! many times instead (systems `wasmtime`, `wasmi` and `wasmtime-cm`,
 //! wasmtime's component model).
@@ -23,6 +25,74 @@ mod guest;
 mod hostbind_sys;
 #[path = "../../../tests/benches/calls/wasmtime_cm.rs"]
 mod wasmtime_cm;
+
+/// The bench's host functions again, bound through `bindgen!`.
+mod bindgen_sys {
+    use super::{Batch, guest};
+    use hostbind::{Component, Engine, EngineKind, Linker, Store};
+
+    hostbind::bindgen!({
+        inline: "
+            package test:bench;
+            interface host {
+                record point { x: f64, y: f64, z: f64 }
+                noop: func();
+                add: func(a: u32, b: u32) -> u32;
+                take-str: func(s: string) -> u32;
+                make-str: func() -> string;
+                sum: func(xs: list<u32>) -> u64;
+                norm: func(p: point) -> f64;
+                check: func() -> result<u32, string>;
+            }
+            world bench { import host; }
+        ",
+        world: "bench",
+    });
+
+    use test::bench::host::{Host, Point};
+
+    /// The store's data, and the host.
+    pub struct H;
+
+    impl Host for H {
+        fn noop(&mut self) {}
+        fn add(&mut self, a: u32, b: u32) -> u32 {
+            a.wrapping_add(b)
+        }
+        fn take_str(&mut self, s: &str) -> u32 {
+            s.len() as u32
+        }
+        fn make_str(&mut self) -> String {
+            guest::big().to_string()
+        }
+        fn sum(&mut self, xs: Vec<u32>) -> u64 {
+            xs.iter().map(|&x| u64::from(x)).sum()
+        }
+        fn norm(&mut self, p: Point) -> f64 {
+            (p.x * p.x + p.y * p.y + p.z * p.z).sqrt()
+        }
+        fn check(&mut self) -> Result<u32, String> {
+            Ok(7)
+        }
+    }
+
+    /// One batch of `case`, the host functions bound by `bindgen!`.
+    pub fn batch(kind: EngineKind, case: &str) -> Batch {
+        let engine = Engine::new(kind);
+        let wasm = wat::parse_str(guest::component()).expect("the guest parses");
+        let component = Component::new(&engine, wasm).expect("the guest loads");
+        let mut linker = Linker::<H>::new(&engine);
+        Bench::add_to_linker(&mut linker, |h| h).expect("host functions link");
+        let mut store = Store::new(&engine, H);
+        let inst = linker
+            .instantiate(&mut store, &component)
+            .expect("the guest instantiates");
+        let f = inst
+            .get_typed_func::<(u32,), ()>(&mut store, &format!("run-{case}"))
+            .expect("the loop export");
+        Box::new(move || f.call(&mut store, (guest::N,)).expect("the loop runs"))
+    }
+}
 
 /// One batch of calls, as the bench's systems make them.
 pub type Batch = Box<dyn FnMut()>;
@@ -39,6 +109,8 @@ fn main() {
         "wasmi" => hostbind_sys::batch(hostbind::EngineKind::Wasmi, &case),
         "floor-wasmi" => floors::wasmi_core(&case),
         "floor-wasmtime" => floors::wasmtime_core(&case),
+        "bindgen-wasmtime" => bindgen_sys::batch(hostbind::EngineKind::Wasmtime, &case),
+        "bindgen-wasmi" => bindgen_sys::batch(hostbind::EngineKind::Wasmi, &case),
         _ => hostbind_sys::batch(hostbind::EngineKind::Wasmtime, &case),
     };
     batch();
