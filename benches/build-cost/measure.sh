@@ -51,3 +51,11 @@ lines() { # crate
 hbl=$(lines hb)
 wtl=$(lines wt)
 printf 'expanded lines: wasmtime bindgen! %s; hostbind bindgen! %s (%sx)\n' "$wtl" "$hbl" "$(ratio "$hbl" "$wtl")"
+# The LLVM IR each crate hands to codegen (debug), when cargo-llvm-lines is
+# installed: unlike the times, the same on every run.
+if command -v cargo-llvm-lines >/dev/null; then
+    ir() { touch "$1/src/lib.rs"; cargo llvm-lines -p "bench-$1" 2>/dev/null | awk 'NR == 3 {print $1}'; }
+    hbi=$(ir hb)
+    wti=$(ir wt)
+    printf 'LLVM IR lines: wasmtime bindgen! %s; hostbind bindgen! %s (%sx)\n' "$wti" "$hbi" "$(ratio "$hbi" "$wti")"
+fi

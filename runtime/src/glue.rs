@@ -122,9 +122,9 @@ impl<'a, T> HostCx<'a, T> {
 // path are always inlined: each entrypoint is the only caller of its copy,
 // and a copy that rustc put in another codegen unit would otherwise be
 // called out of line, with `sig`'s constants no longer folded (twice the
-// cost of a small call), and `guard`'s `dyn` body would stay an indirect
-// call. Debug builds leave inlining to rustc, which keeps one `guard` per
-// store type instead of pasting it into every host function.
+// cost of a small call), and `guard` would reach the body through its
+// function pointer. Debug builds leave inlining to rustc, which keeps one
+// `guard` per store type instead of pasting it into every host function.
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub unsafe fn enter<T>(
     cx: *mut c_void,

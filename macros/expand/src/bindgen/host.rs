@@ -96,8 +96,12 @@ impl Gen<'_> {
             };
             defines.push(glue(&GlueFn {
                 name: &full_name,
-                wit_params: f.params.iter().map(|p| p.name.as_str()).collect(),
-                params: &params,
+                params: f
+                    .params
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .zip(ptys.iter().copied())
+                    .collect(),
                 result: match &f.result {
                     Some(t) => Some(self.ty(t, Mode::Owned)?),
                     None => None,
@@ -172,9 +176,8 @@ impl Gen<'_> {
 struct GlueFn<'a> {
     /// The name messages use: the import's, with its interface.
     name: &'a str,
-    wit_params: Vec<&'a str>,
-    /// Each param's Rust name and type in the trait method.
-    params: &'a [(syn::Ident, TokenStream)],
+    /// Each param's WIT name and its type in the trait method.
+    params: Vec<(&'a str, &'a TokenStream)>,
     result: Option<TokenStream>,
     trappable: bool,
     /// The trait method, generic over the host `__H`.
@@ -189,9 +192,10 @@ struct GlueFn<'a> {
 /// few lines that differ.
 fn glue(f: &GlueFn<'_>) -> TokenStream {
     let p = quote!(::hostbind::__private);
-    let param_entries = f.params.iter().zip(&f.wit_params).map(
-        |((_, ty), name)| quote!(#p::Param { name: #name, ty: <#ty as #p::ComponentType>::TY }),
-    );
+    let param_entries = f
+        .params
+        .iter()
+        .map(|(name, ty)| quote!(#p::Param { name: #name, ty: <#ty as #p::ComponentType>::TY }));
     let result_entries = f
         .result
         .iter()
