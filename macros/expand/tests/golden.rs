@@ -20,7 +20,24 @@ fn expand(wit: &str, world: &str) -> String {
     );
     let file: syn::File = syn::parse_str(&out)
         .unwrap_or_else(|e| panic!("{wit}: the expansion does not parse: {e}\n{out}"));
-    prettyplease::unparse(&file)
+    with_safety_notes(&prettyplease::unparse(&file))
+}
+
+/// Token streams carry no comments, so the expansion's `unsafe` blocks
+/// lose the `SAFETY:` comments the generator writes above them; the golden
+/// file points each one back to where its argument is.
+fn with_safety_notes(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.lines() {
+        if line.contains("unsafe {") {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(indent);
+            out.push_str("// SAFETY: argued at this block in `hostbind-expand`'s generator.\n");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 fn check(wit: &str, world: &str) {

@@ -173,6 +173,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -194,6 +195,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -235,6 +237,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -256,6 +259,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -298,6 +302,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -320,6 +325,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -352,6 +358,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -369,6 +376,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,

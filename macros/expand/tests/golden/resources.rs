@@ -95,6 +95,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -115,6 +116,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -153,6 +155,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -174,6 +177,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -216,6 +220,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -237,6 +242,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -281,6 +287,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -302,6 +309,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -340,6 +348,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -358,6 +367,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,

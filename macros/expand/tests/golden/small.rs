@@ -52,6 +52,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -73,6 +74,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,

@@ -40,6 +40,7 @@ pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 >,
                 len: usize,
             ) -> bool {
+                // SAFETY: argued at this block in `hostbind-expand`'s generator.
                 unsafe {
                     ::hostbind::__private::enter_getter::<
                         __S,
@@ -58,6 +59,7 @@ pub fn add_to_linker<T: 'static, U: Host + 'static>(
                     )
                 }
             }
+            // SAFETY: argued at this block in `hostbind-expand`'s generator.
             unsafe {
                 ::hostbind::__private::HostFunc::from_raw_with_getter(
                     __entry::<T, U>,
@@ -165,6 +167,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -182,6 +185,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -209,6 +213,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -226,6 +231,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -306,6 +312,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -326,6 +333,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
@@ -363,6 +371,7 @@ pub mod demo {
                             >,
                             len: usize,
                         ) -> bool {
+                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
                             unsafe {
                                 ::hostbind::__private::enter_getter::<
                                     __S,
@@ -383,6 +392,7 @@ pub mod demo {
                                 )
                             }
                         }
+                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
                         unsafe {
                             ::hostbind::__private::HostFunc::from_raw_with_getter(
                                 __entry::<T, U>,
