@@ -4,8 +4,9 @@ pub use crate::abi::layout;
 pub use crate::abi::{
     ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, flag_bit, flags_and,
     flags_contains, flags_is_empty, flags_iter, flags_mask, flags_not, flags_or, fmt_flags,
-    lift_case, lift_disc, lift_flags_flat, load_case, load_disc, load_flags, lower_case,
-    lower_disc, lower_flags_flat, next_field, store_case, store_disc, store_flags,
+    lift_case, lift_disc, lift_flags_flat, load_case, load_disc, load_field, load_flags,
+    lower_case, lower_disc, lower_flags_flat, next_field, store_case, store_disc, store_field,
+    store_flags,
 };
 pub use crate::caller::Caller;
 pub use crate::compare::ty_matches;
@@ -13,7 +14,7 @@ pub use crate::error::Result;
 pub use crate::glue::{
     HostCx, Params, enter, enter_getter, getter, host_error, lower_result, trapped,
 };
-pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc};
+pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc, bound_func};
 pub use crate::linker::WitImport;
 pub use crate::raw::ValRaw;
 pub use crate::types::{
@@ -21,3 +22,34 @@ pub use crate::types::{
 };
 pub use core::ffi::c_void;
 pub use core::mem::MaybeUninit;
+pub use core::result::Result::Ok;
+
+/// The component type of `T`. Generated signatures and type descriptions
+/// name each type once through these, rather than spelling out
+/// `<T as ComponentType>::TY` at every use.
+pub const fn ty<T: ComponentType + ?Sized>() -> &'static Ty {
+    T::TY
+}
+
+/// A param named `name`, of `T`'s component type.
+pub const fn param<T: ComponentType + ?Sized>(name: &'static str) -> Param {
+    Param { name, ty: T::TY }
+}
+
+/// A record field named `name`, of `T`'s component type.
+pub const fn field<T: ComponentType + ?Sized>(name: &'static str) -> Field {
+    Field { name, ty: T::TY }
+}
+
+/// A variant case named `name` with a payload of `T`'s component type.
+pub const fn case<T: ComponentType + ?Sized>(name: &'static str) -> Case {
+    Case {
+        name,
+        ty: Some(T::TY),
+    }
+}
+
+/// A variant case named `name` without a payload.
+pub const fn unit_case(name: &'static str) -> Case {
+    Case { name, ty: None }
+}

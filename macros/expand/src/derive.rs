@@ -36,12 +36,73 @@ pub(crate) fn derive(which: Derive, input: TokenStream) -> TokenStream {
             };
         }
     };
-    let p = quote!(::hostbind::__private);
+    let e = Emit {
+        p: quote!(::hostbind::__private),
+        infer: false,
+    };
     match which {
-        Derive::ComponentType => component_type(&p, &input, &shape),
-        Derive::Lift => lift(&p, &input, &shape),
-        Derive::Lower => lower(&p, &input, &shape),
+        Derive::ComponentType => component_type(&e, &input, &shape),
+        Derive::Lift => lift(&e, &input, &shape),
+        Derive::Lower => lower(&e, &input, &shape),
     }
+}
+
+/// How the impls name the runtime and their members' types.
+struct Emit {
+    /// The runtime's `__private` module.
+    p: TokenStream,
+    /// Leave each member's type to inference rather than naming it. A
+    /// user's type names them, spanned at each, so that a member type that
+    /// cannot cross is reported once, on that type; `bindgen!`'s member
+    /// types all come from WIT, and naming them would only add tokens.
+    infer: bool,
+}
+
+impl Emit {
+    /// `#[automatically_derived]`, on the impls of a user's derive only:
+    /// `bindgen!` writes its impls itself.
+    fn derived(&self) -> TokenStream {
+        match self.infer {
+            true => quote!(),
+            false => quote!(#[automatically_derived]),
+        }
+    }
+
+    /// The trait `tr` (with generic `args`) as implemented by member type `t`.
+    fn via(&self, t: &Type, tr: TokenStream, args: TokenStream) -> TokenStream {
+        let p = &self.p;
+        if self.infer {
+            quote!(#p::#tr)
+        } else {
+            quote_spanned!(t.span()=> <#t as #p::#tr #args>)
+        }
+    }
+}
+
+/// The three derives of `item` at once, for `bindgen!`: `item` comes back
+/// without its `#[component]` attributes, followed by the impls naming the
+/// runtime through `p`. One pass instead of three derive invocations, each
+/// of which would parse the item again.
+pub(crate) fn derive_all(item: TokenStream, p: &TokenStream) -> syn::Result<TokenStream> {
+    let mut input: DeriveInput = syn::parse2(item)?;
+    let shape = Shape::parse(&input)?;
+    let e = Emit {
+        p: p.clone(),
+        infer: true,
+    };
+    let impls = [
+        component_type(&e, &input, &shape),
+        lift(&e, &input, &shape),
+        lower(&e, &input, &shape),
+    ];
+    let helper = |a: &syn::Attribute| !a.path().is_ident("component");
+    input.attrs.retain(helper);
+    match &mut input.data {
+        syn::Data::Struct(s) => s.fields.iter_mut().for_each(|f| f.attrs.retain(helper)),
+        syn::Data::Enum(e) => e.variants.iter_mut().for_each(|v| v.attrs.retain(helper)),
+        syn::Data::Union(_) => {}
+    }
+    Ok(quote!(#input #(#impls)*))
 }
 
 fn payloads(shape: &Shape) -> impl Iterator<Item = &Type> {
@@ -88,31 +149,36 @@ fn where_clause(input: &DeriveInput, extra: Vec<TokenStream>) -> TokenStream {
     }
 }
 
-fn ty_expr(p: &TokenStream, shape: &Shape) -> TokenStream {
+fn ty_expr(e: &Emit, shape: &Shape) -> TokenStream {
+    let p = &e.p;
     let name = &shape.name;
     let members = &shape.members;
     match shape.kind {
         Kind::Record => {
             let fields = members.iter().map(|m| {
-                let (n, ty) = (&m.name, &m.ty);
-                let ty = ty
-                    .as_ref()
-                    .map(|t| quote_spanned!(t.span()=> <#t as #p::ComponentType>::TY));
-                quote!(#p::Field { name: #n, ty: #ty })
+                let (n, t) = (&m.name, m.ty.as_ref());
+                match e.infer {
+                    true => quote!(#p::field::<#t>(#n)),
+                    false => {
+                        let ty = quote_spanned!(t.span()=> <#t as #p::ComponentType>::TY);
+                        quote!(#p::Field { name: #n, ty: #ty })
+                    }
+                }
             });
             quote!(#p::Ty::Record(&#p::Record { name: #name, fields: &[#(#fields),*] }))
         }
         Kind::Variant => {
             let cases = members.iter().map(|m| {
                 let n = &m.name;
-                let ty = match &m.ty {
+                match &m.ty {
+                    Some(t) if e.infer => quote!(#p::case::<#t>(#n)),
+                    None if e.infer => quote!(#p::unit_case(#n)),
                     Some(t) => {
                         let ty = quote_spanned!(t.span()=> <#t as #p::ComponentType>::TY);
-                        quote!(::core::option::Option::Some(#ty))
+                        quote!(#p::Case { name: #n, ty: ::core::option::Option::Some(#ty) })
                     }
-                    None => quote!(::core::option::Option::None),
-                };
-                quote!(#p::Case { name: #n, ty: #ty })
+                    None => quote!(#p::Case { name: #n, ty: ::core::option::Option::None }),
+                }
             });
             quote!(#p::Ty::Variant(&#p::Variant { name: #name, cases: &[#(#cases),*] }))
         }
@@ -123,14 +189,16 @@ fn ty_expr(p: &TokenStream, shape: &Shape) -> TokenStream {
     }
 }
 
-fn component_type(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
+fn component_type(e: &Emit, input: &DeriveInput, shape: &Shape) -> TokenStream {
+    let p = &e.p;
+    let derived = e.derived();
     let ident = &input.ident;
     let (impl_g, ty_g, _) = input.generics.split_for_impl();
     let wc = where_clause(input, bounds(input, shape, &quote!(#p::ComponentType)));
-    let ty = ty_expr(p, shape);
+    let ty = ty_expr(e, shape);
     quote! {
         // SAFETY: `PLAIN` keeps its default of `false`, which is always sound.
-        #[automatically_derived]
+        #derived
         unsafe impl #impl_g #p::ComponentType for #ident #ty_g #wc {
             const TY: &'static #p::Ty = &#ty;
         }
@@ -151,7 +219,9 @@ fn lift_lifetime(input: &DeriveInput) -> (syn::Lifetime, bool) {
     }
 }
 
-fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
+fn lift(e: &Emit, input: &DeriveInput, shape: &Shape) -> TokenStream {
+    let p = &e.p;
+    let derived = e.derived();
     let ident = &input.ident;
     let (lt, fresh) = lift_lifetime(input);
     let mut generics = input.generics.clone();
@@ -163,25 +233,26 @@ fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
     let wc = where_clause(input, bounds(input, shape, &quote!(#p::Lift<#lt>)));
     let (flat, load) = match shape.kind {
         Kind::Record => {
-            let flat = shape.members.iter().map(|m| {
-                let (f, t) = (&m.ident, &m.ty);
-                let t = t
-                    .as_ref()
-                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lift<#lt>>));
-                quote!(#f: #t::lift_flat(cx, src)?)
+            let flat = shape.members.iter().filter_map(|m| {
+                let (f, t) = (&m.ident, m.ty.as_ref()?);
+                let l = e.via(t, quote!(Lift), quote!(<#lt>));
+                Some(quote!(#f: #l::lift_flat(cx, src)?))
             });
-            let load = shape.members.iter().map(|m| {
-                let (f, t) = (&m.ident, &m.ty);
-                let l = t
-                    .as_ref()
-                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lift<#lt>>));
-                quote!(#f: #l::load(cx, offset + #p::next_field::<#t>(&mut __at))?)
+            let load = shape.members.iter().filter_map(|m| {
+                let (f, t) = (&m.ident, m.ty.as_ref()?);
+                Some(match e.infer {
+                    true => quote!(#f: #p::load_field(cx, offset, &mut __at)?),
+                    false => {
+                        let l = e.via(t, quote!(Lift), quote!(<#lt>));
+                        quote!(#f: #l::load(cx, offset + #p::next_field::<#t>(&mut __at))?)
+                    }
+                })
             });
             (
-                quote!(::core::result::Result::Ok(Self { #(#flat),* })),
+                quote!(#p::Ok(Self { #(#flat),* })),
                 quote! {
                     let mut __at = 0u32;
-                    ::core::result::Result::Ok(Self { #(#load),* })
+                    #p::Ok(Self { #(#load),* })
                 },
             )
         }
@@ -200,10 +271,12 @@ fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
                     match &m.ty {
                         None => quote!(#pat => Self::#case),
                         Some(t) if load => {
-                            quote!(#pat => Self::#case(<#t as #p::Lift<#lt>>::load(cx, __payload)?))
+                            let l = e.via(t, quote!(Lift), quote!(<#lt>));
+                            quote!(#pat => Self::#case(#l::load(cx, __payload)?))
                         }
                         Some(t) => {
-                            quote!(#pat => Self::#case(<#t as #p::Lift<#lt>>::lift_flat(cx, src)?))
+                            let l = e.via(t, quote!(Lift), quote!(<#lt>));
+                            quote!(#pat => Self::#case(#l::lift_flat(cx, src)?))
                         }
                     }
                 })
@@ -215,17 +288,17 @@ fn lift(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
                     let (__d, __end) = #p::lift_case::<Self>(cx, src)?;
                     let __v = match __d { #(#flat_arms,)* };
                     src.skip_to(__end);
-                    ::core::result::Result::Ok(__v)
+                    #p::Ok(__v)
                 },
                 quote! {
                     let (__d, __payload) = #p::load_case::<Self>(cx, offset)?;
-                    ::core::result::Result::Ok(match __d { #(#load_arms,)* })
+                    #p::Ok(match __d { #(#load_arms,)* })
                 },
             )
         }
     };
     quote! {
-        #[automatically_derived]
+        #derived
         impl #impl_g #p::Lift<#lt> for #ident #ty_g #wc {
             #[inline]
             fn lift_flat(cx: &#p::LiftCx<#lt>, src: &mut #p::FlatSrc<'_>) -> #p::Result<Self> {
@@ -247,38 +320,41 @@ fn lower_arms<'a>(
         let case = &m.ident;
         let body = each(i as u32, m);
         match &m.ty {
-            Some(_) => quote!(Self::#case(__v) => { #body }),
-            None => quote!(Self::#case => { #body }),
+            Some(_) => quote!(Self::#case(_) => #body,),
+            None => quote!(Self::#case => #body,),
         }
     })
 }
 
-fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
+fn lower(e: &Emit, input: &DeriveInput, shape: &Shape) -> TokenStream {
+    let p = &e.p;
+    let derived = e.derived();
     let ident = &input.ident;
     let (impl_g, ty_g, _) = input.generics.split_for_impl();
     let wc = where_clause(input, bounds(input, shape, &quote!(#p::Lower)));
     let (flat, store) = match shape.kind {
         Kind::Record => {
-            let flat = shape.members.iter().map(|m| {
-                let (f, t) = (&m.ident, &m.ty);
-                let t = t
-                    .as_ref()
-                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lower>));
-                quote!(#t::lower_flat(&self.#f, cx, dst)?;)
+            let flat = shape.members.iter().filter_map(|m| {
+                let (f, t) = (&m.ident, m.ty.as_ref()?);
+                let l = e.via(t, quote!(Lower), quote!());
+                Some(quote!(#l::lower_flat(&self.#f, cx, dst)?;))
             });
-            let store = shape.members.iter().map(|m| {
-                let (f, t) = (&m.ident, &m.ty);
-                let l = t
-                    .as_ref()
-                    .map(|t| quote_spanned!(t.span()=> <#t as #p::Lower>));
-                quote!(#l::store(&self.#f, cx, offset + #p::next_field::<#t>(&mut __at))?;)
+            let store = shape.members.iter().filter_map(|m| {
+                let (f, t) = (&m.ident, m.ty.as_ref()?);
+                Some(match e.infer {
+                    true => quote!(#p::store_field(&self.#f, cx, offset, &mut __at)?;),
+                    false => {
+                        let l = e.via(t, quote!(Lower), quote!());
+                        quote!(#l::store(&self.#f, cx, offset + #p::next_field::<#t>(&mut __at))?;)
+                    }
+                })
             });
             (
-                quote!(#(#flat)* ::core::result::Result::Ok(())),
+                quote!(#(#flat)* #p::Ok(())),
                 quote! {
                     let mut __at = 0u32;
                     #(#store)*
-                    ::core::result::Result::Ok(())
+                    #p::Ok(())
                 },
             )
         }
@@ -297,10 +373,11 @@ fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
                 }
                 let arms = shape.members.iter().filter_map(|m| {
                     let (case, t) = (&m.ident, m.ty.as_ref()?);
+                    let l = e.via(t, quote!(Lower), quote!());
                     Some(if store {
-                        quote!(Self::#case(__v) => <#t as #p::Lower>::store(__v, cx, __payload)?,)
+                        quote!(Self::#case(__v) => #l::store(__v, cx, __payload)?,)
                     } else {
-                        quote!(Self::#case(__v) => <#t as #p::Lower>::lower_flat(__v, cx, dst)?,)
+                        quote!(Self::#case(__v) => #l::lower_flat(__v, cx, dst)?,)
                     })
                 });
                 quote!(match self { #(#arms)* #rest })
@@ -311,18 +388,18 @@ fn lower(p: &TokenStream, input: &DeriveInput, shape: &Shape) -> TokenStream {
                     let __end = #p::lower_case::<Self>(dst, #disc);
                     #flat_payload
                     dst.pad_to(__end);
-                    ::core::result::Result::Ok(())
+                    #p::Ok(())
                 },
                 quote! {
                     let __payload = #p::store_case::<Self>(cx, offset, #disc)?;
                     #store_payload
-                    ::core::result::Result::Ok(())
+                    #p::Ok(())
                 },
             )
         }
     };
     quote! {
-        #[automatically_derived]
+        #derived
         impl #impl_g #p::Lower for #ident #ty_g #wc {
             #[inline]
             fn lower_flat(&self, cx: &mut #p::LowerCx<'_>, dst: &mut #p::FlatDst<'_>) -> #p::Result<()> {

@@ -92,11 +92,13 @@ impl Parse for FlagsInput {
 
 /// Expands `flags! { .. }`.
 pub(crate) fn flags(input: TokenStream) -> TokenStream {
-    let input: FlagsInput = match syn::parse2(input) {
-        Ok(i) => i,
-        Err(e) => return e.into_compile_error(),
-    };
-    let p = quote!(::hostbind::__private);
+    flags_with(input, &quote!(::hostbind::__private)).unwrap_or_else(syn::Error::into_compile_error)
+}
+
+/// Expands `flags! { .. }` naming the runtime through `p`; `bindgen!` calls
+/// this directly rather than emitting a second macro call.
+pub(crate) fn flags_with(input: TokenStream, p: &TokenStream) -> syn::Result<TokenStream> {
+    let input: FlagsInput = syn::parse2(input)?;
     let FlagsInput {
         attrs,
         name,
@@ -118,7 +120,7 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
     let names2 = flags.iter().map(|f| &f.name);
     let idents2 = flags.iter().map(|f| &f.ident);
     let debug_names = flags.iter().map(|f| f.ident.to_string());
-    quote! {
+    Ok(quote! {
         #(#attrs)*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
         #vis struct #ident {
@@ -222,11 +224,11 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
         impl<'a> #p::Lift<'a> for #ident {
             #[inline]
             fn lift_flat(_: &#p::LiftCx<'a>, src: &mut #p::FlatSrc<'_>) -> #p::Result<Self> {
-                ::core::result::Result::Ok(Self { bits: #p::lift_flags_flat::<#words>(src, #count) })
+                #p::Ok(Self { bits: #p::lift_flags_flat::<#words>(src, #count) })
             }
             #[inline]
             fn load(cx: &#p::LiftCx<'a>, offset: usize) -> #p::Result<Self> {
-                ::core::result::Result::Ok(Self { bits: #p::load_flags::<#words>(cx, offset, #count)? })
+                #p::Ok(Self { bits: #p::load_flags::<#words>(cx, offset, #count)? })
             }
         }
 
@@ -234,12 +236,12 @@ pub(crate) fn flags(input: TokenStream) -> TokenStream {
             #[inline]
             fn lower_flat(&self, _: &mut #p::LowerCx<'_>, dst: &mut #p::FlatDst<'_>) -> #p::Result<()> {
                 #p::lower_flags_flat(dst, &self.bits);
-                ::core::result::Result::Ok(())
+                #p::Ok(())
             }
             #[inline]
             fn store(&self, cx: &mut #p::LowerCx<'_>, offset: usize) -> #p::Result<()> {
                 #p::store_flags(cx, offset, &self.bits, #count)
             }
         }
-    }
+    })
 }

@@ -19,6 +19,25 @@ pub fn next_field<T: ComponentType>(offset: &mut u32) -> usize {
     at as usize
 }
 
+/// Loads the next field of a record stored at `base`, `T` inferred from the
+/// field, advancing `offset` past it.
+#[inline]
+pub fn load_field<'a, T: Lift<'a>>(cx: &LiftCx<'a>, base: usize, offset: &mut u32) -> Result<T> {
+    T::load(cx, base + next_field::<T>(offset))
+}
+
+/// Stores `value` as the next field of a record at `base`, advancing `offset`
+/// past it.
+#[inline]
+pub fn store_field<T: Lower>(
+    value: &T,
+    cx: &mut LowerCx<'_>,
+    base: usize,
+    offset: &mut u32,
+) -> Result<()> {
+    value.store(cx, base + next_field::<T>(offset))
+}
+
 macro_rules! tuples {
     ($(($($t:ident)*))*) => {$(
         // SAFETY: `PLAIN` stays false: tuples may have padding.

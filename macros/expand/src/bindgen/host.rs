@@ -15,6 +15,7 @@ impl Gen<'_> {
         funcs: &[&Function],
         resources: &[TypeId],
         instance: Option<&str>,
+        p: &TokenStream,
     ) -> syn::Result<TokenStream> {
         use wit_parser::FunctionKind;
         // Functions of a resource go into its own trait, `Host<Resource>`,
@@ -94,22 +95,26 @@ impl Gen<'_> {
                 Some(i) => format!("{i}#{}", f.name),
                 None => f.name.clone(),
             };
-            defines.push(glue(&GlueFn {
-                name: &full_name,
-                params: f
-                    .params
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .zip(ptys.iter().copied())
-                    .collect(),
-                result: match &f.result {
-                    Some(t) => Some(self.ty(t, Mode::Owned)?),
-                    None => None,
+            defines.push(glue(
+                p,
+                &GlueFn {
+                    sig: format_ident!("__SIG{}", defines.len()),
+                    name: &full_name,
+                    params: f
+                        .params
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .zip(ptys.iter().copied())
+                        .collect(),
+                    result: match &f.result {
+                        Some(t) => Some(self.ty(t, Mode::Owned)?),
+                        None => None,
+                    },
+                    trappable: self.trappable,
+                    call: quote!(#trait_ident::#m),
+                    wname: &f.name,
                 },
-                trappable: self.trappable,
-                call: quote!(<__H as #trait_ident>::#m),
-                wname: &f.name,
-            }));
+            ));
         }
         let target = match instance {
             Some(i) => quote!(let mut inst = linker.instance(#i)?;),
@@ -156,9 +161,7 @@ impl Gen<'_> {
         Ok(quote! {
             #(#trait_defs)*
 
-            /// Defines every function and resource of these imports in
-            /// `linker`, calling the [`Host`] that `get` finds in the
-            /// store's data (`|data| data` when the data is the host).
+            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
             pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
@@ -174,78 +177,52 @@ impl Gen<'_> {
 
 /// One imported function, as its glue needs it.
 struct GlueFn<'a> {
+    /// The static holding its `Signature`, named apart from the others in
+    /// `add_to_linker` so that each can sit beside its `inst.func` call.
+    sig: syn::Ident,
     /// The name messages use: the import's, with its interface.
     name: &'a str,
     /// Each param's WIT name and its type in the trait method.
     params: Vec<(&'a str, &'a TokenStream)>,
     result: Option<TokenStream>,
     trappable: bool,
-    /// The trait method, generic over the host `__H`.
+    /// The trait method, called on the host `U`.
     call: TokenStream,
     /// The name the function is defined under in the linker instance.
     wname: &'a str,
 }
 
-/// Defines one imported function in `inst`: its signature, and an
-/// entrypoint that hands the lifting, the getter and the lowering to
-/// `hostbind::__private::enter_getter`, so each function expands to the
-/// few lines that differ.
-fn glue(f: &GlueFn<'_>) -> TokenStream {
-    let p = quote!(::hostbind::__private);
+/// Defines one imported function in `inst`: its signature, and the
+/// closure lifting its params and calling the host, which the runtime's
+/// `bound_func` (named through `p`) turns into the host function, so each
+/// function expands to the few lines that differ.
+fn glue(p: &TokenStream, f: &GlueFn<'_>) -> TokenStream {
     let param_entries = f
         .params
         .iter()
-        .map(|(name, ty)| quote!(#p::Param { name: #name, ty: <#ty as #p::ComponentType>::TY }));
-    let result_entries = f
-        .result
-        .iter()
-        .map(|t| quote!(<#t as #p::ComponentType>::TY));
+        .map(|(name, ty)| quote!(#p::param::<#ty>(#name)));
+    let result_entries = f.result.iter().map(|t| quote!(#p::ty::<#t>()));
     // A `&str` param is lifted as a `Cow<str>` and lent to the method:
-    // borrowed for UTF-8, decoded for the other encodings.
-    let mut lifts = Vec::new();
-    let mut args = Vec::new();
-    for (i, (_, ty)) in f.params.iter().enumerate() {
-        let arg = format_ident!("__a{i}");
+    // borrowed for UTF-8, decoded for the other encodings. The others are
+    // lifted as the method's param types; in order, as arguments are
+    // evaluated, so the first that fails is the one reported.
+    let args = f.params.iter().enumerate().map(|(i, (_, ty))| {
         if ty.to_string() == "& str" {
-            lifts.push(quote!(let #arg: ::std::borrow::Cow<'_, str> = __p.next(#i)?;));
-            args.push(quote!(&#arg));
+            quote!(&*__p.next::<::std::borrow::Cow<'_, str>>(#i)?)
         } else {
-            lifts.push(quote!(let #arg = __p.next(#i)?;));
-            args.push(quote!(#arg));
+            quote!(__p.next(#i)?)
         }
-    }
-    let call = &f.call;
+    });
+    let (call, sig) = (&f.call, &f.sig);
     let ret = if f.trappable {
-        quote!(#p::trapped(&__SIG, #call(__h, #(#args),*)))
+        quote!(#p::trapped(&#sig, #call(__h, #(#args),*)))
     } else {
-        quote!(::core::result::Result::Ok(#call(__h, #(#args),*)))
+        quote!(#p::Ok(#call(__h, #(#args),*)))
     };
     let (name, wname) = (f.name, f.wname);
     quote! {
-        inst.func(#wname, {
-            static __SIG: #p::Signature =
-                #p::Signature::new(#name, &[#(#param_entries),*], &[#(#result_entries),*]);
-            unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                cx: *mut #p::c_void,
-                data: *mut #p::c_void,
-                _: u32,
-                _: u32,
-                storage: *mut #p::MaybeUninit<#p::ValRaw>,
-                len: usize,
-            ) -> bool {
-                // SAFETY: engines call an entrypoint with a live `HostCx` of the
-                // store's data type and initialised storage, and `data` is the
-                // getter `from_raw_with_getter` was given for these types.
-                unsafe {
-                    #p::enter_getter::<__S, __H, _>(cx, data, storage, len, &__SIG, |__h, __p| {
-                        #(#lifts)*
-                        #ret
-                    })
-                }
-            }
-            // SAFETY: the entrypoint is the glue of `__SIG` for stores of
-            // `T`, reading `get` back as a `fn(&mut T) -> &mut U`.
-            unsafe { #p::HostFunc::from_raw_with_getter(__entry::<T, U>, &__SIG, get) }
-        })?;
+        static #sig: #p::Signature =
+            #p::Signature::new(#name, &[#(#param_entries),*], &[#(#result_entries),*]);
+        inst.func(#wname, #p::bound_func(get, || &#sig, |__h, __p| #ret))?;
     }
 }

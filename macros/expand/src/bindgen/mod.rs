@@ -280,6 +280,11 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         }
     }
 
+    // Generated code names the runtime's `__private` module through `__hb`
+    // inside the interface modules, which import it, and in full at the
+    // macro's call site, where a `use` could clash with the user's items.
+    let short = quote!(__hb);
+    let full_path = quote!(::hostbind::__private);
     let mut modules: HashMap<String, Vec<(Vec<syn::Ident>, TokenStream)>> = HashMap::new();
     let mut add_calls = Vec::new();
     let mut bounds = Vec::new();
@@ -300,7 +305,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
                 items.push(quote!(pub use #p as #ident;));
                 continue;
             }
-            if let Some(t) = g.type_def(*tid)? {
+            if let Some(t) = g.type_def(*tid, &short)? {
                 items.push(t);
             }
         }
@@ -322,7 +327,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
                 .copied()
                 .filter(|t| matches!(resolve.types[*t].kind, TypeDefKind::Resource))
                 .collect();
-            items.push(g.host(&funcs, &resources, Some(full))?);
+            items.push(g.host(&funcs, &resources, Some(full), &short)?);
             add_calls.push(quote!(#(#path)::*::add_to_linker(linker, get)?;));
             bounds.push(quote!(#(#path)::*::Host));
         }
@@ -347,6 +352,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
                     pub mod #leaf {
                         #![allow(clippy::all, unused_imports)]
                         use super::super::super::*;
+                        use ::hostbind::__private as __hb;
                         #items
                     }
                 ));
@@ -375,7 +381,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     for (key, item) in &world.imports {
         match item {
             WorldItem::Type { id: tid, .. } => {
-                if let Some(t) = g.type_def(*tid)? {
+                if let Some(t) = g.type_def(*tid, &full_path)? {
                     root.push(t);
                 }
             }
@@ -389,7 +395,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     let root_host = if root_funcs.is_empty() {
         quote!()
     } else {
-        let h = g.host(&root_funcs, &[], None)?;
+        let h = g.host(&root_funcs, &[], None, &full_path)?;
         add_calls.push(quote!(add_to_linker(linker, get)?;));
         bounds.push(quote!(Host));
         h

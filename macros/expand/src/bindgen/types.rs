@@ -7,6 +7,8 @@ use quote::{format_ident, quote};
 use wit_parser::{Resolve, Type, TypeDefKind, TypeId};
 
 use super::names::{camel, snake};
+use crate::derive::derive_all;
+use crate::flags::flags_with;
 
 /// Where a type appears, which decides what is borrowed rather than owned.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -141,8 +143,9 @@ impl Gen<'_> {
         })
     }
 
-    /// The item for a named type definition.
-    pub(super) fn type_def(&self, id: TypeId) -> syn::Result<Option<TokenStream>> {
+    /// The item for a named type definition, its impls naming the runtime's
+    /// `__private` module through `p`.
+    pub(super) fn type_def(&self, id: TypeId, p: &TokenStream) -> syn::Result<Option<TokenStream>> {
         let def = &self.resolve.types[id];
         let Some(name) = &def.name else {
             return Ok(None);
@@ -156,7 +159,7 @@ impl Gen<'_> {
         } else {
             quote!(Clone,)
         };
-        let derives = quote!(#[doc = #type_doc] #[derive(::hostbind::ComponentType, ::hostbind::Lift, ::hostbind::Lower, #clone Debug, PartialEq)]);
+        let derives = quote!(#[doc = #type_doc] #[derive(#clone Debug, PartialEq)]);
         Ok(Some(match &def.kind {
             TypeDefKind::Record(r) => {
                 let fields = r
@@ -170,7 +173,10 @@ impl Gen<'_> {
                         Ok(quote!(#[doc = #d] #[component(name = #n)] pub #id: #t))
                     })
                     .collect::<syn::Result<Vec<_>>>()?;
-                quote!(#derives #[component(record, name = #name)] pub struct #ident { #(#fields),* })
+                derive_all(
+                    quote!(#derives #[component(record, name = #name)] pub struct #ident { #(#fields),* }),
+                    p,
+                )?
             }
             TypeDefKind::Variant(v) => {
                 let cases = v
@@ -189,7 +195,10 @@ impl Gen<'_> {
                         })
                     })
                     .collect::<syn::Result<Vec<_>>>()?;
-                quote!(#derives #[component(variant, name = #name)] pub enum #ident { #(#cases),* })
+                derive_all(
+                    quote!(#derives #[component(variant, name = #name)] pub enum #ident { #(#cases),* }),
+                    p,
+                )?
             }
             TypeDefKind::Enum(e) => {
                 let cases = e.cases.iter().map(|c| {
@@ -198,7 +207,10 @@ impl Gen<'_> {
                     let d = doc(&c.docs, || format!("The case `{n}`."));
                     quote!(#[doc = #d] #[component(name = #n)] #id)
                 });
-                quote!(#[derive(Copy)] #derives #[component(enum, name = #name)] pub enum #ident { #(#cases),* })
+                derive_all(
+                    quote!(#[derive(Copy)] #derives #[component(enum, name = #name)] pub enum #ident { #(#cases),* }),
+                    p,
+                )?
             }
             TypeDefKind::Flags(f) => {
                 let flags = f.flags.iter().map(|fl| {
@@ -207,9 +219,10 @@ impl Gen<'_> {
                     let d = doc(&fl.docs, || format!("The flag `{n}`."));
                     quote!(#[doc = #d] #[component(name = #n)] const #id;)
                 });
-                quote!(
-                    ::hostbind::flags! { #[doc = #type_doc] #[component(name = #name)] pub struct #ident { #(#flags)* } }
-                )
+                flags_with(
+                    quote!(#[doc = #type_doc] #[component(name = #name)] pub struct #ident { #(#flags)* }),
+                    p,
+                )?
             }
             TypeDefKind::Type(_)
             | TypeDefKind::List(_)

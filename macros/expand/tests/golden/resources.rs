@@ -6,6 +6,7 @@ pub mod demo {
         pub mod blobs {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
+            use ::hostbind::__private as __hb;
             ///Bytes the host keeps.
             pub enum Blob {}
             ///The host's side of the imports of `demo:store/blobs`.
@@ -54,9 +55,7 @@ pub mod demo {
                     rhs: ::hostbind::Resource<demo::store::blobs::Blob>,
                 ) -> ::hostbind::Resource<demo::store::blobs::Blob>;
             }
-            /// Defines every function and resource of these imports in
-            /// `linker`, calling the [`Host`] that `get` finds in the
-            /// store's data (`|data| data` when the data is the host).
+            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
             pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
@@ -68,314 +67,93 @@ pub mod demo {
                     "blob",
                     move |data: &mut T, r| <U as HostBlob>::drop(get(data), r),
                 )?;
+                static __SIG1: __hb::Signature = __hb::Signature::new(
+                    "demo:store/blobs#[constructor]blob",
+                    &[__hb::param::<&[u8]>("init")],
+                    &[__hb::ty::<::hostbind::Resource<demo::store::blobs::Blob>>()],
+                );
                 inst.func(
                     "[constructor]blob",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:store/blobs#[constructor]blob",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "init",
-                                    ty: <&[u8] as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[
-                                <::hostbind::Resource<
-                                    demo::store::blobs::Blob,
-                                > as ::hostbind::__private::ComponentType>::TY,
-                            ],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0 = __p.next(0usize)?;
-                                        ::core::result::Result::Ok(
-                                            <__H as HostBlob>::new(__h, __a0),
-                                        )
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG1,
+                        |__h, __p| __hb::Ok(HostBlob::new(__h, __p.next(0usize)?)),
+                    ),
                 )?;
+                static __SIG2: __hb::Signature = __hb::Signature::new(
+                    "demo:store/blobs#[method]blob.write",
+                    &[
+                        __hb::param::<
+                            ::hostbind::Borrow<demo::store::blobs::Blob>,
+                        >("self"),
+                        __hb::param::<&[u8]>("bytes"),
+                    ],
+                    &[],
+                );
                 inst.func(
                     "[method]blob.write",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:store/blobs#[method]blob.write",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "self",
-                                    ty: <::hostbind::Borrow<
-                                        demo::store::blobs::Blob,
-                                    > as ::hostbind::__private::ComponentType>::TY,
-                                },
-                                ::hostbind::__private::Param {
-                                    name: "bytes",
-                                    ty: <&[u8] as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0 = __p.next(0usize)?;
-                                        let __a1 = __p.next(1usize)?;
-                                        ::core::result::Result::Ok(
-                                            <__H as HostBlob>::write(__h, __a0, __a1),
-                                        )
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG2,
+                        |__h, __p| __hb::Ok(
+                            HostBlob::write(__h, __p.next(0usize)?, __p.next(1usize)?),
+                        ),
+                    ),
                 )?;
+                static __SIG3: __hb::Signature = __hb::Signature::new(
+                    "demo:store/blobs#[method]blob.read",
+                    &[
+                        __hb::param::<
+                            ::hostbind::Borrow<demo::store::blobs::Blob>,
+                        >("self"),
+                        __hb::param::<u32>("n"),
+                    ],
+                    &[__hb::ty::<::std::vec::Vec<u8>>()],
+                );
                 inst.func(
                     "[method]blob.read",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:store/blobs#[method]blob.read",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "self",
-                                    ty: <::hostbind::Borrow<
-                                        demo::store::blobs::Blob,
-                                    > as ::hostbind::__private::ComponentType>::TY,
-                                },
-                                ::hostbind::__private::Param {
-                                    name: "n",
-                                    ty: <u32 as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[
-                                <::std::vec::Vec<
-                                    u8,
-                                > as ::hostbind::__private::ComponentType>::TY,
-                            ],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0 = __p.next(0usize)?;
-                                        let __a1 = __p.next(1usize)?;
-                                        ::core::result::Result::Ok(
-                                            <__H as HostBlob>::read(__h, __a0, __a1),
-                                        )
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG3,
+                        |__h, __p| __hb::Ok(
+                            HostBlob::read(__h, __p.next(0usize)?, __p.next(1usize)?),
+                        ),
+                    ),
                 )?;
+                static __SIG4: __hb::Signature = __hb::Signature::new(
+                    "demo:store/blobs#[static]blob.merge",
+                    &[
+                        __hb::param::<
+                            ::hostbind::Resource<demo::store::blobs::Blob>,
+                        >("lhs"),
+                        __hb::param::<
+                            ::hostbind::Resource<demo::store::blobs::Blob>,
+                        >("rhs"),
+                    ],
+                    &[__hb::ty::<::hostbind::Resource<demo::store::blobs::Blob>>()],
+                );
                 inst.func(
                     "[static]blob.merge",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:store/blobs#[static]blob.merge",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "lhs",
-                                    ty: <::hostbind::Resource<
-                                        demo::store::blobs::Blob,
-                                    > as ::hostbind::__private::ComponentType>::TY,
-                                },
-                                ::hostbind::__private::Param {
-                                    name: "rhs",
-                                    ty: <::hostbind::Resource<
-                                        demo::store::blobs::Blob,
-                                    > as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[
-                                <::hostbind::Resource<
-                                    demo::store::blobs::Blob,
-                                > as ::hostbind::__private::ComponentType>::TY,
-                            ],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0 = __p.next(0usize)?;
-                                        let __a1 = __p.next(1usize)?;
-                                        ::core::result::Result::Ok(
-                                            <__H as HostBlob>::merge(__h, __a0, __a1),
-                                        )
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG4,
+                        |__h, __p| __hb::Ok(
+                            HostBlob::merge(__h, __p.next(0usize)?, __p.next(1usize)?),
+                        ),
+                    ),
                 )?;
+                static __SIG5: __hb::Signature = __hb::Signature::new(
+                    "demo:store/blobs#copy",
+                    &[__hb::param::<::hostbind::Borrow<demo::store::blobs::Blob>>("b")],
+                    &[__hb::ty::<::hostbind::Resource<demo::store::blobs::Blob>>()],
+                );
                 inst.func(
                     "copy",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:store/blobs#copy",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "b",
-                                    ty: <::hostbind::Borrow<
-                                        demo::store::blobs::Blob,
-                                    > as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[
-                                <::hostbind::Resource<
-                                    demo::store::blobs::Blob,
-                                > as ::hostbind::__private::ComponentType>::TY,
-                            ],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0 = __p.next(0usize)?;
-                                        ::core::result::Result::Ok(<__H as Host>::copy(__h, __a0))
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG5,
+                        |__h, __p| __hb::Ok(Host::copy(__h, __p.next(0usize)?)),
+                    ),
                 )?;
                 let _ = &mut inst;
                 Ok(())
@@ -385,6 +163,7 @@ pub mod demo {
         pub mod cache {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
+            use ::hostbind::__private as __hb;
             pub use demo::store::blobs::Blob as Blob;
             ///The WIT type `entry`.
             pub enum Entry {}

@@ -6,6 +6,7 @@ pub mod demo {
         pub mod log {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
+            use ::hostbind::__private as __hb;
             ///The host's side of the imports of `demo:small/log`.
             #[diagnostic::on_unimplemented(
                 message = "`{Self}` does not implement the imports of `demo:small/log`",
@@ -17,72 +18,30 @@ pub mod demo {
                 ///The import `log`.
                 fn log(&mut self, level: u32, msg: &str);
             }
-            /// Defines every function and resource of these imports in
-            /// `linker`, calling the [`Host`] that `get` finds in the
-            /// store's data (`|data| data` when the data is the host).
+            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
             pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
                 let mut inst = linker.instance("demo:small/log")?;
+                static __SIG0: __hb::Signature = __hb::Signature::new(
+                    "demo:small/log#log",
+                    &[__hb::param::<u32>("level"), __hb::param::<&str>("msg")],
+                    &[],
+                );
                 inst.func(
                     "log",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:small/log#log",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "level",
-                                    ty: <u32 as ::hostbind::__private::ComponentType>::TY,
-                                },
-                                ::hostbind::__private::Param {
-                                    name: "msg",
-                                    ty: <&str as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0 = __p.next(0usize)?;
-                                        let __a1: ::std::borrow::Cow<'_, str> = __p.next(1usize)?;
-                                        ::core::result::Result::Ok(
-                                            <__H as Host>::log(__h, __a0, &__a1),
-                                        )
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG0,
+                        |__h, __p| __hb::Ok(
+                            Host::log(
+                                __h,
+                                __p.next(0usize)?,
+                                &*__p.next::<::std::borrow::Cow<'_, str>>(1usize)?,
+                            ),
+                        ),
+                    ),
                 )?;
                 let _ = &mut inst;
                 Ok(())

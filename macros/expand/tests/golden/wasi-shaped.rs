@@ -9,65 +9,26 @@ pub trait Host {
     ///The import `print`.
     fn print(&mut self, line: &str);
 }
-/// Defines every function and resource of these imports in
-/// `linker`, calling the [`Host`] that `get` finds in the
-/// store's data (`|data| data` when the data is the host).
+/// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
 pub fn add_to_linker<T: 'static, U: Host + 'static>(
     linker: &mut ::hostbind::Linker<T>,
     get: fn(&mut T) -> &mut U,
 ) -> ::hostbind::Result<()> {
     let mut inst = linker;
+    static __SIG0: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
+        "print",
+        &[::hostbind::__private::param::<&str>("line")],
+        &[],
+    );
     inst.func(
         "print",
-        {
-            static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                "print",
-                &[
-                    ::hostbind::__private::Param {
-                        name: "line",
-                        ty: <&str as ::hostbind::__private::ComponentType>::TY,
-                    },
-                ],
-                &[],
-            );
-            unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                cx: *mut ::hostbind::__private::c_void,
-                data: *mut ::hostbind::__private::c_void,
-                _: u32,
-                _: u32,
-                storage: *mut ::hostbind::__private::MaybeUninit<
-                    ::hostbind::__private::ValRaw,
-                >,
-                len: usize,
-            ) -> bool {
-                // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                unsafe {
-                    ::hostbind::__private::enter_getter::<
-                        __S,
-                        __H,
-                        _,
-                    >(
-                        cx,
-                        data,
-                        storage,
-                        len,
-                        &__SIG,
-                        |__h, __p| {
-                            let __a0: ::std::borrow::Cow<'_, str> = __p.next(0usize)?;
-                            ::core::result::Result::Ok(<__H as Host>::print(__h, &__a0))
-                        },
-                    )
-                }
-            }
-            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-            unsafe {
-                ::hostbind::__private::HostFunc::from_raw_with_getter(
-                    __entry::<T, U>,
-                    &__SIG,
-                    get,
-                )
-            }
-        },
+        ::hostbind::__private::bound_func(
+            get,
+            || &__SIG0,
+            |__h, __p| ::hostbind::__private::Ok(
+                Host::print(__h, &*__p.next::<::std::borrow::Cow<'_, str>>(0usize)?),
+            ),
+        ),
     )?;
     let _ = &mut inst;
     Ok(())
@@ -80,51 +41,167 @@ pub mod demo {
         pub mod types {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
+            use ::hostbind::__private as __hb;
             #[derive(Copy)]
             ///The WIT type `error-code`.
-            #[derive(
-                ::hostbind::ComponentType,
-                ::hostbind::Lift,
-                ::hostbind::Lower,
-                Clone,
-                Debug,
-                PartialEq
-            )]
-            #[component(enum, name = "error-code")]
+            #[derive(Clone, Debug, PartialEq)]
             pub enum ErrorCode {
                 ///The case `access`.
-                #[component(name = "access")]
                 Access,
                 ///The case `not-found`.
-                #[component(name = "not-found")]
                 NotFound,
                 ///The case `busy`.
-                #[component(name = "busy")]
                 Busy,
             }
+            unsafe impl __hb::ComponentType for ErrorCode {
+                const TY: &'static __hb::Ty = &__hb::Ty::Enum(
+                    &__hb::Enum {
+                        name: "error-code",
+                        cases: &["access", "not-found", "busy"],
+                    },
+                );
+            }
+            impl<'__hostbind> __hb::Lift<'__hostbind> for ErrorCode {
+                #[inline]
+                fn lift_flat(
+                    cx: &__hb::LiftCx<'__hostbind>,
+                    src: &mut __hb::FlatSrc<'_>,
+                ) -> __hb::Result<Self> {
+                    let (__d, __end) = __hb::lift_case::<Self>(cx, src)?;
+                    let __v = match __d {
+                        0u32 => Self::Access,
+                        1u32 => Self::NotFound,
+                        _ => Self::Busy,
+                    };
+                    src.skip_to(__end);
+                    __hb::Ok(__v)
+                }
+                #[inline]
+                fn load(
+                    cx: &__hb::LiftCx<'__hostbind>,
+                    offset: usize,
+                ) -> __hb::Result<Self> {
+                    let (__d, __payload) = __hb::load_case::<Self>(cx, offset)?;
+                    __hb::Ok(
+                        match __d {
+                            0u32 => Self::Access,
+                            1u32 => Self::NotFound,
+                            _ => Self::Busy,
+                        },
+                    )
+                }
+            }
+            impl __hb::Lower for ErrorCode {
+                #[inline]
+                fn lower_flat(
+                    &self,
+                    cx: &mut __hb::LowerCx<'_>,
+                    dst: &mut __hb::FlatDst<'_>,
+                ) -> __hb::Result<()> {
+                    let __end = __hb::lower_case::<
+                        Self,
+                    >(
+                        dst,
+                        match self {
+                            Self::Access => 0u32,
+                            Self::NotFound => 1u32,
+                            Self::Busy => 2u32,
+                        },
+                    );
+                    dst.pad_to(__end);
+                    __hb::Ok(())
+                }
+                #[inline]
+                fn store(
+                    &self,
+                    cx: &mut __hb::LowerCx<'_>,
+                    offset: usize,
+                ) -> __hb::Result<()> {
+                    let __payload = __hb::store_case::<
+                        Self,
+                    >(
+                        cx,
+                        offset,
+                        match self {
+                            Self::Access => 0u32,
+                            Self::NotFound => 1u32,
+                            Self::Busy => 2u32,
+                        },
+                    )?;
+                    __hb::Ok(())
+                }
+            }
             ///The WIT type `datetime`.
-            #[derive(
-                ::hostbind::ComponentType,
-                ::hostbind::Lift,
-                ::hostbind::Lower,
-                Clone,
-                Debug,
-                PartialEq
-            )]
-            #[component(record, name = "datetime")]
+            #[derive(Clone, Debug, PartialEq)]
             pub struct Datetime {
                 ///The field `seconds`.
-                #[component(name = "seconds")]
                 pub seconds: u64,
                 ///The field `nanoseconds`.
-                #[component(name = "nanoseconds")]
                 pub nanoseconds: u32,
+            }
+            unsafe impl __hb::ComponentType for Datetime {
+                const TY: &'static __hb::Ty = &__hb::Ty::Record(
+                    &__hb::Record {
+                        name: "datetime",
+                        fields: &[
+                            __hb::field::<u64>("seconds"),
+                            __hb::field::<u32>("nanoseconds"),
+                        ],
+                    },
+                );
+            }
+            impl<'__hostbind> __hb::Lift<'__hostbind> for Datetime {
+                #[inline]
+                fn lift_flat(
+                    cx: &__hb::LiftCx<'__hostbind>,
+                    src: &mut __hb::FlatSrc<'_>,
+                ) -> __hb::Result<Self> {
+                    __hb::Ok(Self {
+                        seconds: __hb::Lift::lift_flat(cx, src)?,
+                        nanoseconds: __hb::Lift::lift_flat(cx, src)?,
+                    })
+                }
+                #[inline]
+                fn load(
+                    cx: &__hb::LiftCx<'__hostbind>,
+                    offset: usize,
+                ) -> __hb::Result<Self> {
+                    let mut __at = 0u32;
+                    __hb::Ok(Self {
+                        seconds: __hb::load_field(cx, offset, &mut __at)?,
+                        nanoseconds: __hb::load_field(cx, offset, &mut __at)?,
+                    })
+                }
+            }
+            impl __hb::Lower for Datetime {
+                #[inline]
+                fn lower_flat(
+                    &self,
+                    cx: &mut __hb::LowerCx<'_>,
+                    dst: &mut __hb::FlatDst<'_>,
+                ) -> __hb::Result<()> {
+                    __hb::Lower::lower_flat(&self.seconds, cx, dst)?;
+                    __hb::Lower::lower_flat(&self.nanoseconds, cx, dst)?;
+                    __hb::Ok(())
+                }
+                #[inline]
+                fn store(
+                    &self,
+                    cx: &mut __hb::LowerCx<'_>,
+                    offset: usize,
+                ) -> __hb::Result<()> {
+                    let mut __at = 0u32;
+                    __hb::store_field(&self.seconds, cx, offset, &mut __at)?;
+                    __hb::store_field(&self.nanoseconds, cx, offset, &mut __at)?;
+                    __hb::Ok(())
+                }
             }
         }
         ///Bindings of the WIT interface.
         pub mod clocks {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
+            use ::hostbind::__private as __hb;
             pub use demo::wasi::types::Datetime as Datetime;
             ///The host's side of the imports of `demo:wasi/clocks`.
             #[diagnostic::on_unimplemented(
@@ -139,107 +216,37 @@ pub mod demo {
                 ///The import `resolution`.
                 fn resolution(&mut self) -> u64;
             }
-            /// Defines every function and resource of these imports in
-            /// `linker`, calling the [`Host`] that `get` finds in the
-            /// store's data (`|data| data` when the data is the host).
+            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
             pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
                 let mut inst = linker.instance("demo:wasi/clocks")?;
+                static __SIG0: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/clocks#now",
+                    &[],
+                    &[__hb::ty::<demo::wasi::types::Datetime>()],
+                );
                 inst.func(
                     "now",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:wasi/clocks#now",
-                            &[],
-                            &[
-                                <demo::wasi::types::Datetime as ::hostbind::__private::ComponentType>::TY,
-                            ],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        ::core::result::Result::Ok(<__H as Host>::now(__h))
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG0,
+                        |__h, __p| __hb::Ok(Host::now(__h)),
+                    ),
                 )?;
+                static __SIG1: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/clocks#resolution",
+                    &[],
+                    &[__hb::ty::<u64>()],
+                );
                 inst.func(
                     "resolution",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:wasi/clocks#resolution",
-                            &[],
-                            &[<u64 as ::hostbind::__private::ComponentType>::TY],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        ::core::result::Result::Ok(<__H as Host>::resolution(__h))
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG1,
+                        |__h, __p| __hb::Ok(Host::resolution(__h)),
+                    ),
                 )?;
                 let _ = &mut inst;
                 Ok(())
@@ -249,6 +256,7 @@ pub mod demo {
         pub mod filesystem {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
+            use ::hostbind::__private as __hb;
             pub use demo::wasi::types::ErrorCode as ErrorCode;
             pub use demo::wasi::types::Datetime as Datetime;
             ///The host's side of the imports of `demo:wasi/filesystem`.
@@ -276,131 +284,61 @@ pub mod demo {
                     demo::wasi::types::ErrorCode,
                 >;
             }
-            /// Defines every function and resource of these imports in
-            /// `linker`, calling the [`Host`] that `get` finds in the
-            /// store's data (`|data| data` when the data is the host).
+            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
             pub fn add_to_linker<T: 'static, U: Host + 'static>(
                 linker: &mut ::hostbind::Linker<T>,
                 get: fn(&mut T) -> &mut U,
             ) -> ::hostbind::Result<()> {
                 let mut inst = linker.instance("demo:wasi/filesystem")?;
+                static __SIG0: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/filesystem#read-file",
+                    &[__hb::param::<&str>("path")],
+                    &[
+                        __hb::ty::<
+                            ::core::result::Result<
+                                ::std::vec::Vec<u8>,
+                                demo::wasi::types::ErrorCode,
+                            >,
+                        >(),
+                    ],
+                );
                 inst.func(
                     "read-file",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:wasi/filesystem#read-file",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "path",
-                                    ty: <&str as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[
-                                <::core::result::Result<
-                                    ::std::vec::Vec<u8>,
-                                    demo::wasi::types::ErrorCode,
-                                > as ::hostbind::__private::ComponentType>::TY,
-                            ],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0: ::std::borrow::Cow<'_, str> = __p.next(0usize)?;
-                                        ::core::result::Result::Ok(
-                                            <__H as Host>::read_file(__h, &__a0),
-                                        )
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG0,
+                        |__h, __p| __hb::Ok(
+                            Host::read_file(
+                                __h,
+                                &*__p.next::<::std::borrow::Cow<'_, str>>(0usize)?,
+                            ),
+                        ),
+                    ),
                 )?;
+                static __SIG1: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/filesystem#modified",
+                    &[__hb::param::<&str>("path")],
+                    &[
+                        __hb::ty::<
+                            ::core::result::Result<
+                                demo::wasi::types::Datetime,
+                                demo::wasi::types::ErrorCode,
+                            >,
+                        >(),
+                    ],
+                );
                 inst.func(
                     "modified",
-                    {
-                        static __SIG: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
-                            "demo:wasi/filesystem#modified",
-                            &[
-                                ::hostbind::__private::Param {
-                                    name: "path",
-                                    ty: <&str as ::hostbind::__private::ComponentType>::TY,
-                                },
-                            ],
-                            &[
-                                <::core::result::Result<
-                                    demo::wasi::types::Datetime,
-                                    demo::wasi::types::ErrorCode,
-                                > as ::hostbind::__private::ComponentType>::TY,
-                            ],
-                        );
-                        unsafe extern "C" fn __entry<__S: 'static, __H: Host + 'static>(
-                            cx: *mut ::hostbind::__private::c_void,
-                            data: *mut ::hostbind::__private::c_void,
-                            _: u32,
-                            _: u32,
-                            storage: *mut ::hostbind::__private::MaybeUninit<
-                                ::hostbind::__private::ValRaw,
-                            >,
-                            len: usize,
-                        ) -> bool {
-                            // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                            unsafe {
-                                ::hostbind::__private::enter_getter::<
-                                    __S,
-                                    __H,
-                                    _,
-                                >(
-                                    cx,
-                                    data,
-                                    storage,
-                                    len,
-                                    &__SIG,
-                                    |__h, __p| {
-                                        let __a0: ::std::borrow::Cow<'_, str> = __p.next(0usize)?;
-                                        ::core::result::Result::Ok(
-                                            <__H as Host>::modified(__h, &__a0),
-                                        )
-                                    },
-                                )
-                            }
-                        }
-                        // SAFETY: argued at this block in `hostbind-expand`'s generator.
-                        unsafe {
-                            ::hostbind::__private::HostFunc::from_raw_with_getter(
-                                __entry::<T, U>,
-                                &__SIG,
-                                get,
-                            )
-                        }
-                    },
+                    __hb::bound_func(
+                        get,
+                        || &__SIG1,
+                        |__h, __p| __hb::Ok(
+                            Host::modified(
+                                __h,
+                                &*__p.next::<::std::borrow::Cow<'_, str>>(0usize)?,
+                            ),
+                        ),
+                    ),
                 )?;
                 let _ = &mut inst;
                 Ok(())
@@ -410,6 +348,7 @@ pub mod demo {
         pub mod run {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
+            use ::hostbind::__private as __hb;
         }
     }
 }
