@@ -146,45 +146,101 @@ pub unsafe fn enter<T>(
     }
 }
 
-/// [`enter`] for `bindgen!`'s glue: `data` is the getter from the store's
-/// data `S` to the host `H`, and `call` lifts the params from the
-/// [`Params`] it is given and calls the host's method; the result is
-/// lowered here.
-///
-/// # Safety
-///
-/// As for [`enter`], and `data` comes from
-/// [`HostFunc::from_raw_with_getter`](crate::HostFunc) with these `S` and `H`.
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub unsafe fn enter_getter<S, H, R: Lower>(
-    cx: *mut c_void,
-    data: *mut c_void,
-    storage: *mut MaybeUninit<ValRaw>,
-    storage_len: usize,
-    sig: &'static Signature,
-    mut call: impl FnMut(&mut H, &mut Params<'_, '_>) -> Result<R>,
-) -> bool {
-    let mut body = |cx: &mut HostCx<'_, S>, storage: &mut [ValRaw]| {
-        // SAFETY: per the contract, `data` is a `fn(&mut S) -> &mut H`.
+/// The glue of a [`bound_func`](crate::__private::bound_func), as methods of
+/// the body's type `Self` (a closure that captures nothing, of no size).
+/// rustc compiles a method next to its `Self` type, the closure in the
+/// user's module, and a generic function next to its definition: as free
+/// functions, every host function of a crate (each with the whole call
+/// inlined, in release builds) would land in one codegen unit, which LLVM
+/// then optimises alone while the other cores wait.
+pub(crate) trait BoundEntry<S, H, R, G> {
+    /// The entrypoint: `data` is the getter from `S` to `H`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`enter`]; `data` comes from
+    /// [`HostFunc::from_raw_with_getter`](crate::HostFunc) with these `S`
+    /// and `H`; and `G` and `Self` are the types a `bound_func` call was
+    /// given values of.
+    unsafe extern "C" fn entry(
+        cx: *mut c_void,
+        data: *mut c_void,
+        ty: u32,
+        options: u32,
+        storage: *mut MaybeUninit<ValRaw>,
+        storage_len: usize,
+    ) -> bool;
+
+    /// The call inside `guard`: lifts the params, calls the body, lowers
+    /// its result.
+    ///
+    /// # Safety
+    ///
+    /// As for [`BoundEntry::entry`].
+    unsafe fn run(data: *mut c_void, cx: &mut HostCx<'_, S>, storage: &mut [ValRaw]) -> Result<()>;
+}
+
+impl<S, H, R: Lower, G, F> BoundEntry<S, H, R, G> for F
+where
+    G: Fn() -> &'static Signature + Copy + 'static,
+    F: Fn(&mut H, &mut Params<'_, '_>) -> Result<R> + Copy + 'static,
+{
+    unsafe extern "C" fn entry(
+        cx: *mut c_void,
+        data: *mut c_void,
+        _: u32,
+        _: u32,
+        storage: *mut MaybeUninit<ValRaw>,
+        storage_len: usize,
+    ) -> bool {
+        // SAFETY: as below, in `run`.
+        let sig = unsafe { conjure::<G>() }();
+        // SAFETY: the caller's contract is `guard`'s; and `run`'s, with
+        // `data` for the pointer `Body::from_raw` hands it.
+        unsafe {
+            guard(
+                cx,
+                storage,
+                storage_len,
+                sig.name,
+                Some(sig),
+                Body::from_raw(data, <F as BoundEntry<S, H, R, G>>::run),
+            )
+        }
+    }
+
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    unsafe fn run(data: *mut c_void, cx: &mut HostCx<'_, S>, storage: &mut [ValRaw]) -> Result<()> {
+        // SAFETY: `G` and `F` are the types `bound_func` was given values
+        // of, which it asserted have no size.
+        let (sig, body) = unsafe { (conjure::<G>()(), conjure::<F>()) };
+        // SAFETY: `data` is the getter of `S` and `H`, per the contract.
         let (host, mut params) = unsafe { start_getter::<S, H>(cx, data, sig, storage) }?;
-        let ret = call(host, &mut params)?;
+        let ret = body(host, &mut params)?;
         let retptr = params.finish();
         lower_result(cx, storage, retptr, sig, ret)
-    };
-    // SAFETY: the caller's contract is `enter`'s, which is `guard`'s.
-    unsafe {
-        guard(
-            cx,
-            storage,
-            storage_len,
-            sig.name,
-            Some(sig),
-            Body::new(&mut body),
-        )
     }
 }
 
-/// The host and the params of an [`enter_getter`] call; generic over the
+/// A value of `T`, made from nothing.
+///
+/// # Safety
+///
+/// `T` has no size, is `Copy`, and a value of it has existed: then its
+/// values have no bytes to be wrong, nothing tracks how many exist, and
+/// making one is copying that one.
+#[cfg_attr(not(debug_assertions), inline(always))]
+unsafe fn conjure<T: Copy>() -> T {
+    // `uninit` rather than `zeroed`: with no bytes they are the same, and
+    // debug builds compile fewer checks around it.
+    #[allow(clippy::uninit_assumed_init)]
+    // SAFETY: per the contract.
+    unsafe {
+        MaybeUninit::uninit().assume_init()
+    }
+}
+
+/// The host and the params of a `bindgen!` host call; generic over the
 /// store and the host only, so a crate's functions share one copy.
 ///
 /// # Safety
@@ -254,10 +310,28 @@ impl<'b, T> Body<'b, T> {
         }
     }
 
+    /// `call` called with `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// Calling `call` with `ptr` is sound for as long as the `Body` lives.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) unsafe fn from_raw(
+        ptr: *mut c_void,
+        call: unsafe fn(*mut c_void, &mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
+    ) -> Self {
+        Body {
+            closure: ptr,
+            call,
+            _closure: core::marker::PhantomData,
+        }
+    }
+
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn run(&mut self, cx: &mut HostCx<'_, T>, storage: &mut [ValRaw]) -> Result<()> {
         // SAFETY: `closure` and `call` were made together from one `&mut F`,
-        // which `'b` keeps borrowed and `&mut self` unaliased.
+        // which `'b` keeps borrowed and `&mut self` unaliased, or given to
+        // `from_raw`, whose caller vouches for them.
         unsafe { (self.call)(self.closure, cx, storage) }
     }
 }

@@ -11,7 +11,7 @@ use crate::abi::{Guest, HandleTables, Lower, ResCx, StringEncoding};
 use crate::dynamic::DynamicFn;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
-use crate::glue::{Access, HostCx, Params, enter_getter};
+use crate::glue::{Access, BoundEntry, HostCx, Params};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::CallHook;
 use crate::store::Cx;
@@ -106,7 +106,8 @@ impl<T> Clone for HostFunc<T> {
 ///
 /// `sig` and `body` are closures that capture nothing, so each is a type of
 /// no size that says everything about itself: the entrypoint is compiled
-/// for those types, makes its own copies of them, and calls them directly.
+/// for those types, makes its own copies of them, and calls them directly
+/// (inlined, in release builds).
 /// Generated code needs no `extern "C"` item of its own per function.
 pub fn bound_func<S: 'static, H: 'static, R: Lower, G, F>(
     get: fn(&mut S) -> &mut H,
@@ -119,37 +120,9 @@ where
 {
     const { assert!(size_of::<G>() == 0 && size_of::<F>() == 0) };
     let _ = body;
-    // SAFETY: `bound_entry` reads its `data` as the getter of these `S` and
+    // SAFETY: the entry reads its `data` as the getter of these `S` and
     // `H`, and glues `sig()` for stores of `S`.
-    unsafe { HostFunc::from_raw_with_getter(bound_entry::<S, H, R, G, F>, sig(), get) }
-}
-
-/// The entrypoint of a [`bound_func`].
-///
-/// # Safety
-///
-/// As for [`enter_getter`]; and `G` and `F` are the types a [`bound_func`]
-/// call was given values of.
-unsafe extern "C" fn bound_entry<S, H, R: Lower, G, F>(
-    cx: *mut c_void,
-    data: *mut c_void,
-    _: u32,
-    _: u32,
-    storage: *mut MaybeUninit<ValRaw>,
-    storage_len: usize,
-) -> bool
-where
-    G: Fn() -> &'static Signature + Copy + 'static,
-    F: Fn(&mut H, &mut Params<'_, '_>) -> Result<R> + Copy + 'static,
-{
-    // SAFETY: `G` and `F` have no size (`bound_func` asserts it), so their
-    // values have no bytes to be wrong; they are `Copy`, so nothing tracks
-    // how many exist; and `bound_func`, the only code that names this
-    // function, was handed one of each. Making them here is copying those.
-    let (sig, body): (G, F) = unsafe { (core::mem::zeroed(), core::mem::zeroed()) };
-    // SAFETY: the engine calls entrypoints per `enter`'s contract, and
-    // `data` is the getter `bound_func` gave `from_raw_with_getter`.
-    unsafe { enter_getter::<S, H, R>(cx, data, storage, storage_len, sig(), body) }
+    unsafe { HostFunc::from_raw_with_getter(<F as BoundEntry<S, H, R, G>>::entry, sig(), get) }
 }
 
 impl<T> HostFunc<T> {
