@@ -2,7 +2,9 @@
 //!
 //! The `extern "C"` entrypoint that `#[host_fn]` emits only calls [`enter`]
 //! with a closure that lifts the params, calls the user's function and lowers
-//! its result through [`Params`] and [`lower_result`]. Unwind guarding, call
+//! its result through [`Params`] and [`lower_result`]; `bindgen!`'s functions
+//! have no entrypoint of their own, only the closure calling the `Host`
+//! method, for which [`BoundEntry`] is the entrypoint. Unwind guarding, call
 //! hooks and trap recording live here, not in every expansion.
 
 use core::ffi::c_void;
