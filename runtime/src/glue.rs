@@ -161,7 +161,7 @@ pub(crate) trait BoundEntry<S, H, R, G> {
     /// # Safety
     ///
     /// As for [`enter`]; `data` comes from
-    /// [`HostFunc::from_raw_with_getter`](crate::HostFunc) with these `S`
+    /// `HostFunc::from_raw_with_getter` with these `S`
     /// and `H`; and `G` and `Self` are the types a `bound_func` call was
     /// given values of.
     unsafe extern "C" fn entry(
@@ -528,10 +528,10 @@ pub fn host_error(sig: &'static Signature, error: impl Into<Error>) -> Error {
 ///
 /// # Safety
 ///
-/// `data` must come from [`HostFunc::from_raw_with_getter`](crate::HostFunc)
-/// with these `T` and `U`.
+/// `data` must come from `HostFunc::from_raw_with_getter` with these `T`
+/// and `U`.
 #[inline]
-pub unsafe fn getter<T, U>(data: *mut core::ffi::c_void) -> fn(&mut T) -> &mut U {
+pub(crate) unsafe fn getter<T, U>(data: *mut core::ffi::c_void) -> fn(&mut T) -> &mut U {
     // SAFETY: per the contract, `data` is a `fn(&mut T) -> &mut U` cast to a
     // pointer, and a function pointer survives the round trip through a data
     // pointer of the same size on every target Rust supports.

@@ -142,15 +142,14 @@ impl<T> HostFunc<T> {
         }
     }
 
-    /// A host function from generated glue that reaches its context through
+    /// A host function of [`bound_func`] that reaches its context through
     /// `get`, passed to the entrypoint as its `data`.
     ///
     /// # Safety
     ///
     /// As for [`HostFunc::from_raw`]; and `entry` must read its `data` with
-    /// [`getter::<T, U>`](crate::__private::getter), the types given here.
-    #[doc(hidden)]
-    pub unsafe fn from_raw_with_getter<U>(
+    /// `glue::getter::<T, U>`, the types given here.
+    pub(crate) unsafe fn from_raw_with_getter<U>(
         entry: Entrypoint,
         sig: &'static Signature,
         get: fn(&mut T) -> &mut U,

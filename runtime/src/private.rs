@@ -11,7 +11,7 @@ pub use crate::abi::{
 pub use crate::caller::Caller;
 pub use crate::compare::ty_matches;
 pub use crate::error::Result;
-pub use crate::glue::{HostCx, Params, enter, getter, host_error, lower_result, trapped};
+pub use crate::glue::{HostCx, Params, enter, host_error, lower_result, trapped};
 pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc, bound_func};
 pub use crate::linker::WitImport;
 pub use crate::raw::ValRaw;
