@@ -90,20 +90,24 @@ impl<'a, T> HostCx<'a, T> {
         (data, mem, ResourceScope { tables, res })
     }
 
-    /// [`HostCx::parts`], looking up only what `sig`'s values need.
+    /// [`HostCx::parts`], looking up only what lifting `sig`'s params
+    /// needs: memory that only the results need is looked up when they
+    /// are written, after any `realloc` that may move it.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn sig_parts(&mut self, sig: &'static Signature) -> (&mut T, &[u8], ResourceScope<'_>) {
         let res = self.res;
-        let (data, mem, tables) = self.access.parts(sig.abi.needs_memory, sig.abi.resources);
+        let (data, mem, tables) = self
+            .access
+            .parts(sig.abi.params_need_memory, sig.abi.resources);
         (data, mem, ResourceScope { tables, res })
     }
 
     /// The guest's memory and the call's resource handles, for glue that
-    /// does not take the store's data: when `sig` needs neither, the
-    /// engine is not asked at all.
+    /// does not take the store's data: when `sig`'s params need neither,
+    /// the engine is not asked at all.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn lift_parts(&mut self, sig: &'static Signature) -> (&[u8], ResourceScope<'_>) {
-        if !sig.abi.needs_memory && !sig.abi.resources {
+        if !sig.abi.params_need_memory && !sig.abi.resources {
             let res = self.res;
             return (&[], ResourceScope { tables: None, res });
         }

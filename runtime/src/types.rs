@@ -257,6 +257,10 @@ pub struct SignatureAbi {
     /// Whether a call touches guest memory at all (strings, lists, or
     /// values passed through memory); if not, the glue never looks it up.
     pub needs_memory: bool,
+    /// Whether reading the params touches guest memory. The glue looks the
+    /// memory up before the call only then: a result that needs it may
+    /// first run `realloc`, which can move it.
+    pub params_need_memory: bool,
     /// Whether a param is a `borrow`, whose lend must end with the call.
     pub borrows: bool,
     /// Whether a value is or holds a resource handle, and so the call
@@ -336,7 +340,7 @@ impl Signature {
         let mut flat_params = 0;
         let mut params_size = 0;
         let mut params_align = 1;
-        let mut need = needs_all(results);
+        let mut need = 0;
         let mut i = 0;
         while i < params.len() {
             let ty = params[i].ty;
@@ -350,6 +354,8 @@ impl Signature {
         }
         let params_size = align_to(params_size, params_align);
         let params_spilled = flat_params > MAX_FLAT_PARAMS;
+        let params_need_memory = params_spilled || need & NEEDS_MEMORY != 0;
+        need |= needs_all(results);
         let flat_results = flat_count_all(results);
         let results_spilled = flat_results > MAX_FLAT_RESULTS;
         let inputs = if params_spilled { 1 } else { flat_params } + results_spilled as usize;
@@ -364,7 +370,8 @@ impl Signature {
                 params_align,
                 results_spilled,
                 storage: if inputs > outputs { inputs } else { outputs },
-                needs_memory: params_spilled || results_spilled || need & NEEDS_MEMORY != 0,
+                needs_memory: params_need_memory || results_spilled || need & NEEDS_MEMORY != 0,
+                params_need_memory,
                 borrows: need & BORROWS != 0,
                 resources: need & HANDLES != 0,
             },
@@ -421,5 +428,21 @@ mod tests {
         );
         let abi = &NORM.abi;
         assert!(!abi.needs_memory && !abi.borrows && !abi.resources);
+        assert!(!abi.params_need_memory);
+    }
+
+    #[test]
+    fn memory_for_results_only_is_not_needed_by_the_params() {
+        static MAKE: Signature = Signature::new("make", &[], &[&Ty::String]);
+        assert!(MAKE.abi.needs_memory && !MAKE.abi.params_need_memory);
+        static TAKE: Signature = Signature::new(
+            "take",
+            &[Param {
+                name: "s",
+                ty: &Ty::String,
+            }],
+            &[&Ty::U32],
+        );
+        assert!(TAKE.abi.needs_memory && TAKE.abi.params_need_memory);
     }
 }
