@@ -40,7 +40,9 @@ pub struct Instance {
 pub(crate) struct ExportFunc<B: Backend> {
     /// Which export this is, so repeated lookups share one entry.
     pub(crate) export: ExportIndex,
-    pub(crate) func: B::Func,
+    pub(crate) func: B::Export,
+    /// Its options' `post-return`, prepared for calls the same way.
+    pub(crate) post_return: Option<B::Export>,
     /// Shared with the export's `TypedFunc`s and `Func`s, which pass them to
     /// each call, so that a call does not clone them.
     pub(crate) tys: Arc<ExportTys>,

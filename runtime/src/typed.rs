@@ -176,10 +176,13 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         core: core_ty,
         post_return: post_return_ty,
     });
+    let func = B::prepare_export(cx, func, &tys.core);
+    let post_return = post_return.map(|pr| B::prepare_export(cx, pr, &tys.post_return));
     let state = &mut B::data(cx).instances[index];
     state.exports.push(ExportFunc {
         export,
         func,
+        post_return,
         tys: tys.clone(),
         options: *options,
     });
@@ -359,7 +362,8 @@ fn call_entered<B: Backend, T: 'static, R>(
     data.pending = None;
     let state: &InstanceState<B> = &data.instances[instance];
     let export = &state.exports[slot];
-    let (func, core_ty, post_ty) = (export.func, &tys.core, &tys.post_return);
+    let (func, post_return) = (export.func, export.post_return);
+    let (core_ty, post_ty) = (&tys.core, &tys.post_return);
     let opts = state
         .options(export.options.as_u32())
         .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))
@@ -402,7 +406,7 @@ fn call_entered<B: Backend, T: 'static, R>(
         ))
         .before_guest();
     };
-    B::call(cx, func, core_ty, args, rets).after_guest()?;
+    B::call_export(cx, func, core_ty, args, rets).after_guest()?;
     // The spec's scope-exit check: every borrow the call lent is returned.
     let left = B::data(cx).instances[instance]
         .handles
@@ -440,13 +444,13 @@ fn call_entered<B: Backend, T: 'static, R>(
         .after_guest()?
     };
 
-    if let Some(post_return) = opts.post_return {
+    if let Some(post_return) = post_return {
         // The guest may not call out while it cleans up.
         let set = |cx: &mut Cx<'_, B, T>, v: bool| {
             crate::instance::set_may_leave::<B, T>(cx, instance, opts.table, v);
         };
         set(cx, false);
-        let r = B::call(cx, post_return, post_ty, rets, &mut []);
+        let r = B::call_export(cx, post_return, post_ty, rets, &mut []);
         set(cx, true);
         r.after_guest()?;
     }

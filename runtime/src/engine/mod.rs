@@ -183,6 +183,25 @@ pub(crate) trait Backend: Sized + 'static {
         params: &[ValRaw],
         results: &mut [ValRaw],
     ) -> Result<()>;
+    /// A function that is called again and again with one core type (an
+    /// export, a `post-return`), prepared once: an engine whose typed calls
+    /// skip the type check of each call keeps the typed handle here.
+    type Export: Copy;
+    /// `func`, already checked with [`Backend::func_matches`] to have type
+    /// `ty`, prepared for [`Backend::call_export`].
+    fn prepare_export<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        func: Self::Func,
+        ty: &CoreFuncType,
+    ) -> Self::Export;
+    /// [`Backend::call`] of a prepared function of type `ty`.
+    fn call_export<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        func: Self::Export,
+        ty: &CoreFuncType,
+        params: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<()>;
 }
 
 /// A core wasm engine configured for components. Cheap to clone.

@@ -370,6 +370,28 @@ impl Backend for Wasmtime {
         }
         Ok(())
     }
+
+    // wasmtime's unchecked call is already its fastest for a type known
+    // only at run time.
+    type Export = w::Func;
+
+    fn prepare_export<D: EngineData>(
+        _: &mut Self::Cx<'_, D>,
+        func: w::Func,
+        _: &CoreFuncType,
+    ) -> w::Func {
+        func
+    }
+
+    fn call_export<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        func: w::Func,
+        ty: &CoreFuncType,
+        params: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<()> {
+        Self::call(cx, func, ty, params, results)
+    }
 }
 
 /// An interruption that came while no guest code ran stops the next call
