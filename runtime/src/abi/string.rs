@@ -124,9 +124,9 @@ fn utf8_fast<'a>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Option<&'a str> {
 }
 
 macro_rules! lift_string {
-    ($t:ty, $fast:expr, $lift:expr) => {
+    ($(#[$inline:meta])? $t:ty, $fast:expr, $lift:expr) => {
         impl<'a> Lift<'a> for $t {
-            #[inline]
+            $(#[$inline])?
             fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
                 let ptr = src.next_val().get_u32();
                 let len = src.next_val().get_u32();
@@ -135,7 +135,7 @@ macro_rules! lift_string {
                 }
                 $lift(cx, ptr, len)
             }
-            #[inline]
+            $(#[$inline])?
             fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
                 let (ptr, len) = load_ptr_len(cx, offset)?;
                 if let Some(s) = utf8_fast(cx, ptr, len) {
@@ -147,8 +147,11 @@ macro_rules! lift_string {
     };
 }
 
-lift_string!(&'a str, |s| s, lift_str);
-lift_string!(Cow<'a, str>, Cow::Borrowed, lift_cow);
+lift_string!(#[inline] &'a str, |s| s, lift_str);
+lift_string!(#[inline] Cow<'a, str>, Cow::Borrowed, lift_cow);
+// An owned string pays for an allocation and a copy, next to which a call
+// costs nothing; out of line, its code is compiled once, in hostbind, not
+// in every codegen unit of every crate that lifts one.
 lift_string!(String, str::to_owned, |cx, ptr, len| lift_cow(cx, ptr, len)
     .map(Cow::into_owned));
 

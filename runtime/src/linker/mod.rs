@@ -1,14 +1,13 @@
 //! `Linker<T>`: host functions by name, checked against a component's imports
 //! when it is instantiated.
 
+mod names;
 mod pre;
 mod resolve;
 
 pub use pre::InstancePre;
 
 use core::any::TypeId;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use anyhow::bail;
@@ -84,17 +83,16 @@ pub(crate) struct Resolved<T> {
 }
 
 pub(crate) struct Namespace<T> {
-    items: HashMap<String, Item<T>>,
-    /// Versioned names by their semver-compatible key (`a:b/c@0.2` for
-    /// `a:b/c@0.2.6`), the newest version of each.
-    alternates: HashMap<String, (String, semver::Version)>,
+    items: Vec<Item<T>>,
+    /// Where each name's item is in `items`.
+    names: names::Names,
 }
 
 impl<T> Default for Namespace<T> {
     fn default() -> Self {
         Namespace {
-            items: HashMap::new(),
-            alternates: HashMap::new(),
+            items: Vec::new(),
+            names: names::Names::default(),
         }
     }
 }
@@ -186,13 +184,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     /// Defining a name twice is an error, as silently replacing a host
     /// function hides mistakes.
     pub fn func(&mut self, name: &str, f: impl IntoHostFunc<T>) -> Result<&mut Self> {
-        match self.ns.items.entry(name.to_string()) {
-            Entry::Occupied(_) => bail!("`{}` is defined twice", self.qualified(name)),
-            Entry::Vacant(v) => {
-                v.insert(Item::Func(f.into_host_func()));
-            }
-        }
-        self.ns.note_version(name);
+        self.define(name, Item::Func(f.into_host_func()))?;
         Ok(self)
     }
 
@@ -202,13 +194,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     /// At instantiation the module must export everything the component's
     /// module type declares, and import nothing it does not give it.
     pub fn module(&mut self, name: &str, module: &crate::module::Module) -> Result<&mut Self> {
-        match self.ns.items.entry(name.to_string()) {
-            Entry::Occupied(_) => bail!("`{}` is defined twice", self.qualified(name)),
-            Entry::Vacant(v) => {
-                v.insert(Item::Module(module.clone()));
-            }
-        }
-        self.ns.note_version(name);
+        self.define(name, Item::Module(module.clone()))?;
         Ok(self)
     }
 
@@ -227,13 +213,7 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
             rust_name: core::any::type_name::<R>(),
             dtor: Arc::new(move |data: &mut T, rep| dtor(data, Resource::new(rep))),
         });
-        match self.ns.items.entry(name.to_string()) {
-            Entry::Occupied(_) => bail!("`{}` is defined twice", self.qualified(name)),
-            Entry::Vacant(v) => {
-                v.insert(item);
-            }
-        }
-        self.ns.note_version(name);
+        self.define(name, item)?;
         Ok(self)
     }
 
@@ -264,26 +244,60 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     }
 
     fn into_instance(self, name: &str) -> Result<LinkerInstance<'a, T>> {
-        let path = self.qualified(name);
-        self.ns.note_version(name);
-        let item = self
-            .ns
-            .items
-            .entry(name.to_string())
-            .or_insert_with(|| Item::Instance(Namespace::default()));
-        match item {
-            Item::Instance(ns) => Ok(LinkerInstance { ns, path }),
-            Item::Func(_) => bail!("`{path}` is a function, not an instance"),
-            Item::Module(_) => bail!("`{path}` is a core module, not an instance"),
-            Item::Resource(_) => bail!("`{path}` is a resource type, not an instance"),
+        let path = qualified(&self.path, name);
+        let ns = self.ns;
+        let index = match ns.names.index(name) {
+            Some(i) => i,
+            None => {
+                ns.names.insert(name, ns.items.len());
+                ns.items.push(Item::Instance(Namespace::default()));
+                ns.items.len() - 1
+            }
+        };
+        match ns.items.get_mut(index) {
+            Some(Item::Instance(ns)) => Ok(LinkerInstance { ns, path }),
+            Some(Item::Func(_)) => Err(not_an_instance(&path, "a function")),
+            Some(Item::Module(_)) => Err(not_an_instance(&path, "a core module")),
+            Some(Item::Resource(_)) => Err(not_an_instance(&path, "a resource type")),
+            // Not reached: `index` is that of an item.
+            None => Err(not_an_instance(&path, "nothing")),
         }
     }
 
-    fn qualified(&self, name: &str) -> String {
-        match (self.path.is_empty(), self.path.contains('#')) {
-            (true, _) => name.to_string(),
-            (false, false) => format!("{}#{name}", self.path),
-            (false, true) => format!("{}/{name}", self.path),
+    /// Defines `name`, which must not be defined yet.
+    fn define(&mut self, name: &str, item: Item<T>) -> Result<()> {
+        if self.ns.names.index(name).is_some() {
+            return Err(defined_twice(&self.path, name));
         }
+        self.ns.names.insert(name, self.ns.items.len());
+        self.ns.items.push(item);
+        Ok(())
     }
+
+    fn qualified(&self, name: &str) -> String {
+        qualified(&self.path, name)
+    }
+}
+
+// The names and errors are built out of line, in code that does not depend
+// on the store type: the linker's methods are compiled in the crate that
+// defines host functions, once for each store type.
+
+/// `name` in the instance at `path`, as errors name it.
+fn qualified(path: &str, name: &str) -> String {
+    match (path.is_empty(), path.contains('#')) {
+        (true, _) => name.to_string(),
+        (false, false) => format!("{path}#{name}"),
+        (false, true) => format!("{path}/{name}"),
+    }
+}
+
+#[cold]
+fn defined_twice(path: &str, name: &str) -> crate::Error {
+    anyhow::anyhow!("`{}` is defined twice", qualified(path, name))
+}
+
+#[cold]
+fn not_an_instance(path: &str, what: &str) -> crate::Error {
+    anyhow::anyhow!("`{path}` is {what}, not an instance")
 }

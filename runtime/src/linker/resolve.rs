@@ -9,9 +9,7 @@ use core::any::TypeId;
 use std::collections::{HashMap, HashSet};
 
 use anyhow::anyhow;
-use wasmtime_environ::component::{
-    self as env, ComponentTypes, ResourceIndex, TypeDef, alternate_lookup_key,
-};
+use wasmtime_environ::component::{self as env, ComponentTypes, ResourceIndex, TypeDef};
 
 use super::{HostResource, Item, Linker, Namespace, Resolved};
 use crate::component::{Component, import_name};
@@ -103,7 +101,7 @@ impl<T: 'static> Linker<T> {
                 walk.missing.join(", ")
             );
             for root in unmatched_roots {
-                if let Some(note) = self.root.near_match(root) {
+                if let Some(note) = self.root.names.near_match(root) {
                     head.push_str("; ");
                     head.push_str(&note);
                 }
@@ -276,58 +274,6 @@ impl<T> Namespace<T> {
     /// The item `name`: exactly, or else the newest semver-compatible
     /// version of it (`a:b/c@0.2.6` for `a:b/c@0.2.1`).
     pub(crate) fn get(&self, name: &str) -> Option<&Item<T>> {
-        if let Some(item) = self.items.get(name) {
-            return Some(item);
-        }
-        let (key, _) = alternate_lookup_key(name)?;
-        let (exact, _) = self.alternates.get(key)?;
-        self.items.get(exact)
-    }
-
-    /// Records `name` under its semver-compatible key, keeping the newest.
-    pub(crate) fn note_version(&mut self, name: &str) {
-        if let Some((key, version)) = alternate_lookup_key(name) {
-            let newer = self
-                .alternates
-                .get(key)
-                .is_none_or(|(_, prev)| *prev < version);
-            if newer {
-                self.alternates
-                    .insert(key.to_string(), (name.to_string(), version));
-            }
-        }
-    }
-
-    /// For a name nothing matched: the names defined for the same
-    /// interface at other versions, as a sentence.
-    fn near_match(&self, name: &str) -> Option<String> {
-        let base = |n: &str| n.split_once('@').map_or(n, |(b, _)| b).to_string();
-        let want = base(name);
-        let mut near: Vec<&str> = self
-            .items
-            .keys()
-            .filter(|k| base(k) == want && k.as_str() != name)
-            .map(String::as_str)
-            .collect();
-        if near.is_empty() {
-            return None;
-        }
-        near.sort_unstable();
-        let listed = near
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Some(if !name.contains('@') {
-            format!(
-                "the linker defines {listed}, but `{name}` is imported without a version and matches only an unversioned name"
-            )
-        } else if near.iter().all(|n| !n.contains('@')) {
-            format!(
-                "the linker defines {listed} without a version, which a versioned import does not match"
-            )
-        } else {
-            format!("the linker defines {listed}, which is not semver-compatible with `{name}`")
-        })
+        self.items.get(self.names.find(name)?)
     }
 }
