@@ -397,24 +397,24 @@ impl Backend for Wasmi {
         params: &[ValRaw],
         results: &mut [ValRaw],
     ) -> Result<()> {
-        if sliced(cx) {
-            return Self::call(cx, export.func(), ty, params, results);
-        }
+        // Resumable calls are untyped in wasmi.
+        let Some(typed) = export.typed.filter(|_| !sliced(cx)) else {
+            return Self::call(cx, export.func, ty, params, results);
+        };
         // The shape was checked against `ty` when the export was prepared.
         let a: [i32; 4] = core::array::from_fn(|i| params.get(i).map_or(0, |v| v.get_i32()));
         let ctx = cx.as_context_mut();
-        let called = match export {
-            TypedExport::Untyped(f) => return Self::call(cx, f, ty, params, results),
-            TypedExport::P0(f) => f.call(ctx, ()).map(|()| None),
-            TypedExport::P1(f) => f.call(ctx, a[0]).map(|()| None),
-            TypedExport::P2(f) => f.call(ctx, (a[0], a[1])).map(|()| None),
-            TypedExport::P3(f) => f.call(ctx, (a[0], a[1], a[2])).map(|()| None),
-            TypedExport::P4(f) => f.call(ctx, (a[0], a[1], a[2], a[3])).map(|()| None),
-            TypedExport::R0(f) => f.call(ctx, ()).map(Some),
-            TypedExport::R1(f) => f.call(ctx, a[0]).map(Some),
-            TypedExport::R2(f) => f.call(ctx, (a[0], a[1])).map(Some),
-            TypedExport::R3(f) => f.call(ctx, (a[0], a[1], a[2])).map(Some),
-            TypedExport::R4(f) => f.call(ctx, (a[0], a[1], a[2], a[3])).map(Some),
+        let called = match typed {
+            Typed::P0(f) => f.call(ctx, ()).map(|()| None),
+            Typed::P1(f) => f.call(ctx, a[0]).map(|()| None),
+            Typed::P2(f) => f.call(ctx, (a[0], a[1])).map(|()| None),
+            Typed::P3(f) => f.call(ctx, (a[0], a[1], a[2])).map(|()| None),
+            Typed::P4(f) => f.call(ctx, (a[0], a[1], a[2], a[3])).map(|()| None),
+            Typed::R0(f) => f.call(ctx, ()).map(Some),
+            Typed::R1(f) => f.call(ctx, a[0]).map(Some),
+            Typed::R2(f) => f.call(ctx, (a[0], a[1])).map(Some),
+            Typed::R3(f) => f.call(ctx, (a[0], a[1], a[2])).map(Some),
+            Typed::R4(f) => f.call(ctx, (a[0], a[1], a[2], a[3])).map(Some),
         };
         let ret = called.map_err(|e| take_error(cx, &e))?;
         if let (Some(v), Some(out)) = (ret, results.first_mut()) {
@@ -424,13 +424,18 @@ impl Backend for Wasmi {
     }
 }
 
-/// An export or `post-return` prepared for calls. The shapes C guests'
-/// exports have, up to four `i32` params and no result or one `i32`, are
-/// wasmi `TypedFunc`s: their calls skip the check of each value's type
-/// and the conversion to and from `Val`s that an untyped call makes.
+/// An export or `post-return` prepared for calls: the function, and for the
+/// shapes C guests' exports have (up to four `i32` params and no result or
+/// one `i32`) a wasmi `TypedFunc` of it, whose calls skip the check of each
+/// value's type and the conversion to and from `Val`s of an untyped call.
 #[derive(Clone, Copy)]
-pub(crate) enum TypedExport {
-    Untyped(w::Func),
+pub(crate) struct TypedExport {
+    func: w::Func,
+    typed: Option<Typed>,
+}
+
+#[derive(Clone, Copy)]
+enum Typed {
     P0(w::TypedFunc<(), ()>),
     P1(w::TypedFunc<i32, ()>),
     P2(w::TypedFunc<(i32, i32), ()>),
@@ -454,41 +459,22 @@ impl TypedExport {
             .iter()
             .chain(&ty.results)
             .all(|t| *t == CoreType::I32);
-        if !all_i32 {
-            return TypedExport::Untyped(func);
-        }
         let cx = cx.as_context();
         let typed = match (ty.params.len(), ty.results.len()) {
-            (0, 0) => func.typed(cx).map(TypedExport::P0),
-            (1, 0) => func.typed(cx).map(TypedExport::P1),
-            (2, 0) => func.typed(cx).map(TypedExport::P2),
-            (3, 0) => func.typed(cx).map(TypedExport::P3),
-            (4, 0) => func.typed(cx).map(TypedExport::P4),
-            (0, 1) => func.typed(cx).map(TypedExport::R0),
-            (1, 1) => func.typed(cx).map(TypedExport::R1),
-            (2, 1) => func.typed(cx).map(TypedExport::R2),
-            (3, 1) => func.typed(cx).map(TypedExport::R3),
-            (4, 1) => func.typed(cx).map(TypedExport::R4),
-            _ => return TypedExport::Untyped(func),
+            _ if !all_i32 => None,
+            (0, 0) => func.typed(cx).map(Typed::P0).ok(),
+            (1, 0) => func.typed(cx).map(Typed::P1).ok(),
+            (2, 0) => func.typed(cx).map(Typed::P2).ok(),
+            (3, 0) => func.typed(cx).map(Typed::P3).ok(),
+            (4, 0) => func.typed(cx).map(Typed::P4).ok(),
+            (0, 1) => func.typed(cx).map(Typed::R0).ok(),
+            (1, 1) => func.typed(cx).map(Typed::R1).ok(),
+            (2, 1) => func.typed(cx).map(Typed::R2).ok(),
+            (3, 1) => func.typed(cx).map(Typed::R3).ok(),
+            (4, 1) => func.typed(cx).map(Typed::R4).ok(),
+            _ => None,
         };
-        typed.unwrap_or(TypedExport::Untyped(func))
-    }
-
-    /// The function, untyped.
-    fn func(self) -> w::Func {
-        match self {
-            TypedExport::Untyped(f) => f,
-            TypedExport::P0(f) => *f.func(),
-            TypedExport::P1(f) => *f.func(),
-            TypedExport::P2(f) => *f.func(),
-            TypedExport::P3(f) => *f.func(),
-            TypedExport::P4(f) => *f.func(),
-            TypedExport::R0(f) => *f.func(),
-            TypedExport::R1(f) => *f.func(),
-            TypedExport::R2(f) => *f.func(),
-            TypedExport::R3(f) => *f.func(),
-            TypedExport::R4(f) => *f.func(),
-        }
+        TypedExport { func, typed }
     }
 }
 

@@ -266,10 +266,9 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
 
     /// Defines `name`, which must not be defined yet.
     fn define(&mut self, name: &str, item: Item<T>) -> Result<()> {
-        if self.ns.names.index(name).is_some() {
+        if !self.ns.names.insert(name, self.ns.items.len()) {
             return Err(defined_twice(&self.path, name));
         }
-        self.ns.names.insert(name, self.ns.items.len());
         self.ns.items.push(item);
         Ok(())
     }

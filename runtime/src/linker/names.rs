@@ -5,6 +5,7 @@
 //! store type, so it is compiled once, in hostbind.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use wasmtime_environ::component::alternate_lookup_key;
 
@@ -23,9 +24,13 @@ impl Names {
         self.index.get(name).copied()
     }
 
-    /// Gives `name`, not yet defined, the item at `index`.
-    pub(crate) fn insert(&mut self, name: &str, index: usize) {
-        self.index.insert(name.to_string(), index);
+    /// Gives `name` the item at `index`; `false`, changing nothing, if
+    /// `name` is defined already.
+    pub(crate) fn insert(&mut self, name: &str, index: usize) -> bool {
+        match self.index.entry(name.to_string()) {
+            Entry::Occupied(_) => return false,
+            Entry::Vacant(v) => v.insert(index),
+        };
         if let Some((key, version)) = alternate_lookup_key(name) {
             let newer = self.newest.get(key).is_none_or(|(_, prev)| *prev < version);
             if newer {
@@ -33,6 +38,7 @@ impl Names {
                     .insert(key.to_string(), (name.to_string(), version));
             }
         }
+        true
     }
 
     /// The index of `name`: exactly, or else of the newest
@@ -87,9 +93,13 @@ mod tests {
     #[test]
     fn a_version_finds_the_newest_compatible_name() {
         let mut names = Names::default();
-        names.insert("a:b/c@0.2.1", 0);
-        names.insert("a:b/c@0.2.6", 1);
-        names.insert("a:b/c@0.2.3", 2);
+        assert!(names.insert("a:b/c@0.2.1", 0));
+        assert!(names.insert("a:b/c@0.2.6", 1));
+        assert!(names.insert("a:b/c@0.2.3", 2));
+        assert!(
+            !names.insert("a:b/c@0.2.6", 3),
+            "a second definition is refused"
+        );
         assert_eq!(names.find("a:b/c@0.2.1"), Some(0));
         assert_eq!(names.find("a:b/c@0.2.0"), Some(1));
         assert_eq!(names.find("a:b/c@0.3.0"), None);
