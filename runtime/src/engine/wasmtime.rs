@@ -384,7 +384,7 @@ impl Backend for Wasmtime {
             .chain(&ty.results)
             .all(|t| *t == CoreType::I32);
         let i32s = (all_i32 && ty.params.len() <= 4 && ty.results.len() <= 1)
-            .then(|| (ty.params.len() as u8, ty.results.len() as u8));
+            .then_some((ty.params.len() as u8, ty.results.len() as u8));
         WtExport { func, i32s }
     }
 
