@@ -112,3 +112,18 @@ pub struct CoreFuncType {
     /// Result types, in order.
     pub results: Vec<CoreType>,
 }
+
+impl CoreFuncType {
+    /// The param and result counts of a type of at most four `i32` params
+    /// and at most one `i32` result, the shape C guests' exports have,
+    /// which engines call through fixed-shape paths.
+    pub(crate) fn small_i32_shape(&self) -> Option<(u8, u8)> {
+        let all_i32 = self
+            .params
+            .iter()
+            .chain(&self.results)
+            .all(|t| *t == CoreType::I32);
+        (all_i32 && self.params.len() <= 4 && self.results.len() <= 1)
+            .then_some((self.params.len() as u8, self.results.len() as u8))
+    }
+}

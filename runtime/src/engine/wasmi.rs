@@ -454,24 +454,19 @@ impl TypedExport {
         func: w::Func,
         ty: &CoreFuncType,
     ) -> TypedExport {
-        let all_i32 = ty
-            .params
-            .iter()
-            .chain(&ty.results)
-            .all(|t| *t == CoreType::I32);
         let cx = cx.as_context();
-        let typed = match (ty.params.len(), ty.results.len()) {
-            _ if !all_i32 => None,
-            (0, 0) => func.typed(cx).map(Typed::P0).ok(),
-            (1, 0) => func.typed(cx).map(Typed::P1).ok(),
-            (2, 0) => func.typed(cx).map(Typed::P2).ok(),
-            (3, 0) => func.typed(cx).map(Typed::P3).ok(),
-            (4, 0) => func.typed(cx).map(Typed::P4).ok(),
-            (0, 1) => func.typed(cx).map(Typed::R0).ok(),
-            (1, 1) => func.typed(cx).map(Typed::R1).ok(),
-            (2, 1) => func.typed(cx).map(Typed::R2).ok(),
-            (3, 1) => func.typed(cx).map(Typed::R3).ok(),
-            (4, 1) => func.typed(cx).map(Typed::R4).ok(),
+        let typed = match ty.small_i32_shape() {
+            None => None,
+            Some((0, 0)) => func.typed(cx).map(Typed::P0).ok(),
+            Some((1, 0)) => func.typed(cx).map(Typed::P1).ok(),
+            Some((2, 0)) => func.typed(cx).map(Typed::P2).ok(),
+            Some((3, 0)) => func.typed(cx).map(Typed::P3).ok(),
+            Some((4, 0)) => func.typed(cx).map(Typed::P4).ok(),
+            Some((0, 1)) => func.typed(cx).map(Typed::R0).ok(),
+            Some((1, 1)) => func.typed(cx).map(Typed::R1).ok(),
+            Some((2, 1)) => func.typed(cx).map(Typed::R2).ok(),
+            Some((3, 1)) => func.typed(cx).map(Typed::R3).ok(),
+            Some((4, 1)) => func.typed(cx).map(Typed::R4).ok(),
             _ => None,
         };
         TypedExport { func, typed }

@@ -378,14 +378,10 @@ impl Backend for Wasmtime {
         func: w::Func,
         ty: &CoreFuncType,
     ) -> WtExport {
-        let all_i32 = ty
-            .params
-            .iter()
-            .chain(&ty.results)
-            .all(|t| *t == CoreType::I32);
-        let i32s = (all_i32 && ty.params.len() <= 4 && ty.results.len() <= 1)
-            .then_some((ty.params.len() as u8, ty.results.len() as u8));
-        WtExport { func, i32s }
+        WtExport {
+            func,
+            i32s: ty.small_i32_shape(),
+        }
     }
 
     fn call_export<D: EngineData>(
