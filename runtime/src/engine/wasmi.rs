@@ -456,7 +456,6 @@ impl TypedExport {
     ) -> TypedExport {
         let cx = cx.as_context();
         let typed = match ty.small_i32_shape() {
-            None => None,
             Some((0, 0)) => func.typed(cx).map(Typed::P0).ok(),
             Some((1, 0)) => func.typed(cx).map(Typed::P1).ok(),
             Some((2, 0)) => func.typed(cx).map(Typed::P2).ok(),

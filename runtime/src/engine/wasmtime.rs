@@ -291,14 +291,9 @@ impl Backend for Wasmtime {
         realloc: Self::Realloc,
         args: [i32; 4],
     ) -> Result<i32> {
-        check_interrupt(cx)?;
-        let mut slots = args.map(w::ValRaw::i32);
         // SAFETY: `realloc` was checked to have type
-        // `(i32, i32, i32, i32) -> i32` when it became a `Realloc`, and the
-        // four slots hold its params and have room for its result.
-        unsafe { realloc.call_unchecked(cx.as_context_mut(), &mut slots as *mut [w::ValRaw]) }
-            .map_err(|e| take_error(cx, e))?;
-        Ok(slots[0].get_i32())
+        // `(i32, i32, i32, i32) -> i32` when it became a `Realloc`.
+        unsafe { call_i32s(cx, realloc, args) }
     }
 
     fn set_fuel<D: EngineData>(store: &mut Self::Store<D>, fuel: u64) -> Result<()> {
@@ -398,26 +393,40 @@ impl Backend for Wasmtime {
         if params.len() < n_params || results.len() < n_results {
             return Self::call(cx, export.func, ty, params, results);
         }
-        check_interrupt(cx)?;
-        let mut slots = [w::ValRaw::i32(0); 4];
-        for (slot, v) in slots.iter_mut().zip(&params[..n_params]) {
-            *slot = w::ValRaw::i32(v.get_i32());
+        let mut args = [0; 4];
+        for (arg, v) in args.iter_mut().zip(&params[..n_params]) {
+            *arg = v.get_i32();
         }
         // SAFETY: `export.func` has type `ty` (checked with `func_matches`
         // when it was resolved), which `prepare_export` found to be at most
-        // four `i32` params and at most one `i32` result: the four slots
-        // hold its params and have room for its result.
-        unsafe {
-            export
-                .func
-                .call_unchecked(cx.as_context_mut(), &mut slots as *mut [w::ValRaw])
-        }
-        .map_err(|e| take_error(cx, e))?;
+        // four `i32` params and at most one `i32` result.
+        let ret = unsafe { call_i32s(cx, export.func, args) }?;
         if let Some(out) = results[..n_results].first_mut() {
-            *out = ValRaw::i32(slots[0].get_i32());
+            *out = ValRaw::i32(ret);
         }
         Ok(())
     }
+}
+
+/// Calls `func` with `args` through four raw slots, and reads the first
+/// slot back as its `i32` result (meaningless if it has none).
+///
+/// # Safety
+///
+/// `func` takes at most four `i32` params, which are the first of `args`,
+/// and returns nothing or one `i32`.
+unsafe fn call_i32s<D: EngineData>(
+    cx: &mut w::StoreContextMut<'_, D>,
+    func: w::Func,
+    args: [i32; 4],
+) -> Result<i32> {
+    check_interrupt(cx)?;
+    let mut slots = args.map(w::ValRaw::i32);
+    // SAFETY: per the contract, the four slots hold `func`'s params and have
+    // room for its result.
+    unsafe { func.call_unchecked(cx.as_context_mut(), &mut slots as *mut [w::ValRaw]) }
+        .map_err(|e| take_error(cx, e))?;
+    Ok(slots[0].get_i32())
 }
 
 /// An export or `post-return` prepared for calls: the function, and for the
