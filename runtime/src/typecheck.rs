@@ -11,9 +11,19 @@ use wasmtime_environ::component::{
 
 use crate::types::{ResourceTy, Signature, Ty};
 
-/// The one resource type a static `ResourceAny` stands for in a signature,
-/// and whether as `own` (`true`) or `borrow`.
-pub(crate) type AnyResource = Option<(ResourceIndex, bool)>;
+/// The one resource type a static `ResourceAny` stands for in a signature.
+pub(crate) type AnyResource = Option<AnyRes>;
+
+/// The resource type of a signature's `ResourceAny` positions, and whether
+/// the values the host lifts (an import's params, an export's results) and
+/// those it lowers are `own` (`true`) or `borrow`: `dup: func(a: borrow<r>)
+/// -> r` lowers a borrow and lifts an own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AnyRes {
+    pub(crate) ty: ResourceIndex,
+    pub(crate) lift: Option<bool>,
+    pub(crate) lower: Option<bool>,
+}
 
 /// What a typecheck needs beyond the types: which host type stands behind
 /// each imported resource, and which resource a `ResourceAny` matched.
@@ -25,6 +35,9 @@ pub(crate) struct Tc<'a> {
     /// The one resource type that `ResourceAny` positions matched, and
     /// whether they are `own` (or `borrow`).
     pub(crate) any: Cell<AnyResource>,
+    /// Whether the positions being checked are lifted by the host (or
+    /// lowered).
+    lifting: Cell<bool>,
 }
 
 impl<'a> Tc<'a> {
@@ -33,6 +46,7 @@ impl<'a> Tc<'a> {
             types,
             host,
             any: Cell::new(None),
+            lifting: Cell::new(false),
         }
     }
 
@@ -44,13 +58,24 @@ impl<'a> Tc<'a> {
             Some(key) => self.host.get(ty.as_u32() as usize).copied().flatten() == Some(key()),
             // `ResourceAny` in a static signature stands for one resource
             // type, so that lifting it can check the handle's type.
-            None => match self.any.get() {
-                None => {
-                    self.any.set(Some((ty, own)));
-                    true
+            None => {
+                let mut any = self.any.get().unwrap_or(AnyRes {
+                    ty,
+                    lift: None,
+                    lower: None,
+                });
+                let side = if self.lifting.get() {
+                    &mut any.lift
+                } else {
+                    &mut any.lower
+                };
+                if any.ty != ty || side.is_some_and(|o| o != own) {
+                    return false;
                 }
-                Some(prev) => prev == (ty, own),
-            },
+                *side = Some(own);
+                self.any.set(Some(any));
+                true
+            }
         }
     }
 }
@@ -293,6 +318,7 @@ pub(crate) fn host_func(
             ours.join(", ")
         ));
     }
+    tc.lifting.set(true);
     for (i, (p, it)) in sig.params.iter().zip(params.iter()).enumerate() {
         if !matches(p.ty, it, tc) {
             let name = f.param_names.get(i).map_or("?", |s| s.as_str());
@@ -304,6 +330,7 @@ pub(crate) fn host_func(
             ));
         }
     }
+    tc.lifting.set(false);
     if !all_match(sig.results, results, tc) {
         let theirs = match results.first() {
             Some(r) => format!("returns `{}`", wit(r, types)),
@@ -332,7 +359,10 @@ pub(crate) fn export_func(
     let f = &types[fty];
     let their_params = &types[f.params].types;
     let their_results = &types[f.results].types;
-    if all_match(params, their_params, tc) && all_match(results, their_results, tc) {
+    tc.lifting.set(false);
+    let params_match = all_match(params, their_params, tc);
+    tc.lifting.set(true);
+    if params_match && all_match(results, their_results, tc) {
         return Ok(());
     }
     let mut theirs = String::new();

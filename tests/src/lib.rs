@@ -385,3 +385,46 @@ pub const THING_CORE: &str = r#"  (core module $Mem (memory (export "memory") 1)
     (with "env" (instance $mem))
     (with "r" (instance (export "new" (func $new)) (export "rep" (func $rep)) (export "drop" (func $drop))))))
 "#;
+
+/// A component of `world` in the WIT `wit`, made as wasm-tools' `component
+/// new` makes one: wit-component wraps the core module `core_wat` (which
+/// imports and exports by the world's core names, such as `ns:pkg/iface`
+/// `f` and `ns:pkg/iface#g`), with the world embedded and the string
+/// encoding UTF-8.
+pub fn component_of(wit: &str, world: &str, core_wat: &str) -> Vec<u8> {
+    let mut resolve = wit_parser::Resolve::default();
+    let pkg = resolve
+        .push_str("world.wit", wit)
+        .unwrap_or_else(|e| panic!("invalid WIT: {e:#}"));
+    let world = resolve
+        .select_world(&[pkg], Some(world))
+        .unwrap_or_else(|e| panic!("no world: {e:#}"));
+    let core = wat::parse_str(core_wat).unwrap_or_else(|e| panic!("invalid WAT: {e}"));
+    encode(&resolve, world, core)
+}
+
+/// A component of `world` whose every export traps (wit-component's dummy
+/// module): what a toolchain would make of the world, to link and
+/// instantiate.
+pub fn dummy_component(resolve: &wit_parser::Resolve, world: wit_parser::WorldId) -> Vec<u8> {
+    let core = wit_component::dummy_module(
+        resolve,
+        world,
+        wit_parser::ManglingAndAbi::Legacy(wit_parser::LiftLowerAbi::Sync),
+    );
+    encode(resolve, world, core)
+}
+
+fn encode(resolve: &wit_parser::Resolve, world: wit_parser::WorldId, mut core: Vec<u8>) -> Vec<u8> {
+    wit_component::embed_component_metadata(
+        &mut core,
+        resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+    )
+    .unwrap_or_else(|e| panic!("embedding the world failed: {e:#}"));
+    wit_component::ComponentEncoder::default()
+        .module(&core)
+        .and_then(|e| e.validate(true).encode())
+        .unwrap_or_else(|e| panic!("encoding the component failed: {e:#}"))
+}

@@ -60,7 +60,7 @@ impl<T: 'static> Linker<T> {
             let name = import_name(root, path);
             walk.fresh.insert(name.clone());
             match self.lookup(root, path) {
-                Some(Item::Resource(r)) => walk.define_resource(ri, &name, r),
+                Some(Item::Resource(r)) => walk.define_resource(ri, r),
                 Some(other) => walk.problems.push(format!(
                     "import `{name}` is a resource type, but the linker defines {} there",
                     other.desc()
@@ -138,16 +138,10 @@ impl<T: 'static> Linker<T> {
 }
 
 impl<T: 'static> Walk<'_, T> {
-    fn define_resource(&mut self, ri: ResourceIndex, name: &str, r: &HostResource<T>) {
-        if let Some(prev) = self.host_keys.iter().position(|k| *k == Some(r.key)) {
-            let rti = self.info.imported_resources[ResourceIndex::from_u32(prev as u32)];
-            let (pi, pp) = &self.info.imports[rti];
-            self.problems.push(format!(
-                "host resource type `{}` is linked to both `{}` and `{name}`; give each imported resource its own Rust type",
-                r.rust_name,
-                import_name(&self.info.import_types[*pi].0, pp)
-            ));
-        }
+    /// Links imported resource `ri` to the host's `r`. One host type may
+    /// serve several imports (semver-compatible versions of one interface):
+    /// their handles are then one type at run time.
+    fn define_resource(&mut self, ri: ResourceIndex, r: &HostResource<T>) {
         self.host_keys[ri.as_u32() as usize] = Some(r.key);
         self.resources[ri.as_u32() as usize] = Some(r.clone());
     }

@@ -166,7 +166,12 @@ pub(crate) fn lift_any_as(
 }
 
 fn lift_any(cx: &LiftCx<'_>, idx: u32) -> Result<ResourceAny> {
-    let Some((ty, own)) = cx.scope.res.any else {
+    let Some(crate::typecheck::AnyRes {
+        ty,
+        lift: Some(own),
+        ..
+    }) = cx.scope.res.any
+    else {
         return Err(cx.site.trap(format_args!(
             "`ResourceAny` was not typechecked against a resource type"
         )));
@@ -200,7 +205,7 @@ pub(crate) fn lower_any(
                 h.name(r.ty)
             )));
         }
-        if ty != r.ty {
+        if !h.same_type(ty, r.ty) {
             return Err(site.trap(format_args!(
                 "a handle of `{}` was given where `{}` is expected",
                 h.name(r.ty),
@@ -236,7 +241,12 @@ pub(crate) fn lower_any(
 }
 
 fn lower_static_any(cx: &mut LowerCx<'_>, r: &ResourceAny) -> Result<u32> {
-    let Some((ty, own)) = cx.res.any else {
+    let Some(crate::typecheck::AnyRes {
+        ty,
+        lower: Some(own),
+        ..
+    }) = cx.res.any
+    else {
         return Err(cx.site.trap(format_args!(
             "`ResourceAny` was not typechecked against a resource type"
         )));

@@ -44,6 +44,10 @@ pub(crate) struct Handles {
     names: std::sync::Arc<[String]>,
     /// The host type key of each imported resource, by `ResourceIndex`.
     host: Vec<Option<core::any::TypeId>>,
+    /// Each resource type's representative, by `ResourceIndex`: imported
+    /// resources that one host type serves (`wasi:io/poll@0.2.0#pollable`
+    /// and `@0.2.1#pollable`) are one type at run time, as in wasmtime.
+    canon: Vec<ResourceIndex>,
     /// Own handles lent to the host during the current host call.
     lent: Vec<(usize, u32)>,
     /// Borrow handles handed to the guest by the current export call and
@@ -81,10 +85,19 @@ impl Handles {
         names: std::sync::Arc<[String]>,
         host: Vec<Option<core::any::TypeId>>,
     ) -> Handles {
+        let canon = host
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let first = key.and_then(|k| host.iter().position(|h| *h == Some(k)));
+                ResourceIndex::from_u32(first.unwrap_or(i) as u32)
+            })
+            .collect();
         Handles {
             tables: (0..instances).map(|_| Table::default()).collect(),
             names,
             host,
+            canon,
             lent: Vec::new(),
             scope_borrows: 0,
             held: std::collections::HashSet::new(),
@@ -189,6 +202,12 @@ impl Handles {
             .is_none_or(Option::is_none)
     }
 
+    /// Whether handles of `a` and `b` are of one type at run time.
+    pub(crate) fn same_type(&self, a: ResourceIndex, b: ResourceIndex) -> bool {
+        let canon = |t: ResourceIndex| self.canon.get(t.as_u32() as usize).copied().unwrap_or(t);
+        a == b || canon(a) == canon(b)
+    }
+
     /// The resource that host type `key` was linked to.
     pub(crate) fn host_index(
         &self,
@@ -267,7 +286,7 @@ impl Handles {
             }
             Slot::Own { ty, .. } | Slot::Borrow { ty, .. } => ty,
         };
-        if found != ty {
+        if !self.same_type(found, ty) {
             return Err(site.trap(format_args!(
                 "handle {idx} is a `{}`, but `{}` was expected",
                 self.name(found),

@@ -4,6 +4,7 @@
 mod bindgen;
 mod bindgen_exports;
 mod bindgen_kinds;
+mod bindgen_worlds;
 mod calls;
 mod composed;
 mod differential;

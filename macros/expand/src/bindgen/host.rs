@@ -118,7 +118,7 @@ impl Gen<'_> {
         }
         let target = match instance {
             Some(i) => quote!(let mut inst = linker.instance(#i)?;),
-            None => quote!(let mut inst = linker;),
+            None => quote!(let mut inst = linker.root();),
         };
         let supers: Vec<_> = traits.iter().skip(1).map(|(_, id, _)| id.clone()).collect();
         let mut trait_defs = Vec::new();

@@ -8,21 +8,26 @@
 //! calls its exported functions through typed exports.
 
 mod host;
+mod ifaces;
 mod input;
+mod modules;
 mod names;
 mod types;
+mod with;
 mod world;
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use wit_parser::{Function, InterfaceId, Type, TypeDefKind, TypeId, TypeOwner, WorldItem};
+use quote::quote;
+use wit_parser::{Function, Resolve, Type, TypeDefKind, TypeId, TypeOwner, WorldItem};
 
 use crate::attr::WitSource;
+use ifaces::Iface;
 use input::Input;
-use names::{camel, snake};
-use types::Gen;
+use names::camel;
+use types::{Gen, Side, dealias};
 
 /// Expands `bindgen!({ .. })`. With `HOSTBIND_DUMP=dir` set, the expansion
 /// is also written, formatted, to `dir/<crate>-<package>-<world>.rs`.
@@ -106,122 +111,38 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         Some(p) => format!("{}-{}-{}", p.namespace, p.name, world.name),
         None => world.name.clone(),
     };
+    let ifaces = ifaces::collect(&resolve, world);
     let mut g = Gen {
         resolve: &resolve,
-        guest_resources: std::collections::HashSet::new(),
+        exported: ifaces
+            .iter()
+            .filter(|i| i.side == Side::Export)
+            .map(|i| i.id)
+            .collect(),
+        side: Cell::new(Side::Import),
         paths: HashMap::new(),
+        export_paths: HashMap::new(),
         trappable: input.trappable,
         owning: input.owning,
         with: HashMap::new(),
     };
-    for item in world.exports.values() {
-        if let WorldItem::Interface { id, .. } = item {
-            for tid in resolve.interfaces[*id].types.values() {
-                if matches!(resolve.types[*tid].kind, TypeDefKind::Resource) {
-                    g.guest_resources.insert(*tid);
-                }
-            }
-        }
-    }
-
-    // Interfaces the world imports, with their module paths.
-    let mut iface_mods: Vec<(InterfaceId, Vec<syn::Ident>, String)> = Vec::new();
-    for (key, item) in world.imports.iter().chain(world.exports.iter()) {
-        if let WorldItem::Interface { id, .. } = item {
-            let iface = &resolve.interfaces[*id];
-            let (Some(pkg), Some(name)) = (iface.package, &iface.name) else {
-                let _ = key;
-                return Err(syn::Error::new(
-                    span,
-                    "`bindgen!` does not support unnamed interfaces yet",
-                ));
-            };
-            let pkg = &resolve.packages[pkg].name;
-            let path = vec![snake(&pkg.namespace), snake(&pkg.name), snake(name)];
-            // The name components import, with the package's version.
-            let full = match &pkg.version {
-                Some(v) => format!("{}:{}/{}@{v}", pkg.namespace, pkg.name, name),
-                None => format!("{}:{}/{}", pkg.namespace, pkg.name, name),
-            };
-            if !iface_mods.iter().any(|(i, _, _)| i == id) {
-                iface_mods.push((*id, path, full));
-            }
-        }
-    }
-    for (id, path, _) in &iface_mods {
-        for (tname, tid) in &resolve.interfaces[*id].types {
+    for i in &ifaces {
+        let map = match i.side {
+            Side::Import => &mut g.paths,
+            Side::Export => &mut g.export_paths,
+        };
+        let path = &i.path;
+        for (tname, tid) in &resolve.interfaces[i.id].types {
             let ident = camel(tname);
-            g.paths.insert(*tid, quote!(#(#path)::*::#ident));
+            map.insert(*tid, quote!(#(#path)::*::#ident));
         }
     }
     // `with` keys that name a namespace, a package or an interface: those
-    // interfaces are another crate's bindings, used as they are.
-    let mut mapped: std::collections::HashSet<InterfaceId> = std::collections::HashSet::new();
-    let mut resource_with = Vec::new();
-    for (key, user) in &input.with {
-        let k = key.value();
-        if k.matches('/').count() >= 2 {
-            resource_with.push((key, user));
-            continue;
-        }
-        let mut hit = false;
-        for (id, path, full) in &iface_mods {
-            let unversioned_full = unversioned(full);
-            let (pkg_part, _) = unversioned_full
-                .split_once('/')
-                .unwrap_or((unversioned_full, ""));
-            let ns = pkg_part.split(':').next().unwrap_or_default();
-            // `ns:pkg@1.2.3`, with the version `full` ends in, if any.
-            let pkg_versioned = match full.rsplit_once('@') {
-                Some((_, v)) => format!("{pkg_part}@{v}"),
-                None => pkg_part.to_string(),
-            };
-            let module = if k == *full || k == unversioned_full {
-                Some(quote!(#user))
-            } else if !k.contains('/') && (k == pkg_part || k == pkg_versioned) {
-                let leaf = &path[2];
-                Some(quote!(#user::#leaf))
-            } else if !k.contains(':') && k == ns {
-                let (p, leaf) = (&path[1], &path[2]);
-                Some(quote!(#user::#p::#leaf))
-            } else {
-                None
-            };
-            if let Some(m) = module {
-                if world
-                    .exports
-                    .values()
-                    .any(|i| matches!(i, WorldItem::Interface { id: x, .. } if x == id))
-                {
-                    return Err(syn::Error::new(
-                        key.span(),
-                        format!(
-                            "`with` maps `{full}`, which the world exports; `with` maps imported interfaces only"
-                        ),
-                    ));
-                }
-                for (tname, tid) in &resolve.interfaces[*id].types {
-                    let ident = camel(tname);
-                    g.paths.insert(*tid, quote!(#m::#ident));
-                }
-                mapped.insert(*id);
-                hit = true;
-            }
-        }
-        if !hit {
-            let known: Vec<String> = iface_mods
-                .iter()
-                .map(|(_, _, f)| format!("`{f}`"))
-                .collect();
-            return Err(syn::Error::new(
-                key.span(),
-                format!(
-                    "`with` names `{k}`, which is no namespace, package or interface the world imports; it imports {}",
-                    known.join(", ")
-                ),
-            ));
-        }
-    }
+    // imported interfaces are another crate's bindings, used as they are.
+    let with::Mapped {
+        interfaces: mapped,
+        resources: resource_with,
+    } = with::map_interfaces(&mut g, &input.with, world, &ifaces)?;
     for (_, item) in &world.imports {
         if let WorldItem::Type { id: tid, .. } = item
             && let Some(n) = &resolve.types[*tid].name
@@ -232,51 +153,24 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     }
     // `with`: the host's types for imported resources, aliased in the
     // macro's scope so that the nested modules resolve them from there.
-    let mut with_aliases = Vec::new();
-    for (i, (key, user)) in resource_with.into_iter().enumerate() {
-        let mut known = Vec::new();
-        let mut found = None;
-        for (id, _, full) in &iface_mods {
-            for (tname, tid) in &resolve.interfaces[*id].types {
-                if matches!(resolve.types[*tid].kind, TypeDefKind::Resource)
-                    && !g.guest_resources.contains(tid)
-                {
-                    let name = format!("{full}/{tname}");
-                    // `with` keys may leave the version out, as wasmtime's do.
-                    let unversioned = format!("{}/{tname}", unversioned(full));
-                    if name == key.value() || unversioned == key.value() {
-                        found = Some(*tid);
-                    }
-                    known.push(format!("`{name}`"));
-                }
-            }
-        }
-        let Some(tid) = found else {
-            return Err(syn::Error::new(
-                key.span(),
-                format!(
-                    "`with` names `{}`, which is not a resource the world imports; {}",
-                    key.value(),
-                    if known.is_empty() {
-                        "it imports none".to_string()
-                    } else {
-                        format!("it imports {}", known.join(", "))
-                    }
-                ),
-            ));
+    let with_aliases = with::map_resources(&mut g, resource_with, &ifaces)?;
+    // Aliases (`use`) name what they finally stand for, on each side.
+    for side in [Side::Import, Side::Export] {
+        let ids: Vec<TypeId> = match side {
+            Side::Import => g.paths.keys().copied().collect(),
+            Side::Export => g.export_paths.keys().copied().collect(),
         };
-        let alias = format_ident!("__HostbindWith{i}");
-        with_aliases.push(quote!(#[doc(hidden)] type #alias = #user;));
-        g.with.insert(tid, quote!(#alias));
-    }
-    // Aliases (`use`) point at their original.
-    let ids: Vec<TypeId> = g.paths.keys().copied().collect();
-    for tid in ids {
-        if let TypeDefKind::Type(Type::Id(orig)) = resolve.types[tid].kind
-            && let TypeOwner::Interface(_) = resolve.types[orig].owner
-            && let Some(p) = g.paths.get(&orig).cloned()
-        {
-            g.paths.insert(tid, p);
+        for tid in ids {
+            let target = dealias(&resolve, tid);
+            if target == tid || !matches!(resolve.types[target].owner, TypeOwner::Interface(_)) {
+                continue;
+            }
+            if let Some(p) = g.on(side, || g.path(target).cloned()) {
+                match side {
+                    Side::Import => g.paths.insert(tid, p),
+                    Side::Export => g.export_paths.insert(tid, p),
+                };
+            }
         }
     }
 
@@ -285,117 +179,52 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     // macro's call site, where a `use` could clash with the user's items.
     let short = quote!(__hb);
     let full_path = quote!(::hostbind::__private);
-    let mut modules: HashMap<String, Vec<(Vec<syn::Ident>, TokenStream)>> = HashMap::new();
+    let mut tree = modules::Tree::default();
     let mut add_calls = Vec::new();
     let mut bounds = Vec::new();
-    for (id, path, full) in &iface_mods {
+    for i in &ifaces {
         // Another crate's bindings serve it, and link it themselves.
-        if mapped.contains(id) {
+        if i.side == Side::Import && mapped.contains(&i.id) {
             continue;
         }
-        let iface = &resolve.interfaces[*id];
-        let mut items = Vec::new();
-        for tid in iface.types.values() {
-            // `use`d types are the original's, defined in its own module.
-            if let TypeDefKind::Type(Type::Id(orig)) = resolve.types[*tid].kind
-                && resolve.types[orig].owner != TypeOwner::Interface(*id)
-            {
-                let p = g.paths[&orig].clone();
-                let ident = camel(resolve.types[*tid].name.as_deref().unwrap_or_default());
-                items.push(quote!(pub use #p as #ident;));
-                continue;
-            }
-            if let Some(t) = g.type_def(*tid, &short)? {
-                items.push(t);
-            }
-        }
-        let imported = world
-            .imports
-            .values()
-            .any(|i| matches!(i, WorldItem::Interface { id: x, .. } if x == id));
-        // An interface imported only for its types (`use`) has no `Host`;
-        // one that defines a resource has, if only for its destructor.
-        let defines_resource = iface
-            .types
-            .values()
-            .any(|t| matches!(resolve.types[*t].kind, TypeDefKind::Resource));
-        if imported && (!iface.functions.is_empty() || defines_resource) {
-            let funcs: Vec<&Function> = iface.functions.values().collect();
-            let resources: Vec<TypeId> = iface
-                .types
-                .values()
-                .copied()
-                .filter(|t| matches!(resolve.types[*t].kind, TypeDefKind::Resource))
-                .collect();
-            items.push(g.host(&funcs, &resources, Some(full), &short)?);
+        let (items, host) = g.on(i.side, || interface_items(&g, i, &short))?;
+        if host {
+            let path = &i.path;
             add_calls.push(quote!(#(#path)::*::add_to_linker(linker, get)?;));
             bounds.push(quote!(#(#path)::*::Host));
         }
-        modules
-            .entry(path[0].to_string())
-            .or_default()
-            .push((path.clone(), quote!(#(#items)*)));
-    }
-    // Nest the modules: ns { pkg { iface { .. } } }.
-    let mut nested = Vec::new();
-    let mut by_ns: HashMap<String, HashMap<String, Vec<TokenStream>>> = HashMap::new();
-    for (_, entries) in modules {
-        for (path, items) in entries {
-            let leaf = &path[2];
-            by_ns
-                .entry(path[0].to_string())
-                .or_default()
-                .entry(path[1].to_string())
-                .or_default()
-                .push(quote!(
-                    #[doc = "Bindings of the WIT interface."]
-                    pub mod #leaf {
-                        #![allow(clippy::all, unused_imports)]
-                        use super::super::super::*;
-                        use ::hostbind::__private as __hb;
-                        #items
-                    }
-                ));
-        }
-    }
-    let mut ns_names: Vec<_> = by_ns.keys().cloned().collect();
-    ns_names.sort();
-    for ns in ns_names {
-        let pkgs = &by_ns[&ns];
-        let mut pkg_names: Vec<_> = pkgs.keys().cloned().collect();
-        pkg_names.sort();
-        let pk = pkg_names.iter().map(|p| {
-            let id = format_ident!("{}", p);
-            let m = &pkgs[p];
-            let doc = format!("Bindings of the WIT package `{ns}:{p}`.");
-            quote!(#[doc = #doc] pub mod #id { #(#m)* })
+        let doc = match i.side {
+            Side::Import => format!("Bindings of the imported WIT interface `{}`.", i.full),
+            Side::Export => format!("Bindings of the exported WIT interface `{}`.", i.full),
+        };
+        tree.insert(&i.path, doc, quote!(#(#items)*), &|path| {
+            module_doc(&resolve, &ifaces, path)
         });
-        let id = format_ident!("{}", ns);
-        let doc = format!("Bindings of the WIT namespace `{ns}`.");
-        nested.push(quote!(#[doc = #doc] pub mod #id { #(#pk)* }));
     }
+    let nested = tree.render();
 
     // Root-level imports: types and functions in the macro's scope.
     let mut root = Vec::new();
     let mut root_funcs = Vec::new();
-    for (key, item) in &world.imports {
+    let mut root_resources = Vec::new();
+    for item in world.imports.values() {
         match item {
             WorldItem::Type { id: tid, .. } => {
                 if let Some(t) = g.type_def(*tid, &full_path)? {
                     root.push(t);
                 }
+                if matches!(resolve.types[*tid].kind, TypeDefKind::Resource) {
+                    root_resources.push(*tid);
+                }
             }
-            WorldItem::Function(f) => {
-                let _ = key;
-                root_funcs.push(f);
-            }
+            WorldItem::Function(f) => root_funcs.push(f),
             WorldItem::Interface { .. } => {}
         }
     }
-    let root_host = if root_funcs.is_empty() {
+    let root_host = if root_funcs.is_empty() && root_resources.is_empty() {
         quote!()
     } else {
-        let h = g.host(&root_funcs, &[], None, &full_path)?;
+        let h = g.host(&root_funcs, &root_resources, None, &full_path)?;
         add_calls.push(quote!(add_to_linker(linker, get)?;));
         bounds.push(quote!(Host));
         h
@@ -408,7 +237,9 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         fields,
         inits,
         views,
-    } = world::export_calls(&g, world, &world_ident, &iface_mods)?;
+    } = g.on(Side::Export, || {
+        world::export_calls(&g, world, &world_ident, &ifaces)
+    })?;
     let sources = sources.iter().filter_map(|s| s.to_str()).map(|s| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#s);
@@ -419,7 +250,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         #(#with_aliases)*
         #(#root)*
         #root_host
-        #(#nested)*
+        #nested
         #(#sources)*
 
         /// An instance of the world's component.
@@ -471,7 +302,69 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     Ok((expansion, dump_name))
 }
 
-/// An interface's full name without its `@version`.
-fn unversioned(full: &str) -> &str {
-    full.split_once('@').map_or(full, |(name, _)| name)
+/// The items of one interface's module, and whether it has a `Host` to
+/// link: its types, and on the import side its `Host` traits and
+/// `add_to_linker`.
+fn interface_items(
+    g: &Gen<'_>,
+    i: &Iface,
+    short: &TokenStream,
+) -> syn::Result<(Vec<TokenStream>, bool)> {
+    let resolve = g.resolve;
+    let iface = &resolve.interfaces[i.id];
+    let mut items = Vec::new();
+    for tid in iface.types.values() {
+        // `use`d types are the original's, defined in its own module.
+        if let TypeDefKind::Type(Type::Id(orig)) = resolve.types[*tid].kind
+            && resolve.types[orig].owner != TypeOwner::Interface(i.id)
+            && let Some(p) = g.path(*tid)
+        {
+            let ident = camel(resolve.types[*tid].name.as_deref().unwrap_or_default());
+            items.push(quote!(pub use #p as #ident;));
+            continue;
+        }
+        if let Some(t) = g.type_def(*tid, short)? {
+            items.push(t);
+        }
+    }
+    // An interface imported only for its types (`use`) has no `Host`; one
+    // that defines a resource has, if only for its destructor.
+    let resources: Vec<TypeId> = iface
+        .types
+        .values()
+        .copied()
+        .filter(|t| matches!(resolve.types[*t].kind, TypeDefKind::Resource))
+        .collect();
+    let host = i.side == Side::Import && (!iface.functions.is_empty() || !resources.is_empty());
+    if host {
+        let funcs: Vec<&Function> = iface.functions.values().collect();
+        items.push(g.host(&funcs, &resources, Some(&i.full), short)?);
+    }
+    Ok((items, host))
+}
+
+/// The doc comment of a module on the way to an interface's: a namespace,
+/// a package, or `exports`.
+fn module_doc(resolve: &Resolve, ifaces: &[Iface], path: &[syn::Ident]) -> String {
+    let (exports, rest) = match path.first() {
+        Some(p) if p == "exports" => (true, &path[1..]),
+        _ => (false, path),
+    };
+    let side = if exports { "exported" } else { "imported" };
+    let named = ifaces.iter().find(|i| i.path.starts_with(path));
+    match (rest.len(), named) {
+        (0, _) => "The world's exported interfaces.".to_string(),
+        (1, _) => format!(
+            "Bindings of the {side} interfaces of the WIT namespace `{}`.",
+            rest[0]
+        ),
+        (_, Some(i)) => {
+            let pkg = resolve.interfaces[i.id]
+                .package
+                .map(|p| resolve.packages[p].name.to_string())
+                .unwrap_or_default();
+            format!("Bindings of the {side} interfaces of the WIT package `{pkg}`.")
+        }
+        _ => String::new(),
+    }
 }

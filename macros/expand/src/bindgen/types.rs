@@ -1,10 +1,11 @@
 //! Rust types for WIT types, and the items of named WIT types.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
-use wit_parser::{Resolve, Type, TypeDefKind, TypeId};
+use wit_parser::{InterfaceId, Resolve, Type, TypeDefKind, TypeId, TypeOwner};
 
 use super::names::{camel, snake};
 use crate::derive::derive_all;
@@ -28,14 +29,31 @@ pub(super) enum Mode {
     Export,
 }
 
+/// Which side of the world an interface is bound for. An interface both
+/// imported and exported is two instances: the host implements one and the
+/// guest the other, so each side has its own Rust types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Side {
+    Import,
+    Export,
+}
+
 /// What `bindgen!` knows while it generates: the WIT and where each of its
 /// types is defined.
 pub(super) struct Gen<'a> {
     pub(super) resolve: &'a Resolve,
-    /// Resources of exported interfaces: the guest implements them.
-    pub(super) guest_resources: HashSet<TypeId>,
-    /// Where each named type is defined, as a path from the macro's scope.
+    /// The interfaces the world exports: on the export side, their
+    /// resources are the guest's and their types are defined anew.
+    pub(super) exported: HashSet<InterfaceId>,
+    /// The side being generated: it decides which definition a type
+    /// names and who implements a resource.
+    pub(super) side: Cell<Side>,
+    /// Where each named type is defined on the import side, as a path from
+    /// the macro's scope.
     pub(super) paths: HashMap<TypeId, TokenStream>,
+    /// Where the export side defines the types of exported interfaces (and
+    /// the aliases to them); every other type is the import side's.
+    pub(super) export_paths: HashMap<TypeId, TokenStream>,
     /// Import methods return `hostbind::Result<_>`.
     pub(super) trappable: bool,
     /// Import params are owned (`ownership: Owning`).
@@ -48,11 +66,38 @@ impl Gen<'_> {
     /// The Rust type for `ty` where `mode` says.
     pub(super) fn ty(&self, ty: &Type, mode: Mode) -> syn::Result<TokenStream> {
         if let Type::Id(id) = ty
-            && let Some(path) = self.paths.get(id)
+            && let Some(path) = self.path(*id)
         {
             return Ok(path.clone());
         }
         self.structural(ty, mode)
+    }
+
+    /// Where type `id` is defined for the side being generated.
+    pub(super) fn path(&self, id: TypeId) -> Option<&TokenStream> {
+        if self.side.get() == Side::Export
+            && let Some(p) = self.export_paths.get(&id)
+        {
+            return Some(p);
+        }
+        self.paths.get(&id)
+    }
+
+    /// Runs `f` with `side` as the side being generated.
+    pub(super) fn on<R>(&self, side: Side, f: impl FnOnce() -> R) -> R {
+        let prev = self.side.replace(side);
+        let out = f();
+        self.side.set(prev);
+        out
+    }
+
+    /// Whether the guest implements resource `r` on the side being
+    /// generated: it is defined in an interface the world exports, seen
+    /// from the export side.
+    pub(super) fn is_guest(&self, r: TypeId) -> bool {
+        self.side.get() == Side::Export
+            && matches!(self.resolve.types[dealias(self.resolve, r)].owner,
+                TypeOwner::Interface(i) if self.exported.contains(&i))
     }
 
     /// [`Gen::ty`] without the name of `ty` itself: what a type alias stands for.
@@ -126,7 +171,7 @@ impl Gen<'_> {
                             wit_parser::Handle::Borrow(r) => (r, false),
                         };
                         // Resources the guest implements reach the host as `ResourceAny`.
-                        if self.guest_resources.contains(r) {
+                        if self.is_guest(*r) {
                             quote!(::hostbind::ResourceAny)
                         } else {
                             let rt = self.ty(&Type::Id(*r), Mode::Owned)?;
@@ -233,7 +278,11 @@ impl Gen<'_> {
                 quote!(#[doc = #type_doc] pub type #ident = #t;)
             }
             // The Rust type standing for a host resource in `Resource<T>`.
-            TypeDefKind::Resource => match self.with.get(&id) {
+            TypeDefKind::Resource => match self
+                .with
+                .get(&id)
+                .filter(|_| self.side.get() == Side::Import)
+            {
                 Some(user) => quote!(#[doc = #type_doc] pub type #ident = #user;),
                 None => quote!(#[doc = #type_doc] pub enum #ident {}),
             },
@@ -259,7 +308,7 @@ impl Gen<'_> {
         let def = &self.resolve.types[*id];
         match &def.kind {
             TypeDefKind::Handle(wit_parser::Handle::Own(r) | wit_parser::Handle::Borrow(r)) => {
-                !self.guest_resources.contains(r)
+                !self.is_guest(*r)
             }
             TypeDefKind::Type(t) | TypeDefKind::List(t) | TypeDefKind::Option(t) => {
                 self.holds_handle(t, seen)
@@ -278,6 +327,14 @@ impl Gen<'_> {
             _ => false,
         }
     }
+}
+
+/// The definition an alias (`use`, `type a = b`) finally names.
+pub(super) fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
+    while let TypeDefKind::Type(Type::Id(next)) = resolve.types[id].kind {
+        id = next;
+    }
+    id
 }
 
 /// The mode of a value nested in an option, result or tuple of `mode`.

@@ -2,15 +2,14 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use wit_parser::{
-    Function, FunctionKind, InterfaceId, Resolve, TypeId, World, WorldItem, WorldKey,
-};
+use wit_parser::{Function, FunctionKind, Resolve, TypeId, World, WorldItem, WorldKey};
 
+use super::ifaces::Iface;
 use super::names::{camel, param, snake};
-use super::types::{Gen, Mode, unsupported};
+use super::types::{Gen, Mode, Side, unsupported};
 
 /// One `call_*` method per exported function, root or of an exported
-/// interface (`iface_mods` gives each interface's full name), calling a
+/// interface (`ifaces` gives each interface's names), calling a
 /// typed function that `instantiate` looks up: a component lacking an
 /// export, or exporting it with another type, fails there, and a call
 /// neither looks up nor typechecks anything.
@@ -18,7 +17,7 @@ pub(super) fn export_calls(
     g: &Gen<'_>,
     world: &World,
     world_ident: &syn::Ident,
-    iface_mods: &[(InterfaceId, Vec<syn::Ident>, String)],
+    ifaces: &[Iface],
 ) -> syn::Result<Exports> {
     let resolve = g.resolve;
     let mut out = Exports::default();
@@ -158,16 +157,16 @@ pub(super) fn export_calls(
             )
             .map(|_| ())?,
             (_, WorldItem::Interface { id, .. }) => {
-                let full = iface_mods
+                let Some(Iface { full, short, .. }) = ifaces
                     .iter()
-                    .find(|(i, _, _)| i == id)
-                    .map(|(_, _, f)| f.clone())
-                    .unwrap_or_default();
-                let short = resolve.interfaces[*id].name.clone().unwrap_or_default();
+                    .find(|i| i.side == Side::Export && i.id == *id)
+                else {
+                    continue;
+                };
                 let iface_view = views.len();
                 views.push(View::new(
-                    format_ident!("{}Guest", camel(&short)),
-                    format_ident!("{}", snake(&short).to_string()),
+                    format_ident!("{}Guest", camel(short)),
+                    format_ident!("{}", snake(short).to_string()),
                     format!("The exports of `{full}`."),
                     None,
                 ));
@@ -189,7 +188,7 @@ pub(super) fn export_calls(
                                 Some(i) => i,
                                 None => {
                                     views.push(View::new(
-                                        format_ident!("{}{}Guest", camel(&short), camel(&rname)),
+                                        format_ident!("{}{}Guest", camel(short), camel(&rname)),
                                         format_ident!("{}", snake(&rname).to_string()),
                                         format!("The functions of resource `{rname}` of `{full}`."),
                                         Some(*r),

@@ -1,10 +1,10 @@
 ///The WIT type `point`.
 pub type Point = demo::types::shapes::Point;
-///Bindings of the WIT namespace `demo`.
+///Bindings of the imported interfaces of the WIT namespace `demo`.
 pub mod demo {
-    ///Bindings of the WIT package `demo:types`.
+    ///Bindings of the imported interfaces of the WIT package `demo:types`.
     pub mod types {
-        ///Bindings of the WIT interface.
+        ///Bindings of the imported WIT interface `demo:types/shapes`.
         pub mod shapes {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;

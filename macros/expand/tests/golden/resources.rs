@@ -1,8 +1,8 @@
-///Bindings of the WIT namespace `demo`.
+///Bindings of the imported interfaces of the WIT namespace `demo`.
 pub mod demo {
-    ///Bindings of the WIT package `demo:store`.
+    ///Bindings of the imported interfaces of the WIT package `demo:store`.
     pub mod store {
-        ///Bindings of the WIT interface.
+        ///Bindings of the imported WIT interface `demo:store/blobs`.
         pub mod blobs {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
@@ -159,14 +159,23 @@ pub mod demo {
                 Ok(())
             }
         }
-        ///Bindings of the WIT interface.
-        pub mod cache {
-            #![allow(clippy::all, unused_imports)]
-            use super::super::super::*;
-            use ::hostbind::__private as __hb;
-            pub use demo::store::blobs::Blob as Blob;
-            ///The WIT type `entry`.
-            pub enum Entry {}
+    }
+}
+///The world's exported interfaces.
+pub mod exports {
+    ///Bindings of the exported interfaces of the WIT namespace `demo`.
+    pub mod demo {
+        ///Bindings of the exported interfaces of the WIT package `demo:store`.
+        pub mod store {
+            ///Bindings of the exported WIT interface `demo:store/cache`.
+            pub mod cache {
+                #![allow(clippy::all, unused_imports)]
+                use super::super::super::super::*;
+                use ::hostbind::__private as __hb;
+                pub use demo::store::blobs::Blob as Blob;
+                ///The WIT type `entry`.
+                pub enum Entry {}
+            }
         }
     }
 }

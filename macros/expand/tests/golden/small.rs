@@ -1,8 +1,8 @@
-///Bindings of the WIT namespace `demo`.
+///Bindings of the imported interfaces of the WIT namespace `demo`.
 pub mod demo {
-    ///Bindings of the WIT package `demo:small`.
+    ///Bindings of the imported interfaces of the WIT package `demo:small`.
     pub mod small {
-        ///Bindings of the WIT interface.
+        ///Bindings of the imported WIT interface `demo:small/log`.
         pub mod log {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;

@@ -14,7 +14,7 @@ pub fn add_to_linker<T: 'static, U: Host + 'static>(
     linker: &mut ::hostbind::Linker<T>,
     get: fn(&mut T) -> &mut U,
 ) -> ::hostbind::Result<()> {
-    let mut inst = linker;
+    let mut inst = linker.root();
     static __SIG0: ::hostbind::__private::Signature = ::hostbind::__private::Signature::new(
         "print",
         &[::hostbind::__private::param::<&str>("line")],
@@ -33,11 +33,158 @@ pub fn add_to_linker<T: 'static, U: Host + 'static>(
     let _ = &mut inst;
     Ok(())
 }
-///Bindings of the WIT namespace `demo`.
+///Bindings of the imported interfaces of the WIT namespace `demo`.
 pub mod demo {
-    ///Bindings of the WIT package `demo:wasi`.
+    ///Bindings of the imported interfaces of the WIT package `demo:wasi`.
     pub mod wasi {
-        ///Bindings of the WIT interface.
+        ///Bindings of the imported WIT interface `demo:wasi/clocks`.
+        pub mod clocks {
+            #![allow(clippy::all, unused_imports)]
+            use super::super::super::*;
+            use ::hostbind::__private as __hb;
+            pub use demo::wasi::types::Datetime as Datetime;
+            ///The host's side of the imports of `demo:wasi/clocks`.
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` does not implement the imports of `demo:wasi/clocks`",
+                label = "this does not implement `Host` for the imports of `demo:wasi/clocks`",
+                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+            )]
+            #[allow(clippy::too_many_arguments)]
+            pub trait Host {
+                ///The import `now`.
+                fn now(&mut self) -> demo::wasi::types::Datetime;
+                ///The import `resolution`.
+                fn resolution(&mut self) -> u64;
+            }
+            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
+            pub fn add_to_linker<T: 'static, U: Host + 'static>(
+                linker: &mut ::hostbind::Linker<T>,
+                get: fn(&mut T) -> &mut U,
+            ) -> ::hostbind::Result<()> {
+                let mut inst = linker.instance("demo:wasi/clocks")?;
+                static __SIG0: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/clocks#now",
+                    &[],
+                    &[__hb::ty::<demo::wasi::types::Datetime>()],
+                );
+                inst.func(
+                    "now",
+                    __hb::bound_func(
+                        get,
+                        || &__SIG0,
+                        |__h, __p| __hb::Ok(Host::now(__h)),
+                    ),
+                )?;
+                static __SIG1: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/clocks#resolution",
+                    &[],
+                    &[__hb::ty::<u64>()],
+                );
+                inst.func(
+                    "resolution",
+                    __hb::bound_func(
+                        get,
+                        || &__SIG1,
+                        |__h, __p| __hb::Ok(Host::resolution(__h)),
+                    ),
+                )?;
+                let _ = &mut inst;
+                Ok(())
+            }
+        }
+        ///Bindings of the imported WIT interface `demo:wasi/filesystem`.
+        pub mod filesystem {
+            #![allow(clippy::all, unused_imports)]
+            use super::super::super::*;
+            use ::hostbind::__private as __hb;
+            pub use demo::wasi::types::ErrorCode as ErrorCode;
+            pub use demo::wasi::types::Datetime as Datetime;
+            ///The host's side of the imports of `demo:wasi/filesystem`.
+            #[diagnostic::on_unimplemented(
+                message = "`{Self}` does not implement the imports of `demo:wasi/filesystem`",
+                label = "this does not implement `Host` for the imports of `demo:wasi/filesystem`",
+                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
+            )]
+            #[allow(clippy::too_many_arguments)]
+            pub trait Host {
+                ///The import `read-file`.
+                fn read_file(
+                    &mut self,
+                    path: &str,
+                ) -> ::core::result::Result<
+                    ::std::vec::Vec<u8>,
+                    demo::wasi::types::ErrorCode,
+                >;
+                ///The import `modified`.
+                fn modified(
+                    &mut self,
+                    path: &str,
+                ) -> ::core::result::Result<
+                    demo::wasi::types::Datetime,
+                    demo::wasi::types::ErrorCode,
+                >;
+            }
+            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
+            pub fn add_to_linker<T: 'static, U: Host + 'static>(
+                linker: &mut ::hostbind::Linker<T>,
+                get: fn(&mut T) -> &mut U,
+            ) -> ::hostbind::Result<()> {
+                let mut inst = linker.instance("demo:wasi/filesystem")?;
+                static __SIG0: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/filesystem#read-file",
+                    &[__hb::param::<&str>("path")],
+                    &[
+                        __hb::ty::<
+                            ::core::result::Result<
+                                ::std::vec::Vec<u8>,
+                                demo::wasi::types::ErrorCode,
+                            >,
+                        >(),
+                    ],
+                );
+                inst.func(
+                    "read-file",
+                    __hb::bound_func(
+                        get,
+                        || &__SIG0,
+                        |__h, __p| __hb::Ok(
+                            Host::read_file(
+                                __h,
+                                &*__p.next::<::std::borrow::Cow<'_, str>>(0usize)?,
+                            ),
+                        ),
+                    ),
+                )?;
+                static __SIG1: __hb::Signature = __hb::Signature::new(
+                    "demo:wasi/filesystem#modified",
+                    &[__hb::param::<&str>("path")],
+                    &[
+                        __hb::ty::<
+                            ::core::result::Result<
+                                demo::wasi::types::Datetime,
+                                demo::wasi::types::ErrorCode,
+                            >,
+                        >(),
+                    ],
+                );
+                inst.func(
+                    "modified",
+                    __hb::bound_func(
+                        get,
+                        || &__SIG1,
+                        |__h, __p| __hb::Ok(
+                            Host::modified(
+                                __h,
+                                &*__p.next::<::std::borrow::Cow<'_, str>>(0usize)?,
+                            ),
+                        ),
+                    ),
+                )?;
+                let _ = &mut inst;
+                Ok(())
+            }
+        }
+        ///Bindings of the imported WIT interface `demo:wasi/types`.
         pub mod types {
             #![allow(clippy::all, unused_imports)]
             use super::super::super::*;
@@ -197,158 +344,20 @@ pub mod demo {
                 }
             }
         }
-        ///Bindings of the WIT interface.
-        pub mod clocks {
-            #![allow(clippy::all, unused_imports)]
-            use super::super::super::*;
-            use ::hostbind::__private as __hb;
-            pub use demo::wasi::types::Datetime as Datetime;
-            ///The host's side of the imports of `demo:wasi/clocks`.
-            #[diagnostic::on_unimplemented(
-                message = "`{Self}` does not implement the imports of `demo:wasi/clocks`",
-                label = "this does not implement `Host` for the imports of `demo:wasi/clocks`",
-                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
-            )]
-            #[allow(clippy::too_many_arguments)]
-            pub trait Host {
-                ///The import `now`.
-                fn now(&mut self) -> demo::wasi::types::Datetime;
-                ///The import `resolution`.
-                fn resolution(&mut self) -> u64;
+    }
+}
+///The world's exported interfaces.
+pub mod exports {
+    ///Bindings of the exported interfaces of the WIT namespace `demo`.
+    pub mod demo {
+        ///Bindings of the exported interfaces of the WIT package `demo:wasi`.
+        pub mod wasi {
+            ///Bindings of the exported WIT interface `demo:wasi/run`.
+            pub mod run {
+                #![allow(clippy::all, unused_imports)]
+                use super::super::super::super::*;
+                use ::hostbind::__private as __hb;
             }
-            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
-            pub fn add_to_linker<T: 'static, U: Host + 'static>(
-                linker: &mut ::hostbind::Linker<T>,
-                get: fn(&mut T) -> &mut U,
-            ) -> ::hostbind::Result<()> {
-                let mut inst = linker.instance("demo:wasi/clocks")?;
-                static __SIG0: __hb::Signature = __hb::Signature::new(
-                    "demo:wasi/clocks#now",
-                    &[],
-                    &[__hb::ty::<demo::wasi::types::Datetime>()],
-                );
-                inst.func(
-                    "now",
-                    __hb::bound_func(
-                        get,
-                        || &__SIG0,
-                        |__h, __p| __hb::Ok(Host::now(__h)),
-                    ),
-                )?;
-                static __SIG1: __hb::Signature = __hb::Signature::new(
-                    "demo:wasi/clocks#resolution",
-                    &[],
-                    &[__hb::ty::<u64>()],
-                );
-                inst.func(
-                    "resolution",
-                    __hb::bound_func(
-                        get,
-                        || &__SIG1,
-                        |__h, __p| __hb::Ok(Host::resolution(__h)),
-                    ),
-                )?;
-                let _ = &mut inst;
-                Ok(())
-            }
-        }
-        ///Bindings of the WIT interface.
-        pub mod filesystem {
-            #![allow(clippy::all, unused_imports)]
-            use super::super::super::*;
-            use ::hostbind::__private as __hb;
-            pub use demo::wasi::types::ErrorCode as ErrorCode;
-            pub use demo::wasi::types::Datetime as Datetime;
-            ///The host's side of the imports of `demo:wasi/filesystem`.
-            #[diagnostic::on_unimplemented(
-                message = "`{Self}` does not implement the imports of `demo:wasi/filesystem`",
-                label = "this does not implement `Host` for the imports of `demo:wasi/filesystem`",
-                note = "implement this `Host` for it, or give `add_to_linker` a getter that returns the part of the store's data that implements it"
-            )]
-            #[allow(clippy::too_many_arguments)]
-            pub trait Host {
-                ///The import `read-file`.
-                fn read_file(
-                    &mut self,
-                    path: &str,
-                ) -> ::core::result::Result<
-                    ::std::vec::Vec<u8>,
-                    demo::wasi::types::ErrorCode,
-                >;
-                ///The import `modified`.
-                fn modified(
-                    &mut self,
-                    path: &str,
-                ) -> ::core::result::Result<
-                    demo::wasi::types::Datetime,
-                    demo::wasi::types::ErrorCode,
-                >;
-            }
-            /// Defines these imports in `linker`, on the [`Host`] that `get` finds in the store's data.
-            pub fn add_to_linker<T: 'static, U: Host + 'static>(
-                linker: &mut ::hostbind::Linker<T>,
-                get: fn(&mut T) -> &mut U,
-            ) -> ::hostbind::Result<()> {
-                let mut inst = linker.instance("demo:wasi/filesystem")?;
-                static __SIG0: __hb::Signature = __hb::Signature::new(
-                    "demo:wasi/filesystem#read-file",
-                    &[__hb::param::<&str>("path")],
-                    &[
-                        __hb::ty::<
-                            ::core::result::Result<
-                                ::std::vec::Vec<u8>,
-                                demo::wasi::types::ErrorCode,
-                            >,
-                        >(),
-                    ],
-                );
-                inst.func(
-                    "read-file",
-                    __hb::bound_func(
-                        get,
-                        || &__SIG0,
-                        |__h, __p| __hb::Ok(
-                            Host::read_file(
-                                __h,
-                                &*__p.next::<::std::borrow::Cow<'_, str>>(0usize)?,
-                            ),
-                        ),
-                    ),
-                )?;
-                static __SIG1: __hb::Signature = __hb::Signature::new(
-                    "demo:wasi/filesystem#modified",
-                    &[__hb::param::<&str>("path")],
-                    &[
-                        __hb::ty::<
-                            ::core::result::Result<
-                                demo::wasi::types::Datetime,
-                                demo::wasi::types::ErrorCode,
-                            >,
-                        >(),
-                    ],
-                );
-                inst.func(
-                    "modified",
-                    __hb::bound_func(
-                        get,
-                        || &__SIG1,
-                        |__h, __p| __hb::Ok(
-                            Host::modified(
-                                __h,
-                                &*__p.next::<::std::borrow::Cow<'_, str>>(0usize)?,
-                            ),
-                        ),
-                    ),
-                )?;
-                let _ = &mut inst;
-                Ok(())
-            }
-        }
-        ///Bindings of the WIT interface.
-        pub mod run {
-            #![allow(clippy::all, unused_imports)]
-            use super::super::super::*;
-            use ::hostbind::__private as __hb;
         }
     }
 }
