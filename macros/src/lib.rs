@@ -42,11 +42,19 @@ pub fn flags(input: TokenStream) -> TokenStream {
 ///
 /// `bindgen!({ path: "wit", world: "name" })` reads a WIT file or directory
 /// (relative to the crate's manifest directory; Cargo rebuilds when it
-/// changes), or `{ inline: "..", .. }` WIT text. `world` may be left out when
-/// there is one. It generates:
+/// changes), or `{ inline: "..", .. }` WIT text. `world` names the world
+/// plainly (`proxy`, looked up in the main package first) or in full
+/// (`wasi:http/proxy`, `wasi:http/proxy@0.2.12`); it may be left out when
+/// the main package has one world. It generates:
 ///
 /// - the world's types, with the value-type derives, in modules named after
-///   their package and interface (`ns::pkg::iface`);
+///   their package and interface: `ns::pkg::iface` for imports and
+///   `exports::ns::pkg::iface` for exports. An interface both imported and
+///   exported is two instances, each with its own types. When the WIT holds
+///   several versions of a package, its module names the version
+///   (`ns::pkg0_2_1::iface`). An unnamed interface (`import host:
+///   interface { .. }`) is bound in a module of its name in the world
+///   (`host`, `exports::host`);
 /// - one `Host` trait per imported interface (and one at the root for root
 ///   imports), plus a `Host<Resource>` trait per imported resource with
 ///   `new` for its constructor, its methods and statics, and `drop`. Import
@@ -56,7 +64,10 @@ pub fn flags(input: TokenStream) -> TokenStream {
 /// - a struct named after the world with `instantiate` and a `call_*` method
 ///   per export, root-level or of an exported interface
 ///   (`call_<iface>_<func>`, `call_<iface>_<resource>_new`). Export params
-///   take `&str` and `&[T]`; guest resources are `ResourceAny`.
+///   take `&str` and `&[T]`; guest resources are `ResourceAny`. Each
+///   exported interface also has a view (`world.iface().call_func(..)`),
+///   named with its package where two exports share a name
+///   (`world.dep0_2_0_i()`).
 ///
 /// Options:
 ///
@@ -91,10 +102,12 @@ pub fn flags(input: TokenStream) -> TokenStream {
 /// others (a top-level `&str` is decoded for them by the glue). Wider
 /// integer lists are copied even when borrowing: lending them would tie
 /// the trait's signature to a little-endian host. Named types stay owned
-/// because imports and exports share them.
+/// because the functions of an interface share them.
 ///
 /// With `HOSTBIND_DUMP=dir` set while compiling, each expansion is also
-/// written, formatted, to `dir/<crate>-<namespace>-<package>-<world>.rs`.
+/// written, formatted, to `dir/<crate>-<namespace>-<package>-<world>-<hash>.rs`,
+/// the hash being of the macro's input, so that two `bindgen!`s of worlds
+/// with one name do not overwrite each other.
 #[proc_macro]
 pub fn bindgen(input: TokenStream) -> TokenStream {
     hostbind_expand::bindgen(input.into()).into()

@@ -332,11 +332,11 @@ pub use host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use hostbind_macros::{ComponentType, Lift, Lower, bindgen, flags, host_fn};
 pub use instance::Instance;
 pub use limits::{InterruptHandle, ResourceLimiter, StoreLimits, StoreLimitsBuilder};
-pub use linker::{InstancePre, Linker, LinkerInstance, WitImport};
+pub use linker::{InstancePre, Linker, LinkerInstance, UnknownImport, WitImport};
 pub use module::Module;
 pub use precompiled::ComponentCache;
 pub use raw::{CoreFuncType, CoreType, ValRaw};
-pub use resource::{Borrow, Resource, ResourceAny, ResourceTable};
+pub use resource::{Borrow, BorrowAny, Resource, ResourceAny, ResourceTable};
 pub use store::{CallHook, Store};
 pub use typed::TypedFunc;
 pub use types::{

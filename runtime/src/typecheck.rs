@@ -50,7 +50,17 @@ impl<'a> Tc<'a> {
         }
     }
 
-    fn resource(&self, r: &ResourceTy, table: TypeResourceTableIndex, own: bool) -> bool {
+    /// Whether a handle of `r` (owned if `own`) matches `table`'s resource.
+    /// A static `ResourceAny` learns the one resource type of the signature
+    /// and, where `learn`, its ownership on the side being checked; a
+    /// `BorrowAny` is a borrow wherever it is.
+    fn resource(
+        &self,
+        r: &ResourceTy,
+        table: TypeResourceTableIndex,
+        own: bool,
+        learn: bool,
+    ) -> bool {
         let TypeResourceTable::Concrete { ty, .. } = self.types[table] else {
             return false;
         };
@@ -69,10 +79,12 @@ impl<'a> Tc<'a> {
                 } else {
                     &mut any.lower
                 };
-                if any.ty != ty || side.is_some_and(|o| o != own) {
+                if any.ty != ty || (learn && side.is_some_and(|o| o != own)) {
                     return false;
                 }
-                *side = Some(own);
+                if learn {
+                    *side = Some(own);
+                }
                 self.any.set(Some(any));
                 true
             }
@@ -110,10 +122,12 @@ pub(crate) fn matches(ty: &Ty, it: &InterfaceType, tc: &Tc<'_>) -> bool {
         | (Ty::String, InterfaceType::String) => true,
         (Ty::List(elem), InterfaceType::List(i)) => matches(elem, &types[*i].element, tc),
         (Ty::Tuple(fields), InterfaceType::Tuple(i)) => all_match(fields, &types[*i].types, tc),
-        (Ty::Own(r), InterfaceType::Own(i)) => tc.resource(r, *i, true),
-        (Ty::Borrow(r), InterfaceType::Borrow(i)) => tc.resource(r, *i, false),
+        (Ty::Own(r), InterfaceType::Own(i)) => tc.resource(r, *i, true, true),
+        (Ty::Borrow(r), InterfaceType::Borrow(i)) => tc.resource(r, *i, false, false),
         // `ResourceAny` stands for an `own` or a `borrow`.
-        (Ty::Own(r), InterfaceType::Borrow(i)) if r.host.is_none() => tc.resource(r, *i, false),
+        (Ty::Own(r), InterfaceType::Borrow(i)) if r.host.is_none() => {
+            tc.resource(r, *i, false, true)
+        }
         (Ty::Record(r), InterfaceType::Record(i)) => {
             let theirs = &types[*i].fields;
             r.fields.len() == theirs.len()

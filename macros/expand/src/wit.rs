@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use wit_parser::{Resolve, Type, TypeDefKind, WorldItem, WorldKey};
+use wit_parser::{PackageId, Resolve, Type, TypeDefKind, WorldItem, WorldKey};
 
 use crate::attr::WitSource;
 
@@ -65,16 +65,18 @@ fn not_found(span: Span, what: &str, want: &str, names: Vec<String>) -> syn::Err
     syn::Error::new(span, format!("the WIT has no {what} `{want}`{hint}"))
 }
 
-pub(crate) fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>)> {
+/// The WIT of `source` resolved, the files it was read from, and its main
+/// package (the one at the path, not in its `deps/`).
+pub(crate) fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>, PackageId)> {
     let mut resolve = Resolve::default();
     match source {
-        WitSource::Inline(lit) => {
-            if let Err(e) = resolve.push_str("inline.wit", &lit.value()) {
+        WitSource::Inline(lit) => match resolve.push_str("inline.wit", &lit.value()) {
+            Ok(main) => Ok((resolve, Vec::new(), main)),
+            Err(e) => {
                 let msg = invalid(&e, &resolve, "");
-                return Err(syn::Error::new(lit.span(), msg));
+                Err(syn::Error::new(lit.span(), msg))
             }
-            Ok((resolve, Vec::new()))
-        }
+        },
         WitSource::Path(lit) => {
             let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
             let path = Path::new(&dir).join(lit.value());
@@ -87,7 +89,7 @@ pub(crate) fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>)> {
                     ),
                 ));
             }
-            let (_, map) = match resolve.push_path(&path) {
+            let (main, map) = match resolve.push_path(&path) {
                 Ok(r) => r,
                 Err(e) => {
                     let msg = invalid(&e, &resolve, &format!("{dir}/"));
@@ -95,7 +97,7 @@ pub(crate) fn load(source: &WitSource) -> syn::Result<(Resolve, Vec<PathBuf>)> {
                 }
             };
             let sources = map.paths().map(Path::to_path_buf).collect();
-            Ok((resolve, sources))
+            Ok((resolve, sources, main))
         }
     }
 }
@@ -128,7 +130,7 @@ pub(crate) fn lookup(
     import: &syn::LitStr,
     p: &TokenStream,
 ) -> syn::Result<WitFunc> {
-    let (resolve, sources) = load(source)?;
+    let (resolve, sources, _) = load(source)?;
     let span = import.span();
     let want = import.value();
     let Some((owner, func_name)) = want.rsplit_once('#') else {

@@ -4,8 +4,10 @@
 mod names;
 mod pre;
 mod resolve;
+mod stubs;
 
 pub use pre::InstancePre;
+pub use stubs::UnknownImport;
 
 use core::any::TypeId;
 use std::sync::Arc;

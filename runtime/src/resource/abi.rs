@@ -3,9 +3,9 @@
 
 use core::any::type_name;
 
-use super::{Borrow, Resource, ResourceAny, host_key};
+use super::{Borrow, BorrowAny, Resource, ResourceAny, host_key};
 use crate::abi::{ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, memory};
-use crate::error::Result;
+use crate::error::{Result, Site};
 use crate::raw::ValRaw;
 use crate::types::{ResourceTy, Ty};
 
@@ -264,6 +264,60 @@ impl Lower for ResourceAny {
     #[inline]
     fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
         let idx = lower_static_any(cx, self)?;
+        cx.write(offset, &idx.to_le_bytes())
+    }
+}
+
+fn borrow_any_name() -> &'static str {
+    "BorrowAny"
+}
+
+// SAFETY: `PLAIN` stays false: a handle index is checked against a table.
+unsafe impl ComponentType for BorrowAny {
+    const TY: &'static Ty = &Ty::Borrow(&ResourceTy {
+        name: borrow_any_name,
+        host: None,
+    });
+}
+
+/// The resource type the signature's guest-resource positions stand for.
+fn any_type(
+    site: &Site<'_>,
+    any: crate::typecheck::AnyResource,
+) -> Result<wasmtime_environ::component::ResourceIndex> {
+    match any {
+        Some(a) => Ok(a.ty),
+        None => Err(site.trap(format_args!(
+            "`BorrowAny` was not typechecked against a resource type"
+        ))),
+    }
+}
+
+impl<'a> Lift<'a> for BorrowAny {
+    #[inline]
+    fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
+        let ty = any_type(&cx.site, cx.scope.res.any)?;
+        lift_any_as(cx, src.next_val().get_u32(), ty, false).map(BorrowAny::from)
+    }
+    #[inline]
+    fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
+        let ty = any_type(&cx.site, cx.scope.res.any)?;
+        lift_any_as(cx, read_handle(cx, offset)?, ty, false).map(BorrowAny::from)
+    }
+}
+
+impl Lower for BorrowAny {
+    #[inline]
+    fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
+        let ty = any_type(&cx.site, cx.res.any)?;
+        let idx = lower_any(cx, &self.inner, ty, false)?;
+        dst.push(ValRaw::i32(idx as i32));
+        Ok(())
+    }
+    #[inline]
+    fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
+        let ty = any_type(&cx.site, cx.res.any)?;
+        let idx = lower_any(cx, &self.inner, ty, false)?;
         cx.write(offset, &idx.to_le_bytes())
     }
 }

@@ -110,6 +110,37 @@ impl ResourceAny {
     }
 }
 
+/// A resource the guest implements, lent for one call: what `bindgen!`
+/// passes where a signature says `borrow<r>` of a guest resource, so that
+/// one signature can lend a resource in one place and move it in another
+/// (`f: func(a: borrow<r>, b: r)`, or records holding each).
+///
+/// The guest gets a borrow: the host keeps its [`ResourceAny`], which
+/// must still be its own (or be a borrow it was lent) when the call is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BorrowAny {
+    pub(crate) inner: ResourceAny,
+}
+
+impl BorrowAny {
+    /// The handle lent.
+    pub fn resource(&self) -> ResourceAny {
+        self.inner
+    }
+}
+
+impl From<ResourceAny> for BorrowAny {
+    fn from(inner: ResourceAny) -> BorrowAny {
+        BorrowAny { inner }
+    }
+}
+
+impl From<&ResourceAny> for BorrowAny {
+    fn from(inner: &ResourceAny) -> BorrowAny {
+        BorrowAny { inner: *inner }
+    }
+}
+
 /// The core type of every resource destructor.
 pub(crate) static DTOR_TY: std::sync::LazyLock<crate::CoreFuncType> =
     std::sync::LazyLock::new(|| crate::CoreFuncType {

@@ -58,7 +58,7 @@ impl Gen<'_> {
                 | FunctionKind::Method(r)
                 | FunctionKind::Static(r) => Some(*r),
                 FunctionKind::Freestanding => None,
-                _ => return Err(unsupported("async functions")),
+                _ => return Err(unsupported(&format!("async functions (`{}`)", f.name))),
             };
             let trait_ident = match resource {
                 None => format_ident!("Host"),

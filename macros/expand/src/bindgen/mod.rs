@@ -12,6 +12,7 @@ mod ifaces;
 mod input;
 mod modules;
 mod names;
+mod selection;
 mod types;
 mod with;
 mod world;
@@ -30,17 +31,29 @@ use names::camel;
 use types::{Gen, Side, dealias};
 
 /// Expands `bindgen!({ .. })`. With `HOSTBIND_DUMP=dir` set, the expansion
-/// is also written, formatted, to `dir/<crate>-<package>-<world>.rs`.
+/// is also written, formatted, to `dir/<crate>-<package>-<world>-<hash>.rs`,
+/// where the hash is of the macro's input: several `bindgen!`s of worlds
+/// with one name (`root:component/root`, as `wasm-tools component wit`
+/// names every extracted world) each get a file of their own.
 pub(crate) fn bindgen(input: TokenStream) -> TokenStream {
+    let key = fnv1a(input.to_string().as_bytes());
     match expand(input) {
         Ok((t, name)) => {
             if let Some(dir) = std::env::var_os("HOSTBIND_DUMP") {
-                dump(std::path::Path::new(&dir), &name, &t);
+                dump(std::path::Path::new(&dir), &format!("{name}-{key:08x}"), &t);
             }
             t
         }
         Err(e) => e.into_compile_error(),
     }
+}
+
+/// A stable 32-bit FNV-1a hash: the same input names the same dump file
+/// in every build.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h: u32, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Writes the expansion where `HOSTBIND_DUMP` says. Best effort: a dump
@@ -71,41 +84,8 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     let span = match &input.source {
         WitSource::Path(l) | WitSource::Inline(l) => l.span(),
     };
-    let (resolve, sources) = crate::wit::load(&input.source)?;
-    let worlds: Vec<String> = resolve.worlds.iter().map(|(_, w)| w.name.clone()).collect();
-    let world_id = match &input.world {
-        Some(w) => resolve
-            .worlds
-            .iter()
-            .find(|(_, x)| x.name == w.value())
-            .map(|(id, _)| id)
-            .ok_or_else(|| {
-                syn::Error::new(
-                    w.span(),
-                    format!(
-                        "the WIT has no world `{}`; it has {}",
-                        w.value(),
-                        worlds
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?,
-        None if worlds.len() == 1 => resolve
-            .worlds
-            .iter()
-            .next()
-            .map(|(id, _)| id)
-            .ok_or_else(|| syn::Error::new(span, "the WIT has no world"))?,
-        None => {
-            return Err(syn::Error::new(
-                span,
-                "the WIT has several worlds; say which with `world: \"name\"`",
-            ));
-        }
-    };
+    let (resolve, sources, main) = crate::wit::load(&input.source)?;
+    let world_id = selection::select(&resolve, main, input.world.as_ref(), span)?;
     let world = &resolve.worlds[world_id];
     let dump_name = match world.package.map(|p| &resolve.packages[p].name) {
         Some(p) => format!("{}-{}-{}", p.namespace, p.name, world.name),
@@ -187,7 +167,9 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         if i.side == Side::Import && mapped.contains(&i.id) {
             continue;
         }
-        let (items, host) = g.on(i.side, || interface_items(&g, i, &short))?;
+        let (items, host) = g
+            .on(i.side, || interface_items(&g, i, &short))
+            .map_err(|e| syn::Error::new(span, format!("{e} (in the interface `{}`)", i.full)))?;
         if host {
             let path = &i.path;
             add_calls.push(quote!(#(#path)::*::add_to_linker(linker, get)?;));
@@ -224,7 +206,9 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     let root_host = if root_funcs.is_empty() && root_resources.is_empty() {
         quote!()
     } else {
-        let h = g.host(&root_funcs, &root_resources, None, &full_path)?;
+        let h = g
+            .host(&root_funcs, &root_resources, None, &full_path)
+            .map_err(|e| syn::Error::new(span, format!("{e} (in the world's root imports)")))?;
         add_calls.push(quote!(add_to_linker(linker, get)?;));
         bounds.push(quote!(Host));
         h
@@ -237,9 +221,11 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         fields,
         inits,
         views,
-    } = g.on(Side::Export, || {
-        world::export_calls(&g, world, &world_ident, &ifaces)
-    })?;
+    } = g
+        .on(Side::Export, || {
+            world::export_calls(&g, world, &world_ident, &ifaces)
+        })
+        .map_err(|e| syn::Error::new(span, format!("{e} (in the world's exports)")))?;
     let sources = sources.iter().filter_map(|s| s.to_str()).map(|s| {
         quote!(
             const _: &[u8] = ::core::include_bytes!(#s);

@@ -91,6 +91,16 @@ impl Gen<'_> {
         out
     }
 
+    /// Whether `ty` is `borrow<r>` (through aliases) of a resource `r` the
+    /// guest implements: export calls take a `ResourceAny` there and lend it.
+    pub(super) fn guest_borrow(&self, ty: &Type) -> bool {
+        let Type::Id(id) = ty else {
+            return false;
+        };
+        matches!(&self.resolve.types[dealias(self.resolve, *id)].kind,
+            TypeDefKind::Handle(wit_parser::Handle::Borrow(r)) if self.is_guest(*r))
+    }
+
     /// Whether the guest implements resource `r` on the side being
     /// generated: it is defined in an interface the world exports, seen
     /// from the export side.
@@ -171,8 +181,10 @@ impl Gen<'_> {
                             wit_parser::Handle::Borrow(r) => (r, false),
                         };
                         // Resources the guest implements reach the host as `ResourceAny`.
-                        if self.is_guest(*r) {
+                        if self.is_guest(*r) && own {
                             quote!(::hostbind::ResourceAny)
+                        } else if self.is_guest(*r) {
+                            quote!(::hostbind::BorrowAny)
                         } else {
                             let rt = self.ty(&Type::Id(*r), Mode::Owned)?;
                             if own {
@@ -353,15 +365,59 @@ pub(super) fn unsupported(what: &str) -> syn::Error {
     )
 }
 
-/// [`unsupported`] for a kind of type definition, named as WIT spells it
-/// (`future`, `stream`, ..).
+/// [`unsupported`] for a kind of type definition, named as WIT spells it.
 fn unsupported_kind(kind: &TypeDefKind) -> syn::Error {
-    let debug = format!("{kind:?}");
-    let name = debug.split(['(', ' ', '{']).next().unwrap_or("?");
-    unsupported(&name.to_lowercase())
+    unsupported(match kind {
+        TypeDefKind::Future(_) => "`future` (the async ABI)",
+        TypeDefKind::Stream(_) => "`stream` (the async ABI)",
+        TypeDefKind::Map(..) => "`map`",
+        TypeDefKind::FixedLengthList(..) => "fixed-length lists (`list<T, N>`)",
+        _ => "this kind of type",
+    })
 }
 
 /// The doc comment of a WIT item, or `fallback` where it has none.
 pub(super) fn doc(docs: &wit_parser::Docs, fallback: impl FnOnce() -> String) -> String {
-    docs.contents.clone().unwrap_or_else(fallback)
+    docs.contents
+        .as_deref()
+        .map_or_else(fallback, fence_as_text)
+}
+
+/// A WIT doc comment with each untagged code fence (```` ``` ````) marked
+/// `text`: rustdoc would run WIT's examples (SQL, WIT, shell) as Rust
+/// doctests of the crate that calls `bindgen!`.
+pub(super) fn fence_as_text(docs: &str) -> String {
+    let mut out = String::with_capacity(docs.len() + 16);
+    let mut open = false;
+    for line in docs.lines() {
+        let trimmed = line.trim_start();
+        if let Some(info) = trimmed.strip_prefix("```") {
+            if !open && info.trim().is_empty() {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str("```text");
+            } else {
+                out.push_str(line);
+            }
+            open = !open;
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.truncate(out.trim_end_matches('\n').len());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fence_as_text;
+
+    #[test]
+    fn untagged_fences_become_text_and_tagged_ones_stay() {
+        let docs = "Runs a query:\n```\nSELECT 1;\n```\nor\n  ```rust\n  f();\n  ```";
+        assert_eq!(
+            fence_as_text(docs),
+            "Runs a query:\n```text\nSELECT 1;\n```\nor\n  ```rust\n  f();\n  ```"
+        );
+    }
 }

@@ -37,15 +37,37 @@ pub(super) fn export_calls(
                     | FunctionKind::Method(_)
                     | FunctionKind::Static(_)
             ) {
-                return Err(unsupported("async functions"));
+                return Err(unsupported(&format!("async functions (`{export}`)")));
             }
+            // A top-level `borrow` of a guest resource takes the
+            // `ResourceAny` itself, and lends it as a `BorrowAny`.
             let params: Vec<(syn::Ident, TokenStream)> = f
                 .params
                 .iter()
-                .map(|p| Ok((param(&p.name), g.ty(&p.ty, Mode::Export)?)))
+                .map(|p| {
+                    let ty = if g.guest_borrow(&p.ty) {
+                        quote!(::hostbind::ResourceAny)
+                    } else {
+                        g.ty(&p.ty, Mode::Export)?
+                    };
+                    Ok((param(&p.name), ty))
+                })
                 .collect::<syn::Result<_>>()?;
             let pn: Vec<_> = params.iter().map(|(n, _)| n).collect();
             let pt: Vec<_> = params.iter().map(|(_, t)| t).collect();
+            let lent: Vec<bool> = f.params.iter().map(|p| g.guest_borrow(&p.ty)).collect();
+            let lend = |arg: TokenStream, lent: bool| {
+                if lent {
+                    quote!(::hostbind::BorrowAny::from(#arg))
+                } else {
+                    arg
+                }
+            };
+            let args: Vec<TokenStream> = pn
+                .iter()
+                .zip(&lent)
+                .map(|(n, l)| lend(quote!(#n), *l))
+                .collect();
             // The stored function takes the params' owned types; a call
             // lends borrowed ones of the same component types.
             let owned = f
@@ -66,7 +88,10 @@ pub(super) fn export_calls(
                 quote!(Ok(__r))
             };
             let doc = match &f.docs.contents {
-                Some(d) => format!("{d}\n\nCalls the export `{export}`."),
+                Some(d) => format!(
+                    "{}\n\nCalls the export `{export}`.",
+                    super::types::fence_as_text(d)
+                ),
                 None => format!("Calls the export `{export}`."),
             };
             let field = format_ident!("__{}", method);
@@ -82,17 +107,17 @@ pub(super) fn export_calls(
                         recv: TokenStream,
                         world: TokenStream,
                         lead: TokenStream,
-                        (pn, pt): (&[&syn::Ident], &[&TokenStream]),
+                        (pn, pt, args): (&[&syn::Ident], &[&TokenStream], &[TokenStream]),
                         (ret, done): (TokenStream, TokenStream)| {
                 quote! {
                     #[doc = #doc]
                     pub fn #name<D: 'static>(#recv store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
-                        let __r = #world.#field.call_as(store, (#lead #(#pn,)*))?;
+                        let __r = #world.#field.call_as(store, (#lead #(#args,)*))?;
                         #done
                     }
                 }
             };
-            let all = (&pn[..], &pt[..]);
+            let all = (&pn[..], &pt[..], &args[..]);
             let returns = || (ret.clone(), unpack.clone());
             out.calls.push(call(
                 &method,
@@ -118,8 +143,11 @@ pub(super) fn export_calls(
                     &wrapper_name(f.item_name()),
                     quote!(&self, #w),
                     quote!(world),
-                    quote!(self.0,),
-                    (&pn[1..], &pt[1..]),
+                    {
+                        let this = lend(quote!(self.0), lent.first().copied().unwrap_or(false));
+                        quote!(#this,)
+                    },
+                    (&pn[1..], &pt[1..], &args[1..]),
                     returns(),
                 )),
                 FunctionKind::Static(_) => Some(call(
@@ -328,7 +356,7 @@ fn wrapper_name(name: &str) -> syn::Ident {
     let n = name.replace('-', "_");
     match n.as_str() {
         "new" | "drop" | "handle" => format_ident!("call_{n}"),
-        _ => format_ident!("{n}"),
+        _ => snake(name),
     }
 }
 

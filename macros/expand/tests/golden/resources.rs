@@ -190,11 +190,11 @@ pub struct Store {
         (::hostbind::ResourceAny,),
     >,
     __call_cache_entry_key: ::hostbind::TypedFunc<
-        (::hostbind::ResourceAny,),
+        (::hostbind::BorrowAny,),
         (::std::string::String,),
     >,
     __call_cache_entry_fill: ::hostbind::TypedFunc<
-        (::hostbind::ResourceAny, ::hostbind::Borrow<demo::store::blobs::Blob>),
+        (::hostbind::BorrowAny, ::hostbind::Borrow<demo::store::blobs::Blob>),
         (),
     >,
     __call_cache_lookup: ::hostbind::TypedFunc<
@@ -233,13 +233,13 @@ impl Store {
                 >(store, "demo:store/cache#[constructor]entry")?,
             __call_cache_entry_key: instance
                 .get_typed_func::<
-                    (::hostbind::ResourceAny,),
+                    (::hostbind::BorrowAny,),
                     (::std::string::String,),
                 >(store, "demo:store/cache#[method]entry.key")?,
             __call_cache_entry_fill: instance
                 .get_typed_func::<
                     (
-                        ::hostbind::ResourceAny,
+                        ::hostbind::BorrowAny,
                         ::hostbind::Borrow<demo::store::blobs::Blob>,
                     ),
                     (),
@@ -271,7 +271,9 @@ impl Store {
         store: &mut ::hostbind::Store<D>,
         this: ::hostbind::ResourceAny,
     ) -> ::hostbind::Result<::std::string::String> {
-        let __r = self.__call_cache_entry_key.call_as(store, (this,))?;
+        let __r = self
+            .__call_cache_entry_key
+            .call_as(store, (::hostbind::BorrowAny::from(this),))?;
         Ok(__r.0)
     }
     ///Calls the export `demo:store/cache#[method]entry.fill`.
@@ -281,7 +283,9 @@ impl Store {
         this: ::hostbind::ResourceAny,
         source: ::hostbind::Borrow<demo::store::blobs::Blob>,
     ) -> ::hostbind::Result<()> {
-        let __r = self.__call_cache_entry_fill.call_as(store, (this, source))?;
+        let __r = self
+            .__call_cache_entry_fill
+            .call_as(store, (::hostbind::BorrowAny::from(this), source))?;
         Ok(__r)
     }
     ///Calls the export `demo:store/cache#lookup`.
@@ -343,7 +347,10 @@ impl<'a> CacheEntryGuest<'a> {
         store: &mut ::hostbind::Store<D>,
         this: ::hostbind::ResourceAny,
     ) -> ::hostbind::Result<::std::string::String> {
-        let __r = self.world.__call_cache_entry_key.call_as(store, (this,))?;
+        let __r = self
+            .world
+            .__call_cache_entry_key
+            .call_as(store, (::hostbind::BorrowAny::from(this),))?;
         Ok(__r.0)
     }
     ///Calls the export `demo:store/cache#[method]entry.fill`.
@@ -353,7 +360,10 @@ impl<'a> CacheEntryGuest<'a> {
         this: ::hostbind::ResourceAny,
         source: ::hostbind::Borrow<demo::store::blobs::Blob>,
     ) -> ::hostbind::Result<()> {
-        let __r = self.world.__call_cache_entry_fill.call_as(store, (this, source))?;
+        let __r = self
+            .world
+            .__call_cache_entry_fill
+            .call_as(store, (::hostbind::BorrowAny::from(this), source))?;
         Ok(__r)
     }
 }
@@ -377,7 +387,9 @@ impl GuestEntry {
         world: &Store,
         store: &mut ::hostbind::Store<D>,
     ) -> ::hostbind::Result<::std::string::String> {
-        let __r = world.__call_cache_entry_key.call_as(store, (self.0,))?;
+        let __r = world
+            .__call_cache_entry_key
+            .call_as(store, (::hostbind::BorrowAny::from(self.0),))?;
         Ok(__r.0)
     }
     ///Calls the export `demo:store/cache#[method]entry.fill`.
@@ -387,7 +399,9 @@ impl GuestEntry {
         store: &mut ::hostbind::Store<D>,
         source: ::hostbind::Borrow<demo::store::blobs::Blob>,
     ) -> ::hostbind::Result<()> {
-        let __r = world.__call_cache_entry_fill.call_as(store, (self.0, source))?;
+        let __r = world
+            .__call_cache_entry_fill
+            .call_as(store, (::hostbind::BorrowAny::from(self.0), source))?;
         Ok(__r)
     }
     /// Drops the handle; the guest's destructor runs.
