@@ -310,6 +310,7 @@ mod host;
 mod instance;
 mod limits;
 mod linker;
+mod mismatch;
 mod module;
 mod precheck;
 mod precompiled;
@@ -320,7 +321,7 @@ mod typecheck;
 mod typed;
 mod types;
 
-pub use abi::{ComponentType, Lift, Lower};
+pub use abi::{ComponentType, FuncParams, FuncResults, Lift, Lower};
 pub use caller::Caller;
 pub use component::Component;
 pub use config::{Config, WasmiCompilation};

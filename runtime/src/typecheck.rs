@@ -9,6 +9,7 @@ use wasmtime_environ::component::{
     TypeResourceTableIndex,
 };
 
+use crate::mismatch::first_difference;
 use crate::types::{ResourceTy, Signature, Ty};
 
 /// The one resource type a static `ResourceAny` stands for in a signature.
@@ -334,17 +335,30 @@ pub(crate) fn host_func(
     }
     tc.lifting.set(true);
     for (i, (p, it)) in sig.params.iter().zip(params.iter()).enumerate() {
-        if !matches(p.ty, it, tc) {
+        if let Some((path, theirs, ours)) = first_difference(p.ty, it, tc) {
             let name = f.param_names.get(i).map_or("?", |s| s.as_str());
+            if path.is_empty() {
+                return Err(format!(
+                    "parameter {i} (`{name}`) of import `{import}` is `{theirs}`, but host function `{host}` takes `{ours}` for `{}`",
+                    p.name
+                ));
+            }
             return Err(format!(
-                "parameter {i} (`{name}`) of import `{import}` is `{}`, but host function `{host}` takes `{}` for `{}`",
-                wit(it, types),
-                p.ty,
-                p.name
+                "parameter {i} (`{name}`) of import `{import}`, {}: the component has `{theirs}`, but host function `{host}` has `{ours}`",
+                path.join(", ")
             ));
         }
     }
     tc.lifting.set(false);
+    if let ([ours], [theirs]) = (sig.results, &results[..])
+        && let Some((path, theirs, ours)) = first_difference(ours, theirs, tc)
+        && !path.is_empty()
+    {
+        return Err(format!(
+            "the result of import `{import}`, {}: the component has `{theirs}`, but host function `{host}` has `{ours}`",
+            path.join(", ")
+        ));
+    }
     if !all_match(sig.results, results, tc) {
         let theirs = match results.first() {
             Some(r) => format!("returns `{}`", wit(r, types)),
@@ -383,6 +397,44 @@ pub(crate) fn export_func(
     write_list(&mut theirs, their_params, types);
     let mut theirs_r = String::new();
     write_list(&mut theirs_r, their_results, types);
+    // With the counts right, name the first place that differs.
+    if params.len() == their_params.len() && results.len() == their_results.len() {
+        let fresh = Tc::new(types, tc.host);
+        fresh.lifting.set(false);
+        let mut place = None;
+        for (i, (ty, it)) in params.iter().zip(their_params.iter()).enumerate() {
+            if let Some(d) = first_difference(ty, it, &fresh) {
+                let name = f.param_names.get(i).map_or("?", |s| s.as_str());
+                place = Some((format!("parameter {i} (`{name}`)"), d));
+                break;
+            }
+        }
+        fresh.lifting.set(true);
+        if place.is_none() {
+            for (i, (ty, it)) in results.iter().zip(their_results.iter()).enumerate() {
+                if let Some(d) = first_difference(ty, it, &fresh) {
+                    place = Some((format!("result {i}"), d));
+                    break;
+                }
+            }
+        }
+        if let Some((at, (path, theirs_at, ours_at))) = place {
+            let at = std::iter::once(at)
+                .chain(path)
+                .collect::<Vec<_>>()
+                .join(", ");
+            // A static `ResourceAny` is one resource type with one
+            // ownership on each side of the call.
+            let hint = if ours_at == "ResourceAny" {
+                "; a `ResourceAny` stands for one resource type, owned or borrowed alike in each direction: look borrows up as `BorrowAny`, or call through `Func`"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "export `{export}`, {at}: the component has `{theirs_at}`, but it was looked up with `{ours_at}` (the export's type is `func({theirs}) -> ({theirs_r})`){hint}"
+            ));
+        }
+    }
     Err(format!(
         "export `{export}` has type `func({theirs}) -> ({theirs_r})`, but it was looked up as `func({}) -> ({})`",
         describe_tys(params),

@@ -8,7 +8,7 @@ use wasmtime_environ::component::{Export, NameMapNoIntern, TypeFuncIndex};
 
 use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
 use crate::abi::{
-    ComponentTuple, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, ResCx, ResourceScope, memory,
+    ComponentTuple, FlatDst, FlatSrc, LiftCx, Lower, LowerCx, ResCx, ResourceScope, memory,
 };
 use crate::component::core_func_type;
 use crate::engine::Backend;
@@ -61,14 +61,19 @@ impl<P, R> core::fmt::Debug for TypedFunc<P, R> {
 impl Instance {
     /// Looks up export `name` (`func`, or `iface#func` for a function of an
     /// exported interface) and checks its type against `P` and `R`.
+    ///
+    /// A mismatch names the first place the types differ (`parameter 0
+    /// (`p`), field `y``). A helper generic over the types bounds them by
+    /// [`FuncParams`](crate::FuncParams) and
+    /// [`FuncResults`](crate::FuncResults).
     pub fn get_typed_func<P, R>(
         &self,
         store: &mut Store<impl Sized + 'static>,
         name: &str,
     ) -> Result<TypedFunc<P, R>>
     where
-        P: ComponentTuple + Lower,
-        R: ComponentTuple + for<'a> Lift<'a>,
+        P: crate::FuncParams,
+        R: crate::FuncResults,
     {
         if store.id() != self.store_id {
             bail!("the instance belongs to another store");
@@ -191,8 +196,8 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
 
 impl<P, R> TypedFunc<P, R>
 where
-    P: ComponentTuple + Lower,
-    R: ComponentTuple + for<'a> Lift<'a>,
+    P: crate::FuncParams,
+    R: crate::FuncResults,
 {
     /// Calls the export: lowers `params`, runs it, lifts its results and
     /// runs its `post-return`.

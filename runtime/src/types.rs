@@ -200,7 +200,7 @@ impl fmt::Display for Ty {
                 return f.write_str(" }");
             }
             Ty::Option(t) => return write!(f, "option<{t}>"),
-            Ty::Own(r) if r.host.is_none() => return f.write_str((r.name)()),
+            Ty::Own(r) | Ty::Borrow(r) if r.host.is_none() => return f.write_str((r.name)()),
             Ty::Own(r) => return write!(f, "own<{}>", (r.name)()),
             Ty::Borrow(r) => return write!(f, "borrow<{}>", (r.name)()),
             Ty::Result(ok, err) => {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use hostbind_expand::naming::{camel, package_module, snake};
 use wit_parser::{FunctionKind, Resolve, Type, TypeDefKind, WorldId, WorldItem};
 
 fn main() {
@@ -177,21 +178,7 @@ fn resource_defines(resolve: &Resolve, id: WorldId, module: &str) -> String {
                 let path = match (iface.package, &iface.name) {
                     (Some(pkg), Some(name)) => {
                         let p = &resolve.packages[pkg].name;
-                        let versions = resolve
-                            .packages
-                            .iter()
-                            .filter(|(_, q)| {
-                                q.name.namespace == p.namespace && q.name.name == p.name
-                            })
-                            .count();
-                        let pkg_mod = match &p.version {
-                            Some(v) if versions > 1 => snake(&format!(
-                                "{}{}",
-                                p.name,
-                                v.to_string().replace(['.', '-', '+'], "_")
-                            )),
-                            _ => snake(&p.name),
-                        };
+                        let pkg_mod = package_module(resolve, pkg);
                         format!("{}::{pkg_mod}::{}", snake(&p.namespace), snake(name))
                     }
                     _ => snake(&resolve.name_world_key(key)),
@@ -223,22 +210,6 @@ fn resource_defines(resolve: &Resolve, id: WorldId, module: &str) -> String {
     out
 }
 
-/// A Rust identifier for a WIT name, as `bindgen!` makes module and
-/// function names.
-fn snake(name: &str) -> String {
-    let s = name.replace('-', "_");
-    match s.as_str() {
-        "self" | "super" | "crate" => format!("{s}_"),
-        "type" | "match" | "move" | "ref" | "mod" | "fn" | "use" | "loop" | "impl" | "in"
-        | "as" | "enum" | "struct" | "trait" | "where" | "const" | "static" | "let" | "mut"
-        | "return" | "if" | "else" | "for" | "while" | "break" | "continue" | "pub" | "unsafe"
-        | "extern" | "async" | "await" | "dyn" | "true" | "false" | "abstract" | "become"
-        | "box" | "do" | "final" | "gen" | "macro" | "override" | "priv" | "try" | "typeof"
-        | "unsized" | "virtual" | "yield" => format!("r#{s}"),
-        _ => s,
-    }
-}
-
 /// `ns:pkg/world@version`.
 fn qualified(resolve: &Resolve, id: WorldId) -> String {
     let w = &resolve.worlds[id];
@@ -250,18 +221,6 @@ fn qualified(resolve: &Resolve, id: WorldId) -> String {
         Some(v) => format!("{}:{}/{}@{v}", p.namespace, p.name, w.name),
         None => format!("{}:{}/{}", p.namespace, p.name, w.name),
     }
-}
-
-/// The world struct `bindgen!` names after the world.
-fn camel(name: &str) -> String {
-    name.split('-')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 /// Why `bindgen!` cannot bind world `id` yet, if it cannot: the WIT

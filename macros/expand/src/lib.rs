@@ -20,6 +20,27 @@ mod wit;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The Rust names `bindgen!` gives WIT items, for tools that name what it
+/// generates (the corpus test's build script).
+#[doc(hidden)]
+pub mod naming {
+    /// A module, function or param name: `snake_case`, raw for keywords.
+    pub fn snake(name: &str) -> String {
+        crate::bindgen::names::snake(name).to_string()
+    }
+
+    /// A type name: `UpperCamelCase`.
+    pub fn camel(name: &str) -> String {
+        crate::bindgen::names::camel(name).to_string()
+    }
+
+    /// A package's module: its name, with its version when the WIT holds
+    /// several versions of it.
+    pub fn package_module(resolve: &wit_parser::Resolve, pkg: wit_parser::PackageId) -> String {
+        crate::bindgen::ifaces::package_module(resolve, pkg).to_string()
+    }
+}
+
 /// Expands `#[host_fn(attr)] item`.
 ///
 /// On error the user's item is emitted unchanged next to the errors, so that

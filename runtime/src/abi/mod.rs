@@ -20,7 +20,7 @@ pub use flags::{
     flags_or, fmt_flags, lift_flags_flat, load_flags, lower_flags_flat, store_flags,
 };
 pub use list::Plain;
-pub use tuple::{ComponentTuple, load_field, next_field, store_field};
+pub use tuple::{ComponentTuple, FuncParams, FuncResults, load_field, next_field, store_field};
 pub use variant::{
     lift_case, lift_disc, load_case, load_disc, lower_case, lower_disc, store_case, store_disc,
 };

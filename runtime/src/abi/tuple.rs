@@ -11,6 +11,35 @@ pub trait ComponentTuple: ComponentType {
     const FIELDS: &'static [&'static Ty];
 }
 
+/// The parameters of a typed export: a tuple of values the host lowers
+/// (`(&str, u32)`, `()`). A helper generic over exports names this bound
+/// instead of `ComponentTuple + Lower`.
+///
+/// ```
+/// use hostbind::{FuncParams, FuncResults, Instance, Store};
+///
+/// /// Looks an export up and calls it, whatever its types.
+/// fn call<P: FuncParams, R: FuncResults>(
+///     store: &mut Store<()>,
+///     instance: &Instance,
+///     name: &str,
+///     params: P,
+/// ) -> hostbind::Result<R> {
+///     instance.get_typed_func::<P, R>(&mut *store, name)?.call(store, params)
+/// }
+/// ```
+pub trait FuncParams: ComponentTuple + Lower {}
+
+impl<P: ComponentTuple + Lower> FuncParams for P {}
+
+/// The results of a typed export: a tuple of values the host lifts, owned
+/// or borrowing nothing (`(String,)`, `()`). A helper generic over exports
+/// names this bound instead of `ComponentTuple + for<'a> Lift<'a>`; see
+/// [`FuncParams`].
+pub trait FuncResults: ComponentTuple + for<'a> Lift<'a> {}
+
+impl<R: ComponentTuple + for<'a> Lift<'a>> FuncResults for R {}
+
 /// The offset of the next field of type `T`, advancing `offset` past it.
 #[inline]
 pub fn next_field<T: ComponentType>(offset: &mut u32) -> usize {

@@ -19,6 +19,12 @@ mod unnamed {
 
 struct Tens;
 
+/// Exports `g`, one more than the imported `f` makes of its argument.
+const UNNAMED_CORE: &str = r#"(module
+  (import "imports" "f" (func $f (param i32) (result i32)))
+  (func (export "exports#g") (param i32) (result i32)
+    local.get 0 call $f i32.const 1 i32.add))"#;
+
 impl unnamed::imports::Host for Tens {
     fn f(&mut self, x: u32) -> u32 {
         x * 10
@@ -27,12 +33,8 @@ impl unnamed::imports::Host for Tens {
 
 #[test]
 fn unnamed_interfaces() {
-    let core = r#"(module
-  (import "imports" "f" (func $f (param i32) (result i32)))
-  (func (export "exports#g") (param i32) (result i32)
-    local.get 0 call $f i32.const 1 i32.add))"#;
     for engine in engines() {
-        let c = load(&engine, include_str!("wit/unnamed.wit"), "w", core);
+        let c = load(&engine, include_str!("wit/unnamed.wit"), "w", UNNAMED_CORE);
         let mut linker = Linker::new(&engine);
         unnamed::W::add_to_linker(&mut linker, |t: &mut Tens| t).unwrap();
         let mut store = Store::new(&engine, Tens);
@@ -325,5 +327,69 @@ fn one_host_resource_serves_two_compatible_versions() {
             .unwrap();
         assert_eq!(run.call(&mut store, ()).unwrap(), (0b01,));
         assert_eq!(store.data().dropped, 2);
+    }
+}
+
+/// A mismatch deep in a signature is named by its place, at lookup.
+#[test]
+fn a_lookup_mismatch_names_the_field() {
+    for engine in engines() {
+        let c = load(&engine, include_str!("wit/chain.wit"), "w", CHAIN_CORE);
+        let linker = Linker::new(&engine);
+        let mut store = Store::new(&engine, ());
+        let inst = linker.instantiate(&mut store, &c).unwrap();
+        // `dup` borrows and returns an own: a `BorrowAny` result is wrong.
+        let err = inst
+            .get_typed_func::<(hostbind::BorrowAny,), (hostbind::BorrowAny,)>(
+                &mut store,
+                "test:chain/e2#dup",
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "export `test:chain/e2#dup`, result 0: the component has `own<resource>`, but it was looked up with `BorrowAny` (the export's type is `func(borrow<resource>) -> (own<resource>)`)"
+        );
+        // Inside a record param: the `some` value of field `y`.
+        #[derive(hostbind::ComponentType, hostbind::Lift, hostbind::Lower)]
+        struct Point {
+            x: u32,
+            y: Option<u32>,
+        }
+        let core = r#"(module
+  (func (export "test:nested/api#take") (param i32 i32 i64) (result i32) local.get 0))"#;
+        let c = load(&engine, include_str!("wit/nested.wit"), "w", core);
+        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let err = inst
+            .get_typed_func::<(Point,), (u32,)>(&mut store, "test:nested/api#take")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "export `test:nested/api#take`, parameter 0 (`p`), field `y`, the `some` value: the component has `u64`, but it was looked up with `u32` (the export's type is `func(record { x: u32, y: option<u64> }) -> (u32)`)"
+        );
+    }
+}
+
+/// Imports the linker lacks become functions that trap when called,
+/// naming themselves; the component instantiates and runs what it can.
+#[test]
+fn unknown_imports_can_be_defined_as_traps() {
+    for engine in engines() {
+        let c = load(&engine, include_str!("wit/unnamed.wit"), "w", UNNAMED_CORE);
+        let mut linker = Linker::<Tens>::new(&engine);
+        assert!(
+            linker
+                .instantiate(&mut Store::new(&engine, Tens), &c)
+                .is_err()
+        );
+        linker.define_unknown_imports_as_traps(&c).unwrap();
+        let mut store = Store::new(&engine, Tens);
+        let w = unnamed::W::instantiate(&mut store, &c, &linker).unwrap();
+        let err = w.exports().call_g(&mut store, 1).unwrap_err();
+        assert!(
+            format!("{err:#}").contains(
+                "import `imports#f` was called, but the linker defines it only as a stand-in that traps"
+            ),
+            "{err:#}"
+        );
     }
 }

@@ -156,7 +156,7 @@ fn typed_lookup_checks_both_sides_and_names_exports() {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "export `run` has type `func(string) -> (u32)`, but it was looked up as `func(u32) -> (u32)`"
+            "export `run`, parameter 0 (`input`): the component has `string`, but it was looked up with `u32` (the export's type is `func(string) -> (u32)`)"
         );
         let err = inst
             .get_typed_func::<(&str,), ()>(&mut store, "run")

@@ -96,7 +96,7 @@ fn disambiguate(ifaces: &mut [Iface]) {
 /// A package's module: its name, with its version when the WIT holds
 /// several versions of the package (`dep0_1_0`, `dep0_2_0`), as wasmtime's
 /// `bindgen!` names them, so that each version has a module of its own.
-pub(super) fn package_module(resolve: &Resolve, pkg: PackageId) -> syn::Ident {
+pub(crate) fn package_module(resolve: &Resolve, pkg: PackageId) -> syn::Ident {
     let name = &resolve.packages[pkg].name;
     let versions = resolve
         .packages

@@ -8,10 +8,10 @@
 //! calls its exported functions through typed exports.
 
 mod host;
-mod ifaces;
+pub(crate) mod ifaces;
 mod input;
 mod modules;
-mod names;
+pub(crate) mod names;
 mod selection;
 mod types;
 mod with;

@@ -3,7 +3,7 @@
 use quote::format_ident;
 
 /// `UpperCamelCase` for a kebab-case WIT name: types and cases.
-pub(super) fn camel(name: &str) -> syn::Ident {
+pub(crate) fn camel(name: &str) -> syn::Ident {
     let s: String = name
         .split('-')
         .map(|w| {
@@ -18,7 +18,7 @@ pub(super) fn camel(name: &str) -> syn::Ident {
 }
 
 /// `snake_case` for a kebab-case WIT name, raw when it is a Rust keyword.
-pub(super) fn snake(name: &str) -> syn::Ident {
+pub(crate) fn snake(name: &str) -> syn::Ident {
     let s = name.replace('-', "_");
     match s.as_str() {
         // Keywords that cannot be raw identifiers get a trailing `_`.
