@@ -61,7 +61,8 @@ pub fn flags(input: TokenStream) -> TokenStream {
 ///   params borrow `&str` and byte lists (`&[u8]`);
 /// - `add_to_linker(&mut linker, getter)` per interface and for the world,
 ///   where `getter: fn(&mut T) -> &mut U` finds the `Host` in the store's data;
-/// - a struct named after the world with `instantiate` and a `call_*` method
+/// - a struct named after the world (`world host` with root imports, whose
+///   trait is `Host`, gets `HostWorld`) with `instantiate` and a `call_*` method
 ///   per export, root-level or of an exported interface
 ///   (`call_<iface>_<func>`, `call_<iface>_<resource>_new`). Export params
 ///   take `&str` and `&[T]`; guest resources are `ResourceAny`. Each

@@ -4,7 +4,7 @@
 
 use wasmtime_environ::component::InterfaceType;
 
-use crate::typecheck::{Tc, matches, wit};
+use crate::typecheck::{Tc, matches, wit_named};
 use crate::types::Ty;
 
 /// The first place where `ty` and `it` differ: the steps into both types
@@ -78,5 +78,5 @@ pub(crate) fn first_difference(
     };
     // Where nothing inside differs on its own (a count or a name differs,
     // or one resource type is used two ways), the outer types are the place.
-    Some(deeper.unwrap_or_else(|| (Vec::new(), wit(it, types), ty.to_string())))
+    Some(deeper.unwrap_or_else(|| (Vec::new(), wit_named(it, types, tc.names), ty.to_string())))
 }

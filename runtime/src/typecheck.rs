@@ -39,15 +39,22 @@ pub(crate) struct Tc<'a> {
     /// Whether the positions being checked are lifted by the host (or
     /// lowered).
     lifting: Cell<bool>,
+    /// Each resource type's name, by `ResourceIndex`, for messages.
+    pub(crate) names: &'a [String],
 }
 
 impl<'a> Tc<'a> {
-    pub(crate) fn new(types: &'a ComponentTypes, host: &'a [Option<TypeId>]) -> Tc<'a> {
+    pub(crate) fn new(
+        types: &'a ComponentTypes,
+        host: &'a [Option<TypeId>],
+        names: &'a [String],
+    ) -> Tc<'a> {
         Tc {
             types,
             host,
             any: Cell::new(None),
             lifting: Cell::new(false),
+            names,
         }
     }
 
@@ -173,21 +180,27 @@ fn all_match(tys: &[&Ty], its: &[InterfaceType], tc: &Tc<'_>) -> bool {
 
 /// `it` in WIT syntax.
 pub(crate) fn wit(it: &InterfaceType, types: &ComponentTypes) -> String {
+    wit_named(it, types, &[])
+}
+
+/// `it` in WIT syntax, naming resources by `names` (by `ResourceIndex`):
+/// `own<test:host/api#counter>`.
+pub(crate) fn wit_named(it: &InterfaceType, types: &ComponentTypes, names: &[String]) -> String {
     let mut out = String::new();
-    write_wit(&mut out, it, types);
+    write_wit(&mut out, it, types, names);
     out
 }
 
-fn write_list(out: &mut String, its: &[InterfaceType], types: &ComponentTypes) {
+fn write_list(out: &mut String, its: &[InterfaceType], types: &ComponentTypes, names: &[String]) {
     for (i, it) in its.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        write_wit(out, it, types);
+        write_wit(out, it, types, names);
     }
 }
 
-fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
+fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes, names: &[String]) {
     let s = match it {
         InterfaceType::Bool => "bool",
         InterfaceType::S8 => "s8",
@@ -204,19 +217,19 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
         InterfaceType::String => "string",
         InterfaceType::List(i) => {
             out.push_str("list<");
-            write_wit(out, &types[*i].element, types);
+            write_wit(out, &types[*i].element, types, names);
             out.push('>');
             return;
         }
         InterfaceType::Tuple(i) => {
             out.push_str("tuple<");
-            write_list(out, &types[*i].types, types);
+            write_list(out, &types[*i].types, types, names);
             out.push('>');
             return;
         }
         InterfaceType::Option(i) => {
             out.push_str("option<");
-            write_wit(out, &types[*i].ty, types);
+            write_wit(out, &types[*i].ty, types, names);
             out.push('>');
             return;
         }
@@ -224,12 +237,12 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
             let r = &types[*i];
             out.push_str("result<");
             match &r.ok {
-                Some(ok) => write_wit(out, ok, types),
+                Some(ok) => write_wit(out, ok, types, names),
                 None => out.push('_'),
             }
             if let Some(err) = &r.err {
                 out.push_str(", ");
-                write_wit(out, err, types);
+                write_wit(out, err, types, names);
             }
             out.push('>');
             return;
@@ -241,7 +254,7 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
                     out.push_str(", ");
                 }
                 let _ = write!(out, "{}: ", f.name);
-                write_wit(out, &f.ty, types);
+                write_wit(out, &f.ty, types, names);
             }
             out.push_str(" }");
             return;
@@ -255,7 +268,7 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
                 out.push_str(name);
                 if let Some(ty) = ty {
                     out.push('(');
-                    write_wit(out, ty, types);
+                    write_wit(out, ty, types, names);
                     out.push(')');
                 }
             }
@@ -270,8 +283,18 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes) {
             write_names(out, "flags", types[*i].names.iter());
             return;
         }
-        InterfaceType::Own(_) => "own<resource>",
-        InterfaceType::Borrow(_) => "borrow<resource>",
+        InterfaceType::Own(t) | InterfaceType::Borrow(t) => {
+            let kind = if matches!(it, InterfaceType::Own(_)) {
+                "own"
+            } else {
+                "borrow"
+            };
+            let name = resource_of(types, *t)
+                .and_then(|(ri, _)| names.get(ri.as_u32() as usize))
+                .map_or("resource", String::as_str);
+            let _ = write!(out, "{kind}<{name}>");
+            return;
+        }
         InterfaceType::Future(_) => "future",
         InterfaceType::Stream(_) => "stream",
         InterfaceType::ErrorContext(_) => "error-context",
@@ -318,7 +341,7 @@ pub(crate) fn host_func(
             .param_names
             .iter()
             .zip(params.iter())
-            .map(|(n, t)| format!("{n}: {}", wit(t, types)))
+            .map(|(n, t)| format!("{n}: {}", wit_named(t, types, tc.names)))
             .collect();
         let ours: Vec<String> = sig
             .params
@@ -361,7 +384,7 @@ pub(crate) fn host_func(
     }
     if !all_match(sig.results, results, tc) {
         let theirs = match results.first() {
-            Some(r) => format!("returns `{}`", wit(r, types)),
+            Some(r) => format!("returns `{}`", wit_named(r, types, tc.names)),
             None => "returns nothing".to_string(),
         };
         let ours = match sig.results.first() {
@@ -394,12 +417,12 @@ pub(crate) fn export_func(
         return Ok(());
     }
     let mut theirs = String::new();
-    write_list(&mut theirs, their_params, types);
+    write_list(&mut theirs, their_params, types, tc.names);
     let mut theirs_r = String::new();
-    write_list(&mut theirs_r, their_results, types);
+    write_list(&mut theirs_r, their_results, types, tc.names);
     // With the counts right, name the first place that differs.
     if params.len() == their_params.len() && results.len() == their_results.len() {
-        let fresh = Tc::new(types, tc.host);
+        let fresh = Tc::new(types, tc.host, tc.names);
         fresh.lifting.set(false);
         let mut place = None;
         for (i, (ty, it)) in params.iter().zip(their_params.iter()).enumerate() {

@@ -144,7 +144,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         bail!("export `{name}` is not a function");
     };
     let host_keys = B::data(cx).instances[index].host_keys.clone();
-    let tc = Tc::new(&component.types, &host_keys);
+    let tc = Tc::new(&component.types, &host_keys, &component.resource_names);
     if let Some((params, results)) = check {
         typecheck::export_func(name, params, results, *ty, &tc).map_err(|e| anyhow!(e))?;
     }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use hostbind_expand::naming::{camel, package_module, snake};
+use hostbind_expand::naming::{camel, package_module, snake, world_struct};
 use wit_parser::{FunctionKind, Resolve, Type, TypeDefKind, WorldId, WorldItem};
 
 fn main() {
@@ -57,7 +57,7 @@ fn main() {
                 continue;
             }
             let module = format!("w{n:03}");
-            let ty = camel(&resolve.worlds[id].name);
+            let ty = world_struct(&resolve, id);
             let _ = writeln!(
                 out,
                 "#[doc = {doc:?}]\npub mod {module} {{\n    hostbind::bindgen!({{ path: {rel:?}, world: {name:?} }});\n}}\n",

@@ -34,6 +34,11 @@ pub mod naming {
         crate::bindgen::names::camel(name).to_string()
     }
 
+    /// The struct `bindgen!` names after world `id`.
+    pub fn world_struct(resolve: &wit_parser::Resolve, id: wit_parser::WorldId) -> String {
+        crate::bindgen::world::struct_name(resolve, id).to_string()
+    }
+
     /// A package's module: its name, with its version when the WIT holds
     /// several versions of it.
     pub fn package_module(resolve: &wit_parser::Resolve, pkg: wit_parser::PackageId) -> String {

@@ -20,6 +20,8 @@ use crate::typecheck::{self, AnyResource, Tc, resource_of};
 /// What resolving found so far.
 struct Walk<'a, T> {
     types: &'a ComponentTypes,
+    /// Each resource type's name, for messages.
+    names: &'a [String],
     info: &'a env::Component,
     /// The host type of each imported resource, by `ResourceIndex`.
     host_keys: Vec<Option<TypeId>>,
@@ -44,6 +46,7 @@ impl<T: 'static> Linker<T> {
         let n = info.num_resources as usize;
         let mut walk = Walk {
             types: &component.inner.types,
+            names: &component.inner.resource_names,
             info,
             host_keys: vec![None; n],
             resources: (0..n).map(|_| None).collect(),
@@ -152,7 +155,7 @@ impl<T: 'static> Walk<'_, T> {
         match ty {
             TypeDef::ComponentFunc(f) => match item {
                 Some(Item::Func(hf)) => {
-                    let tc = Tc::new(types, &self.host_keys);
+                    let tc = Tc::new(types, &self.host_keys, self.names);
                     // A dynamic function takes whatever type it is linked to.
                     if let Some(sig) = hf.signature()
                         && let Err(e) = typecheck::host_func(name, sig, f, &tc)

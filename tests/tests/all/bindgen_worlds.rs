@@ -347,7 +347,7 @@ fn a_lookup_mismatch_names_the_field() {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "export `test:chain/e2#dup`, result 0: the component has `own<resource>`, but it was looked up with `BorrowAny` (the export's type is `func(borrow<resource>) -> (own<resource>)`)"
+            "export `test:chain/e2#dup`, result 0: the component has `own<test:chain/e1#x>`, but it was looked up with `BorrowAny` (the export's type is `func(borrow<test:chain/e1#x>) -> (own<test:chain/e1#x>)`)"
         );
         // Inside a record param: the `some` value of field `y`.
         #[derive(hostbind::ComponentType, hostbind::Lift, hostbind::Lower)]
@@ -391,5 +391,32 @@ fn unknown_imports_can_be_defined_as_traps() {
             ),
             "{err:#}"
         );
+    }
+}
+
+mod named_host {
+    hostbind::bindgen!({ path: "tests/all/wit/host.wit" });
+}
+
+impl named_host::Host for Tens {
+    fn f(&mut self, x: u32) -> u32 {
+        x * 10
+    }
+}
+
+/// A world named `host` keeps the root `Host` trait; its struct is
+/// `HostWorld`.
+#[test]
+fn a_world_named_like_its_host_trait() {
+    let core = r#"(module
+  (import "$root" "f" (func $f (param i32) (result i32)))
+  (func (export "g") (param i32) (result i32) local.get 0 call $f))"#;
+    for engine in engines() {
+        let c = load(&engine, include_str!("wit/host.wit"), "host", core);
+        let mut linker = Linker::new(&engine);
+        named_host::HostWorld::add_to_linker(&mut linker, |t: &mut Tens| t).unwrap();
+        let mut store = Store::new(&engine, Tens);
+        let w = named_host::HostWorld::instantiate(&mut store, &c, &linker).unwrap();
+        assert_eq!(w.call_g(&mut store, 3).unwrap(), 30);
     }
 }

@@ -512,11 +512,11 @@ fn resource_linking_errors() {
         };
         assert_eq!(
             link(false, true),
-            "import `test:host/api#[constructor]gauge` returns `own<resource>`, but host function `new_gauge` returns `own<all::resources::Gauge>`"
+            "import `test:host/api#[constructor]gauge` returns `own<test:host/api#gauge>`, but host function `new_gauge` returns `own<all::resources::Gauge>`"
         );
         assert_eq!(
             link(true, false),
-            "import `test:host/api#[constructor]counter` returns `own<resource>`, but host function `gauge_from` returns `own<all::resources::Gauge>`"
+            "import `test:host/api#[constructor]counter` returns `own<test:host/api#counter>`, but host function `gauge_from` returns `own<all::resources::Gauge>`"
         );
     }
 }

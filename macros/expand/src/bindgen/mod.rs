@@ -15,7 +15,7 @@ pub(crate) mod names;
 mod selection;
 mod types;
 mod with;
-mod world;
+pub(crate) mod world;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -215,7 +215,7 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
     };
 
     // Exports: typed calls on the world struct.
-    let world_ident = camel(&world.name);
+    let world_ident = world::struct_name(&resolve, world_id);
     let world::Exports {
         calls,
         fields,

@@ -346,6 +346,39 @@ pub(super) fn export_calls(
     Ok(out)
 }
 
+/// The world struct's name: the world's, in `UpperCamelCase`, or with
+/// `World` after it where that is the name of an item the world's root
+/// imports generate (`world host` has a root `Host` trait).
+pub(crate) fn struct_name(resolve: &Resolve, id: wit_parser::WorldId) -> syn::Ident {
+    let world = &resolve.worlds[id];
+    let name = camel(&world.name);
+    let mut root_funcs = false;
+    let taken = world.imports.values().any(|item| match item {
+        WorldItem::Function(_) => {
+            root_funcs = true;
+            false
+        }
+        WorldItem::Type { id, .. } => {
+            let t = &resolve.types[*id];
+            let n = t.name.as_deref().map(camel);
+            n.as_ref() == Some(&name)
+                || (matches!(t.kind, wit_parser::TypeDefKind::Resource)
+                    && n.is_some_and(|n| format_ident!("Host{n}") == name))
+        }
+        WorldItem::Interface { .. } => false,
+    });
+    let has_root_host = root_funcs
+        || world.imports.values().any(|item| {
+            matches!(item, WorldItem::Type { id, .. }
+                if matches!(resolve.types[*id].kind, wit_parser::TypeDefKind::Resource))
+        });
+    if taken || (has_root_host && name == "Host") {
+        format_ident!("{name}World")
+    } else {
+        name
+    }
+}
+
 /// Where one exported function's calls go besides the world struct: the
 /// view it belongs to with the call, and the typed handle's method.
 type Placed = (Option<(usize, TokenStream)>, Option<TokenStream>);
