@@ -1,5 +1,6 @@
 //! `hostbind run`: runs a WASI 0.2 component on wasmi or wasmtime, as a
-//! command (its `wasi:cli/run`) or, with `--invoke`, one export of it.
+//! command (its `wasi:cli/run`) or, with `--invoke`, one export of it;
+//! `hostbind compile`: precompiles one for the wasmtime engine.
 
 mod wave;
 
@@ -25,7 +26,28 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Runs a `wasi:cli/command` component, or calls one export with `--invoke`.
+    ///
+    /// e.g. `hostbind run --dir ./data::/data app.wasm input.txt`
     Run(RunArgs),
+    /// Precompiles a component for the wasmtime engine, so that `hostbind run
+    /// --allow-precompiled` starts it without compiling.
+    ///
+    /// e.g. `hostbind compile app.wasm -o app.cwasm`
+    Compile(CompileArgs),
+}
+
+#[derive(clap::Args)]
+struct CompileArgs {
+    /// The component, e.g. `app.wasm`.
+    component: PathBuf,
+    /// Where to write the precompiled component, e.g. `-o app.cwasm`.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Compiles for runs that meter fuel (`hostbind run --fuel N`): code
+    /// compiled with and without metering differs, and each is refused by
+    /// the other kind of run.
+    #[arg(long)]
+    fuel: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,14 +58,16 @@ enum EngineArg {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// The core engine.
-    #[arg(long, value_enum, default_value = "wasmi")]
-    engine: EngineArg,
+    /// The core engine, e.g. `--engine wasmtime` [default: wasmi, or
+    /// wasmtime for a precompiled component]
+    #[arg(long, value_enum)]
+    engine: Option<EngineArg>,
     /// Lets the guest use a host directory: `HOST` (seen at the same path)
-    /// or `HOST::GUEST`. Repeatable.
+    /// or `HOST::GUEST`, e.g. `--dir ./data::/data`. Repeatable.
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     dirs: Vec<String>,
-    /// Sets an environment variable for the guest. Repeatable.
+    /// Sets an environment variable for the guest, e.g. `--env LANG=C`.
+    /// Repeatable.
     #[arg(long = "env", value_name = "K=V")]
     envs: Vec<String>,
     /// Gives the guest this process's environment.
@@ -52,14 +76,20 @@ struct RunArgs {
     /// Lets the guest use sockets and name lookup.
     #[arg(long)]
     allow_network: bool,
-    /// Stops the guest after this much fuel (instructions, roughly).
+    /// Stops the guest after this much fuel (instructions, roughly), e.g.
+    /// `--fuel 1000000000`.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
+    /// Runs a component precompiled by `hostbind compile`. Its machine code
+    /// runs as it is, with no check that a compiler made it: run only files
+    /// you made yourself.
+    #[arg(long)]
+    allow_precompiled: bool,
     /// Calls this export instead of `wasi:cli/run`, e.g. `'greet("x", 1)'`
     /// or `'my:pkg/iface#f(1)'`, and prints its result as WAVE text.
     #[arg(long, value_name = "CALL")]
     invoke: Option<String>,
-    /// The component.
+    /// The component, e.g. `app.wasm` (or `app.cwasm`, precompiled).
     component: PathBuf,
     /// Arguments for the guest (its first is the component's file name).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -72,8 +102,11 @@ struct Data {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Run(args) = cli.command;
-    match run(&args) {
+    let result = match &cli.command {
+        Command::Run(args) => run(args),
+        Command::Compile(args) => compile(args).map(|()| 0),
+    };
+    match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -83,8 +116,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn engine(args: &RunArgs) -> Result<Engine> {
-    let kind = match args.engine {
+fn engine(kind: EngineArg, fuel: bool) -> Result<Engine> {
+    let kind = match kind {
         EngineArg::Wasmi => EngineKind::Wasmi,
         #[cfg(feature = "wasmtime")]
         EngineArg::Wasmtime => EngineKind::Wasmtime,
@@ -96,8 +129,56 @@ fn engine(args: &RunArgs) -> Result<Engine> {
         }
     };
     let mut config = Config::new();
-    config.kind(kind).consume_fuel(args.fuel.is_some());
+    config.kind(kind).consume_fuel(fuel);
     Engine::with_config(&config)
+}
+
+/// `hostbind compile`: the component compiled for the wasmtime engine.
+fn compile(args: &CompileArgs) -> Result<()> {
+    let engine = engine(EngineArg::Wasmtime, args.fuel)?;
+    let component = Component::from_file(&engine, &args.component)?;
+    let bytes = component.serialize()?;
+    std::fs::write(&args.output, bytes)
+        .with_context(|| format!("cannot write `{}`", args.output.display()))
+}
+
+/// The component at `args.component`: compiled from its binary, or, with
+/// `--allow-precompiled`, loaded as `hostbind compile` saved it.
+fn load(args: &RunArgs) -> Result<(Engine, Component)> {
+    let path = &args.component;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let fuel = args.fuel.is_some();
+    if !Component::is_precompiled(&bytes) {
+        let engine = engine(args.engine.unwrap_or(EngineArg::Wasmi), fuel)?;
+        let component =
+            Component::new(&engine, bytes).with_context(|| format!("in `{}`", path.display()))?;
+        return Ok((engine, component));
+    }
+    if !args.allow_precompiled {
+        anyhow::bail!(
+            "`{}` is a precompiled component; run it with `--allow-precompiled` if you made it with `hostbind compile` (its machine code runs as it is)",
+            path.display()
+        );
+    }
+    if matches!(args.engine, Some(EngineArg::Wasmi)) {
+        anyhow::bail!(
+            "`{}` is precompiled for the wasmtime engine; wasmi runs component binaries only",
+            path.display()
+        );
+    }
+    let engine = engine(EngineArg::Wasmtime, fuel)?;
+    // SAFETY: `--allow-precompiled` is the user's word that the file is what
+    // `hostbind compile` wrote; `deserialize` checks its header, version and
+    // engine configuration, and refuses anything else.
+    let component = unsafe { Component::deserialize(&engine, &bytes) }.with_context(|| {
+        let how = if fuel { " --fuel" } else { "" };
+        format!(
+            "in `{}` (compile it again with this hostbind: `hostbind compile{how} COMPONENT -o {}`)",
+            path.display(),
+            path.display()
+        )
+    })?;
+    Ok((engine, component))
 }
 
 fn wasi(args: &RunArgs) -> Result<WasiCtx> {
@@ -126,8 +207,7 @@ fn wasi(args: &RunArgs) -> Result<WasiCtx> {
 }
 
 fn run(args: &RunArgs) -> Result<i32> {
-    let engine = engine(args)?;
-    let component = Component::from_file(&engine, &args.component)?;
+    let (engine, component) = load(args)?;
     let mut linker = Linker::<Data>::new(&engine);
     hostbind_wasi::add_to_linker(&mut linker, |d| &mut d.wasi)?;
     let mut store = Store::new(&engine, Data { wasi: wasi(args)? });

@@ -184,3 +184,86 @@ fn what_is_wrong_is_one_clear_error() {
     assert!(text(&out.stderr).contains("fuel"), "{}", text(&out.stderr));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `hostbind compile` precompiles for wasmtime; `run --allow-precompiled`
+/// runs the result as it runs the binary, and refuses it without the flag,
+/// on wasmi, or compiled for another configuration, saying so.
+#[cfg(feature = "wasmtime")]
+#[test]
+fn a_precompiled_component_runs_and_is_refused_where_it_does_not_fit() {
+    let dir = scratch("compile");
+    let cwasm = dir.join("c-command.cwasm").display().to_string();
+    let out = hostbind(&["compile", &guest(), "-o", &cwasm]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let bytes = std::fs::read(&cwasm).unwrap();
+    assert!(bytes.starts_with(b"\0hostbind-cwasm\0"));
+
+    std::fs::write(dir.join("input.txt"), "one\ntwo\n").unwrap();
+    let data = format!("{}::/data", dir.display());
+    let plain = hostbind(&["run", "--dir", &data, &guest(), "report"]);
+    let pre = hostbind(&[
+        "run",
+        "--allow-precompiled",
+        "--dir",
+        &data,
+        &cwasm,
+        "report",
+    ]);
+    assert_eq!(pre.status.code(), Some(0), "{}", text(&pre.stderr));
+    // The same output, but for the file name the guest is given.
+    assert_eq!(
+        text(&pre.stdout).replace("c-command.cwasm", "c-command.wasm"),
+        text(&plain.stdout)
+    );
+
+    let refused: &[(&[&str], &str)] = &[
+        (
+            &["run", &cwasm],
+            "is a precompiled component; run it with `--allow-precompiled`",
+        ),
+        (
+            &["run", "--allow-precompiled", "--engine", "wasmi", &cwasm],
+            "is precompiled for the wasmtime engine; wasmi runs component binaries only",
+        ),
+        (
+            &["run", "--allow-precompiled", "--fuel", "1000000", &cwasm],
+            "precompiled for another engine configuration (or wasmtime version)",
+        ),
+        (
+            &["compile", "/nonexistent.wasm", "-o", &cwasm],
+            "cannot read `/nonexistent.wasm`",
+        ),
+    ];
+    for (args, want) in refused {
+        let out = hostbind(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+
+    // Compiled for metered runs, it runs with `--fuel`.
+    let out = hostbind(&["compile", "--fuel", &guest(), "-o", &cwasm]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = hostbind(&[
+        "run",
+        "--allow-precompiled",
+        "--fuel",
+        "1000000000",
+        "--dir",
+        &data,
+        &cwasm,
+        "report",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Without the wasmtime engine there is nothing to precompile.
+#[cfg(not(feature = "wasmtime"))]
+#[test]
+fn compile_needs_the_wasmtime_engine() {
+    let out = hostbind(&["compile", &guest(), "-o", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("built without the wasmtime engine"));
+}

@@ -106,6 +106,13 @@ impl Component {
         Component::build(engine, binary, Source::Precompiled(modules))
     }
 
+    /// Whether `bytes` start as [`Component::serialize`] writes them: a
+    /// precompiled component rather than a component binary. Says nothing of
+    /// whether they load; [`Component::deserialize`] checks that.
+    pub fn is_precompiled(bytes: &[u8]) -> bool {
+        bytes.starts_with(MAGIC)
+    }
+
     /// [`Component::deserialize`] from a file.
     ///
     /// # Safety
