@@ -15,6 +15,7 @@ mod invalid;
 mod limits;
 mod linking;
 mod modules;
+mod packaging;
 mod precompiled;
 mod resources;
 mod smoke;
