@@ -194,7 +194,7 @@ pub(super) fn export_calls(
                 let iface_view = views.len();
                 views.push(View::new(
                     format_ident!("{}Guest", camel(short)),
-                    format_ident!("{}", snake(short).to_string()),
+                    snake(short),
                     format!("The exports of `{full}`."),
                     None,
                 ));
@@ -217,7 +217,7 @@ pub(super) fn export_calls(
                                 None => {
                                     views.push(View::new(
                                         format_ident!("{}{}Guest", camel(short), camel(&rname)),
-                                        format_ident!("{}", snake(&rname).to_string()),
+                                        snake(&rname),
                                         format!("The functions of resource `{rname}` of `{full}`."),
                                         Some(*r),
                                     ));
