@@ -112,7 +112,7 @@ impl Component {
         crate::precheck::check(bytes)?;
         let mut tunables = Tunables::default_host();
         tunables.concurrency_support = false;
-        let mut validator = Validator::new_with_features(features());
+        let mut validator = Validator::new_with_features(features(&engine.repr));
         let mut types = ComponentTypesBuilder::new(&validator);
         let scope = ScopeVec::new();
         // environ asserts some invariants instead of returning errors; with
@@ -256,10 +256,10 @@ fn refuses_a_proposal(msg: &str) -> bool {
         || msg.contains("feature is not active")
 }
 
-/// The validator's proposals: what both engines run and what environ can
+/// The validator's proposals: what the engine runs and what environ can
 /// build adapters for with `concurrency_support` off. Anything outside is
 /// refused by the validator, naming the proposal, before environ runs.
-fn features() -> WasmFeatures {
+fn features(engine: &EngineRepr) -> WasmFeatures {
     let mut features = WasmFeatures::default();
     // Async and its relatives need environ's concurrency support, which
     // hostbind turns off; adapters would otherwise reach its assertions.
@@ -271,10 +271,18 @@ fn features() -> WasmFeatures {
             | WasmFeatures::CM_ERROR_CONTEXT
             | WasmFeatures::CM_GC,
     );
-    // Adapter modules would use `try_table`, which wasmi does not run. GC
-    // stays on: components may declare GC core types, and an engine that
-    // cannot run a module using them refuses it when compiling it.
-    features.remove(WasmFeatures::EXCEPTIONS | WasmFeatures::LEGACY_EXCEPTIONS);
+    // wasmi runs no exceptions: with them on, environ would also wrap every
+    // adapter in a `try_table` barrier. wasmtime runs them, and the barrier
+    // is what turns an exception leaving a component into a trap. GC stays
+    // on for both: components may declare GC core types, and wasmi refuses
+    // a module using them when compiling it.
+    match engine {
+        EngineRepr::Wasmi(_) => {
+            features.remove(WasmFeatures::EXCEPTIONS | WasmFeatures::LEGACY_EXCEPTIONS);
+        }
+        #[cfg(feature = "wasmtime")]
+        EngineRepr::Wasmtime(_) => features.remove(WasmFeatures::LEGACY_EXCEPTIONS),
+    }
     features
 }
 

@@ -24,6 +24,12 @@ pub(crate) fn new_engine(config: &crate::Config) -> Result<w::Engine> {
     c.consume_fuel(config.consume_fuel);
     c.epoch_interruption(config.interruptible);
     c.parallel_compilation(config.parallel_compilation);
+    // What wasmtime runs by default and components use: GC types (a core
+    // module may declare them) and exceptions (an uncaught one traps at the
+    // component boundary, in environ's adapters or in `call`).
+    c.wasm_gc(true);
+    c.wasm_function_references(true);
+    c.wasm_exceptions(true);
     Ok(w::Engine::new(&c)?)
 }
 
@@ -449,6 +455,10 @@ fn check_interrupt<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>) -> Result<
     Ok(())
 }
 
+/// environ's text for its `UncaughtException` trap code, so that both
+/// boundaries report one message.
+const UNCAUGHT_EXCEPTION: &str = "uncaught exception propagated out of component";
+
 /// The error to report for a failed wasmtime call: a host function's own
 /// error when one is waiting, a limit's trap, else wasmtime's.
 fn take_error<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, e: w::Error) -> Error {
@@ -467,6 +477,13 @@ fn take_error<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, e: w::Error) ->
     // The epoch callback's own trap, as it made it.
     if let Some(trap) = e.downcast_ref::<crate::error::Trap>() {
         return trap.clone().into();
+    }
+    // An exception no guest caught may not reach another component or the
+    // host; like environ's adapter barriers, the boundary makes it a trap,
+    // and the store forgets the exception object.
+    if e.downcast_ref::<w::ThrownException>().is_some() {
+        drop(cx.take_pending_exception());
+        return crate::error::Trap::new(UNCAUGHT_EXCEPTION).into();
     }
     Error::from(e).context("wasm trap")
 }
