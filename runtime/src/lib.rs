@@ -296,50 +296,44 @@
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+// The layers, lowest first; each uses only those before it:
+//   engine  one file per core engine, and limits; no component model
+//   types   component types, their layout and comparisons, typechecks
+//   abi     the canonical ABI: lift, lower, validation, transcoding, handles
+//   load    decomposing a component with environ, compiling its modules
+//   store   per-store state: instances, flags, resources, adapter intrinsics
+//   call    host functions and their glue, typed and dynamic export calls
+//   linker  names and typechecks of imports, and instantiation (the plan run)
 pub mod abi;
-mod adapter;
-mod caller;
-mod compare;
-mod component;
+mod call;
 mod config;
-mod dynamic;
 mod engine;
 mod error;
-mod glue;
-mod host;
-mod instance;
-mod limits;
 mod linker;
-mod mismatch;
-mod module;
-mod precheck;
-mod precompiled;
+mod load;
 mod raw;
-mod resource;
 mod store;
-mod typecheck;
-mod typed;
 mod types;
 
 pub use abi::{ComponentType, FuncParams, FuncResults, Lift, Lower};
-pub use caller::Caller;
-pub use component::Component;
+pub use call::caller::Caller;
+pub use call::dynamic::{DynamicFn, Func, FuncType, Type, TypeKind, Val};
+pub use call::glue::HostCx;
+pub use call::host::{Entrypoint, HostFunc, IntoHostFunc};
+pub use call::typed::TypedFunc;
 pub use config::{Config, WasmiCompilation};
-pub use dynamic::{DynamicFn, Func, FuncType, Type, TypeKind, Val};
+pub use engine::limits::{InterruptHandle, ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use engine::{Engine, EngineKind};
 pub use error::{Error, Place, Result, Site, Trap};
-pub use glue::HostCx;
-pub use host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use hostbind_macros::{ComponentType, Lift, Lower, bindgen, flags, host_fn};
-pub use instance::Instance;
-pub use limits::{InterruptHandle, ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use linker::{InstancePre, Linker, LinkerInstance, UnknownImport, WitImport};
-pub use module::Module;
-pub use precompiled::ComponentCache;
+pub use load::component::Component;
+pub use load::module::Module;
+pub use load::precompiled::ComponentCache;
 pub use raw::{CoreFuncType, CoreType, ValRaw};
-pub use resource::{Borrow, BorrowAny, Resource, ResourceAny, ResourceTable};
+pub use store::instance::Instance;
+pub use store::resource::{Borrow, BorrowAny, Resource, ResourceAny, ResourceTable};
 pub use store::{CallHook, Store};
-pub use typed::TypedFunc;
 pub use types::{
     Case, Enum, Field, Flags, Param, Record, ResourceTy, Signature, SignatureAbi, Ty, Variant,
 };

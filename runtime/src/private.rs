@@ -1,6 +1,5 @@
 //! What generated code names, as `::hostbind::__private::…`: outside semver.
 
-pub use crate::abi::layout;
 pub use crate::abi::{
     ComponentType, FlatDst, FlatSrc, Lift, LiftCx, Lower, LowerCx, flag_bit, flags_and,
     flags_contains, flags_is_empty, flags_iter, flags_mask, flags_not, flags_or, fmt_flags,
@@ -8,13 +7,14 @@ pub use crate::abi::{
     lower_case, lower_disc, lower_flags_flat, next_field, store_case, store_disc, store_field,
     store_flags,
 };
-pub use crate::caller::Caller;
-pub use crate::compare::ty_matches;
+pub use crate::call::caller::Caller;
+pub use crate::call::glue::{HostCx, Params, enter, host_error, lower_result, trapped};
+pub use crate::call::host::{Entrypoint, HostFunc, IntoHostFunc, bound_func};
 pub use crate::error::Result;
-pub use crate::glue::{HostCx, Params, enter, host_error, lower_result, trapped};
-pub use crate::host::{Entrypoint, HostFunc, IntoHostFunc, bound_func};
 pub use crate::linker::WitImport;
 pub use crate::raw::ValRaw;
+pub use crate::types::compare::ty_matches;
+pub use crate::types::layout;
 pub use crate::types::{
     Case, Enum, Field, Flags, Param, Record, ResourceTy, Signature, Ty, Variant,
 };

@@ -6,7 +6,8 @@
 //! monomorphised into each host function's glue.
 
 mod flags;
-pub mod layout;
+pub(crate) mod handles;
+pub use crate::types::layout;
 mod list;
 pub(crate) mod memory;
 mod scalar;
@@ -28,9 +29,9 @@ pub(crate) use variant::{read_uint, write_uint};
 
 use core::cell::RefCell;
 
+use crate::abi::handles::Handles;
 use crate::error::{Result, Site};
 use crate::raw::ValRaw;
-use crate::resource::handles::Handles;
 use crate::types::Ty;
 
 /// A Rust type with a component-model type.
@@ -90,7 +91,7 @@ pub struct HandleTables(pub(crate) RefCell<Handles>);
 pub struct ResCx {
     pub(crate) table: usize,
     /// The resource a static `ResourceAny` stands for, and whether as `own`.
-    pub(crate) any: crate::typecheck::AnyResource,
+    pub(crate) any: crate::types::typecheck::AnyResource,
     pub(crate) instance: usize,
     pub(crate) store: u64,
 }

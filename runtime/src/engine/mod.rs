@@ -7,6 +7,7 @@
 //! given to [`Backend::new_host_func`]. A third engine is one more file
 //! implementing [`Backend`].
 
+pub(crate) mod limits;
 pub(crate) mod shape;
 pub(crate) mod wasmi;
 #[cfg(feature = "wasmtime")]
@@ -14,8 +15,8 @@ pub(crate) mod wasmtime;
 
 use crate::config::Config;
 pub use crate::config::EngineKind;
+use crate::engine::limits::LimitState;
 use crate::error::Result;
-use crate::limits::LimitState;
 use crate::raw::{CoreFuncType, ValRaw};
 
 /// What an engine needs of the data its stores hold, which the runtime

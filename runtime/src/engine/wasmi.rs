@@ -4,8 +4,8 @@ use ::wasmi as w;
 use ::wasmi::{AsContext, AsContextMut};
 
 use super::{Backend, EngineData};
+use crate::engine::limits::LimitState;
 use crate::error::{Error, Result};
-use crate::limits::LimitState;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::raw::{MAX_STORAGE, SMALL_STORAGE, zeroed};
 
@@ -51,11 +51,11 @@ fn refill<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, slice: u64) -> Resu
     settle(cx);
     let limits = cx.data_mut().limits_mut();
     if limits.take_interrupt() {
-        return Err(crate::limits::interrupted());
+        return Err(crate::engine::limits::interrupted());
     }
     let next = slice.min(limits.user_fuel.unwrap_or(u64::MAX));
     if next == 0 {
-        return Err(crate::limits::out_of_fuel());
+        return Err(crate::engine::limits::out_of_fuel());
     }
     limits.given = next;
     cx.set_fuel(next).map_err(Error::new)
@@ -304,7 +304,7 @@ impl Backend for Wasmi {
     fn set_fuel<D: EngineData>(store: &mut Self::Store<D>, fuel: u64) -> Result<()> {
         let limits = store.data_mut().limits_mut();
         if !limits.fuel {
-            return Err(crate::limits::fuel_off());
+            return Err(crate::engine::limits::fuel_off());
         }
         if limits.interruptible {
             limits.user_fuel = Some(fuel);
@@ -317,7 +317,7 @@ impl Backend for Wasmi {
     fn get_fuel<D: EngineData>(store: &Self::Store<D>) -> Result<u64> {
         let limits = store.data().limits();
         match (limits.fuel, limits.user_fuel) {
-            (false, _) => Err(crate::limits::fuel_off()),
+            (false, _) => Err(crate::engine::limits::fuel_off()),
             (true, Some(left)) if limits.interruptible => Ok(left),
             _ => store.get_fuel().map_err(Error::new),
         }
@@ -513,7 +513,7 @@ fn take_error<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, e: &w::Error) -
         return limit;
     }
     if e.as_trap_code() == Some(w::TrapCode::OutOfFuel) {
-        return crate::limits::out_of_fuel();
+        return crate::engine::limits::out_of_fuel();
     }
     Error::msg(e.to_string()).context("wasm trap")
 }

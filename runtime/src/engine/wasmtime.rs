@@ -11,8 +11,8 @@ use ::wasmtime as w;
 use ::wasmtime::{AsContext, AsContextMut};
 
 use super::{Backend, EngineData};
+use crate::engine::limits::LimitState;
 use crate::error::{Error, Result};
-use crate::limits::LimitState;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::raw::{MAX_STORAGE, SMALL_STORAGE, zeroed};
 
@@ -142,7 +142,7 @@ impl Backend for Wasmtime {
             store.epoch_deadline_callback(|cx| {
                 if cx.data().limits().take_interrupt() {
                     Err(w::Error::new(crate::error::Trap::new(
-                        crate::limits::INTERRUPTED,
+                        crate::engine::limits::INTERRUPTED,
                     )))
                 } else {
                     Ok(w::UpdateDeadline::Continue(1))
@@ -304,14 +304,14 @@ impl Backend for Wasmtime {
 
     fn set_fuel<D: EngineData>(store: &mut Self::Store<D>, fuel: u64) -> Result<()> {
         if !store.data().limits().fuel {
-            return Err(crate::limits::fuel_off());
+            return Err(crate::engine::limits::fuel_off());
         }
         Ok(store.set_fuel(fuel)?)
     }
 
     fn get_fuel<D: EngineData>(store: &Self::Store<D>) -> Result<u64> {
         if !store.data().limits().fuel {
-            return Err(crate::limits::fuel_off());
+            return Err(crate::engine::limits::fuel_off());
         }
         Ok(store.get_fuel()?)
     }
@@ -450,7 +450,7 @@ pub(crate) struct WtExport {
 fn check_interrupt<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>) -> Result<()> {
     let limits = cx.data().limits();
     if limits.interruptible && limits.take_interrupt() {
-        return Err(crate::limits::interrupted());
+        return Err(crate::engine::limits::interrupted());
     }
     Ok(())
 }
@@ -472,7 +472,7 @@ fn take_error<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, e: w::Error) ->
         return limit;
     }
     if e.downcast_ref::<w::Trap>() == Some(&w::Trap::OutOfFuel) {
-        return crate::limits::out_of_fuel();
+        return crate::engine::limits::out_of_fuel();
     }
     // The epoch callback's own trap, as it made it.
     if let Some(trap) = e.downcast_ref::<crate::error::Trap>() {
@@ -482,7 +482,7 @@ fn take_error<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, e: w::Error) ->
     // host; like environ's adapter barriers, the boundary makes it a trap,
     // and the store forgets the exception object.
     if e.downcast_ref::<w::ThrownException>().is_some() {
-        drop(cx.take_pending_exception());
+        let _ = cx.take_pending_exception();
         return crate::error::Trap::new(UNCAUGHT_EXCEPTION).into();
     }
     Error::from(e).context("wasm trap")

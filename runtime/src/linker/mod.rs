@@ -1,6 +1,7 @@
 //! `Linker<T>`: host functions by name, checked against a component's imports
 //! when it is instantiated.
 
+pub(crate) mod instantiate;
 mod names;
 mod pre;
 mod resolve;
@@ -14,19 +15,20 @@ use std::sync::Arc;
 
 use anyhow::bail;
 
-use crate::caller::Caller;
-use crate::component::Component;
-use crate::dynamic::{FuncType, Val};
+use crate::call::caller::Caller;
+use crate::call::dynamic::{FuncType, Val};
+use crate::call::host::{HostFunc, IntoHostFunc};
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::host::{HostFunc, IntoHostFunc};
-use crate::instance::Instance;
-use crate::resource::{Resource, host_key};
+use crate::load::component::Component;
 use crate::store::Store;
+use crate::store::instance::Instance;
+use crate::store::resource::HostDtor;
+use crate::store::resource::{Resource, host_key};
 
 pub(crate) enum Item<T> {
     Func(HostFunc<T>),
-    Module(crate::module::Module),
+    Module(crate::load::module::Module),
     Resource(HostResource<T>),
     Instance(Namespace<T>),
 }
@@ -37,9 +39,6 @@ pub trait WitImport {
     /// The import, as `pkg:ns/iface#func` or a root function's name.
     const WIT_IMPORT: &'static str;
 }
-
-/// The destructor of a host resource type, given the rep of a dropped handle.
-pub(crate) type HostDtor<T> = Arc<dyn Fn(&mut T, u32) -> Result<()> + Send + Sync>;
 
 /// A resource type the host defines.
 pub(crate) struct HostResource<T> {
@@ -58,26 +57,14 @@ impl<T> Clone for HostResource<T> {
     }
 }
 
-impl<T> Resolved<T> {
-    /// Nothing resolved: for resolving definitions that need no imports.
-    pub(crate) fn empty() -> Resolved<T> {
-        Resolved {
-            funcs: Vec::new(),
-            modules: Vec::new(),
-            resources: Vec::new(),
-            host_keys: Vec::new(),
-        }
-    }
-}
-
 /// What a linker provides for one component's imports.
 pub(crate) struct Resolved<T> {
     /// By `RuntimeImportIndex`: the host function of a function import (with
     /// the resource its `ResourceAny` positions stand for), `None` for a
     /// resource import.
-    pub(crate) funcs: Vec<Option<(HostFunc<T>, crate::typecheck::AnyResource)>>,
+    pub(crate) funcs: Vec<Option<(HostFunc<T>, crate::types::typecheck::AnyResource)>>,
     /// By `RuntimeImportIndex`: the host's core module for a module import.
-    pub(crate) modules: Vec<Option<crate::module::Module>>,
+    pub(crate) modules: Vec<Option<crate::load::module::Module>>,
     /// By `ResourceIndex`: the host resource behind an imported resource.
     pub(crate) resources: Vec<Option<HostResource<T>>>,
     /// By `ResourceIndex`: the host type key of an imported resource.
@@ -195,7 +182,11 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     ///
     /// At instantiation the module must export everything the component's
     /// module type declares, and import nothing it does not give it.
-    pub fn module(&mut self, name: &str, module: &crate::module::Module) -> Result<&mut Self> {
+    pub fn module(
+        &mut self,
+        name: &str,
+        module: &crate::load::module::Module,
+    ) -> Result<&mut Self> {
         self.define(name, Item::Module(module.clone()))?;
         Ok(self)
     }

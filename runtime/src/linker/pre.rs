@@ -2,11 +2,12 @@
 //! instantiate in any store, from any thread.
 
 use super::Resolved;
-use crate::component::{Compiled, Component};
 use crate::engine::Backend;
 use crate::engine::wasmi::Wasmi;
 use crate::error::Result;
-use crate::instance::{Instance, instantiate};
+use crate::linker::instantiate::instantiate;
+use crate::load::component::{Compiled, Component};
+use crate::store::instance::Instance;
 use crate::store::{Store, StoreRepr};
 
 /// A component whose imports a [`Linker`](crate::Linker) has resolved and

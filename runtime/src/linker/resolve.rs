@@ -12,10 +12,10 @@ use anyhow::anyhow;
 use wasmtime_environ::component::{self as env, ComponentTypes, ResourceIndex, TypeDef};
 
 use super::{HostResource, Item, Linker, Namespace, Resolved};
-use crate::component::{Component, import_name};
+use crate::call::host::HostFunc;
 use crate::error::Result;
-use crate::host::HostFunc;
-use crate::typecheck::{self, AnyResource, Tc, resource_of};
+use crate::load::component::{Component, import_name};
+use crate::types::typecheck::{self, AnyResource, Tc, resource_of};
 
 /// What resolving found so far.
 struct Walk<'a, T> {
@@ -32,7 +32,7 @@ struct Walk<'a, T> {
     /// Each function import that checked out, by its full name.
     funcs: HashMap<String, (HostFunc<T>, AnyResource)>,
     /// Each core module import that checked out, by its full name.
-    modules: HashMap<String, crate::module::Module>,
+    modules: HashMap<String, crate::load::module::Module>,
     missing: Vec<String>,
     problems: Vec<String>,
 }
@@ -217,7 +217,7 @@ impl<T: 'static> Walk<'_, T> {
             // Value types need no definition: they only describe.
             TypeDef::Interface(_) => {}
             TypeDef::Module(t) => match item {
-                Some(Item::Module(m)) => match crate::module::check(name, m, types, t) {
+                Some(Item::Module(m)) => match crate::load::module::check(name, m, types, t) {
                     Ok(()) => {
                         self.modules.insert(name.to_string(), m.clone());
                     }

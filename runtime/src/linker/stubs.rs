@@ -7,8 +7,8 @@ use wasmtime_environ::component::{ComponentTypes, TypeDef};
 use std::collections::HashSet;
 
 use super::{Item, Linker, LinkerInstance};
-use crate::component::{Component, import_name};
 use crate::error::{Result, Trap};
+use crate::load::component::{Component, import_name};
 
 /// The Rust type of every resource type that
 /// [`Linker::define_unknown_imports_as_traps`] defines: handles of it can

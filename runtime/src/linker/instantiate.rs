@@ -1,150 +1,32 @@
-//! Instantiation: walking environ's global initializers on a core engine.
+//! Instantiation: executing the linker's plan by walking environ's global
+//! initializers on a core engine, and wiring each trampoline to the code
+//! behind it.
 
 use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
 use wasmtime_environ::EntityIndex;
 use wasmtime_environ::component::{
-    CanonicalOptionsDataModel, CoreDef, CoreExport, ExportIndex, ExportItem, GlobalInitializer,
-    InstantiateModule, OptionsIndex, StaticModuleIndex, StringEncoding as EnvEncoding, Trampoline,
+    CoreDef, CoreExport, Export, ExportItem, GlobalInitializer, InstantiateModule, Trampoline,
 };
 
-use crate::abi::StringEncoding;
-use crate::adapter::AdapterOp;
-use crate::component::{Artifacts, ComponentInner};
 use crate::engine::Backend;
 use crate::error::Result;
+use crate::load::component::{Artifacts, ComponentInner};
 use crate::store::Cx;
-use core::any::TypeId;
+use crate::store::adapter::AdapterOp;
 use core::cell::RefCell;
 
 use wasmtime_environ::component::TypeResourceTableIndex;
 
 use crate::abi::HandleTables;
-use crate::host::{
-    Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY, ResolvedOptions, ResourceOp,
-};
+use crate::abi::handles::Handles;
+use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
-use crate::resource::handles::Handles;
-use crate::typecheck::resource_of;
-
-/// An instantiated component in a [`Store`](crate::Store).
-#[derive(Clone, Copy, Debug)]
-pub struct Instance {
-    pub(crate) store_id: u64,
-    pub(crate) index: usize,
-}
-
-/// A lifted export resolved for calls.
-pub(crate) struct ExportFunc<B: Backend> {
-    /// Which export this is, so repeated lookups share one entry.
-    pub(crate) export: ExportIndex,
-    pub(crate) func: B::Export,
-    /// Its options' `post-return`, prepared for calls the same way.
-    pub(crate) post_return: Option<B::Export>,
-    /// Shared with the export's `TypedFunc`s and `Func`s, which pass them to
-    /// each call, so that a call does not clone them.
-    pub(crate) tys: Arc<ExportTys>,
-    pub(crate) options: OptionsIndex,
-}
-
-/// The core types of a lifted export and of its `post-return`.
-#[derive(Debug)]
-pub(crate) struct ExportTys {
-    pub(crate) core: CoreFuncType,
-    /// `post-return` takes the core results as its params.
-    pub(crate) post_return: CoreFuncType,
-}
-
-/// The runtime state of one component instance, indexed as environ numbers it.
-pub(crate) struct InstanceState<B: Backend> {
-    pub(crate) component: Arc<ComponentInner>,
-    /// Each core instance, with the static module it is of (`None` for an
-    /// imported module, whose exports are found by name).
-    pub(crate) core: Vec<(B::Instance, Option<StaticModuleIndex>)>,
-    /// One `i32` global per runtime component instance: the `may_leave`
-    /// flag as fused adapters read and write it.
-    pub(crate) flags: Vec<B::Global>,
-    /// Whether adapters use `flags`; if not, `may_leave` alone is the flag
-    /// and a host call reads a `bool`, not an engine global.
-    pub(crate) adapter_flags: bool,
-    /// The `may_leave` flag of each runtime component instance, cleared while
-    /// its `realloc` runs. Kept in Rust so a host call reads a `bool`.
-    pub(crate) may_leave: Vec<bool>,
-    /// Every canonical options entry resolved, once instantiation is done.
-    pub(crate) resolved: Vec<Option<ResolvedOptions<B>>>,
-    pub(crate) memories: Vec<Option<B::Memory>>,
-    pub(crate) reallocs: Vec<Option<B::Realloc>>,
-    pub(crate) post_returns: Vec<Option<B::Func>>,
-    pub(crate) trampolines: Vec<Option<B::Func>>,
-    pub(crate) exports: Vec<ExportFunc<B>>,
-    /// An export call is running; the component model forbids re-entering.
-    pub(crate) entered: bool,
-    /// The export whose trap poisoned the instance: no call may enter it again.
-    pub(crate) poisoned: Option<Box<str>>,
-    /// The handle tables of the instance's runtime component instances.
-    pub(crate) handles: HandleTables,
-    /// Every resource type, by `ResourceIndex`: who implements it.
-    pub(crate) resources: Vec<ResourceDef<B>>,
-    /// The host type key of each imported resource, by `ResourceIndex`.
-    pub(crate) host_keys: Vec<Option<TypeId>>,
-}
-
-/// Who implements a resource type, and so runs its destructor.
-pub(crate) enum ResourceDef<B: Backend> {
-    /// The host: the `HostDtor<T>` of the linker's definition.
-    Host(Box<dyn core::any::Any + Send + Sync>),
-    /// The guest: its destructor, if it has one.
-    Guest { dtor: Option<B::Func> },
-    /// Not set up yet (a defined resource before its initializer).
-    Unset,
-}
-
-impl<B: Backend> InstanceState<B> {
-    /// The canonical options `index`, with memory and realloc resolved.
-    #[inline]
-    pub(crate) fn options(&self, index: u32) -> Option<ResolvedOptions<B>> {
-        match self.resolved.get(index as usize) {
-            Some(r) => *r,
-            None => self.resolve_options(index),
-        }
-    }
-
-    fn resolve_options(&self, index: u32) -> Option<ResolvedOptions<B>> {
-        let opts = self
-            .component
-            .info
-            .options
-            .get(OptionsIndex::from_u32(index))?;
-        let (memory, realloc) = match opts.data_model {
-            CanonicalOptionsDataModel::LinearMemory(m) => (
-                m.memory
-                    .and_then(|i| *self.memories.get(i.as_u32() as usize)?),
-                m.realloc
-                    .and_then(|i| *self.reallocs.get(i.as_u32() as usize)?),
-            ),
-            CanonicalOptionsDataModel::Gc {} => (None, None),
-        };
-        Some(ResolvedOptions {
-            memory,
-            realloc,
-            post_return: opts
-                .post_return
-                .and_then(|i| *self.post_returns.get(i.as_u32() as usize)?),
-            table: opts.instance.as_u32() as usize,
-            encoding: encoding_of(opts.string_encoding),
-        })
-    }
-}
-
-fn encoding_of(e: EnvEncoding) -> StringEncoding {
-    match e {
-        EnvEncoding::Utf8 => StringEncoding::Utf8,
-        EnvEncoding::Utf16 => StringEncoding::Utf16,
-        EnvEncoding::CompactUtf16 => StringEncoding::CompactUtf16,
-    }
-}
+use crate::store::instance::{InstanceState, ResourceDef, encoding_of};
+use crate::store::resource::ResourceOp;
+use crate::types::typecheck::resource_of;
 
 fn state<'a, B: Backend, T: 'static>(
     cx: &'a mut Cx<'_, B, T>,
@@ -192,6 +74,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         post_returns: vec![None; info.num_runtime_post_returns as usize],
         trampolines: vec![None; component.trampolines.len()],
         exports: Vec::new(),
+        lifted: Vec::new(),
         entered: false,
         poisoned: None,
         handles,
@@ -244,7 +127,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                         component,
                         def,
                         imports,
-                        Some(&crate::resource::DTOR_TY),
+                        Some(&crate::store::resource::DTOR_TY),
                     )?),
                     None => None,
                 };
@@ -257,7 +140,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                 let Some(Some(host)) = imports.modules.get(rti.as_u32() as usize) else {
                     bail!("imported core module {} was not linked", rti.as_u32());
                 };
-                let module = crate::module::compiled_for::<B>(host)?;
+                let module = crate::load::module::compiled_for::<B>(host)?;
                 let mut externs = Vec::new();
                 for (m, n, _) in &host.inner.shape.imports {
                     let def = args.get(m).and_then(|a| a.get(n)).ok_or_else(|| {
@@ -280,6 +163,18 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
     state.resolved = (0..info.options.len() as u32)
         .map(|i| state.resolve_options(i))
         .collect();
+    // The core function of every lifted export, so that looking one up
+    // later is reading state, not resolving definitions.
+    let mut lifted = Vec::with_capacity(info.export_items.len());
+    for item in info.export_items.values() {
+        lifted.push(match item {
+            Export::LiftedFunction { func, .. } => {
+                B::as_func(&resolve_def::<B, T>(cx, id, component, func, imports)?)
+            }
+            _ => None,
+        });
+    }
+    B::data(cx).instances[id].lifted = lifted;
     Ok(id)
 }
 
@@ -408,13 +303,13 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 Binding::Lowered(lowered) => {
                     let lowered = *lowered;
                     B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                        crate::host::call_lowered::<B, T>(cx, &lowered, storage)
+                        crate::call::host::call_lowered::<B, T>(cx, &lowered, storage)
                     })
                 }
                 kind => {
                     let binding = HostBinding { kind, instance: id };
                     B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                        crate::host::call::<B, T>(cx, &binding, storage)
+                        crate::call::host::call::<B, T>(cx, &binding, storage)
                     })
                 }
             };
@@ -449,39 +344,4 @@ fn resolve_export<B: Backend, T: 'static>(
     };
     B::export(cx, core, name)
         .ok_or_else(|| anyhow!("core instance {instance} has no export `{name}`"))
-}
-
-/// Whether runtime instance `table` of hostbind instance `instance` may
-/// call out now: hostbind's flag, and the adapters' if they keep one.
-#[inline]
-pub(crate) fn may_leave<B: Backend, T: 'static>(
-    cx: &mut Cx<'_, B, T>,
-    instance: usize,
-    table: usize,
-) -> Option<bool> {
-    let state = B::data(cx).instances.get(instance)?;
-    let mine = *state.may_leave.get(table)?;
-    if !state.adapter_flags {
-        return Some(mine);
-    }
-    let global = *state.flags.get(table)?;
-    Some(mine && B::global_get(cx, global) != 0)
-}
-
-/// Sets the `may_leave` flag of runtime instance `table`, and the adapters'
-/// copy of it if they keep one; returns hostbind's flag as it was, for the
-/// caller to restore.
-pub(crate) fn set_may_leave<B: Backend, T: 'static>(
-    cx: &mut Cx<'_, B, T>,
-    instance: usize,
-    table: usize,
-    value: bool,
-) -> Option<bool> {
-    let state = B::data(cx).instances.get_mut(instance)?;
-    let old = core::mem::replace(state.may_leave.get_mut(table)?, value);
-    if state.adapter_flags {
-        let global = *state.flags.get(table)?;
-        B::global_set(cx, global, i32::from(value));
-    }
-    Some(old)
 }

@@ -9,7 +9,7 @@ use wasmtime_environ::component::{
     TypeResourceTableIndex,
 };
 
-use crate::mismatch::first_difference;
+use crate::types::mismatch::first_difference;
 use crate::types::{ResourceTy, Signature, Ty};
 
 /// The one resource type a static `ResourceAny` stands for in a signature.

@@ -8,9 +8,9 @@ use anyhow::Context;
 use wasmtime_environ::component::{ComponentTypes, TypeModuleIndex};
 use wasmtime_environ::{EngineOrModuleTypeIndex, EntityType};
 
-use crate::component::core_func_type;
 use crate::engine::{Backend, Engine, EngineRepr};
 use crate::error::Result;
+use crate::load::component::core_func_type;
 
 /// A core wasm module compiled for an engine, for
 /// [`LinkerInstance::module`](crate::LinkerInstance::module). Cheap to clone.

@@ -6,7 +6,7 @@ use core::any::type_name;
 
 use crate::abi::ResourceScope;
 use crate::error::{Place, Result, Site};
-use crate::resource::{Borrow, Resource, ResourceAny, host_key};
+use crate::store::resource::{Borrow, Resource, ResourceAny, host_key};
 
 /// The store's data plus read access to the calling instance's memory: the
 /// optional first parameter of a `#[host_fn]` that needs both, and what a

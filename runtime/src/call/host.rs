@@ -8,13 +8,14 @@ use std::sync::{Arc, LazyLock};
 use wasmtime_environ::component::ResourceIndex;
 
 use crate::abi::{Guest, HandleTables, Lower, ResCx, StringEncoding};
-use crate::dynamic::DynamicFn;
+use crate::call::dynamic::DynamicFn;
+use crate::call::glue::{Access, BoundEntry, HostCx, Params};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
-use crate::glue::{Access, BoundEntry, HostCx, Params};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::CallHook;
 use crate::store::Cx;
+use crate::store::resource::ResourceOp;
 use crate::types::Signature;
 
 pub(crate) use crate::raw::MAX_STORAGE;
@@ -168,7 +169,7 @@ impl<T> HostFunc<T> {
         T: 'static,
     {
         HostFunc {
-            entry: crate::dynamic::entry::<T>,
+            entry: crate::call::dynamic::entry::<T>,
             kind: FuncKind::Dynamic(Arc::new(Dynamic {
                 name: name.to_string(),
                 func,
@@ -241,7 +242,7 @@ pub(crate) enum Binding<T> {
     /// A lowered import: a host function's glue.
     Lowered(Box<Lowered<T>>),
     /// An intrinsic of the fused adapters between nested components.
-    Adapter(crate::adapter::AdapterOp),
+    Adapter(crate::store::adapter::AdapterOp),
     /// `resource.new`, `resource.rep` or `resource.drop` of resource `ty`
     /// in handle table `table`.
     Resource {
@@ -272,14 +273,6 @@ pub(crate) struct Lowered<T> {
     /// by field on every call, for the glue to read it back whole, cost more
     /// than copying it.
     pub(crate) res: ResCx,
-}
-
-/// The three resource intrinsics.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum ResourceOp {
-    New,
-    Rep,
-    Drop,
 }
 
 /// The type of every `realloc`.
@@ -398,12 +391,17 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         let saved = self.flags.and_then(|f| {
             Some((
                 f,
-                crate::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, false)?,
+                crate::store::instance::set_may_leave::<B, T>(
+                    &mut self.cx,
+                    self.instance,
+                    f,
+                    false,
+                )?,
             ))
         });
         let result = B::call_realloc(&mut self.cx, realloc, args);
         if let Some((f, v)) = saved {
-            crate::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, v);
+            crate::store::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, v);
         }
         Ok(result? as u32)
     }
@@ -452,10 +450,13 @@ pub(crate) fn call<B: Backend, T: 'static>(
 ) -> bool {
     let result = match &binding.kind {
         Binding::Lowered(lowered) => enter_host::<B, T>(B::reborrow(&mut cx), lowered, storage),
-        Binding::Adapter(op) => {
-            crate::adapter::intrinsic::<B, T>(B::reborrow(&mut cx), binding.instance, *op, storage)
-        }
-        Binding::Resource { op, ty, table } => crate::resource::intrinsic::<B, T>(
+        Binding::Adapter(op) => crate::store::adapter::intrinsic::<B, T>(
+            B::reborrow(&mut cx),
+            binding.instance,
+            *op,
+            storage,
+        ),
+        Binding::Resource { op, ty, table } => crate::store::resource::intrinsic::<B, T>(
             B::reborrow(&mut cx),
             binding.instance,
             *op,
@@ -521,7 +522,8 @@ fn enter_host<B: Backend, T: 'static>(
         None
     };
     // Only adapters keep a second copy of the flag, in an engine global.
-    if adapters && crate::instance::may_leave::<B, T>(&mut cx, instance, table) != Some(true) {
+    if adapters && crate::store::instance::may_leave::<B, T>(&mut cx, instance, table) != Some(true)
+    {
         return Err(cannot_leave(l));
     }
     let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table);
@@ -581,20 +583,3 @@ fn silent<T>(l: &Lowered<T>) -> crate::Error {
     ))
     .into()
 }
-
-/// Resolved canonical options of a lowering or lifting.
-pub(crate) struct ResolvedOptions<B: Backend> {
-    pub(crate) memory: Option<B::Memory>,
-    pub(crate) realloc: Option<B::Realloc>,
-    pub(crate) post_return: Option<B::Func>,
-    pub(crate) encoding: StringEncoding,
-    /// The options' runtime component instance: its handle table and flags.
-    pub(crate) table: usize,
-}
-
-impl<B: Backend> Clone for ResolvedOptions<B> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<B: Backend> Copy for ResolvedOptions<B> {}

@@ -1,12 +1,17 @@
 //! `Store<T>`: the user's data, call hooks, and the instances living in one engine store.
 
+pub(crate) mod adapter;
+pub(crate) mod instance;
+
+pub(crate) mod resource;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::engine::limits::{InterruptHandle, LimitState, ResourceLimiter};
 use crate::engine::wasmi::Wasmi;
 use crate::engine::{Backend, Engine, EngineRepr};
 use crate::error::{Error, Result};
-use crate::instance::InstanceState;
-use crate::limits::{InterruptHandle, LimitState, ResourceLimiter};
+use crate::store::instance::InstanceState;
 
 /// Where a call hook fires, as in wasmtime's `CallHook`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

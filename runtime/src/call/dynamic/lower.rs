@@ -8,11 +8,11 @@ use wasmtime_environ::component::{ComponentTypes, InterfaceType};
 
 use super::Val;
 use super::lift::payload_offset;
-use crate::abi::layout::{self, align_to};
 use crate::abi::{FlatDst, Lower, LowerCx, lower_disc, memory, store_ptr_len, write_uint};
 use crate::error::Result;
 use crate::raw::ValRaw;
-use crate::typecheck::wit;
+use crate::types::layout::{self, align_to};
+use crate::types::typecheck::wit;
 
 /// Where the value goes: flat values or memory at an offset.
 enum To<'d, 'v> {
@@ -209,11 +209,11 @@ fn lower(
             variant(cx, to, ty, types, &payloads, disc, payload)
         }
         (InterfaceType::Own(i) | InterfaceType::Borrow(i), Val::Resource(r)) => {
-            let Some((ty_idx, _)) = crate::typecheck::resource_of(types, *i) else {
+            let Some((ty_idx, _)) = crate::types::typecheck::resource_of(types, *i) else {
                 return Err(mismatch(cx, ty, types, "a handle"));
             };
             let own = matches!(ty, InterfaceType::Own(_));
-            let idx = crate::resource::lower_any(cx, r, ty_idx, own)?;
+            let idx = crate::store::resource::lower_any(cx, r, ty_idx, own)?;
             match to {
                 To::Flat(dst) => {
                     dst.push(ValRaw::i32(idx as i32));

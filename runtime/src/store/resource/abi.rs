@@ -12,7 +12,7 @@ use crate::types::{ResourceTy, Ty};
 /// Runs `f` on the handle tables a lift can reach.
 fn with_tables<R>(
     cx: &LiftCx<'_>,
-    f: impl FnOnce(&mut super::handles::Handles) -> Result<R>,
+    f: impl FnOnce(&mut crate::abi::handles::Handles) -> Result<R>,
 ) -> Result<R> {
     match cx.scope.tables {
         Some(t) => f(&mut t.0.borrow_mut()),
@@ -25,7 +25,7 @@ fn with_tables<R>(
 /// Runs `f` on the handle tables a lower can reach.
 fn with_tables_mut<R>(
     cx: &mut LowerCx<'_>,
-    f: impl FnOnce(&mut super::handles::Handles, &crate::Site<'_>, crate::abi::ResCx) -> Result<R>,
+    f: impl FnOnce(&mut crate::abi::handles::Handles, &crate::Site<'_>, crate::abi::ResCx) -> Result<R>,
 ) -> Result<R> {
     let site = cx.site;
     let res = cx.res;
@@ -166,7 +166,7 @@ pub(crate) fn lift_any_as(
 }
 
 fn lift_any(cx: &LiftCx<'_>, idx: u32) -> Result<ResourceAny> {
-    let Some(crate::typecheck::AnyRes {
+    let Some(crate::types::typecheck::AnyRes {
         ty,
         lift: Some(own),
         ..
@@ -241,7 +241,7 @@ pub(crate) fn lower_any(
 }
 
 fn lower_static_any(cx: &mut LowerCx<'_>, r: &ResourceAny) -> Result<u32> {
-    let Some(crate::typecheck::AnyRes {
+    let Some(crate::types::typecheck::AnyRes {
         ty,
         lower: Some(own),
         ..
@@ -283,7 +283,7 @@ unsafe impl ComponentType for BorrowAny {
 /// The resource type the signature's guest-resource positions stand for.
 fn any_type(
     site: &Site<'_>,
-    any: crate::typecheck::AnyResource,
+    any: crate::types::typecheck::AnyResource,
 ) -> Result<wasmtime_environ::component::ResourceIndex> {
     match any {
         Some(a) => Ok(a.ty),

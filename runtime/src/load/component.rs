@@ -109,7 +109,7 @@ impl Component {
     /// Decomposes a component binary and takes its core modules from
     /// `source`.
     pub(crate) fn build(engine: &Engine, bytes: &[u8], source: Source<'_>) -> Result<Component> {
-        crate::precheck::check(bytes)?;
+        crate::load::precheck::check(bytes)?;
         let mut tunables = Tunables::default_host();
         tunables.concurrency_support = false;
         let mut validator = Validator::new_with_features(features(&engine.repr));
@@ -433,7 +433,7 @@ pub(crate) fn resource_names(info: &env::Component, types: &ComponentTypes) -> A
             match &info.export_items[*idx] {
                 env::Export::Type(env::TypeDef::Resource(t)) => {
                     let t: &env::TypeResourceTableIndex = t;
-                    if let Some((ri, _)) = crate::typecheck::resource_of(types, *t)
+                    if let Some((ri, _)) = crate::types::typecheck::resource_of(types, *t)
                         && let Some(slot) = names.get_mut(ri.as_u32() as usize)
                         && slot.starts_with("resource ")
                     {

@@ -6,21 +6,20 @@ use std::sync::Arc;
 use anyhow::{anyhow, bail};
 use wasmtime_environ::component::{Export, NameMapNoIntern, TypeFuncIndex};
 
-use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
 use crate::abi::{
     ComponentTuple, FlatDst, FlatSrc, LiftCx, Lower, LowerCx, ResCx, ResourceScope, memory,
 };
-use crate::component::core_func_type;
+use crate::call::host::GuestAccess;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
-use crate::host::GuestAccess;
-use crate::instance::{ExportFunc, ExportTys, Instance, InstanceState, resolve_def};
-use crate::linker::Resolved;
+use crate::load::component::core_func_type;
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::Cx;
+use crate::store::instance::{ExportFunc, ExportTys, Instance, InstanceState};
 use crate::store::{CallHook, Store, with_backend};
-use crate::typecheck;
-use crate::typecheck::Tc;
+use crate::types::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
+use crate::types::typecheck;
+use crate::types::typecheck::Tc;
 
 /// An export of an instance, with its Rust parameter and result types
 /// checked against the component's once, at lookup.
@@ -30,7 +29,7 @@ pub struct TypedFunc<P, R> {
     store_id: u64,
     instance: usize,
     slot: usize,
-    any: crate::typecheck::AnyResource,
+    any: crate::types::typecheck::AnyResource,
     name: Arc<str>,
     tys: Arc<ExportTys>,
     _marker: PhantomData<fn(P) -> R>,
@@ -105,7 +104,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
 ) -> Result<(
     usize,
     TypeFuncIndex,
-    crate::typecheck::AnyResource,
+    crate::types::typecheck::AnyResource,
     Arc<ExportTys>,
 )> {
     let component = B::data(cx).instances[index].component.clone();
@@ -140,7 +139,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
             (_, Some(_)) => bail!("export `{head}` of `{name}` is not an instance"),
         }
     };
-    let Export::LiftedFunction { ty, func, options } = item else {
+    let Export::LiftedFunction { ty, options, .. } = item else {
         bail!("export `{name}` is not a function");
     };
     let host_keys = B::data(cx).instances[index].host_keys.clone();
@@ -159,8 +158,12 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         return Ok((slot, *ty, any, tys));
     }
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
-    let f = resolve_def::<B, T>(cx, index, &component, func, &Resolved::empty())?;
-    let func = B::as_func(&f).ok_or_else(|| anyhow!("export `{name}` is not a core function"))?;
+    let func = B::data(cx).instances[index]
+        .lifted
+        .get(export.as_u32() as usize)
+        .copied()
+        .flatten()
+        .ok_or_else(|| anyhow!("export `{name}` is not a core function"))?;
     let post_return_ty = CoreFuncType {
         params: core_ty.results.clone(),
         results: Vec::new(),
@@ -217,7 +220,7 @@ where
     {
         const {
             assert!(
-                crate::compare::all_match(Q::FIELDS, P::FIELDS),
+                crate::types::compare::all_match(Q::FIELDS, P::FIELDS),
                 "`call_as` params must have the component types of the function's"
             )
         };
@@ -284,7 +287,7 @@ pub(crate) struct Target<'a> {
     pub(crate) tys: &'a ExportTys,
     pub(crate) name: &'a str,
     /// The resource a static `ResourceAny` in the signature stands for.
-    pub(crate) any: crate::typecheck::AnyResource,
+    pub(crate) any: crate::types::typecheck::AnyResource,
 }
 
 /// Calls export `slot` of instance `instance`, refusing re-entry: `lower`
@@ -452,7 +455,7 @@ fn call_entered<B: Backend, T: 'static, R>(
     if let Some(post_return) = post_return {
         // The guest may not call out while it cleans up.
         let set = |cx: &mut Cx<'_, B, T>, v: bool| {
-            crate::instance::set_may_leave::<B, T>(cx, instance, opts.table, v);
+            crate::store::instance::set_may_leave::<B, T>(cx, instance, opts.table, v);
         };
         set(cx, false);
         let r = B::call_export(cx, post_return, post_ty, rets, &mut []);

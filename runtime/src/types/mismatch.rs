@@ -4,8 +4,8 @@
 
 use wasmtime_environ::component::InterfaceType;
 
-use crate::typecheck::{Tc, matches, wit_named};
 use crate::types::Ty;
+use crate::types::typecheck::{Tc, matches, wit_named};
 
 /// The first place where `ty` and `it` differ: the steps into both types
 /// that lead there (empty when the outermost types differ), and the two

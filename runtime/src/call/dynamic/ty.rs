@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use wasmtime_environ::component::{ComponentTypes, InterfaceType, TypeFuncIndex};
 
-use crate::typecheck::wit;
+use crate::types::typecheck::wit;
 
 /// A component value type, as the component declares it.
 #[derive(Clone)]

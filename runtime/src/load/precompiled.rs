@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
 
-use crate::component::{Compiled, Component, Source};
 use crate::engine::{Engine, EngineRepr};
 use crate::error::Result;
+use crate::load::component::{Compiled, Component, Source};
 
 /// The first bytes of a precompiled component.
 const MAGIC: &[u8; 16] = b"\0hostbind-cwasm\0";

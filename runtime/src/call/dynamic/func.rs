@@ -9,17 +9,17 @@ use anyhow::bail;
 use wasmtime_environ::component::{ComponentTypes, InterfaceType, TypeFuncIndex};
 
 use super::{FuncType, Val, lift, lower};
-use crate::abi::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, align_to};
 use crate::abi::{FlatDst, FlatSrc, Guest, LiftCx, LowerCx, memory};
-use crate::caller::Caller;
+use crate::call::caller::Caller;
+use crate::call::glue::{Body, HostCx, guard};
+use crate::call::host::Dynamic;
+use crate::call::typed::{Target, call_export, lookup};
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
-use crate::glue::{Body, HostCx, guard};
-use crate::host::Dynamic;
-use crate::instance::{ExportTys, Instance};
 use crate::raw::ValRaw;
+use crate::store::instance::{ExportTys, Instance};
 use crate::store::{Store, with_backend};
-use crate::typed::{Target, call_export, lookup};
+use crate::types::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, align_to};
 
 /// The closure of a dynamic host function: the store's data and the
 /// caller's memory, the function's type, the params, and the results to fill.

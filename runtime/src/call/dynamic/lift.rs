@@ -6,9 +6,9 @@
 use wasmtime_environ::component::{ComponentTypes, InterfaceType};
 
 use super::Val;
-use crate::abi::layout::{self, align_to};
 use crate::abi::{FlatSrc, Lift, LiftCx, load_ptr_len, memory, read_uint};
 use crate::error::Result;
+use crate::types::layout::{self, align_to};
 
 /// Where the value comes from: flat values or memory at an offset.
 enum From<'s, 'v> {
@@ -169,18 +169,18 @@ fn lift(
                 From::Flat(src) => src.next_val().get_u32(),
                 From::Memory(at) => read_uint(cx, *at, 4)?,
             };
-            let Some((ty_idx, _)) = crate::typecheck::resource_of(types, *i) else {
+            let Some((ty_idx, _)) = crate::types::typecheck::resource_of(types, *i) else {
                 return Err(cx
                     .site
                     .trap(format_args!("handle of an abstract resource type")));
             };
             let own = matches!(ty, InterfaceType::Own(_));
-            Val::Resource(crate::resource::lift_any_as(cx, idx, ty_idx, own)?)
+            Val::Resource(crate::store::resource::lift_any_as(cx, idx, ty_idx, own)?)
         }
         other => {
             return Err(cx.site.trap(format_args!(
                 "values of type `{}` cannot be lifted dynamically yet",
-                crate::typecheck::wit(other, types)
+                crate::types::typecheck::wit(other, types)
             )));
         }
     })
@@ -218,7 +218,7 @@ fn variant(
     let bad = |disc: u32| {
         cx.site.trap(format_args!(
             "invalid discriminant {disc} for `{}` ({cases} cases)",
-            crate::typecheck::wit(ty, types)
+            crate::types::typecheck::wit(ty, types)
         ))
     };
     match from {

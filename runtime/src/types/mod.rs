@@ -4,6 +4,11 @@
 //! as a `&'static Ty`. Layout, flattening and the link-time typecheck are all
 //! computed from this one description, so they cannot disagree.
 
+pub(crate) mod compare;
+pub mod layout;
+pub(crate) mod mismatch;
+pub(crate) mod typecheck;
+
 use core::fmt;
 
 /// A component-model value type.
@@ -334,7 +339,7 @@ impl Signature {
         params: &'static [Param],
         results: &'static [&'static Ty],
     ) -> Signature {
-        use crate::abi::layout::{
+        use crate::types::layout::{
             MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, align, align_to, flat_count, flat_count_all, size,
         };
         let mut flat_params = 0;

@@ -14,7 +14,7 @@ use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::store::Cx;
-use crate::typecheck::resource_of;
+use crate::types::typecheck::resource_of;
 
 /// What an adapter intrinsic does.
 #[derive(Clone, Copy, Debug)]
@@ -122,7 +122,7 @@ fn state<'a, B: Backend, T: 'static>(
     cx: &'a mut Cx<'_, B, T>,
     instance: usize,
     site: &Site<'_>,
-) -> Result<&'a crate::instance::InstanceState<B>> {
+) -> Result<&'a crate::store::instance::InstanceState<B>> {
     B::data(cx)
         .instances
         .get(instance)

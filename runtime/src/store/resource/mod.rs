@@ -3,7 +3,7 @@
 //! spec's ownership rules, and a [`ResourceTable`] for the host's state.
 
 mod abi;
-pub(crate) mod handles;
+
 mod table;
 
 use core::any::TypeId;
@@ -148,6 +148,18 @@ pub(crate) static DTOR_TY: std::sync::LazyLock<crate::CoreFuncType> =
         results: vec![],
     });
 
+/// The three resource intrinsics.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ResourceOp {
+    New,
+    Rep,
+    Drop,
+}
+
+/// The destructor of a host resource type, given the rep of a dropped handle.
+pub(crate) type HostDtor<T> =
+    std::sync::Arc<dyn Fn(&mut T, u32) -> crate::Result<()> + Send + Sync>;
+
 /// The key by which the runtime finds a host resource type.
 pub(crate) fn host_key<T: 'static>() -> TypeId {
     TypeId::of::<T>()
@@ -158,12 +170,11 @@ pub(crate) fn host_key<T: 'static>() -> TypeId {
 pub(crate) fn intrinsic<B: crate::engine::Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
     instance: usize,
-    op: crate::host::ResourceOp,
+    op: ResourceOp,
     ty: ResourceIndex,
     table: usize,
     storage: &mut [crate::ValRaw],
 ) -> crate::Result<()> {
-    use crate::host::ResourceOp;
     use crate::{Place, Site, ValRaw};
     let func = match op {
         ResourceOp::New => "resource.new",
@@ -197,7 +208,7 @@ pub(crate) fn intrinsic<B: crate::engine::Backend, T: 'static>(
             ResourceOp::Drop => h.drop_handle(&site, table, arg, ty)?,
         }
     };
-    let handles::Dropped::Own { rep } = dropped else {
+    let crate::abi::handles::Dropped::Own { rep } = dropped else {
         return Ok(());
     };
     run_dtor::<B, T>(&mut cx, instance, ty, rep)
@@ -211,12 +222,12 @@ pub(crate) fn run_dtor<B: crate::engine::Backend, T: 'static>(
     ty: ResourceIndex,
     rep: u32,
 ) -> crate::Result<()> {
-    use crate::instance::ResourceDef;
+    use crate::store::instance::ResourceDef;
     let data = B::data(cx);
     let state = &data.instances[instance];
     match state.resources.get(ty.as_u32() as usize) {
         Some(ResourceDef::Host(dtor)) => {
-            let Some(dtor) = dtor.downcast_ref::<crate::linker::HostDtor<T>>() else {
+            let Some(dtor) = dtor.downcast_ref::<HostDtor<T>>() else {
                 return Err(crate::Trap::new("host destructor of the wrong store type").into());
             };
             let dtor = dtor.clone();

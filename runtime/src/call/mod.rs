@@ -1,0 +1,8 @@
+//! Calls in each direction: host functions and their glue, typed and dynamic
+//! export calls.
+
+pub(crate) mod caller;
+pub(crate) mod dynamic;
+pub(crate) mod glue;
+pub(crate) mod host;
+pub(crate) mod typed;
