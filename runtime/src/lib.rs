@@ -301,11 +301,14 @@ pub mod __private;
 //   types   component types, their layout and comparisons, typechecks
 //   abi     the canonical ABI: lift, lower, validation, transcoding, handles
 //   load    decomposing a component with environ, compiling its modules
-//   store   per-store state: instances, flags, resources, adapter intrinsics
+//   store   per-store state: instances, flags, resources, adapter intrinsics,
+//           tasks
+//   concurrent  the async ABI's built-ins and the task loop
 //   call    host functions and their glue, typed and dynamic export calls
 //   linker  names and typechecks of imports, and instantiation (the plan run)
 pub mod abi;
 mod call;
+mod concurrent;
 mod config;
 mod engine;
 mod error;

@@ -28,6 +28,30 @@ enum Slot {
         rep: u32,
         ty: ResourceIndex,
     },
+    /// An object of the async component model (a waitable set, a subtask,
+    /// a stream or future end, an error context): `id` is its key in the
+    /// store's async state. The spec keeps these in the same table as
+    /// resource handles, so they share one index space.
+    Async {
+        kind: AsyncKind,
+        id: u32,
+    },
+}
+
+/// What an [`Slot::Async`] handle is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AsyncKind {
+    /// A waitable set.
+    WaitableSet,
+}
+
+impl AsyncKind {
+    /// The kind as the spec names it, for messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            AsyncKind::WaitableSet => "waitable set",
+        }
+    }
 }
 
 /// One runtime component instance's handles.
@@ -285,6 +309,13 @@ impl Handles {
                 )));
             }
             Slot::Own { ty, .. } | Slot::Borrow { ty, .. } => ty,
+            Slot::Async { kind, .. } => {
+                return Err(site.trap(format_args!(
+                    "handle {idx} is a {}, but a handle of `{}` was expected",
+                    kind.name(),
+                    self.name(ty)
+                )));
+            }
         };
         if !self.same_type(found, ty) {
             return Err(site.trap(format_args!(
@@ -294,6 +325,64 @@ impl Handles {
             )));
         }
         Ok(slot)
+    }
+
+    /// Adds a handle to async object `id` of `kind`; returns its index.
+    pub(crate) fn new_async(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        kind: AsyncKind,
+        id: u32,
+    ) -> Result<u32> {
+        self.insert(site, table, Slot::Async { kind, id })
+    }
+
+    /// The async object of `kind` that handle `idx` names.
+    pub(crate) fn get_async(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        idx: u32,
+        kind: AsyncKind,
+    ) -> Result<u32> {
+        let slot = self
+            .table(site, table)?
+            .slots
+            .get((idx as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or(Slot::Free);
+        match slot {
+            Slot::Async { kind: k, id } if k == kind => Ok(id),
+            Slot::Async { kind: k, .. } => Err(site.trap(format_args!(
+                "handle {idx} is a {}, not a {}",
+                k.name(),
+                kind.name()
+            ))),
+            Slot::Own { ty, .. } | Slot::Borrow { ty, .. } => Err(site.trap(format_args!(
+                "handle {idx} is a handle of `{}`, not a {}",
+                self.name(ty),
+                kind.name()
+            ))),
+            Slot::Free => Err(site.trap(format_args!(
+                "handle {idx} does not exist, so it is not a {}",
+                kind.name()
+            ))),
+        }
+    }
+
+    /// Removes handle `idx`, which must name an async object of `kind`;
+    /// returns the object's id.
+    pub(crate) fn remove_async(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        idx: u32,
+        kind: AsyncKind,
+    ) -> Result<u32> {
+        let id = self.get_async(site, table, idx, kind)?;
+        self.free(table, idx);
+        Ok(id)
     }
 
     fn free(&mut self, table: usize, idx: u32) {
@@ -349,7 +438,7 @@ impl Handles {
                 Ok(rep)
             }
             Slot::Borrow { rep, .. } => Ok(rep),
-            Slot::Free => Err(gone(site, idx)),
+            Slot::Free | Slot::Async { .. } => Err(gone(site, idx)),
         }
     }
 
@@ -386,7 +475,7 @@ impl Handles {
     ) -> Result<u32> {
         match self.get(site, table, idx, ty)? {
             Slot::Own { rep, .. } | Slot::Borrow { rep, .. } => Ok(rep),
-            Slot::Free => Err(gone(site, idx)),
+            Slot::Free | Slot::Async { .. } => Err(gone(site, idx)),
         }
     }
 
@@ -412,7 +501,7 @@ impl Handles {
                 self.scope_borrows = self.scope_borrows.saturating_sub(1);
                 Ok(Dropped::Borrow)
             }
-            Slot::Free => Err(gone(site, idx)),
+            Slot::Free | Slot::Async { .. } => Err(gone(site, idx)),
         }
     }
 }

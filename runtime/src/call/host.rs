@@ -16,6 +16,7 @@ use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::CallHook;
 use crate::store::Cx;
 use crate::store::resource::ResourceOp;
+use crate::store::tasks::Frame;
 use crate::types::Signature;
 
 pub(crate) use crate::raw::MAX_STORAGE;
@@ -399,7 +400,19 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
                 )?,
             ))
         });
+        // In a store running async tasks, a `realloc` the host calls has
+        // context slots of its own.
+        let scratch = match &mut B::data(&mut self.cx).tasks {
+            Some(tasks) => {
+                tasks.current.push(Frame::Scratch([0; 2]));
+                true
+            }
+            None => false,
+        };
         let result = B::call_realloc(&mut self.cx, realloc, args);
+        if scratch && let Some(tasks) = &mut B::data(&mut self.cx).tasks {
+            tasks.current.pop();
+        }
         if let Some((f, v)) = saved {
             crate::store::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, v);
         }
@@ -481,7 +494,7 @@ pub(crate) fn call_lowered<B: Backend, T: 'static>(
 }
 
 #[inline(always)]
-fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Result<()>) -> bool {
+pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Result<()>) -> bool {
     match result {
         Ok(()) => true,
         Err(error) => {

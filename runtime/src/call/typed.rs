@@ -15,7 +15,7 @@ use crate::error::{Place, Result, Site, Trap};
 use crate::load::component::core_func_type;
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::Cx;
-use crate::store::instance::{ExportFunc, ExportTys, Instance, InstanceState};
+use crate::store::instance::{ExportFunc, ExportTys, Instance, InstanceState, ResolvedOptions};
 use crate::store::{CallHook, Store, with_backend};
 use crate::types::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
 use crate::types::typecheck;
@@ -193,6 +193,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         post_return,
         tys: tys.clone(),
         options: *options,
+        ty: *ty,
     });
     Ok((state.exports.len() - 1, *ty, any, tys))
 }
@@ -257,8 +258,14 @@ where
                         Ok(())
                     }
                 },
-                |lcx, rets| {
-                    if const { flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS } {
+                |lcx, rets, async_| {
+                    // An async export's results are `task.return`'s params.
+                    let flat = if async_ {
+                        const { flat_count_all(R::FIELDS) <= MAX_FLAT_PARAMS }
+                    } else {
+                        const { flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS }
+                    };
+                    if flat {
                         R::lift_flat(lcx, &mut FlatSrc::new(rets))
                     } else {
                         let ptr = rets.first().map_or(0, |v| v.get_u32());
@@ -297,7 +304,7 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
-    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
+    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> Result<R> {
     let (instance, name) = (target.instance, target.name);
     let state = &mut B::data(cx).instances[instance];
@@ -353,25 +360,58 @@ impl<V> Phase<V> for Result<V> {
     }
 }
 
+/// Lifts an export's results from `vals`: its flat core results, or for
+/// an async export the flat values its `task.return` took.
+#[allow(clippy::too_many_arguments)]
+fn lift_results<B: Backend, T: 'static, R>(
+    cx: &mut Cx<'_, B, T>,
+    opts: &ResolvedOptions<B>,
+    instance: usize,
+    res: ResCx,
+    name: &str,
+    vals: &[ValRaw],
+    async_: bool,
+    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
+) -> Result<R> {
+    let (mem, data): (&[u8], _) = match opts.memory {
+        Some(m) => {
+            let (mem, data) = B::memory(cx, m);
+            (mem, data)
+        }
+        None => (&[], B::data(cx)),
+    };
+    let site = Site {
+        func: name,
+        place: Place::Result,
+    };
+    let scope = ResourceScope {
+        tables: Some(&data.instances[instance].handles),
+        res,
+    };
+    lift(
+        &LiftCx::new(mem, site, opts.encoding).with_scope(scope),
+        vals,
+        async_,
+    )
+}
+
 fn call_entered<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
-    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw]) -> Result<R>,
+    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> core::result::Result<R, Failed> {
     let Target {
         instance,
         slot,
-        tys,
         name,
         any,
+        ..
     } = *target;
     let data = B::data(cx);
     data.pending = None;
     let state: &InstanceState<B> = &data.instances[instance];
     let export = &state.exports[slot];
-    let (func, post_return) = (export.func, export.post_return);
-    let (core_ty, post_ty) = (&tys.core, &tys.post_return);
     let opts = state
         .options(export.options.as_u32())
         .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))
@@ -382,13 +422,122 @@ fn call_entered<B: Backend, T: 'static, R>(
         instance,
         store: data.id,
     };
+    let task = state
+        .component
+        .concurrent
+        .then(|| task_lift::<B>(state, export, &opts, instance, name));
     data.hook(CallHook::CallingWasm).before_guest()?;
     data.instances[instance]
         .handles
         .0
         .borrow_mut()
         .scope_borrows = 0;
+    let Some(task) = task else {
+        let value = call_inner::<B, T, R>(cx, target, &opts, res, lower, None, lift)?
+            .ok_or_else(|| anyhow!("export `{name}` gave no result"))
+            .after_guest()?;
+        // The guest's part is done; a hook refusing to return leaves it sound.
+        B::data(cx)
+            .hook(CallHook::ReturningFromWasm)
+            .before_guest()?;
+        return Ok(value);
+    };
 
+    // A component that uses the async ABI runs every call as a task, from
+    // before its params are lowered (a `realloc` runs in it) to its exit;
+    // an async one delivers its result through `task.return`, lifted then.
+    let lift = core::cell::RefCell::new(Some(lift));
+    let value = core::cell::RefCell::new(None);
+    let mut sink = |cx: &mut Cx<'_, B, T>, vals: &[ValRaw]| -> Result<()> {
+        let lift = lift
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| anyhow!("export `{name}` delivered its result twice"))?;
+        let v = lift_results::<B, T, R>(cx, &opts, instance, res, name, vals, true, lift)?;
+        *value.borrow_mut() = Some(v);
+        Ok(())
+    };
+    let mut sink_ref: &mut crate::concurrent::Sink<'_, B, T> = &mut sink;
+    let id = crate::concurrent::begin_task::<B, T>(cx, &task, &mut sink_ref).before_guest()?;
+    let ran = call_inner::<B, T, R>(
+        cx,
+        target,
+        &opts,
+        res,
+        lower,
+        Some(&task),
+        |lcx, vals, async_| match lift.borrow_mut().take() {
+            Some(lift) => lift(lcx, vals, async_),
+            None => Err(anyhow!("export `{name}` delivered its result twice")),
+        },
+    );
+    let resolved = crate::concurrent::end_task::<B, T>(cx, id);
+    let sync_value = ran?;
+    if task.async_ && !resolved {
+        return Err(Trap::new(format!(
+            "async-lifted export failed to produce a result (export `{name}` finished without calling `task.return`)"
+        ))
+        .into())
+        .after_guest();
+    }
+    let value = match (value.into_inner(), sync_value) {
+        (Some(v), _) | (None, Some(v)) => v,
+        (None, None) => {
+            return Err(anyhow!("export `{name}` gave no result")).after_guest();
+        }
+    };
+    B::data(cx)
+        .hook(CallHook::ReturningFromWasm)
+        .before_guest()?;
+    Ok(value)
+}
+
+/// What the task of a call of `export` runs.
+fn task_lift<'a, B: Backend>(
+    state: &InstanceState<B>,
+    export: &ExportFunc<B>,
+    opts: &ResolvedOptions<B>,
+    instance: usize,
+    name: &'a str,
+) -> crate::concurrent::Lift<'a, B> {
+    let component = &state.component;
+    let lift_opts = &component.info.options[export.options];
+    crate::concurrent::Lift {
+        instance,
+        table: opts.table,
+        options: export.options,
+        results: component.types[export.ty].results,
+        async_: lift_opts.async_,
+        callback: lift_opts
+            .callback
+            .and_then(|c| state.callbacks.get(c.as_u32() as usize).copied().flatten()),
+        name,
+    }
+}
+
+/// Lowers the params, calls the core function (as task `task` when the
+/// component uses the async ABI), checks the borrows, then lifts the
+/// results and runs `post-return`. An async task's results go to its sink
+/// instead, and this returns `None`.
+fn call_inner<B: Backend, T: 'static, R>(
+    cx: &mut Cx<'_, B, T>,
+    target: &Target<'_>,
+    opts: &ResolvedOptions<B>,
+    res: ResCx,
+    lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
+    task: Option<&crate::concurrent::Lift<'_, B>>,
+    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
+) -> core::result::Result<Option<R>, Failed> {
+    let Target {
+        instance,
+        slot,
+        tys,
+        name,
+        ..
+    } = *target;
+    let export = &B::data(cx).instances[instance].exports[slot];
+    let (func, post_return) = (export.func, export.post_return);
+    let (core_ty, post_ty) = (&tys.core, &tys.post_return);
     let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
     {
         let mut access =
@@ -414,7 +563,11 @@ fn call_entered<B: Backend, T: 'static, R>(
         ))
         .before_guest();
     };
-    B::call_export(cx, func, core_ty, args, rets).after_guest()?;
+    match task {
+        Some(task) => crate::concurrent::run_task::<B, T>(cx, task, func, core_ty, args, rets),
+        None => B::call_export(cx, func, core_ty, args, rets),
+    }
+    .after_guest()?;
     // The spec's scope-exit check: every borrow the call lent is returned.
     let left = B::data(cx).instances[instance]
         .handles
@@ -428,29 +581,13 @@ fn call_entered<B: Backend, T: 'static, R>(
         .into())
         .after_guest();
     }
-
-    let value = {
-        let (mem, data): (&[u8], _) = match opts.memory {
-            Some(m) => {
-                let (mem, data) = B::memory(cx, m);
-                (mem, data)
-            }
-            None => (&[], B::data(cx)),
-        };
-        let site = Site {
-            func: name,
-            place: Place::Result,
-        };
-        let scope = ResourceScope {
-            tables: Some(&data.instances[instance].handles),
-            res,
-        };
-        lift(
-            &LiftCx::new(mem, site, opts.encoding).with_scope(scope),
-            rets,
-        )
-        .after_guest()?
-    };
+    if task.is_some_and(|t| t.async_) {
+        // Lifted at `task.return` already, or never (the caller traps);
+        // an async lift has no post-return.
+        return Ok(None);
+    }
+    let value =
+        lift_results::<B, T, R>(cx, opts, instance, res, name, rets, false, lift).after_guest()?;
 
     if let Some(post_return) = post_return {
         // The guest may not call out while it cleans up.
@@ -462,9 +599,5 @@ fn call_entered<B: Backend, T: 'static, R>(
         set(cx, true);
         r.after_guest()?;
     }
-    // The guest's part is done; a hook refusing to return leaves it sound.
-    B::data(cx)
-        .hook(CallHook::ReturningFromWasm)
-        .before_guest()?;
-    Ok(value)
+    Ok(Some(value))
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
 use wasmtime_environ::EntityIndex;
+use wasmtime_environ::component::UnsafeIntrinsic;
 use wasmtime_environ::component::{
     CoreDef, CoreExport, Export, ExportItem, GlobalInitializer, InstantiateModule, Trampoline,
 };
@@ -22,6 +23,7 @@ use wasmtime_environ::component::TypeResourceTableIndex;
 use crate::abi::HandleTables;
 use crate::abi::handles::Handles;
 use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
+use crate::concurrent::AsyncOp;
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
 use crate::store::instance::{InstanceState, ResourceDef, encoding_of};
@@ -72,6 +74,7 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         memories: vec![None; info.num_runtime_memories as usize],
         reallocs: vec![None; info.num_runtime_reallocs as usize],
         post_returns: vec![None; info.num_runtime_post_returns as usize],
+        callbacks: vec![None; info.num_runtime_callbacks as usize],
         trampolines: vec![None; component.trampolines.len()],
         exports: Vec::new(),
         lifted: Vec::new(),
@@ -152,8 +155,14 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
                     .context("cannot instantiate an imported core module")?;
                 state::<B, T>(cx, id).core.push((instance, None));
             }
-            GlobalInitializer::ExtractCallback(_) => {
-                bail!("unsupported initializer reached instantiation: {init:?}")
+            GlobalInitializer::ExtractCallback(c) => {
+                let ty = crate::concurrent::callback_ty();
+                let f = resolve_func::<B, T>(cx, id, component, &c.def, imports, Some(&ty))?;
+                let slot = state::<B, T>(cx, id)
+                    .callbacks
+                    .get_mut(c.index.as_u32() as usize)
+                    .ok_or_else(|| anyhow!("callback {} does not exist", c.index.as_u32()))?;
+                *slot = Some(f);
             }
         }
     }
@@ -220,6 +229,20 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
         }
         CoreDef::Trampoline(t) => {
             if let Some(f) = state::<B, T>(cx, id).trampolines[t.as_u32() as usize] {
+                return Ok(B::func_extern(f));
+            }
+            let ty = &component.trampoline_tys[t.as_u32() as usize];
+            if let Some((table, op)) = async_op(&component.trampolines[*t], ty.params.len()) {
+                let fty = component
+                    .compiled
+                    .artifacts::<B>()
+                    .and_then(|a| a.trampolines.get(t.as_u32() as usize))
+                    .ok_or_else(|| {
+                        anyhow!("the component was not compiled for this store's engine")
+                    })?;
+                let storage_len = ty.params.len().max(ty.results.len());
+                let f = async_func::<B, T>(cx, id, table, op, ty, fty, storage_len);
+                state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
                 return Ok(B::func_extern(f));
             }
             let resource = |op, ty: &TypeResourceTableIndex| -> Result<Binding<T>> {
@@ -316,10 +339,83 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
             state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
             Ok(B::func_extern(f))
         }
+        CoreDef::UnsafeIntrinsic(
+            i @ (UnsafeIntrinsic::ContextGetI32_0
+            | UnsafeIntrinsic::ContextGetI32_1
+            | UnsafeIntrinsic::ContextSetI32_0
+            | UnsafeIntrinsic::ContextSetI32_1),
+        ) => {
+            let (op, at) = match i {
+                UnsafeIntrinsic::ContextGetI32_0 => (AsyncOp::ContextGet(0), 0),
+                UnsafeIntrinsic::ContextGetI32_1 => (AsyncOp::ContextGet(1), 0),
+                UnsafeIntrinsic::ContextSetI32_0 => (AsyncOp::ContextSet(0), 1),
+                _ => (AsyncOp::ContextSet(1), 1),
+            };
+            let tys = crate::load::component::context_tys();
+            let fty = component
+                .compiled
+                .artifacts::<B>()
+                .map(|a| &a.context[at])
+                .ok_or_else(|| anyhow!("the component was not compiled for this store's engine"))?;
+            // The slots are the task's, not an instance's; the table is unused.
+            Ok(B::func_extern(async_func::<B, T>(
+                cx, id, 0, op, &tys[at], fty, 1,
+            )))
+        }
         CoreDef::UnsafeIntrinsic(_) | CoreDef::TaskMayBlock => {
             bail!("the component uses `{def:?}`, which hostbind does not support")
         }
     }
+}
+
+/// The async built-in a trampoline is, with the runtime component instance
+/// it is bound in; `params` is its core param count.
+fn async_op(t: &Trampoline, params: usize) -> Option<(usize, AsyncOp)> {
+    let at = |i: &wasmtime_environ::component::RuntimeComponentInstanceIndex| i.as_u32() as usize;
+    Some(match t {
+        Trampoline::TaskReturn {
+            instance,
+            results,
+            options,
+        } => (
+            at(instance),
+            AsyncOp::TaskReturn {
+                results: *results,
+                options: *options,
+                params,
+            },
+        ),
+        Trampoline::TaskCancel { instance } => (at(instance), AsyncOp::TaskCancel),
+        Trampoline::WaitableSetNew { instance } => (at(instance), AsyncOp::WaitableSetNew),
+        Trampoline::WaitableSetWait { instance, options } => {
+            (at(instance), AsyncOp::WaitableSetWait { options: *options })
+        }
+        Trampoline::WaitableSetPoll { instance, options } => {
+            (at(instance), AsyncOp::WaitableSetPoll { options: *options })
+        }
+        Trampoline::WaitableSetDrop { instance } => (at(instance), AsyncOp::WaitableSetDrop),
+        Trampoline::WaitableJoin { instance } => (at(instance), AsyncOp::WaitableJoin),
+        Trampoline::BackpressureInc { instance } => (at(instance), AsyncOp::BackpressureInc),
+        Trampoline::BackpressureDec { instance } => (at(instance), AsyncOp::BackpressureDec),
+        Trampoline::ThreadYield { instance, .. } => (at(instance), AsyncOp::ThreadYield),
+        _ => return None,
+    })
+}
+
+/// A host function running async built-in `op`.
+fn async_func<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: usize,
+    table: usize,
+    op: AsyncOp,
+    ty: &CoreFuncType,
+    fty: &B::FuncTy,
+    storage_len: usize,
+) -> B::Func {
+    B::new_host_func(cx, ty, fty, storage_len, move |mut cx, storage| {
+        let result = crate::concurrent::intrinsic::<B, T>(&mut cx, id, table, op, storage);
+        crate::call::host::finish::<B, T>(cx, result)
+    })
 }
 
 fn resolve_export<B: Backend, T: 'static>(

@@ -44,6 +44,9 @@ pub(crate) struct ComponentInner {
     /// A name for each resource type, for messages; shared by every
     /// instance's handle tables.
     pub(crate) resource_names: Arc<[String]>,
+    /// Whether the component uses the async ABI: its calls then run as
+    /// tasks of the store.
+    pub(crate) concurrent: bool,
 }
 
 /// Where a component's core modules come from.
@@ -67,6 +70,8 @@ pub(crate) struct Artifacts<B: Backend> {
     pub(crate) modules: Vec<CompiledModule<B>>,
     /// Each trampoline's core function type in the engine's form.
     pub(crate) trampolines: Vec<B::FuncTy>,
+    /// The types of `context.get` and `context.set`, in that order.
+    pub(crate) context: [B::FuncTy; 2],
 }
 
 impl Compiled {
@@ -86,8 +91,24 @@ impl<B: Backend> Artifacts<B> {
         Artifacts {
             modules,
             trampolines: tys.iter().map(|t| B::func_ty(engine, t)).collect(),
+            context: context_tys().map(|t| B::func_ty(engine, &t)),
         }
     }
+}
+
+/// The core types of `context.get` and `context.set`, which environ hands
+/// over as intrinsics rather than trampolines.
+pub(crate) fn context_tys() -> [CoreFuncType; 2] {
+    [
+        CoreFuncType {
+            params: Vec::new(),
+            results: vec![CoreType::I32],
+        },
+        CoreFuncType {
+            params: vec![CoreType::I32],
+            results: Vec::new(),
+        },
+    ]
 }
 
 /// A core module compiled for one engine.
@@ -110,31 +131,48 @@ impl Component {
     /// `source`.
     pub(crate) fn build(engine: &Engine, bytes: &[u8], source: Source<'_>) -> Result<Component> {
         crate::load::precheck::check(bytes)?;
-        let mut tunables = Tunables::default_host();
-        tunables.concurrency_support = false;
-        let mut validator = Validator::new_with_features(features(&engine.repr));
-        let mut types = ComponentTypesBuilder::new(&validator);
+        // A component that uses the async ABI needs environ's concurrency
+        // support, which changes the adapters of every call between its
+        // components. Synchronous components are built without it, so
+        // they pay nothing for async; only a component the synchronous
+        // feature set refuses for an async feature is built again with it.
         let scope = ScopeVec::new();
-        // environ asserts some invariants instead of returning errors; with
-        // the features above none should be reachable, and a panic that
-        // still escapes becomes an error rather than unwinding into the user.
-        let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Translator::new(&tunables, &mut validator, &mut types, &scope).translate(bytes)
-        }))
-        .map_err(|panic| {
-            anyhow!(
-                "wasmtime-environ failed on this component ({}); hostbind cannot load it",
-                crate::error::panic_text(panic)
-            )
-        })?;
-        let (translation, modules) = translated.map_err(|e| {
-            let msg = e.to_string();
-            if refuses_a_proposal(&msg) {
-                anyhow!("the component uses a proposal hostbind does not implement yet: {msg}")
-            } else {
-                anyhow!("invalid component: {msg}")
+        let mut concurrent = false;
+        let (translation, modules, types) = loop {
+            let mut tunables = Tunables::default_host();
+            tunables.concurrency_support = concurrent;
+            let mut validator = Validator::new_with_features(features(&engine.repr, concurrent));
+            let mut types = ComponentTypesBuilder::new(&validator);
+            // environ asserts some invariants instead of returning errors; with
+            // the features above none should be reachable, and a panic that
+            // still escapes becomes an error rather than unwinding into the user.
+            let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Translator::new(&tunables, &mut validator, &mut types, &scope).translate(bytes)
+            }))
+            .map_err(|panic| {
+                anyhow!(
+                    "wasmtime-environ failed on this component ({}); hostbind cannot load it",
+                    crate::error::panic_text(panic)
+                )
+            })?;
+            match translated {
+                Ok((translation, modules)) => break (translation, modules, types),
+                Err(e) => {
+                    let msg = e.to_string();
+                    if !concurrent && needs_async(&msg) {
+                        concurrent = true;
+                        continue;
+                    }
+                    return Err(if refuses_a_proposal(&msg) {
+                        anyhow!(
+                            "the component uses a proposal hostbind does not implement yet: {msg}"
+                        )
+                    } else {
+                        anyhow!("invalid component: {msg}")
+                    });
+                }
             }
-        })?;
+        };
         let (types, _) = types.finish(&translation.component);
         let info = translation.component;
         let trampolines = translation.trampolines;
@@ -215,6 +253,7 @@ impl Component {
                 lowerings,
                 compiled,
                 bytes,
+                concurrent,
             }),
         })
     }
@@ -256,21 +295,34 @@ fn refuses_a_proposal(msg: &str) -> bool {
         || msg.contains("feature is not active")
 }
 
+/// Whether a validation error is an async feature of the component model,
+/// which a build with concurrency support accepts.
+fn needs_async(msg: &str) -> bool {
+    msg.contains("component model async feature")
+        || msg.contains("`async` canonical option")
+        || msg.contains("async component functions")
+}
+
 /// The validator's proposals: what the engine runs and what environ can
-/// build adapters for with `concurrency_support` off. Anything outside is
-/// refused by the validator, naming the proposal, before environ runs.
-fn features(engine: &EngineRepr) -> WasmFeatures {
+/// build adapters for, with `concurrency_support` on (`concurrent`) or off.
+/// Anything outside is refused by the validator, naming the proposal,
+/// before environ runs.
+fn features(engine: &EngineRepr, concurrent: bool) -> WasmFeatures {
     let mut features = WasmFeatures::default();
-    // Async and its relatives need environ's concurrency support, which
-    // hostbind turns off; adapters would otherwise reach its assertions.
+    // Async needs environ's concurrency support; without it adapters would
+    // reach its assertions. Threads, error contexts and the GC data model
+    // are not implemented yet.
     features.remove(
-        WasmFeatures::CM_ASYNC
-            | WasmFeatures::CM_MORE_ASYNC_BUILTINS
-            | WasmFeatures::CM_ASYNC_STACKFUL
+        WasmFeatures::CM_MORE_ASYNC_BUILTINS
             | WasmFeatures::CM_THREADING
             | WasmFeatures::CM_ERROR_CONTEXT
             | WasmFeatures::CM_GC,
     );
+    if concurrent {
+        features.insert(WasmFeatures::CM_ASYNC | WasmFeatures::CM_ASYNC_STACKFUL);
+    } else {
+        features.remove(WasmFeatures::CM_ASYNC | WasmFeatures::CM_ASYNC_STACKFUL);
+    }
     // wasmi runs no exceptions: with them on, environ would also wrap every
     // adapter in a `try_table` barrier. wasmtime runs them, and the barrier
     // is what turns an exception leaving a component into a trap. GC stays
@@ -369,6 +421,16 @@ fn check_supported(
         if !matches!(
             t,
             Trampoline::LowerImport { .. }
+                | Trampoline::TaskReturn { .. }
+                | Trampoline::TaskCancel { .. }
+                | Trampoline::WaitableSetNew { .. }
+                | Trampoline::WaitableSetWait { .. }
+                | Trampoline::WaitableSetPoll { .. }
+                | Trampoline::WaitableSetDrop { .. }
+                | Trampoline::WaitableJoin { .. }
+                | Trampoline::BackpressureInc { .. }
+                | Trampoline::BackpressureDec { .. }
+                | Trampoline::ThreadYield { .. }
                 | Trampoline::ResourceNew { .. }
                 | Trampoline::ResourceRep { .. }
                 | Trampoline::ResourceDrop { .. }
@@ -384,18 +446,34 @@ fn check_supported(
                 .split(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or("?");
-            bail!("the component uses the `{kind}` intrinsic, which hostbind does not support yet");
+            let what = match t {
+                Trampoline::PrepareCall { .. }
+                | Trampoline::SyncStartCall { .. }
+                | Trampoline::AsyncStartCall { .. } => {
+                    "an async call between its components (the adapter intrinsic `{kind}`)"
+                }
+                Trampoline::SubtaskDrop { .. } | Trampoline::SubtaskCancel { .. } => {
+                    "subtasks (the built-in `{kind}`)"
+                }
+                Trampoline::StreamTransfer | Trampoline::FutureTransfer => {
+                    "a stream or future passed between its components (the adapter intrinsic `{kind}`)"
+                }
+                _ => "the built-in `{kind}`",
+            };
+            bail!(
+                "the component uses {}: not supported by hostbind yet",
+                what.replace("{kind}", kind)
+            );
         }
-    }
-    for init in &info.initializers {
-        if let GlobalInitializer::ExtractCallback(_) = init {
-            bail!("the component uses an async callback, which hostbind does not support")
+        if let Trampoline::LowerImport { options, .. } = t
+            && info.options[*options].async_
+        {
+            bail!(
+                "the component lowers an import with the `async` option: not supported by hostbind yet (host functions are called synchronously)"
+            );
         }
     }
     for opts in info.options.values() {
-        if opts.async_ || opts.callback.is_some() {
-            bail!("the component uses async canonical options, which hostbind does not support");
-        }
         if let env::CanonicalOptionsDataModel::Gc {} = opts.data_model {
             bail!("the component uses the GC data model, which hostbind does not support");
         }

@@ -34,6 +34,8 @@ pub(crate) struct ExportFunc<B: Backend> {
     /// each call, so that a call does not clone them.
     pub(crate) tys: Arc<ExportTys>,
     pub(crate) options: OptionsIndex,
+    /// Its function type.
+    pub(crate) ty: wasmtime_environ::component::TypeFuncIndex,
 }
 
 /// The core types of a lifted export and of its `post-return`.
@@ -64,6 +66,8 @@ pub(crate) struct InstanceState<B: Backend> {
     pub(crate) memories: Vec<Option<B::Memory>>,
     pub(crate) reallocs: Vec<Option<B::Realloc>>,
     pub(crate) post_returns: Vec<Option<B::Func>>,
+    /// Each async `callback`, by `RuntimeCallbackIndex`.
+    pub(crate) callbacks: Vec<Option<B::Func>>,
     pub(crate) trampolines: Vec<Option<B::Func>>,
     pub(crate) exports: Vec<ExportFunc<B>>,
     /// The core function of each lifted export, by `ExportIndex`.

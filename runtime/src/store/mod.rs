@@ -4,6 +4,7 @@ pub(crate) mod adapter;
 pub(crate) mod instance;
 
 pub(crate) mod resource;
+pub(crate) mod tasks;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -38,6 +39,9 @@ pub(crate) struct StoreData<T, B: Backend> {
     pub(crate) pending: Option<Error>,
     pub(crate) instances: Vec<InstanceState<B>>,
     pub(crate) limits: LimitState<T>,
+    /// Tasks and waitable sets of the async ABI, made when a component
+    /// that uses it is first called.
+    pub(crate) tasks: Option<Box<tasks::Tasks>>,
 }
 
 impl<T: 'static, B: Backend> crate::engine::EngineData for StoreData<T, B> {
@@ -69,6 +73,7 @@ impl<T, B: Backend> StoreData<T, B> {
             pending: None,
             instances: Vec::new(),
             limits: LimitState::new(config.consume_fuel, config.interruptible),
+            tasks: None,
         }
     }
 

@@ -258,6 +258,8 @@ impl Func {
         }
         let params_flat = flat(types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS);
         let results_flat = flat(types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
+        // An async export's results are `task.return`'s params.
+        let results_flat_async = flat(types, InterfaceType::Tuple(f.results), MAX_FLAT_PARAMS);
         let lifted = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
             let target = Target {
@@ -288,8 +290,12 @@ impl Func {
                     }
                     Ok(())
                 },
-                |lcx, rets| {
-                    if results_flat {
+                |lcx, rets, async_| {
+                    if if async_ {
+                        results_flat_async
+                    } else {
+                        results_flat
+                    } {
                         let mut src = FlatSrc::new(rets);
                         result_tys
                             .iter()
