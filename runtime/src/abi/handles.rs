@@ -43,6 +43,8 @@ enum Slot {
 pub(crate) enum AsyncKind {
     /// A waitable set.
     WaitableSet,
+    /// A subtask: an async call the component made, as it sees it.
+    Subtask,
 }
 
 impl AsyncKind {
@@ -50,6 +52,7 @@ impl AsyncKind {
     pub(crate) fn name(self) -> &'static str {
         match self {
             AsyncKind::WaitableSet => "waitable set",
+            AsyncKind::Subtask => "subtask",
         }
     }
 }

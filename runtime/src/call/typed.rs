@@ -309,8 +309,9 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     let (instance, name) = (target.instance, target.name);
     let state = &mut B::data(cx).instances[instance];
     if let Some(trapped) = &state.poisoned {
+        let why = state.poison_reason.as_deref().unwrap_or("a trap");
         return Err(Trap::new(format!(
-            "cannot enter component instance: export `{trapped}` trapped in it earlier, and a trap leaves an instance unusable; `{name}` was not called"
+            "cannot enter component instance: export `{trapped}` trapped in it earlier ({why}), and a trap leaves an instance unusable; `{name}` was not called"
         ))
         .into());
     }
@@ -327,6 +328,11 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     result.map_err(|Failed { error, poison }| {
         if poison {
             state.poisoned = Some(name.into());
+            // The trap's own words, short: why the instance is unusable.
+            let text = format!("{error:#}");
+            let line = text.lines().next().unwrap_or("");
+            let short: String = line.chars().take(200).collect();
+            state.poison_reason = Some(short.into());
         }
         error
     })
@@ -508,6 +514,7 @@ fn task_lift<'a, B: Backend>(
         options: export.options,
         results: component.types[export.ty].results,
         async_: lift_opts.async_,
+        may_block: component.types[export.ty].async_,
         callback: lift_opts
             .callback
             .and_then(|c| state.callbacks.get(c.as_u32() as usize).copied().flatten()),

@@ -146,6 +146,25 @@ pub(crate) trait Backend: Sized + 'static {
     ) -> Self::Func
     where
         F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static;
+    /// A host function whose first `refs` params are `funcref`s, followed
+    /// by the params of `ty`, with the results of `ty`: the async ABI's
+    /// adapter intrinsics take the adapter's helper functions so. `run`
+    /// gets the functions (`None` for a null reference) beside the numeric
+    /// values, which are laid out as for [`Backend::new_host_func`].
+    fn new_ref_host_func<D: EngineData, F>(
+        cx: &mut Self::Cx<'_, D>,
+        refs: usize,
+        ty: &CoreFuncType,
+        run: F,
+    ) -> Self::Func
+    where
+        F: for<'a> Fn(Self::Cx<'a, D>, &[Option<Self::Func>], &mut [ValRaw]) -> bool
+            + Send
+            + Sync
+            + 'static;
+    /// The type of `func`, if it has only numeric values.
+    fn func_type<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: Self::Func)
+    -> Option<CoreFuncType>;
     /// Whether `func` has type `ty`. Every function given to
     /// [`Backend::call`] is checked with this once, when it is resolved.
     fn func_matches<D: EngineData>(

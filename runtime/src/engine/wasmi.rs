@@ -333,6 +333,65 @@ impl Backend for Wasmi {
         store.limiter(|d| d.armed_limits() as &mut dyn w::ResourceLimiter);
     }
 
+    fn new_ref_host_func<D: EngineData, F>(
+        cx: &mut Self::Cx<'_, D>,
+        refs: usize,
+        ty: &CoreFuncType,
+        run: F,
+    ) -> w::Func
+    where
+        F: for<'a> Fn(Self::Cx<'a, D>, &[Option<w::Func>], &mut [ValRaw]) -> bool
+            + Send
+            + Sync
+            + 'static,
+    {
+        let params: Vec<w::ValType> = core::iter::repeat_n(w::ValType::FuncRef, refs)
+            .chain(ty.params.iter().map(|t| val_type(*t)))
+            .collect();
+        let fty = w::FuncType::new(params, ty.results.iter().map(|t| val_type(*t)));
+        let results_ty = ty.results.clone();
+        let len = ty.params.len().max(ty.results.len()).min(MAX_STORAGE);
+        w::Func::new(
+            cx.as_context_mut(),
+            fty,
+            move |mut caller: w::Caller<'_, D>, params, results| {
+                let mut funcs = [None; 2];
+                for (f, v) in funcs.iter_mut().zip(&params[..refs.min(params.len())]) {
+                    if let w::Val::FuncRef(w::Nullable::Val(func)) = v {
+                        *f = Some(*func);
+                    }
+                }
+                let mut storage = [ValRaw::ZERO; MAX_STORAGE];
+                for (slot, v) in storage.iter_mut().zip(params.iter().skip(refs)) {
+                    *slot = to_raw(v);
+                }
+                let slots = &mut storage[..len];
+                if !run(caller.as_context_mut(), &funcs[..refs.min(2)], slots) {
+                    return Err(w::Error::host(HostTrapped));
+                }
+                for ((out, v), t) in results.iter_mut().zip(slots.iter()).zip(&results_ty) {
+                    *out = from_raw(*v, *t);
+                }
+                Ok(())
+            },
+        )
+    }
+
+    fn func_type<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: w::Func) -> Option<CoreFuncType> {
+        let ty = func.ty(cx.as_context());
+        let conv = |t: &w::ValType| match t {
+            w::ValType::I32 => Some(CoreType::I32),
+            w::ValType::I64 => Some(CoreType::I64),
+            w::ValType::F32 => Some(CoreType::F32),
+            w::ValType::F64 => Some(CoreType::F64),
+            _ => None,
+        };
+        Some(CoreFuncType {
+            params: ty.params().iter().map(conv).collect::<Option<_>>()?,
+            results: ty.results().iter().map(conv).collect::<Option<_>>()?,
+        })
+    }
+
     fn func_matches<D: EngineData>(
         cx: &mut Self::Cx<'_, D>,
         func: w::Func,
@@ -353,7 +412,7 @@ impl Backend for Wasmi {
         results: &mut [ValRaw],
     ) -> Result<()> {
         let mut args = [const { w::Val::I32(0) }; MAX_STORAGE];
-        let mut rets = [const { w::Val::I32(0) }; 2];
+        let mut rets = [const { w::Val::I32(0) }; MAX_STORAGE];
         let (Some(args), Some(rets)) = (
             args.get_mut(..ty.params.len()),
             rets.get_mut(..ty.results.len()),

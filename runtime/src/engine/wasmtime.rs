@@ -327,6 +327,75 @@ impl Backend for Wasmtime {
         store.limiter(|d| d.armed_limits() as &mut dyn w::ResourceLimiter);
     }
 
+    fn new_ref_host_func<D: EngineData, F>(
+        cx: &mut Self::Cx<'_, D>,
+        refs: usize,
+        ty: &CoreFuncType,
+        run: F,
+    ) -> w::Func
+    where
+        F: for<'a> Fn(Self::Cx<'a, D>, &[Option<w::Func>], &mut [ValRaw]) -> bool
+            + Send
+            + Sync
+            + 'static,
+    {
+        let params = core::iter::repeat_n(w::ValType::FUNCREF, refs)
+            .chain(ty.params.iter().map(|t| val_type(*t)));
+        let fty = w::FuncType::new(cx.engine(), params, ty.results.iter().map(|t| val_type(*t)));
+        let results_ty = ty.results.clone();
+        let len = ty.params.len().max(ty.results.len()).min(MAX_STORAGE);
+        let func = move |mut caller: w::Caller<'_, D>,
+                         params: &[w::Val],
+                         results: &mut [w::Val]|
+              -> w::Result<()> {
+            let mut funcs = [None; 2];
+            for (f, v) in funcs.iter_mut().zip(&params[..refs.min(params.len())]) {
+                if let w::Val::FuncRef(Some(func)) = v {
+                    *f = Some(*func);
+                }
+            }
+            let mut storage = [ValRaw::ZERO; MAX_STORAGE];
+            for (slot, v) in storage.iter_mut().zip(params.iter().skip(refs)) {
+                *slot = match v {
+                    w::Val::I32(x) => ValRaw::i32(*x),
+                    w::Val::I64(x) => ValRaw::i64(*x),
+                    w::Val::F32(x) => ValRaw::f32(*x),
+                    w::Val::F64(x) => ValRaw::f64(*x),
+                    _ => ValRaw::ZERO,
+                };
+            }
+            let slots = &mut storage[..len];
+            if !run(caller.as_context_mut(), &funcs[..refs.min(2)], slots) {
+                return Err(w::Error::new(HostTrapped));
+            }
+            for ((out, v), t) in results.iter_mut().zip(slots.iter()).zip(&results_ty) {
+                *out = match t {
+                    CoreType::I32 => w::Val::I32(v.get_i32()),
+                    CoreType::I64 => w::Val::I64(v.get_i64()),
+                    CoreType::F32 => w::Val::F32(v.get_f32()),
+                    CoreType::F64 => w::Val::F64(v.get_f64()),
+                };
+            }
+            Ok(())
+        };
+        w::Func::new(cx.as_context_mut(), fty, func)
+    }
+
+    fn func_type<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: w::Func) -> Option<CoreFuncType> {
+        let ty = func.ty(cx.as_context());
+        let conv = |t: w::ValType| match t {
+            w::ValType::I32 => Some(CoreType::I32),
+            w::ValType::I64 => Some(CoreType::I64),
+            w::ValType::F32 => Some(CoreType::F32),
+            w::ValType::F64 => Some(CoreType::F64),
+            _ => None,
+        };
+        Some(CoreFuncType {
+            params: ty.params().map(conv).collect::<Option<_>>()?,
+            results: ty.results().map(conv).collect::<Option<_>>()?,
+        })
+    }
+
     fn func_matches<D: EngineData>(
         cx: &mut Self::Cx<'_, D>,
         func: w::Func,

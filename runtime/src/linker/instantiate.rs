@@ -75,11 +75,13 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         reallocs: vec![None; info.num_runtime_reallocs as usize],
         post_returns: vec![None; info.num_runtime_post_returns as usize],
         callbacks: vec![None; info.num_runtime_callbacks as usize],
+        task_may_block: None,
         trampolines: vec![None; component.trampolines.len()],
         exports: Vec::new(),
         lifted: Vec::new(),
         entered: false,
         poisoned: None,
+        poison_reason: None,
         handles,
         resources,
         host_keys: imports.host_keys.clone(),
@@ -232,7 +234,15 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 return Ok(B::func_extern(f));
             }
             let ty = &component.trampoline_tys[t.as_u32() as usize];
-            if let Some((table, op)) = async_op(&component.trampolines[*t], ty.params.len()) {
+            if let Some(f) = call_func::<B, T>(cx, id, &component.trampolines[*t], ty)? {
+                state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
+                return Ok(B::func_extern(f));
+            }
+            if let Some((table, op)) = async_op(
+                &component.trampolines[*t],
+                ty.params.len(),
+                component.concurrent,
+            ) {
                 let fty = component
                     .compiled
                     .artifacts::<B>()
@@ -362,7 +372,15 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 cx, id, 0, op, &tys[at], fty, 1,
             )))
         }
-        CoreDef::UnsafeIntrinsic(_) | CoreDef::TaskMayBlock => {
+        CoreDef::TaskMayBlock => {
+            if let Some(g) = state::<B, T>(cx, id).task_may_block {
+                return Ok(B::global_extern(g));
+            }
+            let g = B::new_global(cx, 0)?;
+            B::data(cx).instances[id].task_may_block = Some(g);
+            Ok(B::global_extern(g))
+        }
+        CoreDef::UnsafeIntrinsic(_) => {
             bail!("the component uses `{def:?}`, which hostbind does not support")
         }
     }
@@ -370,7 +388,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
 
 /// The async built-in a trampoline is, with the runtime component instance
 /// it is bound in; `params` is its core param count.
-fn async_op(t: &Trampoline, params: usize) -> Option<(usize, AsyncOp)> {
+fn async_op(t: &Trampoline, params: usize, concurrent: bool) -> Option<(usize, AsyncOp)> {
     let at = |i: &wasmtime_environ::component::RuntimeComponentInstanceIndex| i.as_u32() as usize;
     Some(match t {
         Trampoline::TaskReturn {
@@ -398,7 +416,100 @@ fn async_op(t: &Trampoline, params: usize) -> Option<(usize, AsyncOp)> {
         Trampoline::BackpressureInc { instance } => (at(instance), AsyncOp::BackpressureInc),
         Trampoline::BackpressureDec { instance } => (at(instance), AsyncOp::BackpressureDec),
         Trampoline::ThreadYield { instance, .. } => (at(instance), AsyncOp::ThreadYield),
+        Trampoline::SubtaskDrop { instance } => (at(instance), AsyncOp::SubtaskDrop),
+        Trampoline::EnterSyncCall if concurrent => (0, AsyncOp::EnterSyncCall),
+        Trampoline::ExitSyncCall if concurrent => (0, AsyncOp::ExitSyncCall),
         _ => return None,
+    })
+}
+
+/// The host function behind an adapter's async-call intrinsic
+/// (`prepare-call`, `sync-start-call`, `async-start-call`), which take the
+/// adapter's helper functions as `funcref`s.
+fn call_func<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: usize,
+    t: &Trampoline,
+    ty: &CoreFuncType,
+) -> Result<Option<B::Func>> {
+    // The callee's callback and post-return are looked up when the call
+    // starts: they may be extracted after the adapter is instantiated.
+    fn lookup<B: Backend, T: 'static>(
+        cx: &mut Cx<'_, B, T>,
+        id: usize,
+        callback: Option<u32>,
+        post_return: Option<u32>,
+    ) -> (Option<B::Func>, Option<B::Func>) {
+        let state = &B::data(cx).instances[id];
+        let get = |v: &[Option<B::Func>], i: Option<u32>| v.get(i? as usize).copied().flatten();
+        (
+            get(&state.callbacks, callback),
+            get(&state.post_returns, post_return),
+        )
+    }
+    Ok(Some(match t {
+        Trampoline::PrepareCall { memory } => {
+            let memory = memory.map(|m| m.as_u32());
+            // Six fixed params, then the caller's own, which the adapter's
+            // type gives: the trampoline's params past the two `funcref`s.
+            let ty = ty.clone();
+            B::new_ref_host_func(cx, 2, &ty, move |mut cx, refs, storage| {
+                let r = guarded(|| {
+                    crate::concurrent::prepare_call::<B, T>(&mut cx, id, memory, refs, storage)
+                });
+                crate::call::host::finish::<B, T>(cx, r)
+            })
+        }
+        Trampoline::SyncStartCall { callback } => {
+            let callback = callback.map(|c| c.as_u32());
+            let ty = ty.clone();
+            B::new_ref_host_func(cx, 1, &ty, move |mut cx, refs, storage| {
+                let (callback, _) = lookup::<B, T>(&mut cx, id, callback, None);
+                let r = guarded(|| {
+                    crate::concurrent::start_call::<B, T>(
+                        &mut cx, id, true, callback, None, refs, storage,
+                    )
+                });
+                crate::call::host::finish::<B, T>(cx, r)
+            })
+        }
+        Trampoline::AsyncStartCall {
+            callback,
+            post_return,
+        } => {
+            let (callback, post_return) = (
+                callback.map(|c| c.as_u32()),
+                post_return.map(|p| p.as_u32()),
+            );
+            let ty = ty.clone();
+            B::new_ref_host_func(cx, 1, &ty, move |mut cx, refs, storage| {
+                let (callback, post_return) = lookup::<B, T>(&mut cx, id, callback, post_return);
+                let r = guarded(|| {
+                    crate::concurrent::start_call::<B, T>(
+                        &mut cx,
+                        id,
+                        false,
+                        callback,
+                        post_return,
+                        refs,
+                        storage,
+                    )
+                });
+                crate::call::host::finish::<B, T>(cx, r)
+            })
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// Runs `f`, turning a panic into an error: no panic may unwind into the
+/// engine that called the built-in.
+fn guarded(f: impl FnOnce() -> Result<()>) -> Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        Err(anyhow!(
+            "hostbind failed inside an async built-in ({}); this is a bug",
+            crate::error::panic_text(panic)
+        ))
     })
 }
 
@@ -413,7 +524,8 @@ fn async_func<B: Backend, T: 'static>(
     storage_len: usize,
 ) -> B::Func {
     B::new_host_func(cx, ty, fty, storage_len, move |mut cx, storage| {
-        let result = crate::concurrent::intrinsic::<B, T>(&mut cx, id, table, op, storage);
+        let result =
+            guarded(|| crate::concurrent::intrinsic::<B, T>(&mut cx, id, table, op, storage));
         crate::call::host::finish::<B, T>(cx, result)
     })
 }

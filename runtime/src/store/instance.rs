@@ -66,6 +66,8 @@ pub(crate) struct InstanceState<B: Backend> {
     pub(crate) memories: Vec<Option<B::Memory>>,
     pub(crate) reallocs: Vec<Option<B::Realloc>>,
     pub(crate) post_returns: Vec<Option<B::Func>>,
+    /// The adapters' `task_may_block` global, once they import it.
+    pub(crate) task_may_block: Option<B::Global>,
     /// Each async `callback`, by `RuntimeCallbackIndex`.
     pub(crate) callbacks: Vec<Option<B::Func>>,
     pub(crate) trampolines: Vec<Option<B::Func>>,
@@ -76,6 +78,8 @@ pub(crate) struct InstanceState<B: Backend> {
     pub(crate) entered: bool,
     /// The export whose trap poisoned the instance: no call may enter it again.
     pub(crate) poisoned: Option<Box<str>>,
+    /// The first line of that trap's message.
+    pub(crate) poison_reason: Option<Box<str>>,
     /// The handle tables of the instance's runtime component instances.
     pub(crate) handles: HandleTables,
     /// Every resource type, by `ResourceIndex`: who implements it.

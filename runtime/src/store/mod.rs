@@ -41,7 +41,7 @@ pub(crate) struct StoreData<T, B: Backend> {
     pub(crate) limits: LimitState<T>,
     /// Tasks and waitable sets of the async ABI, made when a component
     /// that uses it is first called.
-    pub(crate) tasks: Option<Box<tasks::Tasks>>,
+    pub(crate) tasks: Option<Box<tasks::Tasks<B>>>,
 }
 
 impl<T: 'static, B: Backend> crate::engine::EngineData for StoreData<T, B> {

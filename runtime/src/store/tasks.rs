@@ -1,24 +1,56 @@
-//! The per-store state of the async component model: tasks and waitable
-//! sets, in the spec's terms (`Task`, `WaitableSet` of `CanonicalABI.md`).
+//! The per-store state of the async component model: tasks, subtasks,
+//! waitables and waitable sets, in the spec's terms (`Task`, `Subtask`,
+//! `Waitable`, `WaitableSet` of `CanonicalABI.md`).
 //!
 //! A store holds none of this until a component that uses the async ABI is
 //! called: synchronous components never allocate it.
 
 use wasmtime_environ::component::TypeTupleIndex;
 
+use crate::engine::Backend;
+use crate::raw::ValRaw;
+
 /// The async state of one store.
-#[derive(Default)]
-pub(crate) struct Tasks {
-    tasks: Vec<Option<Task>>,
-    free_tasks: Vec<u32>,
-    /// The tasks whose code is on the stack, innermost last: the last is
-    /// the spec's `current_task()`.
+pub(crate) struct Tasks<B: Backend> {
+    tasks: Slab<Task<B>>,
+    waitables: Slab<Waitable>,
+    sets: Slab<WaitableSet>,
+    /// Guest code on the stack, innermost last: the last task frame is the
+    /// spec's `current_task()`.
     pub(crate) current: Vec<Frame>,
-    sets: Vec<Option<WaitableSet>>,
-    free_sets: Vec<u32>,
-    /// Each runtime component instance's backpressure counter, by
-    /// (hostbind instance, runtime component instance).
-    backpressure: Vec<((usize, usize), u16)>,
+    /// Each runtime component instance's backpressure counter and the
+    /// task holding it exclusively, by (hostbind instance, runtime
+    /// component instance).
+    instances: Vec<((usize, usize), InstanceTasks)>,
+    /// A guest-to-guest call prepared by `prepare-call`, waiting for its
+    /// `start-call`.
+    pub(crate) prepared: Option<u32>,
+    /// Callbacks run since a task last started, returned, exited or got
+    /// an event: tasks that only yield.
+    pub(crate) idle_steps: u32,
+}
+
+impl<B: Backend> Default for Tasks<B> {
+    fn default() -> Self {
+        Tasks {
+            tasks: Slab::default(),
+            waitables: Slab::default(),
+            sets: Slab::default(),
+            current: Vec::new(),
+            instances: Vec::new(),
+            prepared: None,
+            idle_steps: 0,
+        }
+    }
+}
+
+/// What the async ABI keeps per runtime component instance.
+#[derive(Default)]
+pub(crate) struct InstanceTasks {
+    pub(crate) backpressure: u16,
+    /// The task whose code runs in the instance and needs it alone (a
+    /// synchronous task, or a callback-lifted one inside its callback).
+    pub(crate) exclusive: Option<u32>,
 }
 
 /// Guest code on the stack: a task's, or a `realloc` the host calls to
@@ -33,38 +65,102 @@ pub(crate) enum Frame {
 /// Where a task is in the spec's life cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TaskState {
+    /// Waiting for backpressure to clear before its params are lowered.
+    Starting,
     /// Running or waiting, with no result yet.
     Started,
     /// `task.return` delivered its result (or a synchronous callee returned).
     Resolved,
 }
 
-/// One call of a lifted function: the spec's `Task`.
-pub(crate) struct Task {
+/// Where a task's code is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exec {
+    /// Its code is on the stack.
+    Running,
+    /// A callback-lifted task that yielded: ready to be called back.
+    Yielded,
+    /// A callback-lifted task waiting on a waitable set.
+    Waiting(u32),
+    /// Its code has finished.
+    Exited,
+}
+
+/// Who receives a task's result.
+pub(crate) enum Returns<B: Backend> {
+    /// The host, through the sink of the export call that runs the task.
+    Host(Option<SinkPtr>),
+    /// Another component, through the adapter's `return` function, which
+    /// lowers the result into the caller (`retptr` appended when the result
+    /// goes to its memory); a synchronous caller's flat result is kept.
+    Guest {
+        func: B::Func,
+        retptr: Option<u32>,
+        sync_result: Option<Option<ValRaw>>,
+    },
+}
+
+/// One call of a lifted function: the spec's `Task`, with the `Subtask`
+/// its caller sees.
+pub(crate) struct Task<B: Backend> {
     /// The hostbind instance and the runtime component instance (its
     /// handle table) the callee lives in.
     pub(crate) instance: usize,
     pub(crate) table: usize,
-    /// The lift's canonical options (an `OptionsIndex`).
-    pub(crate) options: u32,
-    /// The function's result types, which `task.return` must match.
+    /// The lift's string encoding and memory, and its result types, which
+    /// `task.return` must match.
+    pub(crate) abi: (u8, Option<u32>),
     pub(crate) results: TypeTupleIndex,
-    /// Whether the function was lifted `async`.
+    /// Whether the function was lifted `async` (it returns with
+    /// `task.return`), and whether its type is async (it may block).
     pub(crate) async_: bool,
+    pub(crate) may_block: bool,
+    /// The callee's `callback`, if it is callback-lifted.
+    pub(crate) callback: Option<B::Func>,
     pub(crate) state: TaskState,
-    /// Where `task.return` delivers the result: an erased
-    /// `&mut &mut concurrent::Sink<B, T>` on the stack of the call that
-    /// runs the task, which outlives it.
-    pub(crate) sink: Option<SinkPtr>,
+    pub(crate) exec: Exec,
+    pub(crate) returns: Returns<B>,
     /// `context.get`/`context.set` storage.
     pub(crate) context: [u32; 2],
-    /// The export's name, for messages.
+    /// The export's or adapter's name, for messages.
     pub(crate) name: Box<str>,
+    /// A guest caller's view: the caller task, the waitable standing for
+    /// this call in its table, and what starting the call needs.
+    pub(crate) caller: Option<u32>,
+    pub(crate) waitable: Option<u32>,
+    pub(crate) start: Option<Start<B>>,
 }
 
-/// A waitable set: the waitables joined to it, none in this version.
+/// What a prepared guest-to-guest call needs to start: the adapter's
+/// function that moves the params across, the caller's flat params for it,
+/// and the callee's core function.
+pub(crate) struct Start<B: Backend> {
+    pub(crate) func: B::Func,
+    pub(crate) params: Vec<ValRaw>,
+    pub(crate) callee: Option<B::Func>,
+    pub(crate) post_return: Option<B::Func>,
+    pub(crate) result_count: usize,
+}
+
+/// A waitable: for now, a subtask (a guest-to-guest call in progress) as
+/// its caller sees it.
+pub(crate) struct Waitable {
+    /// The task the waitable stands for.
+    pub(crate) task: u32,
+    /// Its handle in the caller's table.
+    pub(crate) handle: u32,
+    /// The set it is joined to.
+    pub(crate) set: Option<u32>,
+    /// The last status not yet delivered as an event.
+    pub(crate) pending: Option<u32>,
+    /// The last status delivered.
+    pub(crate) delivered: u32,
+}
+
+/// A waitable set: the waitables joined to it.
 #[derive(Default)]
 pub(crate) struct WaitableSet {
+    pub(crate) members: Vec<u32>,
     /// How many tasks wait on the set now.
     pub(crate) waiters: u32,
 }
@@ -81,89 +177,126 @@ unsafe impl Send for SinkPtr {}
 // SAFETY: as for `Send`; a shared store gives no way to follow it.
 unsafe impl Sync for SinkPtr {}
 
-impl Tasks {
-    /// Adds `task`; returns its id.
-    pub(crate) fn push_task(&mut self, task: Task) -> u32 {
-        match self.free_tasks.pop() {
+/// A vector of optional slots with a free list.
+pub(crate) struct Slab<V> {
+    slots: Vec<Option<V>>,
+    free: Vec<u32>,
+}
+
+impl<V> Default for Slab<V> {
+    fn default() -> Self {
+        Slab {
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<V> Slab<V> {
+    pub(crate) fn push(&mut self, v: V) -> u32 {
+        match self.free.pop() {
             Some(id) => {
-                self.tasks[id as usize] = Some(task);
+                self.slots[id as usize] = Some(v);
                 id
             }
             None => {
-                self.tasks.push(Some(task));
-                (self.tasks.len() - 1) as u32
+                self.slots.push(Some(v));
+                (self.slots.len() - 1) as u32
             }
         }
     }
 
-    /// Removes task `id`.
-    pub(crate) fn remove_task(&mut self, id: u32) -> Option<Task> {
-        let task = self.tasks.get_mut(id as usize)?.take()?;
-        self.free_tasks.push(id);
-        Some(task)
+    pub(crate) fn get(&mut self, id: u32) -> Option<&mut V> {
+        self.slots.get_mut(id as usize)?.as_mut()
+    }
+
+    pub(crate) fn remove(&mut self, id: u32) -> Option<V> {
+        let v = self.slots.get_mut(id as usize)?.take()?;
+        self.free.push(id);
+        Some(v)
+    }
+
+    /// The ids of the live entries, in order.
+    pub(crate) fn ids(&self) -> Vec<u32> {
+        (0..self.slots.len() as u32)
+            .filter(|i| self.slots[*i as usize].is_some())
+            .collect()
+    }
+}
+
+impl<B: Backend> Tasks<B> {
+    pub(crate) fn tasks(&mut self) -> &mut Slab<Task<B>> {
+        &mut self.tasks
+    }
+
+    pub(crate) fn waitables(&mut self) -> &mut Slab<Waitable> {
+        &mut self.waitables
+    }
+
+    pub(crate) fn sets(&mut self) -> &mut Slab<WaitableSet> {
+        &mut self.sets
     }
 
     /// Task `id`.
-    pub(crate) fn task(&mut self, id: u32) -> Option<&mut Task> {
-        self.tasks.get_mut(id as usize)?.as_mut()
+    pub(crate) fn task(&mut self, id: u32) -> Option<&mut Task<B>> {
+        self.tasks.get(id)
+    }
+
+    /// The id of the task whose code runs now, if any.
+    pub(crate) fn current_id(&self) -> Option<u32> {
+        match *self.current.last()? {
+            Frame::Task(id) => Some(id),
+            Frame::Scratch(_) => None,
+        }
     }
 
     /// The task whose code runs now, if any.
-    pub(crate) fn current(&mut self) -> Option<&mut Task> {
-        match *self.current.last()? {
-            Frame::Task(id) => self.task(id),
-            Frame::Scratch(_) => None,
-        }
+    pub(crate) fn current(&mut self) -> Option<&mut Task<B>> {
+        let id = self.current_id()?;
+        self.tasks.get(id)
     }
 
     /// The context slots of the code running now, if any.
     pub(crate) fn context(&mut self) -> Option<&mut [u32; 2]> {
         let Tasks { current, tasks, .. } = self;
         match current.last_mut()? {
-            Frame::Task(id) => tasks
-                .get_mut(*id as usize)?
-                .as_mut()
-                .map(|t| &mut t.context),
+            Frame::Task(id) => tasks.get(*id).map(|t| &mut t.context),
             Frame::Scratch(slots) => Some(slots),
         }
     }
 
-    /// Adds a waitable set; returns its id.
-    pub(crate) fn push_set(&mut self, set: WaitableSet) -> u32 {
-        match self.free_sets.pop() {
-            Some(id) => {
-                self.sets[id as usize] = Some(set);
-                id
-            }
-            None => {
-                self.sets.push(Some(set));
-                (self.sets.len() - 1) as u32
-            }
-        }
-    }
-
-    /// Waitable set `id`.
-    pub(crate) fn set(&mut self, id: u32) -> Option<&mut WaitableSet> {
-        self.sets.get_mut(id as usize)?.as_mut()
-    }
-
-    /// Removes waitable set `id`.
-    pub(crate) fn remove_set(&mut self, id: u32) -> Option<WaitableSet> {
-        let set = self.sets.get_mut(id as usize)?.take()?;
-        self.free_sets.push(id);
-        Some(set)
-    }
-
-    /// The backpressure counter of a runtime component instance.
-    pub(crate) fn backpressure(&mut self, instance: usize, table: usize) -> &mut u16 {
+    /// What the async ABI keeps for a runtime component instance.
+    pub(crate) fn instance(&mut self, instance: usize, table: usize) -> &mut InstanceTasks {
         let key = (instance, table);
-        let at = match self.backpressure.iter().position(|(k, _)| *k == key) {
+        let at = match self.instances.iter().position(|(k, _)| *k == key) {
             Some(at) => at,
             None => {
-                self.backpressure.push((key, 0));
-                self.backpressure.len() - 1
+                self.instances.push((key, InstanceTasks::default()));
+                self.instances.len() - 1
             }
         };
-        &mut self.backpressure[at].1
+        &mut self.instances[at].1
+    }
+
+    /// Whether task `id`'s caller is a task whose code is on the stack,
+    /// below it: that caller would run on if the task could suspend.
+    pub(crate) fn caller_on_stack(&mut self, id: u32) -> bool {
+        let Some(caller) = self.tasks.get(id).and_then(|t| t.caller) else {
+            return false;
+        };
+        self.current
+            .iter()
+            .any(|f| matches!(f, Frame::Task(t) if *t == caller))
+    }
+
+    /// Whether waitable set `set` has a member with an event to deliver.
+    pub(crate) fn set_has_event(&mut self, set: u32) -> bool {
+        let Some(s) = self.sets.get(set) else {
+            return false;
+        };
+        let members = s.members.clone();
+        members
+            .iter()
+            .any(|w| self.waitables.get(*w).is_some_and(|w| w.pending.is_some()))
     }
 }

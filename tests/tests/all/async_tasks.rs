@@ -316,3 +316,109 @@ fn a_handle_of_the_wrong_kind_is_refused_by_name() {
         );
     }
 }
+
+/// `$Callee.double` (callback-lifted) yields once, then returns twice its
+/// argument. `$Caller` calls it: `run` through an async lowering (it gets a
+/// subtask, waits for its event, drops it and returns the result plus 1),
+/// `run-sync` through a synchronous lowering from a stackful async task
+/// (plus 2), and `run-blocked` the same way from a synchronous task, which
+/// may not block.
+const COMPOSED: &str = r#"(component
+  (component $Callee
+    (core module $m
+      (import "" "ret" (func $ret (param i32)))
+      (global $arg (mut i32) (i32.const 0))
+      (func (export "double") (param i32) (result i32)
+        (global.set $arg (local.get 0))
+        (i32.const 1 (; YIELD ;)))
+      (func (export "cb") (param i32 i32 i32) (result i32)
+        (call $ret (i32.mul (global.get $arg) (i32.const 2)))
+        (i32.const 0 (; EXIT ;))))
+    (core func $ret (canon task.return (result u32)))
+    (core instance $i (instantiate $m (with "" (instance (export "ret" (func $ret))))))
+    (func (export "double") async (param "x" u32) (result u32)
+      (canon lift (core func $i "double") async (callback (core func $i "cb")))))
+  (component $Caller
+    (import "double" (func $double async (param "x" u32) (result u32)))
+    (core module $libc (memory (export "mem") 1))
+    (core instance $libc (instantiate $libc))
+    (core func $double-async (canon lower (func $double) async (memory (core memory $libc "mem"))))
+    (core func $double-sync (canon lower (func $double)))
+    (core func $ret (canon task.return (result u32)))
+    (core func $ws-new (canon waitable-set.new))
+    (core func $join (canon waitable.join))
+    (core func $sub-drop (canon subtask.drop))
+    (core module $m
+      (import "libc" "mem" (memory 1))
+      (import "" "double-async" (func $double-async (param i32 i32) (result i32)))
+      (import "" "double-sync" (func $double-sync (param i32) (result i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (import "" "ws-new" (func $ws-new (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "sub-drop" (func $sub-drop (param i32)))
+      (global $ws (mut i32) (i32.const 0))
+      (func (export "run") (param i32) (result i32)
+        (local $status i32)
+        (local.set $status (call $double-async (local.get 0) (i32.const 100)))
+        ;; STARTED (1), with the subtask's handle above the low 4 bits
+        (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1)) (then unreachable))
+        (global.set $ws (call $ws-new))
+        (call $join (i32.shr_u (local.get $status) (i32.const 4)) (global.get $ws))
+        (i32.or (i32.const 2 (; WAIT ;)) (i32.shl (global.get $ws) (i32.const 4))))
+      (func (export "cb") (param $event i32) (param $handle i32) (param $status i32) (result i32)
+        ;; a SUBTASK (1) event saying RETURNED (2)
+        (if (i32.ne (local.get $event) (i32.const 1)) (then unreachable))
+        (if (i32.ne (local.get $status) (i32.const 2)) (then unreachable))
+        (call $sub-drop (local.get $handle))
+        (call $ret (i32.add (i32.load (i32.const 100)) (i32.const 1)))
+        (i32.const 0 (; EXIT ;)))
+      (func (export "run-sync") (param i32)
+        (call $ret (i32.add (call $double-sync (local.get 0)) (i32.const 2))))
+      (func (export "run-blocked") (param i32) (result i32)
+        (call $double-sync (local.get 0))))
+    (core instance $i (instantiate $m (with "libc" (instance $libc)) (with "" (instance
+      (export "double-async" (func $double-async)) (export "double-sync" (func $double-sync))
+      (export "ret" (func $ret)) (export "ws-new" (func $ws-new))
+      (export "join" (func $join)) (export "sub-drop" (func $sub-drop))))))
+    (func (export "run") async (param "x" u32) (result u32)
+      (canon lift (core func $i "run") async (callback (core func $i "cb"))))
+    (func (export "run-sync") async (param "x" u32) (result u32)
+      (canon lift (core func $i "run-sync") async))
+    (func (export "run-blocked") (param "x" u32) (result u32)
+      (canon lift (core func $i "run-blocked"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "double" (func $callee "double"))))
+  (export "run" (func $caller "run"))
+  (export "run-sync" (func $caller "run-sync"))
+  (export "run-blocked" (func $caller "run-blocked")))"#;
+
+#[test]
+fn an_async_call_between_components_is_a_subtask_the_caller_waits_on() {
+    for engine in engines() {
+        let c = component(&engine, COMPOSED);
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let run = instance
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "run")
+            .unwrap();
+        assert_eq!(run.call(&mut store, (20,)).unwrap(), (41,));
+        // The subtask was dropped and its task is gone: a second call is
+        // a new one and reuses nothing stale.
+        assert_eq!(run.call(&mut store, (5,)).unwrap(), (11,));
+        let sync = instance
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "run-sync")
+            .unwrap();
+        assert_eq!(sync.call(&mut store, (7,)).unwrap(), (16,));
+    }
+}
+
+#[test]
+fn a_synchronous_task_may_not_call_an_async_function_synchronously() {
+    for r in call_dynamic(COMPOSED, "run-blocked", &[Val::U32(1)], 1) {
+        let msg = message(&r.expect_err("a synchronous task cannot block"));
+        assert!(
+            msg.contains("cannot block a synchronous task before returning"),
+            "{msg}"
+        );
+    }
+}

@@ -198,10 +198,11 @@ fn invalid_binaries_are_named_when_loading() {
     }
 }
 
-/// A component that only mentions an async type in a signature is refused
-/// when it is loaded, naming the type, not when the function is called.
+/// A component whose export passes a future is refused when it is loaded,
+/// naming the export and the type, not when the function is called; an
+/// async function lifted synchronously loads and runs.
 #[test]
-fn async_types_are_refused_when_loading() {
+fn async_value_types_are_refused_when_loading() {
     let future_param = r#"(component
       (type $f (future s16))
       (core module $M (func (export "run") (param i32)))
@@ -214,17 +215,17 @@ fn async_types_are_refused_when_loading() {
     for engine in engines() {
         let err = Component::new(&engine, wat::parse_str(future_param).unwrap()).unwrap_err();
         let msg = message(&err);
-        assert!(
-            msg.starts_with("the component uses a proposal hostbind does not implement yet: `future` requires the component model async feature"),
-            "{msg}"
+        assert_eq!(
+            msg,
+            "export `run` passes a `future`: not supported by hostbind yet (the host does not read or write streams, futures or error contexts)"
         );
-        let err = Component::new(&engine, wat::parse_str(async_export).unwrap()).unwrap_err();
-        let msg = message(&err);
-        assert!(
-            msg.starts_with("the component uses a proposal hostbind does not implement yet: "),
-            "{msg}"
-        );
-        assert!(msg.contains("async"), "{msg}");
+        let c = Component::new(&engine, wat::parse_str(async_export).unwrap()).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let run = instance
+            .get_typed_func::<(), ()>(&mut store, "run")
+            .unwrap();
+        run.call(&mut store, ()).unwrap();
     }
 }
 

@@ -1,0 +1,566 @@
+//! Tasks: starting and ending them, `task.return`, the callback loop, and
+//! the event loop that runs every ready task until what a caller waits for
+//! has happened.
+
+use wasmtime_environ::component::{OptionsIndex, TypeTupleIndex};
+
+use super::{CANNOT_BLOCK, DEADLOCK, EVENT_NONE, STATUS_RETURNED, callback_ty, rule, store_tasks};
+use crate::engine::Backend;
+use crate::error::{Error, Place, Result, Site, Trap};
+use crate::raw::{CoreFuncType, ValRaw};
+use crate::store::Cx;
+use crate::store::tasks::{Exec, Frame, Returns, SinkPtr, Task, TaskState, Tasks};
+
+/// Where `task.return` delivers a host-called task's result: the caller's
+/// lift, given the flat values (or the pointer to them) while the task
+/// runs, as the spec lifts them at `task.return`, before the callee may
+/// free them.
+pub(crate) type Sink<'a, B, T> = dyn FnMut(&mut Cx<'_, B, T>, &[ValRaw]) -> Result<()> + 'a;
+
+/// What a task's caller knows of the lifted function.
+pub(crate) struct Lift<'a, B: Backend> {
+    pub(crate) instance: usize,
+    pub(crate) table: usize,
+    pub(crate) options: OptionsIndex,
+    pub(crate) results: TypeTupleIndex,
+    pub(crate) async_: bool,
+    pub(crate) may_block: bool,
+    pub(crate) callback: Option<B::Func>,
+    pub(crate) name: &'a str,
+}
+
+/// How many callbacks may run with nothing but yields happening before the
+/// loop gives up on a livelock.
+const MAX_IDLE_STEPS: u32 = 100_000;
+
+/// The spec's callback codes.
+const CALLBACK_EXIT: u32 = 0;
+const CALLBACK_YIELD: u32 = 1;
+const CALLBACK_WAIT: u32 = 2;
+
+/// A lift's string encoding and memory, which `task.return` must match.
+pub(crate) fn lift_abi<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    options: OptionsIndex,
+) -> (u8, Option<u32>) {
+    let opts = &B::data(cx).instances[instance].component.info.options[options];
+    (
+        opts.string_encoding as u8,
+        opts.memory().map(|m| m.as_u32()),
+    )
+}
+
+/// Starts a task for the host's call of a lifted export, before its params
+/// are lowered; its result will go to `sink`, which must outlive the task
+/// (until [`end_task`]).
+pub(crate) fn begin_task<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    lift: &Lift<'_, B>,
+    sink: &mut &mut Sink<'_, B, T>,
+) -> Result<u32> {
+    let exclusive = !lift.async_ || lift.callback.is_some();
+    let inst = store_tasks::<B, T>(cx).instance(lift.instance, lift.table);
+    if lift.async_ && inst.backpressure > 0 {
+        // The task would wait for backpressure to be released, and with
+        // the host's call the only one running, no task can release it.
+        return Err(Trap::new(format!(
+            "{DEADLOCK} (export `{}` cannot start: its component instance has backpressure set, and no task can clear it)",
+            lift.name
+        ))
+        .into());
+    }
+    let abi = lift_abi::<B, T>(cx, lift.instance, lift.options);
+    let tasks = store_tasks::<B, T>(cx);
+    let id = tasks.tasks().push(Task {
+        instance: lift.instance,
+        table: lift.table,
+        abi,
+        results: lift.results,
+        async_: lift.async_,
+        may_block: lift.may_block,
+        callback: lift.callback,
+        state: TaskState::Started,
+        exec: Exec::Running,
+        returns: Returns::Host(Some(SinkPtr(core::ptr::NonNull::from(sink).cast()))),
+        context: [0; 2],
+        name: format!("export `{}`", lift.name).into(),
+        caller: None,
+        waitable: None,
+        start: None,
+    });
+    if exclusive {
+        tasks.instance(lift.instance, lift.table).exclusive = Some(id);
+    }
+    push_frame::<B, T>(cx, Frame::Task(id));
+    Ok(id)
+}
+
+/// Ends the host's task `id`; returns whether it delivered its result.
+pub(crate) fn end_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> bool {
+    let tasks = store_tasks::<B, T>(cx);
+    if let Some(Frame::Task(top)) = tasks.current.last()
+        && *top == id
+    {
+        pop_frame::<B, T>(cx);
+    }
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.tasks().remove(id) else {
+        return false;
+    };
+    let inst = tasks.instance(task.instance, task.table);
+    if inst.exclusive == Some(id) {
+        inst.exclusive = None;
+    }
+    task.state == TaskState::Resolved
+}
+
+/// Runs the host's task: calls the core function `func` with `args`, and
+/// for a callback-lifted function runs the event loop until the task
+/// exits. A synchronous function's results are left in `rets`.
+pub(crate) fn run_task<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    lift: &Lift<'_, B>,
+    func: B::Export,
+    core_ty: &CoreFuncType,
+    args: &[ValRaw],
+    rets: &mut [ValRaw],
+) -> Result<()> {
+    B::call_export(cx, func, core_ty, args, rets)?;
+    let Some(id) = store_tasks::<B, T>(cx).current_id() else {
+        return Ok(());
+    };
+    if lift.callback.is_none() {
+        return Ok(());
+    }
+    let packed = rets.first().map_or(0, |v| v.get_u32());
+    // The task's code is off the stack between callbacks: the loop calls
+    // it back from here, as the frame that `begin_task` pushed stays for
+    // `end_task`.
+    after_code::<B, T>(cx, id, packed)?;
+    run_until::<B, T>(cx, &|tasks| {
+        tasks.task(id).is_none_or(|t| t.exec == Exec::Exited)
+    })
+}
+
+/// `task.return`: checks the call against the current task and delivers
+/// the result to its caller.
+pub(crate) fn task_return<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    table: usize,
+    results: TypeTupleIndex,
+    options: OptionsIndex,
+    args: &[ValRaw],
+) -> Result<()> {
+    let name = "task.return";
+    let (encoding, memory) = lift_abi::<B, T>(cx, instance, options);
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(id) = tasks.current_id() else {
+        return Err(rule(
+            "`task.return` called with no task running",
+            name,
+            None,
+        ));
+    };
+    let Some(task) = tasks.task(id) else {
+        return Err(rule("the current task is gone", name, None));
+    };
+    let lift_memory = task.abi.1;
+    let same_shape = task.instance == instance
+        && task.table == table
+        && task.async_
+        && task.results == results
+        && task.abi.0 == encoding;
+    // A `task.return` that names a memory must name the lift's (the same
+    // memory, by whatever index); one that names none needs none.
+    let same_memory = match (memory, lift_memory) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(m), Some(l)) => m == l || same_memory::<B, T>(cx, instance, m, l),
+    };
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return Err(rule("the current task is gone", name, None));
+    };
+    if !same_shape || !same_memory {
+        return Err(rule(
+            "invalid `task.return` signature and/or options for current task",
+            name,
+            Some(&task.name),
+        ));
+    }
+    if task.state == TaskState::Resolved {
+        return Err(rule(
+            "`task.return` or `task.cancel` called more than once for current task",
+            name,
+            Some(&task.name),
+        ));
+    }
+    task.state = TaskState::Resolved;
+    match &task.returns {
+        Returns::Host(sink) => {
+            let Some(sink) = *sink else {
+                return Err(rule("the task's caller takes no result", name, None));
+            };
+            // SAFETY: `sink` was made by `begin_task::<B, T>` for this store
+            // (whose data type fixes `B` and `T`) from a `&mut &mut Sink` on
+            // the stack of the export call, which ends the task before it
+            // returns, so the referent is alive. That call is suspended in
+            // the engine call that reached this built-in and does not touch
+            // the sink meanwhile, so this is its only use.
+            let sink = unsafe { &mut *sink.0.as_ptr().cast::<&mut Sink<'_, B, T>>() };
+            sink(cx, args)?;
+        }
+        Returns::Guest { .. } => {
+            super::call::return_to_guest::<B, T>(cx, id, args)?;
+        }
+    }
+    refresh_may_block::<B, T>(cx);
+    Ok(())
+}
+
+/// Whether runtime memories `a` and `b` of an instance are one memory.
+fn same_memory<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    a: u32,
+    b: u32,
+) -> bool {
+    let state = &B::data(cx).instances[instance];
+    let get = |i: u32| state.memories.get(i as usize).copied().flatten();
+    let (Some(a), Some(b)) = (get(a), get(b)) else {
+        return false;
+    };
+    let pa = B::memory(cx, a).0.as_ptr();
+    let pb = B::memory(cx, b).0.as_ptr();
+    pa == pb
+}
+
+/// `thread.yield`: lets every other ready task run once.
+pub(crate) fn yield_now<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<()> {
+    let tasks = store_tasks::<B, T>(cx);
+    if let Some(id) = tasks.current_id()
+        && tasks.caller_on_stack(id)
+    {
+        // The spec gives the caller control back here; its code is below
+        // this one on the host's stack, and only a stack switch could let
+        // it run first.
+        return Err(Trap::new(format!(
+            "not supported by hostbind yet: `thread.yield` in a task whose async caller is still on the host's stack needs stack switching to suspend it ({})",
+            tasks.task(id).map_or("?".into(), |t| t.name.clone())
+        ))
+        .into());
+    }
+    let mut ran = 0;
+    while let Some((id, event)) = pick_ready::<B, T>(cx) {
+        step::<B, T>(cx, id, event)?;
+        ran += 1;
+        // Each ready task gets its turn; a loop of yields is the guest's.
+        if ran > 64 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A fused adapter starts a synchronous call into runtime instance
+/// `callee`: a new synchronous task, and a new borrow scope.
+pub(crate) fn enter_sync_call<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    callee_async: bool,
+    callee: usize,
+) -> Result<()> {
+    B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .enter_call();
+    let tasks = store_tasks::<B, T>(cx);
+    let results = tasks
+        .current()
+        .map(|t| t.results)
+        .unwrap_or(TypeTupleIndex::from_u32(0));
+    let id = tasks.tasks().push(Task {
+        instance,
+        table: callee,
+        abi: (0, None),
+        results,
+        async_: false,
+        may_block: callee_async,
+        callback: None,
+        state: TaskState::Started,
+        exec: Exec::Running,
+        returns: Returns::Host(None),
+        context: [0; 2],
+        name: "a synchronous call between components".into(),
+        caller: None,
+        waitable: None,
+        start: None,
+    });
+    push_frame::<B, T>(cx, Frame::Task(id));
+    Ok(())
+}
+
+/// The synchronous call that [`enter_sync_call`] began returns.
+pub(crate) fn exit_sync_call<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+) -> Result<()> {
+    if let Some(id) = store_tasks::<B, T>(cx).current_id() {
+        pop_frame::<B, T>(cx);
+        store_tasks::<B, T>(cx).tasks().remove(id);
+    }
+    B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .exit_call()
+}
+
+/// Pushes a frame and tells the adapters whether the code now running may
+/// block.
+pub(crate) fn push_frame<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, frame: Frame) {
+    store_tasks::<B, T>(cx).current.push(frame);
+    refresh_may_block::<B, T>(cx);
+}
+
+/// Pops the innermost frame.
+pub(crate) fn pop_frame<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) {
+    store_tasks::<B, T>(cx).current.pop();
+    refresh_may_block::<B, T>(cx);
+}
+
+/// Sets the adapters' `task_may_block` global of the current task's
+/// instance: the spec's `may_block()`, an async function type or a task
+/// that has returned.
+pub(crate) fn refresh_may_block<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) {
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.current() else {
+        return;
+    };
+    let (instance, may) = (
+        task.instance,
+        task.may_block || task.state == TaskState::Resolved,
+    );
+    if let Some(global) = B::data(cx)
+        .instances
+        .get(instance)
+        .and_then(|s| s.task_may_block)
+    {
+        B::global_set(cx, global, i32::from(may));
+    }
+}
+
+/// Applies the code a callback-lifted task's core function or callback
+/// returned: it exits, yields, or waits on a waitable set.
+pub(crate) fn after_code<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: u32,
+    packed: u32,
+) -> Result<()> {
+    let (code, set) = (packed & 0xf, packed >> 4);
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return Err(Trap::new("a running task is gone").into());
+    };
+    let (instance, table, name) = (task.instance, task.table, task.name.clone());
+    let inst = tasks.instance(instance, table);
+    if inst.exclusive == Some(id) {
+        inst.exclusive = None;
+    }
+    let exec = match code {
+        CALLBACK_EXIT => return exit_task::<B, T>(cx, id),
+        CALLBACK_YIELD => Exec::Yielded,
+        CALLBACK_WAIT => {
+            let site = Site {
+                func: "callback",
+                place: Place::Result,
+            };
+            let set = B::data(cx).instances[instance]
+                .handles
+                .0
+                .borrow_mut()
+                .get_async(
+                    &site,
+                    table,
+                    set,
+                    crate::abi::handles::AsyncKind::WaitableSet,
+                )
+                .map_err(|e| e.context(format!("the callback of {name} waits on it")))?;
+            Exec::Waiting(set)
+        }
+        other => {
+            return Err(Trap::new(format!(
+                "unsupported callback code (the callback of {name} returned code {other})"
+            ))
+            .into());
+        }
+    };
+    if let Some(t) = store_tasks::<B, T>(cx).task(id) {
+        t.exec = exec;
+    }
+    Ok(())
+}
+
+/// Task `id`'s code has finished.
+pub(crate) fn exit_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<()> {
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return Ok(());
+    };
+    task.exec = Exec::Exited;
+    let (instance, table) = (task.instance, task.table);
+    if task.async_ && task.state != TaskState::Resolved {
+        return Err(Trap::new(format!(
+            "async-lifted export failed to produce a result ({} finished without calling `task.return`)",
+            task.name
+        ))
+        .into());
+    }
+    // A guest's call with no handle left to it is gone, unless a
+    // synchronous caller has yet to take its result.
+    let sync_caller = matches!(
+        task.returns,
+        Returns::Guest {
+            sync_result: Some(_),
+            ..
+        }
+    );
+    let gone = task.caller.is_some() && task.waitable.is_none() && !sync_caller;
+    tasks.idle_steps = 0;
+    let inst = tasks.instance(instance, table);
+    if inst.exclusive == Some(id) {
+        inst.exclusive = None;
+    }
+    if gone {
+        tasks.tasks().remove(id);
+    }
+    Ok(())
+}
+
+/// Runs ready tasks until `done` holds, or reports the deadlock when
+/// nothing can run and it does not hold.
+pub(crate) fn run_until<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    done: &dyn Fn(&mut Tasks<B>) -> bool,
+) -> Result<()> {
+    loop {
+        if done(store_tasks::<B, T>(cx)) {
+            return Ok(());
+        }
+        if super::call::start_queued::<B, T>(cx)? {
+            continue;
+        }
+        match pick_ready::<B, T>(cx) {
+            Some((id, event)) => {
+                let tasks = store_tasks::<B, T>(cx);
+                if event[0] == EVENT_NONE {
+                    tasks.idle_steps += 1;
+                    if tasks.idle_steps > MAX_IDLE_STEPS {
+                        return Err(Trap::new(format!(
+                            "not supported by hostbind yet: resuming a task that is blocked below others on the host's stack needs stack switching ({MAX_IDLE_STEPS} callbacks ran with no task starting, returning or getting an event: the tasks only yield)"
+                        ))
+                        .into());
+                    }
+                } else {
+                    tasks.idle_steps = 0;
+                }
+                step::<B, T>(cx, id, event)?
+            }
+            None => return Err(deadlock::<B, T>(cx)),
+        }
+    }
+}
+
+/// A callback-lifted task that can be called back now, with the event to
+/// call it with: one that yielded, or one whose waitable set has an event,
+/// in an instance no other task holds.
+fn pick_ready<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Option<(u32, [u32; 3])> {
+    let tasks = store_tasks::<B, T>(cx);
+    for id in tasks.tasks().ids() {
+        let task = tasks.task(id)?;
+        let (instance, table, exec) = (task.instance, task.table, task.exec);
+        let free = tasks.instance(instance, table).exclusive.is_none();
+        match exec {
+            Exec::Yielded if free => return Some((id, [EVENT_NONE, 0, 0])),
+            Exec::Waiting(set) if free => {
+                if let Some(event) = super::waitable::take_event(tasks, set) {
+                    return Some((id, event));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Calls task `id`'s callback with `event` and applies the code it returns.
+fn step<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32, event: [u32; 3]) -> Result<()> {
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return Err(Trap::new("a ready task is gone").into());
+    };
+    let Some(callback) = task.callback else {
+        return Err(Trap::new(format!("the task of {} has no callback", task.name)).into());
+    };
+    task.exec = Exec::Running;
+    let (instance, table) = (task.instance, task.table);
+    tasks.instance(instance, table).exclusive = Some(id);
+    push_frame::<B, T>(cx, Frame::Task(id));
+    let params = event.map(|v| ValRaw::i32(v as i32));
+    let mut out = [ValRaw::ZERO];
+    let called = B::call(cx, callback, &callback_ty(), &params, &mut out);
+    pop_frame::<B, T>(cx);
+    called?;
+    after_code::<B, T>(cx, id, out[0].get_u32())
+}
+
+/// The deadlock error, naming every task that waits.
+fn deadlock<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Error {
+    let tasks = store_tasks::<B, T>(cx);
+    let mut waiting = Vec::new();
+    for id in tasks.tasks().ids() {
+        let Some(t) = tasks.task(id) else { continue };
+        let what = match (t.exec, t.state) {
+            (Exec::Waiting(_), _) => format!("{} waits on a waitable set", t.name),
+            (Exec::Running, _) => format!("{} is blocked", t.name),
+            (_, TaskState::Starting) => format!("{} waits for backpressure to clear", t.name),
+            _ => continue,
+        };
+        waiting.push(what);
+    }
+    Trap::new(format!(
+        "{DEADLOCK} ({}; nothing can wake them)",
+        if waiting.is_empty() {
+            "no task can run".to_string()
+        } else {
+            waiting.join(", ")
+        }
+    ))
+    .into()
+}
+
+/// The error for the current task blocking when it may not: a task of a
+/// synchronous function type may not block before it returns.
+pub(crate) fn check_may_block<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    op: &str,
+) -> Result<()> {
+    match store_tasks::<B, T>(cx).current() {
+        Some(t) if t.may_block || t.state == TaskState::Resolved => Ok(()),
+        Some(t) => Err(rule(CANNOT_BLOCK, op, Some(&t.name.clone()))),
+        None => Err(rule(CANNOT_BLOCK, op, None)),
+    }
+}
+
+/// The status a guest's call reports for task `id`: returned, started or
+/// still starting.
+pub(crate) fn status_of(task: &Task<impl Backend>) -> u32 {
+    match task.state {
+        TaskState::Resolved => STATUS_RETURNED,
+        TaskState::Started => super::STATUS_STARTED,
+        TaskState::Starting => super::STATUS_STARTING,
+    }
+}

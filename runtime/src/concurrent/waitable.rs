@@ -1,0 +1,220 @@
+//! Waitables and waitable sets: `waitable-set.new`, `.wait`, `.poll` and
+//! `.drop`, `waitable.join`, `subtask.drop`, and the delivery of events.
+
+use wasmtime_environ::component::OptionsIndex;
+
+use super::{EVENT_NONE, EVENT_SUBTASK, STATUS_RETURNED, rule, store_tasks};
+use crate::abi::handles::AsyncKind;
+use crate::engine::Backend;
+use crate::error::{Result, Site};
+use crate::store::Cx;
+use crate::store::tasks::{Exec, Tasks, WaitableSet};
+
+/// `waitable-set.new`: a new set, and its handle.
+pub(crate) fn set_new<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    site: &Site<'_>,
+    instance: usize,
+    table: usize,
+) -> Result<u32> {
+    let id = store_tasks::<B, T>(cx).sets().push(WaitableSet::default());
+    B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .new_async(site, table, AsyncKind::WaitableSet, id)
+}
+
+/// The set that handle `idx` names.
+fn set_of<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    site: &Site<'_>,
+    instance: usize,
+    table: usize,
+    idx: u32,
+) -> Result<u32> {
+    B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .get_async(site, table, idx, AsyncKind::WaitableSet)
+}
+
+/// `waitable-set.drop`.
+pub(crate) fn set_drop<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    site: &Site<'_>,
+    instance: usize,
+    table: usize,
+    idx: u32,
+) -> Result<()> {
+    let id = set_of::<B, T>(cx, site, instance, table, idx)?;
+    let tasks = store_tasks::<B, T>(cx);
+    if tasks.sets().get(id).is_some_and(|s| s.waiters > 0) || waited_by_callback(tasks, id) {
+        return Err(rule(
+            "cannot drop waitable set with waiters",
+            site.func,
+            None,
+        ));
+    }
+    if let Some(set) = tasks.sets().remove(id) {
+        for w in set.members {
+            if let Some(w) = tasks.waitables().get(w) {
+                w.set = None;
+            }
+        }
+    }
+    B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .remove_async(site, table, idx, AsyncKind::WaitableSet)?;
+    Ok(())
+}
+
+/// Whether a callback-lifted task waits on set `id`.
+fn waited_by_callback<B: Backend>(tasks: &mut Tasks<B>, id: u32) -> bool {
+    tasks
+        .tasks()
+        .ids()
+        .into_iter()
+        .any(|t| tasks.task(t).is_some_and(|t| t.exec == Exec::Waiting(id)))
+}
+
+/// `waitable.join`: moves the waitable `w` into set `s` (out of any set
+/// when `s` is 0).
+pub(crate) fn join<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    site: &Site<'_>,
+    instance: usize,
+    table: usize,
+    w: u32,
+    s: u32,
+) -> Result<()> {
+    let set = match s {
+        0 => None,
+        s => Some(set_of::<B, T>(cx, site, instance, table, s)?),
+    };
+    let waitable = B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .get_async(site, table, w, AsyncKind::Subtask)
+        .map_err(|_| {
+            site.trap(format_args!(
+                "handle {w} is not a waitable (a subtask, or a stream or future end)"
+            ))
+        })?;
+    let tasks = store_tasks::<B, T>(cx);
+    let old = tasks.waitables().get(waitable).and_then(|w| w.set);
+    if let Some(old) = old.and_then(|o| tasks.sets().get(o)) {
+        old.members.retain(|m| *m != waitable);
+    }
+    if let Some(set) = set.and_then(|s| tasks.sets().get(s)) {
+        set.members.push(waitable);
+    }
+    if let Some(w) = tasks.waitables().get(waitable) {
+        w.set = set;
+    }
+    Ok(())
+}
+
+/// `subtask.drop`: only once the subtask's return has been delivered.
+pub(crate) fn subtask_drop<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    site: &Site<'_>,
+    instance: usize,
+    table: usize,
+    idx: u32,
+) -> Result<()> {
+    let waitable = B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .get_async(site, table, idx, AsyncKind::Subtask)?;
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(w) = tasks.waitables().get(waitable) else {
+        return Err(site.trap(format_args!("subtask {idx} does not exist")));
+    };
+    if w.delivered != STATUS_RETURNED || w.pending.is_some() {
+        return Err(rule(
+            "cannot drop a subtask which has not yet resolved",
+            site.func,
+            None,
+        ));
+    }
+    let Some(w) = tasks.waitables().remove(waitable) else {
+        return Err(site.trap(format_args!("subtask {idx} does not exist")));
+    };
+    if let Some(set) = w.set.and_then(|s| tasks.sets().get(s)) {
+        set.members.retain(|m| *m != waitable);
+    }
+    if let Some(task) = tasks.task(w.task) {
+        task.waitable = None;
+        if task.exec == Exec::Exited {
+            tasks.tasks().remove(w.task);
+        }
+    }
+    B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .remove_async(site, table, idx, AsyncKind::Subtask)?;
+    Ok(())
+}
+
+/// Takes the next event of waitable set `set`, if one is pending.
+pub(crate) fn take_event<B: Backend>(tasks: &mut Tasks<B>, set: u32) -> Option<[u32; 3]> {
+    let members = tasks.sets().get(set)?.members.clone();
+    for m in members {
+        let Some(w) = tasks.waitables().get(m) else {
+            continue;
+        };
+        if let Some(status) = w.pending.take() {
+            w.delivered = status;
+            return Some([EVENT_SUBTASK, w.handle, status]);
+        }
+    }
+    None
+}
+
+/// `waitable-set.wait` (`wait`) or `.poll`: the next event of the set the
+/// handle `s` names, written as two `u32`s at `ptr`; its code returned.
+/// A wait runs other tasks until an event comes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn wait<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    site: &Site<'_>,
+    instance: usize,
+    table: usize,
+    options: OptionsIndex,
+    s: u32,
+    ptr: u32,
+    wait: bool,
+) -> Result<u32> {
+    let set = set_of::<B, T>(cx, site, instance, table, s)?;
+    let memory = B::data(cx).instances[instance]
+        .options(options.as_u32())
+        .and_then(|o| o.memory)
+        .ok_or_else(|| site.trap(format_args!("the built-in has no memory")))?;
+    let event = if wait {
+        super::task::check_may_block::<B, T>(cx, site.func)?;
+        if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
+            s.waiters += 1;
+        }
+        let ran = super::task::run_until::<B, T>(cx, &|tasks| tasks.set_has_event(set));
+        if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
+            s.waiters -= 1;
+        }
+        ran?;
+        take_event(store_tasks::<B, T>(cx), set)
+    } else {
+        take_event(store_tasks::<B, T>(cx), set)
+    };
+    let [code, p1, p2] = event.unwrap_or([EVENT_NONE, 0, 0]);
+    let (mem, _) = B::memory(cx, memory);
+    let at = crate::abi::memory::check_array(site, "event", mem.len(), ptr, 1, 8, 4)?;
+    mem[at.start..at.start + 4].copy_from_slice(&p1.to_le_bytes());
+    mem[at.start + 4..at.start + 8].copy_from_slice(&p2.to_le_bytes());
+    Ok(code)
+}
