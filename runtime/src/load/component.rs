@@ -514,6 +514,10 @@ fn check_supported(
     Ok(())
 }
 
+/// Checks one function type; the closure names the function for messages.
+type Check<'a> =
+    dyn Fn(wasmtime_environ::component::TypeFuncIndex, &dyn Fn() -> String) -> Result<()> + 'a;
+
 /// Refuses a component whose exported or host-imported functions pass
 /// streams, futures or error contexts, which the host cannot lift or lower
 /// yet, naming the function.
@@ -543,10 +547,7 @@ fn check_value_types(
             info: &env::Component,
             index: env::ExportIndex,
             name: &str,
-            check: &dyn Fn(
-                wasmtime_environ::component::TypeFuncIndex,
-                &dyn Fn() -> String,
-            ) -> Result<()>,
+            check: &Check<'_>,
         ) -> Result<()> {
             match &info.export_items[index] {
                 env::Export::LiftedFunction { ty, .. } => {
