@@ -477,7 +477,7 @@ fn call_entered<B: Backend, T: 'static, R>(
             None => Err(anyhow!("export `{name}` delivered its result twice")),
         },
     );
-    let resolved = crate::concurrent::end_task::<B, T>(cx, id);
+    let resolved = crate::concurrent::end_task::<B, T>(cx, id, ran.is_err());
     let sync_value = ran?;
     if task.async_ && !resolved {
         return Err(Trap::new(format!(

@@ -97,13 +97,23 @@ pub(crate) fn begin_task<B: Backend, T: 'static>(
 }
 
 /// Ends the host's task `id`; returns whether it delivered its result.
-pub(crate) fn end_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> bool {
+/// After a trap (`failed`), the instance is unusable: every task of it is
+/// dropped, so the event loop never calls back into it, and the frames the
+/// trap left on the stack are cleared.
+pub(crate) fn end_task<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: u32,
+    failed: bool,
+) -> bool {
     let tasks = store_tasks::<B, T>(cx);
-    if let Some(Frame::Task(top)) = tasks.current.last()
-        && *top == id
+    if let Some(at) = tasks
+        .current
+        .iter()
+        .rposition(|f| matches!(f, Frame::Task(t) if *t == id))
     {
-        pop_frame::<B, T>(cx);
+        tasks.current.truncate(at);
     }
+    refresh_may_block::<B, T>(cx);
     let tasks = store_tasks::<B, T>(cx);
     let Some(task) = tasks.tasks().remove(id) else {
         return false;
@@ -111,6 +121,10 @@ pub(crate) fn end_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -
     let inst = tasks.instance(task.instance, task.table);
     if inst.exclusive == Some(id) {
         inst.exclusive = None;
+    }
+    if failed {
+        tasks.prepared = None;
+        tasks.abandon(task.instance);
     }
     task.state == TaskState::Resolved
 }

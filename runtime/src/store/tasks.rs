@@ -216,6 +216,11 @@ impl<V> Slab<V> {
         Some(v)
     }
 
+    /// Whether `id` names a live entry; `false` for a freed one.
+    pub(crate) fn live(&self, id: u32) -> bool {
+        self.slots.get(id as usize).is_some_and(Option::is_some)
+    }
+
     /// The ids of the live entries, in order.
     pub(crate) fn ids(&self) -> Vec<u32> {
         (0..self.slots.len() as u32)
@@ -276,6 +281,35 @@ impl<B: Backend> Tasks<B> {
             }
         };
         &mut self.instances[at].1
+    }
+
+    /// Drops every task of hostbind instance `instance`, and what holds
+    /// its runtime instances: a trap left it unusable.
+    pub(crate) fn abandon(&mut self, instance: usize) {
+        for id in self.tasks.ids() {
+            if self.tasks.get(id).is_some_and(|t| t.instance == instance) {
+                self.tasks.remove(id);
+            }
+        }
+        for id in self.waitables.ids() {
+            let gone = self
+                .waitables
+                .get(id)
+                .is_some_and(|w| self.tasks.get(w.task).is_none());
+            if gone {
+                self.waitables.remove(id);
+            }
+        }
+        for ((i, _), inst) in &mut self.instances {
+            if *i == instance {
+                inst.exclusive = None;
+            }
+        }
+        let tasks = &self.tasks;
+        self.current.retain(|f| match f {
+            Frame::Task(t) => tasks.live(*t),
+            Frame::Scratch(_) => true,
+        });
     }
 
     /// Whether task `id`'s caller is a task whose code is on the stack,

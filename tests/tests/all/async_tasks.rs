@@ -332,6 +332,8 @@ const COMPOSED: &str = r#"(component
         (global.set $arg (local.get 0))
         (i32.const 1 (; YIELD ;)))
       (func (export "cb") (param i32 i32 i32) (result i32)
+        ;; 13 marks a call whose caller trapped: it must never resume
+        (if (i32.eq (global.get $arg) (i32.const 13)) (then unreachable))
         (call $ret (i32.mul (global.get $arg) (i32.const 2)))
         (i32.const 0 (; EXIT ;))))
     (core func $ret (canon task.return (result u32)))
@@ -375,7 +377,10 @@ const COMPOSED: &str = r#"(component
       (func (export "run-sync") (param i32)
         (call $ret (i32.add (call $double-sync (local.get 0)) (i32.const 2))))
       (func (export "run-blocked") (param i32) (result i32)
-        (call $double-sync (local.get 0))))
+        (call $double-sync (local.get 0)))
+      (func (export "run-then-trap") (param i32)
+        (drop (call $double-async (local.get 0) (i32.const 100)))
+        unreachable))
     (core instance $i (instantiate $m (with "libc" (instance $libc)) (with "" (instance
       (export "double-async" (func $double-async)) (export "double-sync" (func $double-sync))
       (export "ret" (func $ret)) (export "ws-new" (func $ws-new))
@@ -385,12 +390,15 @@ const COMPOSED: &str = r#"(component
     (func (export "run-sync") async (param "x" u32) (result u32)
       (canon lift (core func $i "run-sync") async))
     (func (export "run-blocked") (param "x" u32) (result u32)
-      (canon lift (core func $i "run-blocked"))))
+      (canon lift (core func $i "run-blocked")))
+    (func (export "run-then-trap") async (param "x" u32)
+      (canon lift (core func $i "run-then-trap") async)))
   (instance $callee (instantiate $Callee))
   (instance $caller (instantiate $Caller (with "double" (func $callee "double"))))
   (export "run" (func $caller "run"))
   (export "run-sync" (func $caller "run-sync"))
-  (export "run-blocked" (func $caller "run-blocked")))"#;
+  (export "run-blocked" (func $caller "run-blocked"))
+  (export "run-then-trap" (func $caller "run-then-trap")))"#;
 
 #[test]
 fn an_async_call_between_components_is_a_subtask_the_caller_waits_on() {
@@ -420,5 +428,28 @@ fn a_synchronous_task_may_not_call_an_async_function_synchronously() {
             msg.contains("cannot block a synchronous task before returning"),
             "{msg}"
         );
+    }
+}
+
+#[test]
+fn a_trap_drops_the_tasks_of_its_instance() {
+    // The first instance starts a call that yields, then traps: the call
+    // it left behind must never run, not even from another instance's
+    // event loop in the same store.
+    for engine in engines() {
+        let c = component(&engine, COMPOSED);
+        let mut store = Store::new(&engine, ());
+        let linker = Linker::new(&engine);
+        let first = linker.instantiate(&mut store, &c).unwrap();
+        let trap = first
+            .get_typed_func::<(u32,), ()>(&mut store, "run-then-trap")
+            .unwrap();
+        let msg = message(&trap.call(&mut store, (13,)).unwrap_err());
+        assert!(msg.contains("unreachable"), "{msg}");
+        let second = linker.instantiate(&mut store, &c).unwrap();
+        let run = second
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "run")
+            .unwrap();
+        assert_eq!(run.call(&mut store, (20,)).unwrap(), (41,));
     }
 }
