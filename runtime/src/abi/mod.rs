@@ -5,6 +5,7 @@
 //! guest, allocating in its memory through its `realloc`. Both are
 //! monomorphised into each host function's glue.
 
+pub(crate) mod async_lower;
 mod flags;
 pub(crate) mod handles;
 pub use crate::types::layout;

@@ -21,6 +21,7 @@ use core::cell::RefCell;
 use wasmtime_environ::component::TypeResourceTableIndex;
 
 use crate::abi::HandleTables;
+use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::Handles;
 use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
 use crate::concurrent::AsyncOp;
@@ -287,7 +288,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         instance: id,
                         store: B::data(cx).id,
                     };
-                    Binding::Lowered(Box::new(Lowered {
+                    let lowered = Lowered {
                         res,
                         dynamic: matches!(func.kind, FuncKind::Dynamic(_)),
                         data: func.entry_data(),
@@ -299,7 +300,26 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                             FuncKind::Static(sig) => sig.abi.borrows,
                             FuncKind::Dynamic(_) => true,
                         },
-                    }))
+                    };
+                    if opts.async_ {
+                        // An async lowering of a host function: its own
+                        // layout around the function's glue.
+                        let layout = AsyncLower::new(&component.types, *lower_ty)?;
+                        let fty = component
+                            .compiled
+                            .artifacts::<B>()
+                            .and_then(|a| a.trampolines.get(t.as_u32() as usize))
+                            .ok_or_else(|| {
+                                anyhow!("the component was not compiled for this store's engine")
+                            })?;
+                        let storage_len = ty.params.len().max(ty.results.len());
+                        let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                            crate::call::async_lower::call::<B, T>(cx, &lowered, layout, storage)
+                        });
+                        state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
+                        return Ok(B::func_extern(f));
+                    }
+                    Binding::Lowered(Box::new(lowered))
                 }
                 Trampoline::Trap => Binding::Adapter(AdapterOp::Trap),
                 Trampoline::Transcoder { op, from, to, .. } => {

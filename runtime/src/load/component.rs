@@ -177,7 +177,7 @@ impl Component {
         let info = translation.component;
         let trampolines = translation.trampolines;
 
-        check_supported(&info, &trampolines)?;
+        check_supported(&info, &trampolines, &types)?;
         check_value_types(&info, &trampolines, &types)?;
 
         let trampoline_tys = info
@@ -438,6 +438,7 @@ pub(crate) fn core_func_type_after_refs(
 fn check_supported(
     info: &env::Component,
     trampolines: &PrimaryMap<TrampolineIndex, Trampoline>,
+    types: &ComponentTypes,
 ) -> Result<()> {
     for t in trampolines.values() {
         if let Trampoline::Transcoder { from64, to64, .. } = t
@@ -498,12 +499,12 @@ fn check_supported(
                 what.replace("{kind}", kind)
             );
         }
-        if let Trampoline::LowerImport { options, .. } = t
+        if let Trampoline::LowerImport {
+            options, lower_ty, ..
+        } = t
             && info.options[*options].async_
         {
-            bail!(
-                "the component lowers an import with the `async` option: not supported by hostbind yet (host functions are called synchronously)"
-            );
+            crate::abi::async_lower::AsyncLower::new(types, *lower_ty)?;
         }
     }
     for opts in info.options.values() {

@@ -453,3 +453,64 @@ fn a_trap_drops_the_tasks_of_its_instance() {
         assert_eq!(run.call(&mut store, (20,)).unwrap(), (41,));
     }
 }
+
+#[hostbind::host_fn]
+fn host_add(a: u32, b: u32) -> u32 {
+    a + b
+}
+
+#[hostbind::host_fn]
+fn host_greet(name: &str) -> String {
+    format!("hello, {name}")
+}
+
+#[test]
+fn a_host_function_lowered_async_returns_at_once() {
+    // `add` has one flat result, which the async lowering gets through a
+    // pointer; `greet` returns a string (two flat values), whose pointer
+    // both layouts pass.
+    let wat = r#"(component
+      (import "test:host/api" (instance $api
+        (export "add" (func async (param "a" u32) (param "b" u32) (result u32)))
+        (export "greet" (func async (param "name" string) (result string)))))
+      (core module $libc
+        (memory (export "mem") 1)
+        (data (i32.const 16) "Ada")
+        (global $bump (mut i32) (i32.const 1024))
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+          (local $p i32)
+          (local.set $p (global.get $bump))
+          (global.set $bump (i32.add (local.get $p) (local.get 3)))
+          (local.get $p)))
+      (core instance $libc (instantiate $libc))
+      (core func $add (canon lower (func $api "add") async (memory (core memory $libc "mem"))))
+      (core func $greet (canon lower (func $api "greet") async
+        (memory (core memory $libc "mem")) (realloc (core func $libc "realloc"))))
+      (core module $m
+        (import "libc" "mem" (memory 1))
+        (import "" "add" (func $add (param i32 i32 i32) (result i32)))
+        (import "" "greet" (func $greet (param i32 i32 i32) (result i32)))
+        (func (export "run") (result i32)
+          ;; RETURNED (2) at once, the sum at 100
+          (if (i32.ne (call $add (i32.const 40) (i32.const 2) (i32.const 100)) (i32.const 2))
+            (then unreachable))
+          (if (i32.ne (call $greet (i32.const 16) (i32.const 3) (i32.const 200)) (i32.const 2))
+            (then unreachable))
+          ;; "hello, Ada" is 10 bytes long
+          (if (i32.ne (i32.load (i32.const 204)) (i32.const 10)) (then unreachable))
+          (i32.load (i32.const 100))))
+      (core instance $i (instantiate $m (with "libc" (instance $libc))
+        (with "" (instance (export "add" (func $add)) (export "greet" (func $greet))))))
+      (func (export "run") (result u32) (canon lift (core func $i "run"))))"#;
+    for engine in engines() {
+        let (mut store, instance) = hostbind_tests::instantiate(&engine, wat, (), |api| {
+            api.func("add", host_add)?;
+            api.func("greet", host_greet)?;
+            Ok(())
+        });
+        let run = instance
+            .get_typed_func::<(), (u32,)>(&mut store, "run")
+            .unwrap();
+        assert_eq!(run.call(&mut store, ()).unwrap(), (42,));
+    }
+}

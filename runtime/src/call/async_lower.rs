@@ -1,0 +1,89 @@
+//! A host function called through an `async` lowering: the guest passes
+//! its params flat only up to four values and gets every result through a
+//! pointer, and the call returns a subtask status. hostbind's host
+//! functions run to completion, so such a call always returns at once:
+//! this moves the values between the two layouts around the function's
+//! synchronous glue and reports `RETURNED`.
+
+use super::host::Lowered;
+use crate::abi::async_lower::AsyncLower;
+use crate::engine::Backend;
+use crate::error::{Place, Result, Site};
+use crate::raw::{MAX_STORAGE, ValRaw};
+use crate::store::Cx;
+
+/// The subtask status of a call that has returned.
+const RETURNED: i32 = 2;
+
+/// Calls the host function behind `lowered` with the async-lowered
+/// call's values in `storage`; leaves the status in `storage[0]`.
+pub(crate) fn call<B: Backend, T: 'static>(
+    mut cx: Cx<'_, B, T>,
+    lowered: &Lowered<T>,
+    layout: AsyncLower,
+    storage: &mut [ValRaw],
+) -> bool {
+    let mut sync = [ValRaw::ZERO; MAX_STORAGE];
+    // Params: flat up to four are flat in both layouts; past sixteen both
+    // pass a pointer.
+    let np = layout.params_flat.unwrap_or(1);
+    sync[..np].copy_from_slice(&storage[..np]);
+    let retptr = layout.has_results.then(|| storage[np].get_u32());
+    let mut len = np;
+    if layout.results_flat.is_none()
+        && let Some(p) = retptr
+    {
+        sync[np] = ValRaw::i32(p as i32);
+        len += 1;
+    }
+    let len = len.max(1);
+    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &mut sync[..len]) {
+        return false;
+    }
+    if let (Some(1), Some(p)) = (layout.results_flat, retptr) {
+        // One flat result: it goes to memory, as its type's bytes.
+        let stored = store_result::<B, T>(&mut cx, lowered, layout, p, sync[0]);
+        if let Err(e) = stored {
+            return super::host::finish::<B, T>(cx, Err(e));
+        }
+    }
+    storage[0] = ValRaw::i32(RETURNED);
+    true
+}
+
+/// Writes the one flat result `v` at `ptr` in the lowering's memory.
+fn store_result<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    lowered: &Lowered<T>,
+    layout: AsyncLower,
+    ptr: u32,
+    v: ValRaw,
+) -> Result<()> {
+    let site = Site {
+        func: lowered.func.name(),
+        place: Place::Result,
+    };
+    let memory = B::data(cx)
+        .instances
+        .get(lowered.res.instance)
+        .and_then(|s| s.options(lowered.options))
+        .and_then(|o| o.memory)
+        .ok_or_else(|| {
+            site.trap(format_args!(
+                "an async lowering with a result has no memory"
+            ))
+        })?;
+    let (mem, _) = B::memory(cx, memory);
+    let at = crate::abi::memory::check_array(
+        &site,
+        "return",
+        mem.len(),
+        ptr,
+        1,
+        layout.size,
+        layout.align,
+    )?;
+    let bytes = v.get_i64().to_le_bytes();
+    mem[at.clone()].copy_from_slice(&bytes[..at.len()]);
+    Ok(())
+}
