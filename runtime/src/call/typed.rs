@@ -369,6 +369,7 @@ impl<V> Phase<V> for Result<V> {
 /// Lifts an export's results from `vals`: its flat core results, or for
 /// an async export the flat values its `task.return` took.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn lift_results<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     opts: &ResolvedOptions<B>,
@@ -428,27 +429,46 @@ fn call_entered<B: Backend, T: 'static, R>(
         instance,
         store: data.id,
     };
-    let task = state
-        .component
-        .concurrent
-        .then(|| task_lift::<B>(state, export, &opts, instance, name));
+    if state.component.concurrent {
+        let task = task_lift::<B>(state, export, &opts, instance, name);
+        return call_task::<B, T, R>(cx, target, opts, res, task, lower, lift);
+    }
     data.hook(CallHook::CallingWasm).before_guest()?;
     data.instances[instance]
         .handles
         .0
         .borrow_mut()
         .scope_borrows = 0;
-    let Some(task) = task else {
-        let value = call_inner::<B, T, R>(cx, target, &opts, res, lower, None, lift)?
-            .ok_or_else(|| anyhow!("export `{name}` gave no result"))
-            .after_guest()?;
-        // The guest's part is done; a hook refusing to return leaves it sound.
-        B::data(cx)
-            .hook(CallHook::ReturningFromWasm)
-            .before_guest()?;
-        return Ok(value);
-    };
+    let value = call_inner::<B, T, R>(cx, target, &opts, res, lower, None, lift)?
+        .ok_or_else(|| anyhow!("export `{name}` gave no result"))
+        .after_guest()?;
+    // The guest's part is done; a hook refusing to return leaves it sound.
+    B::data(cx)
+        .hook(CallHook::ReturningFromWasm)
+        .before_guest()?;
+    Ok(value)
+}
 
+/// [`call_entered`] for a component that uses the async ABI: the call runs
+/// as a task.
+#[inline(never)]
+fn call_task<B: Backend, T: 'static, R>(
+    cx: &mut Cx<'_, B, T>,
+    target: &Target<'_>,
+    opts: ResolvedOptions<B>,
+    res: ResCx,
+    task: crate::concurrent::Lift<'_, B>,
+    lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
+    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
+) -> core::result::Result<R, Failed> {
+    let (instance, name) = (target.instance, target.name);
+    let data = B::data(cx);
+    data.hook(CallHook::CallingWasm).before_guest()?;
+    data.instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .scope_borrows = 0;
     // A component that uses the async ABI runs every call as a task, from
     // before its params are lowered (a `realloc` runs in it) to its exit;
     // an async one delivers its result through `task.return`, lifted then.
@@ -499,6 +519,7 @@ fn call_entered<B: Backend, T: 'static, R>(
 }
 
 /// What the task of a call of `export` runs.
+#[cold]
 fn task_lift<'a, B: Backend>(
     state: &InstanceState<B>,
     export: &ExportFunc<B>,
@@ -526,6 +547,7 @@ fn task_lift<'a, B: Backend>(
 /// component uses the async ABI), checks the borrows, then lifts the
 /// results and runs `post-return`. An async task's results go to its sink
 /// instead, and this returns `None`.
+#[inline(always)]
 fn call_inner<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,

@@ -148,9 +148,11 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
         return Ok(());
     }
     let packed = rets.first().map_or(0, |v| v.get_u32());
-    // The task's code is off the stack between callbacks: the loop calls
-    // it back from here, as the frame that `begin_task` pushed stays for
-    // `end_task`.
+    // The task's code is off the stack between callbacks: the loop pushes
+    // its frame again each time it calls it back.
+    if store_tasks::<B, T>(cx).current_id() == Some(id) {
+        pop_frame::<B, T>(cx);
+    }
     after_code::<B, T>(cx, id, packed)?;
     run_until::<B, T>(cx, &|tasks| {
         tasks.task(id).is_none_or(|t| t.exec == Exec::Exited)
