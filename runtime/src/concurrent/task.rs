@@ -472,7 +472,11 @@ pub(crate) fn run_until<B: Backend, T: 'static>(
         match pick_ready::<B, T>(cx) {
             Some((id, event)) => {
                 let tasks = store_tasks::<B, T>(cx);
-                if event[0] == EVENT_NONE {
+                // Only a loop nested in a blocked task can spin on tasks
+                // that wait for it; the host's own loop runs what the
+                // guest asks, however long (limits stop it).
+                let nested = !tasks.current.is_empty();
+                if nested && event[0] == EVENT_NONE {
                     tasks.idle_steps += 1;
                     if tasks.idle_steps > MAX_IDLE_STEPS {
                         return Err(Trap::new(format!(

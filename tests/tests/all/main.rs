@@ -1,6 +1,7 @@
 //! Every integration test of hostbind in one binary: linking wasmtime and
 //! cranelift once instead of once per file keeps the build small and quick.
 
+mod async_guest;
 mod async_tasks;
 mod bindgen;
 mod bindgen_exports;
