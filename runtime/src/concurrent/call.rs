@@ -6,7 +6,7 @@
 use super::task::{
     after_code, check_may_block, exit_task, pop_frame, push_frame, run_until, status_of,
 };
-use super::{STATUS_RETURNED, STATUS_STARTED, rule, store_tasks};
+use super::{STATUS_RETURNED, STATUS_STARTED, handles, rule, store_tasks};
 use crate::abi::handles::AsyncKind;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
@@ -191,11 +191,12 @@ pub(crate) fn start_call<B: Backend, T: 'static>(
         func: op,
         place: Place::Result,
     };
-    let handle = B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .new_async(&site, caller_table, AsyncKind::Subtask, waitable)?;
+    let handle = handles::<B, T>(cx, instance).new_async(
+        &site,
+        caller_table,
+        AsyncKind::Subtask,
+        waitable,
+    )?;
     let tasks = store_tasks::<B, T>(cx);
     if let Some(w) = tasks.waitables().get(waitable) {
         w.handle = handle;

@@ -117,6 +117,14 @@ pub(crate) fn rule(rule: &str, op: &str, task: Option<&str>) -> Error {
 pub(crate) const CANNOT_BLOCK: &str = "cannot block a synchronous task before returning";
 pub(crate) const DEADLOCK: &str = "deadlock detected: event loop cannot make further progress";
 
+/// The handle tables of hostbind instance `instance`.
+pub(crate) fn handles<'a, B: Backend, T: 'static>(
+    cx: &'a mut Cx<'_, B, T>,
+    instance: usize,
+) -> core::cell::RefMut<'a, crate::abi::handles::Handles> {
+    B::data(cx).instances[instance].handles.0.borrow_mut()
+}
+
 /// The store's async state, made on first use.
 pub(crate) fn store_tasks<'a, B: Backend, T: 'static>(
     cx: &'a mut Cx<'_, B, T>,

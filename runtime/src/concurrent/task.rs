@@ -4,7 +4,9 @@
 
 use wasmtime_environ::component::{OptionsIndex, TypeTupleIndex};
 
-use super::{CANNOT_BLOCK, DEADLOCK, EVENT_NONE, STATUS_RETURNED, callback_ty, rule, store_tasks};
+use super::{
+    CANNOT_BLOCK, DEADLOCK, EVENT_NONE, STATUS_RETURNED, callback_ty, handles, rule, store_tasks,
+};
 use crate::engine::Backend;
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::{CoreFuncType, ValRaw};
@@ -288,11 +290,7 @@ pub(crate) fn enter_sync_call<B: Backend, T: 'static>(
     callee_async: bool,
     callee: usize,
 ) -> Result<()> {
-    B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .enter_call();
+    handles::<B, T>(cx, instance).enter_call();
     let tasks = store_tasks::<B, T>(cx);
     let results = tasks
         .current()
@@ -328,11 +326,7 @@ pub(crate) fn exit_sync_call<B: Backend, T: 'static>(
         pop_frame::<B, T>(cx);
         store_tasks::<B, T>(cx).tasks().remove(id);
     }
-    B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .exit_call()
+    handles::<B, T>(cx, instance).exit_call()
 }
 
 /// Pushes a frame and tells the adapters whether the code now running may
@@ -394,10 +388,7 @@ pub(crate) fn after_code<B: Backend, T: 'static>(
                 func: "callback",
                 place: Place::Result,
             };
-            let set = B::data(cx).instances[instance]
-                .handles
-                .0
-                .borrow_mut()
+            let set = handles::<B, T>(cx, instance)
                 .get_async(
                     &site,
                     table,

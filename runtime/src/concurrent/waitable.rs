@@ -3,7 +3,7 @@
 
 use wasmtime_environ::component::OptionsIndex;
 
-use super::{EVENT_NONE, EVENT_SUBTASK, STATUS_RETURNED, rule, store_tasks};
+use super::{EVENT_NONE, EVENT_SUBTASK, STATUS_RETURNED, handles, rule, store_tasks};
 use crate::abi::handles::AsyncKind;
 use crate::engine::Backend;
 use crate::error::{Result, Site};
@@ -18,11 +18,7 @@ pub(crate) fn set_new<B: Backend, T: 'static>(
     table: usize,
 ) -> Result<u32> {
     let id = store_tasks::<B, T>(cx).sets().push(WaitableSet::default());
-    B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .new_async(site, table, AsyncKind::WaitableSet, id)
+    handles::<B, T>(cx, instance).new_async(site, table, AsyncKind::WaitableSet, id)
 }
 
 /// The set that handle `idx` names.
@@ -33,11 +29,7 @@ fn set_of<B: Backend, T: 'static>(
     table: usize,
     idx: u32,
 ) -> Result<u32> {
-    B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .get_async(site, table, idx, AsyncKind::WaitableSet)
+    handles::<B, T>(cx, instance).get_async(site, table, idx, AsyncKind::WaitableSet)
 }
 
 /// `waitable-set.drop`.
@@ -64,11 +56,7 @@ pub(crate) fn set_drop<B: Backend, T: 'static>(
             }
         }
     }
-    B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .remove_async(site, table, idx, AsyncKind::WaitableSet)?;
+    handles::<B, T>(cx, instance).remove_async(site, table, idx, AsyncKind::WaitableSet)?;
     Ok(())
 }
 
@@ -95,10 +83,7 @@ pub(crate) fn join<B: Backend, T: 'static>(
         0 => None,
         s => Some(set_of::<B, T>(cx, site, instance, table, s)?),
     };
-    let waitable = B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
+    let waitable = handles::<B, T>(cx, instance)
         .get_async(site, table, w, AsyncKind::Subtask)
         .map_err(|_| {
             site.trap(format_args!(
@@ -127,11 +112,7 @@ pub(crate) fn subtask_drop<B: Backend, T: 'static>(
     table: usize,
     idx: u32,
 ) -> Result<()> {
-    let waitable = B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .get_async(site, table, idx, AsyncKind::Subtask)?;
+    let waitable = handles::<B, T>(cx, instance).get_async(site, table, idx, AsyncKind::Subtask)?;
     let tasks = store_tasks::<B, T>(cx);
     let Some(w) = tasks.waitables().get(waitable) else {
         return Err(site.trap(format_args!("subtask {idx} does not exist")));
@@ -155,11 +136,7 @@ pub(crate) fn subtask_drop<B: Backend, T: 'static>(
             tasks.tasks().remove(w.task);
         }
     }
-    B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .remove_async(site, table, idx, AsyncKind::Subtask)?;
+    handles::<B, T>(cx, instance).remove_async(site, table, idx, AsyncKind::Subtask)?;
     Ok(())
 }
 

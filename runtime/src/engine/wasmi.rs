@@ -61,6 +61,17 @@ fn refill<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, slice: u64) -> Resu
     cx.set_fuel(next).map_err(Error::new)
 }
 
+/// The core type of a numeric value type; `None` for a reference.
+fn core_type(t: w::ValType) -> Option<CoreType> {
+    match t {
+        w::ValType::I32 => Some(CoreType::I32),
+        w::ValType::I64 => Some(CoreType::I64),
+        w::ValType::F32 => Some(CoreType::F32),
+        w::ValType::F64 => Some(CoreType::F64),
+        _ => None,
+    }
+}
+
 fn val_type(ty: CoreType) -> w::ValType {
     match ty {
         CoreType::I32 => w::ValType::I32,
@@ -131,19 +142,10 @@ impl Backend for Wasmi {
         fn kind(ty: &w::ExternType) -> super::shape::CoreKind {
             use super::shape::CoreKind;
             match ty {
-                w::ExternType::Func(f) => {
-                    let conv = |t: w::ValType| match t {
-                        w::ValType::I32 => Some(CoreType::I32),
-                        w::ValType::I64 => Some(CoreType::I64),
-                        w::ValType::F32 => Some(CoreType::F32),
-                        w::ValType::F64 => Some(CoreType::F64),
-                        _ => None,
-                    };
-                    CoreKind::func(
-                        f.params().iter().copied().map(conv),
-                        f.results().iter().copied().map(conv),
-                    )
-                }
+                w::ExternType::Func(f) => CoreKind::func(
+                    f.params().iter().copied().map(core_type),
+                    f.results().iter().copied().map(core_type),
+                ),
                 w::ExternType::Memory(_) => CoreKind::Memory,
                 w::ExternType::Table(_) => CoreKind::Table,
                 w::ExternType::Global(_) => CoreKind::Global,
@@ -379,16 +381,19 @@ impl Backend for Wasmi {
 
     fn func_type<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: w::Func) -> Option<CoreFuncType> {
         let ty = func.ty(cx.as_context());
-        let conv = |t: &w::ValType| match t {
-            w::ValType::I32 => Some(CoreType::I32),
-            w::ValType::I64 => Some(CoreType::I64),
-            w::ValType::F32 => Some(CoreType::F32),
-            w::ValType::F64 => Some(CoreType::F64),
-            _ => None,
-        };
         Some(CoreFuncType {
-            params: ty.params().iter().map(conv).collect::<Option<_>>()?,
-            results: ty.results().iter().map(conv).collect::<Option<_>>()?,
+            params: ty
+                .params()
+                .iter()
+                .copied()
+                .map(core_type)
+                .collect::<Option<_>>()?,
+            results: ty
+                .results()
+                .iter()
+                .copied()
+                .map(core_type)
+                .collect::<Option<_>>()?,
         })
     }
 

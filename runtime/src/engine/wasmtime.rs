@@ -33,6 +33,17 @@ pub(crate) fn new_engine(config: &crate::Config) -> Result<w::Engine> {
     Ok(w::Engine::new(&c)?)
 }
 
+/// The core type of a numeric value type; `None` for a reference.
+fn core_type(t: w::ValType) -> Option<CoreType> {
+    match t {
+        w::ValType::I32 => Some(CoreType::I32),
+        w::ValType::I64 => Some(CoreType::I64),
+        w::ValType::F32 => Some(CoreType::F32),
+        w::ValType::F64 => Some(CoreType::F64),
+        _ => None,
+    }
+}
+
 fn val_type(ty: CoreType) -> w::ValType {
     match ty {
         CoreType::I32 => w::ValType::I32,
@@ -103,14 +114,7 @@ impl Backend for Wasmtime {
             use super::shape::CoreKind;
             match ty {
                 w::ExternType::Func(f) => {
-                    let conv = |t: w::ValType| match t {
-                        w::ValType::I32 => Some(CoreType::I32),
-                        w::ValType::I64 => Some(CoreType::I64),
-                        w::ValType::F32 => Some(CoreType::F32),
-                        w::ValType::F64 => Some(CoreType::F64),
-                        _ => None,
-                    };
-                    CoreKind::func(f.params().map(conv), f.results().map(conv))
+                    CoreKind::func(f.params().map(core_type), f.results().map(core_type))
                 }
                 w::ExternType::Memory(_) => CoreKind::Memory,
                 w::ExternType::Table(_) => CoreKind::Table,
@@ -383,16 +387,9 @@ impl Backend for Wasmtime {
 
     fn func_type<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: w::Func) -> Option<CoreFuncType> {
         let ty = func.ty(cx.as_context());
-        let conv = |t: w::ValType| match t {
-            w::ValType::I32 => Some(CoreType::I32),
-            w::ValType::I64 => Some(CoreType::I64),
-            w::ValType::F32 => Some(CoreType::F32),
-            w::ValType::F64 => Some(CoreType::F64),
-            _ => None,
-        };
         Some(CoreFuncType {
-            params: ty.params().map(conv).collect::<Option<_>>()?,
-            results: ty.results().map(conv).collect::<Option<_>>()?,
+            params: ty.params().map(core_type).collect::<Option<_>>()?,
+            results: ty.results().map(core_type).collect::<Option<_>>()?,
         })
     }
 

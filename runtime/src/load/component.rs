@@ -390,20 +390,7 @@ pub(crate) fn core_func_type(
     types: &ComponentTypes,
     ty: ModuleInternedTypeIndex,
 ) -> Result<CoreFuncType> {
-    let Some(f) = types.module_types()[ty].as_func() else {
-        bail!("core type {} is not a function type", ty.as_u32());
-    };
-    let conv = |t: &WasmValType| match t {
-        WasmValType::I32 => Ok(CoreType::I32),
-        WasmValType::I64 => Ok(CoreType::I64),
-        WasmValType::F32 => Ok(CoreType::F32),
-        WasmValType::F64 => Ok(CoreType::F64),
-        other => Err(anyhow!("core value type `{other}` is not supported")),
-    };
-    Ok(CoreFuncType {
-        params: f.params().iter().map(conv).collect::<Result<_>>()?,
-        results: f.results().iter().map(conv).collect::<Result<_>>()?,
-    })
+    core_func_type_of(types, ty, false)
 }
 
 /// The type of an async-call intrinsic without its leading `funcref`
@@ -411,6 +398,15 @@ pub(crate) fn core_func_type(
 pub(crate) fn core_func_type_after_refs(
     types: &ComponentTypes,
     ty: ModuleInternedTypeIndex,
+) -> Result<CoreFuncType> {
+    core_func_type_of(types, ty, true)
+}
+
+/// [`core_func_type`], leaving out reference params when `skip_refs`.
+fn core_func_type_of(
+    types: &ComponentTypes,
+    ty: ModuleInternedTypeIndex,
+    skip_refs: bool,
 ) -> Result<CoreFuncType> {
     let Some(f) = types.module_types()[ty].as_func() else {
         bail!("core type {} is not a function type", ty.as_u32());
@@ -422,12 +418,12 @@ pub(crate) fn core_func_type_after_refs(
         WasmValType::F64 => Ok(CoreType::F64),
         other => Err(anyhow!("core value type `{other}` is not supported")),
     };
-    let numeric = |t: &&WasmValType| !matches!(t, WasmValType::Ref(_));
+    let kept = |t: &&WasmValType| !(skip_refs && matches!(t, WasmValType::Ref(_)));
     Ok(CoreFuncType {
         params: f
             .params()
             .iter()
-            .filter(numeric)
+            .filter(kept)
             .map(conv)
             .collect::<Result<_>>()?,
         results: f.results().iter().map(conv).collect::<Result<_>>()?,
