@@ -45,6 +45,13 @@ pub(crate) enum AsyncKind {
     WaitableSet,
     /// A subtask: an async call the component made, as it sees it.
     Subtask,
+    /// The readable or writable end of a stream or future.
+    StreamReadable,
+    StreamWritable,
+    FutureReadable,
+    FutureWritable,
+    /// An error context.
+    ErrorContext,
 }
 
 impl AsyncKind {
@@ -53,7 +60,17 @@ impl AsyncKind {
         match self {
             AsyncKind::WaitableSet => "waitable set",
             AsyncKind::Subtask => "subtask",
+            AsyncKind::StreamReadable => "readable stream end",
+            AsyncKind::StreamWritable => "writable stream end",
+            AsyncKind::FutureReadable => "readable future end",
+            AsyncKind::FutureWritable => "writable future end",
+            AsyncKind::ErrorContext => "error context",
         }
+    }
+
+    /// Whether it may join a waitable set.
+    pub(crate) fn is_waitable(self) -> bool {
+        !matches!(self, AsyncKind::WaitableSet | AsyncKind::ErrorContext)
     }
 }
 
@@ -371,6 +388,29 @@ impl Handles {
                 "handle {idx} does not exist, so it is not a {}",
                 kind.name()
             ))),
+        }
+    }
+
+    /// The async object that handle `idx` names, whatever its kind.
+    pub(crate) fn get_async_any(
+        &mut self,
+        site: &Site<'_>,
+        table: usize,
+        idx: u32,
+    ) -> Result<(AsyncKind, u32)> {
+        let slot = self
+            .table(site, table)?
+            .slots
+            .get((idx as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or(Slot::Free);
+        match slot {
+            Slot::Async { kind, id } => Ok((kind, id)),
+            Slot::Own { ty, .. } | Slot::Borrow { ty, .. } => Err(site.trap(format_args!(
+                "handle {idx} is a handle of `{}`, not a waitable",
+                self.name(ty)
+            ))),
+            Slot::Free => Err(site.trap(format_args!("unknown handle index {idx}"))),
         }
     }
 

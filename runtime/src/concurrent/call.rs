@@ -12,7 +12,7 @@ use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::store::Cx;
-use crate::store::tasks::{Exec, Frame, Returns, Start, Task, TaskState, Waitable};
+use crate::store::tasks::{Exec, Frame, Returns, Start, Task, TaskState, Waitable, WaitableKind};
 
 /// `prepare-call`'s result count for an async caller without a result, and
 /// with one (whose pointer is its last param).
@@ -181,11 +181,14 @@ pub(crate) fn start_call<B: Backend, T: 'static>(
     }
     // Not returned yet: the caller gets a subtask handle to wait on.
     let waitable = tasks.waitables().push(Waitable {
-        task: id,
         handle: 0,
         set: None,
-        pending: None,
-        delivered: status,
+        sync_waiter: false,
+        kind: WaitableKind::Subtask {
+            task: id,
+            pending: None,
+            delivered: status,
+        },
     });
     let site = Site {
         func: op,
@@ -235,9 +238,7 @@ fn start_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<
     if exclusive {
         tasks.instance(instance, table).exclusive = Some(id);
     }
-    if let Some(w) = task_waitable(tasks, id) {
-        w.pending = Some(STATUS_STARTED);
-    }
+    set_status(tasks, id, STATUS_STARTED);
     let Some(callee) = start.callee else {
         return Err(Trap::new("an async call has no callee").into());
     };
@@ -304,13 +305,19 @@ fn release<B: Backend>(tasks: &mut crate::store::tasks::Tasks<B>, id: u32) {
     }
 }
 
-/// The waitable standing for task `id`, if its caller has one.
-fn task_waitable<B: Backend>(
-    tasks: &mut crate::store::tasks::Tasks<B>,
-    id: u32,
-) -> Option<&mut Waitable> {
-    let w = tasks.task(id)?.waitable?;
-    tasks.waitables().get(w)
+/// Records `status` as task `id`'s next event, if its caller has a
+/// subtask for it.
+fn set_status<B: Backend>(tasks: &mut crate::store::tasks::Tasks<B>, id: u32, status: u32) {
+    let Some(w) = tasks.task(id).and_then(|t| t.waitable) else {
+        return;
+    };
+    if let Some(Waitable {
+        kind: WaitableKind::Subtask { pending, .. },
+        ..
+    }) = tasks.waitables().get(w)
+    {
+        *pending = Some(status);
+    }
 }
 
 /// The type of a helper function an adapter passed.
@@ -366,9 +373,7 @@ pub(crate) fn return_to_guest<B: Backend, T: 'static>(
         }
         task.state = TaskState::Resolved;
     }
-    if let Some(w) = task_waitable(tasks, id) {
-        w.pending = Some(STATUS_RETURNED);
-    }
+    set_status(tasks, id, STATUS_RETURNED);
     Ok(())
 }
 

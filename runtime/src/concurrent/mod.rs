@@ -17,7 +17,9 @@
 //! tasks instead of hanging.
 
 mod call;
+mod error_context;
 mod task;
+mod transmit;
 mod waitable;
 
 pub(crate) use call::{prepare_call, start_call};
@@ -29,7 +31,7 @@ use crate::engine::Backend;
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::Cx;
-use crate::store::tasks::Tasks;
+use crate::store::tasks::{Tasks, Transmit};
 
 /// A built-in of the async ABI, bound in one runtime component instance
 /// (`table`).
@@ -62,6 +64,40 @@ pub(crate) enum AsyncOp {
     /// callee runs as a new synchronous task.
     EnterSyncCall,
     ExitSyncCall,
+    /// `stream.new`/`future.new` of table type `ty`.
+    TransmitNew {
+        transmit: Transmit,
+        ty: u32,
+    },
+    /// A read (`readable`) or write of a stream or future.
+    Copy {
+        transmit: Transmit,
+        readable: bool,
+        ty: u32,
+        options: OptionsIndex,
+    },
+    CancelCopy {
+        transmit: Transmit,
+        readable: bool,
+        ty: u32,
+        async_: bool,
+    },
+    DropEnd {
+        transmit: Transmit,
+        readable: bool,
+        ty: u32,
+    },
+    /// An adapter moves a readable end to another component.
+    Transfer(Transmit),
+    ErrorContextNew {
+        options: OptionsIndex,
+    },
+    ErrorContextDebugMessage {
+        options: OptionsIndex,
+    },
+    ErrorContextDrop,
+    /// An adapter passes an error context to another component.
+    ErrorContextTransfer,
 }
 
 impl AsyncOp {
@@ -83,6 +119,40 @@ impl AsyncOp {
             AsyncOp::ThreadYield => "thread.yield",
             AsyncOp::EnterSyncCall => "enter-sync-call",
             AsyncOp::ExitSyncCall => "exit-sync-call",
+            AsyncOp::TransmitNew { transmit, .. } => match transmit {
+                Transmit::Stream => "stream.new",
+                Transmit::Future => "future.new",
+            },
+            AsyncOp::Copy {
+                transmit, readable, ..
+            } => match (transmit, readable) {
+                (Transmit::Stream, true) => "stream.read",
+                (Transmit::Stream, false) => "stream.write",
+                (Transmit::Future, true) => "future.read",
+                (Transmit::Future, false) => "future.write",
+            },
+            AsyncOp::CancelCopy {
+                transmit, readable, ..
+            } => match (transmit, readable) {
+                (Transmit::Stream, true) => "stream.cancel-read",
+                (Transmit::Stream, false) => "stream.cancel-write",
+                (Transmit::Future, true) => "future.cancel-read",
+                (Transmit::Future, false) => "future.cancel-write",
+            },
+            AsyncOp::DropEnd {
+                transmit, readable, ..
+            } => match (transmit, readable) {
+                (Transmit::Stream, true) => "stream.drop-readable",
+                (Transmit::Stream, false) => "stream.drop-writable",
+                (Transmit::Future, true) => "future.drop-readable",
+                (Transmit::Future, false) => "future.drop-writable",
+            },
+            AsyncOp::Transfer(Transmit::Stream) => "stream-transfer",
+            AsyncOp::Transfer(Transmit::Future) => "future-transfer",
+            AsyncOp::ErrorContextNew { .. } => "error-context.new",
+            AsyncOp::ErrorContextDebugMessage { .. } => "error-context.debug-message",
+            AsyncOp::ErrorContextDrop => "error-context.drop",
+            AsyncOp::ErrorContextTransfer => "error-context-transfer",
         }
     }
 }
@@ -153,6 +223,8 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             | AsyncOp::BackpressureDec
             | AsyncOp::EnterSyncCall
             | AsyncOp::ExitSyncCall
+            | AsyncOp::Transfer(_)
+            | AsyncOp::ErrorContextTransfer
     ) && crate::store::instance::may_leave::<B, T>(cx, instance, table) == Some(false)
     {
         return Err(rule("cannot leave component instance", name, None));
@@ -226,5 +298,68 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             task::enter_sync_call::<B, T>(cx, instance, arg(1) != 0, arg(2) as usize)
         }
         AsyncOp::ExitSyncCall => task::exit_sync_call::<B, T>(cx, instance),
+        AsyncOp::TransmitNew { transmit, ty } => {
+            let ends = transmit::new::<B, T>(cx, &site, instance, table, transmit, ty)?;
+            storage[0] = ValRaw::i64(ends as i64);
+            Ok(())
+        }
+        AsyncOp::Copy {
+            transmit,
+            readable,
+            ty,
+            options,
+        } => {
+            let what = (transmit, readable, ty);
+            let (idx, ptr, n) = (arg(0), arg(1), arg(2));
+            let r = transmit::copy::<B, T>(cx, &site, instance, table, what, options, idx, ptr, n)?;
+            storage[0] = ValRaw::i32(r as i32);
+            Ok(())
+        }
+        AsyncOp::CancelCopy {
+            transmit,
+            readable,
+            ty,
+            async_,
+        } => {
+            let what = (transmit, readable, ty);
+            let r = transmit::cancel::<B, T>(cx, &site, instance, table, what, async_, arg(0))?;
+            storage[0] = ValRaw::i32(r as i32);
+            Ok(())
+        }
+        AsyncOp::DropEnd {
+            transmit,
+            readable,
+            ty,
+        } => transmit::drop_end::<B, T>(
+            cx,
+            &site,
+            instance,
+            table,
+            (transmit, readable, ty),
+            arg(0),
+        ),
+        AsyncOp::Transfer(transmit) => {
+            let h = transmit::transfer::<B, T>(cx, &site, instance, transmit, arg(0), arg(1), arg(2))?;
+            storage[0] = ValRaw::i32(h as i32);
+            Ok(())
+        }
+        AsyncOp::ErrorContextNew { options } => {
+            let (ptr, len) = (arg(0), arg(1));
+            let h = error_context::new::<B, T>(cx, &site, instance, table, options, ptr, len)?;
+            storage[0] = ValRaw::i32(h as i32);
+            Ok(())
+        }
+        AsyncOp::ErrorContextDebugMessage { options } => {
+            let (idx, ptr) = (arg(0), arg(1));
+            error_context::debug_message::<B, T>(cx, &site, instance, table, options, idx, ptr)
+        }
+        AsyncOp::ErrorContextDrop => {
+            error_context::drop::<B, T>(cx, &site, instance, table, arg(0))
+        }
+        AsyncOp::ErrorContextTransfer => {
+            let h = error_context::transfer::<B, T>(cx, &site, instance, arg(0), arg(1), arg(2))?;
+            storage[0] = ValRaw::i32(h as i32);
+            Ok(())
+        }
     }
 }

@@ -542,6 +542,15 @@ fn deadlock<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Error {
         };
         waiting.push(what);
     }
+    if blocked_above_async_caller(tasks) {
+        // The caller would go on if the blocked task could be suspended;
+        // with the tasks nested on one stack, it cannot.
+        return Trap::new(format!(
+            "not supported by hostbind yet: a task blocked while the code of its async caller is below it on the host's stack, and resuming that caller needs stack switching ({})",
+            waiting.join(", ")
+        ))
+        .into();
+    }
     Trap::new(format!(
         "{DEADLOCK} ({}; nothing can wake them)",
         if waiting.is_empty() {
@@ -551,6 +560,35 @@ fn deadlock<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Error {
         }
     ))
     .into()
+}
+
+/// Whether a task whose code is on the stack has a caller whose code is
+/// also on the stack, below it, and that would go on if the task could be
+/// suspended.
+fn blocked_above_async_caller<B: Backend>(tasks: &mut Tasks<B>) -> bool {
+    let frames: Vec<u32> = tasks
+        .current
+        .iter()
+        .filter_map(|f| match f {
+            Frame::Task(id) => Some(*id),
+            Frame::Scratch(_) => None,
+        })
+        .collect();
+    frames.into_iter().any(|id| {
+        // A caller that lowered the call async would go on at once; a
+        // synchronous one once the callee has returned its value.
+        let caller_could_go_on = tasks.task(id).is_some_and(|t| {
+            t.state == TaskState::Resolved
+                || matches!(
+                    t.returns,
+                    Returns::Guest {
+                        sync_result: None,
+                        ..
+                    }
+                )
+        });
+        caller_could_go_on && tasks.caller_on_stack(id)
+    })
 }
 
 /// The error for the current task blocking when it may not: a task of a

@@ -8,7 +8,7 @@ use crate::abi::handles::AsyncKind;
 use crate::engine::Backend;
 use crate::error::{Result, Site};
 use crate::store::Cx;
-use crate::store::tasks::{Exec, Tasks, WaitableSet};
+use crate::store::tasks::{Exec, Tasks, WaitableKind, WaitableSet};
 
 /// `waitable-set.new`: a new set, and its handle.
 pub(crate) fn set_new<B: Backend, T: 'static>(
@@ -83,14 +83,11 @@ pub(crate) fn join<B: Backend, T: 'static>(
         0 => None,
         s => Some(set_of::<B, T>(cx, site, instance, table, s)?),
     };
-    let waitable = handles::<B, T>(cx, instance)
-        .get_async(site, table, w, AsyncKind::Subtask)
-        .map_err(|_| {
-            site.trap(format_args!(
-                "handle {w} is not a waitable (a subtask, or a stream or future end)"
-            ))
-        })?;
+    let waitable = waitable_of::<B, T>(cx, site, instance, table, w)?;
     let tasks = store_tasks::<B, T>(cx);
+    if tasks.waitables().get(waitable).is_some_and(|w| w.sync_waiter) {
+        return Err(rule(SYNC_AND_ASYNC, site.func, None));
+    }
     let old = tasks.waitables().get(waitable).and_then(|w| w.set);
     if let Some(old) = old.and_then(|o| tasks.sets().get(o)) {
         old.members.retain(|m| *m != waitable);
@@ -104,6 +101,35 @@ pub(crate) fn join<B: Backend, T: 'static>(
     Ok(())
 }
 
+pub(crate) const SYNC_AND_ASYNC: &str =
+    "waitable cannot be used synchronously while added to a waitable set";
+
+/// The waitable that handle `idx` names: a subtask, or a stream or future
+/// end.
+pub(crate) fn waitable_of<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    site: &Site<'_>,
+    instance: usize,
+    table: usize,
+    idx: u32,
+) -> Result<u32> {
+    match handles::<B, T>(cx, instance).get_async_any(site, table, idx)? {
+        (kind, id) if kind.is_waitable() => Ok(id),
+        (kind, _) => Err(site.trap(format_args!(
+            "handle {idx} is a {}, not a waitable (a subtask, or a stream or future end)",
+            kind.name()
+        ))),
+    }
+}
+
+/// Removes waitable `id` from the set it is joined to, if any.
+pub(crate) fn leave_set<B: Backend>(tasks: &mut Tasks<B>, id: u32) {
+    let set = tasks.waitables().get(id).and_then(|w| w.set.take());
+    if let Some(set) = set.and_then(|s| tasks.sets().get(s)) {
+        set.members.retain(|m| *m != id);
+    }
+}
+
 /// `subtask.drop`: only once the subtask's return has been delivered.
 pub(crate) fn subtask_drop<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
@@ -114,26 +140,28 @@ pub(crate) fn subtask_drop<B: Backend, T: 'static>(
 ) -> Result<()> {
     let waitable = handles::<B, T>(cx, instance).get_async(site, table, idx, AsyncKind::Subtask)?;
     let tasks = store_tasks::<B, T>(cx);
-    let Some(w) = tasks.waitables().get(waitable) else {
+    let Some(WaitableKind::Subtask {
+        task,
+        pending,
+        delivered,
+    }) = tasks.waitables().get(waitable).map(|w| &w.kind)
+    else {
         return Err(site.trap(format_args!("subtask {idx} does not exist")));
     };
-    if w.delivered != STATUS_RETURNED || w.pending.is_some() {
+    let task = *task;
+    if *delivered != STATUS_RETURNED || pending.is_some() {
         return Err(rule(
             "cannot drop a subtask which has not yet resolved",
             site.func,
             None,
         ));
     }
-    let Some(w) = tasks.waitables().remove(waitable) else {
-        return Err(site.trap(format_args!("subtask {idx} does not exist")));
-    };
-    if let Some(set) = w.set.and_then(|s| tasks.sets().get(s)) {
-        set.members.retain(|m| *m != waitable);
-    }
-    if let Some(task) = tasks.task(w.task) {
-        task.waitable = None;
-        if task.exec == Exec::Exited {
-            tasks.tasks().remove(w.task);
+    leave_set(tasks, waitable);
+    tasks.waitables().remove(waitable);
+    if let Some(t) = tasks.task(task) {
+        t.waitable = None;
+        if t.exec == Exec::Exited {
+            tasks.tasks().remove(task);
         }
     }
     handles::<B, T>(cx, instance).remove_async(site, table, idx, AsyncKind::Subtask)?;
@@ -143,16 +171,24 @@ pub(crate) fn subtask_drop<B: Backend, T: 'static>(
 /// Takes the next event of waitable set `set`, if one is pending.
 pub(crate) fn take_event<B: Backend>(tasks: &mut Tasks<B>, set: u32) -> Option<[u32; 3]> {
     let members = tasks.sets().get(set)?.members.clone();
-    for m in members {
-        let Some(w) = tasks.waitables().get(m) else {
-            continue;
-        };
-        if let Some(status) = w.pending.take() {
-            w.delivered = status;
-            return Some([EVENT_SUBTASK, w.handle, status]);
+    members.into_iter().find_map(|m| deliver(tasks, m))
+}
+
+/// Takes waitable `id`'s event, if it has one: the spec's
+/// `get_pending_event`.
+pub(crate) fn deliver<B: Backend>(tasks: &mut Tasks<B>, id: u32) -> Option<[u32; 3]> {
+    let w = tasks.waitables().get(id)?;
+    let handle = w.handle;
+    match &mut w.kind {
+        WaitableKind::Subtask {
+            pending, delivered, ..
+        } => {
+            let status = pending.take()?;
+            *delivered = status;
+            Some([EVENT_SUBTASK, handle, status])
         }
+        WaitableKind::End(_) => super::transmit::deliver(tasks, id),
     }
-    None
 }
 
 /// `waitable-set.wait` (`wait`) or `.poll`: the next event of the set the

@@ -25,6 +25,7 @@ use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::Handles;
 use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
 use crate::concurrent::AsyncOp;
+use crate::store::tasks::Transmit;
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
 use crate::store::instance::{InstanceState, ResourceDef, encoding_of};
@@ -439,6 +440,128 @@ fn async_op(t: &Trampoline, params: usize, concurrent: bool) -> Option<(usize, A
         Trampoline::SubtaskDrop { instance } => (at(instance), AsyncOp::SubtaskDrop),
         Trampoline::EnterSyncCall if concurrent => (0, AsyncOp::EnterSyncCall),
         Trampoline::ExitSyncCall if concurrent => (0, AsyncOp::ExitSyncCall),
+        Trampoline::StreamNew { instance, ty } => (
+            at(instance),
+            AsyncOp::TransmitNew {
+                transmit: Transmit::Stream,
+                ty: ty.as_u32(),
+            },
+        ),
+        Trampoline::FutureNew { instance, ty } => (
+            at(instance),
+            AsyncOp::TransmitNew {
+                transmit: Transmit::Future,
+                ty: ty.as_u32(),
+            },
+        ),
+        Trampoline::StreamRead {
+            instance,
+            ty,
+            options,
+        }
+        | Trampoline::StreamWrite {
+            instance,
+            ty,
+            options,
+        } => (
+            at(instance),
+            AsyncOp::Copy {
+                transmit: Transmit::Stream,
+                readable: matches!(t, Trampoline::StreamRead { .. }),
+                ty: ty.as_u32(),
+                options: *options,
+            },
+        ),
+        Trampoline::FutureRead {
+            instance,
+            ty,
+            options,
+        }
+        | Trampoline::FutureWrite {
+            instance,
+            ty,
+            options,
+        } => (
+            at(instance),
+            AsyncOp::Copy {
+                transmit: Transmit::Future,
+                readable: matches!(t, Trampoline::FutureRead { .. }),
+                ty: ty.as_u32(),
+                options: *options,
+            },
+        ),
+        Trampoline::StreamCancelRead {
+            instance,
+            ty,
+            async_,
+        }
+        | Trampoline::StreamCancelWrite {
+            instance,
+            ty,
+            async_,
+        } => (
+            at(instance),
+            AsyncOp::CancelCopy {
+                transmit: Transmit::Stream,
+                readable: matches!(t, Trampoline::StreamCancelRead { .. }),
+                ty: ty.as_u32(),
+                async_: *async_,
+            },
+        ),
+        Trampoline::FutureCancelRead {
+            instance,
+            ty,
+            async_,
+        }
+        | Trampoline::FutureCancelWrite {
+            instance,
+            ty,
+            async_,
+        } => (
+            at(instance),
+            AsyncOp::CancelCopy {
+                transmit: Transmit::Future,
+                readable: matches!(t, Trampoline::FutureCancelRead { .. }),
+                ty: ty.as_u32(),
+                async_: *async_,
+            },
+        ),
+        Trampoline::StreamDropReadable { instance, ty }
+        | Trampoline::StreamDropWritable { instance, ty } => (
+            at(instance),
+            AsyncOp::DropEnd {
+                transmit: Transmit::Stream,
+                readable: matches!(t, Trampoline::StreamDropReadable { .. }),
+                ty: ty.as_u32(),
+            },
+        ),
+        Trampoline::FutureDropReadable { instance, ty }
+        | Trampoline::FutureDropWritable { instance, ty } => (
+            at(instance),
+            AsyncOp::DropEnd {
+                transmit: Transmit::Future,
+                readable: matches!(t, Trampoline::FutureDropReadable { .. }),
+                ty: ty.as_u32(),
+            },
+        ),
+        Trampoline::StreamTransfer => (0, AsyncOp::Transfer(Transmit::Stream)),
+        Trampoline::FutureTransfer => (0, AsyncOp::Transfer(Transmit::Future)),
+        Trampoline::ErrorContextNew {
+            instance, options, ..
+        } => (
+            at(instance),
+            AsyncOp::ErrorContextNew { options: *options },
+        ),
+        Trampoline::ErrorContextDebugMessage {
+            instance, options, ..
+        } => (
+            at(instance),
+            AsyncOp::ErrorContextDebugMessage { options: *options },
+        ),
+        Trampoline::ErrorContextDrop { instance, .. } => {
+            (at(instance), AsyncOp::ErrorContextDrop)
+        }
+        Trampoline::ErrorContextTransfer => (0, AsyncOp::ErrorContextTransfer),
         _ => return None,
     })
 }

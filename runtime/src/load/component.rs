@@ -300,6 +300,8 @@ fn refuses_a_proposal(msg: &str) -> bool {
 /// which a build with concurrency support accepts.
 fn needs_async(msg: &str) -> bool {
     msg.contains("component model async feature")
+        || msg.contains("more async builtins feature")
+        || msg.contains("error-context feature")
         || msg.contains("`async` canonical option")
         || msg.contains("async component functions")
 }
@@ -310,19 +312,18 @@ fn needs_async(msg: &str) -> bool {
 /// before environ runs.
 fn features(engine: &EngineRepr, concurrent: bool) -> WasmFeatures {
     let mut features = WasmFeatures::default();
-    // Async needs environ's concurrency support; without it adapters would
-    // reach its assertions. Threads, error contexts and the GC data model
-    // are not implemented yet.
-    features.remove(
-        WasmFeatures::CM_MORE_ASYNC_BUILTINS
-            | WasmFeatures::CM_THREADING
-            | WasmFeatures::CM_ERROR_CONTEXT
-            | WasmFeatures::CM_GC,
-    );
+    // Async (with its streams, futures and error contexts) needs environ's
+    // concurrency support; without it adapters would reach its assertions.
+    // Threads and the GC data model are not implemented yet.
+    features.remove(WasmFeatures::CM_THREADING | WasmFeatures::CM_GC);
+    let async_abi = WasmFeatures::CM_ASYNC
+        | WasmFeatures::CM_ASYNC_STACKFUL
+        | WasmFeatures::CM_MORE_ASYNC_BUILTINS
+        | WasmFeatures::CM_ERROR_CONTEXT;
     if concurrent {
-        features.insert(WasmFeatures::CM_ASYNC | WasmFeatures::CM_ASYNC_STACKFUL);
+        features.insert(async_abi);
     } else {
-        features.remove(WasmFeatures::CM_ASYNC | WasmFeatures::CM_ASYNC_STACKFUL);
+        features.remove(async_abi);
     }
     // wasmi runs no exceptions: with them on, environ would also wrap every
     // adapter in a `try_table` barrier. wasmtime runs them, and the barrier
@@ -470,6 +471,26 @@ fn check_supported(
                 | Trampoline::ResourceTransferBorrow
                 | Trampoline::EnterSyncCall
                 | Trampoline::ExitSyncCall
+                | Trampoline::StreamNew { .. }
+                | Trampoline::StreamRead { .. }
+                | Trampoline::StreamWrite { .. }
+                | Trampoline::StreamCancelRead { .. }
+                | Trampoline::StreamCancelWrite { .. }
+                | Trampoline::StreamDropReadable { .. }
+                | Trampoline::StreamDropWritable { .. }
+                | Trampoline::FutureNew { .. }
+                | Trampoline::FutureRead { .. }
+                | Trampoline::FutureWrite { .. }
+                | Trampoline::FutureCancelRead { .. }
+                | Trampoline::FutureCancelWrite { .. }
+                | Trampoline::FutureDropReadable { .. }
+                | Trampoline::FutureDropWritable { .. }
+                | Trampoline::StreamTransfer
+                | Trampoline::FutureTransfer
+                | Trampoline::ErrorContextNew { .. }
+                | Trampoline::ErrorContextDebugMessage { .. }
+                | Trampoline::ErrorContextDrop { .. }
+                | Trampoline::ErrorContextTransfer
         ) {
             let debug = format!("{t:?}");
             let kind = debug
@@ -495,6 +516,13 @@ fn check_supported(
                 what.replace("{kind}", kind)
             );
         }
+        if let Some(payload) = payload_of(types, t)
+            && let Some(kind) = handle_value(types, &payload, true)
+        {
+            bail!(
+                "the component uses a stream or future whose elements carry a {kind}: not supported by hostbind yet"
+            );
+        }
         if let Trampoline::LowerImport {
             options, lower_ty, ..
         } = t
@@ -509,6 +537,19 @@ fn check_supported(
         }
     }
     Ok(())
+}
+
+/// The element type of the stream or future a built-in works on.
+fn payload_of(types: &ComponentTypes, t: &Trampoline) -> Option<env::InterfaceType> {
+    match t {
+        Trampoline::StreamNew { ty, .. }
+        | Trampoline::StreamRead { ty, .. }
+        | Trampoline::StreamWrite { ty, .. } => types[types[*ty].ty].payload,
+        Trampoline::FutureNew { ty, .. }
+        | Trampoline::FutureRead { ty, .. }
+        | Trampoline::FutureWrite { ty, .. } => types[types[*ty].ty].payload,
+        _ => None,
+    }
 }
 
 /// Checks one function type; the closure names the function for messages.
@@ -571,23 +612,36 @@ fn check_value_types(
 
 /// The async value kind `ty` is or contains, if any.
 fn async_value(types: &ComponentTypes, ty: &env::InterfaceType) -> Option<&'static str> {
+    handle_value(types, ty, false)
+}
+
+/// The kind of handle a value of `ty` carries, if any: a stream, future or
+/// error context, or (with `resources`) a resource handle.
+fn handle_value(
+    types: &ComponentTypes,
+    ty: &env::InterfaceType,
+    resources: bool,
+) -> Option<&'static str> {
     let any = |tys: &mut dyn Iterator<Item = &env::InterfaceType>| {
         for t in tys {
-            if let Some(k) = async_value(types, t) {
+            if let Some(k) = handle_value(types, t, resources) {
                 return Some(k);
             }
         }
         None
     };
     match ty {
+        env::InterfaceType::Own(_) | env::InterfaceType::Borrow(_) if resources => {
+            Some("resource handle")
+        }
         env::InterfaceType::Future(_) => Some("future"),
         env::InterfaceType::Stream(_) => Some("stream"),
         env::InterfaceType::ErrorContext(_) => Some("error-context"),
         env::InterfaceType::Record(i) => any(&mut types[*i].fields.iter().map(|f| &f.ty)),
         env::InterfaceType::Tuple(i) => any(&mut types[*i].types.iter()),
         env::InterfaceType::Variant(i) => any(&mut types[*i].cases.values().flatten()),
-        env::InterfaceType::List(i) => async_value(types, &types[*i].element),
-        env::InterfaceType::Option(i) => async_value(types, &types[*i].ty),
+        env::InterfaceType::List(i) => handle_value(types, &types[*i].element, resources),
+        env::InterfaceType::Option(i) => handle_value(types, &types[*i].ty, resources),
         env::InterfaceType::Result(i) => {
             let r = &types[*i];
             any(&mut r.ok.iter().chain(r.err.iter()))

@@ -1,11 +1,12 @@
 //! The per-store state of the async component model: tasks, subtasks,
-//! waitables and waitable sets, in the spec's terms (`Task`, `Subtask`,
-//! `Waitable`, `WaitableSet` of `CanonicalABI.md`).
+//! waitables and waitable sets, streams, futures and error contexts, in the
+//! spec's terms (`Task`, `Subtask`, `Waitable`, `WaitableSet`, `CopyEnd`,
+//! `SharedStreamImpl`, `ErrorContext` of `CanonicalABI.md`).
 //!
 //! A store holds none of this until a component that uses the async ABI is
 //! called: synchronous components never allocate it.
 
-use wasmtime_environ::component::TypeTupleIndex;
+use wasmtime_environ::component::{InterfaceType, OptionsIndex, TypeTupleIndex};
 
 use crate::engine::Backend;
 use crate::raw::ValRaw;
@@ -15,6 +16,10 @@ pub(crate) struct Tasks<B: Backend> {
     tasks: Slab<Task<B>>,
     waitables: Slab<Waitable>,
     sets: Slab<WaitableSet>,
+    /// What the two ends of each stream or future share.
+    shared: Slab<Shared>,
+    /// Each error context, with the number of handles to it.
+    errors: Slab<ErrorContext>,
     /// Guest code on the stack, innermost last: the last task frame is the
     /// spec's `current_task()`.
     pub(crate) current: Vec<Frame>,
@@ -36,6 +41,8 @@ impl<B: Backend> Default for Tasks<B> {
             tasks: Slab::default(),
             waitables: Slab::default(),
             sets: Slab::default(),
+            shared: Slab::default(),
+            errors: Slab::default(),
             current: Vec::new(),
             instances: Vec::new(),
             prepared: None,
@@ -142,19 +149,134 @@ pub(crate) struct Start<B: Backend> {
     pub(crate) result_count: usize,
 }
 
-/// A waitable: for now, a subtask (a guest-to-guest call in progress) as
-/// its caller sees it.
+/// A waitable: a subtask as its caller sees it, or one end of a stream or
+/// future.
 pub(crate) struct Waitable {
-    /// The task the waitable stands for.
-    pub(crate) task: u32,
-    /// Its handle in the caller's table.
+    /// Its handle in its component instance's table.
     pub(crate) handle: u32,
     /// The set it is joined to.
     pub(crate) set: Option<u32>,
-    /// The last status not yet delivered as an event.
+    /// A synchronous built-in waits on it now, so it may not join a set.
+    pub(crate) sync_waiter: bool,
+    pub(crate) kind: WaitableKind,
+}
+
+/// What a [`Waitable`] stands for.
+pub(crate) enum WaitableKind {
+    /// A guest-to-guest call in progress: the callee's task, the last status
+    /// not yet delivered as an event, and the last delivered.
+    Subtask {
+        task: u32,
+        pending: Option<u32>,
+        delivered: u32,
+    },
+    /// One end of a stream or future.
+    End(End),
+}
+
+impl Waitable {
+    /// Whether an event waits to be delivered.
+    pub(crate) fn has_event(&self) -> bool {
+        match &self.kind {
+            WaitableKind::Subtask { pending, .. } => pending.is_some(),
+            WaitableKind::End(end) => end.event.is_some(),
+        }
+    }
+
+    /// The end it is, if it is one.
+    pub(crate) fn end(&mut self) -> Option<&mut End> {
+        match &mut self.kind {
+            WaitableKind::End(end) => Some(end),
+            WaitableKind::Subtask { .. } => None,
+        }
+    }
+}
+
+/// A stream or a future.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transmit {
+    Stream,
+    Future,
+}
+
+impl Transmit {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Transmit::Stream => "stream",
+            Transmit::Future => "future",
+        }
+    }
+}
+
+/// The spec's `CopyState` of an end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CopyState {
+    Idle,
+    Copying,
+    Cancelling,
+    /// No more copies: the other end dropped, or a future's value moved.
+    Done,
+}
+
+/// The spec's `CopyResult`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CopyResult {
+    Completed = 0,
+    Dropped = 1,
+    Cancelled = 2,
+}
+
+/// One end of a stream or future, held in a component instance's table.
+pub(crate) struct End {
+    pub(crate) shared: u32,
+    pub(crate) transmit: Transmit,
+    pub(crate) readable: bool,
+    /// The stream or future table type it is held as
+    /// (`TypeStreamTableIndex`/`TypeFutureTableIndex`), and the runtime
+    /// component instance whose table holds it.
+    pub(crate) ty: u32,
+    pub(crate) table: usize,
+    pub(crate) state: CopyState,
+    /// The buffer of the copy in progress.
+    pub(crate) buffer: Option<Buffer>,
+    /// The result of that copy, once there is one to deliver.
+    pub(crate) event: Option<CopyResult>,
+}
+
+/// A guest's buffer in a stream or future copy: `len` elements at `ptr` in
+/// the memory of canonical options `options`, `progress` of them copied.
+#[derive(Clone, Copy)]
+pub(crate) struct Buffer {
+    pub(crate) options: OptionsIndex,
+    pub(crate) ptr: u32,
+    pub(crate) len: u32,
+    pub(crate) progress: u32,
+}
+
+impl Buffer {
+    pub(crate) fn remain(&self) -> u32 {
+        self.len - self.progress
+    }
+}
+
+/// What both ends of a stream or future share.
+pub(crate) struct Shared {
+    /// The hostbind instance whose components hold its ends.
+    pub(crate) instance: usize,
+    /// The element type (`None` for `stream`/`future` without one).
+    pub(crate) payload: Option<InterfaceType>,
+    /// One end has been dropped.
+    pub(crate) dropped: bool,
+    /// The end whose copy waits for the other end.
     pub(crate) pending: Option<u32>,
-    /// The last status delivered.
-    pub(crate) delivered: u32,
+    /// How many ends are still held.
+    pub(crate) ends: u8,
+}
+
+/// An error context: its debug message, and how many handles name it.
+pub(crate) struct ErrorContext {
+    pub(crate) message: String,
+    pub(crate) refs: u32,
 }
 
 /// A waitable set: the waitables joined to it.
@@ -242,6 +364,19 @@ impl<B: Backend> Tasks<B> {
         &mut self.sets
     }
 
+    pub(crate) fn shared(&mut self) -> &mut Slab<Shared> {
+        &mut self.shared
+    }
+
+    pub(crate) fn errors(&mut self) -> &mut Slab<ErrorContext> {
+        &mut self.errors
+    }
+
+    /// The end that waitable `id` is, if it is one.
+    pub(crate) fn end(&mut self, id: u32) -> Option<&mut End> {
+        self.waitables.get(id)?.end()
+    }
+
     /// Task `id`.
     pub(crate) fn task(&mut self, id: u32) -> Option<&mut Task<B>> {
         self.tasks.get(id)
@@ -292,12 +427,20 @@ impl<B: Backend> Tasks<B> {
             }
         }
         for id in self.waitables.ids() {
-            let gone = self
-                .waitables
-                .get(id)
-                .is_some_and(|w| self.tasks.get(w.task).is_none());
+            let gone = self.waitables.get(id).is_some_and(|w| match &w.kind {
+                WaitableKind::Subtask { task, .. } => self.tasks.get(*task).is_none(),
+                WaitableKind::End(end) => self
+                    .shared
+                    .get(end.shared)
+                    .is_none_or(|s| s.instance == instance),
+            });
             if gone {
                 self.waitables.remove(id);
+            }
+        }
+        for id in self.shared.ids() {
+            if self.shared.get(id).is_some_and(|s| s.instance == instance) {
+                self.shared.remove(id);
             }
         }
         for ((i, _), inst) in &mut self.instances {
@@ -331,6 +474,6 @@ impl<B: Backend> Tasks<B> {
         let members = s.members.clone();
         members
             .iter()
-            .any(|w| self.waitables.get(*w).is_some_and(|w| w.pending.is_some()))
+            .any(|w| self.waitables.get(*w).is_some_and(|w| w.has_event()))
     }
 }

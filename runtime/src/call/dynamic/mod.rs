@@ -2,8 +2,8 @@
 //! known only at run time, through [`Val`], [`Type`] and [`FuncType`].
 
 mod func;
-mod lift;
-mod lower;
+pub(crate) mod lift;
+pub(crate) mod lower;
 mod ty;
 mod val;
 
