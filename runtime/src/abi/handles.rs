@@ -68,6 +68,14 @@ impl AsyncKind {
         }
     }
 
+    /// "a" or "an", for messages.
+    pub(crate) fn article(self) -> &'static str {
+        match self {
+            AsyncKind::ErrorContext => "an",
+            _ => "a",
+        }
+    }
+
     /// Whether it may join a waitable set.
     pub(crate) fn is_waitable(self) -> bool {
         !matches!(self, AsyncKind::WaitableSet | AsyncKind::ErrorContext)
@@ -385,7 +393,8 @@ impl Handles {
                 kind.name()
             ))),
             Slot::Free => Err(site.trap(format_args!(
-                "handle {idx} does not exist, so it is not a {}",
+                "unknown handle index {idx} (expected {} {})",
+                kind.article(),
                 kind.name()
             ))),
         }

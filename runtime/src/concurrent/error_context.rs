@@ -88,7 +88,8 @@ pub(crate) fn drop<B: Backend, T: 'static>(
     table: usize,
     idx: u32,
 ) -> Result<()> {
-    let id = handles::<B, T>(cx, instance).remove_async(site, table, idx, AsyncKind::ErrorContext)?;
+    let id =
+        handles::<B, T>(cx, instance).remove_async(site, table, idx, AsyncKind::ErrorContext)?;
     let errors = store_tasks::<B, T>(cx).errors();
     if let Some(e) = errors.get(id) {
         e.refs -= 1;

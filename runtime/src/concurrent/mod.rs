@@ -330,16 +330,12 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             transmit,
             readable,
             ty,
-        } => transmit::drop_end::<B, T>(
-            cx,
-            &site,
-            instance,
-            table,
-            (transmit, readable, ty),
-            arg(0),
-        ),
+        } => {
+            transmit::drop_end::<B, T>(cx, &site, instance, table, (transmit, readable, ty), arg(0))
+        }
         AsyncOp::Transfer(transmit) => {
-            let h = transmit::transfer::<B, T>(cx, &site, instance, transmit, arg(0), arg(1), arg(2))?;
+            let h =
+                transmit::transfer::<B, T>(cx, &site, instance, transmit, arg(0), arg(1), arg(2))?;
             storage[0] = ValRaw::i32(h as i32);
             Ok(())
         }

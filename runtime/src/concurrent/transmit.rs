@@ -62,11 +62,19 @@ fn table_info<B: Backend, T: 'static>(
     match transmit {
         Transmit::Stream => {
             let t = &types[TypeStreamTableIndex::from_u32(ty)];
-            (types[t.ty].payload, t.ty.as_u32(), t.instance.as_u32() as usize)
+            (
+                types[t.ty].payload,
+                t.ty.as_u32(),
+                t.instance.as_u32() as usize,
+            )
         }
         Transmit::Future => {
             let t = &types[TypeFutureTableIndex::from_u32(ty)];
-            (types[t.ty].payload, t.ty.as_u32(), t.instance.as_u32() as usize)
+            (
+                types[t.ty].payload,
+                t.ty.as_u32(),
+                t.instance.as_u32() as usize,
+            )
         }
     }
 }
@@ -173,7 +181,9 @@ fn end_of<B: Backend, T: 'static>(
 /// The trap for a copy on an end that is done.
 fn done_rule(transmit: Transmit, readable: bool) -> &'static str {
     match (transmit, readable) {
-        (Transmit::Stream, true) => "cannot read after being notified that the writable end dropped",
+        (Transmit::Stream, true) => {
+            "cannot read after being notified that the writable end dropped"
+        }
         (Transmit::Stream, false) => {
             "cannot write after being notified that the readable end dropped"
         }
@@ -306,7 +316,8 @@ fn meet<B: Backend, T: 'static>(
     let Some(end) = tasks.end(w) else {
         return Ok(());
     };
-    let (shared_id, transmit, readable, table) = (end.shared, end.transmit, end.readable, end.table);
+    let (shared_id, transmit, readable, table) =
+        (end.shared, end.transmit, end.readable, end.table);
     let Some(mine) = end.buffer else {
         return Ok(());
     };
@@ -403,7 +414,10 @@ fn move_values<B: Backend, T: 'static>(
     let state = &B::data(cx).instances[instance];
     let types = state.component.types.clone();
     let size = types.canonical_abi(payload).size32;
-    let (Some(from), Some(to)) = (state.options(src.options.as_u32()), state.options(dst.options.as_u32())) else {
+    let (Some(from), Some(to)) = (
+        state.options(src.options.as_u32()),
+        state.options(dst.options.as_u32()),
+    ) else {
         return Err(site.trap(format_args!("a copy's options are not resolved")));
     };
     let (Some(from_mem), Some(to_mem)) = (from.memory, to.memory) else {
@@ -442,7 +456,13 @@ fn move_values<B: Backend, T: 'static>(
     );
     let mut lower = LowerCx::new(&mut guest, *site, to.encoding);
     for (j, v) in vals.iter().enumerate() {
-        crate::call::dynamic::lower::store(&mut lower, dst_at + j * size as usize, payload, &types, v)?;
+        crate::call::dynamic::lower::store(
+            &mut lower,
+            dst_at + j * size as usize,
+            payload,
+            &types,
+            v,
+        )?;
     }
     Ok(())
 }

@@ -85,7 +85,11 @@ pub(crate) fn join<B: Backend, T: 'static>(
     };
     let waitable = waitable_of::<B, T>(cx, site, instance, table, w)?;
     let tasks = store_tasks::<B, T>(cx);
-    if tasks.waitables().get(waitable).is_some_and(|w| w.sync_waiter) {
+    if tasks
+        .waitables()
+        .get(waitable)
+        .is_some_and(|w| w.sync_waiter)
+    {
         return Err(rule(SYNC_AND_ASYNC, site.func, None));
     }
     let old = tasks.waitables().get(waitable).and_then(|w| w.set);

@@ -25,11 +25,11 @@ use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::Handles;
 use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
 use crate::concurrent::AsyncOp;
-use crate::store::tasks::Transmit;
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
 use crate::store::instance::{InstanceState, ResourceDef, encoding_of};
 use crate::store::resource::ResourceOp;
+use crate::store::tasks::Transmit;
 use crate::types::typecheck::resource_of;
 
 fn state<'a, B: Backend, T: 'static>(
@@ -548,19 +548,14 @@ fn async_op(t: &Trampoline, params: usize, concurrent: bool) -> Option<(usize, A
         Trampoline::FutureTransfer => (0, AsyncOp::Transfer(Transmit::Future)),
         Trampoline::ErrorContextNew {
             instance, options, ..
-        } => (
-            at(instance),
-            AsyncOp::ErrorContextNew { options: *options },
-        ),
+        } => (at(instance), AsyncOp::ErrorContextNew { options: *options }),
         Trampoline::ErrorContextDebugMessage {
             instance, options, ..
         } => (
             at(instance),
             AsyncOp::ErrorContextDebugMessage { options: *options },
         ),
-        Trampoline::ErrorContextDrop { instance, .. } => {
-            (at(instance), AsyncOp::ErrorContextDrop)
-        }
+        Trampoline::ErrorContextDrop { instance, .. } => (at(instance), AsyncOp::ErrorContextDrop),
         Trampoline::ErrorContextTransfer => (0, AsyncOp::ErrorContextTransfer),
         _ => return None,
     })

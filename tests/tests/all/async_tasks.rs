@@ -311,7 +311,7 @@ fn a_handle_of_the_wrong_kind_is_refused_by_name() {
     let lift = r#"(func (export "f") (canon lift (core func $m "f")))"#;
     for msg in trap_of(body, lift, "f") {
         assert!(
-            msg.contains("handle 3 does not exist, so it is not a waitable set"),
+            msg.contains("unknown handle index 3 (expected a waitable set)"),
             "{msg}"
         );
     }
