@@ -157,6 +157,11 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         let tys = B::data(cx).instances[index].exports[slot].tys.clone();
         return Ok((slot, *ty, any, tys));
     }
+    crate::load::component::refuse_async_values(
+        &component.types,
+        *ty,
+        &format!("export `{name}`"),
+    )?;
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
     let func = B::data(cx).instances[index]
         .lifted

@@ -12,7 +12,9 @@ use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::store::Cx;
-use crate::store::tasks::{Exec, Frame, Returns, Start, Task, TaskState, Waitable, WaitableKind};
+use crate::store::tasks::{
+    Cancel, Exec, Frame, Returns, Start, Task, TaskState, Waitable, WaitableKind,
+};
 
 /// `prepare-call`'s result count for an async caller without a result, and
 /// with one (whose pointer is its last param).
@@ -73,6 +75,7 @@ pub(crate) fn prepare_call<B: Backend, T: 'static>(
         callback: None,
         state: TaskState::Starting,
         exec: Exec::Exited,
+        cancel: Cancel::NotRequested,
         returns: Returns::Guest {
             func: *ret,
             retptr,
@@ -307,7 +310,11 @@ fn release<B: Backend>(tasks: &mut crate::store::tasks::Tasks<B>, id: u32) {
 
 /// Records `status` as task `id`'s next event, if its caller has a
 /// subtask for it.
-fn set_status<B: Backend>(tasks: &mut crate::store::tasks::Tasks<B>, id: u32, status: u32) {
+pub(super) fn set_status<B: Backend>(
+    tasks: &mut crate::store::tasks::Tasks<B>,
+    id: u32,
+    status: u32,
+) {
     let Some(w) = tasks.task(id).and_then(|t| t.waitable) else {
         return;
     };

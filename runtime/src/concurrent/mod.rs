@@ -17,6 +17,7 @@
 //! tasks instead of hanging.
 
 mod call;
+mod cancel;
 mod error_context;
 mod task;
 mod transmit;
@@ -55,11 +56,16 @@ pub(crate) enum AsyncOp {
     WaitableSetDrop,
     WaitableJoin,
     SubtaskDrop,
+    SubtaskCancel {
+        async_: bool,
+    },
     BackpressureInc,
     BackpressureDec,
     ContextGet(usize),
     ContextSet(usize),
-    ThreadYield,
+    ThreadYield {
+        cancellable: bool,
+    },
     /// A fused adapter begins a synchronous guest-to-guest call: the
     /// callee runs as a new synchronous task.
     EnterSyncCall,
@@ -116,7 +122,8 @@ impl AsyncOp {
             AsyncOp::BackpressureDec => "backpressure.dec",
             AsyncOp::ContextGet(_) => "context.get",
             AsyncOp::ContextSet(_) => "context.set",
-            AsyncOp::ThreadYield => "thread.yield",
+            AsyncOp::ThreadYield { .. } => "thread.yield",
+            AsyncOp::SubtaskCancel { .. } => "subtask.cancel",
             AsyncOp::EnterSyncCall => "enter-sync-call",
             AsyncOp::ExitSyncCall => "exit-sync-call",
             AsyncOp::TransmitNew { transmit, .. } => match transmit {
@@ -239,14 +246,11 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             options,
             params,
         } => task::task_return::<B, T>(cx, instance, table, results, options, &storage[..params]),
-        AsyncOp::TaskCancel => {
-            let task = store_tasks::<B, T>(cx).current().map(|t| t.name.clone());
-            // Nothing requests cancellation yet, so no task may cancel.
-            Err(rule(
-                "`task.cancel` called by task which has not been cancelled",
-                name,
-                task.as_deref(),
-            ))
+        AsyncOp::TaskCancel => cancel::task_cancel::<B, T>(cx, &site),
+        AsyncOp::SubtaskCancel { async_ } => {
+            let r = cancel::subtask_cancel::<B, T>(cx, &site, instance, table, async_, arg(0))?;
+            storage[0] = ValRaw::i32(r as i32);
+            Ok(())
         }
         AsyncOp::ContextGet(i) | AsyncOp::ContextSet(i) => {
             let v = arg(0);
@@ -285,11 +289,18 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             storage[0] = ValRaw::i32(code as i32);
             Ok(())
         }
-        AsyncOp::ThreadYield => {
+        AsyncOp::ThreadYield { cancellable } => {
             // Other tasks that are ready run now; this one then goes on,
-            // not cancelled.
-            task::yield_now::<B, T>(cx)?;
-            storage[0] = ValRaw::i32(0);
+            // told whether it was cancelled if it yields cancellably.
+            let told = |cx: &mut Cx<'_, B, T>| {
+                cancellable && cancel::take_pending(store_tasks::<B, T>(cx))
+            };
+            let mut cancelled = told(cx);
+            if !cancelled {
+                task::yield_now::<B, T>(cx)?;
+                cancelled = told(cx);
+            }
+            storage[0] = ValRaw::i32(i32::from(cancelled));
             Ok(())
         }
         AsyncOp::EnterSyncCall => {

@@ -11,7 +11,7 @@ use crate::engine::Backend;
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::Cx;
-use crate::store::tasks::{Exec, Frame, Returns, SinkPtr, Task, TaskState, Tasks};
+use crate::store::tasks::{Cancel, Exec, Frame, Returns, SinkPtr, Task, TaskState, Tasks};
 
 /// Where `task.return` delivers a host-called task's result: the caller's
 /// lift, given the flat values (or the pointer to them) while the task
@@ -84,6 +84,7 @@ pub(crate) fn begin_task<B: Backend, T: 'static>(
         callback: lift.callback,
         state: TaskState::Started,
         exec: Exec::Running,
+        cancel: Cancel::NotRequested,
         returns: Returns::Host(Some(SinkPtr(core::ptr::NonNull::from(sink).cast()))),
         context: [0; 2],
         name: format!("export `{}`", lift.name).into(),
@@ -306,6 +307,7 @@ pub(crate) fn enter_sync_call<B: Backend, T: 'static>(
         callback: None,
         state: TaskState::Started,
         exec: Exec::Running,
+        cancel: Cancel::NotRequested,
         returns: Returns::Host(None),
         context: [0; 2],
         name: "a synchronous call between components".into(),
@@ -494,6 +496,15 @@ fn pick_ready<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Option<(u32, [u3
         let task = tasks.task(id)?;
         let (instance, table, exec) = (task.instance, task.table, task.exec);
         let free = tasks.instance(instance, table).exclusive.is_none();
+        if free
+            && matches!(exec, Exec::Yielded | Exec::Waiting(_))
+            && let Some(t) = tasks.task(id)
+            && t.cancel == Cancel::Pending
+        {
+            // Between callbacks a task waits cancellably: it is told now.
+            t.cancel = Cancel::Delivered;
+            return Some((id, [super::cancel::EVENT_TASK_CANCELLED, 0, 0]));
+        }
         match exec {
             Exec::Yielded if free => return Some((id, [EVENT_NONE, 0, 0])),
             Exec::Waiting(set) if free => {
@@ -508,7 +519,11 @@ fn pick_ready<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Option<(u32, [u3
 }
 
 /// Calls task `id`'s callback with `event` and applies the code it returns.
-fn step<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32, event: [u32; 3]) -> Result<()> {
+pub(super) fn step<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: u32,
+    event: [u32; 3],
+) -> Result<()> {
     let tasks = store_tasks::<B, T>(cx);
     let Some(task) = tasks.task(id) else {
         return Err(Trap::new("a ready task is gone").into());

@@ -3,7 +3,7 @@
 
 use wasmtime_environ::component::OptionsIndex;
 
-use super::{EVENT_NONE, EVENT_SUBTASK, STATUS_RETURNED, handles, rule, store_tasks};
+use super::{EVENT_NONE, EVENT_SUBTASK, handles, rule, store_tasks};
 use crate::abi::handles::AsyncKind;
 use crate::engine::Backend;
 use crate::error::{Result, Site};
@@ -153,7 +153,7 @@ pub(crate) fn subtask_drop<B: Backend, T: 'static>(
         return Err(site.trap(format_args!("subtask {idx} does not exist")));
     };
     let task = *task;
-    if *delivered != STATUS_RETURNED || pending.is_some() {
+    if !super::cancel::resolved(*delivered) || pending.is_some() {
         return Err(rule(
             "cannot drop a subtask which has not yet resolved",
             site.func,
@@ -214,17 +214,32 @@ pub(crate) fn wait<B: Backend, T: 'static>(
         .options(options.as_u32())
         .and_then(|o| o.memory)
         .ok_or_else(|| site.trap(format_args!("the built-in has no memory")))?;
-    let event = if wait {
+    let cancellable = B::data(cx).instances[instance].component.info.options[options].cancellable;
+    let cancelled = |cx: &mut Cx<'_, B, T>| {
+        (cancellable && super::cancel::take_pending(store_tasks::<B, T>(cx))).then_some([
+            super::cancel::EVENT_TASK_CANCELLED,
+            0,
+            0,
+        ])
+    };
+    let event = if let Some(e) = cancelled(cx) {
+        Some(e)
+    } else if wait {
         super::task::check_may_block::<B, T>(cx, site.func)?;
         if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
             s.waiters += 1;
         }
-        let ran = super::task::run_until::<B, T>(cx, &|tasks| tasks.set_has_event(set));
+        let ran = super::task::run_until::<B, T>(cx, &|tasks| {
+            tasks.set_has_event(set) || (cancellable && super::cancel::pending(tasks))
+        });
         if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
             s.waiters -= 1;
         }
         ran?;
-        take_event(store_tasks::<B, T>(cx), set)
+        match take_event(store_tasks::<B, T>(cx), set) {
+            Some(e) => Some(e),
+            None => cancelled(cx),
+        }
     } else {
         take_event(store_tasks::<B, T>(cx), set)
     };

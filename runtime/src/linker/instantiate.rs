@@ -436,7 +436,18 @@ fn async_op(t: &Trampoline, params: usize, concurrent: bool) -> Option<(usize, A
         Trampoline::WaitableJoin { instance } => (at(instance), AsyncOp::WaitableJoin),
         Trampoline::BackpressureInc { instance } => (at(instance), AsyncOp::BackpressureInc),
         Trampoline::BackpressureDec { instance } => (at(instance), AsyncOp::BackpressureDec),
-        Trampoline::ThreadYield { instance, .. } => (at(instance), AsyncOp::ThreadYield),
+        Trampoline::ThreadYield {
+            instance,
+            cancellable,
+        } => (
+            at(instance),
+            AsyncOp::ThreadYield {
+                cancellable: *cancellable,
+            },
+        ),
+        Trampoline::SubtaskCancel { instance, async_ } => {
+            (at(instance), AsyncOp::SubtaskCancel { async_: *async_ })
+        }
         Trampoline::SubtaskDrop { instance } => (at(instance), AsyncOp::SubtaskDrop),
         Trampoline::EnterSyncCall if concurrent => (0, AsyncOp::EnterSyncCall),
         Trampoline::ExitSyncCall if concurrent => (0, AsyncOp::ExitSyncCall),

@@ -178,7 +178,7 @@ impl Component {
         let trampolines = translation.trampolines;
 
         check_supported(&info, &trampolines, &types)?;
-        check_value_types(&info, &trampolines, &types)?;
+        check_value_types(&trampolines, &types)?;
 
         let trampoline_tys = info
             .trampolines
@@ -459,6 +459,7 @@ fn check_supported(
                 | Trampoline::BackpressureDec { .. }
                 | Trampoline::ThreadYield { .. }
                 | Trampoline::SubtaskDrop { .. }
+                | Trampoline::SubtaskCancel { .. }
                 | Trampoline::PrepareCall { .. }
                 | Trampoline::SyncStartCall { .. }
                 | Trampoline::AsyncStartCall { .. }
@@ -552,65 +553,44 @@ fn payload_of(types: &ComponentTypes, t: &Trampoline) -> Option<env::InterfaceTy
     }
 }
 
-/// Checks one function type; the closure names the function for messages.
-type Check<'a> =
-    dyn Fn(wasmtime_environ::component::TypeFuncIndex, &dyn Fn() -> String) -> Result<()> + 'a;
-
-/// Refuses a component whose exported or host-imported functions pass
-/// streams, futures or error contexts, which the host cannot lift or lower
-/// yet, naming the function.
+/// Refuses a component whose host-imported functions pass streams,
+/// futures or error contexts, which the host cannot lift or lower yet,
+/// naming the function. Exports that pass them are refused when the host
+/// looks them up, so that the component's other exports stay usable.
 fn check_value_types(
-    info: &env::Component,
     trampolines: &PrimaryMap<TrampolineIndex, Trampoline>,
     types: &ComponentTypes,
 ) -> Result<()> {
-    let check = |ty: wasmtime_environ::component::TypeFuncIndex, what: &dyn Fn() -> String| {
-        let f = &types[ty];
-        let all = types[f.params]
-            .types
-            .iter()
-            .chain(types[f.results].types.iter());
-        for t in all {
-            if let Some(kind) = async_value(types, t) {
-                bail!(
-                    "{} passes a `{kind}`: not supported by hostbind yet (the host does not read or write streams, futures or error contexts)",
-                    what()
-                );
-            }
-        }
-        Ok(())
-    };
-    for (name, (index, _)) in info.exports.raw_iter() {
-        fn walk(
-            info: &env::Component,
-            index: env::ExportIndex,
-            name: &str,
-            check: &Check<'_>,
-        ) -> Result<()> {
-            match &info.export_items[index] {
-                env::Export::LiftedFunction { ty, .. } => {
-                    check(*ty, &|| format!("export `{name}`"))
-                }
-                env::Export::Instance { exports, .. } => {
-                    for (inner, (i, _)) in exports.raw_iter() {
-                        walk(info, *i, &format!("{name}#{}", &**inner), check)?;
-                    }
-                    Ok(())
-                }
-                _ => Ok(()),
-            }
-        }
-        walk(info, *index, name, &check)?;
-    }
     for t in trampolines.values() {
         if let Trampoline::LowerImport { lower_ty, .. } = t {
-            check(*lower_ty, &|| "an imported function".to_string())?;
+            refuse_async_values(types, *lower_ty, "an imported function")?;
         }
     }
     Ok(())
 }
 
-/// The async value kind `ty` is or contains, if any.
+/// Refuses function type `ty` (of `what`) if it passes a stream, future or
+/// error context.
+pub(crate) fn refuse_async_values(
+    types: &ComponentTypes,
+    ty: wasmtime_environ::component::TypeFuncIndex,
+    what: &str,
+) -> Result<()> {
+    let f = &types[ty];
+    let all = types[f.params]
+        .types
+        .iter()
+        .chain(types[f.results].types.iter());
+    for t in all {
+        if let Some(kind) = async_value(types, t) {
+            bail!(
+                "{what} passes a `{kind}`: not supported by hostbind yet (the host does not read or write streams, futures or error contexts)"
+            );
+        }
+    }
+    Ok(())
+}
+
 fn async_value(types: &ComponentTypes, ty: &env::InterfaceType) -> Option<&'static str> {
     handle_value(types, ty, false)
 }

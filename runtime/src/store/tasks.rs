@@ -80,6 +80,17 @@ pub(crate) enum TaskState {
     Resolved,
 }
 
+/// A task's cancellation, as the spec's `PENDING_CANCEL` and
+/// `CANCEL_DELIVERED` task states track it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cancel {
+    NotRequested,
+    /// Requested; the task will be told when it next waits cancellably.
+    Pending,
+    /// The task was told, and may now call `task.cancel`.
+    Delivered,
+}
+
 /// Where a task's code is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Exec {
@@ -126,6 +137,8 @@ pub(crate) struct Task<B: Backend> {
     pub(crate) callback: Option<B::Func>,
     pub(crate) state: TaskState,
     pub(crate) exec: Exec,
+    /// Whether its caller asked to cancel it, and whether it was told.
+    pub(crate) cancel: Cancel,
     pub(crate) returns: Returns<B>,
     /// `context.get`/`context.set` storage.
     pub(crate) context: [u32; 2],

@@ -202,23 +202,32 @@ fn invalid_binaries_are_named_when_loading() {
 /// naming the export and the type, not when the function is called; an
 /// async function lifted synchronously loads and runs.
 #[test]
-fn async_value_types_are_refused_when_loading() {
+fn exports_passing_async_values_are_refused_when_looked_up() {
     let future_param = r#"(component
       (type $f (future s16))
-      (core module $M (func (export "run") (param i32)))
+      (core module $M (func (export "run") (param i32)) (func (export "other")))
       (core instance $m (instantiate $M))
-      (func (export "run") (param "x" $f) (canon lift (core func $m "run"))))"#;
+      (func (export "run") (param "x" $f) (canon lift (core func $m "run")))
+      (func (export "other") (canon lift (core func $m "other"))))"#;
     let async_export = r#"(component
       (core module $M (func (export "run")))
       (core instance $m (instantiate $M))
       (func (export "run") async (canon lift (core func $m "run"))))"#;
     for engine in engines() {
-        let err = Component::new(&engine, wat::parse_str(future_param).unwrap()).unwrap_err();
-        let msg = message(&err);
+        // The component loads; only the export the host cannot call is
+        // refused, by name, and the others work.
+        let c = Component::new(&engine, wat::parse_str(future_param).unwrap()).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let err = instance.get_func(&mut store, "run").unwrap_err();
         assert_eq!(
-            msg,
+            message(&err),
             "export `run` passes a `future`: not supported by hostbind yet (the host does not read or write streams, futures or error contexts)"
         );
+        let other = instance
+            .get_typed_func::<(), ()>(&mut store, "other")
+            .unwrap();
+        other.call(&mut store, ()).unwrap();
         let c = Component::new(&engine, wat::parse_str(async_export).unwrap()).unwrap();
         let mut store = Store::new(&engine, ());
         let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
