@@ -27,6 +27,9 @@ enum Slot {
     Borrow {
         rep: u32,
         ty: ResourceIndex,
+        /// The call scope that counts it: how many guest-to-guest calls
+        /// were in progress when it was made.
+        scope: u32,
     },
     /// An object of the async component model (a waitable set, a subtask,
     /// a stream or future end, an error context): `id` is its key in the
@@ -316,7 +319,8 @@ impl Handles {
         ty: ResourceIndex,
         rep: u32,
     ) -> Result<u32> {
-        let i = self.insert(site, table, Slot::Borrow { rep, ty })?;
+        let scope = self.calls.len() as u32;
+        let i = self.insert(site, table, Slot::Borrow { rep, ty, scope })?;
         self.scope_borrows += 1;
         Ok(i)
     }
@@ -548,9 +552,16 @@ impl Handles {
                 "own handle {idx} of `{}` cannot be dropped while it is lent to {lends} borrow(s)",
                 self.name(ty)
             ))),
-            Slot::Borrow { .. } => {
+            Slot::Borrow { scope, .. } => {
                 self.free(table, idx);
-                self.scope_borrows = self.scope_borrows.saturating_sub(1);
+                // A borrow lent to an async callee may be dropped from
+                // inside another call: it counts in the scope it was made
+                // in, not the one running now.
+                let count = match self.calls.get_mut(scope as usize) {
+                    Some(saved) => &mut saved.borrows,
+                    None => &mut self.scope_borrows,
+                };
+                *count = count.saturating_sub(1);
                 Ok(Dropped::Borrow)
             }
             Slot::Free | Slot::Async { .. } => Err(gone(site, idx)),
