@@ -62,7 +62,7 @@ fn the_async_c_guest_runs_on_both_engines() {
 /// Polls `f` to completion on this thread. The guest's calls need no
 /// wakeups from outside (the host function is ready at once), so a waker
 /// that does nothing is enough.
-fn block_on<F: core::future::Future>(f: F) -> F::Output {
+pub(crate) fn block_on<F: core::future::Future>(f: F) -> F::Output {
     let mut f = core::pin::pin!(f);
     let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
     loop {
