@@ -2,6 +2,7 @@
 //! cranelift once instead of once per file keeps the build small and quick.
 
 mod async_guest;
+mod async_limits;
 mod async_stream_pair;
 mod async_streams;
 mod async_tasks;
