@@ -3,6 +3,7 @@
 
 mod async_guest;
 mod async_limits;
+mod async_python;
 mod async_stream_pair;
 mod async_streams;
 mod async_tasks;
