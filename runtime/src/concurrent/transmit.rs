@@ -438,9 +438,22 @@ fn move_values<B: Backend, T: 'static>(
         out.copy_from_slice(&data);
         return Ok(());
     }
+    // Own handles in the values move from the writer's table to the
+    // reader's: lifted out of one, lowered into the other.
+    let res = |table: usize, store: u64| crate::abi::ResCx {
+        table,
+        instance,
+        store,
+        ..Default::default()
+    };
+    let store_id = B::data(cx).id;
     let vals = {
-        let mem = B::memory(cx, from_mem).0;
-        let lift = LiftCx::new(mem, *site, from.encoding);
+        let (mem, data) = B::memory(cx, from_mem);
+        let scope = crate::abi::ResourceScope {
+            tables: Some(&data.instances[instance].handles),
+            res: res(from.table, store_id),
+        };
+        let lift = LiftCx::new(mem, *site, from.encoding).with_scope(scope);
         (0..k as usize)
             .map(|j| {
                 crate::call::dynamic::lift::load(&lift, src_at + j * size as usize, payload, &types)
@@ -454,7 +467,7 @@ fn move_values<B: Backend, T: 'static>(
         to.realloc,
         Some(to.table),
     );
-    let mut lower = LowerCx::new(&mut guest, *site, to.encoding);
+    let mut lower = LowerCx::new(&mut guest, *site, to.encoding).with_res(res(to.table, store_id));
     for (j, v) in vals.iter().enumerate() {
         crate::call::dynamic::lower::store(
             &mut lower,

@@ -518,7 +518,7 @@ fn check_supported(
             );
         }
         if let Some(payload) = payload_of(types, t)
-            && let Some(kind) = handle_value(types, &payload, true)
+            && let Some(kind) = handle_value(types, &payload, false)
         {
             bail!(
                 "the component uses a stream or future whose elements carry a {kind}: not supported by hostbind yet"
