@@ -112,6 +112,9 @@ pub struct LiftCx<'a> {
     pub(crate) site: Site<'a>,
     pub(crate) encoding: StringEncoding,
     pub(crate) scope: ResourceScope<'a>,
+    /// How many more bytes of lists and strings a dynamic lift may read,
+    /// when it is bounded (a stream copy between guests).
+    pub(crate) budget: Option<&'a core::cell::Cell<u64>>,
 }
 
 impl<'a> LiftCx<'a> {
@@ -123,6 +126,25 @@ impl<'a> LiftCx<'a> {
             site,
             encoding,
             scope: ResourceScope::default(),
+            budget: None,
+        }
+    }
+
+    /// Charges `bytes` to the budget, if there is one; a trap once it is
+    /// spent.
+    pub(crate) fn charge(&self, bytes: u64) -> crate::error::Result<()> {
+        let Some(left) = self.budget else {
+            return Ok(());
+        };
+        match left.get().checked_sub(bytes) {
+            Some(rest) => {
+                left.set(rest);
+                Ok(())
+            }
+            None => Err(self.site.trap(format_args!(
+                "fuel allocated for hostcalls has been exhausted: a stream or future copy between components may move at most {} MiB of list and string contents",
+                crate::concurrent::COPY_BUDGET >> 20
+            ))),
         }
     }
 

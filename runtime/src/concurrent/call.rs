@@ -3,9 +3,7 @@
 //! result across, then `sync-start-call` or `async-start-call` with the
 //! callee. The callee runs as a new task; the caller sees it as a subtask.
 
-use super::task::{
-    after_code, check_may_block, exit_task, pop_frame, push_frame, run_until, status_of,
-};
+use super::task::{after_code, check_may_block, exit_task, pop_frame, push_frame, status_of};
 use super::{STATUS_RETURNED, STATUS_STARTED, handles, rule, store_tasks};
 use crate::abi::handles::AsyncKind;
 use crate::engine::Backend;
@@ -13,7 +11,7 @@ use crate::error::{Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::store::Cx;
 use crate::store::tasks::{
-    Cancel, Exec, Frame, Returns, Start, Task, TaskState, Waitable, WaitableKind,
+    Cancel, Exec, Finish, Frame, Returns, Start, Task, TaskState, Waitable, WaitableKind,
 };
 
 /// `prepare-call`'s result count for an async caller without a result, and
@@ -76,6 +74,9 @@ pub(crate) fn prepare_call<B: Backend, T: 'static>(
         state: TaskState::Starting,
         exec: Exec::Exited,
         cancel: Cancel::NotRequested,
+        thread: None,
+        blocked: None,
+        finish: Finish::Exit,
         returns: Returns::Guest {
             func: *ret,
             retptr,
@@ -152,25 +153,35 @@ pub(crate) fn start_call<B: Backend, T: 'static>(
     start_task::<B, T>(cx, id)?;
     if sync {
         // The caller blocks until the callee returns; other tasks run.
-        run_until::<B, T>(cx, &|tasks| {
+        let done = |tasks: &mut crate::store::tasks::Tasks<B>| {
             tasks
                 .task(id)
                 .is_none_or(|t| t.state == TaskState::Resolved)
-        })?;
-        let tasks = store_tasks::<B, T>(cx);
-        let result = match tasks.task(id).map(|t| &mut t.returns) {
-            Some(Returns::Guest { sync_result, .. }) => sync_result.take().flatten(),
-            _ => None,
         };
-        if let Some(task) = tasks.task(id)
-            && task.exec == Exec::Exited
-        {
-            tasks.tasks().remove(id);
+        if !done(store_tasks::<B, T>(cx)) {
+            super::thread::block::<B, T>(
+                cx,
+                crate::store::tasks::Blocked::SyncCall { callee: id },
+            )?;
         }
+        let result = super::thread::sync_result(store_tasks::<B, T>(cx), id);
         if let (Some(v), Some(slot)) = (result, storage.first_mut()) {
             *slot = v;
         }
         return Ok(());
+    }
+    if B::SUSPENDS
+        && store_tasks::<B, T>(cx)
+            .task(id)
+            .is_some_and(|t| t.state == TaskState::Starting)
+    {
+        // The callee waits for its instance: tasks that are ready run
+        // first, and may release it.
+        super::task::run_ready::<B, T>(cx, &|tasks| {
+            tasks
+                .task(id)
+                .is_none_or(|t| t.state != TaskState::Starting)
+        })?;
     }
     let tasks = store_tasks::<B, T>(cx);
     // A call that returned and exited at once is gone already.
@@ -261,12 +272,36 @@ fn start_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<
     pop_frame::<B, T>(cx);
     moved?;
     push_frame::<B, T>(cx, Frame::Task(id));
+    let params = &args[..callee_ty.params.len()];
+    if B::SUSPENDS && async_ {
+        // Async code runs as a thread, which a blocking built-in suspends:
+        // the caller then goes on.
+        let finish = match callback {
+            Some(_) => Finish::Callback,
+            None => Finish::Exit,
+        };
+        let started = super::thread::start::<B, T>(cx, id, callee, &callee_ty, params, finish);
+        return match started {
+            Ok(super::thread::Started::Suspended) => Ok(()),
+            Ok(super::thread::Started::Returned(code)) => {
+                pop_frame::<B, T>(cx);
+                match callback {
+                    Some(_) => after_code::<B, T>(cx, id, code.get_u32()),
+                    None => exit_task::<B, T>(cx, id),
+                }
+            }
+            Err(e) => {
+                pop_frame::<B, T>(cx);
+                Err(e)
+            }
+        };
+    }
     let mut rets = [ValRaw::ZERO; crate::raw::MAX_STORAGE];
     let called = B::call(
         cx,
         callee,
         &callee_ty,
-        &args[..callee_ty.params.len()],
+        params,
         &mut rets[..callee_ty.results.len()],
     );
     if called.is_err() || async_ {

@@ -12,7 +12,7 @@ use crate::abi::handles::AsyncKind;
 use crate::engine::Backend;
 use crate::error::{Result, Site};
 use crate::store::Cx;
-use crate::store::tasks::{Cancel, Exec, TaskState, Tasks, WaitableKind};
+use crate::store::tasks::{Blocked, Cancel, Exec, TaskState, Tasks, WaitableKind};
 
 /// The spec's event code telling a task it was cancelled.
 pub(crate) const EVENT_TASK_CANCELLED: u32 = 6;
@@ -67,7 +67,7 @@ pub(crate) fn subtask_cancel<B: Backend, T: 'static>(
                 return Ok(super::transmit::BLOCKED);
             }
             super::task::check_may_block::<B, T>(cx, site.func)?;
-            super::task::run_until::<B, T>(cx, &|tasks| resolution_pending(tasks, w))?;
+            super::thread::block::<B, T>(cx, crate::store::tasks::Blocked::Cancel { w })?;
         }
     }
     let event = deliver(store_tasks::<B, T>(cx), w);
@@ -75,7 +75,7 @@ pub(crate) fn subtask_cancel<B: Backend, T: 'static>(
 }
 
 /// Whether subtask waitable `w` has a final status to deliver.
-fn resolution_pending<B: Backend>(tasks: &mut Tasks<B>, w: u32) -> bool {
+pub(crate) fn resolution_pending<B: Backend>(tasks: &mut Tasks<B>, w: u32) -> bool {
     tasks.waitables().get(w).is_none_or(
         |w| matches!(w.kind, WaitableKind::Subtask { pending: Some(s), .. } if resolved(s)),
     )
@@ -104,7 +104,21 @@ fn request<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, site: &Site<'_>, id: u
         task.callback.is_some(),
         task.state,
     );
+    let waits_cancellably = matches!(
+        task.blocked,
+        Some(
+            Blocked::Wait {
+                cancellable: true,
+                ..
+            } | Blocked::Yield { cancellable: true }
+        )
+    );
     match state {
+        // Suspended in a cancellable wait: it is told now, as the wait's
+        // result.
+        TaskState::Started if exec == Exec::Suspended && waits_cancellably => {
+            super::thread::resume::<B, T>(cx, id)?;
+        }
         TaskState::Starting => {
             super::call::set_status(tasks, id, STATUS_CANCELLED_BEFORE_STARTED);
             tasks.tasks().remove(id);

@@ -20,6 +20,7 @@ mod call;
 mod cancel;
 mod error_context;
 mod task;
+mod thread;
 mod transmit;
 mod waitable;
 
@@ -164,6 +165,11 @@ impl AsyncOp {
     }
 }
 
+/// How many bytes of list and string contents one stream or future copy
+/// between components may move, nested values included: a guest must not
+/// make the host copy without bound.
+pub(crate) const COPY_BUDGET: u64 = 64 << 20;
+
 /// The spec's event codes.
 pub(crate) const EVENT_NONE: u32 = 0;
 pub(crate) const EVENT_SUBTASK: u32 = 1;
@@ -297,6 +303,12 @@ pub(crate) fn intrinsic<B: Backend, T: 'static>(
             };
             let mut cancelled = told(cx);
             if !cancelled {
+                if thread::can_suspend::<B, T>(cx) {
+                    return thread::block::<B, T>(
+                        cx,
+                        crate::store::tasks::Blocked::Yield { cancellable },
+                    );
+                }
                 task::yield_now::<B, T>(cx)?;
                 cancelled = told(cx);
             }

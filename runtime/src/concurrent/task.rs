@@ -11,7 +11,7 @@ use crate::engine::Backend;
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::Cx;
-use crate::store::tasks::{Cancel, Exec, Frame, Returns, SinkPtr, Task, TaskState, Tasks};
+use crate::store::tasks::{Cancel, Exec, Finish, Frame, Returns, SinkPtr, Task, TaskState, Tasks};
 
 /// Where `task.return` delivers a host-called task's result: the caller's
 /// lift, given the flat values (or the pointer to them) while the task
@@ -85,6 +85,9 @@ pub(crate) fn begin_task<B: Backend, T: 'static>(
         state: TaskState::Started,
         exec: Exec::Running,
         cancel: Cancel::NotRequested,
+        thread: None,
+        blocked: None,
+        finish: Finish::Exit,
         returns: Returns::Host(Some(SinkPtr(core::ptr::NonNull::from(sink).cast()))),
         context: [0; 2],
         name: format!("export `{}`", lift.name).into(),
@@ -143,10 +146,31 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
     args: &[ValRaw],
     rets: &mut [ValRaw],
 ) -> Result<()> {
-    B::call_export(cx, func, core_ty, args, rets)?;
     let Some(id) = store_tasks::<B, T>(cx).current_id() else {
-        return Ok(());
+        return B::call_export(cx, func, core_ty, args, rets);
     };
+    if B::SUSPENDS && lift.async_ {
+        // Async code runs as a thread, which a blocking built-in suspends.
+        let finish = match lift.callback {
+            Some(_) => Finish::Callback,
+            None => Finish::Exit,
+        };
+        let func = B::export_func(func);
+        match super::thread::start::<B, T>(cx, id, func, core_ty, args, finish)? {
+            super::thread::Started::Returned(v) => {
+                if let Some(r) = rets.first_mut() {
+                    *r = v;
+                }
+            }
+            super::thread::Started::Suspended => {
+                return run_until::<B, T>(cx, &|tasks| {
+                    tasks.task(id).is_none_or(|t| t.exec == Exec::Exited)
+                });
+            }
+        }
+    } else {
+        B::call_export(cx, func, core_ty, args, rets)?;
+    }
     if lift.callback.is_none() {
         return Ok(());
     }
@@ -308,6 +332,9 @@ pub(crate) fn enter_sync_call<B: Backend, T: 'static>(
         state: TaskState::Started,
         exec: Exec::Running,
         cancel: Cancel::NotRequested,
+        thread: None,
+        blocked: None,
+        finish: Finish::Exit,
         returns: Returns::Host(None),
         context: [0; 2],
         name: "a synchronous call between components".into(),
@@ -459,32 +486,60 @@ pub(crate) fn run_until<B: Backend, T: 'static>(
         if done(store_tasks::<B, T>(cx)) {
             return Ok(());
         }
-        if super::call::start_queued::<B, T>(cx)? {
-            continue;
-        }
-        match pick_ready::<B, T>(cx) {
-            Some((id, event)) => {
-                let tasks = store_tasks::<B, T>(cx);
-                // Only a loop nested in a blocked task can spin on tasks
-                // that wait for it; the host's own loop runs what the
-                // guest asks, however long (limits stop it).
-                let nested = !tasks.current.is_empty();
-                if nested && event[0] == EVENT_NONE {
-                    tasks.idle_steps += 1;
-                    if tasks.idle_steps > MAX_IDLE_STEPS {
-                        return Err(Trap::new(format!(
-                            "not supported by hostbind yet: resuming a task that is blocked below others on the host's stack needs stack switching ({MAX_IDLE_STEPS} callbacks ran with no task starting, returning or getting an event: the tasks only yield)"
-                        ))
-                        .into());
-                    }
-                } else {
-                    tasks.idle_steps = 0;
-                }
-                step::<B, T>(cx, id, event)?
-            }
-            None => return Err(deadlock::<B, T>(cx)),
+        if !turn::<B, T>(cx)? {
+            return Err(deadlock::<B, T>(cx));
         }
     }
+}
+
+/// Runs ready tasks until `done` holds or none is ready; never reports a
+/// deadlock.
+pub(crate) fn run_ready<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    done: &dyn Fn(&mut Tasks<B>) -> bool,
+) -> Result<()> {
+    while !done(store_tasks::<B, T>(cx)) && turn::<B, T>(cx)? {}
+    Ok(())
+}
+
+/// One turn of the event loop: starts a call that can start now, or
+/// resumes or calls back one task that is ready; returns whether anything
+/// ran.
+fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
+    if super::call::start_queued::<B, T>(cx)? {
+        return Ok(true);
+    }
+    // A suspended task whose wait is over goes on; one that yielded waits
+    // until no callback is ready either.
+    if let Some(id) = super::thread::pick(store_tasks::<B, T>(cx), false) {
+        super::thread::resume::<B, T>(cx, id)?;
+        return Ok(true);
+    }
+    let Some((id, event)) = pick_ready::<B, T>(cx) else {
+        let Some(id) = super::thread::pick(store_tasks::<B, T>(cx), true) else {
+            return Ok(false);
+        };
+        super::thread::resume::<B, T>(cx, id)?;
+        return Ok(true);
+    };
+    let tasks = store_tasks::<B, T>(cx);
+    // Only a loop nested in a blocked task can spin on tasks that wait for
+    // it; the host's own loop runs what the guest asks, however long
+    // (limits stop it).
+    let nested = !tasks.current.is_empty();
+    if nested && event[0] == EVENT_NONE {
+        tasks.idle_steps += 1;
+        if tasks.idle_steps > MAX_IDLE_STEPS {
+            return Err(Trap::new(format!(
+                "not supported by hostbind yet: resuming a task that is blocked below others on the host's stack needs stack switching ({MAX_IDLE_STEPS} callbacks ran with no task starting, returning or getting an event: the tasks only yield)"
+            ))
+            .into());
+        }
+    } else {
+        tasks.idle_steps = 0;
+    }
+    step::<B, T>(cx, id, event)?;
+    Ok(true)
 }
 
 /// A callback-lifted task that can be called back now, with the event to
@@ -536,11 +591,19 @@ pub(super) fn step<B: Backend, T: 'static>(
     tasks.instance(instance, table).exclusive = Some(id);
     push_frame::<B, T>(cx, Frame::Task(id));
     let params = event.map(|v| ValRaw::i32(v as i32));
-    let mut out = [ValRaw::ZERO];
-    let called = B::call(cx, callback, &callback_ty(), &params, &mut out);
-    pop_frame::<B, T>(cx);
-    called?;
-    after_code::<B, T>(cx, id, out[0].get_u32())
+    let started =
+        super::thread::start::<B, T>(cx, id, callback, &callback_ty(), &params, Finish::Callback);
+    match started {
+        Ok(super::thread::Started::Suspended) => Ok(()),
+        Ok(super::thread::Started::Returned(code)) => {
+            pop_frame::<B, T>(cx);
+            after_code::<B, T>(cx, id, code.get_u32())
+        }
+        Err(e) => {
+            pop_frame::<B, T>(cx);
+            Err(e)
+        }
+    }
 }
 
 /// The deadlock error, naming every task that waits.
@@ -551,7 +614,7 @@ fn deadlock<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Error {
         let Some(t) = tasks.task(id) else { continue };
         let what = match (t.exec, t.state) {
             (Exec::Waiting(_), _) => format!("{} waits on a waitable set", t.name),
-            (Exec::Running, _) => format!("{} is blocked", t.name),
+            (Exec::Running | Exec::Suspended, _) => format!("{} is blocked", t.name),
             (_, TaskState::Starting) => format!("{} waits for backpressure to clear", t.name),
             _ => continue,
         };

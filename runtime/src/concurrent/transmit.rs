@@ -261,6 +261,9 @@ pub(crate) fn copy<B: Backend, T: 'static>(
         }
         wait_sync::<B, T>(cx, w)?;
     }
+    if let Some(w) = store_tasks::<B, T>(cx).waitables().get(w) {
+        w.sync_waiter = false;
+    }
     let event = deliver(store_tasks::<B, T>(cx), w);
     Ok(event.map_or(BLOCKED, |e| e[2]))
 }
@@ -288,20 +291,21 @@ fn check_buffer<B: Backend, T: 'static>(
     Ok(())
 }
 
-/// Runs the event loop until waitable `w`, on which a synchronous built-in
+/// Blocks the current task until end `w`, on which a synchronous built-in
 /// waits, has an event.
 fn wait_sync<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, w: u32) -> Result<()> {
-    let set = |cx: &mut Cx<'_, B, T>, v: bool| {
-        if let Some(w) = store_tasks::<B, T>(cx).waitables().get(w) {
-            w.sync_waiter = v;
-        }
-    };
-    set(cx, true);
-    let ran = super::task::run_until::<B, T>(cx, &|tasks| {
-        tasks.waitables().get(w).is_none_or(|w| w.has_event())
-    });
-    set(cx, false);
-    ran
+    if let Some(w) = store_tasks::<B, T>(cx).waitables().get(w) {
+        w.sync_waiter = true;
+    }
+    let blocked = super::thread::block::<B, T>(cx, crate::store::tasks::Blocked::Copy { w });
+    if blocked
+        .as_ref()
+        .is_err_and(|e| !super::thread::is_suspend(e))
+        && let Some(w) = store_tasks::<B, T>(cx).waitables().get(w)
+    {
+        w.sync_waiter = false;
+    }
+    blocked
 }
 
 /// The copy of end `w` meets the shared state: it finds the other end's
@@ -453,7 +457,9 @@ fn move_values<B: Backend, T: 'static>(
             tables: Some(&data.instances[instance].handles),
             res: res(from.table, store_id),
         };
-        let lift = LiftCx::new(mem, *site, from.encoding).with_scope(scope);
+        let budget = core::cell::Cell::new(super::COPY_BUDGET);
+        let mut lift = LiftCx::new(mem, *site, from.encoding).with_scope(scope);
+        lift.budget = Some(&budget);
         (0..k as usize)
             .map(|j| {
                 crate::call::dynamic::lift::load(&lift, src_at + j * size as usize, payload, &types)

@@ -8,7 +8,7 @@ use crate::abi::handles::AsyncKind;
 use crate::engine::Backend;
 use crate::error::{Result, Site};
 use crate::store::Cx;
-use crate::store::tasks::{Exec, Tasks, WaitableKind, WaitableSet};
+use crate::store::tasks::{Blocked, Exec, Tasks, WaitableKind, WaitableSet};
 
 /// `waitable-set.new`: a new set, and its handle.
 pub(crate) fn set_new<B: Backend, T: 'static>(
@@ -210,42 +210,65 @@ pub(crate) fn wait<B: Backend, T: 'static>(
     wait: bool,
 ) -> Result<u32> {
     let set = set_of::<B, T>(cx, site, instance, table, s)?;
+    let cancellable = B::data(cx).instances[instance].component.info.options[options].cancellable;
+    if wait {
+        super::task::check_may_block::<B, T>(cx, site.func)?;
+        let tasks = store_tasks::<B, T>(cx);
+        let cancel = cancellable && super::cancel::pending(tasks);
+        if !tasks.set_has_event(set) && !cancel {
+            if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
+                s.waiters += 1;
+            }
+            let blocked = Blocked::Wait {
+                set,
+                instance,
+                options,
+                ptr,
+                cancellable,
+            };
+            match super::thread::block::<B, T>(cx, blocked) {
+                // Suspended: resuming the task finishes the wait.
+                Err(e) if super::thread::is_suspend(&e) => return Err(e),
+                r => {
+                    if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
+                        s.waiters -= 1;
+                    }
+                    r?;
+                }
+            }
+        }
+    }
+    finish_wait::<B, T>(cx, instance, options, set, ptr, cancellable)
+}
+
+/// The rest of `waitable-set.wait` or `.poll` on set `set`: takes its next
+/// event (or tells the task it was cancelled), writes it at `ptr`, and
+/// returns its code.
+pub(crate) fn finish_wait<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    options: OptionsIndex,
+    set: u32,
+    ptr: u32,
+    cancellable: bool,
+) -> Result<u32> {
+    let site = Site {
+        func: "waitable-set.wait",
+        place: crate::error::Place::Params,
+    };
+    // A pending cancellation is told before any event.
+    let cancelled = cancellable && super::cancel::take_pending(store_tasks::<B, T>(cx));
+    let event = match cancelled {
+        true => Some([super::cancel::EVENT_TASK_CANCELLED, 0, 0]),
+        false => take_event(store_tasks::<B, T>(cx), set),
+    };
     let memory = B::data(cx).instances[instance]
         .options(options.as_u32())
         .and_then(|o| o.memory)
         .ok_or_else(|| site.trap(format_args!("the built-in has no memory")))?;
-    let cancellable = B::data(cx).instances[instance].component.info.options[options].cancellable;
-    let cancelled = |cx: &mut Cx<'_, B, T>| {
-        (cancellable && super::cancel::take_pending(store_tasks::<B, T>(cx))).then_some([
-            super::cancel::EVENT_TASK_CANCELLED,
-            0,
-            0,
-        ])
-    };
-    let event = if let Some(e) = cancelled(cx) {
-        Some(e)
-    } else if wait {
-        super::task::check_may_block::<B, T>(cx, site.func)?;
-        if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
-            s.waiters += 1;
-        }
-        let ran = super::task::run_until::<B, T>(cx, &|tasks| {
-            tasks.set_has_event(set) || (cancellable && super::cancel::pending(tasks))
-        });
-        if let Some(s) = store_tasks::<B, T>(cx).sets().get(set) {
-            s.waiters -= 1;
-        }
-        ran?;
-        match take_event(store_tasks::<B, T>(cx), set) {
-            Some(e) => Some(e),
-            None => cancelled(cx),
-        }
-    } else {
-        take_event(store_tasks::<B, T>(cx), set)
-    };
     let [code, p1, p2] = event.unwrap_or([EVENT_NONE, 0, 0]);
     let (mem, _) = B::memory(cx, memory);
-    let at = crate::abi::memory::check_array(site, "event", mem.len(), ptr, 1, 8, 4)?;
+    let at = crate::abi::memory::check_array(&site, "event", mem.len(), ptr, 1, 8, 4)?;
     mem[at.start..at.start + 4].copy_from_slice(&p1.to_le_bytes());
     mem[at.start + 4..at.start + 8].copy_from_slice(&p2.to_le_bytes());
     Ok(code)

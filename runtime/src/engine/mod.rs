@@ -222,7 +222,48 @@ pub(crate) trait Backend: Sized + 'static {
         params: &[ValRaw],
         results: &mut [ValRaw],
     ) -> Result<()>;
+    /// The function a prepared export calls.
+    fn export_func(export: Self::Export) -> Self::Func;
+
+    /// Whether [`Backend::call_thread`] can suspend a call.
+    const SUSPENDS: bool;
+    /// A guest call suspended by a host function inside it, with the guest's
+    /// stack, to be resumed later.
+    type Thread: Send + Sync;
+    /// Calls `func` like [`Backend::call`], except that a host function
+    /// inside it that fails with a [`Suspend`] error suspends the call
+    /// instead of failing it: the suspended call is returned, and `results`
+    /// are written when it finishes instead.
+    fn call_thread<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        func: Self::Func,
+        ty: &CoreFuncType,
+        params: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<Option<Self::Thread>>;
+    /// Resumes `thread`: the host function that suspended it returns
+    /// `host_results`. Finishes (writing the call's `results`) or suspends
+    /// again.
+    fn resume_thread<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        thread: Self::Thread,
+        host_results: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<Option<Self::Thread>>;
 }
+
+/// The error a host function fails with to suspend the guest call it is in
+/// (see [`Backend::call_thread`]).
+#[derive(Debug)]
+pub(crate) struct Suspend;
+
+impl core::fmt::Display for Suspend {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a task suspended where it cannot be resumed")
+    }
+}
+
+impl std::error::Error for Suspend {}
 
 /// A core wasm engine configured for components. Cheap to clone.
 #[derive(Clone)]

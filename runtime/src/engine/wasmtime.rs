@@ -451,6 +451,34 @@ impl Backend for Wasmtime {
         }
     }
 
+    fn export_func(export: WtExport) -> w::Func {
+        export.func
+    }
+
+    // wasmtime's core API suspends a call only on an async store, with one
+    // call at a time; tasks block by nesting the event loop instead.
+    const SUSPENDS: bool = false;
+    type Thread = core::convert::Infallible;
+
+    fn call_thread<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        func: w::Func,
+        ty: &CoreFuncType,
+        params: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<Option<Self::Thread>> {
+        Self::call(cx, func, ty, params, results).map(|()| None)
+    }
+
+    fn resume_thread<D: EngineData>(
+        _: &mut Self::Cx<'_, D>,
+        thread: Self::Thread,
+        _: &[ValRaw],
+        _: &mut [ValRaw],
+    ) -> Result<Option<Self::Thread>> {
+        match thread {}
+    }
+
     fn call_export<D: EngineData>(
         cx: &mut Self::Cx<'_, D>,
         export: WtExport,

@@ -27,6 +27,9 @@ pub(crate) struct Tasks<B: Backend> {
     /// task holding it exclusively, by (hostbind instance, runtime
     /// component instance).
     instances: Vec<((usize, usize), InstanceTasks)>,
+    /// The suspendable engine calls in progress, innermost last: the task
+    /// each runs, and how many frames were on the stack when it started.
+    pub(crate) threads: Vec<(u32, usize)>,
     /// A guest-to-guest call prepared by `prepare-call`, waiting for its
     /// `start-call`.
     pub(crate) prepared: Option<u32>,
@@ -44,6 +47,7 @@ impl<B: Backend> Default for Tasks<B> {
             shared: Slab::default(),
             errors: Slab::default(),
             current: Vec::new(),
+            threads: Vec::new(),
             instances: Vec::new(),
             prepared: None,
             idle_steps: 0,
@@ -91,6 +95,39 @@ pub(crate) enum Cancel {
     Delivered,
 }
 
+/// What a suspended task waits for: the built-in it blocked in, with what
+/// that built-in needs to finish when the task is resumed.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Blocked {
+    /// `waitable-set.wait` on `set`, writing the event at `ptr` in the
+    /// memory of canonical options `options` of hostbind instance
+    /// `instance`.
+    Wait {
+        set: u32,
+        instance: usize,
+        options: OptionsIndex,
+        ptr: u32,
+        cancellable: bool,
+    },
+    /// A synchronous stream or future copy on end `w`.
+    Copy { w: u32 },
+    /// A synchronous `subtask.cancel` of subtask `w`.
+    Cancel { w: u32 },
+    /// A synchronous call of an async function: its callee's task.
+    SyncCall { callee: u32 },
+    /// `thread.yield`.
+    Yield { cancellable: bool },
+}
+
+/// What the return of a task's suspended code means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Finish {
+    /// A stackful task's code returned: the task exits.
+    Exit,
+    /// A callback returned its code.
+    Callback,
+}
+
 /// Where a task's code is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Exec {
@@ -100,6 +137,9 @@ pub(crate) enum Exec {
     Yielded,
     /// A callback-lifted task waiting on a waitable set.
     Waiting(u32),
+    /// Its code is suspended in a built-in that blocked, until what it
+    /// waits for happens (see [`Blocked`]).
+    Suspended,
     /// Its code has finished.
     Exited,
 }
@@ -139,6 +179,11 @@ pub(crate) struct Task<B: Backend> {
     pub(crate) exec: Exec,
     /// Whether its caller asked to cancel it, and whether it was told.
     pub(crate) cancel: Cancel,
+    /// Its suspended code, what it waits for, and what its code's return
+    /// means once resumed.
+    pub(crate) thread: Option<B::Thread>,
+    pub(crate) blocked: Option<Blocked>,
+    pub(crate) finish: Finish,
     pub(crate) returns: Returns<B>,
     /// `context.get`/`context.set` storage.
     pub(crate) context: [u32; 2],

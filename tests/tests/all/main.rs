@@ -6,6 +6,7 @@ mod async_limits;
 mod async_python;
 mod async_stream_pair;
 mod async_streams;
+mod async_suspend;
 mod async_tasks;
 mod bindgen;
 mod bindgen_exports;

@@ -62,7 +62,11 @@ fn lift(
         InterfaceType::Float32 => Val::Float32(leaf(cx, from)?),
         InterfaceType::Float64 => Val::Float64(leaf(cx, from)?),
         InterfaceType::Char => Val::Char(leaf(cx, from)?),
-        InterfaceType::String => Val::String(leaf(cx, from)?),
+        InterfaceType::String => {
+            let s: String = leaf(cx, from)?;
+            cx.charge(s.len() as u64)?;
+            Val::String(s)
+        }
         InterfaceType::List(i) => {
             let (ptr, len) = match from {
                 From::Flat(src) => (src.next_val().get_u32(), src.next_val().get_u32()),
@@ -79,6 +83,7 @@ fn lift(
                 abi.size32,
                 abi.align32,
             )?;
+            cx.charge(range.len() as u64)?;
             let mut out = Vec::with_capacity(len as usize);
             for k in 0..len as usize {
                 out.push(load(

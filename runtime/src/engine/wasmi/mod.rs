@@ -1,5 +1,7 @@
 //! The wasmi backend: hostbind's engine seam over wasmi's core API.
 
+mod thread;
+
 use ::wasmi as w;
 use ::wasmi::{AsContext, AsContextMut};
 
@@ -452,6 +454,32 @@ impl Backend for Wasmi {
         ty: &CoreFuncType,
     ) -> TypedExport {
         TypedExport::new(cx, func, ty)
+    }
+
+    fn export_func(export: TypedExport) -> w::Func {
+        export.func
+    }
+
+    const SUSPENDS: bool = true;
+    type Thread = thread::Thread;
+
+    fn call_thread<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        func: w::Func,
+        ty: &CoreFuncType,
+        params: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<Option<thread::Thread>> {
+        thread::call(cx, func, ty, params, results)
+    }
+
+    fn resume_thread<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        thread: thread::Thread,
+        host_results: &[ValRaw],
+        results: &mut [ValRaw],
+    ) -> Result<Option<thread::Thread>> {
+        thread::resume(cx, thread, host_results, results)
     }
 
     fn call_export<D: EngineData>(

@@ -1,0 +1,167 @@
+//! Suspending tasks: a stackful callee that blocks is suspended, so its
+//! caller goes on; many tasks of one store are suspended at once and
+//! resumed as what they wait for happens. wasmi suspends through its
+//! resumable calls; on wasmtime, whose core API suspends only whole async
+//! calls, the same blocking is refused by name.
+
+use hostbind::{Engine, EngineKind, Linker, Store};
+use hostbind_tests::{component, engines, message};
+
+/// `$C.slow()` makes a future, files its writer, and reads it
+/// synchronously, which blocks until `$C.release()` writes every filed
+/// writer the number of its call (1, 2, ...); `slow` returns what it read.
+/// `$D.run(n)` starts `n` calls of `slow`, releases them, waits for each
+/// subtask and returns the sum of their results.
+const PAIR: &str = r#"(component
+  (component $C
+    (core module $libc (memory (export "mem") 1))
+    (core instance $libc (instantiate $libc))
+    (type $F (future u32))
+    (core func $f-new (canon future.new $F))
+    (core func $f-read (canon future.read $F (memory (core memory $libc "mem"))))
+    (core func $f-write (canon future.write $F async (memory (core memory $libc "mem"))))
+    (core func $f-drop-w (canon future.drop-writable $F))
+    (core func $f-drop-r (canon future.drop-readable $F))
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "f-new" (func $f-new (result i64)))
+      (import "" "f-read" (func $f-read (param i32 i32) (result i32)))
+      (import "" "f-write" (func $f-write (param i32 i32) (result i32)))
+      (import "" "f-drop-w" (func $f-drop-w (param i32)))
+      (import "" "f-drop-r" (func $f-drop-r (param i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (global $filed (mut i32) (i32.const 0))
+      (func (export "slow")
+        (local $ends i64) (local $slot i32)
+        (local.set $ends (call $f-new))
+        (local.set $slot (global.get $filed))
+        (i32.store (i32.add (i32.const 1024) (i32.shl (local.get $slot) (i32.const 2)))
+          (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))))
+        (global.set $filed (i32.add (local.get $slot) (i32.const 1)))
+        ;; blocks: nothing has written yet
+        (if (i32.ne (call $f-read (i32.wrap_i64 (local.get $ends))
+                                  (i32.add (i32.const 8192) (i32.shl (local.get $slot) (i32.const 2))))
+                    (i32.const 0 (; COMPLETED ;)))
+          (then unreachable))
+        (call $f-drop-r (i32.wrap_i64 (local.get $ends)))
+        (call $ret (i32.load (i32.add (i32.const 8192) (i32.shl (local.get $slot) (i32.const 2))))))
+      (func (export "release")
+        (local $i i32) (local $w i32)
+        (block $done
+          (loop $each
+            (br_if $done (i32.ge_u (local.get $i) (global.get $filed)))
+            (local.set $w (i32.load (i32.add (i32.const 1024) (i32.shl (local.get $i) (i32.const 2)))))
+            (i32.store (i32.const 16) (i32.add (local.get $i) (i32.const 1)))
+            ;; the reader waits, so the write completes at once
+            (if (i32.ne (call $f-write (local.get $w) (i32.const 16)) (i32.const 0))
+              (then unreachable))
+            (call $f-drop-w (local.get $w))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $each)))
+        (global.set $filed (i32.const 0))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $libc "mem"))
+      (export "f-new" (func $f-new)) (export "f-read" (func $f-read))
+      (export "f-write" (func $f-write)) (export "f-drop-w" (func $f-drop-w))
+      (export "f-drop-r" (func $f-drop-r)) (export "ret" (func $ret))))))
+    (func (export "slow") async (result u32) (canon lift (core func $m "slow") async))
+    (func (export "release") (canon lift (core func $m "release"))))
+
+  (component $D
+    (import "c" (instance $c
+      (export "slow" (func async (result u32)))
+      (export "release" (func))))
+    (core module $libc (memory (export "mem") 1))
+    (core instance $libc (instantiate $libc))
+    (core func $slow (canon lower (func $c "slow") async (memory (core memory $libc "mem"))))
+    (core func $release (canon lower (func $c "release")))
+    (core func $ws-new (canon waitable-set.new))
+    (core func $ws-wait (canon waitable-set.wait (memory (core memory $libc "mem"))))
+    (core func $join (canon waitable.join))
+    (core func $st-drop (canon subtask.drop))
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "slow" (func $slow (param i32) (result i32)))
+      (import "" "release" (func $release))
+      (import "" "ws-new" (func $ws-new (result i32)))
+      (import "" "ws-wait" (func $ws-wait (param i32 i32) (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "st-drop" (func $st-drop (param i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (func (export "run") (param $n i32)
+        (local $ws i32) (local $i i32) (local $status i32) (local $sum i32)
+        (local.set $ws (call $ws-new))
+        (block $started
+          (loop $each
+            (br_if $started (i32.ge_u (local.get $i) (local.get $n)))
+            ;; each call's result lands at 4096 + 4 * i
+            (local.set $status (call $slow (i32.add (i32.const 4096) (i32.shl (local.get $i) (i32.const 2)))))
+            (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1 (; STARTED ;)))
+              (then unreachable))
+            (call $join (i32.shr_u (local.get $status) (i32.const 4)) (local.get $ws))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $each)))
+        (call $release)
+        (local.set $i (i32.const 0))
+        (block $returned
+          (loop $each
+            (br_if $returned (i32.ge_u (local.get $i) (local.get $n)))
+            (if (i32.ne (call $ws-wait (local.get $ws) (i32.const 0)) (i32.const 1 (; SUBTASK ;)))
+              (then unreachable))
+            (if (i32.ne (i32.load (i32.const 4)) (i32.const 2 (; RETURNED ;)))
+              (then unreachable))
+            (call $st-drop (i32.load (i32.const 0)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $each)))
+        (local.set $i (i32.const 0))
+        (block $summed
+          (loop $each
+            (br_if $summed (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $sum (i32.add (local.get $sum)
+              (i32.load (i32.add (i32.const 4096) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $each)))
+        (call $ret (local.get $sum))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $libc "mem"))
+      (export "slow" (func $slow)) (export "release" (func $release))
+      (export "ws-new" (func $ws-new)) (export "ws-wait" (func $ws-wait))
+      (export "join" (func $join)) (export "st-drop" (func $st-drop))
+      (export "ret" (func $ret))))))
+    (func (export "run") async (param "n" u32) (result u32)
+      (canon lift (core func $m "run") async)))
+
+  (instance $c (instantiate $C))
+  (instance $d (instantiate $D (with "c" (instance $c))))
+  (export "run" (func $d "run")))"#;
+
+fn run(engine: &Engine, n: u32) -> hostbind::Result<u32> {
+    let c = component(engine, PAIR);
+    let mut store = Store::new(engine, ());
+    let instance = Linker::new(engine).instantiate(&mut store, &c)?;
+    let run = instance.get_typed_func::<(u32,), (u32,)>(&mut store, "run")?;
+    Ok(run.call(&mut store, (n,))?.0)
+}
+
+#[test]
+fn blocked_stackful_callees_are_suspended_while_their_caller_goes_on() {
+    for engine in engines() {
+        match engine.kind() {
+            EngineKind::Wasmi => {
+                // One suspended callee, then 200 of one store at once.
+                assert_eq!(run(&engine, 1).unwrap(), 1);
+                assert_eq!(run(&engine, 200).unwrap(), 200 * 201 / 2);
+            }
+            #[cfg(feature = "wasmtime")]
+            EngineKind::Wasmtime => {
+                let e = message(&run(&engine, 1).unwrap_err());
+                assert!(
+                    e.contains("not supported by hostbind yet") && e.contains("stack switching"),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
