@@ -56,6 +56,9 @@ pub fn wave_type(ty: &Type) -> Result<WType> {
         TypeKind::Own | TypeKind::Borrow => {
             bail!("`{ty}` is a resource handle, which WAVE text cannot name")
         }
+        TypeKind::Stream(_) | TypeKind::Future(_) | TypeKind::ErrorContext => {
+            bail!("`{ty}` is an async value, which WAVE text cannot name")
+        }
         TypeKind::Unsupported => bail!("`{ty}` has no WAVE form"),
     })
 }
@@ -126,7 +129,12 @@ pub fn to_val(v: &Value, ty: &Type) -> Result<Val> {
             })
         }
         TypeKind::Flags(_) => Val::Flags(v.unwrap_flags().map(|f| f.into_owned()).collect()),
-        TypeKind::Own | TypeKind::Borrow | TypeKind::Unsupported => {
+        TypeKind::Own
+        | TypeKind::Borrow
+        | TypeKind::Stream(_)
+        | TypeKind::Future(_)
+        | TypeKind::ErrorContext
+        | TypeKind::Unsupported => {
             bail!("`{ty}` has no WAVE form")
         }
     })

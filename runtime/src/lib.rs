@@ -320,9 +320,13 @@ mod types;
 
 pub use abi::{ComponentType, FuncParams, FuncResults, Lift, Lower};
 pub use call::caller::Caller;
-pub use call::dynamic::{DynamicFn, Func, FuncType, Type, TypeKind, Val};
+pub use call::dynamic::{
+    DynamicFn, ErrorContext, Func, FuncType, FutureReader, FutureWriter, StreamReader,
+    StreamWriter, Type, TypeKind, Val,
+};
 pub use call::glue::HostCx;
 pub use call::host::{Entrypoint, HostFunc, IntoHostFunc};
+pub use call::start::Call;
 pub use call::typed::TypedFunc;
 pub use config::{Config, WasmiCompilation};
 pub use engine::limits::{InterruptHandle, ResourceLimiter, StoreLimits, StoreLimitsBuilder};

@@ -116,6 +116,40 @@ pub(crate) struct Handles {
     /// The borrow scopes of the guest-to-guest calls in progress, innermost
     /// last: what the caller's scope held when the callee's began.
     calls: Vec<CallScope>,
+    /// Stream and future ends and error contexts that values moved between
+    /// the host and a guest since the store's async state last took note:
+    /// a lift or lower reaches these tables but not that state, which is
+    /// brought up to date right after (see `concurrent::host_end`).
+    pub(crate) moved: Vec<Moved>,
+}
+
+/// A stream or future end or an error context a value moved between the
+/// host and a guest.
+pub(crate) enum Moved {
+    /// Readable end `w` left table `table` for the host handle numbered
+    /// `serial`.
+    EndToHost { w: u32, serial: u64 },
+    /// The host's readable end `w` (numbered `serial`) is now handle
+    /// `handle` of table type `ty` in table `table`.
+    EndToGuest {
+        w: u32,
+        serial: u64,
+        table: usize,
+        handle: u32,
+        ty: u32,
+    },
+    /// Error context `id` was lifted into the host's `message` slot.
+    ErrorToHost {
+        id: u32,
+        message: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<str>>>,
+    },
+    /// The host's error context with `message` is now handle `handle` in
+    /// table `table`, which waits for its id.
+    ErrorToGuest {
+        message: std::sync::Arc<str>,
+        table: usize,
+        handle: u32,
+    },
 }
 
 /// The caller's borrow scope, saved while a guest-to-guest call runs.
@@ -158,6 +192,7 @@ impl Handles {
             held: std::collections::HashSet::new(),
             next_held: 1,
             calls: Vec::new(),
+            moved: Vec::new(),
         }
     }
 
@@ -368,6 +403,30 @@ impl Handles {
         id: u32,
     ) -> Result<u32> {
         self.insert(site, table, Slot::Async { kind, id })
+    }
+
+    /// Points async handle `idx` of table `table` at object `id`, for a
+    /// handle added before its object existed.
+    pub(crate) fn set_async_id(&mut self, table: usize, idx: u32, id: u32) {
+        if let Some(Slot::Async { id: slot, .. }) = self
+            .tables
+            .get_mut(table)
+            .and_then(|t| t.slots.get_mut((idx as usize).wrapping_sub(1)))
+        {
+            *slot = id;
+        }
+    }
+
+    /// Frees async handle `idx` of table `table`, if it is one.
+    pub(crate) fn free_async(&mut self, table: usize, idx: u32) {
+        let is_async = self
+            .tables
+            .get(table)
+            .and_then(|t| t.slots.get((idx as usize).wrapping_sub(1)))
+            .is_some_and(|s| matches!(s, Slot::Async { .. }));
+        if is_async {
+            self.free(table, idx);
+        }
     }
 
     /// The async object of `kind` that handle `idx` names.

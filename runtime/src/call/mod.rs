@@ -6,4 +6,5 @@ pub(crate) mod caller;
 pub(crate) mod dynamic;
 pub(crate) mod glue;
 pub(crate) mod host;
+pub(crate) mod start;
 pub(crate) mod typed;

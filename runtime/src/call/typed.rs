@@ -157,11 +157,6 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         let tys = B::data(cx).instances[index].exports[slot].tys.clone();
         return Ok((slot, *ty, any, tys));
     }
-    crate::load::component::refuse_async_values(
-        &component.types,
-        *ty,
-        &format!("export `{name}`"),
-    )?;
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
     let func = B::data(cx).instances[index]
         .lifted
@@ -311,6 +306,20 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> Result<R> {
+    enter::<B, T, R>(cx, target, |cx| {
+        call_entered::<B, T, R>(cx, target, lower, lift)
+    })
+}
+
+/// Runs `body` with the target's instance entered, refusing re-entry and
+/// an instance a trap left unusable; a failure after guest code ran makes
+/// it unusable.
+#[inline(always)]
+pub(crate) fn enter<B: Backend, T: 'static, R>(
+    cx: &mut Cx<'_, B, T>,
+    target: &Target<'_>,
+    body: impl FnOnce(&mut Cx<'_, B, T>) -> core::result::Result<R, Failed>,
+) -> Result<R> {
     let (instance, name) = (target.instance, target.name);
     let state = &mut B::data(cx).instances[instance];
     if let Some(trapped) = &state.poisoned {
@@ -327,31 +336,41 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
         .into());
     }
     state.entered = true;
-    let result = call_entered::<B, T, R>(cx, target, lower, lift);
+    let result = body(cx);
     let state = &mut B::data(cx).instances[instance];
     state.entered = false;
     result.map_err(|Failed { error, poison }| {
         if poison {
-            state.poisoned = Some(name.into());
-            // The trap's own words, short: why the instance is unusable.
-            let text = format!("{error:#}");
-            let line = text.lines().next().unwrap_or("");
-            let short: String = line.chars().take(200).collect();
-            state.poison_reason = Some(short.into());
+            poison_instance(state, name, &error);
         }
         error
     })
 }
 
+/// Marks `state` unusable after `error` in `name`.
+#[cold]
+pub(crate) fn poison_instance<B: Backend>(
+    state: &mut InstanceState<B>,
+    name: &str,
+    error: &crate::error::Error,
+) {
+    state.poisoned = Some(name.into());
+    // The trap's own words, short: why the instance is unusable.
+    let text = format!("{error:#}");
+    let line = text.lines().next().unwrap_or("");
+    let short: String = line.chars().take(200).collect();
+    state.poison_reason = Some(short.into());
+}
+
 /// An export call that failed; `poison` once guest code has run, since
 /// the guest may have been left halfway through a change of its state.
-struct Failed {
-    error: crate::error::Error,
-    poison: bool,
+pub(crate) struct Failed {
+    pub(crate) error: crate::error::Error,
+    pub(crate) poison: bool,
 }
 
 /// `?` for the phases of an export call, marking whether they poison.
-trait Phase<V> {
+pub(crate) trait Phase<V> {
     fn before_guest(self) -> core::result::Result<V, Failed>;
     fn after_guest(self) -> core::result::Result<V, Failed>;
 }
@@ -375,7 +394,7 @@ impl<V> Phase<V> for Result<V> {
 /// an async export the flat values its `task.return` took.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn lift_results<B: Backend, T: 'static, R>(
+pub(crate) fn lift_results<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     opts: &ResolvedOptions<B>,
     instance: usize,
@@ -484,12 +503,18 @@ fn call_task<B: Backend, T: 'static, R>(
             .borrow_mut()
             .take()
             .ok_or_else(|| anyhow!("export `{name}` delivered its result twice"))?;
-        let v = lift_results::<B, T, R>(cx, &opts, instance, res, name, vals, true, lift)?;
-        *value.borrow_mut() = Some(v);
+        let v = lift_results::<B, T, R>(cx, &opts, instance, res, name, vals, true, lift);
+        // Stream and future ends and error contexts the result carries
+        // become the host's now, before the task goes on.
+        crate::concurrent::host_end::settle::<B, T>(cx, instance)?;
+        *value.borrow_mut() = Some(v?);
         Ok(())
     };
     let mut sink_ref: &mut crate::concurrent::Sink<'_, B, T> = &mut sink;
-    let id = crate::concurrent::begin_task::<B, T>(cx, &task, &mut sink_ref).before_guest()?;
+    let returns = crate::store::tasks::Returns::Host(Some(crate::store::tasks::SinkPtr(
+        core::ptr::NonNull::from(&mut sink_ref).cast(),
+    )));
+    let id = crate::concurrent::begin_task::<B, T>(cx, &task, returns).before_guest()?;
     let ran = call_inner::<B, T, R>(
         cx,
         target,
@@ -525,7 +550,7 @@ fn call_task<B: Backend, T: 'static, R>(
 
 /// What the task of a call of `export` runs.
 #[cold]
-fn task_lift<'a, B: Backend>(
+pub(crate) fn task_lift<'a, B: Backend>(
     state: &InstanceState<B>,
     export: &ExportFunc<B>,
     opts: &ResolvedOptions<B>,
@@ -545,6 +570,7 @@ fn task_lift<'a, B: Backend>(
             .callback
             .and_then(|c| state.callbacks.get(c.as_u32() as usize).copied().flatten()),
         name,
+        detach: false,
     }
 }
 
@@ -553,7 +579,7 @@ fn task_lift<'a, B: Backend>(
 /// results and runs `post-return`. An async task's results go to its sink
 /// instead, and this returns `None`.
 #[inline(always)]
-fn call_inner<B: Backend, T: 'static, R>(
+pub(crate) fn call_inner<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
     opts: &ResolvedOptions<B>,
@@ -584,7 +610,16 @@ fn call_inner<B: Backend, T: 'static, R>(
         let lowered = lower(&mut lcx, &mut args);
         // Lowering runs guest code only through `realloc`.
         let ran = lcx.guest_ran();
-        lowered.map_err(|error| Failed { error, poison: ran })?;
+        drop(access);
+        // Stream and future ends and error contexts the params carry
+        // become the guest's.
+        let settled = match task {
+            Some(_) => crate::concurrent::host_end::settle::<B, T>(cx, instance),
+            None => Ok(()),
+        };
+        lowered
+            .and(settled)
+            .map_err(|error| Failed { error, poison: ran })?;
     }
 
     let mut rets = [ValRaw::ZERO; 1];
@@ -620,8 +655,11 @@ fn call_inner<B: Backend, T: 'static, R>(
         // an async lift has no post-return.
         return Ok(None);
     }
-    let value =
-        lift_results::<B, T, R>(cx, opts, instance, res, name, rets, false, lift).after_guest()?;
+    let value = lift_results::<B, T, R>(cx, opts, instance, res, name, rets, false, lift);
+    if task.is_some() {
+        crate::concurrent::host_end::settle::<B, T>(cx, instance).after_guest()?;
+    }
+    let value = value.after_guest()?;
 
     if let Some(post_return) = post_return {
         // The guest may not call out while it cleans up.

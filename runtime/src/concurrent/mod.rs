@@ -19,13 +19,15 @@
 mod call;
 mod cancel;
 mod error_context;
+pub(crate) mod host_end;
 mod task;
 mod thread;
 mod transmit;
+mod values;
 mod waitable;
 
 pub(crate) use call::{prepare_call, start_call};
-pub(crate) use task::{Lift, Sink, begin_task, end_task, run_task};
+pub(crate) use task::{Lift, OwnedSink, Sink, begin_task, end_task, run_task, run_until};
 
 use wasmtime_environ::component::{OptionsIndex, TypeTupleIndex};
 

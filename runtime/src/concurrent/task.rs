@@ -11,13 +11,18 @@ use crate::engine::Backend;
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::Cx;
-use crate::store::tasks::{Cancel, Exec, Finish, Frame, Returns, SinkPtr, Task, TaskState, Tasks};
+use crate::store::tasks::{Cancel, Exec, Finish, Frame, Returns, Task, TaskState, Tasks};
 
 /// Where `task.return` delivers a host-called task's result: the caller's
 /// lift, given the flat values (or the pointer to them) while the task
 /// runs, as the spec lifts them at `task.return`, before the callee may
 /// free them.
 pub(crate) type Sink<'a, B, T> = dyn FnMut(&mut Cx<'_, B, T>, &[ValRaw]) -> Result<()> + 'a;
+
+/// The sink of a call the host started and finishes later, which the task
+/// owns: it runs once.
+pub(crate) type OwnedSink<B, T> =
+    Box<dyn FnOnce(&mut Cx<'_, B, T>, &[ValRaw]) -> Result<()> + Send>;
 
 /// What a task's caller knows of the lifted function.
 pub(crate) struct Lift<'a, B: Backend> {
@@ -29,6 +34,9 @@ pub(crate) struct Lift<'a, B: Backend> {
     pub(crate) may_block: bool,
     pub(crate) callback: Option<B::Func>,
     pub(crate) name: &'a str,
+    /// The host's call may return before the task does (it started the
+    /// call to finish it later): a task that waits is left to the loop.
+    pub(crate) detach: bool,
 }
 
 /// How many callbacks may run with nothing but yields happening before the
@@ -59,7 +67,7 @@ pub(crate) fn lift_abi<B: Backend, T: 'static>(
 pub(crate) fn begin_task<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     lift: &Lift<'_, B>,
-    sink: &mut &mut Sink<'_, B, T>,
+    returns: Returns<B>,
 ) -> Result<u32> {
     let exclusive = !lift.async_ || lift.callback.is_some();
     let inst = store_tasks::<B, T>(cx).instance(lift.instance, lift.table);
@@ -88,7 +96,7 @@ pub(crate) fn begin_task<B: Backend, T: 'static>(
         thread: None,
         blocked: None,
         finish: Finish::Exit,
-        returns: Returns::Host(Some(SinkPtr(core::ptr::NonNull::from(sink).cast()))),
+        returns,
         context: [0; 2],
         name: format!("export `{}`", lift.name).into(),
         caller: None,
@@ -121,6 +129,20 @@ pub(crate) fn end_task<B: Backend, T: 'static>(
     }
     refresh_may_block::<B, T>(cx);
     let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return false;
+    };
+    if !failed && matches!(task.returns, Returns::Owned(_)) && task.exec != Exec::Exited {
+        // A call the host finishes later: the loop runs the task on.
+        return task.state == TaskState::Resolved;
+    }
+    if !failed && task.state == TaskState::Resolved && task.exec != Exec::Exited {
+        // The task goes on after returning its result: the event loop runs
+        // it whenever the host next drives the store, and drops it when it
+        // exits. Its sink is gone with the host's call.
+        task.returns = Returns::Detached;
+        return true;
+    }
     let Some(task) = tasks.tasks().remove(id) else {
         return false;
     };
@@ -163,15 +185,17 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
                 }
             }
             super::thread::Started::Suspended => {
-                return run_until::<B, T>(cx, &|tasks| {
-                    tasks.task(id).is_none_or(|t| t.exec == Exec::Exited)
-                });
+                return host_loop::<B, T>(cx, lift.detach, id);
             }
         }
     } else {
         B::call_export(cx, func, core_ty, args, rets)?;
     }
     if lift.callback.is_none() {
+        // A stackful task's code has returned: the task is over.
+        if let Some(t) = store_tasks::<B, T>(cx).task(id) {
+            t.exec = Exec::Exited;
+        }
         return Ok(());
     }
     let packed = rets.first().map_or(0, |v| v.get_u32());
@@ -181,9 +205,25 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
         pop_frame::<B, T>(cx);
     }
     after_code::<B, T>(cx, id, packed)?;
-    run_until::<B, T>(cx, &|tasks| {
-        tasks.task(id).is_none_or(|t| t.exec == Exec::Exited)
-    })
+    host_loop::<B, T>(cx, lift.detach, id)
+}
+
+/// Runs the loop for the host's call of task `id` until the call can
+/// return; one the host finishes later returns once nothing is ready.
+fn host_loop<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, detach: bool, id: u32) -> Result<()> {
+    if detach {
+        run_ready::<B, T>(cx, &|tasks| host_call_done(tasks, id))
+    } else {
+        run_until::<B, T>(cx, &|tasks| host_call_done(tasks, id))
+    }
+}
+
+/// Whether the host's call of task `id` can return: the task has returned
+/// its result (it may go on running, as the event loop next runs) or exited.
+fn host_call_done<B: Backend>(tasks: &mut Tasks<B>, id: u32) -> bool {
+    tasks
+        .task(id)
+        .is_none_or(|t| t.exec == Exec::Exited || t.state == TaskState::Resolved)
 }
 
 /// `task.return`: checks the call against the current task and delivers
@@ -248,8 +288,9 @@ pub(crate) fn task_return<B: Backend, T: 'static>(
             };
             // SAFETY: `sink` was made by `begin_task::<B, T>` for this store
             // (whose data type fixes `B` and `T`) from a `&mut &mut Sink` on
-            // the stack of the export call, which ends the task before it
-            // returns, so the referent is alive. That call is suspended in
+            // the stack of the export call, which ends or detaches the task
+            // (dropping this pointer) before it returns, so the referent is
+            // alive. That call is suspended in
             // the engine call that reached this built-in and does not touch
             // the sink meanwhile, so this is its only use.
             let sink = unsafe { &mut *sink.0.as_ptr().cast::<&mut Sink<'_, B, T>>() };
@@ -257,6 +298,19 @@ pub(crate) fn task_return<B: Backend, T: 'static>(
         }
         Returns::Guest { .. } => {
             super::call::return_to_guest::<B, T>(cx, id, args)?;
+        }
+        Returns::Detached => {
+            return Err(rule("the task's caller takes no result", name, None));
+        }
+        Returns::Owned(_) => {
+            let Returns::Owned(sink) = core::mem::replace(&mut task.returns, Returns::Detached)
+            else {
+                return Err(rule("the task's caller takes no result", name, None));
+            };
+            let Ok(sink) = sink.downcast::<OwnedSink<B, T>>() else {
+                return Err(rule("the task's sink is of another store", name, None));
+            };
+            sink(cx, args)?;
         }
     }
     refresh_may_block::<B, T>(cx);
@@ -464,7 +518,8 @@ pub(crate) fn exit_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) 
             ..
         }
     );
-    let gone = task.caller.is_some() && task.waitable.is_none() && !sync_caller;
+    let detached = matches!(task.returns, Returns::Detached | Returns::Owned(_));
+    let gone = (task.caller.is_some() && task.waitable.is_none() && !sync_caller) || detached;
     tasks.idle_steps = 0;
     let inst = tasks.instance(instance, table);
     if inst.exclusive == Some(id) {

@@ -13,15 +13,16 @@ use wasmtime_environ::component::{
     InterfaceType, OptionsIndex, TypeFutureTableIndex, TypeStreamTableIndex,
 };
 
+use super::values::move_values;
 use super::waitable::{SYNC_AND_ASYNC, leave_set};
 use super::{handles, rule, store_tasks};
 use crate::abi::handles::AsyncKind;
-use crate::abi::{LiftCx, LowerCx, memory};
+use crate::abi::memory;
 use crate::engine::Backend;
 use crate::error::{Result, Site};
 use crate::store::Cx;
 use crate::store::tasks::{
-    Buffer, CopyResult, CopyState, End, Shared, Tasks, Transmit, Waitable, WaitableKind,
+    Buffer, CopyResult, CopyState, End, HostItems, Shared, Tasks, Transmit, Waitable, WaitableKind,
 };
 
 /// The spec's event codes for copies.
@@ -52,7 +53,7 @@ fn kind(transmit: Transmit, readable: bool) -> AsyncKind {
 
 /// The payload type, the type's identity and the runtime component
 /// instance of stream or future table type `ty`.
-fn table_info<B: Backend, T: 'static>(
+pub(crate) fn table_info<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     instance: usize,
     transmit: Transmit,
@@ -112,10 +113,12 @@ pub(crate) fn new<B: Backend, T: 'static>(
     ty: u32,
 ) -> Result<u64> {
     let (payload, _, _) = table_info::<B, T>(cx, instance, transmit, ty);
+    let types = B::data(cx).instances[instance].component.types.clone();
     let tasks = store_tasks::<B, T>(cx);
     let shared = tasks.shared().push(Shared {
-        instance,
+        instance: Some(instance),
         payload,
+        types,
         dropped: false,
         pending: None,
         ends: 2,
@@ -135,6 +138,8 @@ pub(crate) fn new<B: Backend, T: 'static>(
                 state: CopyState::Idle,
                 buffer: None,
                 event: None,
+                serial: 0,
+                items: HostItems::Vals(Vec::new()),
             }),
         });
         let handle =
@@ -247,13 +252,13 @@ pub(crate) fn copy<B: Backend, T: 'static>(
     if let Some(end) = store_tasks::<B, T>(cx).end(w) {
         end.state = CopyState::Copying;
         end.buffer = Some(Buffer {
-            options,
+            options: Some(options),
             ptr,
             len: n,
             progress: 0,
         });
     }
-    meet::<B, T>(cx, site, instance, w)?;
+    meet::<B, T>(cx, site, w)?;
     let tasks = store_tasks::<B, T>(cx);
     if !tasks.waitables().get(w).is_some_and(|w| w.has_event()) {
         if async_ {
@@ -310,10 +315,9 @@ fn wait_sync<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, w: u32) -> Result<()
 
 /// The copy of end `w` meets the shared state: it finds the other end's
 /// pending copy and moves values, or leaves its own buffer pending.
-fn meet<B: Backend, T: 'static>(
+pub(crate) fn meet<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     site: &Site<'_>,
-    instance: usize,
     w: u32,
 ) -> Result<()> {
     let tasks = store_tasks::<B, T>(cx);
@@ -340,17 +344,18 @@ fn meet<B: Backend, T: 'static>(
     let Some((other_table, Some(theirs))) = tasks.end(other).map(|e| (e.table, e.buffer)) else {
         return Ok(());
     };
-    if other_table == table && !numeric(payload.as_ref()) {
+    let guests = mine.options.is_some() && theirs.options.is_some();
+    if guests && other_table == table && !numeric(payload.as_ref()) {
         return Err(rule(INTRA, site.func, None));
     }
     let (src, dst) = if readable {
-        (theirs, mine)
+        ((other, theirs), (w, mine))
     } else {
-        (mine, theirs)
+        ((w, mine), (other, theirs))
     };
     match transmit {
         Transmit::Future => {
-            move_values::<B, T>(cx, site, instance, payload.as_ref(), src, dst, 1)?;
+            move_values::<B, T>(cx, site, shared_id, src, dst, 1)?;
             let tasks = store_tasks::<B, T>(cx);
             for id in [w, other] {
                 advance(tasks, id, 1);
@@ -363,7 +368,7 @@ fn meet<B: Backend, T: 'static>(
         Transmit::Stream if theirs.remain() > 0 => {
             let k = mine.remain().min(theirs.remain());
             if k > 0 {
-                move_values::<B, T>(cx, site, instance, payload.as_ref(), src, dst, k)?;
+                move_values::<B, T>(cx, site, shared_id, src, dst, k)?;
                 let tasks = store_tasks::<B, T>(cx);
                 advance(tasks, w, k);
                 advance(tasks, other, k);
@@ -398,92 +403,6 @@ fn advance<B: Backend>(tasks: &mut Tasks<B>, w: u32, k: u32) {
     if let Some(b) = tasks.end(w).and_then(|e| e.buffer.as_mut()) {
         b.progress += k;
     }
-}
-
-/// Moves `k` values of `payload` from the unfilled part of `src` to that
-/// of `dst`: numbers as bytes, other values lifted from one guest and
-/// lowered into the other (calling its `realloc`).
-fn move_values<B: Backend, T: 'static>(
-    cx: &mut Cx<'_, B, T>,
-    site: &Site<'_>,
-    instance: usize,
-    payload: Option<&InterfaceType>,
-    src: Buffer,
-    dst: Buffer,
-    k: u32,
-) -> Result<()> {
-    let Some(payload) = payload else {
-        return Ok(());
-    };
-    let state = &B::data(cx).instances[instance];
-    let types = state.component.types.clone();
-    let size = types.canonical_abi(payload).size32;
-    let (Some(from), Some(to)) = (
-        state.options(src.options.as_u32()),
-        state.options(dst.options.as_u32()),
-    ) else {
-        return Err(site.trap(format_args!("a copy's options are not resolved")));
-    };
-    let (Some(from_mem), Some(to_mem)) = (from.memory, to.memory) else {
-        return Err(site.trap(format_args!("a copy's buffer has no memory")));
-    };
-    let at = |b: Buffer| b.ptr as usize + b.progress as usize * size as usize;
-    let (src_at, dst_at, bytes) = (at(src), at(dst), k as usize * size as usize);
-    if numeric(Some(payload)) {
-        let data = B::memory(cx, from_mem)
-            .0
-            .get(src_at..src_at + bytes)
-            .map(<[u8]>::to_vec)
-            .ok_or_else(|| site.trap(format_args!("buffer out of bounds")))?;
-        let out = B::memory(cx, to_mem)
-            .0
-            .get_mut(dst_at..dst_at + bytes)
-            .ok_or_else(|| site.trap(format_args!("buffer out of bounds")))?;
-        out.copy_from_slice(&data);
-        return Ok(());
-    }
-    // Own handles in the values move from the writer's table to the
-    // reader's: lifted out of one, lowered into the other.
-    let res = |table: usize, store: u64| crate::abi::ResCx {
-        table,
-        instance,
-        store,
-        ..Default::default()
-    };
-    let store_id = B::data(cx).id;
-    let vals = {
-        let (mem, data) = B::memory(cx, from_mem);
-        let scope = crate::abi::ResourceScope {
-            tables: Some(&data.instances[instance].handles),
-            res: res(from.table, store_id),
-        };
-        let budget = core::cell::Cell::new(super::COPY_BUDGET);
-        let mut lift = LiftCx::new(mem, *site, from.encoding).with_scope(scope);
-        lift.budget = Some(&budget);
-        (0..k as usize)
-            .map(|j| {
-                crate::call::dynamic::lift::load(&lift, src_at + j * size as usize, payload, &types)
-            })
-            .collect::<Result<Vec<_>>>()?
-    };
-    let mut guest = crate::call::host::GuestAccess::<B, T>::new(
-        B::reborrow(cx),
-        instance,
-        Some(to_mem),
-        to.realloc,
-        Some(to.table),
-    );
-    let mut lower = LowerCx::new(&mut guest, *site, to.encoding).with_res(res(to.table, store_id));
-    for (j, v) in vals.iter().enumerate() {
-        crate::call::dynamic::lower::store(
-            &mut lower,
-            dst_at + j * size as usize,
-            payload,
-            &types,
-            v,
-        )?;
-    }
-    Ok(())
 }
 
 /// Takes end `w`'s event, applying what delivering it does: the end is
@@ -601,7 +520,7 @@ pub(crate) fn drop_end<B: Backend, T: 'static>(
 
 /// One end of shared state `id` is gone: a copy pending on the other end
 /// completes as dropped.
-fn drop_shared<B: Backend>(tasks: &mut Tasks<B>, id: u32) {
+pub(crate) fn drop_shared<B: Backend>(tasks: &mut Tasks<B>, id: u32) {
     let Some(s) = tasks.shared().get(id) else {
         return;
     };

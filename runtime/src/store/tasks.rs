@@ -156,6 +156,12 @@ pub(crate) enum Returns<B: Backend> {
         retptr: Option<u32>,
         sync_result: Option<Option<ValRaw>>,
     },
+    /// No one: the host's call took the result and returned, and the task
+    /// runs on until it exits.
+    Detached,
+    /// A call the host started and will finish later: its sink, an
+    /// `OwnedSink<B, T>` of the store's data type, boxed.
+    Owned(Box<dyn core::any::Any + Send>),
 }
 
 /// One call of a lifted function: the spec's `Task`, with the `Subtask`
@@ -284,7 +290,11 @@ pub(crate) enum CopyResult {
     Cancelled = 2,
 }
 
-/// One end of a stream or future, held in a component instance's table.
+/// The `table` of an end the host holds.
+pub(crate) const HOST_TABLE: usize = usize::MAX;
+
+/// One end of a stream or future, held in a component instance's table or
+/// by the host.
 pub(crate) struct End {
     pub(crate) shared: u32,
     pub(crate) transmit: Transmit,
@@ -299,13 +309,35 @@ pub(crate) struct End {
     pub(crate) buffer: Option<Buffer>,
     /// The result of that copy, once there is one to deliver.
     pub(crate) event: Option<CopyResult>,
+    /// For an end the host holds: the number its host handle carries
+    /// (never reused, so a stale handle is refused), and the values of
+    /// its copy in progress (to write, or read so far).
+    pub(crate) serial: u64,
+    pub(crate) items: HostItems,
 }
 
-/// A guest's buffer in a stream or future copy: `len` elements at `ptr` in
-/// the memory of canonical options `options`, `progress` of them copied.
+/// The values of a host end's copy: canonical bytes for `u8` elements (a
+/// byte stream moves with one `memcpy`), [`Val`]s otherwise.
+pub(crate) enum HostItems {
+    Bytes(Vec<u8>),
+    Vals(Vec<crate::Val>),
+}
+
+impl HostItems {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            HostItems::Bytes(b) => b.len(),
+            HostItems::Vals(v) => v.len(),
+        }
+    }
+}
+
+/// The buffer of a stream or future copy: `len` elements at `ptr` in the
+/// memory of canonical options `options` (the host's [`End::items`] when
+/// `None`), `progress` of them copied.
 #[derive(Clone, Copy)]
 pub(crate) struct Buffer {
-    pub(crate) options: OptionsIndex,
+    pub(crate) options: Option<OptionsIndex>,
     pub(crate) ptr: u32,
     pub(crate) len: u32,
     pub(crate) progress: u32,
@@ -319,10 +351,14 @@ impl Buffer {
 
 /// What both ends of a stream or future share.
 pub(crate) struct Shared {
-    /// The hostbind instance whose components hold its ends.
-    pub(crate) instance: usize,
-    /// The element type (`None` for `stream`/`future` without one).
+    /// The hostbind instance whose components hold its ends (none yet for
+    /// one the host made and has not passed to a guest).
+    pub(crate) instance: Option<usize>,
+    /// The element type (`None` for `stream`/`future` without one), in
+    /// `types`: the instance's component's, or those of the type the host
+    /// made it from.
     pub(crate) payload: Option<InterfaceType>,
+    pub(crate) types: std::sync::Arc<wasmtime_environ::component::ComponentTypes>,
     /// One end has been dropped.
     pub(crate) dropped: bool,
     /// The end whose copy waits for the other end.
@@ -490,14 +526,18 @@ impl<B: Backend> Tasks<B> {
                 WaitableKind::End(end) => self
                     .shared
                     .get(end.shared)
-                    .is_none_or(|s| s.instance == instance),
+                    .is_none_or(|s| s.instance == Some(instance)),
             });
             if gone {
                 self.waitables.remove(id);
             }
         }
         for id in self.shared.ids() {
-            if self.shared.get(id).is_some_and(|s| s.instance == instance) {
+            if self
+                .shared
+                .get(id)
+                .is_some_and(|s| s.instance == Some(instance))
+            {
                 self.shared.remove(id);
             }
         }

@@ -200,6 +200,22 @@ fn write_list(out: &mut String, its: &[InterfaceType], types: &ComponentTypes, n
     }
 }
 
+/// `stream<T>` or `future<T>`, or the bare word without a payload.
+fn write_transmit(
+    out: &mut String,
+    word: &str,
+    payload: Option<&InterfaceType>,
+    types: &ComponentTypes,
+    names: &[String],
+) {
+    out.push_str(word);
+    if let Some(p) = payload {
+        out.push('<');
+        write_wit(out, p, types, names);
+        out.push('>');
+    }
+}
+
 fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes, names: &[String]) {
     let s = match it {
         InterfaceType::Bool => "bool",
@@ -295,8 +311,14 @@ fn write_wit(out: &mut String, it: &InterfaceType, types: &ComponentTypes, names
             let _ = write!(out, "{kind}<{name}>");
             return;
         }
-        InterfaceType::Future(_) => "future",
-        InterfaceType::Stream(_) => "stream",
+        InterfaceType::Future(t) => {
+            let payload = types[types[*t].ty].payload;
+            return write_transmit(out, "future", payload.as_ref(), types, names);
+        }
+        InterfaceType::Stream(t) => {
+            let payload = types[types[*t].ty].payload;
+            return write_transmit(out, "stream", payload.as_ref(), types, names);
+        }
         InterfaceType::ErrorContext(_) => "error-context",
         InterfaceType::Map(_) => "map",
         InterfaceType::FixedLengthList(_) => "fixed-length-list",

@@ -2,6 +2,7 @@
 //! cranelift once instead of once per file keeps the build small and quick.
 
 mod async_guest;
+mod async_host_ends;
 mod async_limits;
 mod async_python;
 mod async_stream_pair;

@@ -177,17 +177,87 @@ fn call<T>(
     Ok(())
 }
 
+/// Lowers `params` as the params of function type `ty` into `args` (or
+/// into memory the guest allocates, when they do not fit).
+pub(crate) fn lower_params(
+    lcx: &mut LowerCx<'_>,
+    args: &mut [ValRaw; MAX_FLAT_PARAMS],
+    types: &ComponentTypes,
+    ty: TypeFuncIndex,
+    params: &[Val],
+) -> Result<()> {
+    let f = &types[ty];
+    let param_tys = &types[f.params].types;
+    if flat(types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS) {
+        let mut dst = FlatDst::new(args);
+        for (t, v) in param_tys.iter().zip(params) {
+            lower::lower_flat(lcx, &mut dst, t, types, v)?;
+        }
+    } else {
+        let abi = types.canonical_abi(&InterfaceType::Tuple(f.params));
+        let ptr = lcx.alloc("params", abi.size32, abi.align32)?;
+        for ((t, v), at) in param_tys.iter().zip(params).zip(offsets(types, param_tys)) {
+            lower::store(lcx, ptr as usize + at, t, types, v)?;
+        }
+        args[0] = ValRaw::i32(ptr as i32);
+    }
+    Ok(())
+}
+
+/// Lifts the results of function type `ty` from its flat core results (or
+/// the flat values `task.return` took, for an `async_` lift).
+pub(crate) fn lift_results(
+    lcx: &LiftCx<'_>,
+    rets: &[ValRaw],
+    async_: bool,
+    types: &ComponentTypes,
+    ty: TypeFuncIndex,
+) -> Result<Vec<Val>> {
+    let f = &types[ty];
+    let result_tys = &types[f.results].types;
+    // An async export's results are `task.return`'s params.
+    let max = if async_ {
+        MAX_FLAT_PARAMS
+    } else {
+        MAX_FLAT_RESULTS
+    };
+    if flat(types, InterfaceType::Tuple(f.results), max) {
+        let mut src = FlatSrc::new(rets);
+        return result_tys
+            .iter()
+            .map(|t| lift::lift_flat(lcx, &mut src, t, types))
+            .collect();
+    }
+    let abi = types.canonical_abi(&InterfaceType::Tuple(f.results));
+    let ptr = rets.first().map_or(0, |v| v.get_u32());
+    let base = memory::check_array(
+        &lcx.site,
+        "return",
+        lcx.memory.len(),
+        ptr,
+        1,
+        abi.size32,
+        abi.align32,
+    )?
+    .start;
+    result_tys
+        .iter()
+        .zip(offsets(types, result_tys))
+        .map(|(t, at)| lift::load(lcx, base + at, t, types))
+        .collect()
+}
+
 /// An export of an instance, called with [`Val`]s and typechecked at each
 /// call; see [`Instance::get_func`].
 #[derive(Clone)]
 pub struct Func {
-    store_id: u64,
-    instance: usize,
-    slot: usize,
-    ty: TypeFuncIndex,
-    types: Arc<ComponentTypes>,
-    name: Arc<str>,
-    tys: Arc<ExportTys>,
+    pub(crate) store_id: u64,
+    pub(crate) instance: usize,
+    pub(crate) slot: usize,
+    pub(crate) ty: TypeFuncIndex,
+    pub(crate) types: Arc<ComponentTypes>,
+    pub(crate) name: Arc<str>,
+    pub(crate) tys: Arc<ExportTys>,
 }
 
 impl core::fmt::Debug for Func {
@@ -224,6 +294,32 @@ impl Instance {
 }
 
 impl Func {
+    /// Checks that a call with `params` params and `results` result slots
+    /// fits the export, in `store`.
+    pub(crate) fn check_call<T: 'static>(
+        &self,
+        store: &Store<T>,
+        params: usize,
+        results: usize,
+    ) -> Result<()> {
+        if store.id() != self.store_id {
+            bail!("the function belongs to another store");
+        }
+        let f = &self.types[self.ty];
+        let (np, nr) = (
+            self.types[f.params].types.len(),
+            self.types[f.results].types.len(),
+        );
+        if params != np || results != nr {
+            bail!(
+                "export `{}` of type `{}` takes {np} params and gives {nr} results, but it was called with {params} params and {results} result slots",
+                self.name,
+                self.ty(),
+            );
+        }
+        Ok(())
+    }
+
     /// The export's type as the component declares it.
     pub fn ty(&self) -> FuncType {
         FuncType::new(self.ty, &self.types)
@@ -238,28 +334,8 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<()> {
-        if store.id() != self.store_id {
-            bail!("the function belongs to another store");
-        }
+        self.check_call(store, params.len(), results.len())?;
         let types = &*self.types;
-        let f = &types[self.ty];
-        let param_tys = &types[f.params].types;
-        let result_tys = &types[f.results].types;
-        if params.len() != param_tys.len() || results.len() != result_tys.len() {
-            bail!(
-                "export `{}` of type `{}` takes {} params and gives {} results, but it was called with {} params and {} result slots",
-                self.name,
-                self.ty(),
-                param_tys.len(),
-                result_tys.len(),
-                params.len(),
-                results.len()
-            );
-        }
-        let params_flat = flat(types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS);
-        let results_flat = flat(types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
-        // An async export's results are `task.return`'s params.
-        let results_flat_async = flat(types, InterfaceType::Tuple(f.results), MAX_FLAT_PARAMS);
         let lifted = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
             let target = Target {
@@ -272,55 +348,8 @@ impl Func {
             call_export::<B, T, Vec<Val>>(
                 &mut cx,
                 &target,
-                |lcx, args| {
-                    if params_flat {
-                        let mut dst = FlatDst::new(args);
-                        for (t, v) in param_tys.iter().zip(params) {
-                            lower::lower_flat(lcx, &mut dst, t, types, v)?;
-                        }
-                    } else {
-                        let abi = types.canonical_abi(&InterfaceType::Tuple(f.params));
-                        let ptr = lcx.alloc("params", abi.size32, abi.align32)?;
-                        for ((t, v), at) in
-                            param_tys.iter().zip(params).zip(offsets(types, param_tys))
-                        {
-                            lower::store(lcx, ptr as usize + at, t, types, v)?;
-                        }
-                        args[0] = ValRaw::i32(ptr as i32);
-                    }
-                    Ok(())
-                },
-                |lcx, rets, async_| {
-                    if if async_ {
-                        results_flat_async
-                    } else {
-                        results_flat
-                    } {
-                        let mut src = FlatSrc::new(rets);
-                        result_tys
-                            .iter()
-                            .map(|t| lift::lift_flat(lcx, &mut src, t, types))
-                            .collect()
-                    } else {
-                        let abi = types.canonical_abi(&InterfaceType::Tuple(f.results));
-                        let ptr = rets.first().map_or(0, |v| v.get_u32());
-                        let base = memory::check_array(
-                            &lcx.site,
-                            "return",
-                            lcx.memory.len(),
-                            ptr,
-                            1,
-                            abi.size32,
-                            abi.align32,
-                        )?
-                        .start;
-                        result_tys
-                            .iter()
-                            .zip(offsets(types, result_tys))
-                            .map(|(t, at)| lift::load(lcx, base + at, t, types))
-                            .collect()
-                    }
-                },
+                |lcx, args| lower_params(lcx, args, types, self.ty, params),
+                |lcx, rets, async_| lift_results(lcx, rets, async_, types, self.ty),
             )
         })?;
         for (slot, v) in results.iter_mut().zip(lifted) {

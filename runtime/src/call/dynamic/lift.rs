@@ -182,6 +182,27 @@ fn lift(
             let own = matches!(ty, InterfaceType::Own(_));
             Val::Resource(crate::store::resource::lift_any_as(cx, idx, ty_idx, own)?)
         }
+        InterfaceType::Stream(_) | InterfaceType::Future(_) | InterfaceType::ErrorContext(_) => {
+            let idx = match from {
+                From::Flat(src) => src.next_val().get_u32(),
+                From::Memory(at) => read_uint(cx, *at, 4)?,
+            };
+            use crate::concurrent::host_end;
+            use crate::store::tasks::Transmit;
+            match ty {
+                InterfaceType::Stream(_) => Val::Stream(super::StreamReader(host_end::lift_end(
+                    cx,
+                    idx,
+                    Transmit::Stream,
+                )?)),
+                InterfaceType::Future(_) => Val::Future(super::FutureReader(host_end::lift_end(
+                    cx,
+                    idx,
+                    Transmit::Future,
+                )?)),
+                _ => Val::ErrorContext(super::ErrorContext(host_end::lift_error(cx, idx)?)),
+            }
+        }
         other => {
             return Err(cx.site.trap(format_args!(
                 "values of type `{}` cannot be lifted dynamically yet",

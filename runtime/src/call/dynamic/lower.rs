@@ -222,7 +222,34 @@ fn lower(
                 To::Memory(at) => cx.write(*at, &idx.to_le_bytes()),
             }
         }
+        (InterfaceType::Stream(_), Val::Stream(super::StreamReader(end)))
+        | (InterfaceType::Future(_), Val::Future(super::FutureReader(end))) => {
+            use crate::store::tasks::Transmit;
+            let (transmit, table_ty) = match ty {
+                InterfaceType::Stream(i) => (Transmit::Stream, i.as_u32()),
+                InterfaceType::Future(i) => (Transmit::Future, i.as_u32()),
+                _ => unreachable!(),
+            };
+            let idx = crate::concurrent::host_end::lower_end(cx, end, transmit, table_ty)?;
+            handle(cx, to, idx)
+        }
+        (InterfaceType::ErrorContext(_), Val::ErrorContext(e)) => {
+            let message: std::sync::Arc<str> = e.debug_message().into();
+            let idx = crate::concurrent::host_end::lower_error(cx, &message)?;
+            handle(cx, to, idx)
+        }
         (_, v) => Err(mismatch(cx, ty, types, &format!("a `{}` value", v.kind()))),
+    }
+}
+
+/// Puts handle `idx` where the value goes.
+fn handle(cx: &mut LowerCx<'_>, to: &mut To<'_, '_>, idx: u32) -> Result<()> {
+    match to {
+        To::Flat(dst) => {
+            dst.push(ValRaw::i32(idx as i32));
+            Ok(())
+        }
+        To::Memory(at) => cx.write(*at, &idx.to_le_bytes()),
     }
 }
 

@@ -64,7 +64,13 @@ pub enum TypeKind {
     Own,
     /// `borrow<R>`
     Borrow,
-    /// A type hostbind does not handle yet (async types).
+    /// `stream<T>`, with its element type (`None` for `stream`).
+    Stream(Option<Type>),
+    /// `future<T>`, with its value type (`None` for `future`).
+    Future(Option<Type>),
+    /// `error-context`
+    ErrorContext,
+    /// A type hostbind does not handle yet.
     Unsupported,
 }
 
@@ -124,6 +130,13 @@ impl Type {
             InterfaceType::Flags(i) => TypeKind::Flags(t[*i].names.iter().cloned().collect()),
             InterfaceType::Own(_) => TypeKind::Own,
             InterfaceType::Borrow(_) => TypeKind::Borrow,
+            InterfaceType::Stream(i) => {
+                TypeKind::Stream(t[t[*i].ty].payload.as_ref().map(|p| self.sub(p)))
+            }
+            InterfaceType::Future(i) => {
+                TypeKind::Future(t[t[*i].ty].payload.as_ref().map(|p| self.sub(p)))
+            }
+            InterfaceType::ErrorContext(_) => TypeKind::ErrorContext,
             _ => TypeKind::Unsupported,
         }
     }

@@ -52,6 +52,12 @@ pub enum Val {
     Flags(Vec<String>),
     /// `own<R>` or `borrow<R>`: a handle to a resource of any type.
     Resource(crate::ResourceAny),
+    /// `stream<T>`: its readable end.
+    Stream(super::StreamReader),
+    /// `future<T>`: its readable end.
+    Future(super::FutureReader),
+    /// `error-context`
+    ErrorContext(super::ErrorContext),
 }
 
 impl Val {
@@ -80,6 +86,9 @@ impl Val {
             Val::Result(_) => "result",
             Val::Flags(_) => "flags",
             Val::Resource(_) => "resource",
+            Val::Stream(_) => "stream",
+            Val::Future(_) => "future",
+            Val::ErrorContext(_) => "error-context",
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::raw::ValRaw;
 use crate::types::{ResourceTy, Ty};
 
 /// Runs `f` on the handle tables a lift can reach.
-fn with_tables<R>(
+pub(crate) fn with_tables<R>(
     cx: &LiftCx<'_>,
     f: impl FnOnce(&mut crate::abi::handles::Handles) -> Result<R>,
 ) -> Result<R> {
@@ -23,7 +23,7 @@ fn with_tables<R>(
 }
 
 /// Runs `f` on the handle tables a lower can reach.
-fn with_tables_mut<R>(
+pub(crate) fn with_tables_mut<R>(
     cx: &mut LowerCx<'_>,
     f: impl FnOnce(&mut crate::abi::handles::Handles, &crate::Site<'_>, crate::abi::ResCx) -> Result<R>,
 ) -> Result<R> {

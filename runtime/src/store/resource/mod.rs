@@ -2,7 +2,7 @@
 //! state ([`ResourceAny`]), the per-instance handle tables that enforce the
 //! spec's ownership rules, and a [`ResourceTable`] for the host's state.
 
-mod abi;
+pub(crate) mod abi;
 
 mod table;
 

@@ -1,0 +1,347 @@
+//! Streams, futures and error contexts in the dynamic API: the ends the host
+//! holds ([`StreamReader`], [`StreamWriter`], [`FutureReader`],
+//! [`FutureWriter`]) and [`ErrorContext`].
+//!
+//! A host read or write runs the store's event loop until the guest's side
+//! has taken part, so guest tasks progress while the host awaits it.
+
+use std::sync::Arc;
+
+use wasmtime_environ::component::InterfaceType;
+
+use super::{Type, Val};
+use crate::concurrent::host_end::{self, HostEnd, MessageSlot};
+use crate::engine::Backend;
+use crate::error::Result;
+use crate::store::tasks::{CopyResult, HostItems, Transmit};
+use crate::store::{Store, with_backend};
+
+/// Checks that `end` belongs to `store`.
+fn check_store<T: 'static>(store: &Store<T>, end: &HostEnd, what: &str) -> Result<()> {
+    if store.id() != end.store {
+        anyhow::bail!("this {what} end belongs to another store");
+    }
+    Ok(())
+}
+
+/// Runs `f` on the store's backend context.
+macro_rules! with_cx {
+    ($store:expr, |$cx:ident, $B:ident, T| $body:expr) => {
+        with_backend!(&mut $store.repr, |s, $B| {
+            let mut $cx = $B::cx(s);
+            $body
+        })
+    };
+}
+
+/// The readable end of a `stream<T>` that the host holds: returned by an
+/// export, or made with [`Store::stream`] to pass to one.
+///
+/// Reading runs the store's event loop until the writer has written
+/// something or dropped its end. Close the end with
+/// [`close`](StreamReader::close) when done; passing it to a guest (as a
+/// [`Val::Stream`] param) hands it over, and this handle then refuses use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamReader(pub(crate) HostEnd);
+
+/// The writable end of a `stream<T>` that the host made with
+/// [`Store::stream`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct StreamWriter(HostEnd);
+
+/// The readable end of a `future<T>` that the host holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FutureReader(pub(crate) HostEnd);
+
+/// The writable end of a `future<T>` that the host made with
+/// [`Store::future`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct FutureWriter(HostEnd);
+
+/// An `error-context` value: an immutable debug message. One lifted from a
+/// guest carries the message the guest gave `error-context.new`; one made
+/// with [`ErrorContext::new`] gives a guest a new error context.
+#[derive(Clone, Debug)]
+pub struct ErrorContext(pub(crate) MessageSlot);
+
+impl ErrorContext {
+    /// An error context with `message`, to pass to a guest.
+    pub fn new(message: &str) -> ErrorContext {
+        let slot = MessageSlot::default();
+        let _ = slot.set(Arc::from(message));
+        ErrorContext(slot)
+    }
+
+    /// The debug message.
+    pub fn debug_message(&self) -> &str {
+        self.0.get().map_or("", |m| m)
+    }
+}
+
+impl PartialEq for ErrorContext {
+    fn eq(&self, other: &Self) -> bool {
+        self.debug_message() == other.debug_message()
+    }
+}
+
+/// The payload of `ty`, which must be a `stream` or `future` type.
+fn payload_of(ty: &Type, transmit: Transmit) -> Result<Option<InterfaceType>> {
+    let t = &ty.types;
+    match (ty.ty, transmit) {
+        (InterfaceType::Stream(i), Transmit::Stream) => Ok(t[t[i].ty].payload),
+        (InterfaceType::Future(i), Transmit::Future) => Ok(t[t[i].ty].payload),
+        _ => anyhow::bail!("`{ty}` is not a {} type", transmit.name()),
+    }
+}
+
+impl<T: 'static> Store<T> {
+    /// A new stream of `ty` (a `stream<T>` type, such as an export's param
+    /// type from [`Func::ty`](crate::Func::ty)) whose ends the host holds:
+    /// pass the reader to a guest and write with the writer.
+    pub fn stream(&mut self, ty: &Type) -> Result<(StreamWriter, StreamReader)> {
+        let payload = payload_of(ty, Transmit::Stream)?;
+        let types = ty.types.clone();
+        let (r, w) = with_cx!(self, |cx, B, T| host_end::new_pair::<B, T>(
+            &mut cx,
+            Transmit::Stream,
+            payload,
+            types
+        ));
+        Ok((StreamWriter(w), StreamReader(r)))
+    }
+
+    /// A new future of `ty` (a `future<T>` type) whose ends the host holds.
+    pub fn future(&mut self, ty: &Type) -> Result<(FutureWriter, FutureReader)> {
+        let payload = payload_of(ty, Transmit::Future)?;
+        let types = ty.types.clone();
+        let (r, w) = with_cx!(self, |cx, B, T| host_end::new_pair::<B, T>(
+            &mut cx,
+            Transmit::Future,
+            payload,
+            types
+        ));
+        Ok((FutureWriter(w), FutureReader(r)))
+    }
+}
+
+/// One host copy on `end`, with `items` and room for `len` values.
+fn copy<T: 'static>(
+    store: &mut Store<T>,
+    end: &HostEnd,
+    how: (Transmit, bool),
+    items: HostItems,
+    len: u32,
+) -> Result<(CopyResult, u32, HostItems)> {
+    with_cx!(store, |cx, B, T| host_end::copy::<B, T>(
+        &mut cx, end, how, items, len
+    ))
+}
+
+fn is_bytes<T: 'static>(
+    store: &mut Store<T>,
+    end: &HostEnd,
+    how: (Transmit, bool),
+) -> Result<bool> {
+    with_cx!(store, |cx, B, T| host_end::is_bytes::<B, T>(
+        &mut cx, end, how
+    ))
+}
+
+fn close<T: 'static>(
+    store: &mut Store<T>,
+    end: &HostEnd,
+    transmit: Transmit,
+    readable: bool,
+) -> Result<()> {
+    check_store(store, end, transmit.name())?;
+    with_cx!(store, |cx, B, T| host_end::close::<B, T>(
+        &mut cx, end, transmit, readable
+    ))
+}
+
+/// Reads up to `max` values (at least one) from `end`; `None` once the
+/// writer has dropped its end.
+fn read<T: 'static>(
+    store: &mut Store<T>,
+    end: &HostEnd,
+    transmit: Transmit,
+    max: usize,
+) -> Result<Option<HostItems>> {
+    check_store(store, end, transmit.name())?;
+    let max = u32::try_from(max.max(1)).unwrap_or(u32::MAX).min(1 << 28);
+    let items = if is_bytes(store, end, (transmit, true))? {
+        HostItems::Bytes(Vec::new())
+    } else {
+        HostItems::Vals(Vec::new())
+    };
+    let (result, progress, items) = copy(store, end, (transmit, true), items, max)?;
+    Ok((progress > 0 || result == CopyResult::Completed).then_some(items))
+}
+
+fn into_vals(items: HostItems) -> Vec<Val> {
+    match items {
+        HostItems::Bytes(b) => b.into_iter().map(Val::U8).collect(),
+        HostItems::Vals(v) => v,
+    }
+}
+
+/// Writes `items` (of `n` values) to `end` until all are taken or the
+/// reader drops its end; returns how many were taken.
+fn write_all<T: 'static>(
+    store: &mut Store<T>,
+    end: &HostEnd,
+    transmit: Transmit,
+    mut items: HostItems,
+) -> Result<usize> {
+    check_store(store, end, transmit.name())?;
+    let mut taken = 0;
+    loop {
+        let n = u32::try_from(items.len()).unwrap_or(u32::MAX).min(1 << 28);
+        let (result, progress, rest) = copy(store, end, (transmit, false), items, n)?;
+        taken += progress as usize;
+        if result != CopyResult::Completed || progress as usize >= rest.len() {
+            return Ok(taken);
+        }
+        items = match rest {
+            HostItems::Bytes(mut b) => HostItems::Bytes(b.split_off(progress as usize)),
+            HostItems::Vals(mut v) => HostItems::Vals(v.split_off(progress as usize)),
+        };
+    }
+}
+
+/// `vals` as the items of `end`'s stream or future: bytes for `u8`
+/// elements, checked to be `u8`s.
+fn items_of<T: 'static>(
+    store: &mut Store<T>,
+    end: &HostEnd,
+    transmit: Transmit,
+    vals: Vec<Val>,
+) -> Result<HostItems> {
+    if !is_bytes(store, end, (transmit, false))? {
+        return Ok(HostItems::Vals(vals));
+    }
+    vals.into_iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Val::U8(b) => Ok(b),
+            other => Err(anyhow::anyhow!(
+                "value {i} written to a stream of `u8` is a `{}`",
+                other.kind()
+            )),
+        })
+        .collect::<Result<Vec<u8>>>()
+        .map(HostItems::Bytes)
+}
+
+impl StreamReader {
+    /// Reads up to `max` values, waiting (and running the store's guest
+    /// tasks) until the writer writes some; `None` once the writer has
+    /// dropped its end and every value was read.
+    pub async fn read<T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        max: usize,
+    ) -> Result<Option<Vec<Val>>> {
+        Ok(read(store, &self.0, Transmit::Stream, max)?.map(into_vals))
+    }
+
+    /// [`read`](Self::read) for a `stream<u8>`: the bytes, with no
+    /// [`Val`] for each.
+    pub async fn read_bytes<T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        max: usize,
+    ) -> Result<Option<Vec<u8>>> {
+        check_store(store, &self.0, "stream")?;
+        if !is_bytes(store, &self.0, (Transmit::Stream, true))? {
+            anyhow::bail!("`read_bytes` reads a `stream<u8>`; this stream's elements are not `u8`");
+        }
+        Ok(
+            read(store, &self.0, Transmit::Stream, max)?.map(|items| match items {
+                HostItems::Bytes(b) => b,
+                HostItems::Vals(_) => Vec::new(),
+            }),
+        )
+    }
+
+    /// Reads until the writer drops its end; returns every value read.
+    pub async fn read_to_end<T: 'static>(&self, store: &mut Store<T>) -> Result<Vec<Val>> {
+        let mut all = Vec::new();
+        while let Some(mut vals) = self.read(store, 64 * 1024).await? {
+            all.append(&mut vals);
+        }
+        Ok(all)
+    }
+
+    /// Drops the host's end: the writer's next write reports it dropped.
+    pub fn close<T: 'static>(self, store: &mut Store<T>) -> Result<()> {
+        close(store, &self.0, Transmit::Stream, true)
+    }
+}
+
+impl StreamWriter {
+    /// Writes `vals`, waiting (and running the store's guest tasks) until
+    /// the reader has taken them all or dropped its end; returns how many
+    /// it took. Each value is checked against the element type as it is
+    /// lowered into the reader.
+    pub async fn write<T: 'static>(&self, store: &mut Store<T>, vals: Vec<Val>) -> Result<usize> {
+        check_store(store, &self.0, "stream")?;
+        let items = items_of(store, &self.0, Transmit::Stream, vals)?;
+        write_all(store, &self.0, Transmit::Stream, items)
+    }
+
+    /// [`write`](Self::write) for a `stream<u8>`, from bytes.
+    pub async fn write_bytes<T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        bytes: &[u8],
+    ) -> Result<usize> {
+        check_store(store, &self.0, "stream")?;
+        if !is_bytes(store, &self.0, (Transmit::Stream, false))? {
+            anyhow::bail!(
+                "`write_bytes` writes a `stream<u8>`; this stream's elements are not `u8`"
+            );
+        }
+        write_all(
+            store,
+            &self.0,
+            Transmit::Stream,
+            HostItems::Bytes(bytes.to_vec()),
+        )
+    }
+
+    /// Drops the host's end: the reader reads what is left, then the end.
+    pub fn close<T: 'static>(self, store: &mut Store<T>) -> Result<()> {
+        close(store, &self.0, Transmit::Stream, false)
+    }
+}
+
+impl FutureReader {
+    /// Reads the future's value, waiting (and running the store's guest
+    /// tasks) until it is written; `None` if the writer dropped its end
+    /// first. A future is read once: the end is closed after.
+    pub async fn read<T: 'static>(self, store: &mut Store<T>) -> Result<Option<Val>> {
+        let got = read(store, &self.0, Transmit::Future, 1)?;
+        let val = got.and_then(|items| into_vals(items).into_iter().next());
+        close(store, &self.0, Transmit::Future, true)?;
+        Ok(val)
+    }
+
+    /// Drops the host's end without reading.
+    pub fn close<T: 'static>(self, store: &mut Store<T>) -> Result<()> {
+        close(store, &self.0, Transmit::Future, true)
+    }
+}
+
+impl FutureWriter {
+    /// Writes the future's value, waiting (and running the store's guest
+    /// tasks) until the reader takes it; `false` if the reader dropped its
+    /// end instead. The end is closed after.
+    pub async fn write<T: 'static>(self, store: &mut Store<T>, val: Val) -> Result<bool> {
+        check_store(store, &self.0, "future")?;
+        let items = items_of(store, &self.0, Transmit::Future, vec![val])?;
+        let taken = write_all(store, &self.0, Transmit::Future, items)?;
+        close(store, &self.0, Transmit::Future, false)?;
+        Ok(taken == 1)
+    }
+}

@@ -1,0 +1,251 @@
+//! Export calls the host starts now and finishes later ([`Func::start`],
+//! [`Call`]), so that several calls into one store run at once, and
+//! [`Func::call_async`].
+//!
+//! A started call runs its task until the task returns or waits; a task
+//! that waits is left to the store's event loop, which every later call,
+//! stream or future operation and [`Call::finish`] drives. The task's
+//! result is lifted when it calls `task.return`, into a slot the [`Call`]
+//! shares.
+
+use std::sync::{Arc, Mutex};
+
+use crate::call::dynamic::{Func, Val};
+use crate::call::typed::{Failed, Phase, Target, call_inner, enter, task_lift};
+use crate::concurrent::{OwnedSink, begin_task, end_task, host_end};
+use crate::engine::Backend;
+use crate::error::{Result, Trap};
+use crate::store::tasks::Returns;
+use crate::store::{CallHook, Cx, Store, with_backend};
+
+/// Where a started call's results go when its task returns them.
+type Slot = Arc<Mutex<Option<Vec<Val>>>>;
+
+/// A call of an export that the host started with [`Func::start`] and has
+/// not finished: its task runs whenever the store's event loop does (in
+/// any call, stream or future operation on the store, or in
+/// [`finish`](Call::finish)).
+#[derive(Debug)]
+#[must_use = "a started call's results are taken with `finish`"]
+pub struct Call {
+    store: u64,
+    instance: usize,
+    task: Option<u32>,
+    name: Arc<str>,
+    slot: Slot,
+}
+
+fn take(slot: &Slot) -> Option<Vec<Val>> {
+    slot.lock().ok().and_then(|mut s| s.take())
+}
+
+fn filled(slot: &Slot) -> bool {
+    slot.lock().is_ok_and(|s| s.is_some())
+}
+
+impl Call {
+    /// Whether the call's task has returned its results.
+    pub fn is_done(&self) -> bool {
+        filled(&self.slot)
+    }
+
+    /// Runs the store's event loop until the call's task returns its
+    /// results, and returns them. A store in which nothing can make the
+    /// task go on reports a deadlock naming the waiting tasks.
+    pub async fn finish<T: 'static>(self, store: &mut Store<T>) -> Result<Vec<Val>> {
+        if store.id() != self.store {
+            anyhow::bail!("the call belongs to another store");
+        }
+        if let Some(v) = take(&self.slot) {
+            return Ok(v);
+        }
+        let Some(id) = self.task else {
+            anyhow::bail!("export `{}` gave no result", self.name);
+        };
+        let slot = self.slot.clone();
+        with_backend!(&mut store.repr, |s, B| {
+            let mut cx = B::cx(s);
+            let ran = crate::concurrent::run_until::<B, T>(&mut cx, &|tasks| {
+                filled(&slot)
+                    || tasks
+                        .task(id)
+                        .is_none_or(|t| !matches!(t.returns, Returns::Owned(_)))
+            });
+            if let Err(e) = ran {
+                return Err(host_end::fail_loop::<B, T>(
+                    &mut cx,
+                    Some(self.instance),
+                    e,
+                    &self.name,
+                ));
+            }
+        });
+        take(&self.slot).ok_or_else(|| {
+            Trap::new(format!(
+                "export `{}` ended without returning a result (its instance trapped, or it finished without calling `task.return`)",
+                self.name
+            ))
+            .into()
+        })
+    }
+}
+
+impl Func {
+    /// Starts a call of the export with `params` and runs it until it
+    /// returns or waits; [`Call::finish`] takes its results. Several
+    /// started calls run at once: the store's tasks go on whenever any of
+    /// them is finished, or a stream or future end is read or written.
+    ///
+    /// A synchronous export, or one of a component that does not use the
+    /// async ABI, runs to its end here.
+    pub fn start<T: 'static>(&self, store: &mut Store<T>, params: &[Val]) -> Result<Call> {
+        self.check_call(store, params.len(), self.ty().results().len())?;
+        let slot = Slot::default();
+        let types = self.types.clone();
+        let ty = self.ty;
+        let target = Target {
+            instance: self.instance,
+            slot: self.slot,
+            tys: &self.tys,
+            name: &self.name,
+            any: None,
+        };
+        let task = with_backend!(&mut store.repr, |s, B| {
+            let mut cx = B::cx(s);
+            enter::<B, T, Option<u32>>(&mut cx, &target, |cx| {
+                start_entered::<B, T>(cx, &target, &types, ty, params, slot.clone())
+            })
+        })?;
+        Ok(Call {
+            store: store.id(),
+            instance: self.instance,
+            task,
+            name: self.name.clone(),
+            slot,
+        })
+    }
+
+    /// Calls the export with `params` and returns its results: a call that
+    /// waits (on a stream the host writes, say) lets the store's other
+    /// tasks run meanwhile. The same as [`start`](Func::start) then
+    /// [`Call::finish`].
+    pub async fn call_async<T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        params: &[Val],
+    ) -> Result<Vec<Val>> {
+        self.start(store, params)?.finish(store).await
+    }
+}
+
+/// [`Func::start`] in the entered instance: returns the task to finish
+/// later, or `None` when the results are in `slot` already.
+fn start_entered<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    target: &Target<'_>,
+    types: &Arc<wasmtime_environ::component::ComponentTypes>,
+    ty: wasmtime_environ::component::TypeFuncIndex,
+    params: &[Val],
+    slot: Slot,
+) -> core::result::Result<Option<u32>, Failed> {
+    let (instance, name) = (target.instance, target.name);
+    let data = B::data(cx);
+    data.pending = None;
+    let state = &data.instances[instance];
+    let export = &state.exports[target.slot];
+    let opts = state
+        .options(export.options.as_u32())
+        .ok_or_else(|| anyhow::anyhow!("export `{name}` has no canonical options"))
+        .before_guest()?;
+    let res = crate::abi::ResCx {
+        table: opts.table,
+        any: None,
+        instance,
+        store: data.id,
+    };
+    let concurrent = state.component.concurrent;
+    let mut task = task_lift::<B>(state, export, &opts, instance, name);
+    task.detach = true;
+    data.hook(CallHook::CallingWasm).before_guest()?;
+    let lower = |lcx: &mut crate::abi::LowerCx<'_>, args: &mut _| {
+        crate::call::dynamic::func::lower_params(lcx, args, types, ty, params)
+    };
+    let lift = |lcx: &crate::abi::LiftCx<'_>, rets: &[_], async_| {
+        crate::call::dynamic::func::lift_results(lcx, rets, async_, types, ty)
+    };
+    if !concurrent {
+        let v = call_inner::<B, T, Vec<Val>>(cx, target, &opts, res, lower, None, lift)?;
+        *slot
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a call's result slot is poisoned"))
+            .before_guest()? = v;
+        B::data(cx)
+            .hook(CallHook::ReturningFromWasm)
+            .before_guest()?;
+        return Ok(None);
+    }
+    let opt_index = export_options::<B, T>(cx, instance, target.slot);
+    let sink_slot = slot.clone();
+    let sink_types = types.clone();
+    let sink_name: Arc<str> = name.into();
+    let sink: OwnedSink<B, T> = Box::new(move |cx: &mut Cx<'_, B, T>, vals: &[_]| {
+        let Some(opts) = B::data(cx).instances[instance].options(opt_index) else {
+            return Err(anyhow::anyhow!(
+                "export `{sink_name}` has no canonical options"
+            ));
+        };
+        let v = crate::call::typed::lift_results::<B, T, Vec<Val>>(
+            cx,
+            &opts,
+            instance,
+            res,
+            &sink_name,
+            vals,
+            true,
+            |lcx, rets, a| crate::call::dynamic::func::lift_results(lcx, rets, a, &sink_types, ty),
+        );
+        host_end::settle::<B, T>(cx, instance)?;
+        if let Ok(mut s) = sink_slot.lock() {
+            *s = Some(v?);
+        }
+        Ok(())
+    });
+    B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow_mut()
+        .scope_borrows = 0;
+    let id = begin_task::<B, T>(cx, &task, Returns::Owned(Box::new(sink))).before_guest()?;
+    let ran = call_inner::<B, T, Vec<Val>>(cx, target, &opts, res, lower, Some(&task), lift);
+    let resolved = end_task::<B, T>(cx, id, ran.is_err());
+    if let Some(v) = ran? {
+        if let Ok(mut s) = slot.lock() {
+            *s = Some(v);
+        }
+    }
+    let live = crate::concurrent::store_tasks::<B, T>(cx)
+        .task(id)
+        .is_some_and(|t| matches!(t.returns, Returns::Owned(_)));
+    if task.async_ && !resolved && !live {
+        return Err(Trap::new(format!(
+            "async-lifted export failed to produce a result (export `{name}` finished without calling `task.return`)"
+        ))
+        .into())
+        .after_guest();
+    }
+    B::data(cx)
+        .hook(CallHook::ReturningFromWasm)
+        .before_guest()?;
+    Ok((!filled(&slot)).then_some(id))
+}
+
+/// The index of the canonical options export `slot` of `instance` lifts with.
+fn export_options<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    slot: usize,
+) -> u32 {
+    B::data(cx).instances[instance].exports[slot]
+        .options
+        .as_u32()
+}
