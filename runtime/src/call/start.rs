@@ -218,15 +218,15 @@ fn start_entered<B: Backend, T: 'static>(
     let id = begin_task::<B, T>(cx, &task, Returns::Owned(Box::new(sink))).before_guest()?;
     let ran = call_inner::<B, T, Vec<Val>>(cx, target, &opts, res, lower, Some(&task), lift);
     let resolved = end_task::<B, T>(cx, id, ran.is_err());
-    if let Some(v) = ran? {
-        if let Ok(mut s) = slot.lock() {
-            *s = Some(v);
-        }
+    if let Some(v) = ran?
+        && let Ok(mut s) = slot.lock()
+    {
+        *s = Some(v);
     }
     let live = crate::concurrent::store_tasks::<B, T>(cx)
         .task(id)
         .is_some_and(|t| matches!(t.returns, Returns::Owned(_)));
-    if task.async_ && !resolved && !live {
+    if task.async_ && !resolved && !live && !filled(&slot) {
         return Err(Trap::new(format!(
             "async-lifted export failed to produce a result (export `{name}` finished without calling `task.return`)"
         ))

@@ -77,6 +77,7 @@ fn producer() -> String {
     )
 }
 
+/// `sum(s)` returns the sum of the bytes of `s` once its writer drops it;
 /// `consume(s)` returns a `future<u32>` at once, then reads `s` in its
 /// callback, 100 bytes at a time, and writes their sum to the future once
 /// the writer drops `s`. `echo` gives back the error context it is given;
@@ -95,6 +96,7 @@ fn consumer() -> String {
   (core func $ws-new (canon waitable-set.new))
   (core func $join (canon waitable.join))
   (core func $ret (canon task.return (result $F)))
+  (core func $ret-u32 (canon task.return (result u32)))
   (core func $e-new (canon error-context.new (memory (core memory $libc "mem"))))
   (core module $M
     (import "" "mem" (memory 1))
@@ -106,12 +108,15 @@ fn consumer() -> String {
     (import "" "ws-new" (func $ws-new (result i32)))
     (import "" "join" (func $join (param i32 i32)))
     (import "" "ret" (func $ret (param i32)))
+    (import "" "ret-u32" (func $ret-u32 (param i32)))
     (import "" "e-new" (func $e-new (param i32 i32) (result i32)))
     (data (memory 0) (i32.const 300) "made by the guest")
     (global $rx (mut i32) (i32.const 0))
     (global $fw (mut i32) (i32.const 0))
     (global $set (mut i32) (i32.const 0))
     (global $sum (mut i32) (i32.const 0))
+    ;; 1 while `sum` runs: the sum is its result, not a future's value
+    (global $returns (mut i32) (i32.const 0))
     (func $add (param $n i32)
       (local $i i32)
       (block $done (loop $next
@@ -137,6 +142,10 @@ fn consumer() -> String {
       unreachable)
     (func $finish (result i32)
       (call $s-drop (global.get $rx))
+      (if (global.get $returns)
+        (then
+          (call $ret-u32 (global.get $sum))
+          (return (i32.const 0 (; EXIT ;)))))
       (i32.store (i32.const 200) (global.get $sum))
       (if (i32.eq (call $f-write (global.get $fw) (i32.const 200)) (i32.const -1))
         (then
@@ -144,8 +153,15 @@ fn consumer() -> String {
           (return (call $wait))))
       (call $f-drop (global.get $fw))
       (i32.const 0 (; EXIT ;)))
+    (func (export "sum") (param $s i32) (result i32)
+      (global.set $rx (local.get $s))
+      (global.set $sum (i32.const 0))
+      (global.set $returns (i32.const 1))
+      (global.set $set (call $ws-new))
+      (call $on-read (i32.const 0)))
     (func (export "consume") (param $s i32) (result i32)
       (local $ends i64)
+      (global.set $returns (i32.const 0))
       (global.set $rx (local.get $s))
       (global.set $sum (i32.const 0))
       (local.set $ends (call $f-new))
@@ -172,9 +188,12 @@ fn consumer() -> String {
     (export "f-new" (func $f-new)) (export "f-write" (func $f-write))
     (export "f-drop" (func $f-drop)) (export "ws-new" (func $ws-new))
     (export "join" (func $join)) (export "ret" (func $ret))
+    (export "ret-u32" (func $ret-u32))
     (export "e-new" (func $e-new))))))
   (func (export "consume") async (param "s" $S) (result $F)
     (canon lift (core func $m "consume") async (callback (core func $m "cb"))))
+  (func (export "sum") async (param "s" $S) (result u32)
+    (canon lift (core func $m "sum") async (callback (core func $m "cb"))))
   (func (export "echo") (param "e" error-context) (result error-context)
     (canon lift (core func $m "echo")))
   (func (export "make") (result error-context) (canon lift (core func $m "make"))))"#
@@ -394,5 +413,83 @@ fn misused_host_ends_are_errors_that_say_what_was_wrong() {
         );
         rx2.close(&mut store).unwrap();
         assert_eq!(block_on(tx2.write_bytes(&mut store, b"abc")).unwrap(), 0);
+    }
+}
+
+#[test]
+fn calls_started_into_one_store_run_at_once() {
+    for engine in engines() {
+        let c = component(&engine, &consumer());
+        let mut store = Store::new(&engine, ());
+        let linker = Linker::new(&engine);
+        // Two instances, so two `sum` tasks hold state apart.
+        let one = linker.instantiate(&mut store, &c).unwrap();
+        let two = linker.instantiate(&mut store, &c).unwrap();
+        let sum1 = one.get_func(&mut store, "sum").unwrap();
+        let sum2 = two.get_func(&mut store, "sum").unwrap();
+        let ty = sum1.ty().params()[0].1.clone();
+        let (tx1, rx1) = store.stream(&ty).unwrap();
+        let (tx2, rx2) = store.stream(&ty).unwrap();
+
+        // Both wait for their streams: neither has returned.
+        let a = sum1.start(&mut store, &[Val::Stream(rx1)]).unwrap();
+        let b = sum2.start(&mut store, &[Val::Stream(rx2)]).unwrap();
+        assert!(!a.is_done() && !b.is_done());
+        // The second finishes first; the first goes on meanwhile.
+        block_on(async {
+            assert_eq!(tx1.write_bytes(&mut store, &[1, 2, 3]).await.unwrap(), 3);
+            assert_eq!(tx2.write_bytes(&mut store, &[200; 300]).await.unwrap(), 300);
+            tx2.close(&mut store).unwrap();
+            assert_eq!(b.finish(&mut store).await.unwrap(), vec![Val::U32(60_000)]);
+            assert!(!a.is_done());
+            assert_eq!(tx1.write_bytes(&mut store, &[4]).await.unwrap(), 1);
+            // Closing runs no guest code: the task sees the end when the
+            // loop next runs.
+            tx1.close(&mut store).unwrap();
+            assert!(!a.is_done());
+            assert_eq!(a.finish(&mut store).await.unwrap(), vec![Val::U32(10)]);
+        });
+
+        // `call_async` is start and finish: a stream the host closed
+        // before the call is summed in the call.
+        let (tx, rx) = store.stream(&ty).unwrap();
+        let pending = sum1.start(&mut store, &[Val::Stream(rx)]).unwrap();
+        block_on(tx.write_bytes(&mut store, &[5, 6])).unwrap();
+        tx.close(&mut store).unwrap();
+        assert_eq!(
+            block_on(pending.finish(&mut store)).unwrap(),
+            vec![Val::U32(11)]
+        );
+        let (tx, rx) = store.stream(&ty).unwrap();
+        tx.close(&mut store).unwrap();
+        let got = block_on(sum2.call_async(&mut store, &[Val::Stream(rx)])).unwrap();
+        assert_eq!(got, vec![Val::U32(0)]);
+        // A synchronous export started is done at once.
+        let make = one.get_func(&mut store, "make").unwrap();
+        let call = make.start(&mut store, &[]).unwrap();
+        assert!(call.is_done());
+        let [Val::ErrorContext(e)] = &block_on(call.finish(&mut store)).unwrap()[..] else {
+            panic!("`make` gave no error context");
+        };
+        assert_eq!(e.debug_message(), "made by the guest");
+    }
+}
+
+#[test]
+fn a_started_call_nothing_can_finish_is_a_deadlock() {
+    for engine in engines() {
+        let c = component(&engine, &consumer());
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let sum = instance.get_func(&mut store, "sum").unwrap();
+        let ty = sum.ty().params()[0].1.clone();
+        let (_tx, rx) = store.stream(&ty).unwrap();
+        let call = sum.start(&mut store, &[Val::Stream(rx)]).unwrap();
+        let err = block_on(call.finish(&mut store)).unwrap_err();
+        assert!(
+            message(&err).starts_with("deadlock detected")
+                && message(&err).contains("export `sum`"),
+            "{err:#}"
+        );
     }
 }

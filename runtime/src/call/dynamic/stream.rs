@@ -41,6 +41,54 @@ macro_rules! with_cx {
 /// something or dropped its end. Close the end with
 /// [`close`](StreamReader::close) when done; passing it to a guest (as a
 /// [`Val::Stream`] param) hands it over, and this handle then refuses use.
+///
+/// ```
+/// use hostbind::{Component, Engine, EngineKind, Linker, Store, Val};
+/// # fn main() -> hostbind::Result<()> {
+/// // `digits` returns a stream, then writes three bytes into it.
+/// let engine = Engine::new(EngineKind::Wasmi);
+/// let component = Component::new(&engine, wat::parse_str(r#"(component
+///   (core module $libc (memory (export "mem") 1))
+///   (core instance $libc (instantiate $libc))
+///   (type $S (stream u8))
+///   (core func $new (canon stream.new $S))
+///   (core func $write (canon stream.write $S async (memory (core memory $libc "mem"))))
+///   (core func $drop (canon stream.drop-writable $S))
+///   (core func $ret (canon task.return (result $S)))
+///   (core module $M
+///     (import "" "mem" (memory 1))
+///     (import "" "new" (func $new (result i64)))
+///     (import "" "write" (func $write (param i32 i32 i32) (result i32)))
+///     (import "" "drop" (func $drop (param i32)))
+///     (import "" "ret" (func $ret (param i32)))
+///     (data (memory 0) (i32.const 0) "\01\02\03")
+///     (func (export "digits") (local $ends i64) (local $tx i32)
+///       (local.set $ends (call $new))
+///       (local.set $tx (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))))
+///       (call $ret (i32.wrap_i64 (local.get $ends)))
+///       (drop (call $write (local.get $tx) (i32.const 0) (i32.const 3)))))
+///   (core instance $m (instantiate $M (with "" (instance
+///     (export "mem" (memory $libc "mem")) (export "new" (func $new))
+///     (export "write" (func $write)) (export "drop" (func $drop))
+///     (export "ret" (func $ret))))))
+///   (func (export "digits") async (result $S) (canon lift (core func $m "digits") async)))
+/// "#)?)?;
+/// let mut store = Store::new(&engine, ());
+/// let instance = Linker::new(&engine).instantiate(&mut store, &component)?;
+/// let digits = instance.get_func(&mut store, "digits")?;
+/// let mut out = [Val::Bool(false)];
+/// digits.call(&mut store, &[], &mut out)?;
+/// let [Val::Stream(rx)] = out else { panic!("no stream") };
+/// // Any executor drives the read; it runs the guest's pending write.
+/// let read = rx.read_bytes(&mut store, 10);
+/// let bytes = std::pin::pin!(read)
+///     .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+/// # use std::future::Future;
+/// assert_eq!(bytes.map(Result::unwrap), std::task::Poll::Ready(Some(vec![1, 2, 3])));
+/// rx.close(&mut store)?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StreamReader(pub(crate) HostEnd);
 
