@@ -103,13 +103,7 @@ impl Func {
         let slot = Slot::default();
         let types = self.types.clone();
         let ty = self.ty;
-        let target = Target {
-            instance: self.instance,
-            slot: self.slot,
-            tys: &self.tys,
-            name: &self.name,
-            any: None,
-        };
+        let target = self.target();
         let task = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
             enter::<B, T, Option<u32>>(&mut cx, &target, |cx| {

@@ -12,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use wasmtime_environ::component::{ComponentTypes, InterfaceType};
 
+use super::transmit::kind;
 use super::{handles, rule, store_tasks};
 use crate::abi::handles::{AsyncKind, Moved};
 use crate::abi::{LiftCx, LowerCx};
@@ -40,15 +41,6 @@ pub(crate) struct HostEnd {
 /// The error-context message slot a lift fills once the store's state is
 /// reachable.
 pub(crate) type MessageSlot = Arc<OnceLock<Arc<str>>>;
-
-fn kind(transmit: Transmit, readable: bool) -> AsyncKind {
-    match (transmit, readable) {
-        (Transmit::Stream, true) => AsyncKind::StreamReadable,
-        (Transmit::Stream, false) => AsyncKind::StreamWritable,
-        (Transmit::Future, true) => AsyncKind::FutureReadable,
-        (Transmit::Future, false) => AsyncKind::FutureWritable,
-    }
-}
 
 /// Lifts readable end handle `idx` for the host: it leaves the guest's
 /// table now, and becomes the host's at the next [`settle`].
@@ -323,18 +315,12 @@ pub(crate) fn new_pair<B: Backend, T: 'static>(
             handle: 0,
             set: None,
             sync_waiter: false,
-            kind: WaitableKind::End(End {
+            kind: WaitableKind::End(End::new(
                 shared,
-                transmit,
-                readable,
-                ty: 0,
-                table: HOST_TABLE,
-                state: CopyState::Idle,
-                buffer: None,
-                event: None,
+                (transmit, readable),
+                (0, HOST_TABLE),
                 serial,
-                items: HostItems::Vals(Vec::new()),
-            }),
+            )),
         });
         HostEnd { store, w, serial }
     });

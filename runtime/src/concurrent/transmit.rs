@@ -22,7 +22,7 @@ use crate::engine::Backend;
 use crate::error::{Result, Site};
 use crate::store::Cx;
 use crate::store::tasks::{
-    Buffer, CopyResult, CopyState, End, HostItems, Shared, Tasks, Transmit, Waitable, WaitableKind,
+    Buffer, CopyResult, CopyState, End, Shared, Tasks, Transmit, Waitable, WaitableKind,
 };
 
 /// The spec's event codes for copies.
@@ -42,7 +42,7 @@ const INTRA: &str =
     "cannot read from and write to intra-component future/stream with non-numeric payload";
 
 /// The handle kind of an end.
-fn kind(transmit: Transmit, readable: bool) -> AsyncKind {
+pub(crate) fn kind(transmit: Transmit, readable: bool) -> AsyncKind {
     match (transmit, readable) {
         (Transmit::Stream, true) => AsyncKind::StreamReadable,
         (Transmit::Stream, false) => AsyncKind::StreamWritable,
@@ -129,18 +129,7 @@ pub(crate) fn new<B: Backend, T: 'static>(
             handle: 0,
             set: None,
             sync_waiter: false,
-            kind: WaitableKind::End(End {
-                shared,
-                transmit,
-                readable,
-                ty,
-                table,
-                state: CopyState::Idle,
-                buffer: None,
-                event: None,
-                serial: 0,
-                items: HostItems::Vals(Vec::new()),
-            }),
+            kind: WaitableKind::End(End::new(shared, (transmit, readable), (ty, table), 0)),
         });
         let handle =
             handles::<B, T>(cx, instance).new_async(site, table, kind(transmit, readable), w)?;

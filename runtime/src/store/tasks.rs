@@ -316,6 +316,30 @@ pub(crate) struct End {
     pub(crate) items: HostItems,
 }
 
+impl End {
+    /// An idle end of shared state `shared`, held in `table` as table type
+    /// `ty` (or by the host as `serial`).
+    pub(crate) fn new(
+        shared: u32,
+        (transmit, readable): (Transmit, bool),
+        (ty, table): (u32, usize),
+        serial: u64,
+    ) -> End {
+        End {
+            shared,
+            transmit,
+            readable,
+            ty,
+            table,
+            state: CopyState::Idle,
+            buffer: None,
+            event: None,
+            serial,
+            items: HostItems::Vals(Vec::new()),
+        }
+    }
+}
+
 /// The values of a host end's copy: canonical bytes for `u8` elements (a
 /// byte stream moves with one `memcpy`), [`Val`]s otherwise.
 pub(crate) enum HostItems {

@@ -5,7 +5,7 @@
 //! a host end is an error naming what was wrong.
 
 use hostbind::{Component, ErrorContext, Linker, Store, StreamReader, TypeKind, Val};
-use hostbind_tests::{component, engines, message};
+use hostbind_tests::{component, engines, instantiate, message};
 
 use crate::async_guest::block_on;
 
@@ -217,9 +217,7 @@ fn call1<T: 'static>(
 #[test]
 fn the_host_reads_a_stream_and_a_future_an_export_returns() {
     for engine in engines() {
-        let c = component(&engine, &producer());
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let (mut store, instance) = instantiate(&engine, &producer(), (), |_| Ok(()));
 
         let Val::Stream(words) = call1(&mut store, &instance, "words", &[]).unwrap() else {
             panic!("`words` gave no stream");
@@ -251,9 +249,7 @@ fn the_host_reads_a_stream_and_a_future_an_export_returns() {
 #[test]
 fn the_host_writes_a_stream_it_made_into_a_guest() {
     for engine in engines() {
-        let c = component(&engine, &consumer());
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let (mut store, instance) = instantiate(&engine, &consumer(), (), |_| Ok(()));
         let consume = instance.get_func(&mut store, "consume").unwrap();
         let ty = consume.ty().params()[0].1.clone();
         assert!(matches!(ty.kind(), TypeKind::Stream(Some(_))), "{ty}");
@@ -329,9 +325,7 @@ fn the_host_reads_the_c_producers_stream_and_future() {
 #[test]
 fn error_contexts_cross_between_host_and_guest() {
     for engine in engines() {
-        let c = component(&engine, &consumer());
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let (mut store, instance) = instantiate(&engine, &consumer(), (), |_| Ok(()));
         let made = call1(&mut store, &instance, "make", &[]).unwrap();
         let Val::ErrorContext(e) = &made else {
             panic!("`make` gave {made:?}");
@@ -349,9 +343,7 @@ fn error_contexts_cross_between_host_and_guest() {
 #[test]
 fn misused_host_ends_are_errors_that_say_what_was_wrong() {
     for engine in engines() {
-        let c = component(&engine, &consumer());
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let (mut store, instance) = instantiate(&engine, &consumer(), (), |_| Ok(()));
         let consume = instance.get_func(&mut store, "consume").unwrap();
         let ty = consume.ty().params()[0].1.clone();
 
@@ -478,9 +470,7 @@ fn calls_started_into_one_store_run_at_once() {
 #[test]
 fn a_started_call_nothing_can_finish_is_a_deadlock() {
     for engine in engines() {
-        let c = component(&engine, &consumer());
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let (mut store, instance) = instantiate(&engine, &consumer(), (), |_| Ok(()));
         let sum = instance.get_func(&mut store, "sum").unwrap();
         let ty = sum.ty().params()[0].1.clone();
         let (_tx, rx) = store.stream(&ty).unwrap();

@@ -320,6 +320,17 @@ impl Func {
         Ok(())
     }
 
+    /// What an export call needs to find the export.
+    pub(crate) fn target(&self) -> Target<'_> {
+        Target {
+            instance: self.instance,
+            slot: self.slot,
+            tys: &self.tys,
+            name: &self.name,
+            any: None,
+        }
+    }
+
     /// The export's type as the component declares it.
     pub fn ty(&self) -> FuncType {
         FuncType::new(self.ty, &self.types)
@@ -338,13 +349,7 @@ impl Func {
         let types = &*self.types;
         let lifted = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            let target = Target {
-                instance: self.instance,
-                slot: self.slot,
-                tys: &self.tys,
-                name: &self.name,
-                any: None,
-            };
+            let target = self.target();
             call_export::<B, T, Vec<Val>>(
                 &mut cx,
                 &target,
