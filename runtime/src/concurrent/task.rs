@@ -286,12 +286,11 @@ pub(crate) fn task_return<B: Backend, T: 'static>(
             let Some(sink) = *sink else {
                 return Err(rule("the task's caller takes no result", name, None));
             };
-            // SAFETY: `call_task::<B, T>` made `sink` for this store (whose
-            // data type fixes `B` and `T`) from a `&mut &mut Sink` on its
-            // stack, and ends or detaches the task (dropping this pointer)
-            // before it returns, so the referent is alive; it is suspended
-            // in the engine call that reached this built-in and does not
-            // touch the sink meanwhile, so this is its only use.
+            // `call_task::<B, T>` (whose store fixes `B` and `T`) made the
+            // pointer from a `&mut &mut Sink` on its stack, is suspended in
+            // the engine call that reached here, and ends or detaches the
+            // task (dropping the pointer) before it returns.
+            // SAFETY: so the referent is alive, and this is its only use.
             let sink = unsafe { &mut *sink.0.as_ptr().cast::<&mut Sink<'_, B, T>>() };
             sink(cx, args)?;
         }
