@@ -319,6 +319,7 @@ mod store;
 mod types;
 
 pub use abi::{ComponentType, FuncParams, FuncResults, Lift, Lower};
+pub use call::access::{Access, AsyncDynamicFn, HostFuture};
 pub use call::caller::Caller;
 pub use call::dynamic::{
     DynamicFn, ErrorContext, Func, FuncType, FutureReader, FutureWriter, StreamReader,

@@ -8,6 +8,7 @@ use std::sync::{Arc, LazyLock};
 use wasmtime_environ::component::ResourceIndex;
 
 use crate::abi::{Guest, HandleTables, Lower, ResCx, StringEncoding};
+use crate::call::access::AsyncDynamicFn;
 use crate::call::dynamic::DynamicFn;
 use crate::call::glue::{Access, BoundEntry, HostCx, Params};
 use crate::engine::Backend;
@@ -80,6 +81,15 @@ pub(crate) enum FuncKind<T> {
     Static(&'static Signature),
     /// A closure over [`Val`](crate::Val)s, typed by whatever it is linked to.
     Dynamic(Arc<Dynamic<T>>),
+    /// A closure over [`Val`](crate::Val)s that returns a future; its calls
+    /// never reach the entrypoint (see `concurrent::host_call`).
+    Async(Arc<AsyncDynamic<T>>),
+}
+
+/// An async dynamic host function: its name and its closure.
+pub(crate) struct AsyncDynamic<T> {
+    pub(crate) name: String,
+    pub(crate) func: Box<AsyncDynamicFn<T>>,
 }
 
 /// A dynamic host function: its name and its closure.
@@ -95,6 +105,7 @@ impl<T> Clone for HostFunc<T> {
             kind: match &self.kind {
                 FuncKind::Static(s) => FuncKind::Static(s),
                 FuncKind::Dynamic(d) => FuncKind::Dynamic(d.clone()),
+                FuncKind::Async(d) => FuncKind::Async(d.clone()),
             },
             data: self.data,
             _marker: PhantomData,
@@ -180,11 +191,27 @@ impl<T> HostFunc<T> {
         }
     }
 
+    /// A host function whose `func` returns the future of its results.
+    pub(crate) fn dynamic_async(name: &str, func: Box<AsyncDynamicFn<T>>) -> HostFunc<T>
+    where
+        T: 'static,
+    {
+        HostFunc {
+            entry: never_entered,
+            kind: FuncKind::Async(Arc::new(AsyncDynamic {
+                name: name.to_string(),
+                func,
+            })),
+            data: FnData::NONE,
+            _marker: PhantomData,
+        }
+    }
+
     /// The signature it was generated from; `None` for a dynamic function.
     pub fn signature(&self) -> Option<&'static Signature> {
         match &self.kind {
             FuncKind::Static(s) => Some(s),
-            FuncKind::Dynamic(_) => None,
+            FuncKind::Dynamic(_) | FuncKind::Async(_) => None,
         }
     }
 
@@ -194,6 +221,7 @@ impl<T> HostFunc<T> {
         match &self.kind {
             FuncKind::Static(_) => self.data,
             FuncKind::Dynamic(d) => FnData(Arc::as_ptr(d).cast::<()>()),
+            FuncKind::Async(_) => FnData::NONE,
         }
     }
 
@@ -202,6 +230,7 @@ impl<T> HostFunc<T> {
         match &self.kind {
             FuncKind::Static(s) => s.name,
             FuncKind::Dynamic(d) => &d.name,
+            FuncKind::Async(d) => &d.name,
         }
     }
 }
@@ -568,6 +597,19 @@ fn enter_host<B: Backend, T: 'static>(
         None => Ok(()),
         Some(trap) => Err(trap.unwrap_or_else(|| silent(l))),
     }
+}
+
+/// The entrypoint of an async host function, which no call reaches: its
+/// lowerings call `concurrent::host_call` instead. It reports a failure.
+unsafe extern "C" fn never_entered(
+    _cx: *mut c_void,
+    _data: *mut c_void,
+    _ty: u32,
+    _options: u32,
+    _storage: *mut MaybeUninit<ValRaw>,
+    _storage_len: usize,
+) -> bool {
+    false
 }
 
 #[cold]

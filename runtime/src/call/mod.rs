@@ -1,6 +1,7 @@
 //! Calls in each direction: host functions and their glue, typed and dynamic
 //! export calls.
 
+pub(crate) mod access;
 pub(crate) mod async_lower;
 pub(crate) mod caller;
 pub(crate) mod dynamic;

@@ -63,23 +63,24 @@ impl Call {
             anyhow::bail!("export `{}` gave no result", self.name);
         };
         let slot = self.slot.clone();
-        with_backend!(&mut store.repr, |s, B| {
-            let mut cx = B::cx(s);
-            let ran = crate::concurrent::run_until::<B, T>(&mut cx, &|tasks| {
-                filled(&slot)
-                    || tasks
-                        .task(id)
-                        .is_none_or(|t| !matches!(t.returns, Returns::Owned(_)))
-            });
-            if let Err(e) = ran {
-                return Err(host_end::fail_loop::<B, T>(
-                    &mut cx,
-                    Some(self.instance),
-                    e,
-                    &self.name,
-                ));
-            }
-        });
+        core::future::poll_fn(|context| {
+            with_backend!(&mut store.repr, |s, B| {
+                let mut cx = B::cx(s);
+                let ran =
+                    crate::concurrent::poll_until::<B, T>(&mut cx, context.waker(), &|tasks| {
+                        filled(&slot)
+                            || tasks
+                                .task(id)
+                                .is_none_or(|t| !matches!(t.returns, Returns::Owned(_)))
+                    });
+                ran.map(|r| {
+                    r.map_err(|e| {
+                        host_end::fail_loop::<B, T>(&mut cx, Some(self.instance), e, &self.name)
+                    })
+                })
+            })
+        })
+        .await?;
         take(&self.slot).ok_or_else(|| {
             Trap::new(format!(
                 "export `{}` ended without returning a result (its instance trapped, or it finished without calling `task.return`)",

@@ -139,7 +139,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
             (_, Some(_)) => bail!("export `{head}` of `{name}` is not an instance"),
         }
     };
-    let Export::LiftedFunction { ty, options, .. } = item else {
+    let Export::LiftedFunction { ty, options, func } = item else {
         bail!("export `{name}` is not a function");
     };
     let host_keys = B::data(cx).instances[index].host_keys.clone();
@@ -158,11 +158,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         return Ok((slot, *ty, any, tys));
     }
     let core_ty = core_func_type(&component.types, info.options[*options].core_type)?;
-    let func = B::data(cx).instances[index]
-        .lifted
-        .get(export.as_u32() as usize)
-        .copied()
-        .flatten()
+    let func = crate::store::instance::lifted_func::<B, T>(cx, index, &component, func)
         .ok_or_else(|| anyhow!("export `{name}` is not a core function"))?;
     let post_return_ty = CoreFuncType {
         params: core_ty.results.clone(),
@@ -245,9 +241,13 @@ where
                 name: &self.name,
                 any: self.any,
             };
+            // The closures are inlined where the synchronous path calls
+            // them (the async path calls them too, which would otherwise
+            // leave them out of line).
             call_export::<B, T, R>(
                 &mut cx,
                 &target,
+                #[inline(always)]
                 |lcx, args| {
                     if const { flat_count_all(Q::FIELDS) <= MAX_FLAT_PARAMS } {
                         params.lower_flat(lcx, &mut FlatDst::new(args))
@@ -258,6 +258,7 @@ where
                         Ok(())
                     }
                 },
+                #[inline(always)]
                 |lcx, rets, async_| {
                     // An async export's results are `task.return`'s params.
                     let flat = if async_ {

@@ -42,13 +42,39 @@ pub(crate) fn subtask_cancel<B: Backend, T: 'static>(
         return Err(site.trap(format_args!("subtask {idx} does not exist")));
     };
     let in_set = waitable.set.is_some();
-    let WaitableKind::Subtask {
-        task,
-        pending,
-        delivered,
-    } = waitable.kind
-    else {
-        return Err(site.trap(format_args!("handle {idx} is not a subtask")));
+    let (task, pending, delivered) = match &mut waitable.kind {
+        WaitableKind::Subtask {
+            task,
+            pending,
+            delivered,
+        } => (*task, *pending, *delivered),
+        WaitableKind::HostCall {
+            call,
+            pending,
+            delivered,
+        } => {
+            // A host function's future is dropped: that cancels it.
+            if resolved(*delivered) {
+                return Err(rule(
+                    "`subtask.cancel` called after terminal status delivered",
+                    site.func,
+                    None,
+                ));
+            }
+            if in_set && !async_ {
+                return Err(rule(SYNC_AND_ASYNC, site.func, None));
+            }
+            if pending.is_none() {
+                *pending = Some(STATUS_CANCELLED_BEFORE_RETURNED);
+            }
+            let call = *call;
+            tasks.host_calls.remove(call);
+            let event = deliver(store_tasks::<B, T>(cx), w);
+            return Ok(event.map_or(super::transmit::BLOCKED, |e| e[2]));
+        }
+        WaitableKind::End(_) => {
+            return Err(site.trap(format_args!("handle {idx} is not a subtask")));
+        }
     };
     if resolved(delivered) {
         return Err(rule(
@@ -76,9 +102,13 @@ pub(crate) fn subtask_cancel<B: Backend, T: 'static>(
 
 /// Whether subtask waitable `w` has a final status to deliver.
 pub(crate) fn resolution_pending<B: Backend>(tasks: &mut Tasks<B>, w: u32) -> bool {
-    tasks.waitables().get(w).is_none_or(
-        |w| matches!(w.kind, WaitableKind::Subtask { pending: Some(s), .. } if resolved(s)),
-    )
+    tasks.waitables().get(w).is_none_or(|w| {
+        matches!(
+            w.kind,
+            WaitableKind::Subtask { pending: Some(s), .. }
+            | WaitableKind::HostCall { pending: Some(s), .. } if resolved(s)
+        )
+    })
 }
 
 /// Requests the cancellation of task `id`: a task that has not started

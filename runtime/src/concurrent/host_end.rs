@@ -343,32 +343,61 @@ pub(crate) fn is_bytes<B: Backend, T: 'static>(
         .is_some_and(|s| s.payload == Some(InterfaceType::U8)))
 }
 
-/// One copy from or into the host: `items` to write (or an empty buffer to
-/// read up to `len` values into) on `end`; runs the event loop until the
-/// other end has taken part. Returns the copy's result and the values (for
-/// a write, the values given, `progress` of them taken).
-pub(crate) fn copy<B: Backend, T: 'static>(
+/// The name of a host copy on a `transmit` end, for messages.
+fn copy_op(transmit: Transmit, readable: bool) -> &'static str {
+    match (transmit, readable) {
+        (Transmit::Stream, true) => "the host's stream read",
+        (Transmit::Stream, false) => "the host's stream write",
+        (Transmit::Future, true) => "the host's future read",
+        (Transmit::Future, false) => "the host's future write",
+    }
+}
+
+/// Starts one copy from or into the host: `items` to write (or an empty
+/// buffer to read up to `len` values into) on `end`, which meets the other
+/// end's copy if one waits. [`copy_poll`] finishes it; `Some` is the
+/// result already when the other end is gone.
+///
+/// A copy the host started and stopped waiting for (its future was
+/// dropped) is cancelled first; for a read, the values it took already are
+/// this copy's result, so none is lost.
+pub(crate) fn copy_start<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     end: &HostEnd,
     (transmit, readable): (Transmit, bool),
     items: HostItems,
     len: u32,
-) -> Result<(CopyResult, u32, HostItems)> {
-    let op = match (transmit, readable) {
-        (Transmit::Stream, true) => "the host's stream read",
-        (Transmit::Stream, false) => "the host's stream write",
-        (Transmit::Future, true) => "the host's future read",
-        (Transmit::Future, false) => "the host's future write",
-    };
+) -> Result<Option<(CopyResult, u32, HostItems)>> {
+    let op = copy_op(transmit, readable);
     let site = Site {
         func: op,
         place: Place::Params,
     };
     let tasks = store_tasks::<B, T>(cx);
     let e = held(tasks, end, Some(transmit), readable)?;
+    if e.state == CopyState::Copying && e.buffer.is_some_and(|b| b.options.is_none()) {
+        let shared = e.shared;
+        let progress = e.buffer.map_or(0, |b| b.progress);
+        let taken = core::mem::replace(&mut e.items, HostItems::Vals(Vec::new()));
+        e.state = CopyState::Idle;
+        e.buffer = None;
+        let event = e.event.take();
+        if let Some(s) = tasks.shared().get(shared)
+            && s.pending == Some(end.w)
+        {
+            s.pending = None;
+        }
+        if event == Some(CopyResult::Dropped) {
+            e_done(tasks, end.w);
+        }
+        if readable && progress > 0 {
+            return Ok(Some((CopyResult::Completed, progress, taken)));
+        }
+    }
+    let e = held(tasks, end, Some(transmit), readable)?;
     match e.state {
         CopyState::Idle => {}
-        CopyState::Done => return Ok((CopyResult::Dropped, 0, items)),
+        CopyState::Done => return Ok(Some((CopyResult::Dropped, 0, items))),
         _ => {
             return Err(anyhow::anyhow!(
                 "{op}: another copy on this end is in progress"
@@ -385,13 +414,44 @@ pub(crate) fn copy<B: Backend, T: 'static>(
     });
     e.items = items;
     let w = end.w;
-    let ran = super::transmit::meet::<B, T>(cx, &site, w).and_then(|()| {
-        super::task::run_until::<B, T>(cx, &|tasks| {
-            tasks.waitables().get(w).is_none_or(|w| w.has_event())
-        })
-    });
-    if let Err(e) = ran {
+    if let Err(e) = super::transmit::meet::<B, T>(cx, &site, w) {
         return Err(abort::<B, T>(cx, w, shared, e, op));
+    }
+    Ok(None)
+}
+
+/// Marks end `w` as one whose other end is gone.
+fn e_done<B: Backend>(tasks: &mut Tasks<B>, w: u32) {
+    if let Some(e) = tasks.end(w) {
+        e.state = CopyState::Done;
+    }
+}
+
+/// Runs the event loop until the copy [`copy_start`] began on `end` is
+/// over (`Pending` while only host futures can make progress). Returns
+/// the copy's result and the values (for a write, the values given,
+/// `progress` of them taken).
+pub(crate) fn copy_poll<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    end: &HostEnd,
+    (transmit, readable): (Transmit, bool),
+    waker: &core::task::Waker,
+) -> core::task::Poll<Result<(CopyResult, u32, HostItems)>> {
+    use core::task::Poll;
+    let op = copy_op(transmit, readable);
+    let w = end.w;
+    let tasks = store_tasks::<B, T>(cx);
+    let shared = match held(tasks, end, Some(transmit), readable) {
+        Ok(e) => e.shared,
+        Err(e) => return Poll::Ready(Err(e)),
+    };
+    let ran = super::task::poll_until::<B, T>(cx, waker, &|tasks| {
+        tasks.waitables().get(w).is_none_or(|w| w.has_event())
+    });
+    match ran {
+        Poll::Pending => return Poll::Pending,
+        Poll::Ready(Err(e)) => return Poll::Ready(Err(abort::<B, T>(cx, w, shared, e, op))),
+        Poll::Ready(Ok(())) => {}
     }
     let tasks = store_tasks::<B, T>(cx);
     let progress = tasks
@@ -407,7 +467,7 @@ pub(crate) fn copy<B: Backend, T: 'static>(
         Some(1) => CopyResult::Dropped,
         _ => CopyResult::Cancelled,
     };
-    Ok((result, progress, items))
+    Poll::Ready(Ok((result, progress, items)))
 }
 
 /// A host copy failed: its end is idle again, and the failure is

@@ -19,6 +19,7 @@
 mod call;
 mod cancel;
 mod error_context;
+pub(crate) mod host_call;
 pub(crate) mod host_end;
 mod task;
 mod thread;
@@ -27,7 +28,7 @@ mod values;
 mod waitable;
 
 pub(crate) use call::{prepare_call, start_call};
-pub(crate) use task::{Lift, OwnedSink, Sink, begin_task, end_task, run_task, run_until};
+pub(crate) use task::{Lift, OwnedSink, Sink, begin_task, end_task, poll_until, run_task};
 
 use wasmtime_environ::component::{OptionsIndex, TypeTupleIndex};
 

@@ -531,6 +531,10 @@ pub(crate) fn exit_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) 
 
 /// Runs ready tasks until `done` holds, or reports the deadlock when
 /// nothing can run and it does not hold.
+///
+/// When only host functions' futures can make progress, it blocks the
+/// thread until one of them wakes it: this is the loop of synchronous
+/// calls, and of loops nested in guest code that cannot be suspended.
 pub(crate) fn run_until<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     done: &dyn Fn(&mut Tasks<B>) -> bool,
@@ -539,8 +543,40 @@ pub(crate) fn run_until<B: Backend, T: 'static>(
         if done(store_tasks::<B, T>(cx)) {
             return Ok(());
         }
-        if !turn::<B, T>(cx)? {
+        if turn::<B, T>(cx)? {
+            continue;
+        }
+        if !super::host_call::waiting(store_tasks::<B, T>(cx)) {
             return Err(deadlock::<B, T>(cx));
+        }
+        super::host_call::park::<B, T>(cx);
+    }
+}
+
+/// [`run_until`] for the host's `async` APIs: when only host functions'
+/// futures can make progress, it returns `Pending`, and their wakers wake
+/// `waker`.
+pub(crate) fn poll_until<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    waker: &core::task::Waker,
+    done: &dyn Fn(&mut Tasks<B>) -> bool,
+) -> core::task::Poll<Result<()>> {
+    use core::task::Poll;
+    loop {
+        if done(store_tasks::<B, T>(cx)) {
+            return Poll::Ready(Ok(()));
+        }
+        match turn::<B, T>(cx) {
+            Err(e) => return Poll::Ready(Err(e)),
+            Ok(true) => continue,
+            Ok(false) => {}
+        }
+        let tasks = store_tasks::<B, T>(cx);
+        if !super::host_call::waiting(tasks) {
+            return Poll::Ready(Err(deadlock::<B, T>(cx)));
+        }
+        if !super::host_call::wake_with(tasks, waker) {
+            return Poll::Pending;
         }
     }
 }
@@ -559,6 +595,9 @@ pub(crate) fn run_ready<B: Backend, T: 'static>(
 /// resumes or calls back one task that is ready; returns whether anything
 /// ran.
 fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
+    if super::host_call::poll_woken::<B, T>(cx)? {
+        return Ok(true);
+    }
     if super::call::start_queued::<B, T>(cx)? {
         return Ok(true);
     }

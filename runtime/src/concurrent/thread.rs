@@ -115,6 +115,7 @@ fn ready<B: Backend>(tasks: &mut Tasks<B>, id: Option<u32>, blocked: &Blocked) -
             .task(callee)
             .is_none_or(|t| t.state == TaskState::Resolved),
         Blocked::Yield { .. } => true,
+        Blocked::HostCall { call } => super::host_call::is_done(tasks, call),
     }
 }
 
@@ -230,6 +231,7 @@ fn complete<B: Backend, T: 'static>(
             let cancelled = cancellable && super::cancel::take_pending(store_tasks::<B, T>(cx));
             vec![ValRaw::i32(i32::from(cancelled))]
         }
+        Blocked::HostCall { call } => super::host_call::finish_blocked::<B, T>(cx, call)?,
     })
 }
 

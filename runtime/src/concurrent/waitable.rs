@@ -144,15 +144,17 @@ pub(crate) fn subtask_drop<B: Backend, T: 'static>(
 ) -> Result<()> {
     let waitable = handles::<B, T>(cx, instance).get_async(site, table, idx, AsyncKind::Subtask)?;
     let tasks = store_tasks::<B, T>(cx);
-    let Some(WaitableKind::Subtask {
-        task,
-        pending,
-        delivered,
-    }) = tasks.waitables().get(waitable).map(|w| &w.kind)
-    else {
-        return Err(site.trap(format_args!("subtask {idx} does not exist")));
+    let (task, pending, delivered) = match tasks.waitables().get(waitable).map(|w| &w.kind) {
+        Some(WaitableKind::Subtask {
+            task,
+            pending,
+            delivered,
+        }) => (Some(*task), pending, delivered),
+        Some(WaitableKind::HostCall {
+            pending, delivered, ..
+        }) => (None, pending, delivered),
+        _ => return Err(site.trap(format_args!("subtask {idx} does not exist"))),
     };
-    let task = *task;
     if !super::cancel::resolved(*delivered) || pending.is_some() {
         return Err(rule(
             "cannot drop a subtask which has not yet resolved",
@@ -162,7 +164,9 @@ pub(crate) fn subtask_drop<B: Backend, T: 'static>(
     }
     leave_set(tasks, waitable);
     tasks.waitables().remove(waitable);
-    if let Some(t) = tasks.task(task) {
+    if let Some(task) = task
+        && let Some(t) = tasks.task(task)
+    {
         t.waitable = None;
         if t.exec == Exec::Exited {
             tasks.tasks().remove(task);
@@ -185,6 +189,9 @@ pub(crate) fn deliver<B: Backend>(tasks: &mut Tasks<B>, id: u32) -> Option<[u32;
     let handle = w.handle;
     match &mut w.kind {
         WaitableKind::Subtask {
+            pending, delivered, ..
+        }
+        | WaitableKind::HostCall {
             pending, delivered, ..
         } => {
             let status = pending.take()?;

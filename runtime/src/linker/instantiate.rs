@@ -8,7 +8,7 @@ use anyhow::{Context, anyhow, bail};
 use wasmtime_environ::EntityIndex;
 use wasmtime_environ::component::UnsafeIntrinsic;
 use wasmtime_environ::component::{
-    CoreDef, CoreExport, Export, ExportItem, GlobalInitializer, InstantiateModule, Trampoline,
+    CoreDef, CoreExport, ExportItem, GlobalInitializer, InstantiateModule, Trampoline,
 };
 
 use crate::engine::Backend;
@@ -80,7 +80,6 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         task_may_block: None,
         trampolines: vec![None; component.trampolines.len()],
         exports: Vec::new(),
-        lifted: Vec::new(),
         entered: false,
         poisoned: None,
         poison_reason: None,
@@ -176,18 +175,6 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
     state.resolved = (0..info.options.len() as u32)
         .map(|i| state.resolve_options(i))
         .collect();
-    // The core function of every lifted export, so that looking one up
-    // later is reading state, not resolving definitions.
-    let mut lifted = Vec::with_capacity(info.export_items.len());
-    for item in info.export_items.values() {
-        lifted.push(match item {
-            Export::LiftedFunction { func, .. } => {
-                B::as_func(&resolve_def::<B, T>(cx, id, component, func, imports)?)
-            }
-            _ => None,
-        });
-    }
-    B::data(cx).instances[id].lifted = lifted;
     Ok(id)
 }
 
@@ -291,7 +278,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     };
                     let lowered = Lowered {
                         res,
-                        dynamic: matches!(func.kind, FuncKind::Dynamic(_)),
+                        dynamic: !matches!(func.kind, FuncKind::Static(_)),
                         data: func.entry_data(),
                         func: func.clone(),
                         ty: lower_ty.as_u32(),
@@ -299,13 +286,18 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         encoding: encoding_of(opts.string_encoding),
                         borrows: match &func.kind {
                             FuncKind::Static(sig) => sig.abi.borrows,
-                            FuncKind::Dynamic(_) => true,
+                            FuncKind::Dynamic(_) | FuncKind::Async(_) => true,
                         },
                     };
-                    if opts.async_ {
-                        // An async lowering of a host function: its own
-                        // layout around the function's glue.
-                        let layout = AsyncLower::new(&component.types, *lower_ty)?;
+                    let is_async = matches!(func.kind, FuncKind::Async(_));
+                    if opts.async_ || is_async {
+                        // An async lowering of a host function has its own
+                        // layout around the function's glue; an async host
+                        // function's call waits for its future.
+                        let layout = match opts.async_ {
+                            true => Some(AsyncLower::new(&component.types, *lower_ty)?),
+                            false => None,
+                        };
                         let fty = component
                             .compiled
                             .artifacts::<B>()
@@ -314,9 +306,20 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                                 anyhow!("the component was not compiled for this store's engine")
                             })?;
                         let storage_len = ty.params.len().max(ty.results.len());
-                        let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                            crate::call::async_lower::call::<B, T>(cx, &lowered, layout, storage)
-                        });
+                        let f = match layout {
+                            Some(layout) if !is_async => {
+                                B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                                    crate::call::async_lower::call::<B, T>(
+                                        cx, &lowered, layout, storage,
+                                    )
+                                })
+                            }
+                            _ => B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                                crate::concurrent::host_call::call::<B, T>(
+                                    cx, &lowered, layout, storage,
+                                )
+                            }),
+                        };
                         state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
                         return Ok(B::func_extern(f));
                     }
@@ -686,19 +689,5 @@ fn resolve_export<B: Backend, T: 'static>(
     instance: u32,
     item: &ExportItem<EntityIndex>,
 ) -> Result<B::Extern> {
-    let Some(&(core, module)) = state::<B, T>(cx, id).core.get(instance as usize) else {
-        bail!("core instance {instance} is used before it is instantiated");
-    };
-    let name = match (item, module) {
-        (ExportItem::Name(n), _) => n.as_str(),
-        (ExportItem::Index(i), Some(module)) => component.export_names[module.as_u32() as usize]
-            .get(i)
-            .map(String::as_str)
-            .ok_or_else(|| anyhow!("core module {} does not export {i:?}", module.as_u32()))?,
-        (ExportItem::Index(i), None) => {
-            bail!("an imported core module's export {i:?} is named by index")
-        }
-    };
-    B::export(cx, core, name)
-        .ok_or_else(|| anyhow!("core instance {instance} has no export `{name}`"))
+    crate::store::instance::core_export::<B, T>(cx, id, component, instance, item)
 }

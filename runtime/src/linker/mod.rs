@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 
+use crate::call::access::{Access, HostFuture};
 use crate::call::caller::Caller;
 use crate::call::dynamic::{FuncType, Val};
 use crate::call::host::{HostFunc, IntoHostFunc};
@@ -225,6 +226,53 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     ) -> Result<&mut Self> {
         let qualified = self.qualified(name);
         self.func(name, HostFunc::dynamic(&qualified, Box::new(f)))
+    }
+
+    /// Defines `name` as an async host function: `f` receives the store's
+    /// data as an [`Access`], the function's type as the component
+    /// declares it and the params, and returns a future of the results.
+    ///
+    /// The guest's call waits for the future without holding up the store:
+    /// - through an `async` lowering, the guest gets a subtask at once and
+    ///   runs on; the store's event loop polls the future, writes its
+    ///   results and tells the guest when it is done;
+    /// - through a synchronous lowering, the calling task blocks (it is
+    ///   suspended on wasmi when it can be) while the store's other tasks
+    ///   run; with nothing else to run, the host's call of the export (or
+    ///   [`Call::finish`](crate::Call::finish)) waits for the future, and a
+    ///   synchronous call blocks its thread until the future wakes it.
+    ///
+    /// It links to an import of any type, as [`func_new`](Self::func_new)
+    /// does. Its future must be `Send` and own what it uses; it reaches
+    /// the store's data only through [`Access::with`].
+    ///
+    /// ```
+    /// use hostbind::{Access, Engine, Linker, Val};
+    ///
+    /// let engine = Engine::default();
+    /// let mut linker = Linker::<u32>::new(&engine);
+    /// linker.root().func_new_async("next", |access: Access<u32>, _ty, params| {
+    ///     Box::pin(async move {
+    ///         let Some(Val::U32(step)) = params.first().cloned() else {
+    ///             anyhow::bail!("`next` takes a u32");
+    ///         };
+    ///         // Any future may be awaited here: a timer, a socket, a channel.
+    ///         let n = access.with(|n| {
+    ///             *n += step;
+    ///             *n
+    ///         })?;
+    ///         Ok(vec![Val::U32(n)])
+    ///     })
+    /// })?;
+    /// # Ok::<(), hostbind::Error>(())
+    /// ```
+    pub fn func_new_async(
+        &mut self,
+        name: &str,
+        f: impl Fn(Access<T>, FuncType, Vec<Val>) -> HostFuture + Send + Sync + 'static,
+    ) -> Result<&mut Self> {
+        let qualified = self.qualified(name);
+        self.func(name, HostFunc::dynamic_async(&qualified, Box::new(f)))
     }
 
     /// The nested instance `name`, created on first use.

@@ -72,8 +72,6 @@ pub(crate) struct InstanceState<B: Backend> {
     pub(crate) callbacks: Vec<Option<B::Func>>,
     pub(crate) trampolines: Vec<Option<B::Func>>,
     pub(crate) exports: Vec<ExportFunc<B>>,
-    /// The core function of each lifted export, by `ExportIndex`.
-    pub(crate) lifted: Vec<Option<B::Func>>,
     /// An export call is running; the component model forbids re-entering.
     pub(crate) entered: bool,
     /// The export whose trap poisoned the instance: no call may enter it again.
@@ -193,4 +191,56 @@ pub(crate) fn set_may_leave<B: Backend, T: 'static>(
         B::global_set(cx, global, i32::from(value));
     }
     Some(old)
+}
+
+/// Export `item` of core instance `instance` of hostbind instance `id`.
+pub(crate) fn core_export<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: usize,
+    component: &ComponentInner,
+    instance: u32,
+    item: &wasmtime_environ::component::ExportItem<wasmtime_environ::EntityIndex>,
+) -> crate::error::Result<B::Extern> {
+    use wasmtime_environ::component::ExportItem;
+    let Some(&(core, module)) = B::data(cx).instances[id].core.get(instance as usize) else {
+        anyhow::bail!("core instance {instance} is used before it is instantiated");
+    };
+    let name = match (item, module) {
+        (ExportItem::Name(n), _) => n.as_str(),
+        (ExportItem::Index(i), Some(module)) => component.export_names[module.as_u32() as usize]
+            .get(i)
+            .map(String::as_str)
+            .ok_or_else(|| {
+                anyhow::anyhow!("core module {} does not export {i:?}", module.as_u32())
+            })?,
+        (ExportItem::Index(i), None) => {
+            anyhow::bail!("an imported core module's export {i:?} is named by index")
+        }
+    };
+    B::export(cx, core, name)
+        .ok_or_else(|| anyhow::anyhow!("core instance {instance} has no export `{name}`"))
+}
+
+/// The core function a lifted export's `def` names, once the instance is
+/// built: resolved when the export is first looked up, not at
+/// instantiation, which most exports would not use.
+pub(crate) fn lifted_func<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: usize,
+    component: &ComponentInner,
+    def: &wasmtime_environ::component::CoreDef,
+) -> Option<B::Func> {
+    use wasmtime_environ::component::{CoreDef, CoreExport};
+    match def {
+        CoreDef::Export(CoreExport { instance, item }) => {
+            let ext = core_export::<B, T>(cx, id, component, instance.as_u32(), item).ok()?;
+            B::as_func(&ext)
+        }
+        CoreDef::Trampoline(t) => B::data(cx).instances[id]
+            .trampolines
+            .get(t.as_u32() as usize)
+            .copied()
+            .flatten(),
+        _ => None,
+    }
 }

@@ -36,6 +36,11 @@ pub(crate) struct Tasks<B: Backend> {
     /// Callbacks run since a task last started, returned, exited or got
     /// an event: tasks that only yield.
     pub(crate) idle_steps: u32,
+    /// Calls of async host functions whose futures have not finished.
+    pub(crate) host_calls: Slab<HostCall>,
+    /// Who to wake when one of their futures can go on: the waker of the
+    /// host's `poll` that drives the store, or a thread blocked on it.
+    pub(crate) outer: std::sync::Arc<std::sync::Mutex<Option<core::task::Waker>>>,
 }
 
 impl<B: Backend> Default for Tasks<B> {
@@ -51,6 +56,8 @@ impl<B: Backend> Default for Tasks<B> {
             instances: Vec::new(),
             prepared: None,
             idle_steps: 0,
+            host_calls: Slab::default(),
+            outer: Default::default(),
         }
     }
 }
@@ -115,6 +122,8 @@ pub(crate) enum Blocked {
     Cancel { w: u32 },
     /// A synchronous call of an async function: its callee's task.
     SyncCall { callee: u32 },
+    /// A synchronous call of an async host function: its host call.
+    HostCall { call: u32 },
     /// `thread.yield`.
     Yield { cancellable: bool },
 }
@@ -236,13 +245,23 @@ pub(crate) enum WaitableKind {
     },
     /// One end of a stream or future.
     End(End),
+    /// An async-lowered call of an async host function: its host call
+    /// (gone once it returned), the status not yet delivered and the last
+    /// delivered.
+    HostCall {
+        call: u32,
+        pending: Option<u32>,
+        delivered: u32,
+    },
 }
 
 impl Waitable {
     /// Whether an event waits to be delivered.
     pub(crate) fn has_event(&self) -> bool {
         match &self.kind {
-            WaitableKind::Subtask { pending, .. } => pending.is_some(),
+            WaitableKind::Subtask { pending, .. } | WaitableKind::HostCall { pending, .. } => {
+                pending.is_some()
+            }
             WaitableKind::End(end) => end.event.is_some(),
         }
     }
@@ -251,7 +270,59 @@ impl Waitable {
     pub(crate) fn end(&mut self) -> Option<&mut End> {
         match &mut self.kind {
             WaitableKind::End(end) => Some(end),
-            WaitableKind::Subtask { .. } => None,
+            WaitableKind::Subtask { .. } | WaitableKind::HostCall { .. } => None,
+        }
+    }
+}
+
+/// A call of an async host function whose future has not finished, or
+/// whose results its synchronous caller has not taken yet.
+pub(crate) struct HostCall {
+    pub(crate) future: Option<crate::call::access::HostFuture>,
+    /// Set when the future's waker fires: only those futures are polled.
+    pub(crate) wake: std::sync::Arc<HostWake>,
+    /// The future's output, until its caller takes it.
+    pub(crate) done: Option<crate::error::Result<Vec<crate::Val>>>,
+    pub(crate) lowering: HostLowering,
+    /// The pointer the caller passed for the results, if any.
+    pub(crate) results_at: Option<u32>,
+    /// Whether the caller is blocked in a synchronous call (it takes
+    /// `done` itself); otherwise the call was lowered async, and the
+    /// results go into the caller's memory when the future finishes.
+    pub(crate) sync: bool,
+    /// The subtask the async caller holds for the call.
+    pub(crate) waitable: Option<u32>,
+}
+
+/// How a host function's call was lowered: what lowering its results
+/// into the caller needs.
+#[derive(Clone)]
+pub(crate) struct HostLowering {
+    pub(crate) name: std::sync::Arc<str>,
+    pub(crate) types: std::sync::Arc<wasmtime_environ::component::ComponentTypes>,
+    pub(crate) ty: wasmtime_environ::component::TypeFuncIndex,
+    pub(crate) options: u32,
+    pub(crate) encoding: crate::abi::StringEncoding,
+    pub(crate) res: crate::abi::ResCx,
+}
+
+/// The waker of one host call's future: notes that it can go on, and
+/// wakes whoever drives the store.
+pub(crate) struct HostWake {
+    pub(crate) woken: std::sync::atomic::AtomicBool,
+    pub(crate) outer: std::sync::Arc<std::sync::Mutex<Option<core::task::Waker>>>,
+}
+
+impl std::task::Wake for HostWake {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.woken.store(true, std::sync::atomic::Ordering::Release);
+        let outer = self.outer.lock().ok().and_then(|w| w.clone());
+        if let Some(w) = outer {
+            w.wake();
         }
     }
 }
@@ -456,6 +527,11 @@ impl<V> Slab<V> {
         Some(v)
     }
 
+    /// Whether no entry is live.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.free.len() == self.slots.len()
+    }
+
     /// Whether `id` names a live entry; `false` for a freed one.
     pub(crate) fn live(&self, id: u32) -> bool {
         self.slots.get(id as usize).is_some_and(Option::is_some)
@@ -547,6 +623,10 @@ impl<B: Backend> Tasks<B> {
         for id in self.waitables.ids() {
             let gone = self.waitables.get(id).is_some_and(|w| match &w.kind {
                 WaitableKind::Subtask { task, .. } => self.tasks.get(*task).is_none(),
+                WaitableKind::HostCall { call, .. } => self
+                    .host_calls
+                    .get(*call)
+                    .is_none_or(|c| c.lowering.res.instance == instance),
                 WaitableKind::End(end) => self
                     .shared
                     .get(end.shared)
@@ -554,6 +634,15 @@ impl<B: Backend> Tasks<B> {
             });
             if gone {
                 self.waitables.remove(id);
+            }
+        }
+        for id in self.host_calls.ids() {
+            if self
+                .host_calls
+                .get(id)
+                .is_some_and(|c| c.lowering.res.instance == instance)
+            {
+                self.host_calls.remove(id);
             }
         }
         for id in self.shared.ids() {

@@ -8,7 +8,7 @@ use hostbind_tests::engines;
 /// Built by `tests/guests/python-async/build.sh`.
 const GUEST_GZ: &[u8] = include_bytes!("../../guests/python-async/guest.wasm.gz");
 
-fn guest() -> Vec<u8> {
+pub(crate) fn guest() -> Vec<u8> {
     use std::io::Read;
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(GUEST_GZ)

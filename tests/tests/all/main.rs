@@ -3,12 +3,14 @@
 
 mod async_guest;
 mod async_host_ends;
+mod async_host_fns;
 mod async_limits;
 mod async_python;
 mod async_stream_pair;
 mod async_streams;
 mod async_suspend;
 mod async_tasks;
+mod async_tokio;
 mod bindgen;
 mod bindgen_exports;
 mod bindgen_kinds;

@@ -92,7 +92,6 @@ fn call<T>(
         .ok_or_else(|| Trap::new(format!("dynamic host function `{name}` has no types")))?;
     let f = &types[ty];
     let ft = FuncType::new(ty, &types);
-    let param_tys = &types[f.params].types;
     let result_tys = &types[f.results].types;
     let encoding = cx.encoding;
     let results_flat = flat(&types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
@@ -110,34 +109,7 @@ fn call<T>(
             encoding,
         )
         .with_scope(scope);
-        let mut params = Vec::with_capacity(param_tys.len());
-        if flat(&types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS) {
-            for (t, n) in param_tys.iter().zip(&f.param_names) {
-                lcx.site.place = Place::Param(n);
-                params.push(lift::lift_flat(&lcx, &mut src, t, &types)?);
-            }
-        } else {
-            let abi = types.canonical_abi(&InterfaceType::Tuple(f.params));
-            let ptr = src.next_val().get_u32();
-            let base = memory::check_array(
-                &lcx.site,
-                "params",
-                mem.len(),
-                ptr,
-                1,
-                abi.size32,
-                abi.align32,
-            )?
-            .start;
-            for ((t, n), at) in param_tys
-                .iter()
-                .zip(&f.param_names)
-                .zip(offsets(&types, param_tys))
-            {
-                lcx.site.place = Place::Param(n);
-                params.push(lift::load(&lcx, base + at, t, &types)?);
-            }
-        }
+        let params = lift_params(&mut lcx, &mut src, &types, ty)?;
         let retptr = (!results_flat).then(|| src.next_val().get_u32());
         (d.func)(
             Caller::new(data, mem).with_scope(scope),
@@ -155,24 +127,100 @@ fn call<T>(
     };
     let res = cx.res;
     let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
+    lower_results(&mut lcx, storage, retptr, &types, ty, &results)
+}
+
+/// Lifts the params of a host function of type `ty` from its flat core
+/// params in `src` (or from the memory their pointer there names).
+pub(crate) fn lift_params<'a>(
+    lcx: &mut LiftCx<'a>,
+    src: &mut FlatSrc<'_>,
+    types: &'a ComponentTypes,
+    ty: TypeFuncIndex,
+) -> Result<Vec<Val>> {
+    let f = &types[ty];
+    let param_tys = &types[f.params].types;
+    let mut params = Vec::with_capacity(param_tys.len());
+    if flat(types, InterfaceType::Tuple(f.params), MAX_FLAT_PARAMS) {
+        for (t, n) in param_tys.iter().zip(&f.param_names) {
+            lcx.site.place = Place::Param(n);
+            params.push(lift::lift_flat(lcx, src, t, types)?);
+        }
+        return Ok(params);
+    }
+    let abi = types.canonical_abi(&InterfaceType::Tuple(f.params));
+    let ptr = src.next_val().get_u32();
+    let base = memory::check_array(
+        &lcx.site,
+        "params",
+        lcx.memory.len(),
+        ptr,
+        1,
+        abi.size32,
+        abi.align32,
+    )?
+    .start;
+    for ((t, n), at) in param_tys
+        .iter()
+        .zip(&f.param_names)
+        .zip(offsets(types, param_tys))
+    {
+        lcx.site.place = Place::Param(n);
+        params.push(lift::load(lcx, base + at, t, types)?);
+    }
+    Ok(params)
+}
+
+/// Lowers `results` of a host function of type `ty`: flat into `storage`,
+/// or into memory at `retptr` when the caller passed one.
+pub(crate) fn lower_results(
+    lcx: &mut LowerCx<'_>,
+    storage: &mut [ValRaw],
+    retptr: Option<u32>,
+    types: &ComponentTypes,
+    ty: TypeFuncIndex,
+    results: &[Val],
+) -> Result<()> {
+    let f = &types[ty];
+    let result_tys = &types[f.results].types;
+    if results.len() != result_tys.len() {
+        return Err(lcx.site.trap(format_args!(
+            "the host function gave {} results where its type has {}",
+            results.len(),
+            result_tys.len()
+        )));
+    }
     match retptr {
         None => {
             let mut dst = FlatDst::new(storage);
-            for (t, v) in result_tys.iter().zip(&results) {
-                lower::lower_flat(&mut lcx, &mut dst, t, &types, v)?;
+            for (t, v) in result_tys.iter().zip(results) {
+                lower::lower_flat(lcx, &mut dst, t, types, v)?;
             }
         }
-        Some(ptr) => {
-            let abi = types.canonical_abi(&InterfaceType::Tuple(f.results));
-            let base = lower::check_area(&mut lcx, ptr, abi.size32, abi.align32)?;
-            for ((t, v), at) in result_tys
-                .iter()
-                .zip(&results)
-                .zip(offsets(&types, result_tys))
-            {
-                lower::store(&mut lcx, base + at, t, &types, v)?;
-            }
-        }
+        Some(ptr) => store_results(lcx, ptr, types, ty, results)?,
+    }
+    Ok(())
+}
+
+/// Stores `results` of function type `ty` as a tuple at `ptr` in the
+/// caller's memory.
+pub(crate) fn store_results(
+    lcx: &mut LowerCx<'_>,
+    ptr: u32,
+    types: &ComponentTypes,
+    ty: TypeFuncIndex,
+    results: &[Val],
+) -> Result<()> {
+    let f = &types[ty];
+    let result_tys = &types[f.results].types;
+    let abi = types.canonical_abi(&InterfaceType::Tuple(f.results));
+    let base = lower::check_area(lcx, ptr, abi.size32, abi.align32)?;
+    for ((t, v), at) in result_tys
+        .iter()
+        .zip(results)
+        .zip(offsets(types, result_tys))
+    {
+        lower::store(lcx, base + at, t, types, v)?;
     }
     Ok(())
 }

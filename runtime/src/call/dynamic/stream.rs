@@ -172,17 +172,30 @@ impl<T: 'static> Store<T> {
     }
 }
 
-/// One host copy on `end`, with `items` and room for `len` values.
-fn copy<T: 'static>(
+/// One host copy on `end`, with `items` and room for `len` values: it
+/// waits while the other end is not ready and only host futures can go on.
+async fn copy<T: 'static>(
     store: &mut Store<T>,
     end: &HostEnd,
     how: (Transmit, bool),
     items: HostItems,
     len: u32,
 ) -> Result<(CopyResult, u32, HostItems)> {
-    with_cx!(store, |cx, B, T| host_end::copy::<B, T>(
+    let started = with_cx!(store, |cx, B, T| host_end::copy_start::<B, T>(
         &mut cx, end, how, items, len
-    ))
+    ))?;
+    if let Some(done) = started {
+        return Ok(done);
+    }
+    core::future::poll_fn(|context| {
+        with_cx!(store, |cx, B, T| host_end::copy_poll::<B, T>(
+            &mut cx,
+            end,
+            how,
+            context.waker()
+        ))
+    })
+    .await
 }
 
 fn is_bytes<T: 'static>(
@@ -209,7 +222,7 @@ fn close<T: 'static>(
 
 /// Reads up to `max` values (at least one) from `end`; `None` once the
 /// writer has dropped its end.
-fn read<T: 'static>(
+async fn read<T: 'static>(
     store: &mut Store<T>,
     end: &HostEnd,
     transmit: Transmit,
@@ -222,7 +235,7 @@ fn read<T: 'static>(
     } else {
         HostItems::Vals(Vec::new())
     };
-    let (result, progress, items) = copy(store, end, (transmit, true), items, max)?;
+    let (result, progress, items) = copy(store, end, (transmit, true), items, max).await?;
     Ok((progress > 0 || result == CopyResult::Completed).then_some(items))
 }
 
@@ -235,7 +248,7 @@ fn into_vals(items: HostItems) -> Vec<Val> {
 
 /// Writes `items` (of `n` values) to `end` until all are taken or the
 /// reader drops its end; returns how many were taken.
-fn write_all<T: 'static>(
+async fn write_all<T: 'static>(
     store: &mut Store<T>,
     end: &HostEnd,
     transmit: Transmit,
@@ -245,7 +258,7 @@ fn write_all<T: 'static>(
     let mut taken = 0;
     loop {
         let n = u32::try_from(items.len()).unwrap_or(u32::MAX).min(1 << 28);
-        let (result, progress, rest) = copy(store, end, (transmit, false), items, n)?;
+        let (result, progress, rest) = copy(store, end, (transmit, false), items, n).await?;
         taken += progress as usize;
         if result != CopyResult::Completed || progress as usize >= rest.len() {
             return Ok(taken);
@@ -290,7 +303,9 @@ impl StreamReader {
         store: &mut Store<T>,
         max: usize,
     ) -> Result<Option<Vec<Val>>> {
-        Ok(read(store, &self.0, Transmit::Stream, max)?.map(into_vals))
+        Ok(read(store, &self.0, Transmit::Stream, max)
+            .await?
+            .map(into_vals))
     }
 
     /// [`read`](Self::read) for a `stream<u8>`: the bytes, with no
@@ -304,12 +319,12 @@ impl StreamReader {
         if !is_bytes(store, &self.0, (Transmit::Stream, true))? {
             anyhow::bail!("`read_bytes` reads a `stream<u8>`; this stream's elements are not `u8`");
         }
-        Ok(
-            read(store, &self.0, Transmit::Stream, max)?.map(|items| match items {
+        Ok(read(store, &self.0, Transmit::Stream, max)
+            .await?
+            .map(|items| match items {
                 HostItems::Bytes(b) => b,
                 HostItems::Vals(_) => Vec::new(),
-            }),
-        )
+            }))
     }
 
     /// Reads until the writer drops its end; returns every value read.
@@ -335,7 +350,7 @@ impl StreamWriter {
     pub async fn write<T: 'static>(&self, store: &mut Store<T>, vals: Vec<Val>) -> Result<usize> {
         check_store(store, &self.0, "stream")?;
         let items = items_of(store, &self.0, Transmit::Stream, vals)?;
-        write_all(store, &self.0, Transmit::Stream, items)
+        write_all(store, &self.0, Transmit::Stream, items).await
     }
 
     /// [`write`](Self::write) for a `stream<u8>`, from bytes.
@@ -356,6 +371,7 @@ impl StreamWriter {
             Transmit::Stream,
             HostItems::Bytes(bytes.to_vec()),
         )
+        .await
     }
 
     /// Drops the host's end: the reader reads what is left, then the end.
@@ -369,7 +385,7 @@ impl FutureReader {
     /// tasks) until it is written; `None` if the writer dropped its end
     /// first. A future is read once: the end is closed after.
     pub async fn read<T: 'static>(self, store: &mut Store<T>) -> Result<Option<Val>> {
-        let got = read(store, &self.0, Transmit::Future, 1)?;
+        let got = read(store, &self.0, Transmit::Future, 1).await?;
         let val = got.and_then(|items| into_vals(items).into_iter().next());
         close(store, &self.0, Transmit::Future, true)?;
         Ok(val)
@@ -388,7 +404,7 @@ impl FutureWriter {
     pub async fn write<T: 'static>(self, store: &mut Store<T>, val: Val) -> Result<bool> {
         check_store(store, &self.0, "future")?;
         let items = items_of(store, &self.0, Transmit::Future, vec![val])?;
-        let taken = write_all(store, &self.0, Transmit::Future, items)?;
+        let taken = write_all(store, &self.0, Transmit::Future, items).await?;
         close(store, &self.0, Transmit::Future, false)?;
         Ok(taken == 1)
     }
