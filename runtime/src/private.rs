@@ -7,6 +7,8 @@ pub use crate::abi::{
     lower_case, lower_disc, lower_flags_flat, next_field, store_case, store_disc, store_field,
     store_flags,
 };
+pub use crate::call::access::Access;
+pub use crate::call::async_glue::async_host_func;
 pub use crate::call::caller::Caller;
 pub use crate::call::glue::{HostCx, Params, enter, host_error, lower_result, trapped};
 pub use crate::call::host::{Entrypoint, HostFunc, IntoHostFunc, bound_func};

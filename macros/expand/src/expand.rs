@@ -53,16 +53,18 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             quote!(<__T: 'static>),
             quote!(__hostbind_entry::<__T>),
         ),
-        Context::Data(t) | Context::Caller(t) => (quote!(#t), quote!(), quote!(__hostbind_entry)),
+        Context::Data(t) | Context::Caller(t) | Context::Access(t) => {
+            (quote!(#t), quote!(), quote!(__hostbind_entry))
+        }
     };
     let context_arg = match &sig.context {
-        Context::None => None,
+        Context::None | Context::Access(_) => None,
         Context::Data(_) => Some(quote!(__data,)),
         Context::Caller(_) => Some(quote!(#p::Caller::new(__data, __mem),)),
     };
     // `Caller` exposes memory, so it always looks it up.
     let bind_data = match &sig.context {
-        Context::None => {
+        Context::None | Context::Access(_) => {
             quote!(let (__mem, __scope) = __cx.lift_parts(&__HOSTBIND_SIG);)
         }
         Context::Data(_) => {

@@ -9,6 +9,7 @@ mod bindgen;
 mod check;
 mod derive;
 mod expand;
+mod expand_async;
 mod flags;
 mod kebab;
 mod shape;
@@ -63,7 +64,10 @@ pub fn host_fn(attr: TokenStream, item: TokenStream) -> TokenStream {
     match (options, sig) {
         (Ok(options), Ok(sig)) => match check::wit_checks(&options, &func, &sig) {
             Ok(checks) => {
-                let item = expand::host_fn(&options, &func, &sig);
+                let item = match sig.is_async {
+                    true => expand_async::host_fn(&options, &func, &sig),
+                    false => expand::host_fn(&options, &func, &sig),
+                };
                 quote!(#item #checks)
             }
             Err(e) => {

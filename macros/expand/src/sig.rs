@@ -12,6 +12,9 @@ pub(crate) enum Context {
     Data(Type),
     /// `Caller<'_, T>`: the data plus the guest's memory.
     Caller(Type),
+    /// `Access<T>`: the data, reached between an async function's
+    /// `.await` points.
+    Access(Type),
 }
 
 /// A component parameter.
@@ -30,6 +33,8 @@ pub(crate) struct HostResult {
 
 /// A checked `#[host_fn]` signature.
 pub(crate) struct HostSig {
+    /// An `async fn`: its glue makes a future of the result.
+    pub(crate) is_async: bool,
     pub(crate) context: Context,
     pub(crate) params: Vec<HostParam>,
     pub(crate) result: HostResult,
@@ -56,8 +61,8 @@ impl HostSig {
                 ),
             );
         }
+        let is_async = sig.asyncness.is_some();
         for (present, what) in [
-            (sig.asyncness.is_some(), "async"),
             (sig.unsafety.is_some(), "unsafe"),
             (sig.constness.is_some(), "const"),
             (sig.abi.is_some(), "extern"),
@@ -99,6 +104,18 @@ impl HostSig {
             if i == 0
                 && let Some(c) = context_of(ty)
             {
+                let wrong = match (&c, is_async) {
+                    (Context::Data(_) | Context::Caller(_), true) => Some(
+                        "an async `#[host_fn]` reaches the store's data through `Access<T>`, not `&mut T` or `Caller`: a borrow of the store cannot be held across `.await`",
+                    ),
+                    (Context::Access(_), false) => Some(
+                        "`Access<T>` is for async host functions; a synchronous `#[host_fn]` takes the store's data as `&mut T` or `Caller<'_, T>`",
+                    ),
+                    _ => None,
+                };
+                if let Some(msg) = wrong {
+                    push(&mut errors, syn::Error::new_spanned(ty, msg));
+                }
                 context = c;
                 continue;
             }
@@ -152,6 +169,7 @@ impl HostSig {
         match errors {
             Some(e) => Err(e),
             None => Ok(HostSig {
+                is_async,
                 context,
                 params,
                 result,
@@ -168,20 +186,22 @@ fn non_unit(ty: &Type) -> Option<Type> {
     }
 }
 
-/// `&mut T` or `Caller<'_, T>` in first position.
+/// `&mut T`, `Caller<'_, T>` or `Access<T>` in first position.
 fn context_of(ty: &Type) -> Option<Context> {
     match ty {
         Type::Reference(r) if r.mutability.is_some() => Some(Context::Data((*r.elem).clone())),
         Type::Path(p) => {
             let last = p.path.segments.last()?;
-            if last.ident != "Caller" {
-                return None;
-            }
+            let make = match last.ident.to_string().as_str() {
+                "Caller" => Context::Caller,
+                "Access" => Context::Access,
+                _ => return None,
+            };
             let PathArguments::AngleBracketed(args) = &last.arguments else {
                 return None;
             };
             args.args.iter().find_map(|a| match a {
-                GenericArgument::Type(t) => Some(Context::Caller(t.clone())),
+                GenericArgument::Type(t) => Some(make(t.clone())),
                 _ => None,
             })
         }

@@ -8,7 +8,7 @@ use std::sync::{Arc, LazyLock};
 use wasmtime_environ::component::ResourceIndex;
 
 use crate::abi::{Guest, HandleTables, Lower, ResCx, StringEncoding};
-use crate::call::access::AsyncDynamicFn;
+use crate::call::async_glue::AsyncFn;
 use crate::call::dynamic::DynamicFn;
 use crate::call::glue::{Access, BoundEntry, HostCx, Params};
 use crate::engine::Backend;
@@ -68,7 +68,7 @@ unsafe impl Send for FnData {}
 unsafe impl Sync for FnData {}
 
 impl FnData {
-    const NONE: FnData = FnData(core::ptr::null());
+    pub(crate) const NONE: FnData = FnData(core::ptr::null());
 
     pub(crate) fn as_ptr(self) -> *mut c_void {
         self.0.cast_mut().cast()
@@ -81,15 +81,9 @@ pub(crate) enum FuncKind<T> {
     Static(&'static Signature),
     /// A closure over [`Val`](crate::Val)s, typed by whatever it is linked to.
     Dynamic(Arc<Dynamic<T>>),
-    /// A closure over [`Val`](crate::Val)s that returns a future; its calls
-    /// never reach the entrypoint (see `concurrent::host_call`).
-    Async(Arc<AsyncDynamic<T>>),
-}
-
-/// An async dynamic host function: its name and its closure.
-pub(crate) struct AsyncDynamic<T> {
-    pub(crate) name: String,
-    pub(crate) func: Box<AsyncDynamicFn<T>>,
+    /// An async function, typed or dynamic; its calls never reach the
+    /// entrypoint (see `concurrent::host_call`).
+    Async(Arc<AsyncFn<T>>),
 }
 
 /// A dynamic host function: its name and its closure.
@@ -191,18 +185,11 @@ impl<T> HostFunc<T> {
         }
     }
 
-    /// A host function whose `func` returns the future of its results.
-    pub(crate) fn dynamic_async(name: &str, func: Box<AsyncDynamicFn<T>>) -> HostFunc<T>
-    where
-        T: 'static,
-    {
+    pub(crate) fn new(entry: Entrypoint, kind: FuncKind<T>, data: FnData) -> HostFunc<T> {
         HostFunc {
-            entry: never_entered,
-            kind: FuncKind::Async(Arc::new(AsyncDynamic {
-                name: name.to_string(),
-                func,
-            })),
-            data: FnData::NONE,
+            entry,
+            kind,
+            data,
             _marker: PhantomData,
         }
     }
@@ -211,7 +198,8 @@ impl<T> HostFunc<T> {
     pub fn signature(&self) -> Option<&'static Signature> {
         match &self.kind {
             FuncKind::Static(s) => Some(s),
-            FuncKind::Dynamic(_) | FuncKind::Async(_) => None,
+            FuncKind::Dynamic(_) => None,
+            FuncKind::Async(f) => f.sig,
         }
     }
 
@@ -601,7 +589,7 @@ fn enter_host<B: Backend, T: 'static>(
 
 /// The entrypoint of an async host function, which no call reaches: its
 /// lowerings call `concurrent::host_call` instead. It reports a failure.
-unsafe extern "C" fn never_entered(
+pub(crate) unsafe extern "C" fn never_entered(
     _cx: *mut c_void,
     _data: *mut c_void,
     _ty: u32,

@@ -2,6 +2,7 @@
 //! export calls.
 
 pub(crate) mod access;
+pub(crate) mod async_glue;
 pub(crate) mod async_lower;
 pub(crate) mod caller;
 pub(crate) mod dynamic;

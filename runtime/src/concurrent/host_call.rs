@@ -24,21 +24,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use wasmtime_environ::component::{InterfaceType, TypeFuncIndex};
 
 use super::{STATUS_RETURNED, STATUS_STARTED, handles, store_tasks};
-use crate::Val;
 use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::AsyncKind;
-use crate::abi::{FlatSrc, LiftCx, LowerCx, ResourceScope};
-use crate::call::access::{Access, HostFuture, lend};
-use crate::call::dynamic::FuncType;
-use crate::call::dynamic::func::{lift_params, lower_results, store_results};
+use crate::abi::{LiftCx, LowerCx, ResourceScope};
+use crate::call::access::{Access, lend};
+use crate::call::async_glue::{CallFuture, Lowering, Start, StartCx};
 use crate::call::host::{FuncKind, GuestAccess, Lowered};
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::store::Cx;
+use crate::store::StoreData;
 use crate::store::tasks::{
     Blocked, HostCall, HostLowering, HostWake, Tasks, Waitable, WaitableKind,
 };
+use crate::types::layout::MAX_FLAT_PARAMS;
 
 /// Runs a call of async host function `l` arriving from an engine, with
 /// the flat values in `storage`: in `layout` for an async lowering, in the
@@ -85,17 +85,8 @@ fn enter<B: Backend, T: 'static>(
         encoding: l.encoding,
         res: l.res,
     };
-    let (params, retptr) = lift::<B, T>(cx, &lowering, storage, layout.is_some())?;
-    let store = B::data(cx).id;
-    let ty = FuncType::new(lowering.ty, &lowering.types);
-    let made = {
-        let data = &mut B::data(cx).data;
-        let f = &f.func;
-        catch(&lowering.name, || {
-            lend(store, data, || f(Access::new(store), ty, params))
-        })
-    };
-    let future = made?;
+    let future = start::<B, T>(cx, &f.start, &lowering, storage)?;
+    let retptr = results_at(&lowering, storage, layout.is_some());
     let outer = match (layout, &B::data(cx).tasks) {
         (None, None) => Default::default(),
         _ => store_tasks::<B, T>(cx).outer.clone(),
@@ -128,21 +119,22 @@ fn enter<B: Backend, T: 'static>(
     }
 }
 
-/// Lifts the params from `storage` (flat, or from memory through the
-/// pointer there), and reads the pointer the results go to, if one follows.
-/// A param that lends a borrowed handle is refused: the lend would have to
-/// outlive the call's future.
-fn lift<B: Backend, T: 'static>(
+/// Starts the call: lifts the params from `storage` and makes the future,
+/// with the store's data lent to the function. A param that lends a
+/// borrowed handle is refused: the lend would have to outlive the call's
+/// future.
+fn start<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
+    start: &Start<T>,
     lowering: &HostLowering,
     storage: &[ValRaw],
-    async_layout: bool,
-) -> Result<(Vec<Val>, Option<u32>)> {
+) -> Result<CallFuture> {
     let site = Site {
         func: &lowering.name,
         place: Place::Params,
     };
     let instance = lowering.res.instance;
+    let store = B::data(cx).id;
     let memory = B::data(cx)
         .instances
         .get(instance)
@@ -155,15 +147,26 @@ fn lift<B: Backend, T: 'static>(
         }
         None => (&[], B::data(cx)),
     };
-    let tables = data.instances.get(instance).map(|s| &s.handles);
+    let StoreData {
+        data: user,
+        instances,
+        ..
+    } = data;
+    let tables = instances.get(instance).map(|s| &s.handles);
     let mark = tables.map(|t| t.0.borrow().lends_mark());
     let scope = ResourceScope {
         tables,
         res: lowering.res,
     };
-    let mut lcx = LiftCx::new(mem, site, lowering.encoding).with_scope(scope);
-    let mut src = FlatSrc::new(storage);
-    let params = lift_params(&mut lcx, &mut src, &lowering.types, lowering.ty);
+    let mut scx = StartCx {
+        lift: LiftCx::new(mem, site, lowering.encoding).with_scope(scope),
+        storage,
+        types: &lowering.types,
+        ty: lowering.ty,
+    };
+    let started = catch(&lowering.name, || {
+        lend(store, user, || start(Access::new(store), &mut scx))
+    });
     if let (Some(t), Some(mark)) = (tables, mark)
         && t.0.borrow().lends_mark() != mark
     {
@@ -172,21 +175,23 @@ fn lift<B: Backend, T: 'static>(
             "an async host function taking a borrowed handle: not supported by hostbind yet"
         )));
     }
-    let params = params?;
-    let f = &lowering.types[lowering.ty];
-    let has_results = !lowering.types[f.results].types.is_empty();
-    let flat_results = lowering
-        .types
-        .canonical_abi(&InterfaceType::Tuple(f.results))
-        .flat_count
-        .is_some_and(|n| n <= 1);
-    // The async layout passes a pointer for any result; the synchronous
-    // one only for results that do not fit one flat value.
-    let retptr = match async_layout {
-        true => has_results,
-        false => !flat_results,
+    started?
+}
+
+/// The pointer the caller passed for the results, if its layout has one:
+/// the async layout for any result, the synchronous one for results that
+/// do not fit one flat value. It follows the flat params (or their pointer).
+fn results_at(lowering: &HostLowering, storage: &[ValRaw], async_layout: bool) -> Option<u32> {
+    let types = &lowering.types;
+    let f = &types[lowering.ty];
+    let flat = |tuple| types.canonical_abi(&InterfaceType::Tuple(tuple)).flat_count;
+    let has = match async_layout {
+        true => !types[f.results].types.is_empty(),
+        false => flat(f.results).is_none_or(|n| n > 1),
     };
-    Ok((params, retptr.then(|| src.next_val().get_u32())))
+    let params = flat(f.params).map_or(1, usize::from);
+    let params = if params > MAX_FLAT_PARAMS { 1 } else { params };
+    has.then(|| storage.get(params).map_or(0, |v| v.get_u32()))
 }
 
 /// Runs `f`, turning a panic into a trap naming host function `name`.
@@ -201,7 +206,7 @@ fn catch<R>(name: &str, f: impl FnOnce() -> R) -> Result<R> {
 fn poll_call<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     call: &mut HostCall,
-) -> Poll<Result<Vec<Val>>> {
+) -> Poll<Result<Lowering>> {
     let Some(future) = call.future.as_mut() else {
         return Poll::Ready(Err(Trap::new(format!(
             "host function `{}` was polled after it finished",
@@ -218,10 +223,10 @@ fn poll_call<B: Backend, T: 'static>(
 
 fn poll_future<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
-    future: &mut HostFuture,
+    future: &mut CallFuture,
     wake: &Arc<HostWake>,
     name: &str,
-) -> Poll<Result<Vec<Val>>> {
+) -> Poll<Result<Lowering>> {
     wake.woken.store(false, Ordering::Release);
     let waker = Waker::from(wake.clone());
     let mut context = Context::from_waker(&waker);
@@ -272,12 +277,10 @@ fn lower_sync<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     lowering: &HostLowering,
     retptr: Option<u32>,
-    results: Vec<Val>,
+    results: Lowering,
     storage: &mut [ValRaw],
 ) -> Result<()> {
-    lower_into::<B, T>(cx, lowering, |lcx| {
-        lower_results(lcx, storage, retptr, &lowering.types, lowering.ty, &results)
-    })
+    lower_into::<B, T>(cx, lowering, |lcx| results(lcx, storage, retptr))
 }
 
 /// Writes the results of an async-lowered call into the caller's memory.
@@ -285,14 +288,12 @@ fn returned<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     lowering: &HostLowering,
     at: Option<u32>,
-    results: Vec<Val>,
+    results: Lowering,
 ) -> Result<()> {
     let Some(ptr) = at else {
         return Ok(());
     };
-    lower_into::<B, T>(cx, lowering, |lcx| {
-        store_results(lcx, ptr, &lowering.types, lowering.ty, &results)
-    })
+    lower_into::<B, T>(cx, lowering, |lcx| results(lcx, &mut [], Some(ptr)))
 }
 
 /// An async-lowered call whose future is not ready: the caller gets a
@@ -373,7 +374,7 @@ fn block<B: Backend, T: 'static>(
 }
 
 /// The results of finished host call `id` of a blocked caller.
-fn take_done<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<Vec<Val>> {
+fn take_done<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<Lowering> {
     match store_tasks::<B, T>(cx).host_calls.remove(id) {
         Some(HostCall { done: Some(r), .. }) => r,
         _ => Err(Trap::new("a blocked host call finished without its results").into()),

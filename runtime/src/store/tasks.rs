@@ -278,11 +278,11 @@ impl Waitable {
 /// A call of an async host function whose future has not finished, or
 /// whose results its synchronous caller has not taken yet.
 pub(crate) struct HostCall {
-    pub(crate) future: Option<crate::call::access::HostFuture>,
+    pub(crate) future: Option<crate::call::async_glue::CallFuture>,
     /// Set when the future's waker fires: only those futures are polled.
     pub(crate) wake: std::sync::Arc<HostWake>,
     /// The future's output, until its caller takes it.
-    pub(crate) done: Option<crate::error::Result<Vec<crate::Val>>>,
+    pub(crate) done: Option<crate::error::Result<crate::call::async_glue::Lowering>>,
     pub(crate) lowering: HostLowering,
     /// The pointer the caller passed for the results, if any.
     pub(crate) results_at: Option<u32>,

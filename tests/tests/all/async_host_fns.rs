@@ -408,3 +408,86 @@ fn wasmtime_agrees_with_pending_host_futures_on_the_python_guest() {
         );
     }
 }
+
+/// `add` through `#[host_fn] async fn`: pending twice, then counted in the
+/// store's data.
+#[hostbind::host_fn]
+async fn add_later(access: Access<Host>, a: u32, b: u32) -> hostbind::Result<u32> {
+    Yields(2).await;
+    access.with(|h| h.pending_adds += 1)?;
+    Ok(a.wrapping_add(b))
+}
+
+/// `log` with a borrowed string param, lifted owned for the future.
+#[hostbind::host_fn]
+async fn log_later(access: Access<Host>, line: &str) -> hostbind::Result<()> {
+    Yields(1).await;
+    access.with(|h| h.log.push(line.to_owned()))
+}
+
+/// With no store access: for a store of any data type.
+#[hostbind::host_fn]
+async fn add_plain(a: u32, b: u32) -> u32 {
+    Yields(1).await;
+    a.wrapping_add(b)
+}
+
+#[test]
+fn typed_async_host_fns_serve_the_c_guest() {
+    for engine in engines() {
+        let component = Component::new(&engine, GUEST).unwrap();
+        let mut linker = Linker::<Host>::new(&engine);
+        linker
+            .instance("hostbind:async-guest/host")
+            .unwrap()
+            .func("add", add_later)
+            .unwrap()
+            .func("log", log_later)
+            .unwrap();
+        let mut store = Store::new(&engine, Host::default());
+        let instance = linker.instantiate(&mut store, &component).unwrap();
+        let sum_to = instance
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "sum-to")
+            .unwrap();
+        assert_eq!(sum_to.call(&mut store, (10,)).unwrap(), (55,));
+        let dynamic = instance.get_func(&mut store, "sum-to").unwrap();
+        let out = block_on(dynamic.call_async(&mut store, &[Val::U32(20)])).unwrap();
+        assert_eq!(out, [Val::U32(210)]);
+        assert_eq!(store.data().pending_adds, 30);
+        assert_eq!(store.data().log, ["sum-to 10", "sum-to 20"]);
+
+        // The same guest with the store-free `add`, in a store of `()`.
+        let mut linker = Linker::<()>::new(&engine);
+        linker
+            .instance("hostbind:async-guest/host")
+            .unwrap()
+            .func("add", add_plain)
+            .unwrap()
+            .func_new("log", |_, _, _, _| Ok(()))
+            .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = linker.instantiate(&mut store, &component).unwrap();
+        let sum_to = instance.get_func(&mut store, "sum-to").unwrap();
+        let out = block_on(sum_to.call_async(&mut store, &[Val::U32(100)])).unwrap();
+        assert_eq!(out, [Val::U32(5050)]);
+    }
+}
+
+#[test]
+fn a_typed_async_host_fn_of_the_wrong_type_is_a_link_error() {
+    for engine in engines() {
+        let component = Component::new(&engine, GUEST).unwrap();
+        let mut linker = Linker::<Host>::new(&engine);
+        linker
+            .instance("hostbind:async-guest/host")
+            .unwrap()
+            .func("add", log_later)
+            .unwrap()
+            .func("log", log_later)
+            .unwrap();
+        let mut store = Store::new(&engine, Host::default());
+        let err = linker.instantiate(&mut store, &component).unwrap_err();
+        let text = message(&err);
+        assert!(text.contains("hostbind:async-guest/host#add"), "{text}");
+    }
+}
