@@ -244,14 +244,12 @@ fn unsupported(resolve: &Resolve, id: WorldId) -> Option<String> {
         }
     }
     for f in funcs {
-        if !matches!(
+        // `async func` binds, but not on a resource yet.
+        if matches!(
             f.kind,
-            FunctionKind::Freestanding
-                | FunctionKind::Method(_)
-                | FunctionKind::Static(_)
-                | FunctionKind::Constructor(_)
+            FunctionKind::AsyncMethod(_) | FunctionKind::AsyncStatic(_)
         ) {
-            note(&mut found, "async functions");
+            note(&mut found, "async resource functions");
         }
         types.extend(f.params.iter().map(|p| p.ty));
         types.extend(f.result);

@@ -47,13 +47,39 @@ pub type AsyncDynamicFn<T> = dyn Fn(Access<T>, FuncType, Vec<Val>) -> HostFuture
 /// ```
 pub struct Access<T> {
     store: u64,
+    /// How to find `T` in the store's data, when `T` is a part of it (a
+    /// `bindgen!` host, found by its getter); `None` when it is the data.
+    project: Option<Projection<T>>,
     _data: PhantomData<fn(T) -> T>,
 }
+
+/// A getter `fn(&mut S) -> &mut T` and the function that calls it on the
+/// store's data, erased of `S`.
+struct Projection<T> {
+    call: unsafe fn(*mut (), *const ()) -> *mut T,
+    getter: *const (),
+}
+
+impl<T> Clone for Projection<T> {
+    fn clone(&self) -> Self {
+        Projection {
+            call: self.call,
+            getter: self.getter,
+        }
+    }
+}
+
+// SAFETY: `getter` is a function pointer (see `Access::project`), which may
+// be sent and shared between threads like any `fn`.
+unsafe impl<T> Send for Projection<T> {}
+// SAFETY: as for `Send`.
+unsafe impl<T> Sync for Projection<T> {}
 
 impl<T> Clone for Access<T> {
     fn clone(&self) -> Self {
         Access {
             store: self.store,
+            project: self.project.clone(),
             _data: PhantomData,
         }
     }
@@ -78,6 +104,33 @@ impl<T: 'static> Access<T> {
     pub(crate) fn new(store: u64) -> Access<T> {
         Access {
             store,
+            project: None,
+            _data: PhantomData,
+        }
+    }
+
+    /// The part of this store's data that `get` finds. (`self` reaches the
+    /// data itself: hostbind makes it so, and projects it once.)
+    pub(crate) fn project<U: 'static>(self, get: fn(&mut T) -> &mut U) -> Access<U> {
+        /// # Safety
+        ///
+        /// `data` points to a live, unaliased `S` and `getter` is a
+        /// `fn(&mut S) -> &mut U`.
+        unsafe fn call<S, U>(data: *mut (), getter: *const ()) -> *mut U {
+            // SAFETY: per the contract, `getter` is a `fn(&mut S) -> &mut U`
+            // cast to a pointer, and a function pointer survives the round
+            // trip through a data pointer of the same size on every target
+            // Rust supports.
+            let get = unsafe { core::mem::transmute::<*const (), fn(&mut S) -> &mut U>(getter) };
+            // SAFETY: per the contract.
+            get(unsafe { &mut *data.cast::<S>() })
+        }
+        Access {
+            store: self.store,
+            project: Some(Projection {
+                call: call::<T, U>,
+                getter: get as *const (),
+            }),
             _data: PhantomData,
         }
     }
@@ -96,12 +149,19 @@ impl<T: 'static> Access<T> {
         }
         // While `f` runs, a nested `with` finds no data.
         let _lent = Lend::set(store, core::ptr::null_mut());
-        // SAFETY: `ptr` was set by `Lend::set` in `lend` from a `&mut T` of
-        // the store `self.store` names (an `Access<T>` is made only for a
-        // store of `T`), which `lend`'s caller holds borrowed for as long
-        // as the pointer is set; it was cleared above, so this is the only
-        // reference made from it until `f` returns.
-        let data = unsafe { &mut *ptr.cast::<T>() };
+        // `ptr` was set by `Lend::set` in `lend` from a `&mut` of the
+        // store's data, for the store `self.store` names, which `lend`'s
+        // caller holds borrowed for as long as the pointer is set; it was
+        // cleared above, so the reference made here is the only one made
+        // from it until `f` returns.
+        let data = match &self.project {
+            // SAFETY: as said above; and with no projection, `T` is the
+            // store's data type (`Access::new` is called only so).
+            None => unsafe { &mut *ptr.cast::<T>() },
+            // SAFETY: as said above; the projection was made, by `project`,
+            // on an `Access` of the store's data type, with its getter.
+            Some(p) => unsafe { &mut *(p.call)(ptr, p.getter) },
+        };
         Ok(f(data))
     }
 }

@@ -100,6 +100,43 @@ where
     R: Lower + Send + 'static,
     Fut: Future<Output = Result<R>> + Send + 'static,
 {
+    typed(sig, lift, call)
+}
+
+/// The host function of a `bindgen!` async import of signature `sig`,
+/// whose host `get` finds in the store's data: as [`async_host_func`],
+/// with the host's part of the data reachable through `Access<U>`.
+pub fn bound_async_func<T, U, A, R, Fut>(
+    sig: &'static Signature,
+    get: fn(&mut T) -> &mut U,
+    lift: for<'m, 'v> fn(&mut Params<'m, 'v>) -> Result<A>,
+    call: fn(Access<U>, A) -> Fut,
+) -> HostFunc<T>
+where
+    T: 'static,
+    U: 'static,
+    A: 'static,
+    R: Lower + Send + 'static,
+    Fut: Future<Output = Result<R>> + Send + 'static,
+{
+    typed(sig, lift, move |access: Access<T>, args| {
+        call(access.project(get), args)
+    })
+}
+
+/// A typed async host function: its params lifted by `lift`, its future
+/// made by `call`, its result lowered as `R`.
+fn typed<T, A, R, Fut>(
+    sig: &'static Signature,
+    lift: for<'m, 'v> fn(&mut Params<'m, 'v>) -> Result<A>,
+    call: impl Fn(Access<T>, A) -> Fut + Send + Sync + 'static,
+) -> HostFunc<T>
+where
+    T: 'static,
+    A: 'static,
+    R: Lower + Send + 'static,
+    Fut: Future<Output = Result<R>> + Send + 'static,
+{
     let start = move |access: Access<T>, cx: &mut StartCx<'_>| -> Result<CallFuture> {
         let mut params = Params::new(
             cx.lift.memory,

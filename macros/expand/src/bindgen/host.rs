@@ -57,9 +57,15 @@ impl Gen<'_> {
                 FunctionKind::Constructor(r)
                 | FunctionKind::Method(r)
                 | FunctionKind::Static(r) => Some(*r),
-                FunctionKind::Freestanding => None,
-                _ => return Err(unsupported(&format!("async functions (`{}`)", f.name))),
+                FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => None,
+                _ => {
+                    return Err(unsupported(&format!(
+                        "async resource functions (`{}`)",
+                        f.name
+                    )));
+                }
             };
+            let is_async = matches!(f.kind, FunctionKind::AsyncFreestanding);
             let trait_ident = match resource {
                 None => format_ident!("Host"),
                 Some(r) => resource_trait(r, &mut traits, &mut defines)?,
@@ -68,10 +74,12 @@ impl Gen<'_> {
                 FunctionKind::Constructor(_) => format_ident!("new"),
                 _ => snake(f.item_name()),
             };
+            // An async function's future owns its params.
+            let mode = if is_async { Mode::Owned } else { import_mode };
             let params: Vec<(syn::Ident, TokenStream)> = f
                 .params
                 .iter()
-                .map(|p| Ok((param(&p.name), self.ty(&p.ty, import_mode)?)))
+                .map(|p| Ok((param(&p.name), self.ty(&p.ty, mode)?)))
                 .collect::<syn::Result<_>>()?;
             let pnames: Vec<_> = params.iter().map(|(n, _)| n).collect();
             let ptys: Vec<_> = params.iter().map(|(_, t)| t).collect();
@@ -88,8 +96,30 @@ impl Gen<'_> {
                 (None, true) => quote!(-> ::hostbind::Result<()>),
             };
             let d = doc(&f.docs, || format!("The import `{}`.", f.name));
+            let method = if is_async {
+                // The future cannot hold `&mut self` across `.await`: it
+                // reaches the host through `Access<Self>`.
+                let out = match (&f.result, self.trappable) {
+                    (Some(t), false) => self.ty(t, Mode::Owned)?,
+                    (Some(t), true) => {
+                        let t = self.ty(t, Mode::Owned)?;
+                        quote!(::hostbind::Result<#t>)
+                    }
+                    (None, false) => quote!(()),
+                    (None, true) => quote!(::hostbind::Result<()>),
+                };
+                quote! {
+                    #[doc = #d]
+                    fn #m(access: ::hostbind::Access<Self>, #(#pnames: #ptys),*)
+                        -> impl ::core::future::Future<Output = #out> + Send
+                    where
+                        Self: Sized;
+                }
+            } else {
+                quote!(#[doc = #d] fn #m(&mut self, #(#pnames: #ptys),*) #ret;)
+            };
             if let Some((_, _, methods)) = traits.iter_mut().find(|(_, id, _)| *id == trait_ident) {
-                methods.push(quote!(#[doc = #d] fn #m(&mut self, #(#pnames: #ptys),*) #ret;));
+                methods.push(method);
             }
             let full_name = match instance {
                 Some(i) => format!("{i}#{}", f.name),
@@ -113,6 +143,7 @@ impl Gen<'_> {
                     trappable: self.trappable,
                     call: quote!(#trait_ident::#m),
                     wname: &f.name,
+                    is_async,
                 },
             ));
         }
@@ -190,6 +221,8 @@ struct GlueFn<'a> {
     call: TokenStream,
     /// The name the function is defined under in the linker instance.
     wname: &'a str,
+    /// A WIT `async func`: the method returns a future.
+    is_async: bool,
 }
 
 /// Defines one imported function in `inst`: its signature, and the
@@ -220,9 +253,43 @@ fn glue(p: &TokenStream, f: &GlueFn<'_>) -> TokenStream {
         quote!(#p::Ok(#call(__h, #(#args),*)))
     };
     let (name, wname) = (f.name, f.wname);
+    if f.is_async {
+        return async_glue(p, f);
+    }
     quote! {
         static #sig: #p::Signature =
             #p::Signature::new(#name, &[#(#param_entries),*], &[#(#result_entries),*]);
         inst.func(#wname, #p::bound_func(get, || &#sig, |__h, __p| #ret))?;
+    }
+}
+
+/// [`glue`] for an async function: its params are lifted owned, and the
+/// runtime's `bound_async_func` polls the method's future.
+fn async_glue(p: &TokenStream, f: &GlueFn<'_>) -> TokenStream {
+    let param_entries = f
+        .params
+        .iter()
+        .map(|(name, ty)| quote!(#p::param::<#ty>(#name)));
+    let result_entries = f.result.iter().map(|t| quote!(#p::ty::<#t>()));
+    let tys: Vec<_> = f.params.iter().map(|(_, ty)| *ty).collect();
+    let lifts = (0..f.params.len()).map(|i| quote!(__p.next(#i)?));
+    let args: Vec<_> = (0..f.params.len())
+        .map(|i| format_ident!("__a{i}"))
+        .collect();
+    let (call, sig, name, wname) = (&f.call, &f.sig, f.name, f.wname);
+    let body = if f.trappable {
+        quote!(#call(__access, #(#args),*).await)
+    } else {
+        quote!(#p::Ok(#call(__access, #(#args),*).await))
+    };
+    quote! {
+        static #sig: #p::Signature =
+            #p::Signature::new(#name, &[#(#param_entries),*], &[#(#result_entries),*]);
+        inst.func(#wname, #p::bound_async_func(
+            &#sig,
+            get,
+            |__p: &mut #p::Params<'_, '_>| -> #p::Result<(#(#tys,)*)> { #p::Ok((#(#lifts,)*)) },
+            |__access, (#(#args,)*): (#(#tys,)*)| async move { #body },
+        ))?;
     }
 }

@@ -33,11 +33,14 @@ pub(super) fn export_calls(
             if !matches!(
                 f.kind,
                 FunctionKind::Freestanding
+                    | FunctionKind::AsyncFreestanding
                     | FunctionKind::Constructor(_)
                     | FunctionKind::Method(_)
                     | FunctionKind::Static(_)
             ) {
-                return Err(unsupported(&format!("async functions (`{export}`)")));
+                return Err(unsupported(&format!(
+                    "async resource functions (`{export}`)"
+                )));
             }
             // A top-level `borrow` of a guest resource takes the
             // `ResourceAny` itself, and lends it as a `BorrowAny`.
