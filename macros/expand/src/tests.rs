@@ -101,7 +101,7 @@ fn errors_are_collected_and_item_reemitted() {
         "unknown `host_fn` option",
         "`crate` takes a path",
         "cannot be generic",
-        "cannot be `async`",
+        "reaches the store's data through `Access<T>`",
         "only the first parameter may be `&mut T`",
     ] {
         assert!(out.contains(msg), "missing {msg:?} in {out}");

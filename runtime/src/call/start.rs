@@ -8,6 +8,7 @@
 //! result is lifted when it calls `task.return`, into a slot the [`Call`]
 //! shares.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::call::dynamic::{Func, Val};
@@ -33,6 +34,18 @@ pub struct Call {
     task: Option<u32>,
     name: Arc<str>,
     slot: Slot,
+    /// The task's flag and the store's, set when this is dropped before
+    /// `finish` returned: the store's loop then cancels the task.
+    cancel: Option<(Arc<AtomicBool>, Arc<AtomicBool>)>,
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if let Some((mine, any)) = &self.cancel {
+            mine.store(true, Ordering::Release);
+            any.store(true, Ordering::Release);
+        }
+    }
 }
 
 fn take(slot: &Slot) -> Option<Vec<Val>> {
@@ -52,7 +65,19 @@ impl Call {
     /// Runs the store's event loop until the call's task returns its
     /// results, and returns them. A store in which nothing can make the
     /// task go on reports a deadlock naming the waiting tasks.
-    pub async fn finish<T: 'static>(self, store: &mut Store<T>) -> Result<Vec<Val>> {
+    ///
+    /// Dropping the call (or this future) before it is done cancels the
+    /// task, as a guest's `subtask.cancel` would: the next time the store
+    /// runs, the task is told when it next waits cancellably, and whatever
+    /// it returns after is dropped.
+    pub async fn finish<T: 'static>(mut self, store: &mut Store<T>) -> Result<Vec<Val>> {
+        let results = self.finish_inner(store).await;
+        // Finished, or failed for good: nothing to cancel.
+        self.cancel = None;
+        results
+    }
+
+    async fn finish_inner<T: 'static>(&self, store: &mut Store<T>) -> Result<Vec<Val>> {
         if store.id() != self.store {
             anyhow::bail!("the call belongs to another store");
         }
@@ -105,18 +130,19 @@ impl Func {
         let types = self.types.clone();
         let ty = self.ty;
         let target = self.target();
-        let task = with_backend!(&mut store.repr, |s, B| {
+        let started = with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            enter::<B, T, Option<u32>>(&mut cx, &target, |cx| {
+            enter::<B, T, Option<Started>>(&mut cx, &target, |cx| {
                 start_entered::<B, T>(cx, &target, &types, ty, params, slot.clone())
             })
         })?;
         Ok(Call {
             store: store.id(),
             instance: self.instance,
-            task,
+            task: started.as_ref().map(|s| s.0),
             name: self.name.clone(),
             slot,
+            cancel: started.map(|s| (s.1, s.2)),
         })
     }
 
@@ -133,6 +159,9 @@ impl Func {
     }
 }
 
+/// A started call's task, its cancel flag and the store's.
+type Started = (u32, Arc<AtomicBool>, Arc<AtomicBool>);
+
 /// [`Func::start`] in the entered instance: returns the task to finish
 /// later, or `None` when the results are in `slot` already.
 fn start_entered<B: Backend, T: 'static>(
@@ -142,7 +171,7 @@ fn start_entered<B: Backend, T: 'static>(
     ty: wasmtime_environ::component::TypeFuncIndex,
     params: &[Val],
     slot: Slot,
-) -> core::result::Result<Option<u32>, Failed> {
+) -> core::result::Result<Option<Started>, Failed> {
     let (instance, name) = (target.instance, target.name);
     let data = B::data(cx);
     data.pending = None;
@@ -179,6 +208,8 @@ fn start_entered<B: Backend, T: 'static>(
             .before_guest()?;
         return Ok(None);
     }
+    // Calls dropped since the store last ran are cancelled first.
+    crate::concurrent::cancel::cancel_dropped::<B, T>(cx).after_guest()?;
     let opt_index = export_options::<B, T>(cx, instance, target.slot);
     let sink_slot = slot.clone();
     let sink_types = types.clone();
@@ -231,7 +262,16 @@ fn start_entered<B: Backend, T: 'static>(
     B::data(cx)
         .hook(CallHook::ReturningFromWasm)
         .before_guest()?;
-    Ok((!filled(&slot)).then_some(id))
+    if filled(&slot) {
+        return Ok(None);
+    }
+    let tasks = crate::concurrent::store_tasks::<B, T>(cx);
+    let mine = Arc::new(AtomicBool::new(false));
+    let any = tasks.any_dropped.clone();
+    if let Some(t) = tasks.task(id) {
+        t.dropped = Some(mine.clone());
+    }
+    Ok(Some((id, mine, any)))
 }
 
 /// The index of the canonical options export `slot` of `instance` lifts with.

@@ -487,6 +487,8 @@ fn call_task<B: Backend, T: 'static, R>(
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> core::result::Result<R, Failed> {
     let (instance, name) = (target.instance, target.name);
+    // Calls the host dropped since the store last ran are cancelled first.
+    crate::concurrent::cancel::cancel_dropped::<B, T>(cx).after_guest()?;
     let data = B::data(cx);
     data.hook(CallHook::CallingWasm).before_guest()?;
     data.instances[instance]

@@ -93,6 +93,7 @@ pub(crate) fn prepare_call<B: Backend, T: 'static>(
             post_return: None,
             result_count: 0,
         }),
+        dropped: None,
     });
     if let Some(old) = tasks.prepared.replace(id) {
         tasks.tasks().remove(old);

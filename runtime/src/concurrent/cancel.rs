@@ -126,6 +126,43 @@ fn request<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, site: &Site<'_>, id: u
             None,
         ));
     }
+    deliver_request::<B, T>(cx, id)
+}
+
+/// Cancels the tasks of calls the host started and dropped unfinished,
+/// as a caller's `subtask.cancel` would: each is told when it next waits
+/// cancellably, and its result, if it still returns one, is dropped.
+pub(crate) fn cancel_dropped<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<()> {
+    let tasks = store_tasks::<B, T>(cx);
+    if !tasks
+        .any_dropped
+        .swap(false, std::sync::atomic::Ordering::AcqRel)
+    {
+        return Ok(());
+    }
+    for id in tasks.tasks().ids() {
+        let tasks = store_tasks::<B, T>(cx);
+        let dropped = tasks.task(id).is_some_and(|t| {
+            t.cancel == Cancel::NotRequested
+                && t.state != TaskState::Resolved
+                && t.dropped
+                    .as_ref()
+                    .is_some_and(|d| d.load(std::sync::atomic::Ordering::Acquire))
+        });
+        if dropped {
+            deliver_request::<B, T>(cx, id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Marks task `id`'s cancellation requested and tells it where it can be
+/// told now.
+fn deliver_request<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<()> {
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return Ok(());
+    };
     task.cancel = Cancel::Pending;
     let (instance, table, exec, callback, state) = (
         task.instance,

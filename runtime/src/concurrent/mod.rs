@@ -17,7 +17,7 @@
 //! tasks instead of hanging.
 
 mod call;
-mod cancel;
+pub(crate) mod cancel;
 mod error_context;
 pub(crate) mod host_call;
 pub(crate) mod host_end;

@@ -102,6 +102,7 @@ pub(crate) fn begin_task<B: Backend, T: 'static>(
         caller: None,
         waitable: None,
         start: None,
+        dropped: None,
     });
     if exclusive {
         tasks.instance(lift.instance, lift.table).exclusive = Some(id);
@@ -393,6 +394,7 @@ pub(crate) fn enter_sync_call<B: Backend, T: 'static>(
         caller: None,
         waitable: None,
         start: None,
+        dropped: None,
     });
     push_frame::<B, T>(cx, Frame::Task(id));
     Ok(())
@@ -595,6 +597,7 @@ pub(crate) fn run_ready<B: Backend, T: 'static>(
 /// resumes or calls back one task that is ready; returns whether anything
 /// ran.
 fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
+    super::cancel::cancel_dropped::<B, T>(cx)?;
     if super::host_call::poll_woken::<B, T>(cx)? {
         return Ok(true);
     }

@@ -41,6 +41,9 @@ pub(crate) struct Tasks<B: Backend> {
     /// Who to wake when one of their futures can go on: the waker of the
     /// host's `poll` that drives the store, or a thread blocked on it.
     pub(crate) outer: std::sync::Arc<std::sync::Mutex<Option<core::task::Waker>>>,
+    /// Set when the host drops a started call unfinished: the loop then
+    /// cancels the tasks whose `dropped` flag is set.
+    pub(crate) any_dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl<B: Backend> Default for Tasks<B> {
@@ -58,6 +61,7 @@ impl<B: Backend> Default for Tasks<B> {
             idle_steps: 0,
             host_calls: Slab::default(),
             outer: Default::default(),
+            any_dropped: Default::default(),
         }
     }
 }
@@ -209,6 +213,9 @@ pub(crate) struct Task<B: Backend> {
     pub(crate) caller: Option<u32>,
     pub(crate) waitable: Option<u32>,
     pub(crate) start: Option<Start<B>>,
+    /// For a call the host started: set when the host drops its `Call`
+    /// unfinished, which cancels the task.
+    pub(crate) dropped: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What a prepared guest-to-guest call needs to start: the adapter's

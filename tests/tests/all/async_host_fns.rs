@@ -538,3 +538,122 @@ fn bindgen_async_imports_serve_the_c_guest() {
         assert_eq!(store.data().host.log, ["sum-to 10"]);
     }
 }
+
+/// A callback-lifted `run` that calls the host's `wait` through an async
+/// lowering and waits for it; told of its cancellation, it cancels and
+/// drops that subtask, counts it and calls `task.cancel`.
+const CANCELLABLE: &str = r#"(component
+  (import "wait" (func $wait async (result u32)))
+  (core module $libc
+    (memory (export "mem") 1)
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 512)))
+  (core instance $libc (instantiate $libc))
+  (core func $wait (canon lower (func $wait) async (memory (core memory $libc "mem"))))
+  (core func $ret (canon task.return (result u32)))
+  (core func $task-cancel (canon task.cancel))
+  (core func $ws-new (canon waitable-set.new))
+  (core func $join (canon waitable.join))
+  (core func $st-cancel (canon subtask.cancel))
+  (core func $st-drop (canon subtask.drop))
+  (core module $M
+    (import "libc" "mem" (memory 1))
+    (import "" "wait" (func $wait (param i32) (result i32)))
+    (import "" "ret" (func $ret (param i32)))
+    (import "" "task-cancel" (func $task-cancel))
+    (import "" "ws-new" (func $ws-new (result i32)))
+    (import "" "join" (func $join (param i32 i32)))
+    (import "" "st-cancel" (func $st-cancel (param i32) (result i32)))
+    (import "" "st-drop" (func $st-drop (param i32)))
+    (global $sub (mut i32) (i32.const 0))
+    (global $cancelled (mut i32) (i32.const 0))
+    (func (export "run") (result i32)
+      (local $status i32) (local $set i32)
+      (local.set $status (call $wait (i32.const 16)))
+      (if (i32.ne (i32.and (local.get $status) (i32.const 15)) (i32.const 1))
+        (then unreachable))
+      (global.set $sub (i32.shr_u (local.get $status) (i32.const 4)))
+      (local.set $set (call $ws-new))
+      (call $join (global.get $sub) (local.get $set))
+      ;; WAIT on the set
+      (i32.or (i32.const 2) (i32.shl (local.get $set) (i32.const 4))))
+    (func (export "cb") (param $event i32) (param i32 i32) (result i32)
+      (if (i32.eq (local.get $event) (i32.const 6))
+        (then
+          ;; Out of the set, then cancelled: the host's future is dropped.
+          (call $join (global.get $sub) (i32.const 0))
+          (if (i32.ne (call $st-cancel (global.get $sub)) (i32.const 4))
+            (then unreachable))
+          (call $st-drop (global.get $sub))
+          (global.set $cancelled (i32.add (global.get $cancelled) (i32.const 1)))
+          (call $task-cancel)
+          (return (i32.const 0))))
+      ;; The subtask returned: its result is at 16.
+      (call $st-drop (global.get $sub))
+      (call $ret (i32.load (i32.const 16)))
+      (i32.const 0))
+    (func (export "cancelled") (result i32) (global.get $cancelled)))
+  (core instance $m (instantiate $M
+    (with "libc" (instance $libc))
+    (with "" (instance
+      (export "wait" (func $wait)) (export "ret" (func $ret))
+      (export "task-cancel" (func $task-cancel)) (export "ws-new" (func $ws-new))
+      (export "join" (func $join)) (export "st-cancel" (func $st-cancel))
+      (export "st-drop" (func $st-drop))))))
+  (func (export "run") async (result u32)
+    (canon lift (core func $m "run") async (callback (core func $m "cb"))))
+  (func (export "cancelled") (result u32) (canon lift (core func $m "cancelled"))))"#;
+
+/// Counts the host futures dropped before they finished.
+struct DropCount(Arc<AtomicUsize>);
+
+impl Drop for DropCount {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn dropping_a_started_call_cancels_its_task() {
+    for engine in engines() {
+        let component = hostbind_tests::component(&engine, CANCELLABLE);
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let mut linker = Linker::<()>::new(&engine);
+        let counter = dropped.clone();
+        // `wait` never finishes on its own: only cancelling ends it.
+        linker
+            .root()
+            .func_new_async("wait", move |_, _, _| {
+                let guard = DropCount(counter.clone());
+                Box::pin(async move {
+                    let _guard = guard;
+                    core::future::pending::<()>().await;
+                    Ok(vec![Val::U32(0)])
+                })
+            })
+            .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = linker.instantiate(&mut store, &component).unwrap();
+        let run = instance.get_func(&mut store, "run").unwrap();
+        let cancelled = instance
+            .get_typed_func::<(), (u32,)>(&mut store, "cancelled")
+            .unwrap();
+        let call = run.start(&mut store, &[]).unwrap();
+        assert!(!call.is_done());
+        assert_eq!(dropped.load(Ordering::SeqCst), 0);
+        drop(call);
+        // The store's next call cancels the dropped one first: the guest
+        // is told, cancels its subtask (dropping the host's future) and
+        // calls `task.cancel`.
+        assert_eq!(cancelled.call(&mut store, ()).unwrap(), (1,));
+        assert_eq!(dropped.load(Ordering::SeqCst), 1);
+        // A dropped `finish` future cancels the same way.
+        let call = run.start(&mut store, &[]).unwrap();
+        {
+            let mut finish = core::pin::pin!(call.finish(&mut store));
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(finish.as_mut().poll(&mut cx).is_pending());
+        }
+        assert_eq!(cancelled.call(&mut store, ()).unwrap(), (2,));
+        assert_eq!(dropped.load(Ordering::SeqCst), 2);
+    }
+}
