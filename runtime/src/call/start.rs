@@ -11,35 +11,50 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::abi::{LiftCx, LowerCx};
 use crate::call::dynamic::{Func, Val};
 use crate::call::typed::{Failed, Phase, Target, call_inner, enter, task_lift};
 use crate::concurrent::{OwnedSink, begin_task, end_task, host_end};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
+use crate::raw::ValRaw;
 use crate::store::tasks::Returns;
 use crate::store::{CallHook, Cx, Store, with_backend};
+use crate::types::layout::MAX_FLAT_PARAMS;
 
 /// Where a started call's results go when its task returns them.
-type Slot = Arc<Mutex<Option<Vec<Val>>>>;
+type Slot<R> = Arc<Mutex<Option<R>>>;
 
 /// A call of an export that the host started with [`Func::start`] and has
 /// not finished: its task runs whenever the store's event loop does (in
 /// any call, stream or future operation on the store, or in
 /// [`finish`](Call::finish)).
-#[derive(Debug)]
+///
+/// `R` is what `finish` returns: the results as [`Val`]s for a call
+/// [`Func::start`] made, the typed results for one of
+/// [`TypedFunc::start`](crate::TypedFunc::start).
 #[must_use = "a started call's results are taken with `finish`"]
-pub struct Call {
+pub struct Call<R = Vec<Val>> {
     store: u64,
     instance: usize,
     task: Option<u32>,
     name: Arc<str>,
-    slot: Slot,
+    slot: Slot<R>,
     /// The task's flag and the store's, set when this is dropped before
     /// `finish` returned: the store's loop then cancels the task.
     cancel: Option<(Arc<AtomicBool>, Arc<AtomicBool>)>,
 }
 
-impl Drop for Call {
+impl<R> core::fmt::Debug for Call<R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Call")
+            .field("export", &self.name)
+            .field("done", &filled(&self.slot))
+            .finish()
+    }
+}
+
+impl<R> Drop for Call<R> {
     fn drop(&mut self) {
         if let Some((mine, any)) = &self.cancel {
             mine.store(true, Ordering::Release);
@@ -48,15 +63,15 @@ impl Drop for Call {
     }
 }
 
-fn take(slot: &Slot) -> Option<Vec<Val>> {
+fn take<R>(slot: &Slot<R>) -> Option<R> {
     slot.lock().ok().and_then(|mut s| s.take())
 }
 
-fn filled(slot: &Slot) -> bool {
+fn filled<R>(slot: &Slot<R>) -> bool {
     slot.lock().is_ok_and(|s| s.is_some())
 }
 
-impl Call {
+impl<R> Call<R> {
     /// Whether the call's task has returned its results.
     pub fn is_done(&self) -> bool {
         filled(&self.slot)
@@ -70,14 +85,14 @@ impl Call {
     /// task, as a guest's `subtask.cancel` would: the next time the store
     /// runs, the task is told when it next waits cancellably, and whatever
     /// it returns after is dropped.
-    pub async fn finish<T: 'static>(mut self, store: &mut Store<T>) -> Result<Vec<Val>> {
+    pub async fn finish<T: 'static>(mut self, store: &mut Store<T>) -> Result<R> {
         let results = self.finish_inner(store).await;
         // Finished, or failed for good: nothing to cancel.
         self.cancel = None;
         results
     }
 
-    async fn finish_inner<T: 'static>(&self, store: &mut Store<T>) -> Result<Vec<Val>> {
+    async fn finish_inner<T: 'static>(&self, store: &mut Store<T>) -> Result<R> {
         if store.id() != self.store {
             anyhow::bail!("the call belongs to another store");
         }
@@ -126,24 +141,17 @@ impl Func {
     /// async ABI, runs to its end here.
     pub fn start<T: 'static>(&self, store: &mut Store<T>, params: &[Val]) -> Result<Call> {
         self.check_call(store, params.len(), self.ty().results().len())?;
-        let slot = Slot::default();
         let types = self.types.clone();
         let ty = self.ty;
-        let target = self.target();
-        let started = with_backend!(&mut store.repr, |s, B| {
-            let mut cx = B::cx(s);
-            enter::<B, T, Option<Started>>(&mut cx, &target, |cx| {
-                start_entered::<B, T>(cx, &target, &types, ty, params, slot.clone())
-            })
-        })?;
-        Ok(Call {
-            store: store.id(),
-            instance: self.instance,
-            task: started.as_ref().map(|s| s.0),
-            name: self.name.clone(),
-            slot,
-            cancel: started.map(|s| (s.1, s.2)),
-        })
+        let lift_types = types.clone();
+        start(
+            store,
+            &self.target(),
+            |lcx, args| crate::call::dynamic::func::lower_params(lcx, args, &types, ty, params),
+            move |lcx, rets, async_| {
+                crate::call::dynamic::func::lift_results(lcx, rets, async_, &lift_types, ty)
+            },
+        )
     }
 
     /// Calls the export with `params` and returns its results: a call that
@@ -162,15 +170,39 @@ impl Func {
 /// A started call's task, its cancel flag and the store's.
 type Started = (u32, Arc<AtomicBool>, Arc<AtomicBool>);
 
-/// [`Func::start`] in the entered instance: returns the task to finish
-/// later, or `None` when the results are in `slot` already.
-fn start_entered<B: Backend, T: 'static>(
+/// Starts a call of `target`: `lower` writes the params, `lift` reads the
+/// results (when the call returns now, or later at `task.return`).
+pub(crate) fn start<T: 'static, R: Send + 'static>(
+    store: &mut Store<T>,
+    target: &Target<'_>,
+    lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
+    lift: impl Fn(&LiftCx<'_>, &[ValRaw], bool) -> Result<R> + Clone + Send + 'static,
+) -> Result<Call<R>> {
+    let slot = Slot::default();
+    let started = with_backend!(&mut store.repr, |s, B| {
+        let mut cx = B::cx(s);
+        enter::<B, T, Option<Started>>(&mut cx, target, |cx| {
+            start_entered::<B, T, R>(cx, target, lower, lift, slot.clone())
+        })
+    })?;
+    Ok(Call {
+        store: store.id(),
+        instance: target.instance,
+        task: started.as_ref().map(|s| s.0),
+        name: target.name.into(),
+        slot,
+        cancel: started.map(|s| (s.1, s.2)),
+    })
+}
+
+/// [`start`] in the entered instance: returns the task to finish later,
+/// or `None` when the results are in `slot` already.
+fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
-    types: &Arc<wasmtime_environ::component::ComponentTypes>,
-    ty: wasmtime_environ::component::TypeFuncIndex,
-    params: &[Val],
-    slot: Slot,
+    lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
+    lift: impl Fn(&LiftCx<'_>, &[ValRaw], bool) -> Result<R> + Clone + Send + 'static,
+    slot: Slot<R>,
 ) -> core::result::Result<Option<Started>, Failed> {
     let (instance, name) = (target.instance, target.name);
     let data = B::data(cx);
@@ -183,7 +215,7 @@ fn start_entered<B: Backend, T: 'static>(
         .before_guest()?;
     let res = crate::abi::ResCx {
         table: opts.table,
-        any: None,
+        any: target.any,
         instance,
         store: data.id,
     };
@@ -191,14 +223,8 @@ fn start_entered<B: Backend, T: 'static>(
     let mut task = task_lift::<B>(state, export, &opts, instance, name);
     task.detach = true;
     data.hook(CallHook::CallingWasm).before_guest()?;
-    let lower = |lcx: &mut crate::abi::LowerCx<'_>, args: &mut _| {
-        crate::call::dynamic::func::lower_params(lcx, args, types, ty, params)
-    };
-    let lift = |lcx: &crate::abi::LiftCx<'_>, rets: &[_], async_| {
-        crate::call::dynamic::func::lift_results(lcx, rets, async_, types, ty)
-    };
     if !concurrent {
-        let v = call_inner::<B, T, Vec<Val>>(cx, target, &opts, res, lower, None, lift)?;
+        let v = call_inner::<B, T, R>(cx, target, &opts, res, lower, None, lift)?;
         *slot
             .lock()
             .map_err(|_| anyhow::anyhow!("a call's result slot is poisoned"))
@@ -212,23 +238,16 @@ fn start_entered<B: Backend, T: 'static>(
     crate::concurrent::cancel::cancel_dropped::<B, T>(cx).after_guest()?;
     let opt_index = export_options::<B, T>(cx, instance, target.slot);
     let sink_slot = slot.clone();
-    let sink_types = types.clone();
     let sink_name: Arc<str> = name.into();
+    let sink_lift = lift.clone();
     let sink: OwnedSink<B, T> = Box::new(move |cx: &mut Cx<'_, B, T>, vals: &[_]| {
         let Some(opts) = B::data(cx).instances[instance].options(opt_index) else {
             return Err(anyhow::anyhow!(
                 "export `{sink_name}` has no canonical options"
             ));
         };
-        let v = crate::call::typed::lift_results::<B, T, Vec<Val>>(
-            cx,
-            &opts,
-            instance,
-            res,
-            &sink_name,
-            vals,
-            true,
-            |lcx, rets, a| crate::call::dynamic::func::lift_results(lcx, rets, a, &sink_types, ty),
+        let v = crate::call::typed::lift_results::<B, T, R>(
+            cx, &opts, instance, res, &sink_name, vals, true, sink_lift,
         );
         host_end::settle::<B, T>(cx, instance)?;
         if let Ok(mut s) = sink_slot.lock() {
@@ -242,7 +261,7 @@ fn start_entered<B: Backend, T: 'static>(
         .borrow_mut()
         .scope_borrows = 0;
     let id = begin_task::<B, T>(cx, &task, Returns::Owned(Box::new(sink))).before_guest()?;
-    let ran = call_inner::<B, T, Vec<Val>>(cx, target, &opts, res, lower, Some(&task), lift);
+    let ran = call_inner::<B, T, R>(cx, target, &opts, res, lower, Some(&task), lift);
     let resolved = end_task::<B, T>(cx, id, ran.is_err());
     if let Some(v) = ran?
         && let Ok(mut s) = slot.lock()

@@ -10,6 +10,7 @@ use crate::abi::{
     ComponentTuple, FlatDst, FlatSrc, LiftCx, Lower, LowerCx, ResCx, ResourceScope, memory,
 };
 use crate::call::host::GuestAccess;
+use crate::call::start::Call;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::load::component::core_func_type;
@@ -232,15 +233,9 @@ where
         if store.id() != self.store_id {
             bail!("the function belongs to another store");
         }
+        let target = self.target();
         with_backend!(&mut store.repr, |s, B| {
             let mut cx = B::cx(s);
-            let target = Target {
-                instance: self.instance,
-                slot: self.slot,
-                tys: &self.tys,
-                name: &self.name,
-                any: self.any,
-            };
             // The closures are inlined where the synchronous path calls
             // them (the async path calls them too, which would otherwise
             // leave them out of line).
@@ -248,42 +243,95 @@ where
                 &mut cx,
                 &target,
                 #[inline(always)]
-                |lcx, args| {
-                    if const { flat_count_all(Q::FIELDS) <= MAX_FLAT_PARAMS } {
-                        params.lower_flat(lcx, &mut FlatDst::new(args))
-                    } else {
-                        let ptr = lcx.alloc("params", Q::SIZE, Q::ALIGN)?;
-                        params.store(lcx, ptr as usize)?;
-                        args[0] = ValRaw::i32(ptr as i32);
-                        Ok(())
-                    }
-                },
+                |lcx, args| lower_typed(params, lcx, args),
                 #[inline(always)]
-                |lcx, rets, async_| {
-                    // An async export's results are `task.return`'s params.
-                    let flat = if async_ {
-                        const { flat_count_all(R::FIELDS) <= MAX_FLAT_PARAMS }
-                    } else {
-                        const { flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS }
-                    };
-                    if flat {
-                        R::lift_flat(lcx, &mut FlatSrc::new(rets))
-                    } else {
-                        let ptr = rets.first().map_or(0, |v| v.get_u32());
-                        let range = memory::check_array(
-                            &lcx.site,
-                            "return",
-                            lcx.memory.len(),
-                            ptr,
-                            1,
-                            R::SIZE,
-                            R::ALIGN,
-                        )?;
-                        R::load(lcx, range.start)
-                    }
-                },
+                |lcx, rets, async_| lift_typed::<R>(lcx, rets, async_),
             )
         })
+    }
+
+    fn target(&self) -> Target<'_> {
+        Target {
+            instance: self.instance,
+            slot: self.slot,
+            tys: &self.tys,
+            name: &self.name,
+            any: self.any,
+        }
+    }
+
+    /// Starts a call of the export and runs it until it returns or waits,
+    /// as [`Func::start`](crate::Func::start) does; the [`Call`] it returns
+    /// finishes with the typed results.
+    pub fn start<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<Call<R>>
+    where
+        R: Send + 'static,
+    {
+        if store.id() != self.store_id {
+            bail!("the function belongs to another store");
+        }
+        crate::call::start::start(
+            store,
+            &self.target(),
+            |lcx, args| lower_typed(params, lcx, args),
+            |lcx, rets, async_| lift_typed::<R>(lcx, rets, async_),
+        )
+    }
+
+    /// Calls the export and returns its results; a call that waits (on a
+    /// host function's future, or a stream the host writes) lets the
+    /// store's other tasks run meanwhile. The same as
+    /// [`start`](TypedFunc::start) then [`Call::finish`].
+    pub async fn call_async<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R>
+    where
+        R: Send + 'static,
+    {
+        self.start(store, params)?.finish(store).await
+    }
+}
+
+/// Lowers typed `params` into `args` (or into memory the guest allocates,
+/// when they do not fit).
+#[inline(always)]
+fn lower_typed<Q: ComponentTuple + Lower>(
+    params: Q,
+    lcx: &mut LowerCx<'_>,
+    args: &mut [ValRaw; MAX_FLAT_PARAMS],
+) -> Result<()> {
+    if const { flat_count_all(Q::FIELDS) <= MAX_FLAT_PARAMS } {
+        params.lower_flat(lcx, &mut FlatDst::new(args))
+    } else {
+        let ptr = lcx.alloc("params", Q::SIZE, Q::ALIGN)?;
+        params.store(lcx, ptr as usize)?;
+        args[0] = ValRaw::i32(ptr as i32);
+        Ok(())
+    }
+}
+
+/// Lifts typed results from an export's flat results, or for an `async_`
+/// export from the flat values its `task.return` took.
+#[inline(always)]
+fn lift_typed<R: crate::FuncResults>(lcx: &LiftCx<'_>, rets: &[ValRaw], async_: bool) -> Result<R> {
+    // An async export's results are `task.return`'s params.
+    let flat = if async_ {
+        const { flat_count_all(R::FIELDS) <= MAX_FLAT_PARAMS }
+    } else {
+        const { flat_count_all(R::FIELDS) <= MAX_FLAT_RESULTS }
+    };
+    if flat {
+        R::lift_flat(lcx, &mut FlatSrc::new(rets))
+    } else {
+        let ptr = rets.first().map_or(0, |v| v.get_u32());
+        let range = memory::check_array(
+            &lcx.site,
+            "return",
+            lcx.memory.len(),
+            ptr,
+            1,
+            R::SIZE,
+            R::ALIGN,
+        )?;
+        R::load(lcx, range.start)
     }
 }
 

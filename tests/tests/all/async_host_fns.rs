@@ -657,3 +657,32 @@ fn dropping_a_started_call_cancels_its_task() {
         assert_eq!(dropped.load(Ordering::SeqCst), 2);
     }
 }
+
+#[test]
+fn typed_calls_start_and_finish_with_pending_host_futures() {
+    for engine in engines() {
+        let component = Component::new(&engine, GUEST).unwrap();
+        let mut linker = Linker::<Host>::new(&engine);
+        link(&mut linker, 1);
+        let mut store = Store::new(&engine, Host::default());
+        let instance = linker.instantiate(&mut store, &component).unwrap();
+        let sum_to = instance
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "sum-to")
+            .unwrap();
+        let (out, pending) = block_on_counting(sum_to.call_async(&mut store, (10,)));
+        assert_eq!(out.unwrap(), (55,));
+        assert_eq!(
+            pending, 0,
+            "self-waking futures need no wakeup from outside"
+        );
+        let a = sum_to.start(&mut store, (20,)).unwrap();
+        let b = sum_to.start(&mut store, (30,)).unwrap();
+        assert_eq!(block_on(b.finish(&mut store)).unwrap(), (465,));
+        assert_eq!(block_on(a.finish(&mut store)).unwrap(), (210,));
+        let greet = instance
+            .get_typed_func::<(&str,), (String,)>(&mut store, "greet")
+            .unwrap();
+        let (hello,) = block_on(greet.call_async(&mut store, ("Ada",))).unwrap();
+        assert_eq!(hello, "hello, Ada!");
+    }
+}
