@@ -267,6 +267,24 @@ where
     where
         R: Send + 'static,
     {
+        self.start_as(store, params)
+    }
+
+    /// [`TypedFunc::start`] with params of another Rust type `Q` whose
+    /// component types are `P`'s, as [`call_as`](TypedFunc::call_as).
+    #[doc(hidden)]
+    pub fn start_as<Q, T>(&self, store: &mut Store<T>, params: Q) -> Result<Call<R>>
+    where
+        Q: ComponentTuple + Lower,
+        T: 'static,
+        R: Send + 'static,
+    {
+        const {
+            assert!(
+                crate::types::compare::all_match(Q::FIELDS, P::FIELDS),
+                "`start_as` params must have the component types of the function's"
+            )
+        };
         if store.id() != self.store_id {
             bail!("the function belongs to another store");
         }

@@ -536,6 +536,11 @@ fn bindgen_async_imports_serve_the_c_guest() {
         assert_eq!(guest.call_greet(&mut store, "Ada").unwrap(), "hello, Ada!");
         assert_eq!(store.data().host.adds, 10);
         assert_eq!(store.data().host.log, ["sum-to 10"]);
+        // `call_*_async` waits without blocking (here it never needs to).
+        let sum = block_on(guest.call_sum_to_async(&mut store, 20)).unwrap();
+        assert_eq!(sum, 210);
+        let hello = block_on(guest.call_greet_async(&mut store, "Grace")).unwrap();
+        assert_eq!(hello, "hello, Grace!");
     }
 }
 

@@ -106,13 +106,29 @@ pub(super) fn export_calls(
             // One method calling the stored function: `recv` are its params
             // before `store`, `world` reaches the world struct, and `lead`
             // comes before the call's own args.
+            let is_async = matches!(f.kind, FunctionKind::AsyncFreestanding);
             let call = |name: &syn::Ident,
                         recv: TokenStream,
                         world: TokenStream,
                         lead: TokenStream,
                         (pn, pt, args): (&[&syn::Ident], &[&TokenStream], &[TokenStream]),
                         (ret, done): (TokenStream, TokenStream)| {
+                // An `async func` also gets `<name>_async`, which lets the
+                // store's other tasks and the host's futures run while it
+                // waits.
+                let async_call = is_async.then(|| {
+                    let name_async = format_ident!("{}_async", name);
+                    let adoc = format!("{doc}\n\nWaits without blocking: see `TypedFunc::call_async`.");
+                    quote! {
+                        #[doc = #adoc]
+                        pub async fn #name_async<D: 'static>(#recv store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
+                            let __r = #world.#field.start_as(store, (#lead #(#args,)*))?.finish(store).await?;
+                            #done
+                        }
+                    }
+                });
                 quote! {
+                    #async_call
                     #[doc = #doc]
                     pub fn #name<D: 'static>(#recv store: &mut ::hostbind::Store<D>, #(#pn: #pt),*) -> ::hostbind::Result<#ret> {
                         let __r = #world.#field.call_as(store, (#lead #(#args,)*))?;
