@@ -297,6 +297,33 @@ fn start_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<
             }
         };
     }
+    if B::SUSPENDS && !async_ {
+        // A synchronous callee runs as a thread too, so that when it
+        // blocks its async caller goes on; what it returns is delivered
+        // when it finishes (`finish_sync_callee`).
+        if let Some(t) = store_tasks::<B, T>(cx).task(id) {
+            t.start = Some(Start {
+                func: start.func,
+                params: Vec::new(),
+                callee: None,
+                post_return: start.post_return,
+                result_count: start.result_count.min(callee_ty.results.len()),
+            });
+        }
+        let started =
+            super::thread::start::<B, T>(cx, id, callee, &callee_ty, params, Finish::SyncCallee);
+        return match started {
+            Ok(super::thread::Started::Suspended) => Ok(()),
+            Ok(super::thread::Started::Returned(ret)) => {
+                pop_frame::<B, T>(cx);
+                finish_sync_callee::<B, T>(cx, id, ret)
+            }
+            Err(e) => {
+                pop_frame::<B, T>(cx);
+                Err(e)
+            }
+        };
+    }
     let mut rets = [ValRaw::ZERO; crate::raw::MAX_STORAGE];
     let called = B::call(
         cx,
@@ -332,6 +359,40 @@ fn start_task<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<
         Some(_) => after_code::<B, T>(cx, id, rets[0].get_u32()),
         None => exit_task::<B, T>(cx, id),
     }
+}
+
+/// A synchronous callee that ran as a thread returned `ret` (its one flat
+/// result, if it has one): the result goes to its caller, then its
+/// `post-return` runs, in the callee's task, and the task ends.
+pub(super) fn finish_sync_callee<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: u32,
+    ret: ValRaw,
+) -> Result<()> {
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return Err(Trap::new("a synchronous callee's task is gone").into());
+    };
+    let Some(start) = task.start.take() else {
+        return Err(Trap::new("a synchronous callee's call is gone").into());
+    };
+    task.state = TaskState::Resolved;
+    let results: Vec<ValRaw> = (start.result_count > 0)
+        .then_some(ret)
+        .into_iter()
+        .collect();
+    push_frame::<B, T>(cx, Frame::Task(id));
+    let returned = return_to_guest::<B, T>(cx, id, &results).and_then(|()| {
+        let Some(pr) = start.post_return else {
+            return Ok(());
+        };
+        let pr_ty = func_type::<B, T>(cx, pr)?;
+        B::call(cx, pr, &pr_ty, &results, &mut [])
+    });
+    pop_frame::<B, T>(cx);
+    returned?;
+    release(store_tasks::<B, T>(cx), id);
+    exit_task::<B, T>(cx, id)
 }
 
 /// Task `id` no longer holds its instance.

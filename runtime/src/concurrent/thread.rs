@@ -165,7 +165,7 @@ pub(crate) fn resume<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> 
     let depth = tasks.current.len();
     tasks.threads.push((id, depth));
     let mut rets = [ValRaw::ZERO; 1];
-    let n = usize::from(finish == Finish::Callback);
+    let n = usize::from(matches!(finish, Finish::Callback | Finish::SyncCallee));
     let resumed = complete::<B, T>(cx, blocked)
         .and_then(|host| B::resume_thread(cx, thread, &host, &mut rets[..n]));
     store_tasks::<B, T>(cx).threads.pop();
@@ -187,6 +187,7 @@ pub(crate) fn resume<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> 
             match finish {
                 Finish::Callback => super::task::after_code::<B, T>(cx, id, rets[0].get_u32()),
                 Finish::Exit => super::task::exit_task::<B, T>(cx, id),
+                Finish::SyncCallee => super::call::finish_sync_callee::<B, T>(cx, id, rets[0]),
             }
         }
     }

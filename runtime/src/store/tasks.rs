@@ -139,6 +139,9 @@ pub(crate) enum Finish {
     Exit,
     /// A callback returned its code.
     Callback,
+    /// A synchronously lifted callee of an async call returned: its
+    /// result goes to the caller, then its `post-return` runs.
+    SyncCallee,
 }
 
 /// Where a task's code is.
