@@ -33,19 +33,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
         })
         .collect();
 
-    // Each type's `ComponentType` bound is checked at the type's own span,
-    // so an unsupported type is reported once, on the user's token.
-    let param_entries = sig.params.iter().map(|param| {
-        let ty = &param.ty;
-        let pname = &param.name;
-        let ty_expr = quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY);
-        quote!(#p::Param { name: #pname, ty: #ty_expr })
-    });
-    let result_entries = sig
-        .result
-        .ty
-        .iter()
-        .map(|ty| quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY));
+    let (param_entries, result_entries) = sig_entries(&p, sig);
 
     let (store_ty, generics, entry) = match &sig.context {
         Context::None => (
@@ -169,6 +157,30 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             #conversions
         };
     }
+}
+
+/// The entries of a host function's `Signature`: each param's name and
+/// component type, and the result's. Each type's `ComponentType` bound is
+/// checked at the type's own span, so an unsupported type is reported
+/// once, on the user's token.
+pub(crate) fn sig_entries(p: &TokenStream, sig: &HostSig) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let params = sig
+        .params
+        .iter()
+        .map(|param| {
+            let ty = &param.ty;
+            let pname = &param.name;
+            let ty_expr = quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY);
+            quote!(#p::Param { name: #pname, ty: #ty_expr })
+        })
+        .collect();
+    let result = sig
+        .result
+        .ty
+        .iter()
+        .map(|ty| quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY))
+        .collect();
+    (params, result)
 }
 
 /// Whether `ty` is `&str` (with any lifetime).

@@ -23,17 +23,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
     let output = &func.sig.output;
     let block = &func.block;
 
-    let param_entries = sig.params.iter().map(|param| {
-        let ty = &param.ty;
-        let pname = &param.name;
-        let ty_expr = quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY);
-        quote!(#p::Param { name: #pname, ty: #ty_expr })
-    });
-    let result_entries = sig
-        .result
-        .ty
-        .iter()
-        .map(|ty| quote_spanned!(ty.span()=> <#ty as #p::ComponentType>::TY));
+    let (param_entries, result_entries) = crate::expand::sig_entries(&p, sig);
 
     let (store_ty, generics, call_fn) = match &sig.context {
         Context::Access(t) => (quote!(#t), quote!(), quote!(__hostbind_call)),

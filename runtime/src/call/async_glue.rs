@@ -11,13 +11,13 @@ use std::sync::Arc;
 
 use wasmtime_environ::component::{ComponentTypes, TypeFuncIndex};
 
-use crate::abi::{FlatSrc, LiftCx, Lower, LowerCx, memory};
+use crate::abi::{FlatSrc, LiftCx, Lower, LowerCx};
 use crate::call::access::{Access, HostFuture};
 use crate::call::dynamic::FuncType;
 use crate::call::dynamic::func::{lift_params, lower_results};
-use crate::call::glue::{Params, host_error};
+use crate::call::glue::{Params, host_error, lower_value};
 use crate::call::host::{FnData, FuncKind, HostFunc};
-use crate::error::{Place, Result, Site};
+use crate::error::Result;
 use crate::raw::ValRaw;
 use crate::types::Signature;
 
@@ -159,26 +159,4 @@ where
         sig: Some(sig),
         start: Box::new(start),
     })
-}
-
-/// Lowers `value` flat into `storage`, or at `retptr`.
-fn lower_value<R: Lower>(
-    lcx: &mut LowerCx<'_>,
-    storage: &mut [ValRaw],
-    retptr: Option<u32>,
-    sig: &'static Signature,
-    value: R,
-) -> Result<()> {
-    match retptr {
-        None => value.lower_flat(lcx, &mut crate::abi::FlatDst::new(storage)),
-        Some(ptr) => {
-            let site = Site {
-                func: sig.name,
-                place: Place::Result,
-            };
-            let len = lcx.guest.memory().len();
-            let range = memory::check_array(&site, "return", len, ptr, 1, R::SIZE, R::ALIGN)?;
-            value.store(lcx, range.start)
-        }
-    }
 }

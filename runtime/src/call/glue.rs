@@ -510,12 +510,28 @@ pub fn lower_result<T, R: Lower>(
     let encoding = cx.encoding;
     let res = cx.res;
     let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
+    lower_value(&mut lcx, storage, retptr, sig, value)
+}
+
+/// Lowers `value`, a result of `sig`, flat into `storage`, or at `retptr`.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(crate) fn lower_value<R: Lower>(
+    lcx: &mut LowerCx<'_>,
+    storage: &mut [ValRaw],
+    retptr: Option<u32>,
+    sig: &'static Signature,
+    value: R,
+) -> Result<()> {
     match retptr {
-        None => value.lower_flat(&mut lcx, &mut FlatDst::new(storage)),
+        None => value.lower_flat(lcx, &mut FlatDst::new(storage)),
         Some(ptr) => {
+            let site = Site {
+                func: sig.name,
+                place: Place::Result,
+            };
             let len = lcx.guest.memory().len();
             let range = memory::check_array(&site, "return", len, ptr, 1, R::SIZE, R::ALIGN)?;
-            value.store(&mut lcx, range.start)
+            value.store(lcx, range.start)
         }
     }
 }

@@ -326,7 +326,11 @@ fn the_stores_data_is_out_of_reach_outside_the_hosts_poll() {
                 assert!(text.contains("reachable only while hostbind"), "{text}");
                 // A nested `with` finds nothing either.
                 let nested = access.with(|_| access.with(|_| ()))?;
-                assert!(nested.is_err());
+                let text = format!("{:#}", nested.unwrap_err());
+                assert!(
+                    text.contains("not from inside another `Access::with`"),
+                    "{text}"
+                );
                 let (a, b) = (u32_of(&params[0])?, u32_of(&params[1])?);
                 Ok(vec![Val::U32(a + b)])
             })
