@@ -327,6 +327,7 @@ pub use call::dynamic::{
 };
 pub use call::glue::HostCx;
 pub use call::host::{Entrypoint, HostFunc, IntoHostFunc};
+pub use call::reach::AsStore;
 pub use call::start::Call;
 pub use call::typed::TypedFunc;
 pub use config::{Config, WasmiCompilation};

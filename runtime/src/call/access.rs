@@ -12,13 +12,18 @@ use core::cell::Cell;
 use core::future::Future;
 use core::marker::PhantomData;
 use core::pin::Pin;
+use core::ptr::NonNull;
 
 use crate::call::dynamic::{FuncType, Val};
+use crate::call::reach::EndOps;
 use crate::error::Result;
 
 /// The future of an async host function: its results, or the error that
 /// traps its caller.
 pub type HostFuture = Pin<Box<dyn Future<Output = Result<Vec<Val>>> + Send + 'static>>;
+
+/// A future [`Access::spawn`] hands the store.
+pub(crate) type Spawned = Pin<Box<dyn Future<Output = Result<()>> + Send + 'static>>;
 
 /// The closure of an async dynamic host function: it receives the store's
 /// data as an [`Access`], the function's type as the component declares it
@@ -93,12 +98,42 @@ impl<T> core::fmt::Debug for Access<T> {
     }
 }
 
-thread_local! {
-    /// The store whose data a host future may reach now, and that data:
-    /// set only while hostbind runs a host function's closure or polls its
-    /// future, with the store mutably borrowed.
-    static DATA: Cell<(u64, *mut ())> = const { Cell::new((u64::MAX, core::ptr::null_mut())) };
+/// What hostbind lends an async host function while it runs the closure
+/// that makes its future, or polls that future: the store's data, and
+/// (while polling) the store's stream and future operations.
+pub(crate) trait Lent {
+    /// The store's data, as a `*mut T` of the store's data type.
+    fn data(&mut self) -> *mut ();
+    /// The store's stream and future operations, when they can be reached.
+    fn ends(&mut self) -> Option<&mut dyn EndOps>;
 }
+
+/// The store's data alone, lent while a host function's closure runs:
+/// then the guest's memory is borrowed for the params.
+pub(crate) struct DataOnly(pub(crate) *mut ());
+
+impl Lent for DataOnly {
+    fn data(&mut self) -> *mut () {
+        self.0
+    }
+
+    fn ends(&mut self) -> Option<&mut dyn EndOps> {
+        None
+    }
+}
+
+/// A lent [`Lent`], with its lifetime erased: [`lend`] clears it before
+/// that lifetime ends.
+type LentPtr = Option<NonNull<dyn Lent>>;
+
+thread_local! {
+    /// The store whose data a host future may reach now, and what hostbind
+    /// lends it: set only while hostbind runs a host function's closure or
+    /// polls its future, with the store mutably borrowed.
+    static LENT: Cell<(u64, LentPtr)> = const { Cell::new((u64::MAX, None)) };
+}
+
+const UNREACHABLE: &str = "the store's data is reachable only while hostbind runs the host function or polls its future, on that thread, and not from inside another `Access::with` or an end's operation";
 
 impl<T: 'static> Access<T> {
     pub(crate) fn new(store: u64) -> Access<T> {
@@ -141,19 +176,14 @@ impl<T: 'static> Access<T> {
     /// outside hostbind's poll of the host function's future (in a task of
     /// its own, say), or inside another `with`.
     pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Result<R> {
-        let (store, ptr) = DATA.with(Cell::get);
-        if store != self.store || ptr.is_null() {
-            return Err(anyhow::anyhow!(
-                "the store's data is reachable only while hostbind runs the host function or polls its future, on that thread, and not from inside another `Access::with`"
-            ));
-        }
-        // While `f` runs, a nested `with` finds no data.
-        let _lent = Lend::set(store, core::ptr::null_mut());
-        // `ptr` was set by `Lend::set` in `lend` from a `&mut` of the
-        // store's data, for the store `self.store` names, which `lend`'s
-        // caller holds borrowed for as long as the pointer is set; it was
-        // cleared above, so the reference made here is the only one made
-        // from it until `f` returns.
+        let (lent, _taken) = self.take()?;
+        // SAFETY: `lent` was set by `lend` from a `&mut dyn Lent` that
+        // `lend`'s caller keeps borrowed while it is set, and `take` cleared
+        // the slot, so this is the only use of it until `_taken` drops.
+        let ptr = unsafe { (*lent.as_ptr()).data() };
+        // `ptr` is the store's data, for the store `self.store` names; the
+        // slot stays clear until `f` returns, so the reference made here is
+        // the only one made from it meanwhile.
         let data = match &self.project {
             // SAFETY: as said above; and with no projection, `T` is the
             // store's data type (`Access::new` is called only so).
@@ -164,26 +194,69 @@ impl<T: 'static> Access<T> {
         };
         Ok(f(data))
     }
+
+    /// Runs `f` with the store's stream and future operations.
+    pub(crate) fn ends<R>(&self, f: impl FnOnce(&mut dyn EndOps) -> R) -> Result<R> {
+        let (lent, _taken) = self.take()?;
+        // SAFETY: as in `with`: the slot is clear until `_taken` drops, so
+        // this is the only use of the lent value meanwhile.
+        let lent = unsafe { &mut *lent.as_ptr() };
+        match lent.ends() {
+            Some(ops) => Ok(f(ops)),
+            None => Err(anyhow::anyhow!(
+                "streams and futures can be used in an async host function's future, not in the closure that makes it"
+            )),
+        }
+    }
+
+    /// Runs `future` on the store's event loop, beside its guests' tasks,
+    /// with no guest call waiting for it: for the work a host function
+    /// leaves behind when it returns, such as writing into the stream it
+    /// returned. The store polls it whenever it runs its event loop (in
+    /// any call or end operation that waits); through a clone of this
+    /// `Access` it reaches the store as a host function's future does. An
+    /// error it returns fails the call that is running the loop then.
+    ///
+    /// It is an error outside a host function's future, as
+    /// [`with`](Self::with) is.
+    pub fn spawn(&self, future: impl Future<Output = Result<()>> + Send + 'static) -> Result<()> {
+        self.ends(|ops| ops.spawn(Box::pin(future)))
+    }
+
+    /// What hostbind lends now, if it lends this store's; the slot is
+    /// clear until the returned guard drops.
+    fn take(&self) -> Result<(NonNull<dyn Lent>, Lend)> {
+        let (store, lent) = LENT.with(Cell::get);
+        match lent {
+            Some(lent) if store == self.store => Ok((lent, Lend::set(store, None))),
+            _ => Err(anyhow::anyhow!(UNREACHABLE)),
+        }
+    }
 }
 
-/// Sets [`DATA`] and puts the previous value back when dropped (also
+/// Sets [`LENT`] and puts the previous value back when dropped (also
 /// when a host function panics).
-struct Lend((u64, *mut ()));
+struct Lend((u64, LentPtr));
 
 impl Lend {
-    fn set(store: u64, ptr: *mut ()) -> Lend {
-        Lend(DATA.with(|d| d.replace((store, ptr))))
+    fn set(store: u64, lent: LentPtr) -> Lend {
+        Lend(LENT.with(|d| d.replace((store, lent))))
     }
 }
 
 impl Drop for Lend {
     fn drop(&mut self) {
-        DATA.with(|d| d.set(self.0));
+        LENT.with(|d| d.set(self.0));
     }
 }
 
-/// Runs `f` with store `store`'s `data` reachable through [`Access::with`].
-pub(crate) fn lend<T: 'static, R>(store: u64, data: &mut T, f: impl FnOnce() -> R) -> R {
-    let _lent = Lend::set(store, (data as *mut T).cast());
+/// Runs `f` with `lent` (store `store`'s) reachable through [`Access`].
+pub(crate) fn lend<R>(store: u64, lent: &mut dyn Lent, f: impl FnOnce() -> R) -> R {
+    let ptr: NonNull<dyn Lent + '_> = NonNull::from(lent);
+    // SAFETY: only the trait object's lifetime changes; the pointer is
+    // cleared (when `_lent` drops) before `f` returns or unwinds, so it is
+    // never used after the borrow it was made from ends.
+    let ptr = unsafe { core::mem::transmute::<NonNull<dyn Lent + '_>, NonNull<dyn Lent>>(ptr) };
+    let _lent = Lend::set(store, Some(ptr));
     f()
 }

@@ -283,6 +283,9 @@ pub(crate) struct Lowered<T> {
     pub(crate) borrows: bool,
     /// Whether `func` is dynamic, and so reads the component's types.
     pub(crate) dynamic: bool,
+    /// Whether its type passes streams, futures or error contexts, whose
+    /// moves the store's async state takes in after each call.
+    pub(crate) transmits: bool,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
     /// The hostbind instance, the options' runtime component instance (its
@@ -571,10 +574,14 @@ fn enter_host<B: Backend, T: 'static>(
             storage.len(),
         )
     };
-    if ok && !l.borrows {
+    if ok && !l.borrows && !l.transmits {
         return Ok(());
     }
     let trap = if ok { None } else { Some(hcx.take_trap()) };
+    let settled = match l.transmits {
+        true => crate::concurrent::host_end::settle::<B, T>(&mut access.cx, instance),
+        false => Ok(()),
+    };
     // The borrows the host was lent end with its call.
     if l.borrows
         && let Some(state) = B::data(&mut access.cx).instances.get(instance)
@@ -582,7 +589,7 @@ fn enter_host<B: Backend, T: 'static>(
         state.handles.0.borrow_mut().end_lends(lends);
     }
     match trap {
-        None => Ok(()),
+        None => settled,
         Some(trap) => Err(trap.unwrap_or_else(|| silent(l))),
     }
 }

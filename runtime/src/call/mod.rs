@@ -8,5 +8,6 @@ pub(crate) mod caller;
 pub(crate) mod dynamic;
 pub(crate) mod glue;
 pub(crate) mod host;
+pub(crate) mod reach;
 pub(crate) mod start;
 pub(crate) mod typed;

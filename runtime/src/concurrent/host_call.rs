@@ -27,9 +27,10 @@ use super::{STATUS_RETURNED, STATUS_STARTED, handles, store_tasks};
 use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::AsyncKind;
 use crate::abi::{LiftCx, LowerCx, ResourceScope};
-use crate::call::access::{Access, lend};
+use crate::call::access::{Access, DataOnly, Spawned, lend};
 use crate::call::async_glue::{CallFuture, Lowering, Start, StartCx};
 use crate::call::host::{FuncKind, GuestAccess, Lowered};
+use crate::call::reach::Ops;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
 use crate::raw::ValRaw;
@@ -165,7 +166,8 @@ fn start<B: Backend, T: 'static>(
         ty: lowering.ty,
     };
     let started = catch(&lowering.name, || {
-        lend(store, user, || start(Access::new(store), &mut scx))
+        let mut lent = DataOnly((user as *mut T).cast());
+        lend(store, &mut lent, || start(Access::new(store), &mut scx))
     });
     if let (Some(t), Some(mark)) = (tables, mark)
         && t.0.borrow().lends_mark() != mark
@@ -175,7 +177,10 @@ fn start<B: Backend, T: 'static>(
             "an async host function taking a borrowed handle: not supported by hostbind yet"
         )));
     }
-    started?
+    // Stream and future ends among the params are the host's from now on.
+    let settled = super::host_end::settle::<B, T>(cx, instance);
+    let future = started??;
+    settled.map(|()| future)
 }
 
 /// The pointer the caller passed for the results, if its layout has one:
@@ -231,9 +236,9 @@ fn poll_future<B: Backend, T: 'static>(
     let waker = Waker::from(wake.clone());
     let mut context = Context::from_waker(&waker);
     let store = B::data(cx).id;
-    let data = &mut B::data(cx).data;
+    let mut lent = Ops::<B, T> { cx, nested: true };
     let polled = catch(name, || {
-        lend(store, data, || future.as_mut().poll(&mut context))
+        lend(store, &mut lent, || future.as_mut().poll(&mut context))
     });
     match polled {
         Ok(Poll::Pending) => Poll::Pending,
@@ -267,8 +272,9 @@ fn lower_into<B: Backend, T: 'static>(
         func: &lowering.name,
         place: Place::Result,
     };
-    let mut lcx = LowerCx::new(&mut guest, site, lowering.encoding).with_res(lowering.res);
-    f(&mut lcx)
+    let lowered = f(&mut LowerCx::new(&mut guest, site, lowering.encoding).with_res(lowering.res));
+    let settled = super::host_end::settle::<B, T>(&mut guest.cx, instance);
+    lowered.and(settled)
 }
 
 /// Lowers the results of a synchronously lowered call into `storage`, or
@@ -404,6 +410,37 @@ pub(crate) fn finish_blocked<B: Backend, T: 'static>(
         (None, 1) => storage.to_vec(),
         _ => Vec::new(),
     })
+}
+
+/// Adds `future` to the host futures the event loop polls, with no guest
+/// call waiting for it: its error, if it fails, fails the loop.
+pub(crate) fn spawn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, future: Spawned) {
+    let tasks = store_tasks::<B, T>(cx);
+    let future: CallFuture = Box::pin(async move {
+        future.await?;
+        Ok(Box::new(|_: &mut LowerCx<'_>, _: &mut [ValRaw], _: Option<u32>| Ok(())) as Lowering)
+    });
+    let call = HostCall {
+        future: Some(future),
+        wake: Arc::new(HostWake {
+            woken: AtomicBool::new(true),
+            outer: tasks.outer.clone(),
+        }),
+        done: None,
+        // Nothing is lowered: there is no caller.
+        lowering: HostLowering {
+            name: Arc::from("a host task spawned with `Access::spawn`"),
+            types: Default::default(),
+            ty: TypeFuncIndex::from_u32(0),
+            options: 0,
+            encoding: crate::abi::StringEncoding::Utf8,
+            res: Default::default(),
+        },
+        results_at: None,
+        sync: false,
+        waitable: None,
+    };
+    tasks.host_calls.push(call);
 }
 
 /// Whether host call `id` of a blocked caller has finished.

@@ -449,11 +449,38 @@ pub(crate) fn copy_poll<B: Backend, T: 'static>(
         tasks.waitables().get(w).is_none_or(|w| w.has_event())
     });
     match ran {
-        Poll::Pending => return Poll::Pending,
-        Poll::Ready(Err(e)) => return Poll::Ready(Err(abort::<B, T>(cx, w, shared, e, op))),
-        Poll::Ready(Ok(())) => {}
+        Poll::Pending => Poll::Pending,
+        Poll::Ready(Err(e)) => Poll::Ready(Err(abort::<B, T>(cx, w, shared, e, op))),
+        Poll::Ready(Ok(())) => Poll::Ready(Ok(take_copy(store_tasks::<B, T>(cx), w))),
     }
+}
+
+/// [`copy_poll`] inside a host function's future, which the event loop
+/// polls: the copy is over when its end has an event; until then the
+/// end's copy wakes `waker` when it gets one.
+pub(crate) fn copy_check<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    end: &HostEnd,
+    (transmit, readable): (Transmit, bool),
+    waker: &core::task::Waker,
+) -> core::task::Poll<Result<(CopyResult, u32, HostItems)>> {
+    use core::task::Poll;
     let tasks = store_tasks::<B, T>(cx);
+    let e = match held(tasks, end, Some(transmit), readable) {
+        Ok(e) => e,
+        Err(e) => return Poll::Ready(Err(e)),
+    };
+    if e.event.is_none() {
+        e.waker = Some(waker.clone());
+        return Poll::Pending;
+    }
+    e.waker = None;
+    Poll::Ready(Ok(take_copy(tasks, end.w)))
+}
+
+/// Delivers the event of end `w`'s finished copy: the copy's result, how
+/// many values moved, and its values.
+fn take_copy<B: Backend>(tasks: &mut Tasks<B>, w: u32) -> (CopyResult, u32, HostItems) {
     let progress = tasks
         .end(w)
         .and_then(|e| e.buffer)
@@ -467,7 +494,7 @@ pub(crate) fn copy_poll<B: Backend, T: 'static>(
         Some(1) => CopyResult::Dropped,
         _ => CopyResult::Cancelled,
     };
-    Poll::Ready(Ok((result, progress, items)))
+    (result, progress, items)
 }
 
 /// A host copy failed: its end is idle again, and the failure is

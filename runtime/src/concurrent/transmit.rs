@@ -385,6 +385,9 @@ pub(crate) fn meet<B: Backend, T: 'static>(
 fn set_event<B: Backend>(tasks: &mut Tasks<B>, w: u32, result: CopyResult) {
     if let Some(end) = tasks.end(w) {
         end.event = Some(result);
+        if let Some(waker) = end.waker.take() {
+            waker.wake();
+        }
     }
 }
 

@@ -279,6 +279,10 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     let lowered = Lowered {
                         res,
                         dynamic: !matches!(func.kind, FuncKind::Static(_)),
+                        transmits: crate::load::component::passes_async_values(
+                            &component.types,
+                            *lower_ty,
+                        ),
                         data: func.entry_data(),
                         func: func.clone(),
                         ty: lower_ty.as_u32(),

@@ -178,7 +178,6 @@ impl Component {
         let trampolines = translation.trampolines;
 
         check_supported(&info, &trampolines, &types)?;
-        check_value_types(&trampolines, &types)?;
 
         let trampoline_tys = info
             .trampolines
@@ -553,42 +552,17 @@ fn payload_of(types: &ComponentTypes, t: &Trampoline) -> Option<env::InterfaceTy
     }
 }
 
-/// Refuses a component whose host-imported functions pass streams,
-/// futures or error contexts, which the host cannot lift or lower yet,
-/// naming the function. Exports that pass them are refused when the host
-/// looks them up, so that the component's other exports stay usable.
-fn check_value_types(
-    trampolines: &PrimaryMap<TrampolineIndex, Trampoline>,
-    types: &ComponentTypes,
-) -> Result<()> {
-    for t in trampolines.values() {
-        if let Trampoline::LowerImport { lower_ty, .. } = t {
-            refuse_async_values(types, *lower_ty, "an imported function")?;
-        }
-    }
-    Ok(())
-}
-
-/// Refuses function type `ty` (of `what`) if it passes a stream, future or
-/// error context.
-pub(crate) fn refuse_async_values(
+/// Whether function type `ty` passes a stream, future or error context.
+pub(crate) fn passes_async_values(
     types: &ComponentTypes,
     ty: wasmtime_environ::component::TypeFuncIndex,
-    what: &str,
-) -> Result<()> {
+) -> bool {
     let f = &types[ty];
-    let all = types[f.params]
+    types[f.params]
         .types
         .iter()
-        .chain(types[f.results].types.iter());
-    for t in all {
-        if let Some(kind) = async_value(types, t) {
-            bail!(
-                "{what} passes a `{kind}`: not supported by hostbind yet (the host does not read or write streams, futures or error contexts)"
-            );
-        }
-    }
-    Ok(())
+        .chain(types[f.results].types.iter())
+        .any(|t| async_value(types, t).is_some())
 }
 
 fn async_value(types: &ComponentTypes, ty: &env::InterfaceType) -> Option<&'static str> {

@@ -395,6 +395,8 @@ pub(crate) struct End {
     /// its copy in progress (to write, or read so far).
     pub(crate) serial: u64,
     pub(crate) items: HostItems,
+    /// The waker of a host function's future waiting for this end's copy.
+    pub(crate) waker: Option<core::task::Waker>,
 }
 
 impl End {
@@ -417,6 +419,7 @@ impl End {
             event: None,
             serial,
             items: HostItems::Vals(Vec::new()),
+            waker: None,
         }
     }
 }

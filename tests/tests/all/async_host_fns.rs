@@ -59,7 +59,7 @@ fn block_on_counting<F: Future>(f: F) -> (F::Output, usize) {
 
 /// A future that is pending `n` times, waking itself each time (as a
 /// future waiting on a timer or a socket that is ready at once would).
-struct Yields(u32);
+pub(crate) struct Yields(pub(crate) u32);
 
 impl Future for Yields {
     type Output = ();

@@ -3,6 +3,7 @@
 
 mod async_guest;
 mod async_host_ends;
+mod async_host_fn_ends;
 mod async_host_fns;
 mod async_limits;
 mod async_python;

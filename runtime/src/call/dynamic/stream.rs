@@ -2,36 +2,43 @@
 //! holds ([`StreamReader`], [`StreamWriter`], [`FutureReader`],
 //! [`FutureWriter`]) and [`ErrorContext`].
 //!
-//! A host read or write runs the store's event loop until the guest's side
-//! has taken part, so guest tasks progress while the host awaits it.
+//! Every operation takes the store as an [`AsStore`]: `&mut Store<T>`
+//! outside host functions, where a read or write runs the store's event
+//! loop until the guest's side has taken part; or an async host function's
+//! `&Access<T>`, inside its future, where it waits for the loop that is
+//! already running.
 
 use std::sync::Arc;
 
 use wasmtime_environ::component::InterfaceType;
 
 use super::{Type, Val};
-use crate::concurrent::host_end::{self, HostEnd, MessageSlot};
-use crate::engine::Backend;
+use crate::call::access::Access;
+use crate::call::reach::{AsStore, Copied, EndOps};
+use crate::concurrent::host_end::{HostEnd, MessageSlot};
 use crate::error::Result;
+use crate::store::Store;
 use crate::store::tasks::{CopyResult, HostItems, Transmit};
-use crate::store::{Store, with_backend};
 
-/// Checks that `end` belongs to `store`.
-fn check_store<T: 'static>(store: &Store<T>, end: &HostEnd, what: &str) -> Result<()> {
-    if store.id() != end.store {
+/// Checks that `end` belongs to the store `ops` reach.
+fn check_store(ops: &mut dyn EndOps, end: &HostEnd, what: &str) -> Result<()> {
+    if ops.id() != end.store {
         anyhow::bail!("this {what} end belongs to another store");
     }
     Ok(())
 }
 
-/// Runs `f` on the store's backend context.
-macro_rules! with_cx {
-    ($store:expr, |$cx:ident, $B:ident, T| $body:expr) => {
-        with_backend!(&mut $store.repr, |s, $B| {
-            let mut $cx = $B::cx(s);
-            $body
-        })
-    };
+/// Runs `f` on the operations of `store`, checked to hold `end`.
+fn on<R>(
+    store: &mut impl AsStore,
+    end: &HostEnd,
+    what: &str,
+    f: impl FnOnce(&mut dyn EndOps) -> Result<R>,
+) -> Result<R> {
+    store.__ops(|ops| {
+        check_store(ops, end, what)?;
+        f(ops)
+    })?
 }
 
 /// The readable end of a `stream<T>` that the host holds: returned by an
@@ -142,93 +149,91 @@ fn payload_of(ty: &Type, transmit: Transmit) -> Result<Option<InterfaceType>> {
     }
 }
 
+/// A new stream or future of `ty` whose ends the host holds: reader,
+/// then writer.
+fn pair(store: &mut impl AsStore, ty: &Type, transmit: Transmit) -> Result<(HostEnd, HostEnd)> {
+    let payload = payload_of(ty, transmit)?;
+    let types = ty.types.clone();
+    store.__ops(|ops| ops.new_pair(transmit, payload, types))
+}
+
 impl<T: 'static> Store<T> {
     /// A new stream of `ty` (a `stream<T>` type, such as an export's param
     /// type from [`Func::ty`](crate::Func::ty)) whose ends the host holds:
     /// pass the reader to a guest and write with the writer.
     pub fn stream(&mut self, ty: &Type) -> Result<(StreamWriter, StreamReader)> {
-        let payload = payload_of(ty, Transmit::Stream)?;
-        let types = ty.types.clone();
-        let (r, w) = with_cx!(self, |cx, B, T| host_end::new_pair::<B, T>(
-            &mut cx,
-            Transmit::Stream,
-            payload,
-            types
-        ));
+        let (r, w) = pair(&mut &mut *self, ty, Transmit::Stream)?;
         Ok((StreamWriter(w), StreamReader(r)))
     }
 
     /// A new future of `ty` (a `future<T>` type) whose ends the host holds.
     pub fn future(&mut self, ty: &Type) -> Result<(FutureWriter, FutureReader)> {
-        let payload = payload_of(ty, Transmit::Future)?;
-        let types = ty.types.clone();
-        let (r, w) = with_cx!(self, |cx, B, T| host_end::new_pair::<B, T>(
-            &mut cx,
-            Transmit::Future,
-            payload,
-            types
-        ));
+        let (r, w) = pair(&mut &mut *self, ty, Transmit::Future)?;
+        Ok((FutureWriter(w), FutureReader(r)))
+    }
+}
+
+impl<T: 'static> Access<T> {
+    /// [`Store::stream`] inside an async host function's future.
+    pub fn stream(&self, ty: &Type) -> Result<(StreamWriter, StreamReader)> {
+        let (r, w) = pair(&mut &*self, ty, Transmit::Stream)?;
+        Ok((StreamWriter(w), StreamReader(r)))
+    }
+
+    /// [`Store::future`] inside an async host function's future.
+    pub fn future(&self, ty: &Type) -> Result<(FutureWriter, FutureReader)> {
+        let (r, w) = pair(&mut &*self, ty, Transmit::Future)?;
         Ok((FutureWriter(w), FutureReader(r)))
     }
 }
 
 /// One host copy on `end`, with `items` and room for `len` values: it
-/// waits while the other end is not ready and only host futures can go on.
-async fn copy<T: 'static>(
-    store: &mut Store<T>,
+/// waits while the other end is not ready.
+async fn copy(
+    store: &mut impl AsStore,
     end: &HostEnd,
     how: (Transmit, bool),
     items: HostItems,
     len: u32,
-) -> Result<(CopyResult, u32, HostItems)> {
-    let started = with_cx!(store, |cx, B, T| host_end::copy_start::<B, T>(
-        &mut cx, end, how, items, len
-    ))?;
+) -> Result<Copied> {
+    let started = on(store, end, how.0.name(), |ops| {
+        ops.copy_start(end, how, items, len)
+    })?;
     if let Some(done) = started {
         return Ok(done);
     }
     core::future::poll_fn(|context| {
-        with_cx!(store, |cx, B, T| host_end::copy_poll::<B, T>(
-            &mut cx,
-            end,
-            how,
-            context.waker()
-        ))
+        match store.__ops(|ops| ops.copy_poll(end, how, context.waker())) {
+            Ok(polled) => polled,
+            Err(e) => core::task::Poll::Ready(Err(e)),
+        }
     })
     .await
 }
 
-fn is_bytes<T: 'static>(
-    store: &mut Store<T>,
-    end: &HostEnd,
-    how: (Transmit, bool),
-) -> Result<bool> {
-    with_cx!(store, |cx, B, T| host_end::is_bytes::<B, T>(
-        &mut cx, end, how
-    ))
+fn is_bytes(store: &mut impl AsStore, end: &HostEnd, how: (Transmit, bool)) -> Result<bool> {
+    on(store, end, how.0.name(), |ops| ops.is_bytes(end, how))
 }
 
-fn close<T: 'static>(
-    store: &mut Store<T>,
+fn close(
+    store: &mut impl AsStore,
     end: &HostEnd,
     transmit: Transmit,
     readable: bool,
 ) -> Result<()> {
-    check_store(store, end, transmit.name())?;
-    with_cx!(store, |cx, B, T| host_end::close::<B, T>(
-        &mut cx, end, transmit, readable
-    ))
+    on(store, end, transmit.name(), |ops| {
+        ops.close(end, transmit, readable)
+    })
 }
 
 /// Reads up to `max` values (at least one) from `end`; `None` once the
 /// writer has dropped its end.
-async fn read<T: 'static>(
-    store: &mut Store<T>,
+async fn read(
+    store: &mut impl AsStore,
     end: &HostEnd,
     transmit: Transmit,
     max: usize,
 ) -> Result<Option<HostItems>> {
-    check_store(store, end, transmit.name())?;
     let max = u32::try_from(max.max(1)).unwrap_or(u32::MAX).min(1 << 28);
     let items = if is_bytes(store, end, (transmit, true))? {
         HostItems::Bytes(Vec::new())
@@ -248,13 +253,12 @@ fn into_vals(items: HostItems) -> Vec<Val> {
 
 /// Writes `items` (of `n` values) to `end` until all are taken or the
 /// reader drops its end; returns how many were taken.
-async fn write_all<T: 'static>(
-    store: &mut Store<T>,
+async fn write_all(
+    store: &mut impl AsStore,
     end: &HostEnd,
     transmit: Transmit,
     mut items: HostItems,
 ) -> Result<usize> {
-    check_store(store, end, transmit.name())?;
     let mut taken = 0;
     loop {
         let n = u32::try_from(items.len()).unwrap_or(u32::MAX).min(1 << 28);
@@ -272,8 +276,8 @@ async fn write_all<T: 'static>(
 
 /// `vals` as the items of `end`'s stream or future: bytes for `u8`
 /// elements, checked to be `u8`s.
-fn items_of<T: 'static>(
-    store: &mut Store<T>,
+fn items_of(
+    store: &mut impl AsStore,
     end: &HostEnd,
     transmit: Transmit,
     vals: Vec<Val>,
@@ -298,28 +302,19 @@ impl StreamReader {
     /// Reads up to `max` values, waiting (and running the store's guest
     /// tasks) until the writer writes some; `None` once the writer has
     /// dropped its end and every value was read.
-    pub async fn read<T: 'static>(
-        &self,
-        store: &mut Store<T>,
-        max: usize,
-    ) -> Result<Option<Vec<Val>>> {
-        Ok(read(store, &self.0, Transmit::Stream, max)
+    pub async fn read(&self, mut store: impl AsStore, max: usize) -> Result<Option<Vec<Val>>> {
+        Ok(read(&mut store, &self.0, Transmit::Stream, max)
             .await?
             .map(into_vals))
     }
 
     /// [`read`](Self::read) for a `stream<u8>`: the bytes, with no
     /// [`Val`] for each.
-    pub async fn read_bytes<T: 'static>(
-        &self,
-        store: &mut Store<T>,
-        max: usize,
-    ) -> Result<Option<Vec<u8>>> {
-        check_store(store, &self.0, "stream")?;
-        if !is_bytes(store, &self.0, (Transmit::Stream, true))? {
+    pub async fn read_bytes(&self, mut store: impl AsStore, max: usize) -> Result<Option<Vec<u8>>> {
+        if !is_bytes(&mut store, &self.0, (Transmit::Stream, true))? {
             anyhow::bail!("`read_bytes` reads a `stream<u8>`; this stream's elements are not `u8`");
         }
-        Ok(read(store, &self.0, Transmit::Stream, max)
+        Ok(read(&mut store, &self.0, Transmit::Stream, max)
             .await?
             .map(|items| match items {
                 HostItems::Bytes(b) => b,
@@ -328,17 +323,20 @@ impl StreamReader {
     }
 
     /// Reads until the writer drops its end; returns every value read.
-    pub async fn read_to_end<T: 'static>(&self, store: &mut Store<T>) -> Result<Vec<Val>> {
+    pub async fn read_to_end(&self, mut store: impl AsStore) -> Result<Vec<Val>> {
         let mut all = Vec::new();
-        while let Some(mut vals) = self.read(store, 64 * 1024).await? {
+        while let Some(mut vals) = read(&mut store, &self.0, Transmit::Stream, 64 * 1024)
+            .await?
+            .map(into_vals)
+        {
             all.append(&mut vals);
         }
         Ok(all)
     }
 
     /// Drops the host's end: the writer's next write reports it dropped.
-    pub fn close<T: 'static>(self, store: &mut Store<T>) -> Result<()> {
-        close(store, &self.0, Transmit::Stream, true)
+    pub fn close(self, mut store: impl AsStore) -> Result<()> {
+        close(&mut store, &self.0, Transmit::Stream, true)
     }
 }
 
@@ -347,26 +345,20 @@ impl StreamWriter {
     /// the reader has taken them all or dropped its end; returns how many
     /// it took. Each value is checked against the element type as it is
     /// lowered into the reader.
-    pub async fn write<T: 'static>(&self, store: &mut Store<T>, vals: Vec<Val>) -> Result<usize> {
-        check_store(store, &self.0, "stream")?;
-        let items = items_of(store, &self.0, Transmit::Stream, vals)?;
-        write_all(store, &self.0, Transmit::Stream, items).await
+    pub async fn write(&self, mut store: impl AsStore, vals: Vec<Val>) -> Result<usize> {
+        let items = items_of(&mut store, &self.0, Transmit::Stream, vals)?;
+        write_all(&mut store, &self.0, Transmit::Stream, items).await
     }
 
     /// [`write`](Self::write) for a `stream<u8>`, from bytes.
-    pub async fn write_bytes<T: 'static>(
-        &self,
-        store: &mut Store<T>,
-        bytes: &[u8],
-    ) -> Result<usize> {
-        check_store(store, &self.0, "stream")?;
-        if !is_bytes(store, &self.0, (Transmit::Stream, false))? {
+    pub async fn write_bytes(&self, mut store: impl AsStore, bytes: &[u8]) -> Result<usize> {
+        if !is_bytes(&mut store, &self.0, (Transmit::Stream, false))? {
             anyhow::bail!(
                 "`write_bytes` writes a `stream<u8>`; this stream's elements are not `u8`"
             );
         }
         write_all(
-            store,
+            &mut store,
             &self.0,
             Transmit::Stream,
             HostItems::Bytes(bytes.to_vec()),
@@ -375,8 +367,8 @@ impl StreamWriter {
     }
 
     /// Drops the host's end: the reader reads what is left, then the end.
-    pub fn close<T: 'static>(self, store: &mut Store<T>) -> Result<()> {
-        close(store, &self.0, Transmit::Stream, false)
+    pub fn close(self, mut store: impl AsStore) -> Result<()> {
+        close(&mut store, &self.0, Transmit::Stream, false)
     }
 }
 
@@ -384,16 +376,16 @@ impl FutureReader {
     /// Reads the future's value, waiting (and running the store's guest
     /// tasks) until it is written; `None` if the writer dropped its end
     /// first. A future is read once: the end is closed after.
-    pub async fn read<T: 'static>(self, store: &mut Store<T>) -> Result<Option<Val>> {
-        let got = read(store, &self.0, Transmit::Future, 1).await?;
+    pub async fn read(self, mut store: impl AsStore) -> Result<Option<Val>> {
+        let got = read(&mut store, &self.0, Transmit::Future, 1).await?;
         let val = got.and_then(|items| into_vals(items).into_iter().next());
-        close(store, &self.0, Transmit::Future, true)?;
+        close(&mut store, &self.0, Transmit::Future, true)?;
         Ok(val)
     }
 
     /// Drops the host's end without reading.
-    pub fn close<T: 'static>(self, store: &mut Store<T>) -> Result<()> {
-        close(store, &self.0, Transmit::Future, true)
+    pub fn close(self, mut store: impl AsStore) -> Result<()> {
+        close(&mut store, &self.0, Transmit::Future, true)
     }
 }
 
@@ -401,11 +393,10 @@ impl FutureWriter {
     /// Writes the future's value, waiting (and running the store's guest
     /// tasks) until the reader takes it; `false` if the reader dropped its
     /// end instead. The end is closed after.
-    pub async fn write<T: 'static>(self, store: &mut Store<T>, val: Val) -> Result<bool> {
-        check_store(store, &self.0, "future")?;
-        let items = items_of(store, &self.0, Transmit::Future, vec![val])?;
-        let taken = write_all(store, &self.0, Transmit::Future, items).await?;
-        close(store, &self.0, Transmit::Future, false)?;
+    pub async fn write(self, mut store: impl AsStore, val: Val) -> Result<bool> {
+        let items = items_of(&mut store, &self.0, Transmit::Future, vec![val])?;
+        let taken = write_all(&mut store, &self.0, Transmit::Future, items).await?;
+        close(&mut store, &self.0, Transmit::Future, false)?;
         Ok(taken == 1)
     }
 }

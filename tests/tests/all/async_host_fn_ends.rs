@@ -1,0 +1,301 @@
+//! Host functions whose types pass streams and futures: an async host
+//! function returns a stream that a task it spawned writes, and a future
+//! it writes later; another reads a stream the guest passes it while the
+//! guest goes on writing; a synchronous one receives a stream and keeps it.
+//! The guest is WAT with stackful async exports, on both engines.
+
+use hostbind::{Access, Caller, FuncType, HostFuture, Linker, Store, StreamReader, Val};
+use hostbind_tests::{component, engines, message};
+
+use crate::async_host_fns::{Yields, block_on};
+
+/// A bump allocator and memory.
+const LIBC: &str = r#"
+    (core module $libc
+      (memory (export "mem") 1)
+      (global $bump (mut i32) (i32.const 32768))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $p i32)
+        (local.set $p (global.get $bump))
+        (global.set $bump (i32.add (global.get $bump) (local.get 3)))
+        (local.get $p)))
+    (core instance $libc (instantiate $libc))"#;
+
+/// `pull(n)` calls `digits(n)` (sync-lowered) and sums the bytes of the
+/// stream it returns, reading with a blocking `stream.read`, then adds the
+/// value of the future `later(n)` returns. `push(n)` writes the bytes
+/// 1..=n into a new stream, passes its readable end to `sum` (lowered
+/// async), waits for its write to finish, drops its writable end, waits
+/// for `sum` and returns its result. `keep(n)` passes a new stream to the
+/// synchronous `keep` and returns what it returns.
+fn guest() -> String {
+    format!(
+        r#"(component
+  {LIBC}
+  (type $S (stream u8))
+  (type $F (future u32))
+  (import "digits" (func $digits (param "n" u32) (result $S)))
+  (import "later" (func $later (param "n" u32) (result $F)))
+  (import "sum" (func $sum async (param "s" $S) (result u32)))
+  (import "keep" (func $keep (param "s" $S) (result u32)))
+  (core func $digits (canon lower (func $digits)))
+  (core func $later (canon lower (func $later)))
+  (core func $sum (canon lower (func $sum) async (memory (core memory $libc "mem"))))
+  (core func $keep (canon lower (func $keep)))
+  (core func $s-new (canon stream.new $S))
+  (core func $s-read (canon stream.read $S (memory (core memory $libc "mem"))))
+  (core func $s-write (canon stream.write $S async (memory (core memory $libc "mem"))))
+  (core func $drop-r (canon stream.drop-readable $S))
+  (core func $drop-w (canon stream.drop-writable $S))
+  (core func $f-read (canon future.read $F (memory (core memory $libc "mem"))))
+  (core func $f-drop (canon future.drop-readable $F))
+  (core func $set-new (canon waitable-set.new))
+  (core func $set-wait (canon waitable-set.wait (memory (core memory $libc "mem"))))
+  (core func $set-drop (canon waitable-set.drop))
+  (core func $join (canon waitable.join))
+  (core func $sub-drop (canon subtask.drop))
+  (core func $ret (canon task.return (result u32)))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "digits" (func $digits (param i32) (result i32)))
+    (import "" "later" (func $later (param i32) (result i32)))
+    (import "" "sum" (func $sum (param i32 i32) (result i32)))
+    (import "" "keep" (func $keep (param i32) (result i32)))
+    (import "" "s-new" (func $s-new (result i64)))
+    (import "" "s-read" (func $s-read (param i32 i32 i32) (result i32)))
+    (import "" "s-write" (func $s-write (param i32 i32 i32) (result i32)))
+    (import "" "drop-r" (func $drop-r (param i32)))
+    (import "" "drop-w" (func $drop-w (param i32)))
+    (import "" "f-read" (func $f-read (param i32 i32) (result i32)))
+    (import "" "f-drop" (func $f-drop (param i32)))
+    (import "" "set-new" (func $set-new (result i32)))
+    (import "" "set-wait" (func $set-wait (param i32 i32) (result i32)))
+    (import "" "set-drop" (func $set-drop (param i32)))
+    (import "" "join" (func $join (param i32 i32)))
+    (import "" "sub-drop" (func $sub-drop (param i32)))
+    (import "" "ret" (func $ret (param i32)))
+    ;; Waits for one event on waitable `w`; returns its payload.
+    (func $wait1 (param $w i32) (result i32)
+      (local $set i32)
+      (local.set $set (call $set-new))
+      (call $join (local.get $w) (local.get $set))
+      (drop (call $set-wait (local.get $set) (i32.const 16)))
+      (call $join (local.get $w) (i32.const 0))
+      (call $set-drop (local.get $set))
+      (i32.load (i32.const 20)))
+    (func (export "pull") (param $n i32)
+      (local $rx i32) (local $r i32) (local $sum i32) (local $i i32) (local $k i32)
+      (local $f i32)
+      (local.set $rx (call $digits (local.get $n)))
+      (block $done (loop $next
+        (local.set $r (call $s-read (local.get $rx) (i32.const 2048) (i32.const 100)))
+        (local.set $k (i32.shr_u (local.get $r) (i32.const 4)))
+        (local.set $i (i32.const 0))
+        (block $b (loop $l
+          (br_if $b (i32.ge_u (local.get $i) (local.get $k)))
+          (local.set $sum (i32.add (local.get $sum)
+            (i32.load8_u (i32.add (i32.const 2048) (local.get $i)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+        ;; DROPPED: the writer is done
+        (br_if $done (i32.eq (i32.and (local.get $r) (i32.const 0xf)) (i32.const 1)))
+        (br $next)))
+      (call $drop-r (local.get $rx))
+      (local.set $f (call $later (local.get $n)))
+      ;; COMPLETED
+      (if (i32.ne (call $f-read (local.get $f) (i32.const 64)) (i32.const 0))
+        (then unreachable))
+      (call $f-drop (local.get $f))
+      (call $ret (i32.add (local.get $sum) (i32.load (i32.const 64)))))
+    (func (export "push") (param $n i32)
+      (local $ends i64) (local $tx i32) (local $i i32) (local $status i32) (local $sub i32)
+      (local.set $ends (call $s-new))
+      (local.set $tx (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))))
+      (block $b (loop $l
+        (br_if $b (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store8 (i32.add (i32.const 4096) (local.get $i))
+          (i32.add (local.get $i) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      ;; BLOCKED: nobody reads yet
+      (if (i32.ne (call $s-write (local.get $tx) (i32.const 4096) (local.get $n)) (i32.const -1))
+        (then unreachable))
+      (local.set $status (call $sum (i32.wrap_i64 (local.get $ends)) (i32.const 8192)))
+      ;; `sum` took the bytes and waits for the end: the write is done
+      (if (i32.ne (call $wait1 (local.get $tx)) (i32.shl (local.get $n) (i32.const 4)))
+        (then unreachable))
+      (call $drop-w (local.get $tx))
+      ;; STARTED, then RETURNED
+      (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1))
+        (then unreachable))
+      (local.set $sub (i32.shr_u (local.get $status) (i32.const 4)))
+      (if (i32.ne (call $wait1 (local.get $sub)) (i32.const 2))
+        (then unreachable))
+      (call $sub-drop (local.get $sub))
+      (call $ret (i32.load (i32.const 8192))))
+    (func (export "keep") (param $n i32)
+      (local $ends i64)
+      (local.set $ends (call $s-new))
+      (call $drop-w (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))))
+      (call $ret (i32.add (local.get $n)
+        (call $keep (i32.wrap_i64 (local.get $ends)))))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $libc "mem"))
+    (export "digits" (func $digits)) (export "later" (func $later))
+    (export "sum" (func $sum)) (export "keep" (func $keep))
+    (export "s-new" (func $s-new)) (export "s-read" (func $s-read))
+    (export "s-write" (func $s-write)) (export "drop-r" (func $drop-r))
+    (export "drop-w" (func $drop-w)) (export "f-read" (func $f-read))
+    (export "f-drop" (func $f-drop)) (export "set-new" (func $set-new))
+    (export "set-wait" (func $set-wait)) (export "set-drop" (func $set-drop))
+    (export "join" (func $join)) (export "sub-drop" (func $sub-drop))
+    (export "ret" (func $ret))))))
+  (func (export "pull") async (param "n" u32) (result u32)
+    (canon lift (core func $m "pull") async))
+  (func (export "push") async (param "n" u32) (result u32)
+    (canon lift (core func $m "push") async))
+  (func (export "keep") async (param "n" u32) (result u32)
+    (canon lift (core func $m "keep") async)))"#
+    )
+}
+
+/// What the host functions saw.
+#[derive(Default)]
+struct Seen {
+    /// The chunks `sum` read, in order.
+    chunks: Vec<Vec<u8>>,
+    /// The stream `keep` kept.
+    kept: Option<StreamReader>,
+}
+
+fn u32_of(v: &Val) -> hostbind::Result<u32> {
+    match v {
+        Val::U32(n) => Ok(*n),
+        other => anyhow::bail!("expected a u32, got {other:?}"),
+    }
+}
+
+fn linker(engine: &hostbind::Engine) -> Linker<Seen> {
+    let mut linker = Linker::new(engine);
+    let mut root = linker.root();
+    // Returns a stream at once; a spawned task writes 1..=n into it, a
+    // byte at a time, yielding between writes, then closes it.
+    root.func_new_async(
+        "digits",
+        |access: Access<Seen>, ty: FuncType, params: Vec<Val>| -> HostFuture {
+            Box::pin(async move {
+                let n = u32_of(&params[0])?;
+                let (tx, rx) = access.stream(&ty.results()[0])?;
+                let writer = access.clone();
+                access.spawn(async move {
+                    for i in 1..=n {
+                        let taken = tx.write_bytes(&writer, &[i as u8]).await?;
+                        anyhow::ensure!(taken == 1, "the guest took {taken} bytes");
+                        Yields(1).await;
+                    }
+                    tx.close(&writer)
+                })?;
+                Ok(vec![Val::Stream(rx)])
+            })
+        },
+    )
+    .unwrap();
+    // Returns a future that a spawned task writes `n * 1000` into later.
+    root.func_new_async("later", |access, ty, params| {
+        Box::pin(async move {
+            let n = u32_of(&params[0])?;
+            let (tx, rx) = access.future(&ty.results()[0])?;
+            let writer = access.clone();
+            access.spawn(async move {
+                Yields(3).await;
+                let taken = tx.write(&writer, Val::U32(n * 1000)).await?;
+                anyhow::ensure!(taken, "the guest dropped the future unread");
+                Ok(())
+            })?;
+            Ok(vec![Val::Future(rx)])
+        })
+    })
+    .unwrap();
+    // Reads the stream it is given, 3 bytes at most at a time, to its end.
+    root.func_new_async("sum", |access, _, params| {
+        Box::pin(async move {
+            let Some(Val::Stream(rx)) = params.into_iter().next() else {
+                anyhow::bail!("`sum` takes a stream");
+            };
+            let mut sum = 0;
+            while let Some(chunk) = rx.read_bytes(&access, 3).await? {
+                sum += chunk.iter().map(|&b| u32::from(b)).sum::<u32>();
+                access.with(|seen| seen.chunks.push(chunk))?;
+            }
+            rx.close(&access)?;
+            Ok(vec![Val::U32(sum)])
+        })
+    })
+    .unwrap();
+    // A synchronous host function keeps the stream it is given.
+    root.func_new(
+        "keep",
+        |mut caller: Caller<'_, Seen>, _, params, results| {
+            let Val::Stream(rx) = &params[0] else {
+                anyhow::bail!("`keep` takes a stream");
+            };
+            caller.data_mut().kept = Some(rx.clone());
+            results[0] = Val::U32(7);
+            Ok(())
+        },
+    )
+    .unwrap();
+    linker
+}
+
+fn call(store: &mut Store<Seen>, instance: &hostbind::Instance, name: &str, n: u32) -> u32 {
+    let f = instance.get_func(&mut *store, name).unwrap();
+    let out = block_on(f.call_async(&mut *store, &[Val::U32(n)]))
+        .unwrap_or_else(|e| panic!("`{name}` failed: {}", message(&e)));
+    u32_of(&out[0]).unwrap()
+}
+
+#[test]
+fn host_returns_a_stream_and_a_future_that_spawned_tasks_write() {
+    for engine in engines() {
+        let c = component(&engine, &guest());
+        let mut store = Store::new(&engine, Seen::default());
+        let instance = linker(&engine).instantiate(&mut store, &c).unwrap();
+        // 1 + 2 + ... + 10, then 10 * 1000 from the future.
+        assert_eq!(call(&mut store, &instance, "pull", 10), 55 + 10_000);
+        assert_eq!(call(&mut store, &instance, "pull", 0), 0);
+    }
+}
+
+#[test]
+fn async_host_function_reads_the_stream_a_guest_passes_it() {
+    for engine in engines() {
+        let c = component(&engine, &guest());
+        let mut store = Store::new(&engine, Seen::default());
+        let instance = linker(&engine).instantiate(&mut store, &c).unwrap();
+        assert_eq!(call(&mut store, &instance, "push", 8), 36);
+        // The guest wrote all 8 bytes at once; `sum` read at most 3 at a time.
+        assert_eq!(
+            store.data().chunks,
+            vec![vec![1, 2, 3], vec![4, 5, 6], vec![7, 8]]
+        );
+    }
+}
+
+#[test]
+fn synchronous_host_function_keeps_a_stream_for_later() {
+    for engine in engines() {
+        let c = component(&engine, &guest());
+        let mut store = Store::new(&engine, Seen::default());
+        let instance = linker(&engine).instantiate(&mut store, &c).unwrap();
+        assert_eq!(call(&mut store, &instance, "keep", 1), 8);
+        let kept = store
+            .data_mut()
+            .kept
+            .take()
+            .expect("`keep` kept the stream");
+        // The guest dropped the writable end: the host reads the end.
+        assert_eq!(block_on(kept.read_bytes(&mut store, 10)).unwrap(), None);
+        kept.close(&mut store).unwrap();
+    }
+}
