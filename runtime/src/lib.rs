@@ -325,6 +325,7 @@ pub use call::dynamic::{
     DynamicFn, ErrorContext, Func, FuncType, FutureReader, FutureWriter, StreamReader,
     StreamWriter, Type, TypeKind, Val,
 };
+pub use call::ends::{future, stream};
 pub use call::glue::HostCx;
 pub use call::host::{Entrypoint, HostFunc, IntoHostFunc};
 pub use call::reach::AsStore;

@@ -125,6 +125,15 @@ pub(crate) struct Handles {
 
 /// A stream or future end or an error context a value moved between the
 /// host and a guest.
+/// The stream or future table type a host end is lowered as: known from
+/// the component's type (a dynamic lower), or to be found from a typed
+/// end's static type (`stream<E>`, `future<E>`) among the component's.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum EndTy {
+    Table(u32),
+    Static(&'static crate::types::Ty),
+}
+
 pub(crate) enum Moved {
     /// Readable end `w` left table `table` for the host handle numbered
     /// `serial`.
@@ -136,7 +145,7 @@ pub(crate) enum Moved {
         serial: u64,
         table: usize,
         handle: u32,
-        ty: u32,
+        ty: EndTy,
     },
     /// Error context `id` was lifted into the host's `message` slot.
     ErrorToHost {

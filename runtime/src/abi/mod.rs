@@ -8,6 +8,7 @@
 pub(crate) mod async_lower;
 mod flags;
 pub(crate) mod handles;
+pub(crate) mod items;
 pub use crate::types::layout;
 mod list;
 pub(crate) mod memory;

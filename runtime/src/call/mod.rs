@@ -6,6 +6,7 @@ pub(crate) mod async_glue;
 pub(crate) mod async_lower;
 pub(crate) mod caller;
 pub(crate) mod dynamic;
+pub(crate) mod ends;
 pub(crate) mod glue;
 pub(crate) mod host;
 pub(crate) mod reach;

@@ -24,12 +24,13 @@ pub(crate) type Copied = (CopyResult, u32, HostItems);
 pub(crate) trait EndOps {
     /// The store's id.
     fn id(&mut self) -> u64;
-    /// A new stream or future whose ends the host holds (reader, writer).
+    /// A new stream or future whose ends the host holds (reader, writer);
+    /// with no `types`, for typed ends.
     fn new_pair(
         &mut self,
         transmit: Transmit,
         payload: Option<InterfaceType>,
-        types: Arc<ComponentTypes>,
+        types: Option<Arc<ComponentTypes>>,
     ) -> (HostEnd, HostEnd);
     /// Whether `end`'s elements move as bytes.
     fn is_bytes(&mut self, end: &HostEnd, how: (Transmit, bool)) -> Result<bool>;
@@ -72,7 +73,7 @@ impl<B: Backend, T: 'static> EndOps for Ops<'_, '_, B, T> {
         &mut self,
         transmit: Transmit,
         payload: Option<InterfaceType>,
-        types: Arc<ComponentTypes>,
+        types: Option<Arc<ComponentTypes>>,
     ) -> (HostEnd, HostEnd) {
         host_end::new_pair::<B, T>(self.cx, transmit, payload, types)
     }

@@ -14,7 +14,7 @@ use wasmtime_environ::component::{ComponentTypes, InterfaceType};
 
 use super::transmit::kind;
 use super::{handles, rule, store_tasks};
-use crate::abi::handles::{AsyncKind, Moved};
+use crate::abi::handles::{AsyncKind, EndTy, Moved};
 use crate::abi::{LiftCx, LowerCx};
 use crate::engine::Backend;
 use crate::error::{Error, Place, Result, Site, Trap};
@@ -64,7 +64,7 @@ pub(crate) fn lower_end(
     cx: &mut LowerCx<'_>,
     end: &HostEnd,
     transmit: Transmit,
-    ty: u32,
+    ty: EndTy,
 ) -> Result<u32> {
     with_tables_mut(cx, |h, site, res| {
         if end.store != res.store {
@@ -219,8 +219,12 @@ fn to_guest<B: Backend, T: 'static>(
     instance: usize,
     w: u32,
     serial: u64,
-    (table, handle, ty): (usize, u32, u32),
+    (table, handle, ty): (usize, u32, EndTy),
 ) -> Result<()> {
+    let ty = match ty {
+        EndTy::Table(ty) => ty,
+        EndTy::Static(t) => table_for::<B, T>(cx, instance, table, t)?,
+    };
     let end = HostEnd {
         store: 0,
         w,
@@ -251,13 +255,15 @@ fn to_guest<B: Backend, T: 'static>(
         p.as_ref().map_or_else(|| "_".to_string(), |p| wit(p, t))
     };
     let (have, expected) = (name(&s.payload, &s.types), name(&want, &types));
-    if have != expected {
+    // A typed end's element type was matched as its table type was found.
+    if !s.typed && have != expected {
         return Err(anyhow::anyhow!(
             "a {t}<{have}> was given where a {t}<{expected}> is expected",
             t = transmit.name()
         ));
     }
     s.instance = Some(instance);
+    s.typed = false;
     s.payload = want;
     s.types = types;
     if let Some(e) = tasks.end(w) {
@@ -269,6 +275,43 @@ fn to_guest<B: Backend, T: 'static>(
         w.handle = handle;
     }
     Ok(())
+}
+
+/// The stream or future table type, in runtime component instance
+/// `table` of `instance`'s component, that static type `ty` (a typed
+/// end's `stream<E>` or `future<E>`) stands for.
+fn table_for<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    table: usize,
+    ty: &'static crate::types::Ty,
+) -> Result<u32> {
+    use wasmtime_environ::component::{TypeFutureTableIndex, TypeStreamTableIndex};
+    let state = &B::data(cx).instances[instance];
+    let (c, types) = (&state.component, &state.component.types);
+    let tc = crate::types::typecheck::Tc::new(types, &state.host_keys, &c.resource_names);
+    let stream = matches!(ty, crate::types::Ty::Stream(_));
+    let found = c.transmit_tables.iter().find_map(|&(s, i)| {
+        let (it, runtime) = match s {
+            true => {
+                let t = TypeStreamTableIndex::from_u32(i);
+                (InterfaceType::Stream(t), types[t].instance)
+            }
+            false => {
+                let t = TypeFutureTableIndex::from_u32(i);
+                (InterfaceType::Future(t), types[t].instance)
+            }
+        };
+        let fits = s == stream
+            && runtime.as_u32() as usize == table
+            && crate::types::typecheck::matches(ty, &it, &tc);
+        fits.then_some(i)
+    });
+    found.ok_or_else(|| {
+        anyhow::anyhow!(
+            "the guest has no `{ty}` type here: a typed end of it cannot be given to it"
+        )
+    })
 }
 
 /// The end `end` names, checked to be held by the host as that handle and
@@ -293,18 +336,20 @@ fn held<'a, B: Backend>(
 
 /// A new stream or future whose ends the host holds, with elements of
 /// `payload` in `types`; returns the readable end, then the writable one.
+/// With no `types`, the pair is for typed ends (see `Shared::typed`).
 pub(crate) fn new_pair<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     transmit: Transmit,
     payload: Option<InterfaceType>,
-    types: Arc<ComponentTypes>,
+    types: Option<Arc<ComponentTypes>>,
 ) -> (HostEnd, HostEnd) {
     let store = B::data(cx).id;
     let tasks = store_tasks::<B, T>(cx);
     let shared = tasks.shared().push(Shared {
         instance: None,
         payload,
-        types,
+        typed: types.is_none(),
+        types: types.unwrap_or_default(),
         dropped: false,
         pending: None,
         ends: 2,

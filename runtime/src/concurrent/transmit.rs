@@ -122,6 +122,7 @@ pub(crate) fn new<B: Backend, T: 'static>(
         dropped: false,
         pending: None,
         ends: 2,
+        typed: false,
     });
     let mut ends = [0u32; 2];
     for (i, readable) in [true, false].into_iter().enumerate() {

@@ -34,12 +34,21 @@ pub(crate) fn move_values<B: Backend, T: 'static>(
         return Err(site.trap(format_args!("a copy's stream or future is gone")));
     };
     let (payload, instance, types) = (s.payload, s.instance, s.types.clone());
+    if src.options.is_none() && dst.options.is_none() {
+        return host_to_host::<B, T>(cx, (src_w, src), dst_w, k);
+    }
     let Some(payload) = payload else {
         // Elements without a type: only their number moves.
-        if dst.options.is_none()
-            && let Some(HostItems::Vals(v)) = tasks.end(dst_w).map(|e| &mut e.items)
-        {
-            v.extend((0..k).map(|_| Val::Tuple(Vec::new())));
+        if dst.options.is_none() {
+            match tasks.end(dst_w).map(|e| &mut e.items) {
+                Some(HostItems::Vals(v)) => v.extend((0..k).map(|_| Val::Tuple(Vec::new()))),
+                // `()`s, which read no memory.
+                Some(HostItems::Typed(t)) => {
+                    let cx = LiftCx::new(&[], *site, crate::abi::StringEncoding::Utf8);
+                    t.load(&cx, 0, 0, k as usize)?;
+                }
+                _ => {}
+            }
         }
         return Ok(());
     };
@@ -67,19 +76,36 @@ pub(crate) fn move_values<B: Backend, T: 'static>(
             put_items::<B, T>(cx, dst_w, items);
             r
         }
-        (None, None) => {
-            let items = take_items::<B, T>(cx, src_w);
-            let mut out = take_items::<B, T>(cx, dst_w);
-            match (&items, &mut out) {
-                (HostItems::Bytes(a), HostItems::Bytes(b)) => b.extend_from_slice(&a[from]),
-                (HostItems::Vals(a), HostItems::Vals(b)) => b.extend_from_slice(&a[from]),
-                _ => return Err(site.trap(format_args!("a host copy's buffers differ in kind"))),
-            }
-            put_items::<B, T>(cx, src_w, items);
-            put_items::<B, T>(cx, dst_w, out);
+        (None, None) => host_to_host::<B, T>(cx, (src_w, src), dst_w, k),
+    }
+}
+
+/// Moves `k` values between two ends the host holds.
+fn host_to_host<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    (src_w, src): (u32, Buffer),
+    dst_w: u32,
+    k: u32,
+) -> Result<()> {
+    let from = src.progress as usize..(src.progress + k) as usize;
+    let items = take_items::<B, T>(cx, src_w);
+    let mut out = take_items::<B, T>(cx, dst_w);
+    let moved = match (&items, &mut out) {
+        (HostItems::Bytes(a), HostItems::Bytes(b)) => {
+            b.extend_from_slice(&a[from]);
             Ok(())
         }
-    }
+        (HostItems::Vals(a), HostItems::Vals(b)) => {
+            b.extend_from_slice(&a[from]);
+            Ok(())
+        }
+        _ => Err(anyhow::anyhow!(
+            "both ends of this stream or future are the host's, and one of them is typed: typed values move only to and from guests"
+        )),
+    };
+    put_items::<B, T>(cx, src_w, items);
+    put_items::<B, T>(cx, dst_w, out);
+    moved
 }
 
 /// What every move needs: where, in which instance, and the element type.
@@ -201,6 +227,14 @@ fn guest_to_host<B: Backend, T: 'static>(
                 v.push(lift::load(&lcx, src_at + j * p.size, p.payload, p.types)?);
             }
         }
+        HostItems::Typed(t) => {
+            let scope = ResourceScope {
+                tables: Some(&data.instances[p.instance].handles),
+                res: res(from.table, p.instance, store),
+            };
+            let lcx = LiftCx::new(mem, *p.site, from.encoding).with_scope(scope);
+            t.load(&lcx, src_at, p.size, k as usize)?;
+        }
     }
     Ok(())
 }
@@ -240,6 +274,18 @@ fn host_to_guest<B: Backend, T: 'static>(
             for (j, val) in v[from].iter().enumerate() {
                 lower::store(&mut lcx, dst_at + j * p.size, p.payload, p.types, val)?;
             }
+        }
+        HostItems::Typed(t) => {
+            let mut guest = GuestAccess::<B, T>::new(
+                B::reborrow(cx),
+                p.instance,
+                Some(mem),
+                to.realloc,
+                Some(to.table),
+            );
+            let mut lcx = LowerCx::new(&mut guest, *p.site, to.encoding)
+                .with_res(res(to.table, p.instance, store));
+            t.store(&mut lcx, dst_at, p.size, from)?;
         }
     }
     Ok(())

@@ -47,6 +47,8 @@ pub(crate) struct ComponentInner {
     /// Whether the component uses the async ABI: its calls then run as
     /// tasks of the store.
     pub(crate) concurrent: bool,
+    /// Its stream and future table types, for typed host ends.
+    pub(crate) transmit_tables: Vec<super::transmits::TransmitTable>,
 }
 
 /// Where a component's core modules come from.
@@ -243,6 +245,7 @@ impl Component {
         let resource_names = resource_names(&info, &types);
         Ok(Component {
             inner: Arc::new(ComponentInner {
+                transmit_tables: super::transmits::transmit_tables(&info, &trampolines, &types),
                 engine: engine.clone(),
                 resource_names,
                 info,

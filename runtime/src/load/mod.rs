@@ -5,3 +5,4 @@ pub(crate) mod component;
 pub(crate) mod module;
 pub(crate) mod precheck;
 pub(crate) mod precompiled;
+pub(crate) mod transmits;

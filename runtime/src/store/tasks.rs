@@ -429,6 +429,8 @@ impl End {
 pub(crate) enum HostItems {
     Bytes(Vec<u8>),
     Vals(Vec<crate::Val>),
+    /// A typed end's elements.
+    Typed(Box<dyn crate::abi::items::Items>),
 }
 
 impl HostItems {
@@ -436,6 +438,16 @@ impl HostItems {
         match self {
             HostItems::Bytes(b) => b.len(),
             HostItems::Vals(v) => v.len(),
+            HostItems::Typed(t) => t.len(),
+        }
+    }
+
+    /// The items from `at` on; this keeps those before.
+    pub(crate) fn split_off(&mut self, at: usize) -> HostItems {
+        match self {
+            HostItems::Bytes(b) => HostItems::Bytes(b.split_off(at.min(b.len()))),
+            HostItems::Vals(v) => HostItems::Vals(v.split_off(at.min(v.len()))),
+            HostItems::Typed(t) => HostItems::Typed(t.split_off(at)),
         }
     }
 }
@@ -473,6 +485,9 @@ pub(crate) struct Shared {
     pub(crate) pending: Option<u32>,
     /// How many ends are still held.
     pub(crate) ends: u8,
+    /// Made by the host for typed ends: the element type is the Rust one,
+    /// and `payload` is learnt when the readable end is given to a guest.
+    pub(crate) typed: bool,
 }
 
 /// An error context: its debug message, and how many handles name it.

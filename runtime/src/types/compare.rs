@@ -75,7 +75,9 @@ pub const fn ty_matches(rust: &Ty, wit: &Ty) -> bool {
         | (Ty::Char, Ty::Char)
         | (Ty::String, Ty::String)
         | (Ty::Own(_), Ty::Own(_))
-        | (Ty::Borrow(_), Ty::Borrow(_)) => true,
+        | (Ty::Borrow(_), Ty::Borrow(_))
+        | (Ty::ErrorContext, Ty::ErrorContext) => true,
+        (Ty::Stream(a), Ty::Stream(b)) | (Ty::Future(a), Ty::Future(b)) => opt_matches(*a, *b),
         // `ResourceAny` stands for a borrow too.
         (Ty::Own(r), Ty::Borrow(_)) => r.host.is_none(),
         (Ty::List(a), Ty::List(b)) | (Ty::Option(a), Ty::Option(b)) => ty_matches(a, b),

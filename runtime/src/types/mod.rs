@@ -60,6 +60,12 @@ pub enum Ty {
     Own(&'static ResourceTy),
     /// `borrow<R>`
     Borrow(&'static ResourceTy),
+    /// `stream<T>`; `None` for a `stream` without elements.
+    Stream(Option<&'static Ty>),
+    /// `future<T>`; `None` for a `future` without a value.
+    Future(Option<&'static Ty>),
+    /// `error-context`
+    ErrorContext,
 }
 
 /// A resource type as Rust names it: a host type, or any resource.
@@ -208,6 +214,11 @@ impl fmt::Display for Ty {
             Ty::Own(r) | Ty::Borrow(r) if r.host.is_none() => return f.write_str((r.name)()),
             Ty::Own(r) => return write!(f, "own<{}>", (r.name)()),
             Ty::Borrow(r) => return write!(f, "borrow<{}>", (r.name)()),
+            Ty::Stream(None) => "stream",
+            Ty::Future(None) => "future",
+            Ty::Stream(Some(t)) => return write!(f, "stream<{t}>"),
+            Ty::Future(Some(t)) => return write!(f, "future<{t}>"),
+            Ty::ErrorContext => "error-context",
             Ty::Result(ok, err) => {
                 return match (ok, err) {
                     (None, None) => f.write_str("result"),
@@ -283,7 +294,7 @@ const fn needs(ty: &Ty) -> u8 {
         Ty::String => NEEDS_MEMORY,
         Ty::List(t) => NEEDS_MEMORY | needs(t),
         Ty::Borrow(_) => BORROWS | HANDLES,
-        Ty::Own(_) => HANDLES,
+        Ty::Own(_) | Ty::Stream(_) | Ty::Future(_) | Ty::ErrorContext => HANDLES,
         Ty::Tuple(fields) => needs_all(fields),
         Ty::Option(t) => needs(t),
         Ty::Result(ok, err) => {

@@ -154,6 +154,13 @@ pub(crate) fn matches(ty: &Ty, it: &InterfaceType, tc: &Tc<'_>) -> bool {
         (Ty::Enum(e), InterfaceType::Enum(i)) => names_match(e.cases, types[*i].names.iter()),
         (Ty::Flags(f), InterfaceType::Flags(i)) => names_match(f.names, types[*i].names.iter()),
         (Ty::Option(t), InterfaceType::Option(i)) => matches(t, &types[*i].ty, tc),
+        (Ty::Stream(t), InterfaceType::Stream(i)) => {
+            opt_matches(*t, types[types[*i].ty].payload.as_ref(), tc)
+        }
+        (Ty::Future(t), InterfaceType::Future(i)) => {
+            opt_matches(*t, types[types[*i].ty].payload.as_ref(), tc)
+        }
+        (Ty::ErrorContext, InterfaceType::ErrorContext(_)) => true,
         (Ty::Result(ok, err), InterfaceType::Result(i)) => {
             let r = &types[*i];
             opt_matches(*ok, r.ok.as_ref(), tc) && opt_matches(*err, r.err.as_ref(), tc)

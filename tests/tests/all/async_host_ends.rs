@@ -24,7 +24,7 @@ const LIBC: &str = r#"
 /// `words` returns a `stream<string>` holding `hello` and `streams`, and
 /// `answer` a `future<u32>` holding 42: each returns the readable end, then
 /// writes, and exits with its write pending.
-fn producer() -> String {
+pub(crate) fn producer() -> String {
     format!(
         r#"(component
     {LIBC}
@@ -82,7 +82,7 @@ fn producer() -> String {
 /// callback, 100 bytes at a time, and writes their sum to the future once
 /// the writer drops `s`. `echo` gives back the error context it is given;
 /// `make` makes one saying `made by the guest`.
-fn consumer() -> String {
+pub(crate) fn consumer() -> String {
     format!(
         r#"(component
   {LIBC}

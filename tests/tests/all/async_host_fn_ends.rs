@@ -299,3 +299,164 @@ fn synchronous_host_function_keeps_a_stream_for_later() {
         kept.close(&mut store).unwrap();
     }
 }
+
+/// What the typed host functions saw.
+#[derive(Default)]
+struct Typed {
+    chunks: Vec<Vec<u8>>,
+    kept: Option<hostbind::StreamReader<u8>>,
+}
+
+/// `digits` through `#[host_fn] async fn`: a typed stream, written whole
+/// by the task it spawns.
+#[hostbind::host_fn]
+async fn digits_typed(access: Access<Typed>, n: u32) -> hostbind::Result<StreamReader<u8>> {
+    let (tx, rx) = hostbind::stream::<u8>(&access)?;
+    let writer = access.clone();
+    access.spawn(async move {
+        let bytes: Vec<u8> = (1..=n).map(|i| i as u8).collect();
+        let taken = tx.write(&writer, bytes).await?;
+        anyhow::ensure!(taken == n as usize, "the guest took {taken} bytes");
+        tx.close(&writer)
+    })?;
+    Ok(rx)
+}
+
+#[hostbind::host_fn]
+async fn later_typed(
+    access: Access<Typed>,
+    n: u32,
+) -> hostbind::Result<hostbind::FutureReader<u32>> {
+    let (tx, rx) = hostbind::future::<u32>(&access)?;
+    let writer = access.clone();
+    access.spawn(async move {
+        Yields(2).await;
+        anyhow::ensure!(tx.write(&writer, n * 1000).await?, "unread");
+        Ok(())
+    })?;
+    Ok(rx)
+}
+
+#[hostbind::host_fn]
+async fn sum_typed(access: Access<Typed>, s: StreamReader<u8>) -> hostbind::Result<u32> {
+    let mut sum = 0;
+    while let Some(chunk) = s.read(&access, 3).await? {
+        sum += chunk.iter().map(|&b| u32::from(b)).sum::<u32>();
+        access.with(|t| t.chunks.push(chunk))?;
+    }
+    s.close(&access)?;
+    Ok(sum)
+}
+
+#[hostbind::host_fn]
+fn keep_typed(typed: &mut Typed, s: StreamReader<u8>) -> u32 {
+    typed.kept = Some(s);
+    7
+}
+
+#[test]
+fn typed_host_functions_pass_typed_streams_and_futures() {
+    for engine in engines() {
+        let c = component(&engine, &guest());
+        let mut linker = Linker::<Typed>::new(&engine);
+        linker
+            .root()
+            .func("digits", digits_typed)
+            .unwrap()
+            .func("later", later_typed)
+            .unwrap()
+            .func("sum", sum_typed)
+            .unwrap()
+            .func("keep", keep_typed)
+            .unwrap();
+        let mut store = Store::new(&engine, Typed::default());
+        let instance = linker.instantiate(&mut store, &c).unwrap();
+        let call = |store: &mut Store<Typed>, name: &str, n: u32| {
+            let f = instance
+                .get_typed_func::<(u32,), (u32,)>(&mut *store, name)
+                .unwrap();
+            block_on(f.call_async(&mut *store, (n,)))
+                .unwrap_or_else(|e| panic!("`{name}` failed: {}", message(&e)))
+                .0
+        };
+        assert_eq!(call(&mut store, "pull", 10), 55 + 10_000);
+        assert_eq!(call(&mut store, "push", 8), 36);
+        assert_eq!(
+            store.data().chunks,
+            vec![vec![1, 2, 3], vec![4, 5, 6], vec![7, 8]]
+        );
+        assert_eq!(call(&mut store, "keep", 1), 8);
+        let kept = store.data_mut().kept.take().unwrap();
+        assert_eq!(block_on(kept.read(&mut store, 10)).unwrap(), None);
+        kept.close(&mut store).unwrap();
+    }
+}
+
+#[test]
+fn typed_ends_cross_typed_exports_and_misuse_is_named() {
+    use crate::async_host_ends::{consumer, producer};
+    use hostbind::{ErrorContext, FutureReader};
+    use hostbind_tests::instantiate;
+    for engine in engines() {
+        let (mut store, instance) = instantiate(&engine, &producer(), (), |_| Ok(()));
+        let words = instance
+            .get_typed_func::<(), (StreamReader<String>,)>(&mut store, "words")
+            .unwrap();
+        let (rx,) = words.call(&mut store, ()).unwrap();
+        // Strings lifted straight from the guest's buffer.
+        let first = block_on(rx.read(&mut store, 1)).unwrap();
+        assert_eq!(first, Some(vec!["hello".to_string()]));
+        let rest = block_on(rx.read(&mut store, 4)).unwrap();
+        assert_eq!(rest, Some(vec!["streams".to_string()]));
+        rx.close(&mut store).unwrap();
+        let answer = instance
+            .get_typed_func::<(), (FutureReader<u32>,)>(&mut store, "answer")
+            .unwrap();
+        let (f,) = answer.call(&mut store, ()).unwrap();
+        assert_eq!(block_on(f.read(&mut store)).unwrap(), Some(42));
+        // A stream of the wrong element type is refused at lookup.
+        let err = instance
+            .get_typed_func::<(), (StreamReader<u32>,)>(&mut store, "words")
+            .unwrap_err();
+        let text = message(&err);
+        assert!(
+            text.contains("stream<u32>") && text.contains("stream<string>"),
+            "{text}"
+        );
+
+        let (mut store, instance) = instantiate(&engine, &consumer(), (), |_| Ok(()));
+        let consume = instance
+            .get_typed_func::<(StreamReader<u8>,), (FutureReader<u32>,)>(&mut store, "consume")
+            .unwrap();
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 256) as u8).collect();
+        let (tx, rx) = hostbind::stream::<u8>(&mut store).unwrap();
+        let (sum,) = consume.call(&mut store, (rx.clone(),)).unwrap();
+        // The whole buffer in one call; the guest reads 100 at a time.
+        assert_eq!(block_on(tx.write(&mut store, &bytes[..])).unwrap(), 1000);
+        tx.close(&mut store).unwrap();
+        let want = bytes.iter().map(|&b| u32::from(b)).sum::<u32>();
+        assert_eq!(block_on(sum.read(&mut store)).unwrap(), Some(want));
+        // The reader went to the guest: the host's copy is no end of its.
+        let err = rx.close(&mut store).unwrap_err();
+        assert!(message(&err).contains("no longer the host's"), "{err:#}");
+        // A typed end of an element type the guest does not use.
+        let (tx, rx) = hostbind::stream::<String>(&mut store).unwrap();
+        let sum_export = instance
+            .get_typed_func::<(StreamReader<String>,), (u32,)>(&mut store, "sum")
+            .unwrap_err();
+        assert!(
+            message(&sum_export).contains("stream<u8>"),
+            "{sum_export:#}"
+        );
+        tx.close(&mut store).unwrap();
+        rx.close(&mut store).unwrap();
+
+        let echo = instance
+            .get_typed_func::<(ErrorContext,), (ErrorContext,)>(&mut store, "echo")
+            .unwrap();
+        let (back,) = echo
+            .call(&mut store, (ErrorContext::new("typed"),))
+            .unwrap();
+        assert_eq!(back.debug_message(), "typed");
+    }
+}

@@ -190,16 +190,12 @@ fn lift(
             use crate::concurrent::host_end;
             use crate::store::tasks::Transmit;
             match ty {
-                InterfaceType::Stream(_) => Val::Stream(super::StreamReader(host_end::lift_end(
-                    cx,
-                    idx,
-                    Transmit::Stream,
-                )?)),
-                InterfaceType::Future(_) => Val::Future(super::FutureReader(host_end::lift_end(
-                    cx,
-                    idx,
-                    Transmit::Future,
-                )?)),
+                InterfaceType::Stream(_) => Val::Stream(super::StreamReader::from_end(
+                    host_end::lift_end(cx, idx, Transmit::Stream)?,
+                )),
+                InterfaceType::Future(_) => Val::Future(super::FutureReader::from_end(
+                    host_end::lift_end(cx, idx, Transmit::Future)?,
+                )),
                 _ => Val::ErrorContext(super::ErrorContext(host_end::lift_error(cx, idx)?)),
             }
         }

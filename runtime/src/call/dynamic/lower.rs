@@ -222,14 +222,15 @@ fn lower(
                 To::Memory(at) => cx.write(*at, &idx.to_le_bytes()),
             }
         }
-        (InterfaceType::Stream(_), Val::Stream(super::StreamReader(end)))
-        | (InterfaceType::Future(_), Val::Future(super::FutureReader(end))) => {
+        (InterfaceType::Stream(_), Val::Stream(super::StreamReader(end, ..)))
+        | (InterfaceType::Future(_), Val::Future(super::FutureReader(end, ..))) => {
             use crate::store::tasks::Transmit;
             let (transmit, table_ty) = match ty {
                 InterfaceType::Stream(i) => (Transmit::Stream, i.as_u32()),
                 InterfaceType::Future(i) => (Transmit::Future, i.as_u32()),
                 _ => unreachable!(),
             };
+            let table_ty = crate::abi::handles::EndTy::Table(table_ty);
             let idx = crate::concurrent::host_end::lower_end(cx, end, transmit, table_ty)?;
             handle(cx, to, idx)
         }

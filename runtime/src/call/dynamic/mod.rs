@@ -4,12 +4,12 @@
 pub(crate) mod func;
 pub(crate) mod lift;
 pub(crate) mod lower;
-mod stream;
+
 mod ty;
 mod val;
 
+pub use crate::call::ends::{ErrorContext, FutureReader, FutureWriter, StreamReader, StreamWriter};
 pub(crate) use func::entry;
 pub use func::{DynamicFn, Func};
-pub use stream::{ErrorContext, FutureReader, FutureWriter, StreamReader, StreamWriter};
 pub use ty::{FuncType, Type, TypeKind};
 pub use val::Val;
