@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use hostbind_expand::naming::{camel, package_module, snake, world_struct};
-use wit_parser::{FunctionKind, Resolve, Type, TypeDefKind, WorldId, WorldItem};
+use wit_parser::{Resolve, Type, TypeDefKind, WorldId, WorldItem};
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
@@ -244,20 +244,73 @@ fn unsupported(resolve: &Resolve, id: WorldId) -> Option<String> {
         }
     }
     for f in funcs {
-        // `async func` binds, but not on a resource yet.
-        if matches!(
-            f.kind,
-            FunctionKind::AsyncMethod(_) | FunctionKind::AsyncStatic(_)
-        ) {
-            note(&mut found, "async resource functions");
-        }
         types.extend(f.params.iter().map(|p| p.ty));
         types.extend(f.result);
+    }
+    if exports_two_guest_resources(resolve, world) {
+        note(
+            &mut found,
+            "an exported function over two resource types of the guest",
+        );
     }
     for t in types {
         walk(resolve, t, &mut seen, &mut found);
     }
     (!found.is_empty()).then(|| found.join(", "))
+}
+
+/// Whether a function of an exported interface has handles of two
+/// resource types that interface defines in its params and results (out
+/// of streams and futures): a typed export call stands for the guest's
+/// resources with one `ResourceAny` type.
+fn exports_two_guest_resources(resolve: &Resolve, world: &wit_parser::World) -> bool {
+    world.exports.values().any(|item| {
+        let WorldItem::Interface { id, .. } = item else {
+            return false;
+        };
+        resolve.interfaces[*id].functions.values().any(|f| {
+            let mut found = HashSet::new();
+            let tys = f.params.iter().map(|p| p.ty).chain(f.result);
+            for t in tys {
+                guest_handles(resolve, t, *id, &mut found, &mut HashSet::new());
+            }
+            found.len() > 1
+        })
+    })
+}
+
+fn guest_handles(
+    resolve: &Resolve,
+    t: Type,
+    iface: wit_parser::InterfaceId,
+    found: &mut HashSet<wit_parser::TypeId>,
+    seen: &mut HashSet<wit_parser::TypeId>,
+) {
+    let Type::Id(id) = t else { return };
+    if !seen.insert(id) {
+        return;
+    }
+    let mut inner: Vec<Type> = Vec::new();
+    match &resolve.types[id].kind {
+        TypeDefKind::Handle(wit_parser::Handle::Own(r) | wit_parser::Handle::Borrow(r)) => {
+            let mut r = *r;
+            while let TypeDefKind::Type(Type::Id(next)) = resolve.types[r].kind {
+                r = next;
+            }
+            if resolve.types[r].owner == wit_parser::TypeOwner::Interface(iface) {
+                found.insert(r);
+            }
+        }
+        TypeDefKind::Record(r) => inner.extend(r.fields.iter().map(|f| f.ty)),
+        TypeDefKind::Variant(v) => inner.extend(v.cases.iter().filter_map(|c| c.ty)),
+        TypeDefKind::Tuple(t) => inner.extend(t.types.iter().copied()),
+        TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => inner.push(*t),
+        TypeDefKind::Result(r) => inner.extend(r.ok.iter().chain(r.err.iter()).copied()),
+        _ => {}
+    }
+    for t in inner {
+        guest_handles(resolve, t, iface, found, seen);
+    }
 }
 
 fn note(found: &mut Vec<&'static str>, what: &'static str) {
@@ -274,7 +327,6 @@ fn walk(
     found: &mut Vec<&'static str>,
 ) {
     let id = match t {
-        Type::ErrorContext => return note(found, "error-context"),
         Type::Id(id) => id,
         _ => return,
     };
@@ -283,14 +335,7 @@ fn walk(
     }
     let mut inner: Vec<Type> = Vec::new();
     match &resolve.types[id].kind {
-        TypeDefKind::Future(t) => {
-            note(found, "future");
-            inner.extend(*t);
-        }
-        TypeDefKind::Stream(t) => {
-            note(found, "stream");
-            inner.extend(*t);
-        }
+        TypeDefKind::Future(t) | TypeDefKind::Stream(t) => inner.extend(*t),
         TypeDefKind::Map(k, v) => {
             note(found, "map");
             inner.extend([*k, *v]);

@@ -247,11 +247,7 @@ impl Cx<'_> {
             Type::F64 => prim(quote!(F64), "f64"),
             Type::Char => prim(quote!(Char), "char"),
             Type::String => prim(quote!(String), "string"),
-            // Not a value hostbind supports: no Rust type will match it.
-            Type::ErrorContext => WitTy {
-                expr: quote!(#p::Ty::Tuple(&[&#p::Ty::Bool, &#p::Ty::Bool, &#p::Ty::Bool])),
-                text: "error-context".into(),
-            },
+            Type::ErrorContext => prim(quote!(ErrorContext), "error-context"),
             Type::Id(id) => self.def(*id),
         }
     }
@@ -347,6 +343,21 @@ impl Cx<'_> {
                 WitTy {
                     expr: quote!(#p::Ty::Flags(&#p::Flags { name: #name, names: &[#(#names),*] })),
                     text: format!("flags {name}"),
+                }
+            }
+            TypeDefKind::Stream(t) | TypeDefKind::Future(t) => {
+                let stream = matches!(def.kind, TypeDefKind::Stream(_));
+                let (kind, word) = match stream {
+                    true => (quote!(Stream), "stream"),
+                    false => (quote!(Future), "future"),
+                };
+                let (e, text) = self.opt(t.as_ref());
+                WitTy {
+                    expr: quote!(#p::Ty::#kind(#e)),
+                    text: named(match t {
+                        Some(_) => format!("{word}<{text}>"),
+                        None => word.to_string(),
+                    }),
                 }
             }
             TypeDefKind::Handle(h) => {

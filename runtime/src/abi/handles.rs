@@ -576,9 +576,23 @@ impl Handles {
     #[inline]
     pub(crate) fn end_lends(&mut self, mark: usize) {
         while self.lent.len() > mark {
-            let Some((table, idx)) = self.lent.pop() else {
+            let Some(lend) = self.lent.pop() else {
                 break;
             };
+            self.end_lends_of(&[lend]);
+        }
+    }
+
+    /// The lends made since `mark`, which now last until they are given to
+    /// [`end_lends_of`](Handles::end_lends_of): an async host call's, which end when
+    /// its future does, not when the call returns to the guest.
+    pub(crate) fn take_lends(&mut self, mark: usize) -> Vec<(usize, u32)> {
+        self.lent.split_off(mark.min(self.lent.len()))
+    }
+
+    /// Ends `lends` (from [`take_lends`](Handles::take_lends)).
+    pub(crate) fn end_lends_of(&mut self, lends: &[(usize, u32)]) {
+        for &(table, idx) in lends {
             if let Some(Slot::Own { lends, .. }) = self
                 .tables
                 .get_mut(table)

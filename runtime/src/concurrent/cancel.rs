@@ -68,7 +68,13 @@ pub(crate) fn subtask_cancel<B: Backend, T: 'static>(
                 *pending = Some(STATUS_CANCELLED_BEFORE_RETURNED);
             }
             let call = *call;
-            tasks.host_calls.remove(call);
+            // The future is dropped: the handles it borrowed are the
+            // caller's again.
+            if let Some(c) = tasks.host_calls.remove(call)
+                && let Some(state) = B::data(cx).instances.get(c.lowering.res.instance)
+            {
+                state.handles.0.borrow_mut().end_lends_of(&c.lends);
+            }
             let event = deliver(store_tasks::<B, T>(cx), w);
             return Ok(event.map_or(super::transmit::BLOCKED, |e| e[2]));
         }

@@ -86,7 +86,7 @@ fn enter<B: Backend, T: 'static>(
         encoding: l.encoding,
         res: l.res,
     };
-    let future = start::<B, T>(cx, &f.start, &lowering, storage)?;
+    let (future, lends) = start::<B, T>(cx, &f.start, &lowering, storage)?;
     let retptr = results_at(&lowering, storage, layout.is_some());
     let outer = match (layout, &B::data(cx).tasks) {
         (None, None) => Default::default(),
@@ -103,8 +103,10 @@ fn enter<B: Backend, T: 'static>(
         results_at: retptr,
         sync: layout.is_none(),
         waitable: None,
+        lends,
     };
     if let Poll::Ready(r) = poll_call::<B, T>(cx, &mut call) {
+        release::<B, T>(cx, instance, &call.lends);
         return match layout {
             Some(_) => {
                 returned::<B, T>(cx, &call.lowering, call.results_at, r?)?;
@@ -121,15 +123,14 @@ fn enter<B: Backend, T: 'static>(
 }
 
 /// Starts the call: lifts the params from `storage` and makes the future,
-/// with the store's data lent to the function. A param that lends a
-/// borrowed handle is refused: the lend would have to outlive the call's
-/// future.
+/// with the store's data lent to the function. Returns the future, and
+/// the handles its `borrow` params lend, which stay lent until it is done.
 fn start<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     start: &Start<T>,
     lowering: &HostLowering,
     storage: &[ValRaw],
-) -> Result<CallFuture> {
+) -> Result<(CallFuture, Vec<(usize, u32)>)> {
     let site = Site {
         func: &lowering.name,
         place: Place::Params,
@@ -169,18 +170,30 @@ fn start<B: Backend, T: 'static>(
         let mut lent = DataOnly((user as *mut T).cast());
         lend(store, &mut lent, || start(Access::new(store), &mut scx))
     });
-    if let (Some(t), Some(mark)) = (tables, mark)
-        && t.0.borrow().lends_mark() != mark
-    {
-        t.0.borrow_mut().end_lends(mark);
-        return Err(site.trap(format_args!(
-            "an async host function taking a borrowed handle: not supported by hostbind yet"
-        )));
-    }
+    let lends = match (tables, mark) {
+        (Some(t), Some(mark)) => t.0.borrow_mut().take_lends(mark),
+        _ => Vec::new(),
+    };
     // Stream and future ends among the params are the host's from now on.
     let settled = super::host_end::settle::<B, T>(cx, instance);
-    let future = started??;
-    settled.map(|()| future)
+    let future = match started.and_then(|s| s).and_then(|f| settled.map(|()| f)) {
+        Ok(future) => future,
+        Err(e) => {
+            release::<B, T>(cx, instance, &lends);
+            return Err(e);
+        }
+    };
+    Ok((future, lends))
+}
+
+/// Ends the lends of a host call of hostbind instance `instance`.
+fn release<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, instance: usize, lends: &[(usize, u32)]) {
+    if lends.is_empty() {
+        return;
+    }
+    if let Some(state) = B::data(cx).instances.get(instance) {
+        state.handles.0.borrow_mut().end_lends_of(lends);
+    }
 }
 
 /// The pointer the caller passed for the results, if its layout has one:
@@ -365,10 +378,12 @@ fn block<B: Backend, T: 'static>(
         }
         let results = loop {
             match poll_call::<B, T>(cx, &mut call) {
-                Poll::Ready(r) => break r?,
+                Poll::Ready(r) => break r,
                 Poll::Pending => parker.park(),
             }
         };
+        release::<B, T>(cx, call.lowering.res.instance, &call.lends);
+        let results = results?;
         return lower_sync::<B, T>(cx, &call.lowering, retptr, results, storage);
     }
     let lowering = call.lowering.clone();
@@ -379,10 +394,19 @@ fn block<B: Backend, T: 'static>(
     lower_sync::<B, T>(cx, &lowering, retptr, results, storage)
 }
 
-/// The results of finished host call `id` of a blocked caller.
+/// The results of finished host call `id` of a blocked caller; its lends
+/// end.
 fn take_done<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> Result<Lowering> {
     match store_tasks::<B, T>(cx).host_calls.remove(id) {
-        Some(HostCall { done: Some(r), .. }) => r,
+        Some(HostCall {
+            done: Some(r),
+            lends,
+            lowering,
+            ..
+        }) => {
+            release::<B, T>(cx, lowering.res.instance, &lends);
+            r
+        }
         _ => Err(Trap::new("a blocked host call finished without its results").into()),
     }
 }
@@ -439,6 +463,7 @@ pub(crate) fn spawn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, future: Spawn
         results_at: None,
         sync: false,
         waitable: None,
+        lends: Vec::new(),
     };
     tasks.host_calls.push(call);
 }
@@ -487,7 +512,12 @@ pub(crate) fn poll_woken<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Resul
             continue;
         }
         let (lowering, at, waitable) = (call.lowering.clone(), call.results_at, call.waitable);
-        tasks.host_calls.remove(id);
+        let lends = tasks
+            .host_calls
+            .remove(id)
+            .map(|c| c.lends)
+            .unwrap_or_default();
+        release::<B, T>(cx, lowering.res.instance, &lends);
         returned::<B, T>(cx, &lowering, at, result?)?;
         let tasks = store_tasks::<B, T>(cx);
         if let Some(Waitable {

@@ -302,6 +302,9 @@ pub(crate) struct HostCall {
     pub(crate) sync: bool,
     /// The subtask the async caller holds for the call.
     pub(crate) waitable: Option<u32>,
+    /// The caller's handles lent to the call's `borrow` params (table and
+    /// index in the caller's instance), until the future is done.
+    pub(crate) lends: Vec<(usize, u32)>,
 }
 
 /// How a host function's call was lowered: what lowering its results

@@ -155,10 +155,10 @@ pub(crate) fn matches(ty: &Ty, it: &InterfaceType, tc: &Tc<'_>) -> bool {
         (Ty::Flags(f), InterfaceType::Flags(i)) => names_match(f.names, types[*i].names.iter()),
         (Ty::Option(t), InterfaceType::Option(i)) => matches(t, &types[*i].ty, tc),
         (Ty::Stream(t), InterfaceType::Stream(i)) => {
-            opt_matches(*t, types[types[*i].ty].payload.as_ref(), tc)
+            payload_matches(*t, types[types[*i].ty].payload.as_ref(), tc)
         }
         (Ty::Future(t), InterfaceType::Future(i)) => {
-            opt_matches(*t, types[types[*i].ty].payload.as_ref(), tc)
+            payload_matches(*t, types[types[*i].ty].payload.as_ref(), tc)
         }
         (Ty::ErrorContext, InterfaceType::ErrorContext(_)) => true,
         (Ty::Result(ok, err), InterfaceType::Result(i)) => {
@@ -167,6 +167,16 @@ pub(crate) fn matches(ty: &Ty, it: &InterfaceType, tc: &Tc<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// A stream's or future's element type: its values move in copies of
+/// their own, so a `ResourceAny` in it does not stand for the resource
+/// type of the rest of the signature.
+fn payload_matches(ty: Option<&Ty>, it: Option<&InterfaceType>, tc: &Tc<'_>) -> bool {
+    let any = tc.any.get();
+    let ok = opt_matches(ty, it, tc);
+    tc.any.set(any);
+    ok
 }
 
 fn opt_matches(ty: Option<&Ty>, it: Option<&InterfaceType>, tc: &Tc<'_>) -> bool {

@@ -2,7 +2,9 @@
 //! function returns a stream that a task it spawned writes, and a future
 //! it writes later; another reads a stream the guest passes it while the
 //! guest goes on writing; a synchronous one receives a stream and keeps it.
-//! The guest is WAT with stackful async exports, on both engines.
+//! The same through `Linker::func_new_async`, `#[host_fn]` with typed ends,
+//! and `bindgen!` (with `async_imports`). The guest is WAT with stackful
+//! async exports, on both engines.
 
 use hostbind::{Access, Caller, FuncType, HostFuture, Linker, Store, StreamReader, Val};
 use hostbind_tests::{component, engines, message};
@@ -26,8 +28,8 @@ const LIBC: &str = r#"
 /// value of the future `later(n)` returns. `push(n)` writes the bytes
 /// 1..=n into a new stream, passes its readable end to `sum` (lowered
 /// async), waits for its write to finish, drops its writable end, waits
-/// for `sum` and returns its result. `keep(n)` passes a new stream to the
-/// synchronous `keep` and returns what it returns.
+/// for `sum` and returns its result. `hold(n)` passes a new stream to the
+/// synchronous `keep` and returns `n` plus what it returns.
 fn guest() -> String {
     format!(
         r#"(component
@@ -133,7 +135,7 @@ fn guest() -> String {
         (then unreachable))
       (call $sub-drop (local.get $sub))
       (call $ret (i32.load (i32.const 8192))))
-    (func (export "keep") (param $n i32)
+    (func (export "hold") (param $n i32)
       (local $ends i64)
       (local.set $ends (call $s-new))
       (call $drop-w (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))))
@@ -154,8 +156,8 @@ fn guest() -> String {
     (canon lift (core func $m "pull") async))
   (func (export "push") async (param "n" u32) (result u32)
     (canon lift (core func $m "push") async))
-  (func (export "keep") async (param "n" u32) (result u32)
-    (canon lift (core func $m "keep") async)))"#
+  (func (export "hold") async (param "n" u32) (result u32)
+    (canon lift (core func $m "hold") async)))"#
     )
 }
 
@@ -288,7 +290,7 @@ fn synchronous_host_function_keeps_a_stream_for_later() {
         let c = component(&engine, &guest());
         let mut store = Store::new(&engine, Seen::default());
         let instance = linker(&engine).instantiate(&mut store, &c).unwrap();
-        assert_eq!(call(&mut store, &instance, "keep", 1), 8);
+        assert_eq!(call(&mut store, &instance, "hold", 1), 8);
         let kept = store
             .data_mut()
             .kept
@@ -385,7 +387,7 @@ fn typed_host_functions_pass_typed_streams_and_futures() {
             store.data().chunks,
             vec![vec![1, 2, 3], vec![4, 5, 6], vec![7, 8]]
         );
-        assert_eq!(call(&mut store, "keep", 1), 8);
+        assert_eq!(call(&mut store, "hold", 1), 8);
         let kept = store.data_mut().kept.take().unwrap();
         assert_eq!(block_on(kept.read(&mut store, 10)).unwrap(), None);
         kept.close(&mut store).unwrap();
@@ -458,5 +460,83 @@ fn typed_ends_cross_typed_exports_and_misuse_is_named() {
             .call(&mut store, (ErrorContext::new("typed"),))
             .unwrap();
         assert_eq!(back.debug_message(), "typed");
+    }
+}
+
+mod ends {
+    ::hostbind::bindgen!({
+        inline: "
+            package test:ends;
+            world ends {
+                import digits: func(n: u32) -> stream<u8>;
+                import later: func(n: u32) -> future<u32>;
+                import sum: async func(s: stream<u8>) -> u32;
+                import keep: func(s: stream<u8>) -> u32;
+                export pull: async func(n: u32) -> u32;
+                export push: async func(n: u32) -> u32;
+                export hold: async func(n: u32) -> u32;
+            }
+        ",
+        trappable: true,
+        // Both return an end that a task of theirs writes: they need the
+        // store, so their methods are async though WIT's are not.
+        async_imports: ["digits", "later"],
+    });
+}
+
+/// The `bindgen!` host: what `Typed` saw, through the generated trait.
+#[derive(Default)]
+struct Bound(Typed);
+
+impl ends::Host for Bound {
+    async fn digits(access: Access<Self>, n: u32) -> hostbind::Result<StreamReader<u8>> {
+        let (tx, rx) = hostbind::stream::<u8>(&access)?;
+        let writer = access.clone();
+        access.spawn(async move {
+            let bytes: Vec<u8> = (1..=n).map(|i| i as u8).collect();
+            tx.write(&writer, bytes).await?;
+            tx.close(&writer)
+        })?;
+        Ok(rx)
+    }
+
+    async fn later(access: Access<Self>, n: u32) -> hostbind::Result<hostbind::FutureReader<u32>> {
+        let (tx, rx) = hostbind::future::<u32>(&access)?;
+        let writer = access.clone();
+        access.spawn(async move {
+            tx.write(&writer, n * 1000).await?;
+            Ok(())
+        })?;
+        Ok(rx)
+    }
+
+    async fn sum(access: Access<Self>, s: StreamReader<u8>) -> hostbind::Result<u32> {
+        let bytes = s.read_to_end(&access).await?;
+        s.close(&access)?;
+        access.with(|b| b.0.chunks.push(bytes.clone()))?;
+        Ok(bytes.iter().map(|&b| u32::from(b)).sum())
+    }
+
+    fn keep(&mut self, s: StreamReader<u8>) -> hostbind::Result<u32> {
+        self.0.kept = Some(s);
+        Ok(7)
+    }
+}
+
+#[test]
+fn bindgen_binds_streams_futures_and_async_imports() {
+    for engine in engines() {
+        let c = component(&engine, &guest());
+        let mut linker = Linker::<Bound>::new(&engine);
+        ends::Ends::add_to_linker(&mut linker, |b: &mut Bound| b).unwrap();
+        let mut store = Store::new(&engine, Bound::default());
+        let bound = ends::Ends::instantiate(&mut store, &c, &linker).unwrap();
+        assert_eq!(bound.call_pull(&mut store, 10).unwrap(), 55 + 10_000);
+        assert_eq!(block_on(bound.call_push_async(&mut store, 8)).unwrap(), 36);
+        assert_eq!(store.data().0.chunks, vec![(1..=8).collect::<Vec<u8>>()]);
+        assert_eq!(bound.call_hold(&mut store, 1).unwrap(), 8);
+        let kept = store.data_mut().0.kept.take().unwrap();
+        assert_eq!(block_on(kept.read(&mut store, 10)).unwrap(), None);
+        kept.close(&mut store).unwrap();
     }
 }

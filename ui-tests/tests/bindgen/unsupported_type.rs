@@ -1,3 +1,3 @@
-hostbind::bindgen!({ inline: "package a:b; interface api { f: func(x: future<u32>); } world plugin { import api; }" });
+hostbind::bindgen!({ inline: "package a:b; interface api { f: func(x: list<u32, 4>); } world plugin { import api; }" });
 
 fn main() {}

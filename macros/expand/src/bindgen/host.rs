@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 use wit_parser::{Function, Type, TypeId};
 
 use super::names::{camel, param, snake};
-use super::types::{Gen, Mode, doc, unsupported};
+use super::types::{Gen, Mode, doc};
 
 impl Gen<'_> {
     /// A `Host` trait, and `add_to_linker` defining its functions in the
@@ -56,16 +56,21 @@ impl Gen<'_> {
             let resource = match &f.kind {
                 FunctionKind::Constructor(r)
                 | FunctionKind::Method(r)
-                | FunctionKind::Static(r) => Some(*r),
+                | FunctionKind::Static(r)
+                | FunctionKind::AsyncMethod(r)
+                | FunctionKind::AsyncStatic(r) => Some(*r),
                 FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => None,
-                _ => {
-                    return Err(unsupported(&format!(
-                        "async resource functions (`{}`)",
-                        f.name
-                    )));
-                }
             };
-            let is_async = matches!(f.kind, FunctionKind::AsyncFreestanding);
+            let full_name = match instance {
+                Some(i) => format!("{i}#{}", f.name),
+                None => f.name.clone(),
+            };
+            let is_async = match f.kind {
+                FunctionKind::AsyncFreestanding
+                | FunctionKind::AsyncMethod(_)
+                | FunctionKind::AsyncStatic(_) => true,
+                _ => self.made_async(&full_name),
+            };
             let trait_ident = match resource {
                 None => format_ident!("Host"),
                 Some(r) => resource_trait(r, &mut traits, &mut defines)?,
@@ -121,10 +126,6 @@ impl Gen<'_> {
             if let Some((_, _, methods)) = traits.iter_mut().find(|(_, id, _)| *id == trait_ident) {
                 methods.push(method);
             }
-            let full_name = match instance {
-                Some(i) => format!("{i}#{}", f.name),
-                None => f.name.clone(),
-            };
             defines.push(glue(
                 p,
                 &GlueFn {

@@ -20,9 +20,24 @@ pub(super) struct Input {
     /// `Vec<u8>`), as wasmtime's `bindgen!` makes them; `Borrowing`, the
     /// default, lends strings and byte lists in place.
     pub(super) owning: bool,
+    /// `async_imports: true` or `async_imports: ["name", ..]`: which
+    /// imported functions become async methods though WIT declares them
+    /// synchronous.
+    pub(super) async_imports: AsyncImports,
 }
 
-const OPTIONS: &str = "the options are `path: \"dir\"` or `inline: \"..\"`, `world: \"name\"`, `trappable: true`, `ownership: Owning` (or `Borrowing`) and `with: { \"pkg:ns/iface\": path }`";
+/// The `async_imports` option.
+#[derive(Default)]
+pub(super) enum AsyncImports {
+    #[default]
+    None,
+    All,
+    /// By full import name: `name` at the world's root, `pkg:ns/iface#name`
+    /// in an interface.
+    Named(Vec<LitStr>),
+}
+
+const OPTIONS: &str = "the options are `path: \"dir\"` or `inline: \"..\"`, `world: \"name\"`, `trappable: true`, `ownership: Owning` (or `Borrowing`), `with: { \"pkg:ns/iface\": path }` and `async_imports: true` (or `[\"name\", ..]`)";
 
 impl Parse for Input {
     /// Reads every option, reporting each mistake rather than the first.
@@ -34,6 +49,7 @@ impl Parse for Input {
         let mut trappable = None;
         let mut ownership: Option<bool> = None;
         let mut with: Option<Vec<(LitStr, syn::Path)>> = None;
+        let mut async_imports: Option<AsyncImports> = None;
         let mut errors: Option<syn::Error> = None;
         let mut push = |e: syn::Error| match &mut errors {
             Some(all) => all.combine(e),
@@ -69,6 +85,23 @@ impl Parse for Input {
                     match (ownership, owning) {
                         (None, o) => ownership = o,
                         (Some(_), _) => push(twice("twice")),
+                    }
+                }
+                "async_imports" => {
+                    let value = if body.peek(syn::token::Bracket) {
+                        let list;
+                        syn::bracketed!(list in body);
+                        let names = list.parse_terminated(<LitStr as Parse>::parse, Token![,])?;
+                        AsyncImports::Named(names.into_iter().collect())
+                    } else {
+                        match body.parse::<LitBool>()?.value {
+                            true => AsyncImports::All,
+                            false => AsyncImports::None,
+                        }
+                    };
+                    match async_imports {
+                        None => async_imports = Some(value),
+                        Some(_) => push(twice("twice")),
                     }
                 }
                 "with" => {
@@ -130,6 +163,7 @@ impl Parse for Input {
                 trappable: trappable.unwrap_or(false),
                 with: with.unwrap_or_default(),
                 owning: ownership.unwrap_or(false),
+                async_imports: async_imports.unwrap_or_default(),
             }),
             (Some(e), _) => Err(e),
             (None, None) => Err(missing()),

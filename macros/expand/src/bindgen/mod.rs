@@ -105,6 +105,8 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
         trappable: input.trappable,
         owning: input.owning,
         with: HashMap::new(),
+        async_imports: input.async_imports,
+        async_used: Default::default(),
     };
     for i in &ifaces {
         let map = match i.side {
@@ -285,6 +287,18 @@ fn expand(input: TokenStream) -> syn::Result<(TokenStream, String)> {
 
         #(#views)*
     };
+    if let input::AsyncImports::Named(names) = &g.async_imports {
+        let used = g.async_used.borrow();
+        if let Some(unknown) = names.iter().find(|n| !used.contains(&n.value())) {
+            return Err(syn::Error::new(
+                unknown.span(),
+                format!(
+                    "`async_imports` names `{}`, which is not a function this world imports (write `name` for a function at the world's root, `pkg:ns/iface#name` for one in an interface)",
+                    unknown.value()
+                ),
+            ));
+        }
+    }
     Ok((expansion, dump_name))
 }
 

@@ -60,9 +60,30 @@ pub(super) struct Gen<'a> {
     pub(super) owning: bool,
     /// Imported resources that a host type given by `with` stands for.
     pub(super) with: HashMap<TypeId, TokenStream>,
+    /// Which synchronous imports become async methods.
+    pub(super) async_imports: super::input::AsyncImports,
+    /// The `async_imports` names that named an import, to report the rest.
+    pub(super) async_used: std::cell::RefCell<HashSet<String>>,
 }
 
 impl Gen<'_> {
+    /// Whether the import `name` (its full name) is made async by the
+    /// `async_imports` option.
+    pub(super) fn made_async(&self, name: &str) -> bool {
+        use super::input::AsyncImports;
+        match &self.async_imports {
+            AsyncImports::None => false,
+            AsyncImports::All => true,
+            AsyncImports::Named(names) => {
+                let named = names.iter().any(|n| n.value() == name);
+                if named {
+                    self.async_used.borrow_mut().insert(name.to_string());
+                }
+                named
+            }
+        }
+    }
+
     /// The Rust type for `ty` where `mode` says.
     pub(super) fn ty(&self, ty: &Type, mode: Mode) -> syn::Result<TokenStream> {
         if let Type::Id(id) = ty
@@ -110,6 +131,14 @@ impl Gen<'_> {
                 TypeOwner::Interface(i) if self.exported.contains(&i))
     }
 
+    /// The element type of a stream or future: `()` for none.
+    fn elem(&self, ty: Option<&Type>) -> syn::Result<TokenStream> {
+        match ty {
+            Some(t) => self.ty(t, Mode::Owned),
+            None => Ok(quote!(())),
+        }
+    }
+
     /// [`Gen::ty`] without the name of `ty` itself: what a type alias stands for.
     pub(super) fn structural(&self, ty: &Type, mode: Mode) -> syn::Result<TokenStream> {
         Ok(match ty {
@@ -128,7 +157,7 @@ impl Gen<'_> {
             Type::String if mode == Mode::ImportNested => quote!(::std::borrow::Cow<'_, str>),
             Type::String if mode != Mode::Owned => quote!(&str),
             Type::String => quote!(::std::string::String),
-            Type::ErrorContext => return Err(unsupported("error-context")),
+            Type::ErrorContext => quote!(::hostbind::ErrorContext),
             Type::Id(id) => {
                 let def = &self.resolve.types[*id];
                 match &def.kind {
@@ -193,6 +222,15 @@ impl Gen<'_> {
                                 quote!(::hostbind::Borrow<#rt>)
                             }
                         }
+                    }
+                    // Readable ends, whose values are always owned.
+                    TypeDefKind::Stream(t) => {
+                        let t = self.elem(t.as_ref())?;
+                        quote!(::hostbind::StreamReader<#t>)
+                    }
+                    TypeDefKind::Future(t) => {
+                        let t = self.elem(t.as_ref())?;
+                        quote!(::hostbind::FutureReader<#t>)
                     }
                     other => return Err(unsupported_kind(other)),
                 }
@@ -368,8 +406,6 @@ pub(super) fn unsupported(what: &str) -> syn::Error {
 /// [`unsupported`] for a kind of type definition, named as WIT spells it.
 fn unsupported_kind(kind: &TypeDefKind) -> syn::Error {
     unsupported(match kind {
-        TypeDefKind::Future(_) => "`future` (the async ABI)",
-        TypeDefKind::Stream(_) => "`stream` (the async ABI)",
         TypeDefKind::Map(..) => "`map`",
         TypeDefKind::FixedLengthList(..) => "fixed-length lists (`list<T, N>`)",
         _ => "this kind of type",

@@ -1,8 +1,12 @@
 //! The world struct: instantiation and typed calls of the exports.
 
+use std::collections::HashSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use wit_parser::{Function, FunctionKind, Resolve, TypeId, World, WorldItem, WorldKey};
+use wit_parser::{
+    Function, FunctionKind, Resolve, Type, TypeDefKind, TypeId, World, WorldItem, WorldKey,
+};
 
 use super::ifaces::Iface;
 use super::names::{camel, param, snake};
@@ -30,16 +34,18 @@ pub(super) fn export_calls(
                         f: &Function,
                         view: Option<(usize, syn::Ident)>|
          -> syn::Result<Placed> {
-            if !matches!(
-                f.kind,
-                FunctionKind::Freestanding
-                    | FunctionKind::AsyncFreestanding
-                    | FunctionKind::Constructor(_)
-                    | FunctionKind::Method(_)
-                    | FunctionKind::Static(_)
-            ) {
+            // A typed call stands for the guest's resources with one
+            // `ResourceAny` type, checked against one resource type.
+            let mut guest = Vec::new();
+            for t in f.params.iter().map(|p| &p.ty).chain(f.result.as_ref()) {
+                guest_resources(g, t, &mut guest, &mut HashSet::new());
+            }
+            if let [a, b, ..] = &guest[..] {
+                let name = |r: &TypeId| g.resolve.types[*r].name.clone().unwrap_or_default();
                 return Err(unsupported(&format!(
-                    "async resource functions (`{export}`)"
+                    "exported functions over two resource types of the guest (`{export}` has `{}` and `{}`)",
+                    name(a),
+                    name(b)
                 )));
             }
             // A top-level `borrow` of a guest resource takes the
@@ -106,7 +112,12 @@ pub(super) fn export_calls(
             // One method calling the stored function: `recv` are its params
             // before `store`, `world` reaches the world struct, and `lead`
             // comes before the call's own args.
-            let is_async = matches!(f.kind, FunctionKind::AsyncFreestanding);
+            let is_async = matches!(
+                f.kind,
+                FunctionKind::AsyncFreestanding
+                    | FunctionKind::AsyncMethod(_)
+                    | FunctionKind::AsyncStatic(_)
+            );
             let call = |name: &syn::Ident,
                         recv: TokenStream,
                         world: TokenStream,
@@ -158,7 +169,7 @@ pub(super) fn export_calls(
                     all,
                     (quote!(Self), quote!(Ok(Self(__r.0)))),
                 )),
-                FunctionKind::Method(_) => Some(call(
+                FunctionKind::Method(_) | FunctionKind::AsyncMethod(_) => Some(call(
                     &wrapper_name(f.item_name()),
                     quote!(&self, #w),
                     quote!(world),
@@ -169,7 +180,7 @@ pub(super) fn export_calls(
                     (&pn[1..], &pt[1..], &args[1..]),
                     returns(),
                 )),
-                FunctionKind::Static(_) => Some(call(
+                FunctionKind::Static(_) | FunctionKind::AsyncStatic(_) => Some(call(
                     &wrapper_name(f.item_name()),
                     w,
                     quote!(world),
@@ -229,7 +240,9 @@ pub(super) fn export_calls(
                     let view = match &f.kind {
                         FunctionKind::Constructor(r)
                         | FunctionKind::Method(r)
-                        | FunctionKind::Static(r) => {
+                        | FunctionKind::Static(r)
+                        | FunctionKind::AsyncMethod(r)
+                        | FunctionKind::AsyncStatic(r) => {
                             let rname = resolve.types[*r].name.clone().unwrap_or_default();
                             let rv = match views.iter().position(|v| v.resource == Some(*r)) {
                                 Some(i) => i,
@@ -456,15 +469,43 @@ pub(super) struct Exports {
     pub(super) views: Vec<TokenStream>,
 }
 
+/// Adds to `out` the guest's resource types whose handles `ty` holds,
+/// outside streams and futures (whose values move in copies of their own).
+fn guest_resources(g: &Gen<'_>, ty: &Type, out: &mut Vec<TypeId>, seen: &mut HashSet<TypeId>) {
+    let Type::Id(id) = ty else { return };
+    if !seen.insert(*id) {
+        return;
+    }
+    let mut inner: Vec<&Type> = Vec::new();
+    match &g.resolve.types[*id].kind {
+        TypeDefKind::Handle(wit_parser::Handle::Own(r) | wit_parser::Handle::Borrow(r)) => {
+            let r = super::types::dealias(g.resolve, *r);
+            if g.is_guest(r) && !out.contains(&r) {
+                out.push(r);
+            }
+        }
+        TypeDefKind::Record(r) => inner.extend(r.fields.iter().map(|f| &f.ty)),
+        TypeDefKind::Variant(v) => inner.extend(v.cases.iter().filter_map(|c| c.ty.as_ref())),
+        TypeDefKind::Tuple(t) => inner.extend(t.types.iter()),
+        TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => inner.push(t),
+        TypeDefKind::Result(r) => inner.extend(r.ok.iter().chain(r.err.iter())),
+        _ => {}
+    }
+    for t in inner {
+        guest_resources(g, t, out, seen);
+    }
+}
+
 /// The name a call method takes after `call_`: the function's, or for a
 /// resource's functions `<resource>_new` and `<resource>_<name>`.
 fn call_name(resolve: &Resolve, f: &Function) -> String {
     let resource = |r: &TypeId| resolve.types[*r].name.clone().unwrap_or_default();
     match &f.kind {
         FunctionKind::Constructor(r) => format!("{}_new", resource(r)),
-        FunctionKind::Method(r) | FunctionKind::Static(r) => {
-            format!("{}_{}", resource(r), f.item_name())
-        }
+        FunctionKind::Method(r)
+        | FunctionKind::Static(r)
+        | FunctionKind::AsyncMethod(r)
+        | FunctionKind::AsyncStatic(r) => format!("{}_{}", resource(r), f.item_name()),
         _ => f.name.clone(),
     }
 }
