@@ -540,3 +540,129 @@ fn bindgen_binds_streams_futures_and_async_imports() {
         kept.close(&mut store).unwrap();
     }
 }
+
+/// `run` makes a `conn`, calls its async method `fetch` (lowered async),
+/// waits for it, drops the `conn` and returns what `fetch` returned;
+/// `drop-early` drops the `conn` while `fetch` still borrows it.
+const CONN_GUEST: &str = r#"(component
+  (import "a:b/api" (instance $api
+    (export "conn" (type $conn (sub resource)))
+    (export "[constructor]conn" (func (result (own $conn))))
+    (export "[method]conn.fetch" (func async (param "self" (borrow $conn)) (result u32)))))
+  (alias export $api "conn" (type $conn))
+  (alias export $api "[constructor]conn" (func $new))
+  (alias export $api "[method]conn.fetch" (func $fetch))
+  (core module $libc (memory (export "mem") 1))
+  (core instance $libc (instantiate $libc))
+  (core func $new (canon lower (func $new)))
+  (core func $fetch (canon lower (func $fetch) async (memory (core memory $libc "mem"))))
+  (core func $drop (canon resource.drop $conn))
+  (core func $set-new (canon waitable-set.new))
+  (core func $set-wait (canon waitable-set.wait (memory (core memory $libc "mem"))))
+  (core func $set-drop (canon waitable-set.drop))
+  (core func $join (canon waitable.join))
+  (core func $sub-drop (canon subtask.drop))
+  (core func $ret (canon task.return (result u32)))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "new" (func $new (result i32)))
+    (import "" "fetch" (func $fetch (param i32 i32) (result i32)))
+    (import "" "drop" (func $drop (param i32)))
+    (import "" "set-new" (func $set-new (result i32)))
+    (import "" "set-wait" (func $set-wait (param i32 i32) (result i32)))
+    (import "" "set-drop" (func $set-drop (param i32)))
+    (import "" "join" (func $join (param i32 i32)))
+    (import "" "sub-drop" (func $sub-drop (param i32)))
+    (import "" "ret" (func $ret (param i32)))
+    (func (export "run")
+      (local $c i32) (local $st i32) (local $set i32)
+      (local.set $c (call $new))
+      (local.set $st (call $fetch (local.get $c) (i32.const 64)))
+      ;; STARTED: the host's future waits
+      (if (i32.ne (i32.and (local.get $st) (i32.const 0xf)) (i32.const 1))
+        (then unreachable))
+      (local.set $set (call $set-new))
+      (call $join (i32.shr_u (local.get $st) (i32.const 4)) (local.get $set))
+      (drop (call $set-wait (local.get $set) (i32.const 16)))
+      ;; RETURNED
+      (if (i32.ne (i32.load (i32.const 20)) (i32.const 2)) (then unreachable))
+      (call $sub-drop (i32.shr_u (local.get $st) (i32.const 4)))
+      (call $set-drop (local.get $set))
+      (call $drop (local.get $c))
+      (call $ret (i32.load (i32.const 64))))
+    (func (export "drop-early")
+      (local $c i32)
+      (local.set $c (call $new))
+      (drop (call $fetch (local.get $c) (i32.const 64)))
+      (call $drop (local.get $c))
+      (call $ret (i32.const 0))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $libc "mem"))
+    (export "new" (func $new)) (export "fetch" (func $fetch)) (export "drop" (func $drop))
+    (export "set-new" (func $set-new)) (export "set-wait" (func $set-wait))
+    (export "set-drop" (func $set-drop)) (export "join" (func $join))
+    (export "sub-drop" (func $sub-drop)) (export "ret" (func $ret))))))
+  (func (export "run") async (result u32) (canon lift (core func $m "run") async))
+  (func (export "drop-early") async (result u32) (canon lift (core func $m "drop-early") async)))"#;
+
+mod conns {
+    ::hostbind::bindgen!({
+        inline: "
+            package a:b;
+            interface api {
+                resource conn {
+                    constructor();
+                    fetch: async func() -> u32;
+                }
+            }
+            world conns {
+                import api;
+                export run: async func() -> u32;
+                export drop-early: async func() -> u32;
+            }
+        ",
+    });
+}
+
+#[derive(Default)]
+struct Conns {
+    dropped: u32,
+}
+
+impl conns::a::b::api::HostConn for Conns {
+    fn new(&mut self) -> hostbind::Resource<conns::a::b::api::Conn> {
+        hostbind::Resource::new(7)
+    }
+
+    async fn fetch(access: Access<Self>, this: hostbind::Borrow<conns::a::b::api::Conn>) -> u32 {
+        // The guest goes on while this waits; `this` stays lent.
+        Yields(2).await;
+        let _ = access.with(|_| ());
+        this.rep() * 10
+    }
+
+    fn drop(&mut self, _: hostbind::Resource<conns::a::b::api::Conn>) -> hostbind::Result<()> {
+        self.dropped += 1;
+        Ok(())
+    }
+}
+
+impl conns::a::b::api::Host for Conns {}
+
+#[test]
+fn async_resource_methods_keep_their_borrow_until_done() {
+    for engine in engines() {
+        let c = component(&engine, CONN_GUEST);
+        let mut linker = Linker::<Conns>::new(&engine);
+        conns::Conns::add_to_linker(&mut linker, |c: &mut Conns| c).unwrap();
+        let mut store = Store::new(&engine, Conns::default());
+        let guest = conns::Conns::instantiate(&mut store, &c, &linker).unwrap();
+        assert_eq!(guest.call_run(&mut store).unwrap(), 70);
+        assert_eq!(store.data().dropped, 1);
+        // Dropping the `conn` while `fetch` borrows it traps.
+        let err = guest.call_drop_early(&mut store).unwrap_err();
+        let text = message(&err);
+        assert!(text.contains("while it is lent to 1 borrow"), "{text}");
+        assert_eq!(store.data().dropped, 1);
+    }
+}
