@@ -2,7 +2,9 @@
 //! same async component (the C guest of `tests/guests/c-async`, built with
 //! wit-bindgen): an async host function for its `async func` import, an
 //! async host function for its plain `func` import, and export calls made
-//! with `call_async` and concurrently. `docs/porting.md` explains each
+//! with `call_async` and concurrently. Then streams and futures: each host
+//! serves the C consumer of `tests/guests/c-stream-pair` a `stream<u8>` and
+//! a `future<u32>` it makes and writes. `docs/porting.md` explains each
 //! difference; this program checks that both hosts see the same run.
 //!
 //! `cargo run -p hostbind-examples --example porting-async`
@@ -14,6 +16,19 @@ use core::task::{Context, Poll, Waker};
 /// Built by `tests/guests/c-async/build.sh`.
 const GUEST: &[u8] = include_bytes!("../../../tests/guests/c-async/guest.wasm");
 
+/// Built by `tests/guests/c-stream-pair/build.sh`: it imports
+/// `count: async func(n: u32) -> tuple<stream<u8>, future<u32>>`, and its
+/// `total(n)` reads all of `count(n)`: the bytes' sum, their number, and
+/// the future's value.
+const CONSUMER: &[u8] = include_bytes!("../../../tests/guests/c-stream-pair/consumer.wasm");
+
+/// What `count(n)` serves: the bytes 1, 2, ... n (mod 256), and their sum.
+fn numbers(n: u32) -> (Vec<u8>, u32) {
+    let bytes: Vec<u8> = (1..=n).map(|i| (i % 256) as u8).collect();
+    let sum = bytes.iter().map(|&b| u32::from(b)).sum();
+    (bytes, sum)
+}
+
 /// What a host saw: the results of its calls, and its own state after.
 #[derive(Debug, PartialEq)]
 struct Seen {
@@ -21,7 +36,12 @@ struct Seen {
     greeting: String,
     lines: Vec<String>,
     adds: u32,
+    /// `total(n)` for a few `n`: (sum, count, the future's value).
+    totals: Vec<(u32, u32, u32)>,
 }
+
+/// The `n`s `total` is called with.
+const TOTALS: [u32; 4] = [0, 1, 300, 70_000];
 
 /// The host's state, the same on both runtimes.
 #[derive(Default)]
@@ -58,9 +78,40 @@ fn block_on<F: Future>(f: F) -> F::Output {
 }
 
 mod on_wasmtime {
-    use super::{Counter, GUEST, Io, Seen, block_on};
-    use wasmtime::component::{Accessor, Component, Linker};
+    use super::{CONSUMER, Counter, GUEST, Io, Seen, TOTALS, block_on, numbers};
+    use wasmtime::component::{Accessor, Component, FutureReader, Linker, StreamReader};
     use wasmtime::{Engine, Store, StoreContextMut};
+
+    /// `total(n)` of the C consumer, its `count` served by the host: a
+    /// stream whose producer is a `Vec<u8>`, and a future whose producer
+    /// is a future of the sum.
+    fn totals(engine: &Engine) -> wasmtime::Result<Vec<(u32, u32, u32)>> {
+        let component = Component::new(engine, CONSUMER)?;
+        let mut linker = Linker::<()>::new(engine);
+        linker
+            .instance("hostbind:stream-pair/numbers")?
+            .func_wrap_concurrent("count", |accessor: &Accessor<()>, (n,): (u32,)| {
+                Box::pin(async move {
+                    let (bytes, sum) = numbers(n);
+                    let ends = accessor.with(|mut access| {
+                        let s = StreamReader::new(&mut access, bytes)?;
+                        let f = FutureReader::new(&mut access, async move {
+                            wasmtime::Result::<u32>::Ok(sum)
+                        })?;
+                        wasmtime::Result::<_>::Ok((s, f))
+                    })?;
+                    Ok((ends,))
+                })
+            })?;
+        let mut store = Store::new(engine, ());
+        let instance = block_on(linker.instantiate_async(&mut store, &component))?;
+        let total = instance.get_typed_func::<(u32,), ((u32, u32, u32),)>(&mut store, "total")?;
+        let mut out = Vec::new();
+        for n in TOTALS {
+            out.push(block_on(total.call_async(&mut store, (n,)))?.0);
+        }
+        Ok(out)
+    }
 
     pub fn run() -> wasmtime::Result<Seen> {
         let engine = Engine::default();
@@ -106,13 +157,53 @@ mod on_wasmtime {
             greeting,
             lines,
             adds,
+            totals: totals(&engine)?,
         })
     }
 }
 
 mod on_hostbind {
-    use super::{Counter, GUEST, Io, Seen, block_on};
-    use hostbind::{Access, Component, Engine, Linker, Store, Val, host_fn};
+    use super::{CONSUMER, Counter, GUEST, Io, Seen, TOTALS, block_on, numbers};
+    use hostbind::{
+        Access, Component, Engine, FutureReader, Linker, Store, StreamReader, Val, host_fn,
+    };
+
+    /// The consumer's `count`: a stream and a future made with
+    /// `hostbind::stream`/`future`, written by a task spawned on the
+    /// store's event loop after `count` returns them.
+    #[host_fn]
+    async fn count(
+        access: Access<()>,
+        n: u32,
+    ) -> hostbind::Result<(StreamReader<u8>, FutureReader<u32>)> {
+        let (bytes, sum) = numbers(n);
+        let (tx, rx) = hostbind::stream::<u8>(&access)?;
+        let (ftx, frx) = hostbind::future::<u32>(&access)?;
+        let writer = access.clone();
+        access.spawn(async move {
+            tx.write(&writer, bytes).await?;
+            tx.close(&writer)?;
+            ftx.write(&writer, sum).await?;
+            Ok(())
+        })?;
+        Ok((rx, frx))
+    }
+
+    fn totals(engine: &Engine) -> hostbind::Result<Vec<(u32, u32, u32)>> {
+        let component = Component::new(engine, CONSUMER)?;
+        let mut linker = Linker::<()>::new(engine);
+        linker
+            .instance("hostbind:stream-pair/numbers")?
+            .func("count", count)?;
+        let mut store = Store::new(engine, ());
+        let instance = linker.instantiate(&mut store, &component)?;
+        let total = instance.get_typed_func::<(u32,), ((u32, u32, u32),)>(&mut store, "total")?;
+        let mut out = Vec::new();
+        for n in TOTALS {
+            out.push(block_on(total.call_async(&mut store, (n,)))?.0);
+        }
+        Ok(out)
+    }
 
     /// The `async func` import: an async `#[host_fn]`, with the store's
     /// data reached through `Access` between awaits.
@@ -166,6 +257,7 @@ mod on_hostbind {
             greeting,
             lines,
             adds,
+            totals: totals(&engine)?,
         })
     }
 }
@@ -187,4 +279,6 @@ fn both_hosts_see_the_same_run() {
     assert_eq!(wasmtime, hostbind);
     assert_eq!(hostbind.sums, [55, 210, 465]);
     assert_eq!(hostbind.adds, 60);
+    let (_, sum) = numbers(70_000);
+    assert_eq!(hostbind.totals[3], (sum, 70_000, sum));
 }
