@@ -7,8 +7,8 @@
 //! async state, so it notes what moved in the tables ([`Moved`]) and
 //! [`settle`] applies the notes right after, before any guest code runs.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use wasmtime_environ::component::{ComponentTypes, InterfaceType};
 
@@ -36,6 +36,81 @@ pub(crate) struct HostEnd {
     pub(crate) store: u64,
     pub(crate) w: u32,
     pub(crate) serial: u64,
+}
+
+/// A host end as the public end types hold it: dropping the last holder
+/// queues the end to be closed by its store, whose event loop closes it
+/// (if the host still holds it: not after `close`, nor once it went to a
+/// guest) the next time it runs.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Held(pub(crate) HostEnd);
+
+impl core::ops::Deref for Held {
+    type Target = HostEnd;
+    fn deref(&self) -> &HostEnd {
+        &self.0
+    }
+}
+
+/// Ends whose last holder was dropped, for their stores to close; and
+/// whether there are any, so that a store's loop checks at the cost of a
+/// load.
+static DROPPED: Mutex<Vec<HostEnd>> = Mutex::new(Vec::new());
+static ANY_DROPPED: AtomicBool = AtomicBool::new(false);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Ok(mut q) = DROPPED.lock() {
+            q.push(self.0);
+            ANY_DROPPED.store(true, Ordering::Release);
+        }
+    }
+}
+
+/// Closes the ends of this store whose holders were dropped. A future's
+/// writable end dropped unwritten closes as if its writer gave up: the
+/// reader sees it dropped.
+pub(crate) fn close_dropped<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) {
+    if !ANY_DROPPED.load(Ordering::Acquire) {
+        return;
+    }
+    let store = B::data(cx).id;
+    let mine: Vec<HostEnd> = match DROPPED.lock() {
+        Ok(mut q) => {
+            let (mine, rest): (Vec<_>, Vec<_>) = q.drain(..).partition(|e| e.store == store);
+            *q = rest;
+            ANY_DROPPED.store(!q.is_empty(), Ordering::Release);
+            mine
+        }
+        Err(_) => return,
+    };
+    let tasks = store_tasks::<B, T>(cx);
+    for end in mine {
+        let Some(e) = tasks
+            .end(end.w)
+            .filter(|e| e.table == HOST_TABLE && e.serial == end.serial)
+        else {
+            continue;
+        };
+        let shared = e.shared;
+        tasks.waitables().remove(end.w);
+        super::transmit::drop_shared(tasks, shared);
+    }
+}
+
+/// Held by a store: when the store goes, so do the ends of it that were
+/// dropped and not closed yet.
+pub(crate) struct StoreEnds(pub(crate) u64);
+
+impl Drop for StoreEnds {
+    fn drop(&mut self) {
+        if ANY_DROPPED.load(Ordering::Acquire)
+            && let Ok(mut q) = DROPPED.lock()
+        {
+            q.retain(|e| e.store != self.0);
+            ANY_DROPPED.store(!q.is_empty(), Ordering::Release);
+        }
+    }
 }
 
 /// The error-context message slot a lift fills once the store's state is

@@ -598,6 +598,7 @@ pub(crate) fn run_ready<B: Backend, T: 'static>(
 /// ran.
 fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
     super::cancel::cancel_dropped::<B, T>(cx)?;
+    super::host_end::close_dropped::<B, T>(cx);
     if super::host_call::poll_woken::<B, T>(cx)? {
         return Ok(true);
     }

@@ -42,6 +42,8 @@ pub(crate) struct StoreData<T, B: Backend> {
     /// Tasks and waitable sets of the async ABI, made when a component
     /// that uses it is first called.
     pub(crate) tasks: Option<Box<tasks::Tasks<B>>>,
+    /// Forgets the store's dropped host ends when the store goes.
+    _ends: crate::concurrent::host_end::StoreEnds,
 }
 
 impl<T: 'static, B: Backend> crate::engine::EngineData for StoreData<T, B> {
@@ -74,6 +76,7 @@ impl<T, B: Backend> StoreData<T, B> {
             instances: Vec::new(),
             limits: LimitState::new(config.consume_fuel, config.interruptible),
             tasks: None,
+            _ends: crate::concurrent::host_end::StoreEnds(id),
         }
     }
 

@@ -666,3 +666,31 @@ fn async_resource_methods_keep_their_borrow_until_done() {
         assert_eq!(store.data().dropped, 1);
     }
 }
+
+#[test]
+fn dropping_a_host_end_closes_it() {
+    use crate::async_host_ends::consumer;
+    use hostbind_tests::instantiate;
+    for engine in engines() {
+        let (mut store, instance) = instantiate(&engine, &consumer(), (), |_| Ok(()));
+        // Typed: the writer is dropped, not closed; the guest's read sees
+        // the end dropped, and `sum` returns.
+        let sum = instance
+            .get_typed_func::<(StreamReader<u8>,), (u32,)>(&mut store, "sum")
+            .unwrap();
+        let (tx, rx) = hostbind::stream::<u8>(&mut store).unwrap();
+        let call = sum.start(&mut store, (rx,)).unwrap();
+        block_on(tx.write(&mut store, vec![1, 2, 3])).unwrap();
+        drop(tx);
+        assert_eq!(block_on(call.finish(&mut store)).unwrap(), (6,));
+
+        // Dynamic: the same.
+        let dynamic = instance.get_func(&mut store, "sum").unwrap();
+        let ty = dynamic.ty().params()[0].1.clone();
+        let (tx, rx) = store.stream(&ty).unwrap();
+        let call = dynamic.start(&mut store, &[Val::Stream(rx)]).unwrap();
+        block_on(tx.write_bytes(&mut store, &[4, 5])).unwrap();
+        drop(tx);
+        assert_eq!(block_on(call.finish(&mut store)).unwrap(), [Val::U32(9)]);
+    }
+}

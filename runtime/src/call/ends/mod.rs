@@ -19,7 +19,7 @@ use crate::call::reach::{AsStore, Copied, EndOps};
 mod dynamic;
 mod typed;
 
-use crate::concurrent::host_end::{HostEnd, MessageSlot};
+use crate::concurrent::host_end::{Held, HostEnd, MessageSlot};
 use crate::error::Result;
 #[cfg(doc)]
 use crate::store::Store;
@@ -55,8 +55,10 @@ fn on<R>(
 /// `#[derive(ComponentType)]` record) whose values are lifted straight out
 /// of the guest's buffer. Reading runs the store's event loop until the
 /// writer has written something or dropped its end. Close the end with
-/// [`close`](StreamReader::close) when done; passing it to a guest (as a
-/// [`Val::Stream`] param) hands it over, and this handle then refuses use.
+/// [`close`](StreamReader::close) when done (or drop it: dropping the last
+/// clone of an end the host still holds closes it the next time the
+/// store's event loop runs); passing it to a guest (as a [`Val::Stream`]
+/// param) hands it over, and this handle then refuses use.
 ///
 /// ```
 /// use hostbind::{Component, Engine, EngineKind, Linker, Store, Val};
@@ -105,40 +107,40 @@ fn on<R>(
 /// # Ok(())
 /// # }
 /// ```
-pub struct StreamReader<E = Val>(pub(crate) HostEnd, pub(crate) PhantomData<fn() -> E>);
+pub struct StreamReader<E = Val>(pub(crate) Arc<Held>, pub(crate) PhantomData<fn() -> E>);
 
 /// The writable end of a `stream<T>` that the host made with
 /// [`Store::stream`], [`Access::stream`] or [`stream`](crate::stream()).
-pub struct StreamWriter<E = Val>(pub(crate) HostEnd, pub(crate) PhantomData<fn() -> E>);
+pub struct StreamWriter<E = Val>(pub(crate) Arc<Held>, pub(crate) PhantomData<fn() -> E>);
 
 /// The readable end of a `future<T>` that the host holds.
 ///
 /// As with [`StreamReader`], `E = Val` is the dynamic end; a Rust element
 /// type makes it typed.
-pub struct FutureReader<E = Val>(pub(crate) HostEnd, pub(crate) PhantomData<fn() -> E>);
+pub struct FutureReader<E = Val>(pub(crate) Arc<Held>, pub(crate) PhantomData<fn() -> E>);
 
 /// The writable end of a `future<T>` that the host made with
 /// [`Store::future`], [`Access::future`] or [`future`](crate::future()).
-pub struct FutureWriter<E = Val>(pub(crate) HostEnd, pub(crate) PhantomData<fn() -> E>);
+pub struct FutureWriter<E = Val>(pub(crate) Arc<Held>, pub(crate) PhantomData<fn() -> E>);
 
 /// The impls every end has, whatever its element type.
 macro_rules! end_impls {
     ($($end:ident),*) => {$(
         impl<E> $end<E> {
             pub(crate) fn from_end(end: HostEnd) -> Self {
-                $end(end, PhantomData)
+                $end(Arc::new(Held(end)), PhantomData)
             }
         }
 
         impl<E> core::fmt::Debug for $end<E> {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.debug_tuple(stringify!($end)).field(&self.0).finish()
+                f.debug_tuple(stringify!($end)).field(&self.0.0).finish()
             }
         }
 
         impl<E> PartialEq for $end<E> {
             fn eq(&self, other: &Self) -> bool {
-                self.0 == other.0
+                self.0.0 == other.0.0
             }
         }
 
@@ -170,13 +172,13 @@ impl<E> FutureReader<E> {
 
 impl<E> Clone for StreamReader<E> {
     fn clone(&self) -> Self {
-        StreamReader(self.0, PhantomData)
+        StreamReader(self.0.clone(), PhantomData)
     }
 }
 
 impl<E> Clone for FutureReader<E> {
     fn clone(&self) -> Self {
-        FutureReader(self.0, PhantomData)
+        FutureReader(self.0.clone(), PhantomData)
     }
 }
 
