@@ -10,6 +10,11 @@
 //!   itself), so each call is a subtask the guest waits on; ns per call.
 //! - `export`: one `greet("Ada")` export call from the host with
 //!   `call_async` (an async-lifted export, a string in and out).
+//! - `stream`: the C consumer of `tests/guests/c-stream-pair` calls the
+//!   host's `count(100000)`, which returns a `stream<u8>` the host writes
+//!   in one 100 000-byte write and a `future<u32>`; the guest reads the
+//!   stream in reads of 100 bytes. ns per 100-byte read (one `total` call
+//!   is 1000 reads, the future and the call itself).
 //!
 //! `cargo bench --manifest-path benches/external/Cargo.toml --bench async_calls`
 
@@ -30,6 +35,97 @@ const GUEST: &[u8] = include_bytes!("../guests/c-async/guest.wasm");
 
 /// `add` calls per `sum-to` sample.
 const N: u32 = 100;
+
+/// Built by `tests/guests/c-stream-pair/build.sh`.
+const CONSUMER: &[u8] = include_bytes!("../guests/c-stream-pair/consumer.wasm");
+
+/// Bytes per `total` sample, and the guest's read size.
+const BYTES: u32 = 100_000;
+const READ: u32 = 100;
+
+/// The bytes `count(n)` streams, and their sum.
+fn numbers(n: u32) -> (Vec<u8>, u32) {
+    let bytes: Vec<u8> = (1..=n).map(|i| (i % 256) as u8).collect();
+    let sum = bytes.iter().map(|&b| u32::from(b)).sum();
+    (bytes, sum)
+}
+
+/// hostbind's `count`: typed ends, written by a spawned task.
+#[hostbind::host_fn]
+async fn count(
+    access: Access<()>,
+    n: u32,
+) -> hostbind::Result<(hostbind::StreamReader<u8>, hostbind::FutureReader<u32>)> {
+    let (bytes, sum) = numbers(n);
+    let (tx, rx) = hostbind::stream::<u8>(&access)?;
+    let (ftx, frx) = hostbind::future::<u32>(&access)?;
+    let writer = access.clone();
+    access.spawn(async move {
+        tx.write(&writer, bytes).await?;
+        drop(tx);
+        ftx.write(&writer, sum).await?;
+        Ok(())
+    })?;
+    Ok((rx, frx))
+}
+
+fn hostbind_stream(kind: EngineKind) -> Run {
+    let engine = hostbind::Engine::new(kind);
+    let component = hostbind::Component::new(&engine, CONSUMER).expect("consumer");
+    let mut linker = hostbind::Linker::<()>::new(&engine);
+    linker
+        .instance("hostbind:stream-pair/numbers")
+        .expect("numbers")
+        .func("count", count)
+        .expect("count");
+    let mut store = hostbind::Store::new(&engine, ());
+    let instance = linker
+        .instantiate(&mut store, &component)
+        .expect("instance");
+    let total = instance
+        .get_typed_func::<(u32,), ((u32, u32, u32),)>(&mut store, "total")
+        .expect("total");
+    let (_, sum) = numbers(BYTES);
+    Box::new(move || {
+        let (out,) = block_on(total.call_async(&mut store, (BYTES,))).expect("total runs");
+        assert_eq!(out, (sum, BYTES, sum));
+    })
+}
+
+fn wasmtime_stream() -> Run {
+    use wasmtime::component::{Accessor, Component, FutureReader, Linker, StreamReader};
+    let engine = wasmtime::Engine::default();
+    let component = Component::new(&engine, CONSUMER).expect("consumer");
+    let mut linker = Linker::<()>::new(&engine);
+    linker
+        .instance("hostbind:stream-pair/numbers")
+        .expect("numbers")
+        .func_wrap_concurrent("count", |accessor: &Accessor<()>, (n,): (u32,)| {
+            Box::pin(async move {
+                let (bytes, sum) = numbers(n);
+                let ends =
+                    accessor.with(|mut access| {
+                        let s = StreamReader::new(&mut access, bytes)?;
+                        let f = FutureReader::new(&mut access, async move {
+                            wasmtime::Result::<u32>::Ok(sum)
+                        })?;
+                        wasmtime::Result::<_>::Ok((s, f))
+                    })?;
+                Ok((ends,))
+            })
+        })
+        .expect("count");
+    let mut store = wasmtime::Store::new(&engine, ());
+    let instance = block_on(linker.instantiate_async(&mut store, &component)).expect("instance");
+    let total = instance
+        .get_typed_func::<(u32,), ((u32, u32, u32),)>(&mut store, "total")
+        .expect("total");
+    let (_, sum) = numbers(BYTES);
+    Box::new(move || {
+        let (out,) = block_on(total.call_async(&mut store, (BYTES,))).expect("total runs");
+        assert_eq!(out, (sum, BYTES, sum));
+    })
+}
 
 /// Polls `f` to completion with a waker that does nothing: every future
 /// here wakes itself, so polling again is all it needs.
@@ -138,10 +234,17 @@ fn wasmtime_cm(case: &str) -> Run {
     })
 }
 
-const CASES: &[&str] = &["host-ready", "host-pending", "export"];
+const CASES: &[&str] = &["host-ready", "host-pending", "export", "stream"];
 const SYSTEMS: &[&str] = &["hostbind-wasmtime", "hostbind-wasmi", "wasmtime-concurrent"];
 
 fn make(system: &str, case: &str) -> Run {
+    if case == "stream" {
+        return match system {
+            "hostbind-wasmtime" => hostbind_stream(EngineKind::Wasmtime),
+            "hostbind-wasmi" => hostbind_stream(EngineKind::Wasmi),
+            _ => wasmtime_stream(),
+        };
+    }
     match system {
         "hostbind-wasmtime" => hostbind(EngineKind::Wasmtime, case),
         "hostbind-wasmi" => hostbind(EngineKind::Wasmi, case),
@@ -169,7 +272,9 @@ fn main() {
         group.finish();
     }
     c.final_summary();
-    println!("\nns per call (median): per `add` call for host-*, per export call for export");
+    println!(
+        "\nns per call (median): per `add` call for host-*, per export call for export, per 100-byte read for stream"
+    );
     println!(
         "{:<14} {:>18} {:>18} {:>20} {:>9} {:>9}",
         "case",
@@ -180,7 +285,11 @@ fn main() {
         "hb-wi/wt"
     );
     for case in CASES {
-        let per = if *case == "export" { 1.0 } else { f64::from(N) };
+        let per = match *case {
+            "export" => 1.0,
+            "stream" => f64::from(BYTES / READ),
+            _ => f64::from(N),
+        };
         let ns: Vec<Option<f64>> = SYSTEMS
             .iter()
             .map(|s| median::median_ns(&out_dir().join(case).join(s)).map(|v| v / per))

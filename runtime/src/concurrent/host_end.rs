@@ -67,12 +67,12 @@ impl Drop for Held {
     }
 }
 
-/// Closes the ends of this store whose holders were dropped. A future's
-/// writable end dropped unwritten closes as if its writer gave up: the
-/// reader sees it dropped.
-pub(crate) fn close_dropped<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) {
+/// Closes the ends of this store whose holders were dropped; returns
+/// whether it closed one. A future's writable end dropped unwritten
+/// closes as if its writer gave up: the reader sees it dropped.
+pub(crate) fn close_dropped<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> bool {
     if !ANY_DROPPED.load(Ordering::Acquire) {
-        return;
+        return false;
     }
     let store = B::data(cx).id;
     let mine: Vec<HostEnd> = match DROPPED.lock() {
@@ -82,9 +82,10 @@ pub(crate) fn close_dropped<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) {
             ANY_DROPPED.store(!q.is_empty(), Ordering::Release);
             mine
         }
-        Err(_) => return,
+        Err(_) => return false,
     };
     let tasks = store_tasks::<B, T>(cx);
+    let mut closed = false;
     for end in mine {
         let Some(e) = tasks
             .end(end.w)
@@ -95,7 +96,9 @@ pub(crate) fn close_dropped<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) {
         let shared = e.shared;
         tasks.waitables().remove(end.w);
         super::transmit::drop_shared(tasks, shared);
+        closed = true;
     }
+    closed
 }
 
 /// Held by a store: when the store goes, so do the ends of it that were

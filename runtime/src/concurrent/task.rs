@@ -598,8 +598,9 @@ pub(crate) fn run_ready<B: Backend, T: 'static>(
 /// ran.
 fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
     super::cancel::cancel_dropped::<B, T>(cx)?;
-    super::host_end::close_dropped::<B, T>(cx);
-    if super::host_call::poll_woken::<B, T>(cx)? {
+    let polled = super::host_call::poll_woken::<B, T>(cx)?;
+    // After the host futures ran: they may have dropped ends.
+    if super::host_end::close_dropped::<B, T>(cx) || polled {
         return Ok(true);
     }
     if super::call::start_queued::<B, T>(cx)? {

@@ -694,3 +694,63 @@ fn dropping_a_host_end_closes_it() {
         assert_eq!(block_on(call.finish(&mut store)).unwrap(), [Val::U32(9)]);
     }
 }
+
+/// The C consumer of `tests/guests/c-stream-pair` (wit-bindgen, async
+/// C): it imports `count(n) -> tuple<stream<u8>, future<u32>>` and its
+/// `total(n)` reads all of both.
+const C_CONSUMER: &[u8] = include_bytes!("../../guests/c-stream-pair/consumer.wasm");
+
+/// `count` for the C consumer: a typed stream and future, written by a
+/// task spawned on the store's loop, in chunks of `chunk` bytes.
+#[hostbind::host_fn]
+async fn count(
+    access: Access<u32>,
+    n: u32,
+) -> hostbind::Result<(StreamReader<u8>, hostbind::FutureReader<u32>)> {
+    let bytes: Vec<u8> = (1..=n).map(|i| (i % 256) as u8).collect();
+    let sum = bytes.iter().map(|&b| u32::from(b)).sum::<u32>();
+    let chunk = access.with(|c| *c as usize)?;
+    let (tx, rx) = hostbind::stream::<u8>(&access)?;
+    let (ftx, frx) = hostbind::future::<u32>(&access)?;
+    let writer = access.clone();
+    access.spawn(async move {
+        for part in bytes.chunks(chunk.max(1)) {
+            let taken = tx.write(&writer, part).await?;
+            anyhow::ensure!(taken == part.len(), "the guest dropped the stream");
+            Yields(1).await;
+        }
+        drop(tx);
+        ftx.write(&writer, sum).await?;
+        Ok(())
+    })?;
+    Ok((rx, frx))
+}
+
+#[test]
+fn typed_host_function_serves_the_c_consumer() {
+    for engine in engines() {
+        let c = hostbind::Component::new(&engine, C_CONSUMER).unwrap();
+        let mut linker = Linker::<u32>::new(&engine);
+        linker
+            .instance("hostbind:stream-pair/numbers")
+            .unwrap()
+            .func("count", count)
+            .unwrap();
+        for chunk in [1u32, 64, 100_000] {
+            let mut store = Store::new(&engine, chunk);
+            let instance = linker.instantiate(&mut store, &c).unwrap();
+            let total = instance
+                .get_typed_func::<(u32,), ((u32, u32, u32),)>(&mut store, "total")
+                .unwrap();
+            for n in [0u32, 1, 1000, 70_000] {
+                if chunk == 1 && n > 1000 {
+                    continue;
+                }
+                let want = (1..=n).map(|i| i % 256).sum::<u32>();
+                let ((sum, len, fut),) = block_on(total.call_async(&mut store, (n,)))
+                    .unwrap_or_else(|e| panic!("n = {n}, chunk = {chunk}: {}", message(&e)));
+                assert_eq!((sum, len, fut), (want, n, want), "n = {n}, chunk = {chunk}");
+            }
+        }
+    }
+}
