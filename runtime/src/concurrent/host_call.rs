@@ -85,6 +85,7 @@ fn enter<B: Backend, T: 'static>(
         options: l.options,
         encoding: l.encoding,
         res: l.res,
+        transmits: l.transmits,
     };
     let (future, lends) = start::<B, T>(cx, &f.start, &lowering, storage)?;
     let retptr = results_at(&lowering, storage, layout.is_some());
@@ -171,11 +172,16 @@ fn start<B: Backend, T: 'static>(
         lend(store, &mut lent, || start(Access::new(store), &mut scx))
     });
     let lends = match (tables, mark) {
-        (Some(t), Some(mark)) => t.0.borrow_mut().take_lends(mark),
+        (Some(t), Some(mark)) if t.0.borrow().lends_mark() != mark => {
+            t.0.borrow_mut().take_lends(mark)
+        }
         _ => Vec::new(),
     };
     // Stream and future ends among the params are the host's from now on.
-    let settled = super::host_end::settle::<B, T>(cx, instance);
+    let settled = match lowering.transmits {
+        true => super::host_end::settle::<B, T>(cx, instance),
+        false => Ok(()),
+    };
     let future = match started.and_then(|s| s).and_then(|f| settled.map(|()| f)) {
         Ok(future) => future,
         Err(e) => {
@@ -286,6 +292,9 @@ fn lower_into<B: Backend, T: 'static>(
         place: Place::Result,
     };
     let lowered = f(&mut LowerCx::new(&mut guest, site, lowering.encoding).with_res(lowering.res));
+    if !lowering.transmits {
+        return lowered;
+    }
     let settled = super::host_end::settle::<B, T>(&mut guest.cx, instance);
     lowered.and(settled)
 }
@@ -459,6 +468,7 @@ pub(crate) fn spawn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, future: Spawn
             options: 0,
             encoding: crate::abi::StringEncoding::Utf8,
             res: Default::default(),
+            transmits: false,
         },
         results_at: None,
         sync: false,

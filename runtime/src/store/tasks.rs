@@ -317,6 +317,9 @@ pub(crate) struct HostLowering {
     pub(crate) options: u32,
     pub(crate) encoding: crate::abi::StringEncoding,
     pub(crate) res: crate::abi::ResCx,
+    /// Whether the function's type passes streams, futures or error
+    /// contexts, whose moves are settled after each lift and lower.
+    pub(crate) transmits: bool,
 }
 
 /// The waker of one host call's future: notes that it can go on, and
