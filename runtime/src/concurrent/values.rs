@@ -215,25 +215,23 @@ fn guest_to_host<B: Backend, T: 'static>(
                 .ok_or_else(|| p.site.trap(format_args!("buffer out of bounds")))?;
             b.extend_from_slice(bytes);
         }
-        HostItems::Vals(v) => {
+        HostItems::Vals(_) | HostItems::Typed(_) => {
             let scope = ResourceScope {
                 tables: Some(&data.instances[p.instance].handles),
                 res: res(from.table, p.instance, store),
             };
             let budget = core::cell::Cell::new(COPY_BUDGET);
             let mut lcx = LiftCx::new(mem, *p.site, from.encoding).with_scope(scope);
-            lcx.budget = Some(&budget);
-            for j in 0..k as usize {
-                v.push(lift::load(&lcx, src_at + j * p.size, p.payload, p.types)?);
+            match out {
+                HostItems::Typed(t) => t.load(&lcx, src_at, p.size, k as usize)?,
+                HostItems::Vals(v) => {
+                    lcx.budget = Some(&budget);
+                    for j in 0..k as usize {
+                        v.push(lift::load(&lcx, src_at + j * p.size, p.payload, p.types)?);
+                    }
+                }
+                HostItems::Bytes(_) => {}
             }
-        }
-        HostItems::Typed(t) => {
-            let scope = ResourceScope {
-                tables: Some(&data.instances[p.instance].handles),
-                res: res(from.table, p.instance, store),
-            };
-            let lcx = LiftCx::new(mem, *p.site, from.encoding).with_scope(scope);
-            t.load(&lcx, src_at, p.size, k as usize)?;
         }
     }
     Ok(())
@@ -261,7 +259,7 @@ fn host_to_guest<B: Backend, T: 'static>(
                 .ok_or_else(|| p.site.trap(format_args!("buffer out of bounds")))?;
             out.copy_from_slice(&b[from]);
         }
-        HostItems::Vals(v) => {
+        HostItems::Vals(_) | HostItems::Typed(_) => {
             let mut guest = GuestAccess::<B, T>::new(
                 B::reborrow(cx),
                 p.instance,
@@ -271,21 +269,15 @@ fn host_to_guest<B: Backend, T: 'static>(
             );
             let mut lcx = LowerCx::new(&mut guest, *p.site, to.encoding)
                 .with_res(res(to.table, p.instance, store));
-            for (j, val) in v[from].iter().enumerate() {
-                lower::store(&mut lcx, dst_at + j * p.size, p.payload, p.types, val)?;
+            match items {
+                HostItems::Typed(t) => t.store(&mut lcx, dst_at, p.size, from)?,
+                HostItems::Vals(v) => {
+                    for (j, val) in v[from].iter().enumerate() {
+                        lower::store(&mut lcx, dst_at + j * p.size, p.payload, p.types, val)?;
+                    }
+                }
+                HostItems::Bytes(_) => {}
             }
-        }
-        HostItems::Typed(t) => {
-            let mut guest = GuestAccess::<B, T>::new(
-                B::reborrow(cx),
-                p.instance,
-                Some(mem),
-                to.realloc,
-                Some(to.table),
-            );
-            let mut lcx = LowerCx::new(&mut guest, *p.site, to.encoding)
-                .with_res(res(to.table, p.instance, store));
-            t.store(&mut lcx, dst_at, p.size, from)?;
         }
     }
     Ok(())
