@@ -10,13 +10,13 @@ use crate::ctx::WasiCtx;
 use crate::poll::Pollable;
 
 impl WasiCtx {
-    fn monotonic_now(&self) -> u64 {
+    pub(crate) fn monotonic_now(&self) -> u64 {
         u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
     /// The instant `nanos` after the epoch, or none if it is too far away
     /// to name (a pollable that is then never ready).
-    fn instant_at(&self, nanos: u64) -> Option<Instant> {
+    pub(crate) fn instant_at(&self, nanos: u64) -> Option<Instant> {
         self.epoch.checked_add(Duration::from_nanos(nanos))
     }
 }

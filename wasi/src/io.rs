@@ -40,7 +40,7 @@ impl InputPipe {
         }
     }
 
-    fn read(&self, len: usize) -> Option<Vec<u8>> {
+    pub(crate) fn read(&self, len: usize) -> Option<Vec<u8>> {
         let mut g = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
         let (bytes, at) = &mut *g;
         if *at >= bytes.len() {
@@ -71,7 +71,7 @@ impl OutputPipe {
         self.bytes.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn write(&self, bytes: &[u8]) {
+    pub(crate) fn write(&self, bytes: &[u8]) {
         self.bytes
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -251,7 +251,7 @@ impl WasiCtx {
 }
 
 /// One `read` of at most `len` bytes: what is there, or the end (empty).
-fn read_some(r: &mut impl Read, len: usize) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_some(r: &mut impl Read, len: usize) -> std::io::Result<Vec<u8>> {
     let mut buf = vec![0; len];
     let n = loop {
         match r.read(&mut buf) {

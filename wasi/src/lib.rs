@@ -1,6 +1,9 @@
-//! WASI 0.2 for components that hostbind runs: the `wasi:cli/imports`
-//! world (cli, io, clocks, random, filesystem and sockets) from the
-//! official WIT of WASI 0.2.12, bound by hostbind's own `bindgen!`.
+//! WASI 0.2 and 0.3 for components that hostbind runs: the
+//! `wasi:cli/imports` world (cli, io, clocks, random, filesystem and
+//! sockets) from the official WIT of WASI 0.2.12 and of WASI 0.3.0, bound
+//! by hostbind's own `bindgen!`. One [`WasiCtx`] serves both versions, so
+//! one linker runs guests of either, and guests that import both (as
+//! componentize-py's do: CPython's libc speaks 0.2).
 //!
 //! ```
 //! use hostbind::{Component, Engine, Linker, Store};
@@ -41,8 +44,9 @@
 //!
 //! Nothing is granted by default: no arguments, environment, stdio,
 //! directories or network unless the builder says so. Guests built against
-//! any `0.2.x` of WASI link, since the linker matches versions
-//! semver-compatibly.
+//! any `0.2.x` or `0.3.x` of WASI link, since the linker matches versions
+//! semver-compatibly. WASI 0.3's waits (timers, sockets, files, stdin)
+//! hold no thread of the host's runtime; see [`p3`].
 
 /// `?` for the inner `Result` of a WASI method: an error code is the
 /// method's answer, not a trap.
@@ -61,6 +65,7 @@ mod clocks;
 mod ctx;
 mod filesystem;
 mod io;
+pub mod p3;
 mod poll;
 mod random;
 mod sockets;
@@ -77,29 +82,49 @@ pub use sockets::{
 
 use hostbind::{Component, Linker, Store};
 
-/// Defines every interface of `wasi:cli/imports` in `linker`, served by
-/// the [`WasiCtx`] that `get` finds in the store's data.
+/// Defines every interface of `wasi:cli/imports`, of WASI 0.2 and of
+/// WASI 0.3, in `linker`, served by the [`WasiCtx`] that `get` finds in
+/// the store's data.
 pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get: fn(&mut T) -> &mut WasiCtx,
 ) -> hostbind::Result<()> {
-    bindings::Host::add_to_linker(linker, get)
+    bindings::Host::add_to_linker(linker, get)?;
+    p3::add_to_linker(linker, get)
 }
 
-/// Instantiates a `wasi:cli/command` component and calls its
-/// `wasi:cli/run#run`: the exit code it ended with (0 for `ok`, 1 for
-/// `err`, or what it passed to `wasi:cli/exit`).
+/// The `wasi:cli/run` exports a command may have, newest first. Export
+/// names match semver-compatibly: a guest built against any `0.3.x` or
+/// `0.2.x` is found.
+const RUN_EXPORTS: [&str; 2] = ["wasi:cli/run@0.3.0#run", "wasi:cli/run@0.2.12#run"];
+
+/// Instantiates a `wasi:cli/command` component, of WASI 0.3 or 0.2, and
+/// calls its `wasi:cli/run#run`: the exit code it ended with (0 for `ok`,
+/// 1 for `err`, or what it passed to `wasi:cli/exit`).
+///
+/// A 0.3 command's `run` is an `async func`; this call runs the store's
+/// event loop until it returns, parking the thread while only the host's
+/// futures (timers, sockets, files) can make progress. Under an async
+/// runtime, call the export with [`TypedFunc::call_async`](hostbind::TypedFunc::call_async)
+/// instead.
 pub fn run_command<T: 'static>(
     store: &mut Store<T>,
     component: &Component,
     linker: &Linker<T>,
 ) -> hostbind::Result<i32> {
     let instance = linker.instantiate(&mut *store, component)?;
-    // Export names match semver-compatibly: a guest built against any
-    // `wasi:cli/run@0.2.x` is found.
-    let run = instance
-        .get_typed_func::<(), (Result<(), ()>,)>(&mut *store, "wasi:cli/run@0.2.12#run")
-        .map_err(|e| e.context("the component is not a `wasi:cli/command`"))?;
+    let run = RUN_EXPORTS
+        .iter()
+        .find_map(|name| {
+            instance
+                .get_typed_func::<(), (Result<(), ()>,)>(&mut *store, name)
+                .ok()
+        })
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the component is not a `wasi:cli/command`: it exports no `wasi:cli/run@0.3.x` or `@0.2.x` `run`"
+            )
+        })?;
     match run.call(&mut *store, ()) {
         Ok((Ok(()),)) => Ok(0),
         Ok((Err(()),)) => Ok(1),

@@ -8,7 +8,7 @@ use crate::ctx::WasiCtx;
 
 /// More than any guest could use in one call; a guest asking for more is
 /// refused rather than making the host allocate it.
-const MAX_BYTES: u64 = 64 << 20;
+pub(crate) const MAX_BYTES: u64 = 64 << 20;
 
 fn checked_len(func: &str, len: u64) -> Result<usize> {
     if len > MAX_BYTES {
@@ -20,15 +20,25 @@ fn checked_len(func: &str, len: u64) -> Result<usize> {
     Ok(len as usize)
 }
 
+/// `len` bytes of the OS's secure randomness.
+pub(crate) fn secure_bytes(len: usize) -> Result<Vec<u8>> {
+    let mut buf = vec![0; len];
+    getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("the OS gave no randomness: {e}"))?;
+    Ok(buf)
+}
+
+/// A `u64` of the OS's secure randomness.
+pub(crate) fn secure_u64() -> Result<u64> {
+    getrandom::u64().map_err(|e| anyhow::anyhow!("the OS gave no randomness: {e}"))
+}
+
 impl random::Host for WasiCtx {
     fn get_random_bytes(&mut self, len: u64) -> Result<Vec<u8>> {
-        let mut buf = vec![0; checked_len("get-random-bytes", len)?];
-        getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("the OS gave no randomness: {e}"))?;
-        Ok(buf)
+        secure_bytes(checked_len("get-random-bytes", len)?)
     }
 
     fn get_random_u64(&mut self) -> Result<u64> {
-        getrandom::u64().map_err(|e| anyhow::anyhow!("the OS gave no randomness: {e}"))
+        secure_u64()
     }
 }
 

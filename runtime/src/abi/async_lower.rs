@@ -4,7 +4,7 @@
 
 use wasmtime_environ::component::{ComponentTypes, InterfaceType, TypeFuncIndex};
 
-use crate::error::{Result, Trap};
+use crate::error::Result;
 
 /// The spec's limit on flat params of an async-lowered call.
 const MAX_FLAT_ASYNC_PARAMS: usize = 4;
@@ -13,6 +13,10 @@ const MAX_FLAT_ASYNC_PARAMS: usize = 4;
 pub(crate) struct AsyncLower {
     /// Flat params (`None` past sixteen, when both layouts pass a pointer).
     pub(crate) params_flat: Option<usize>,
+    /// Whether the params are five to sixteen flat values: the async
+    /// layout passes them through a pointer, the synchronous one flat, so
+    /// the call spreads them (`spread.rs`).
+    pub(crate) params_spread: bool,
     /// Flat results in the synchronous layout (`None` past one, when it
     /// passes a return pointer too), and the results' size and alignment
     /// in memory.
@@ -30,15 +34,11 @@ impl AsyncLower {
         let params = types.canonical_abi(&InterfaceType::Tuple(f.params));
         let results = types.canonical_abi(&InterfaceType::Tuple(f.results));
         let params_flat = params.flat_count.map(usize::from);
-        if params_flat.is_some_and(|n| n > MAX_FLAT_ASYNC_PARAMS) {
-            return Err(Trap::new(
-                "an async-lowered host import with 5 to 16 flat params: not supported by hostbind yet",
-            )
-            .into());
-        }
+        let params_spread = params_flat.is_some_and(|n| n > MAX_FLAT_ASYNC_PARAMS);
         let results_flat = results.flat_count.map(usize::from).filter(|n| *n <= 1);
         Ok(AsyncLower {
             params_flat,
+            params_spread,
             results_flat,
             has_results: !types[f.results].types.is_empty(),
             size: results.size32,

@@ -13,6 +13,7 @@ pub use crate::types::layout;
 mod list;
 pub(crate) mod memory;
 mod scalar;
+pub(crate) mod spread;
 mod string;
 pub(crate) mod transcode;
 mod tuple;

@@ -51,7 +51,23 @@ pub(crate) fn call<B: Backend, T: 'static>(
     layout: Option<AsyncLower>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let result = enter::<B, T>(&mut cx, l, layout, storage);
+    // Five to sixteen flat params arrive through a pointer in the async
+    // layout; the rest of the call sees them flat, as the glue lifts them.
+    let spread = match layout {
+        Some(layout) => {
+            crate::call::async_lower::spread_params::<B, T>(&mut cx, l, layout, storage)
+        }
+        None => Ok(None),
+    };
+    let result = match spread {
+        Ok(Some((mut flat, _))) => {
+            let r = enter::<B, T>(&mut cx, l, layout, &mut flat);
+            storage[0] = flat[0];
+            r
+        }
+        Ok(None) => enter::<B, T>(&mut cx, l, layout, storage),
+        Err(e) => Err(e),
+    };
     crate::call::host::finish::<B, T>(cx, result)
 }
 
@@ -483,7 +499,8 @@ pub(crate) fn is_done<B: Backend>(tasks: &mut Tasks<B>, id: u32) -> bool {
     tasks.host_calls.get(id).is_none_or(|c| c.done.is_some())
 }
 
-/// Polls every host call whose waker fired; returns whether one finished.
+/// Polls every host call whose waker fired; returns whether it polled any
+/// (a future still pending may have set events all the same).
 /// An async-lowered call's results are written into its caller's memory
 /// and its subtask reports `RETURNED`.
 pub(crate) fn poll_woken<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
@@ -505,6 +522,10 @@ pub(crate) fn poll_woken<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Resul
         };
         let (wake, name) = (call.wake.clone(), call.lowering.name.clone());
         let polled = poll_future::<B, T>(cx, &mut future, &wake, &name);
+        // Even a future that is still pending may have moved values and
+        // set events (a spawned task copying a stream): the loop must look
+        // at its waits again before it parks.
+        finished = true;
         let tasks = store_tasks::<B, T>(cx);
         let Some(call) = tasks.host_calls.get(id) else {
             continue;
@@ -516,7 +537,6 @@ pub(crate) fn poll_woken<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Resul
             }
             Poll::Ready(r) => r,
         };
-        finished = true;
         if call.sync {
             call.done = Some(result);
             continue;

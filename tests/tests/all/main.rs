@@ -38,4 +38,5 @@ mod validation;
 mod values;
 mod versions;
 mod wasi;
+mod wasi_p3;
 mod wit_check;

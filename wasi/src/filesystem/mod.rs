@@ -2,6 +2,7 @@
 //! them, through cap-std, so that no path leads outside a preopen.
 
 mod descriptor;
+mod ops;
 
 use std::sync::Arc;
 
@@ -79,7 +80,9 @@ pub(crate) struct Preopen {
 }
 
 /// A `wasi:filesystem/types/descriptor`: an open directory or file.
-#[derive(Debug)]
+/// (Both WASI versions' descriptors are this type; a copy shares the
+/// open directory or file.)
+#[derive(Clone, Debug)]
 pub enum Descriptor {
     /// A directory, and what may be done in it.
     Dir {
@@ -103,7 +106,7 @@ pub enum Descriptor {
 /// entries, read when the stream was opened.
 #[derive(Debug)]
 pub struct DirectoryEntryStream {
-    entries: std::vec::IntoIter<Result<types::DirectoryEntry, ErrorCode>>,
+    pub(crate) entries: std::vec::IntoIter<Result<types::DirectoryEntry, ErrorCode>>,
 }
 
 /// The WASI error code for an I/O error.
@@ -217,6 +220,14 @@ impl types::HostDirectoryEntryStream for WasiCtx {
 
 impl preopens::Host for WasiCtx {
     fn get_directories(&mut self) -> Result<Vec<(Resource<Descriptor>, String)>> {
+        Ok(self.preopened_descriptors())
+    }
+}
+
+impl WasiCtx {
+    /// A descriptor for each preopen, in the guest's table, with the name
+    /// the guest knows it by.
+    pub(crate) fn preopened_descriptors(&mut self) -> Vec<(Resource<Descriptor>, String)> {
         let dirs: Vec<_> = self
             .preopens
             .iter()
@@ -229,9 +240,8 @@ impl preopens::Host for WasiCtx {
                 (d, p.guest_path.clone())
             })
             .collect();
-        Ok(dirs
-            .into_iter()
+        dirs.into_iter()
             .map(|(d, path)| (self.table.push(d), path))
-            .collect())
+            .collect()
     }
 }

@@ -2,9 +2,9 @@
 //! name lookup, and the network resource, all refused with
 //! `access-denied` unless the embedder allowed the network.
 
-mod options;
-mod tcp;
-mod udp;
+pub(crate) mod options;
+pub(crate) mod tcp;
+pub(crate) mod udp;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, ToSocketAddrs};
 
@@ -99,7 +99,7 @@ pub(crate) fn from_std(a: SocketAddr) -> IpSocketAddress {
     }
 }
 
-fn ip(a: IpAddr) -> IpAddress {
+pub(crate) fn ip(a: IpAddr) -> IpAddress {
     match a {
         IpAddr::V4(a) => {
             let [x, y, z, w] = a.octets();
@@ -134,6 +134,22 @@ pub(crate) fn local_of(fd: impl std::os::fd::AsFd) -> Result<IpSocketAddress, Er
     SocketAddr::try_from(any)
         .map(from_std)
         .map_err(|_| ErrorCode::NotSupported)
+}
+
+/// The addresses `name` (a host name or an IP address) stands for. It
+/// blocks while the resolver works.
+pub(crate) fn lookup(name: &str) -> Result<Vec<IpAddress>, ErrorCode> {
+    if let Ok(a) = name.parse::<IpAddr>() {
+        return Ok(vec![ip(a)]);
+    }
+    // A name, not a URL or an address with a port.
+    if name.is_empty() || name.contains([':', '/', ' ']) {
+        return Err(ErrorCode::InvalidArgument);
+    }
+    match (name, 0).to_socket_addrs() {
+        Ok(addrs) => Ok(addrs.map(|a| ip(a.ip())).collect()),
+        Err(_) => Err(ErrorCode::NameUnresolvable),
+    }
 }
 
 impl WasiCtx {
@@ -171,18 +187,7 @@ impl ip_name_lookup::Host for WasiCtx {
         if let Err(e) = self.network_allowed() {
             return Ok(Err(e));
         }
-        let addresses: Vec<IpAddress> = if let Ok(a) = name.parse::<IpAddr>() {
-            vec![ip(a)]
-        } else {
-            // A name, not a URL or an address with a port.
-            if name.is_empty() || name.contains([':', '/', ' ']) {
-                return Ok(Err(ErrorCode::InvalidArgument));
-            }
-            match (name, 0).to_socket_addrs() {
-                Ok(addrs) => addrs.map(|a| ip(a.ip())).collect(),
-                Err(_) => return Ok(Err(ErrorCode::NameUnresolvable)),
-            }
-        };
+        let addresses = tri!(lookup(name));
         Ok(Ok(self.table.push(ResolveAddressStream {
             addresses: addresses.into_iter(),
         })))

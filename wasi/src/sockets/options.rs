@@ -10,12 +10,12 @@ use crate::bindings::wasi::sockets::network::{ErrorCode, IpAddressFamily};
 
 /// Which of the kernel's buffers.
 #[derive(Clone, Copy)]
-pub(super) enum Buffer {
+pub(crate) enum Buffer {
     Receive,
     Send,
 }
 
-pub(super) fn hop_limit(fd: impl AsFd, family: IpAddressFamily) -> Result<u8, ErrorCode> {
+pub(crate) fn hop_limit(fd: impl AsFd, family: IpAddressFamily) -> Result<u8, ErrorCode> {
     match family {
         IpAddressFamily::Ipv4 => sockopt::ip_ttl(fd).map(|t| t.min(255) as u8),
         IpAddressFamily::Ipv6 => sockopt::ipv6_unicast_hops(fd),
@@ -24,7 +24,7 @@ pub(super) fn hop_limit(fd: impl AsFd, family: IpAddressFamily) -> Result<u8, Er
 }
 
 /// Zero is refused, as the spec says.
-pub(super) fn set_hop_limit(
+pub(crate) fn set_hop_limit(
     fd: impl AsFd,
     family: IpAddressFamily,
     value: u8,
@@ -39,7 +39,7 @@ pub(super) fn set_hop_limit(
     .map_err(errno)
 }
 
-pub(super) fn buffer_size(fd: impl AsFd, which: Buffer) -> Result<u64, ErrorCode> {
+pub(crate) fn buffer_size(fd: impl AsFd, which: Buffer) -> Result<u64, ErrorCode> {
     match which {
         Buffer::Receive => sockopt::socket_recv_buffer_size(fd),
         Buffer::Send => sockopt::socket_send_buffer_size(fd),
@@ -50,7 +50,7 @@ pub(super) fn buffer_size(fd: impl AsFd, which: Buffer) -> Result<u64, ErrorCode
 
 /// Zero is refused; a size the kernel cannot take is clamped, as the
 /// spec allows.
-pub(super) fn set_buffer_size(fd: impl AsFd, which: Buffer, value: u64) -> Result<(), ErrorCode> {
+pub(crate) fn set_buffer_size(fd: impl AsFd, which: Buffer, value: u64) -> Result<(), ErrorCode> {
     if value == 0 {
         return Err(ErrorCode::InvalidArgument);
     }

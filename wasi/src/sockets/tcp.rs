@@ -41,7 +41,7 @@ pub struct TcpSocket {
 
 type Net<T> = Result<Result<T, ErrorCode>>;
 
-fn new_socket(family: IpAddressFamily) -> Result<TcpStream, ErrorCode> {
+pub(crate) fn new_socket(family: IpAddressFamily) -> Result<TcpStream, ErrorCode> {
     let fd: OwnedFd = rnet::socket_with(
         af(family),
         rnet::SocketType::STREAM,
@@ -57,7 +57,7 @@ fn new_socket(family: IpAddressFamily) -> Result<TcpStream, ErrorCode> {
 
 /// An address a socket may be bound or connected to; `connect` also
 /// refuses the unspecified address and port 0.
-fn check_addr(
+pub(crate) fn check_addr(
     a: &IpSocketAddress,
     family: IpAddressFamily,
     connect: bool,
@@ -368,12 +368,12 @@ impl tcp::HostTcpSocket for WasiCtx {
     }
 }
 
-fn nanos(d: Duration) -> u64 {
+pub(crate) fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// Keep-alive times are whole seconds to the OS; at least one.
-fn whole_seconds(nanos: u64) -> Result<Duration, ErrorCode> {
+pub(crate) fn whole_seconds(nanos: u64) -> Result<Duration, ErrorCode> {
     if nanos == 0 {
         return Err(ErrorCode::InvalidArgument);
     }
