@@ -202,7 +202,7 @@ fn exit_codes_stdin_and_directories() {
 }
 
 /// A gzipped guest, unpacked.
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn gunzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Read;
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes)
