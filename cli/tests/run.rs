@@ -152,7 +152,7 @@ fn what_is_wrong_is_one_clear_error() {
         ),
         (
             &["run", &reactor],
-            "the component is not a `wasi:cli/command`: the component has no export `wasi:cli/run@0.2.12#run`; it exports `kind`, `add`, `classify`",
+            "the component is not a `wasi:cli/command` of WASI 0.3 or 0.2: the component has no export `wasi:cli/run@0.2.12#run`; it exports `kind`, `add`, `classify`",
         ),
         (
             &["run", "/nonexistent.wasm"],
@@ -266,4 +266,42 @@ fn compile_needs_the_wasmtime_engine() {
     let out = hostbind(&["compile", &guest(), "-o", "/dev/null"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("built without the wasmtime engine"));
+}
+
+#[test]
+fn runs_a_wasi_0_3_command_and_invokes_its_async_run() {
+    let p3 = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/guests/c-command-p3/guest.wasm")
+        .display()
+        .to_string();
+    for engine in engines() {
+        let out = hostbind(&[
+            "run",
+            "--engine",
+            engine,
+            "--env",
+            "GREETING=hi",
+            &p3,
+            "hello",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout),
+            "hello from a WASI 0.3 C command\nargs: guest.wasm hello\nGREETING=hi\n"
+        );
+        let out = hostbind(&["run", "--engine", engine, &p3, "exit", "7"]);
+        assert_eq!(out.status.code(), Some(7));
+        assert_eq!(text(&out.stdout), "exiting\n");
+        let out = hostbind(&[
+            "run",
+            "--engine",
+            engine,
+            "--invoke",
+            "wasi:cli/run@0.3.0#run()",
+            &p3,
+            "sleep",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "slept 20 ms\nok\n");
+    }
 }

@@ -93,10 +93,11 @@ pub fn add_to_linker<T: 'static>(
     p3::add_to_linker(linker, get)
 }
 
-/// The `wasi:cli/run` exports a command may have, newest first. Export
+/// The `wasi:cli/run` exports of a command of WASI 0.3 and of 0.2. Export
 /// names match semver-compatibly: a guest built against any `0.3.x` or
 /// `0.2.x` is found.
-const RUN_EXPORTS: [&str; 2] = ["wasi:cli/run@0.3.0#run", "wasi:cli/run@0.2.12#run"];
+const RUN_0_3: &str = "wasi:cli/run@0.3.0#run";
+const RUN_0_2: &str = "wasi:cli/run@0.2.12#run";
 
 /// Instantiates a `wasi:cli/command` component, of WASI 0.3 or 0.2, and
 /// calls its `wasi:cli/run#run`: the exit code it ended with (0 for `ok`,
@@ -113,18 +114,13 @@ pub fn run_command<T: 'static>(
     linker: &Linker<T>,
 ) -> hostbind::Result<i32> {
     let instance = linker.instantiate(&mut *store, component)?;
-    let run = RUN_EXPORTS
-        .iter()
-        .find_map(|name| {
-            instance
-                .get_typed_func::<(), (Result<(), ()>,)>(&mut *store, name)
-                .ok()
-        })
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "the component is not a `wasi:cli/command`: it exports no `wasi:cli/run@0.3.x` or `@0.2.x` `run`"
-            )
-        })?;
+    type Run = hostbind::TypedFunc<(), (Result<(), ()>,)>;
+    let run: Run = match instance.get_typed_func(&mut *store, RUN_0_3) {
+        Ok(run) => run,
+        Err(_) => instance.get_typed_func(&mut *store, RUN_0_2).map_err(|e| {
+            e.context("the component is not a `wasi:cli/command` of WASI 0.3 or 0.2")
+        })?,
+    };
     match run.call(&mut *store, ()) {
         Ok((Ok(()),)) => Ok(0),
         Ok((Err(()),)) => Ok(1),

@@ -1,9 +1,9 @@
 //! WASI 0.3 through hostbind-wasi: a wit-bindgen C command with 0.3
 //! bindings (`tests/guests/c-command-p3`) and a componentize-py command
 //! (`tests/guests/python-p3`, which imports WASI 0.2 for CPython beside
-//! 0.3), on both engines, printing what wasmtime 49's CLI (`wasmtime run
-//! -Sp3`) prints for the same runs; their sandbox; and one linker serving
-//! a 0.2 and a 0.3 guest.
+//! 0.3), on both engines: what they print, checked as text and against
+//! what wasmtime 48's own WASI 0.3 host prints for the same runs; their
+//! sandbox; and one linker serving a 0.2 and a 0.3 guest.
 
 use std::io::{Read, Write};
 
@@ -60,12 +60,25 @@ fn scratch(name: &str) -> std::path::PathBuf {
 }
 
 /// A loopback listener that answers one connection's `ping` with `pong`;
-/// its port, and the thread, which returns what it was sent.
+/// its port, and the thread, which returns what it was sent (nothing if
+/// no connection came within ten seconds, so a guest that never connects
+/// fails the test instead of hanging it).
 fn pong_server() -> (String, std::thread::JoinHandle<String>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
+    listener.set_nonblocking(true).unwrap();
     let server = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut s = loop {
+            match listener.accept() {
+                Ok((s, _)) => break s,
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(_) => return String::new(),
+            }
+        };
+        s.set_nonblocking(false).unwrap();
         let mut got = String::new();
         s.read_to_string(&mut got).unwrap();
         s.write_all(format!("pong to {got}").as_bytes()).unwrap();
@@ -208,60 +221,225 @@ fn one_linker_serves_a_wasi_0_2_and_a_wasi_0_3_guest() {
 
 const PYTHON_P3: &[u8] = include_bytes!("../../guests/python-p3/guest.wasm.gz");
 
-#[test]
-fn the_python_p3_command_does_what_the_c_one_does() {
-    let guest = crate::wasi::gunzip(PYTHON_P3);
-    for (i, engine) in engines().into_iter().enumerate() {
-        // CPython is compiled once per engine and run in a store per mode.
-        let py = Component::new(&engine, &guest).unwrap();
-        let run = |args: &[&str], build: &dyn Fn(&mut WasiCtxBuilder)| {
-            run_component(&engine, &py, args, build)
-        };
-        assert_eq!(
-            run(&["hello", "a"], &|b| {
-                b.env("GREETING", "hi");
-            }),
-            (
-                0,
-                "hello from a WASI 0.3 Python command\nargs: guest.wasm hello a\nGREETING=hi\n"
-                    .into()
-            )
-        );
-        let input: String = (0..5_000).map(|i| format!("line {i}\n")).collect();
-        let (code, out) = run(&["cat"], &|b| {
-            b.stdin(InputPipe::new(input.clone()));
-        });
-        assert_eq!(code, 0);
-        assert!(out == input, "stdin came out changed");
-        assert_eq!(run(&["sleep"], &|_| {}), (0, "slept 20 ms\n".into()));
-        assert_eq!(run(&["random"], &|_| {}), (0, "random bytes: 32\n".into()));
-        assert_eq!(run(&["exit", "7"], &|_| {}), (7, "exiting\n".into()));
-        assert_eq!(run(&["nonsense"], &|_| {}), (1, "unknown mode\n".into()));
+/// wasmtime 48 and its own WASI 0.3 host (wasmtime-wasi, feature `p3`),
+/// the reference the runs are compared with.
+mod reference {
+    use std::path::Path;
 
-        let dir = scratch(&format!("py-files-{i}"));
-        let data = dir.join("data");
-        let (code, out) = run(&["files"], &|b| {
-            b.preopened_dir(&data, "/data", DirPerms::all(), FilePerms::all())
+    use wasmtime::component::{Component, Linker, ResourceTable};
+    use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+    use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxView, WasiView};
+
+    struct Peer {
+        ctx: WasiCtx,
+        table: ResourceTable,
+    }
+
+    impl WasiView for Peer {
+        fn ctx(&mut self) -> WasiCtxView<'_> {
+            WasiCtxView {
+                ctx: &mut self.ctx,
+                table: &mut self.table,
+            }
+        }
+    }
+
+    pub(super) struct Wasmtime {
+        engine: wasmtime::Engine,
+        linker: Linker<Peer>,
+        runtime: tokio::runtime::Runtime,
+    }
+
+    /// What one run is given.
+    #[derive(Default)]
+    pub(super) struct Given<'a> {
+        pub(super) args: &'a [&'a str],
+        pub(super) env: &'a [(&'a str, &'a str)],
+        pub(super) stdin: &'a str,
+        pub(super) dir: Option<&'a Path>,
+        pub(super) network: bool,
+    }
+
+    impl Wasmtime {
+        pub(super) fn new() -> Wasmtime {
+            let mut config = wasmtime::Config::new();
+            config.wasm_component_model_async(true);
+            let engine = wasmtime::Engine::new(&config).unwrap();
+            let mut linker = Linker::new(&engine);
+            // CPython's libc in the Python guest speaks 0.2.
+            wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
+            wasmtime_wasi::p3::add_to_linker(&mut linker).unwrap();
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
                 .unwrap();
-        });
-        assert_eq!(code, 0);
-        assert_eq!(
-            out,
-            "preopen: /data\nwrite: ok\nread back: written by a WASI 0.3 Python guest\n\
-             entry: link-out\nentry: note.txt\n\
-             open ../outside.txt: NotPermitted\nopen /etc/hostname: NotPermitted\n\
-             open link-out/hostname: NotPermitted\n"
-        );
-        std::fs::remove_dir_all(&dir).unwrap();
+            Wasmtime {
+                engine,
+                linker,
+                runtime,
+            }
+        }
 
-        let (port, server) = pong_server();
-        let (code, out) = run(&["tcp", &port], &|b| {
-            b.allow_network(true);
+        pub(super) fn compile(&self, guest: &[u8]) -> Component {
+            Component::new(&self.engine, guest).unwrap()
+        }
+
+        /// The exit status and stdout of one run of `component`.
+        pub(super) fn run(&self, component: &Component, given: &Given<'_>) -> (i32, String) {
+            let stdout = MemoryOutputPipe::new(1 << 24);
+            let mut b = WasiCtx::builder();
+            b.arg("guest.wasm")
+                .args(given.args)
+                .stdin(MemoryInputPipe::new(given.stdin.to_string()))
+                .stdout(stdout.clone());
+            for (k, v) in given.env {
+                b.env(k, v);
+            }
+            if let Some(dir) = given.dir {
+                b.preopened_dir(dir, "/data", FsPerms::ReadWrite).unwrap();
+            }
+            if given.network {
+                b.inherit_network().allow_tcp(true);
+            }
+            let mut store = wasmtime::Store::new(
+                &self.engine,
+                Peer {
+                    ctx: b.build(),
+                    table: ResourceTable::new(),
+                },
+            );
+            let code = self.runtime.block_on(async {
+                let command = wasmtime_wasi::p3::bindings::Command::instantiate_async(
+                    &mut store,
+                    component,
+                    &self.linker,
+                )
+                .await
+                .unwrap();
+                let ran = store
+                    .run_concurrent(async move |s| command.wasi_cli_run().call_run(s).await)
+                    .await;
+                match ran.and_then(|r| r) {
+                    Ok(Ok(())) => 0,
+                    Ok(Err(())) => 1,
+                    Err(e) => match e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+                        Some(exit) => exit.0,
+                        None => panic!("wasmtime trapped: {e:?}"),
+                    },
+                }
+            });
+            (code, String::from_utf8(stdout.contents().to_vec()).unwrap())
+        }
+    }
+}
+
+#[test]
+fn both_p3_guests_print_what_wasmtime_48_prints() {
+    use reference::{Given, Wasmtime};
+    let wasmtime = Wasmtime::new();
+    let input: String = (0..3_000).map(|i| format!("line {i}\n")).collect();
+    let python = crate::wasi::gunzip(PYTHON_P3);
+    for (name, guest) in [("c", P3_COMMAND), ("python", &python[..])] {
+        let peer = wasmtime.compile(guest);
+        let ours: Vec<(Engine, Component)> = engines()
+            .into_iter()
+            .map(|e| {
+                let c = Component::new(&e, guest).unwrap();
+                (e, c)
+            })
+            .collect();
+        let dir = scratch(&format!("{name}-reference"));
+        let data = dir.join("data");
+        let runs: [Given<'_>; 7] = [
+            Given {
+                args: &["hello", "a", "b"],
+                env: &[("GREETING", "hi"), ("OTHER", "x")],
+                ..Given::default()
+            },
+            Given {
+                args: &["cat"],
+                stdin: &input,
+                ..Given::default()
+            },
+            Given {
+                args: &["sleep"],
+                ..Given::default()
+            },
+            Given {
+                args: &["random"],
+                ..Given::default()
+            },
+            Given {
+                args: &["exit", "7"],
+                ..Given::default()
+            },
+            Given {
+                args: &["nonsense"],
+                ..Given::default()
+            },
+            Given {
+                args: &["files"],
+                dir: Some(&data),
+                ..Given::default()
+            },
+        ];
+        for given in &runs {
+            // Each run starts from the same directory: no note.txt yet.
+            let _ = std::fs::remove_file(data.join("note.txt"));
+            let expected = wasmtime.run(&peer, given);
+            for (engine, component) in &ours {
+                let _ = std::fs::remove_file(data.join("note.txt"));
+                let got = run_component(engine, component, given.args, |b| {
+                    b.stdin(InputPipe::new(given.stdin.to_string()));
+                    for (k, v) in given.env {
+                        b.env(*k, *v);
+                    }
+                    if let Some(dir) = given.dir {
+                        b.preopened_dir(dir, "/data", DirPerms::all(), FilePerms::all())
+                            .unwrap();
+                    }
+                });
+                assert!(
+                    got == expected,
+                    "{name} {:?} on {:?}: hostbind printed {got:?}, wasmtime {expected:?}",
+                    given.args,
+                    engine.kind()
+                );
+            }
+        }
+        // TCP: a listener of its own for each run.
+        let tcp = |run: &dyn Fn(&str) -> (i32, String)| {
+            let (port, server) = pong_server();
+            let got = run(&port);
+            assert_eq!(
+                server.join().unwrap(),
+                "ping\n",
+                "{name} tcp printed {got:?}"
+            );
+            got
+        };
+        let expected = tcp(&|port| {
+            let given = Given {
+                args: &["tcp", port],
+                network: true,
+                ..Given::default()
+            };
+            wasmtime.run(&peer, &given)
         });
-        assert_eq!(server.join().unwrap(), "ping\n");
-        assert_eq!(
-            (code, out.as_str()),
-            (0, "connected\nsent\nreply: pong to ping\n")
+        assert!(
+            expected
+                .1
+                .starts_with("connected\nsent\nreply: pong to ping\n")
         );
+        for (engine, component) in &ours {
+            let got = tcp(&|port| {
+                run_component(engine, component, &["tcp", port], |b| {
+                    b.allow_network(true);
+                })
+            });
+            assert_eq!(got, expected, "{name} tcp");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
