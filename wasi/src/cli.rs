@@ -97,23 +97,39 @@ impl terminal_output::HostTerminalOutput for WasiCtx {
 /// learn that it is one.
 impl terminal_stdin::Host for WasiCtx {
     fn get_terminal_stdin(&mut self) -> Result<Option<Resource<TerminalInput>>> {
-        let tty = matches!(self.stdin, StdinSource::Inherit) && std::io::stdin().is_terminal();
-        Ok(tty.then(|| self.table.push(TerminalInput)))
+        Ok(self.terminal_stdin())
     }
 }
 
 impl terminal_stdout::Host for WasiCtx {
     fn get_terminal_stdout(&mut self) -> Result<Option<Resource<TerminalOutput>>> {
-        let tty =
-            matches!(self.stdout, OutputSink::InheritStdout) && std::io::stdout().is_terminal();
-        Ok(tty.then(|| self.table.push(TerminalOutput)))
+        Ok(self.terminal_stdout())
     }
 }
 
 impl terminal_stderr::Host for WasiCtx {
     fn get_terminal_stderr(&mut self) -> Result<Option<Resource<TerminalOutput>>> {
+        Ok(self.terminal_stderr())
+    }
+}
+
+/// The terminals, for both WASI versions: one only where the guest's
+/// stream is the process's own and that is a terminal.
+impl WasiCtx {
+    pub(crate) fn terminal_stdin(&mut self) -> Option<Resource<TerminalInput>> {
+        let tty = matches!(self.stdin, StdinSource::Inherit) && std::io::stdin().is_terminal();
+        tty.then(|| self.table.push(TerminalInput))
+    }
+
+    pub(crate) fn terminal_stdout(&mut self) -> Option<Resource<TerminalOutput>> {
+        let tty =
+            matches!(self.stdout, OutputSink::InheritStdout) && std::io::stdout().is_terminal();
+        tty.then(|| self.table.push(TerminalOutput))
+    }
+
+    pub(crate) fn terminal_stderr(&mut self) -> Option<Resource<TerminalOutput>> {
         let tty =
             matches!(self.stderr, OutputSink::InheritStderr) && std::io::stderr().is_terminal();
-        Ok(tty.then(|| self.table.push(TerminalOutput)))
+        tty.then(|| self.table.push(TerminalOutput))
     }
 }

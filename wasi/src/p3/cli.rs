@@ -1,7 +1,7 @@
 //! `wasi:cli@0.3`: arguments and environment, exit, the terminals, and
 //! stdio as streams that a task of the store's event loop copies.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use hostbind::{Access, FutureReader, Resource, Result, StreamReader};
 
@@ -172,23 +172,18 @@ impl terminal_output::HostTerminalOutput for WasiCtx {
 
 impl terminal_stdin::Host for WasiCtx {
     fn get_terminal_stdin(&mut self) -> Result<Option<Resource<TerminalInput>>> {
-        let tty = matches!(self.stdin, StdinSource::Inherit) && std::io::stdin().is_terminal();
-        Ok(tty.then(|| self.table.push(TerminalInput)))
+        Ok(self.terminal_stdin())
     }
 }
 
 impl terminal_stdout::Host for WasiCtx {
     fn get_terminal_stdout(&mut self) -> Result<Option<Resource<TerminalOutput>>> {
-        let tty =
-            matches!(self.stdout, OutputSink::InheritStdout) && std::io::stdout().is_terminal();
-        Ok(tty.then(|| self.table.push(TerminalOutput)))
+        Ok(self.terminal_stdout())
     }
 }
 
 impl terminal_stderr::Host for WasiCtx {
     fn get_terminal_stderr(&mut self) -> Result<Option<Resource<TerminalOutput>>> {
-        let tty =
-            matches!(self.stderr, OutputSink::InheritStderr) && std::io::stderr().is_terminal();
-        Ok(tty.then(|| self.table.push(TerminalOutput)))
+        Ok(self.terminal_stderr())
     }
 }
