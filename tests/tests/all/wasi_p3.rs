@@ -443,3 +443,105 @@ fn both_p3_guests_print_what_wasmtime_48_prints() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A loopback listener that takes one connection and answers its `ping`
+/// only after `delay`.
+fn slow_server(delay: std::time::Duration) -> (String, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut got = String::new();
+        s.read_to_string(&mut got).unwrap();
+        std::thread::sleep(delay);
+        s.write_all(b"late\n").unwrap();
+    });
+    (port, server)
+}
+
+#[test]
+fn a_guest_waiting_on_a_socket_holds_no_thread() {
+    // One thread runs two stores: one guest waits 500 ms for a TCP reply
+    // while the other sleeps 20 ms and finishes. Were the first wait to
+    // hold the thread, the second would end after the reply.
+    let python = crate::wasi::gunzip(PYTHON_P3);
+    // (The Python command's `run` is lifted async; the C command's is lifted
+    // synchronously, and a synchronous export waits in place: see
+    // docs/wasi.md.)
+    for engine in engines() {
+        let guest = &python[..];
+        let component = Component::new(&engine, guest).unwrap();
+        let linker = linker(&engine);
+        let (port, server) = slow_server(std::time::Duration::from_millis(500));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let start = std::time::Instant::now();
+        let run = |args: &'static [&'static str], port: Option<String>| {
+            let (engine, component, linker) = (&engine, &component, &linker);
+            async move {
+                let stdout = OutputPipe::new();
+                let mut b = WasiCtx::builder();
+                b.arg("guest.wasm")
+                    .args(args.iter().copied())
+                    .allow_network(true);
+                if let Some(port) = port {
+                    b.arg(port);
+                }
+                let mut store = Store::new(
+                    engine,
+                    Data {
+                        wasi: b.stdout(stdout.clone()).build(),
+                    },
+                );
+                let instance = linker.instantiate(&mut store, component).unwrap();
+                let run = instance
+                    .get_typed_func::<(), (Result<(), ()>,)>(&mut store, "wasi:cli/run@0.3.0#run")
+                    .unwrap();
+                let (result,) = run.call_async(&mut store, ()).await.unwrap();
+                assert_eq!(result, Ok(()));
+                (
+                    start.elapsed(),
+                    String::from_utf8(stdout.contents()).unwrap(),
+                )
+            }
+        };
+        let ((tcp_at, tcp_out), (sleep_at, sleep_out)) =
+            runtime.block_on(both(run(&["tcp"], Some(port)), run(&["sleep"], None)));
+        server.join().unwrap();
+        assert!(tcp_out.contains("reply: late\n"), "{tcp_out}");
+        assert_eq!(sleep_out, "slept 20 ms\n");
+        assert!(
+            sleep_at < tcp_at && tcp_at >= std::time::Duration::from_millis(500),
+            "on {:?}: the sleeper ended at {sleep_at:?}, the TCP guest at {tcp_at:?}",
+            engine.kind()
+        );
+    }
+}
+
+/// Runs two futures on one task until both are done.
+async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none()
+            && let std::task::Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            ra = Some(v);
+        }
+        if rb.is_none()
+            && let std::task::Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            rb = Some(v);
+        }
+        match (ra.take(), rb.take()) {
+            (Some(x), Some(y)) => std::task::Poll::Ready((x, y)),
+            (x, y) => {
+                (ra, rb) = (x, y);
+                std::task::Poll::Pending
+            }
+        }
+    })
+    .await
+}
