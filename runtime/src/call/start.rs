@@ -240,20 +240,31 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
     let sink_slot = slot.clone();
     let sink_name: Arc<str> = name.into();
     let sink_lift = lift.clone();
-    let sink: OwnedSink<B, T> = Box::new(move |cx: &mut Cx<'_, B, T>, vals: &[_]| {
+    let export_slot = target.slot;
+    let post_ty = target.tys.post_return.clone();
+    let sink: OwnedSink<B, T> = Box::new(move |cx: &mut Cx<'_, B, T>, vals: &[_], sync| {
         let Some(opts) = B::data(cx).instances[instance].options(opt_index) else {
             return Err(anyhow::anyhow!(
                 "export `{sink_name}` has no canonical options"
             ));
         };
+        if sync {
+            crate::call::typed::check_scope_borrows::<B, T>(cx, instance, &sink_name)?;
+        }
         let v = crate::call::typed::lift_results::<B, T, R>(
-            cx, &opts, instance, res, &sink_name, vals, true, sink_lift,
+            cx, &opts, instance, res, &sink_name, vals, !sync, sink_lift,
         );
         host_end::settle::<B, T>(cx, instance)?;
         if let Ok(mut s) = sink_slot.lock() {
             *s = Some(v?);
         }
-        Ok(())
+        let post_return = B::data(cx).instances[instance].exports[export_slot].post_return;
+        match post_return {
+            Some(pr) if sync => crate::call::typed::run_post_return::<B, T>(
+                cx, instance, opts.table, pr, &post_ty, vals,
+            ),
+            _ => Ok(()),
+        }
     });
     B::data(cx).instances[instance]
         .handles

@@ -701,24 +701,17 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
         ))
         .before_guest();
     };
-    match task {
+    let finished = match task {
         Some(task) => crate::concurrent::run_task::<B, T>(cx, task, func, core_ty, args, rets),
-        None => B::call_export(cx, func, core_ty, args, rets),
+        None => B::call_export(cx, func, core_ty, args, rets).map(|()| true),
     }
     .after_guest()?;
-    // The spec's scope-exit check: every borrow the call lent is returned.
-    let left = B::data(cx).instances[instance]
-        .handles
-        .0
-        .borrow()
-        .scope_borrows;
-    if left > 0 {
-        return Err(Trap::new(format!(
-            "export `{name}` returned while the guest still holds {left} borrow handle(s) it was lent for the call; borrows must be dropped before returning"
-        ))
-        .into())
-        .after_guest();
+    if !finished {
+        // A synchronous export that suspended: its results, its borrow
+        // check and its post-return come when it returns (the host's sink).
+        return Ok(None);
     }
+    check_scope_borrows::<B, T>(cx, instance, name).after_guest()?;
     if task.is_some_and(|t| t.async_) {
         // Lifted at `task.return` already, or never (the caller traps);
         // an async lift has no post-return.
@@ -731,14 +724,45 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
     let value = value.after_guest()?;
 
     if let Some(post_return) = post_return {
-        // The guest may not call out while it cleans up.
-        let set = |cx: &mut Cx<'_, B, T>, v: bool| {
-            crate::store::instance::set_may_leave::<B, T>(cx, instance, opts.table, v);
-        };
-        set(cx, false);
-        let r = B::call_export(cx, post_return, post_ty, rets, &mut []);
-        set(cx, true);
-        r.after_guest()?;
+        run_post_return::<B, T>(cx, instance, opts.table, post_return, post_ty, rets)
+            .after_guest()?;
     }
     Ok(Some(value))
+}
+
+/// The spec's scope-exit check: every borrow the call of export `name`
+/// lent is returned.
+pub(crate) fn check_scope_borrows<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    name: &str,
+) -> Result<()> {
+    let left = B::data(cx).instances[instance]
+        .handles
+        .0
+        .borrow()
+        .scope_borrows;
+    if left > 0 {
+        return Err(Trap::new(format!(
+            "export `{name}` returned while the guest still holds {left} borrow handle(s) it was lent for the call; borrows must be dropped before returning"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Runs an export's `post-return` with its core results `rets`; the guest
+/// may not call out while it cleans up.
+pub(crate) fn run_post_return<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    instance: usize,
+    table: usize,
+    post_return: B::Export,
+    post_ty: &CoreFuncType,
+    rets: &[ValRaw],
+) -> Result<()> {
+    crate::store::instance::set_may_leave::<B, T>(cx, instance, table, false);
+    let r = B::call_export(cx, post_return, post_ty, rets, &mut []);
+    crate::store::instance::set_may_leave::<B, T>(cx, instance, table, true);
+    r
 }

@@ -396,7 +396,7 @@ pub(super) fn finish_sync_callee<B: Backend, T: 'static>(
 }
 
 /// Task `id` no longer holds its instance.
-fn release<B: Backend>(tasks: &mut crate::store::tasks::Tasks<B>, id: u32) {
+pub(super) fn release<B: Backend>(tasks: &mut crate::store::tasks::Tasks<B>, id: u32) {
     let Some(task) = tasks.task(id) else { return };
     let (instance, table) = (task.instance, task.table);
     let inst = tasks.instance(instance, table);

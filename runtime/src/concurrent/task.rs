@@ -21,8 +21,11 @@ pub(crate) type Sink<'a, B, T> = dyn FnMut(&mut Cx<'_, B, T>, &[ValRaw]) -> Resu
 
 /// The sink of a call the host started and finishes later, which the task
 /// owns: it runs once.
+/// The host's sink for a task it finishes later. Its flag says whether the
+/// values are a synchronous return's (flat results or a pointer to them,
+/// with the `post-return` still to run) rather than `task.return`'s.
 pub(crate) type OwnedSink<B, T> =
-    Box<dyn FnOnce(&mut Cx<'_, B, T>, &[ValRaw]) -> Result<()> + Send>;
+    Box<dyn FnOnce(&mut Cx<'_, B, T>, &[ValRaw], bool) -> Result<()> + Send>;
 
 /// What a task's caller knows of the lifted function.
 pub(crate) struct Lift<'a, B: Backend> {
@@ -168,9 +171,9 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
     core_ty: &CoreFuncType,
     args: &[ValRaw],
     rets: &mut [ValRaw],
-) -> Result<()> {
+) -> Result<bool> {
     let Some(id) = store_tasks::<B, T>(cx).current_id() else {
-        return B::call_export(cx, func, core_ty, args, rets);
+        return B::call_export(cx, func, core_ty, args, rets).map(|()| true);
     };
     if B::SUSPENDS && lift.async_ {
         // Async code runs as a thread, which a blocking built-in suspends.
@@ -186,7 +189,25 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
                 }
             }
             super::thread::Started::Suspended => {
-                return host_loop::<B, T>(cx, lift.detach, id);
+                return host_loop::<B, T>(cx, lift.detach, id).map(|()| true);
+            }
+        }
+    } else if B::SUSPENDS && lift.detach {
+        // A synchronous export the host finishes later runs as a thread
+        // too, so that a wait in it gives the host's thread back; if it
+        // suspends, its results reach the host's sink when it returns.
+        let results = core_ty.results.len().min(1) as u8;
+        let func = B::export_func(func);
+        let finish = Finish::SyncHost { results };
+        match super::thread::start::<B, T>(cx, id, func, core_ty, args, finish)? {
+            super::thread::Started::Returned(v) => {
+                if let Some(r) = rets.first_mut() {
+                    *r = v;
+                }
+            }
+            super::thread::Started::Suspended => {
+                host_loop::<B, T>(cx, true, id)?;
+                return Ok(false);
             }
         }
     } else {
@@ -197,7 +218,7 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
         if let Some(t) = store_tasks::<B, T>(cx).task(id) {
             t.exec = Exec::Exited;
         }
-        return Ok(());
+        return Ok(true);
     }
     let packed = rets.first().map_or(0, |v| v.get_u32());
     // The task's code is off the stack between callbacks: the loop pushes
@@ -206,7 +227,34 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
         pop_frame::<B, T>(cx);
     }
     after_code::<B, T>(cx, id, packed)?;
-    host_loop::<B, T>(cx, lift.detach, id)
+    host_loop::<B, T>(cx, lift.detach, id).map(|()| true)
+}
+
+/// A synchronous export the host started returned after it had suspended:
+/// its core results go to the host's sink (which lifts them and runs the
+/// `post-return`), and the task is over.
+pub(crate) fn finish_sync_host<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    id: u32,
+    results: &[ValRaw],
+) -> Result<()> {
+    let tasks = store_tasks::<B, T>(cx);
+    let Some(task) = tasks.task(id) else {
+        return Err(Trap::new("a synchronous export's task is gone").into());
+    };
+    task.state = TaskState::Resolved;
+    let Returns::Owned(sink) = core::mem::replace(&mut task.returns, Returns::Detached) else {
+        return Err(Trap::new("a synchronous export's caller takes no result").into());
+    };
+    let Ok(sink) = sink.downcast::<OwnedSink<B, T>>() else {
+        return Err(Trap::new("a synchronous export's sink is of another store").into());
+    };
+    push_frame::<B, T>(cx, Frame::Task(id));
+    let delivered = sink(cx, results, true);
+    pop_frame::<B, T>(cx);
+    delivered?;
+    super::call::release(store_tasks::<B, T>(cx), id);
+    exit_task::<B, T>(cx, id)
 }
 
 /// Runs the loop for the host's call of task `id` until the call can
@@ -309,7 +357,7 @@ pub(crate) fn task_return<B: Backend, T: 'static>(
             let Ok(sink) = sink.downcast::<OwnedSink<B, T>>() else {
                 return Err(rule("the task's sink is of another store", name, None));
             };
-            sink(cx, args)?;
+            sink(cx, args, false)?;
         }
     }
     refresh_may_block::<B, T>(cx);

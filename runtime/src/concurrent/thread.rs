@@ -165,7 +165,11 @@ pub(crate) fn resume<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> 
     let depth = tasks.current.len();
     tasks.threads.push((id, depth));
     let mut rets = [ValRaw::ZERO; 1];
-    let n = usize::from(matches!(finish, Finish::Callback | Finish::SyncCallee));
+    let n = match finish {
+        Finish::Callback | Finish::SyncCallee => 1,
+        Finish::SyncHost { results } => usize::from(results),
+        Finish::Exit => 0,
+    };
     let resumed = complete::<B, T>(cx, blocked)
         .and_then(|host| B::resume_thread(cx, thread, &host, &mut rets[..n]));
     store_tasks::<B, T>(cx).threads.pop();
@@ -188,6 +192,9 @@ pub(crate) fn resume<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, id: u32) -> 
                 Finish::Callback => super::task::after_code::<B, T>(cx, id, rets[0].get_u32()),
                 Finish::Exit => super::task::exit_task::<B, T>(cx, id),
                 Finish::SyncCallee => super::call::finish_sync_callee::<B, T>(cx, id, rets[0]),
+                Finish::SyncHost { .. } => {
+                    super::task::finish_sync_host::<B, T>(cx, id, &rets[..n])
+                }
             }
         }
     }

@@ -142,6 +142,10 @@ pub(crate) enum Finish {
     /// A synchronously lifted callee of an async call returned: its
     /// result goes to the caller, then its `post-return` runs.
     SyncCallee,
+    /// A synchronously lifted export the host started (to finish later)
+    /// returned `results` core values: they go to the host's sink, which
+    /// lifts them and runs the `post-return`.
+    SyncHost { results: u8 },
 }
 
 /// Where a task's code is.
