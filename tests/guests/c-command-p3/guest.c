@@ -10,6 +10,10 @@
 //   sleep            wait 20 ms on the monotonic clock
 //   random           ask for 32 secure random bytes
 //   tcp PORT         send "ping" to 127.0.0.1:PORT and print the reply
+//   listen PORT      accept one connection on 127.0.0.1:PORT, echo a line
+//   udp PORT         send "ping" to 127.0.0.1:PORT over UDP, print the reply
+//   lookup NAME      resolve NAME, print whether 127.0.0.1 is among its
+//                    addresses
 //   exit N           exit with status N
 //   spam N           write N KiB to stdout in 4 KiB writes
 #include <stdlib.h>
@@ -325,6 +329,131 @@ static void tcp(uint16_t port) {
   wasi_sockets_types_tcp_socket_drop_own(sock);
 }
 
+static wasi_sockets_types_ip_socket_address_t loopback(uint16_t port) {
+  wasi_sockets_types_ip_socket_address_t a;
+  a.tag = WASI_SOCKETS_TYPES_IP_SOCKET_ADDRESS_IPV4;
+  a.val.ipv4.port = port;
+  a.val.ipv4.address = (wasi_sockets_types_ipv4_address_t){127, 0, 0, 1};
+  return a;
+}
+
+// Takes one connection from `listen`'s stream, reads what the peer sends
+// until it shuts down its side, and sends it back after "echo: ".
+static void listen_(uint16_t port) {
+  wasi_sockets_types_own_tcp_socket_t sock;
+  wasi_sockets_types_error_code_t err;
+  if (!wasi_sockets_types_static_tcp_socket_create(WASI_SOCKETS_TYPES_IP_ADDRESS_FAMILY_IPV4,
+                                                   &sock, &err)) {
+    puts_("create: refused\n");
+    wasi_sockets_types_error_code_free(&err);
+    return;
+  }
+  wasi_sockets_types_borrow_tcp_socket_t s = wasi_sockets_types_borrow_tcp_socket(sock);
+  wasi_sockets_types_ip_socket_address_t at = loopback(port);
+  wasi_sockets_types_stream_own_tcp_socket_t conns;
+  if (!wasi_sockets_types_method_tcp_socket_bind(s, &at, &err) ||
+      !wasi_sockets_types_method_tcp_socket_listen(s, &conns, &err)) {
+    puts_("listen: failed\n");
+    wasi_sockets_types_error_code_free(&err);
+    wasi_sockets_types_tcp_socket_drop_own(sock);
+    return;
+  }
+  puts_("listening\n");
+  wasi_sockets_types_own_tcp_socket_t conn;
+  guest_waitable_status_t st =
+      settle(conns, wasi_sockets_types_stream_own_tcp_socket_read(conns, &conn, 1));
+  wasi_sockets_types_stream_own_tcp_socket_drop_readable(conns);
+  if (GUEST_WAITABLE_COUNT(st) != 1) {
+    puts_("accept: none\n");
+    wasi_sockets_types_tcp_socket_drop_own(sock);
+    return;
+  }
+  puts_("accepted\n");
+  wasi_sockets_types_borrow_tcp_socket_t c = wasi_sockets_types_borrow_tcp_socket(conn);
+  wasi_sockets_types_tuple2_stream_u8_future_result_void_error_code_t in;
+  wasi_sockets_types_method_tcp_socket_receive(c, &in);
+  static uint8_t buf[1024];
+  size_t len = 0;
+  for (;;) {
+    st = settle(in.f0, wasi_sockets_types_stream_u8_read(in.f0, buf + len, sizeof buf - len));
+    len += GUEST_WAITABLE_COUNT(st);
+    if (GUEST_WAITABLE_STATE(st) == GUEST_WAITABLE_DROPPED || len == sizeof buf) break;
+  }
+  wasi_sockets_types_stream_u8_drop_readable(in.f0);
+  wasi_sockets_types_result_void_error_code_t res;
+  settle(in.f1, wasi_sockets_types_future_result_void_error_code_read(in.f1, &res));
+  wasi_sockets_types_future_result_void_error_code_drop_readable(in.f1);
+  puts_("received: ");
+  out((const char *)buf, len);
+
+  wasi_sockets_types_stream_u8_writer_t w;
+  wasi_sockets_types_stream_u8_t r = wasi_sockets_types_stream_u8_new(&w);
+  wasi_sockets_types_future_result_void_error_code_t sent =
+      wasi_sockets_types_method_tcp_socket_send(c, r);
+  WRITE_ALL(wasi_sockets_types, w, "echo: ", 6);
+  WRITE_ALL(wasi_sockets_types, w, buf, len);
+  wasi_sockets_types_stream_u8_drop_writable(w);
+  settle(sent, wasi_sockets_types_future_result_void_error_code_read(sent, &res));
+  wasi_sockets_types_future_result_void_error_code_drop_readable(sent);
+  puts_(res.is_err ? "echo: failed\n" : "echoed\n");
+  wasi_sockets_types_tcp_socket_drop_own(conn);
+  wasi_sockets_types_tcp_socket_drop_own(sock);
+}
+
+static void udp(uint16_t port) {
+  wasi_sockets_types_own_udp_socket_t sock;
+  wasi_sockets_types_error_code_t err;
+  if (!wasi_sockets_types_static_udp_socket_create(WASI_SOCKETS_TYPES_IP_ADDRESS_FAMILY_IPV4,
+                                                   &sock, &err)) {
+    puts_("create: refused\n");
+    wasi_sockets_types_error_code_free(&err);
+    return;
+  }
+  wasi_sockets_types_borrow_udp_socket_t s = wasi_sockets_types_borrow_udp_socket(sock);
+  wasi_sockets_types_method_udp_socket_send_args_t a = {.self = s};
+  a.data = (guest_list_u8_t){(uint8_t *)"ping", 4};
+  a.remote_address.is_some = true;
+  a.remote_address.val = loopback(port);
+  wasi_sockets_types_result_void_error_code_t sr;
+  await_call(wasi_sockets_types_method_udp_socket_send(&a, &sr));
+  if (sr.is_err) {
+    puts_("udp send: failed\n");
+    wasi_sockets_types_error_code_free(&sr.val.err);
+    wasi_sockets_types_udp_socket_drop_own(sock);
+    return;
+  }
+  wasi_sockets_types_result_tuple2_list_u8_ip_socket_address_error_code_t rr;
+  await_call(wasi_sockets_types_method_udp_socket_receive(s, &rr));
+  if (rr.is_err) {
+    puts_("udp receive: failed\n");
+  } else {
+    puts_("udp reply: ");
+    out((const char *)rr.val.ok.f0.ptr, rr.val.ok.f0.len);
+    puts_(rr.val.ok.f1.val.ipv4.port == port ? " (from the port sent to)\n" : " (elsewhere)\n");
+  }
+  wasi_sockets_types_result_tuple2_list_u8_ip_socket_address_error_code_free(&rr);
+  wasi_sockets_types_udp_socket_drop_own(sock);
+}
+
+static void lookup(guest_string_t name) {
+  wasi_sockets_ip_name_lookup_result_list_ip_address_error_code_t r;
+  await_call(wasi_sockets_ip_name_lookup_resolve_addresses(name, &r));
+  if (r.is_err) {
+    puts_("lookup: failed\n");
+    wasi_sockets_ip_name_lookup_result_list_ip_address_error_code_free(&r);
+    return;
+  }
+  bool found = false;
+  for (size_t i = 0; i < r.val.ok.len; i++) {
+    wasi_sockets_types_ip_address_t *a = &r.val.ok.ptr[i];
+    if (a->tag == WASI_SOCKETS_TYPES_IP_ADDRESS_IPV4 && a->val.ipv4.f0 == 127 &&
+        a->val.ipv4.f1 == 0 && a->val.ipv4.f2 == 0 && a->val.ipv4.f3 == 1)
+      found = true;
+  }
+  puts_(found ? "resolves to 127.0.0.1\n" : "does not resolve to 127.0.0.1\n");
+  wasi_sockets_ip_name_lookup_result_list_ip_address_error_code_free(&r);
+}
+
 static void spam(uint64_t kib) {
   static char block[4096];
   memset(block, 'x', sizeof block);
@@ -345,6 +474,9 @@ bool exports_wasi_cli_run_run(void) {
   else if (eq(mode, "random")) random_();
   else if (eq(mode, "tcp") && args.len > 2) tcp((uint16_t)num(args.ptr[2]));
   else if (eq(mode, "spam") && args.len > 2) spam(num(args.ptr[2]));
+  else if (eq(mode, "listen") && args.len > 2) listen_((uint16_t)num(args.ptr[2]));
+  else if (eq(mode, "udp") && args.len > 2) udp((uint16_t)num(args.ptr[2]));
+  else if (eq(mode, "lookup") && args.len > 2) lookup(args.ptr[2]);
   else if (eq(mode, "exit") && args.len > 2) {
     uint8_t code = (uint8_t)num(args.ptr[2]);
     puts_("exiting\n");

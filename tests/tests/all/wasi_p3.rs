@@ -300,7 +300,10 @@ mod reference {
                 b.preopened_dir(dir, "/data", FsPerms::ReadWrite).unwrap();
             }
             if given.network {
-                b.inherit_network().allow_tcp(true);
+                b.inherit_network()
+                    .allow_tcp(true)
+                    .allow_udp(true)
+                    .allow_ip_name_lookup(true);
             }
             let mut store = wasmtime::Store::new(
                 &self.engine,
@@ -547,4 +550,101 @@ async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
         }
     })
     .await
+}
+
+/// A free loopback port: one the system just gave and took back.
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A client that connects to `port` once the guest listens (retrying for
+/// up to a minute), sends `hello`, and returns what comes back.
+fn hello_client(port: u16) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut s = loop {
+            match std::net::TcpStream::connect(("127.0.0.1", port)) {
+                Ok(s) => break s,
+                Err(_) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(_) => return String::new(),
+            }
+        };
+        s.write_all(b"hello\n").unwrap();
+        s.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply
+    })
+}
+
+/// A UDP socket on loopback that answers one datagram with `pong`; its
+/// port, and the thread, which returns what it got.
+fn udp_server() -> (String, std::thread::JoinHandle<Vec<u8>>) {
+    let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = s.local_addr().unwrap().port().to_string();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let server = std::thread::spawn(move || {
+        let mut buf = [0; 64];
+        match s.recv_from(&mut buf) {
+            Ok((n, from)) => {
+                s.send_to(b"pong", from).unwrap();
+                buf[..n].to_vec()
+            }
+            Err(_) => Vec::new(),
+        }
+    });
+    (port, server)
+}
+
+#[test]
+fn the_p3_command_listens_speaks_udp_and_resolves_names_as_wasmtime_does() {
+    use reference::{Given, Wasmtime};
+    let wasmtime = Wasmtime::new();
+    let peer = wasmtime.compile(P3_COMMAND);
+    // Each host runs the same three programs: wasmtime 48's first, then
+    // hostbind on each engine.
+    let mut hosts: Vec<Box<dyn Fn(&[&str]) -> (i32, String) + '_>> =
+        vec![Box::new(|args: &[&str]| {
+            let given = Given {
+                args,
+                network: true,
+                ..Given::default()
+            };
+            wasmtime.run(&peer, &given)
+        })];
+    for engine in engines() {
+        let component = Component::new(&engine, P3_COMMAND).unwrap();
+        hosts.push(Box::new(move |args: &[&str]| {
+            run_component(&engine, &component, args, |b| {
+                b.allow_network(true);
+            })
+        }));
+    }
+    let mut outputs = Vec::new();
+    for host in &hosts {
+        let port = free_port();
+        let client = hello_client(port);
+        let listened = host(&["listen", &port.to_string()]);
+        assert_eq!(client.join().unwrap(), "echo: hello\n");
+        let (udp_port, server) = udp_server();
+        let udp = host(&["udp", &udp_port]);
+        assert_eq!(server.join().unwrap(), b"ping");
+        let lookup = host(&["lookup", "localhost"]);
+        outputs.push((listened, udp, lookup));
+    }
+    let expected = (
+        (
+            0,
+            "listening\naccepted\nreceived: hello\nechoed\n".to_string(),
+        ),
+        (0, "udp reply: pong (from the port sent to)\n".to_string()),
+        (0, "resolves to 127.0.0.1\n".to_string()),
+    );
+    for (i, out) in outputs.iter().enumerate() {
+        assert_eq!(out, &expected, "host {i} (0 is wasmtime 48)");
+    }
 }
