@@ -19,6 +19,7 @@
 mod call;
 pub(crate) mod cancel;
 mod error_context;
+mod event_loop;
 pub(crate) mod host_call;
 pub(crate) mod host_end;
 mod task;

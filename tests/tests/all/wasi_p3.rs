@@ -600,6 +600,10 @@ fn udp_server() -> (String, std::thread::JoinHandle<Vec<u8>>) {
     (port, server)
 }
 
+/// A host that runs the C command with the given arguments: its exit code
+/// and stdout.
+type Host<'a> = dyn Fn(&[&str]) -> (i32, String) + 'a;
+
 #[test]
 fn the_p3_command_listens_speaks_udp_and_resolves_names_as_wasmtime_does() {
     use reference::{Given, Wasmtime};
@@ -607,15 +611,14 @@ fn the_p3_command_listens_speaks_udp_and_resolves_names_as_wasmtime_does() {
     let peer = wasmtime.compile(P3_COMMAND);
     // Each host runs the same three programs: wasmtime 48's first, then
     // hostbind on each engine.
-    let mut hosts: Vec<Box<dyn Fn(&[&str]) -> (i32, String) + '_>> =
-        vec![Box::new(|args: &[&str]| {
-            let given = Given {
-                args,
-                network: true,
-                ..Given::default()
-            };
-            wasmtime.run(&peer, &given)
-        })];
+    let mut hosts: Vec<Box<Host<'_>>> = vec![Box::new(|args: &[&str]| {
+        let given = Given {
+            args,
+            network: true,
+            ..Given::default()
+        };
+        wasmtime.run(&peer, &given)
+    })];
     for engine in engines() {
         let component = Component::new(&engine, P3_COMMAND).unwrap();
         hosts.push(Box::new(move |args: &[&str]| {
