@@ -193,6 +193,41 @@ fn the_p3_command_talks_tcp_only_when_the_network_is_allowed() {
 }
 
 #[test]
+fn nothing_is_granted_to_a_p3_guest_by_default() {
+    for engine in engines() {
+        // No environment, no stdin, no directories, no network.
+        assert_eq!(
+            run(&engine, &["hello"], |_| {}),
+            (
+                0,
+                "hello from a WASI 0.3 C command\nargs: guest.wasm hello\n".into()
+            )
+        );
+        let component = Component::new(&engine, P3_COMMAND).unwrap();
+        let stdout = OutputPipe::new();
+        let wasi = WasiCtx::builder()
+            .args(["guest.wasm", "cat"])
+            .stdout(stdout.clone())
+            .build();
+        let mut store = Store::new(&engine, Data { wasi });
+        let code = hostbind_wasi::run_command(&mut store, &component, &linker(&engine)).unwrap();
+        assert_eq!((code, stdout.contents()), (0, Vec::new()));
+        assert_eq!(
+            run(&engine, &["files"], |_| {}),
+            (0, "no preopens\n".into())
+        );
+        assert_eq!(
+            run(&engine, &["lookup", "localhost"], |_| {}),
+            (0, "lookup: failed\n".into())
+        );
+        assert_eq!(
+            run(&engine, &["udp", "9"], |_| {}),
+            (0, "create: refused\n".into())
+        );
+    }
+}
+
+#[test]
 fn one_linker_serves_a_wasi_0_2_and_a_wasi_0_3_guest() {
     for engine in engines() {
         let linker = linker(&engine);
