@@ -1,5 +1,7 @@
 //! `wasi:cli@0.3`: arguments and environment, exit, the terminals, and
-//! stdio as streams that a task of the store's event loop copies.
+//! stdio as streams that a task of the store's event loop copies (the
+//! process's own stdio through a thread of `blocking`'s pool, since it can
+//! block).
 
 use std::io::Write;
 
@@ -118,7 +120,20 @@ fn drain_into(
     access.spawn(async move {
         let mut result = Ok(());
         while let Some(chunk) = data.read(&a, CHUNK).await? {
-            if let Err(e) = write_sink(&sink, &chunk) {
+            let written = match &sink {
+                OutputSink::Sink => Ok(()),
+                OutputSink::Pipe(p) => {
+                    p.write(&chunk);
+                    Ok(())
+                }
+                // The process's own stdout or stderr can block (a full
+                // pipe, a slow terminal): a thread of the pool writes it.
+                process => {
+                    let process = process.clone();
+                    blocking::unblock(move || write_process(&process, &chunk)).await
+                }
+            };
+            if let Err(e) = written {
                 result = Err(error_code(&e));
                 break;
             }
@@ -130,19 +145,16 @@ fn drain_into(
     Ok(done_rx)
 }
 
-fn write_sink(sink: &OutputSink, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to the process's stdout or stderr.
+fn write_process(sink: &OutputSink, bytes: &[u8]) -> std::io::Result<()> {
     match sink {
-        OutputSink::Sink => Ok(()),
         OutputSink::InheritStdout => {
             let mut out = std::io::stdout().lock();
             out.write_all(bytes)?;
             out.flush()
         }
         OutputSink::InheritStderr => std::io::stderr().write_all(bytes),
-        OutputSink::Pipe(p) => {
-            p.write(bytes);
-            Ok(())
-        }
+        OutputSink::Sink | OutputSink::Pipe(_) => Ok(()),
     }
 }
 
