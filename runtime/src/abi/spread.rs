@@ -21,12 +21,11 @@ pub(crate) fn spread(
     at: usize,
     out: &mut Vec<ValRaw>,
 ) {
-    let byte = |i: usize| mem.get(at + i).copied().unwrap_or(0);
-    let uint = |n: usize| (0..n).fold(0u64, |v, i| v | u64::from(byte(i)) << (8 * i));
+    let uint = |n: usize| uint_at(mem, at, n);
     let align = |n: usize, a: u32| n.next_multiple_of(a as usize);
     match ty {
-        InterfaceType::Bool | InterfaceType::U8 => out.push(ValRaw::i32(byte(0) as i32)),
-        InterfaceType::S8 => out.push(ValRaw::i32(i32::from(byte(0) as i8))),
+        InterfaceType::Bool | InterfaceType::U8 => out.push(ValRaw::i32(uint(1) as i32)),
+        InterfaceType::S8 => out.push(ValRaw::i32(i32::from(uint(1) as u8 as i8))),
         InterfaceType::U16 => out.push(ValRaw::i32(uint(2) as i32)),
         InterfaceType::S16 => out.push(ValRaw::i32(i32::from(uint(2) as u16 as i16))),
         InterfaceType::S32
@@ -42,7 +41,7 @@ pub(crate) fn spread(
         InterfaceType::Float64 => out.push(ValRaw::f64(uint(8))),
         InterfaceType::String | InterfaceType::List(_) | InterfaceType::Map(_) => {
             out.push(ValRaw::i32(uint(4) as i32));
-            out.push(ValRaw::i32(byte_at(mem, at + 4, 4) as i32));
+            out.push(ValRaw::i32(uint_at(mem, at + 4, 4) as i32));
         }
         InterfaceType::Record(r) => {
             let mut off = 0;
@@ -71,7 +70,7 @@ pub(crate) fn spread(
         }
         InterfaceType::Flags(f) => {
             for i in 0..types[*f].names.len().div_ceil(32) {
-                out.push(ValRaw::i32(byte_at(mem, at + 4 * i, 4) as i32));
+                out.push(ValRaw::i32(uint_at(mem, at + 4 * i, 4) as i32));
             }
         }
         InterfaceType::Enum(e) => {
@@ -94,7 +93,9 @@ pub(crate) fn spread(
     }
 }
 
-fn byte_at(mem: &[u8], at: usize, n: usize) -> u64 {
+/// The `n`-byte little-endian unsigned integer at `at` (zero past the end
+/// of `mem`, which the caller has ruled out).
+fn uint_at(mem: &[u8], at: usize, n: usize) -> u64 {
     (0..n).fold(0u64, |v, i| {
         v | u64::from(mem.get(at + i).copied().unwrap_or(0)) << (8 * i)
     })
@@ -114,7 +115,7 @@ fn case(
 ) {
     let start = out.len();
     let width = types.canonical_abi(ty).flat_count.map_or(1, usize::from);
-    let disc = byte_at(mem, at, info.size.byte_size() as usize) as u32;
+    let disc = uint_at(mem, at, info.size.byte_size() as usize) as u32;
     out.push(ValRaw::i32(disc as i32));
     if let Some(Some(payload)) = cases.get(disc as usize) {
         spread(

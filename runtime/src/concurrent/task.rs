@@ -175,43 +175,35 @@ pub(crate) fn run_task<B: Backend, T: 'static>(
     let Some(id) = store_tasks::<B, T>(cx).current_id() else {
         return B::call_export(cx, func, core_ty, args, rets).map(|()| true);
     };
-    if B::SUSPENDS && lift.async_ {
-        // Async code runs as a thread, which a blocking built-in suspends.
-        let finish = match lift.callback {
-            Some(_) => Finish::Callback,
-            None => Finish::Exit,
-        };
-        let func = B::export_func(func);
-        match super::thread::start::<B, T>(cx, id, func, core_ty, args, finish)? {
-            super::thread::Started::Returned(v) => {
-                if let Some(r) = rets.first_mut() {
-                    *r = v;
+    // Async code runs as a thread, which a blocking built-in suspends; so
+    // does a synchronous export the host finishes later, so that a wait
+    // in it gives the host's thread back.
+    let finish = match (lift.async_, lift.callback) {
+        (true, Some(_)) => Some(Finish::Callback),
+        (true, None) => Some(Finish::Exit),
+        (false, _) if lift.detach => Some(Finish::SyncHost {
+            results: core_ty.results.len().min(1) as u8,
+        }),
+        (false, _) => None,
+    };
+    match finish {
+        Some(finish) if B::SUSPENDS => {
+            let func = B::export_func(func);
+            match super::thread::start::<B, T>(cx, id, func, core_ty, args, finish)? {
+                super::thread::Started::Returned(v) => {
+                    if let Some(r) = rets.first_mut() {
+                        *r = v;
+                    }
+                }
+                super::thread::Started::Suspended => {
+                    host_loop::<B, T>(cx, lift.detach, id)?;
+                    // A suspended synchronous export's results reach the
+                    // host's sink when it returns, not `rets`.
+                    return Ok(lift.async_);
                 }
             }
-            super::thread::Started::Suspended => {
-                return host_loop::<B, T>(cx, lift.detach, id).map(|()| true);
-            }
         }
-    } else if B::SUSPENDS && lift.detach {
-        // A synchronous export the host finishes later runs as a thread
-        // too, so that a wait in it gives the host's thread back; if it
-        // suspends, its results reach the host's sink when it returns.
-        let results = core_ty.results.len().min(1) as u8;
-        let func = B::export_func(func);
-        let finish = Finish::SyncHost { results };
-        match super::thread::start::<B, T>(cx, id, func, core_ty, args, finish)? {
-            super::thread::Started::Returned(v) => {
-                if let Some(r) = rets.first_mut() {
-                    *r = v;
-                }
-            }
-            super::thread::Started::Suspended => {
-                host_loop::<B, T>(cx, true, id)?;
-                return Ok(false);
-            }
-        }
-    } else {
-        B::call_export(cx, func, core_ty, args, rets)?;
+        _ => B::call_export(cx, func, core_ty, args, rets)?,
     }
     if lift.callback.is_none() {
         // A stackful task's code has returned: the task is over.
