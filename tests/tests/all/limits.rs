@@ -100,6 +100,21 @@ fn fuel_stops_an_infinite_loop() {
 }
 
 #[test]
+fn a_step_dearer_than_a_slice_runs_and_one_dearer_than_what_is_left_traps() {
+    // wasmi charges `memory.grow` for the bytes it adds: 1000 pages cost
+    // about a million units, ten of the slices an interruptible store is
+    // metered in. Both once spun forever, refilled with too little.
+    for engine in engines_with(Config::new().consume_fuel(true).interruptible(true)) {
+        let mut g = start(&engine, (), |s| s.set_fuel(10_000_000).unwrap()).unwrap();
+        assert_eq!(g.grow(1000).unwrap(), 1);
+        if engine.kind() == hostbind::EngineKind::Wasmi {
+            let mut g = start(&engine, (), |s| s.set_fuel(300_000).unwrap()).unwrap();
+            assert_trap(&g.grow(1000).unwrap_err(), "fuel ran out");
+        }
+    }
+}
+
+#[test]
 fn a_store_with_no_fuel_runs_nothing() {
     for engine in engines_with(Config::new().consume_fuel(true)) {
         let mut g = start(&engine, (), |_| {}).unwrap();

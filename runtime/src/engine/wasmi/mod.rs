@@ -19,10 +19,26 @@ pub(crate) struct Wasmi;
 /// a fraction of a millisecond, large enough that the checks cost nothing.
 const SLICE: u64 = 100_000;
 
+/// wasmi's own default for the bulk memory and table operations.
+const BYTES_COPIED_PER_FUEL: u32 = 64;
+
 pub(crate) fn new_engine(config: &crate::Config) -> w::Engine {
     let mut c = w::Config::default();
     // Interruption rides on fuel: out of a slice, the flag is checked.
     c.consume_fuel(config.consume_fuel || config.interruptible);
+    // An interruptible store runs in slices of fuel, resumed as each runs
+    // out; but wasmi 2.0 charges the lazy translation of a function at its
+    // first call to the running call, and cannot resume a call that ran
+    // out of fuel there. A large function (CPython's interpreter loop)
+    // costs more than a slice, and its first call would fail with plenty
+    // of fuel left. Sliced, fuel counts the guest's work only.
+    if config.interruptible {
+        c.fuel_cost(w::CustomFuelCosts {
+            bytes_copied_per_fuel: BYTES_COPIED_PER_FUEL,
+            fuel_per_bytes_translated: 0,
+            fuel_per_bytes_validated: 0,
+        });
+    }
     c.compilation_mode(match config.wasmi_compilation {
         crate::config::WasmiCompilation::Eager => w::CompilationMode::Eager,
         crate::config::WasmiCompilation::LazyTranslation => w::CompilationMode::LazyTranslation,
@@ -50,13 +66,27 @@ fn settle<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>) {
 /// Settles, then hands the engine the next slice of fuel, or the trap that
 /// stops the guest: an interruption, or the user's fuel running out.
 fn refill<D: EngineData>(cx: &mut w::StoreContextMut<'_, D>, slice: u64) -> Result<()> {
+    refill_for(cx, slice, 1)
+}
+
+/// [`refill`] for a step that needs `need` fuel to make progress (a
+/// resumed call that ran out): less than that would only run out again.
+fn refill_for<D: EngineData>(
+    cx: &mut w::StoreContextMut<'_, D>,
+    slice: u64,
+    need: u64,
+) -> Result<()> {
     settle(cx);
     let limits = cx.data_mut().limits_mut();
     if limits.take_interrupt() {
         return Err(crate::engine::limits::interrupted());
     }
-    let next = slice.min(limits.user_fuel.unwrap_or(u64::MAX));
-    if next == 0 {
+    let next = slice.max(need).min(limits.user_fuel.unwrap_or(u64::MAX));
+    if next == 0 || next < need {
+        // What is left cannot take the guest a step further: spent.
+        if let Some(user) = &mut limits.user_fuel {
+            *user = 0;
+        }
         return Err(crate::engine::limits::out_of_fuel());
     }
     limits.given = next;
@@ -580,7 +610,9 @@ fn call_sliced<D: EngineData>(
             // A host function failed: the call ends here, not resumed.
             Ok(w::ResumableCall::HostTrap(trap)) => break Err(take_error(cx, trap.host_error())),
             Ok(w::ResumableCall::OutOfFuel(more)) => {
-                if let Err(e) = refill(cx, SLICE) {
+                // A step can need more than a slice (a large `memory.grow`):
+                // give it what it needs, or stop if the user's fuel cannot.
+                if let Err(e) = refill_for(cx, SLICE, more.required_fuel()) {
                     break Err(e);
                 }
                 call = more.resume(cx.as_context_mut(), rets);

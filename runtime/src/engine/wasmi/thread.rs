@@ -5,7 +5,7 @@
 use ::wasmi as w;
 use ::wasmi::{AsContext, AsContextMut};
 
-use super::{SLICE, from_raw, refill, settle, sliced, take_error, to_raw};
+use super::{SLICE, from_raw, refill, refill_for, settle, sliced, take_error, to_raw};
 use crate::engine::{EngineData, Suspend};
 use crate::error::Result;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
@@ -106,7 +106,9 @@ fn drive<D: EngineData>(
                 if !sliced {
                     break Err(crate::engine::limits::out_of_fuel());
                 }
-                if let Err(e) = refill(cx, SLICE) {
+                // A step can need more than a slice (a large `memory.grow`):
+                // give it what it needs, or stop if the user's fuel cannot.
+                if let Err(e) = refill_for(cx, SLICE, more.required_fuel()) {
                     break Err(e);
                 }
                 call = more.resume(cx.as_context_mut(), rets);
