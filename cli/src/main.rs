@@ -1,7 +1,9 @@
 //! `hostbind run`: runs a WASI 0.2 component on wasmi or wasmtime, as a
 //! command (its `wasi:cli/run`) or, with `--invoke`, one export of it;
-//! `hostbind compile`: precompiles one for the wasmtime engine.
+//! `hostbind compile`: precompiles one for the wasmtime engine;
+//! `hostbind serve`: answers HTTP requests with a `wasi:http/proxy`.
 
+mod serve;
 mod wave;
 
 use std::path::PathBuf;
@@ -34,6 +36,11 @@ enum Command {
     ///
     /// e.g. `hostbind compile app.wasm -o app.cwasm`
     Compile(CompileArgs),
+    /// Answers HTTP requests with a `wasi:http/proxy` component, a fresh
+    /// instance per request, until Ctrl-C.
+    ///
+    /// e.g. `hostbind serve --addr 127.0.0.1:8080 --timeout 10s handler.wasm`
+    Serve(serve::ServeArgs),
 }
 
 #[derive(clap::Args)]
@@ -105,6 +112,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run(args),
         Command::Compile(args) => compile(args).map(|()| 0),
+        Command::Serve(args) => serve::serve(args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
@@ -116,8 +124,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn engine(kind: EngineArg, fuel: bool) -> Result<Engine> {
-    let kind = match kind {
+fn engine_kind(kind: EngineArg) -> Result<EngineKind> {
+    Ok(match kind {
         EngineArg::Wasmi => EngineKind::Wasmi,
         #[cfg(feature = "wasmtime")]
         EngineArg::Wasmtime => EngineKind::Wasmtime,
@@ -127,9 +135,12 @@ fn engine(kind: EngineArg, fuel: bool) -> Result<Engine> {
                 "this `hostbind` was built without the wasmtime engine (feature `wasmtime`)"
             )
         }
-    };
+    })
+}
+
+fn engine(kind: EngineArg, fuel: bool) -> Result<Engine> {
     let mut config = Config::new();
-    config.kind(kind).consume_fuel(fuel);
+    config.kind(engine_kind(kind)?).consume_fuel(fuel);
     Engine::with_config(&config)
 }
 

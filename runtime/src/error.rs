@@ -32,6 +32,18 @@ impl Trap {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// Whether the guest stopped because it used all the fuel its store
+    /// was given (`Store::set_fuel`).
+    pub fn is_out_of_fuel(&self) -> bool {
+        self.message == crate::engine::limits::OUT_OF_FUEL
+    }
+
+    /// Whether the guest was stopped through an
+    /// [`InterruptHandle`](crate::InterruptHandle).
+    pub fn is_interrupted(&self) -> bool {
+        self.message == crate::engine::limits::INTERRUPTED
+    }
 }
 
 impl fmt::Display for Trap {

@@ -10,6 +10,7 @@ use hostbind::{Borrow, Resource, Result, Trap};
 use crate::bindings::wasi::filesystem::types::ErrorCode;
 use crate::bindings::wasi::io::{error, streams};
 use crate::ctx::{OutputSink, StdinSource, WasiCtx};
+use crate::host_stream::{HostInputStream, HostOutputStream};
 use crate::poll::Pollable;
 use streams::StreamError;
 
@@ -24,6 +25,16 @@ const BLOCKING_WRITE_MAX: usize = 4096;
 pub struct IoError {
     pub(crate) message: String,
     pub(crate) code: Option<ErrorCode>,
+    pub(crate) error: Option<std::io::Error>,
+}
+
+impl IoError {
+    /// The I/O error the operation failed with, for a crate that serves
+    /// its own streams ([`HostInputStream`](crate::HostInputStream)) and
+    /// carries its own error inside one.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        self.error.as_ref()
+    }
 }
 
 /// Bytes the embedder hands a guest as its stdin.
@@ -95,6 +106,7 @@ pub(crate) enum Input {
         at: u64,
     },
     Tcp(Arc<std::net::TcpStream>),
+    Host(Box<dyn HostInputStream>),
 }
 
 /// A `wasi:io/streams/output-stream`.
@@ -116,6 +128,7 @@ pub(crate) enum Output {
         at: Option<u64>,
     },
     Tcp(Arc<std::net::TcpStream>),
+    Host(Box<dyn HostOutputStream>),
 }
 
 impl InputStream {
@@ -160,6 +173,7 @@ impl WasiCtx {
         let err = self.table.push(IoError {
             message: e.to_string(),
             code: Some(code),
+            error: Some(e),
         });
         StreamError::LastOperationFailed(err)
     }
@@ -168,6 +182,7 @@ impl WasiCtx {
         &mut self,
         this: &Borrow<InputStream>,
         len: u64,
+        block: bool,
     ) -> Result<Result<Vec<u8>, StreamError>> {
         let len = usize::try_from(len).unwrap_or(usize::MAX).min(WRITE_BUDGET);
         let stream = self.table.get_mut(this)?;
@@ -187,6 +202,18 @@ impl WasiCtx {
                 })
             }
             Input::Tcp(s) => read_some(&mut s.as_ref(), len),
+            Input::Host(h) => {
+                let got = if block {
+                    h.blocking_read(len)
+                } else {
+                    h.read(len)
+                };
+                return match got {
+                    Ok(Some(b)) => Ok(Ok(b)),
+                    Ok(None) => Ok(Err(StreamError::Closed)),
+                    Err(e) => Ok(Err(self.stream_failed(e))),
+                };
+            }
         };
         match got {
             // Zero bytes asked for is not the end of the stream.
@@ -200,6 +227,7 @@ impl WasiCtx {
         &mut self,
         this: &Borrow<OutputStream>,
         bytes: &[u8],
+        block: bool,
     ) -> Result<Result<(), StreamError>> {
         let stream = self.table.get_mut(this)?;
         if stream.closed {
@@ -223,6 +251,8 @@ impl WasiCtx {
                     .and_then(|m| file.write_all_at(bytes, m.len())),
             },
             Output::Tcp(s) => s.as_ref().write_all(bytes),
+            Output::Host(h) if block => h.blocking_write(bytes),
+            Output::Host(h) => h.write(bytes),
         };
         match r {
             Ok(()) => Ok(Ok(())),
@@ -230,6 +260,50 @@ impl WasiCtx {
                 stream.closed = true;
                 Ok(Err(self.stream_failed(e)))
             }
+        }
+    }
+
+    /// Moves at most `len` bytes from `src` to `this`; without `block`,
+    /// only what the output has room for now.
+    fn splice_stream(
+        &mut self,
+        this: &Borrow<OutputStream>,
+        src: &Borrow<InputStream>,
+        len: u64,
+        block: bool,
+    ) -> Result<Result<u64, StreamError>> {
+        let room = if block {
+            len
+        } else {
+            match self.room(this)? {
+                Ok(n) => len.min(n),
+                Err(e) => return Ok(Err(e)),
+            }
+        };
+        let bytes = match self.read_stream(src, room, block)? {
+            Ok(b) => b,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(self
+            .write_stream(this, &bytes, block)?
+            .map(|()| bytes.len() as u64))
+    }
+
+    /// What `check-write` answers.
+    fn room(&mut self, this: &Borrow<OutputStream>) -> Result<Result<u64, StreamError>> {
+        let stream = self.table.get_mut(this)?;
+        if stream.closed {
+            return Ok(Err(StreamError::Closed));
+        }
+        match &mut stream.kind {
+            Output::Host(h) => match h.check_write() {
+                Ok(n) => Ok(Ok(n as u64)),
+                Err(e) => {
+                    stream.closed = true;
+                    Ok(Err(self.stream_failed(e)))
+                }
+            },
+            _ => Ok(Ok(WRITE_BUDGET as u64)),
         }
     }
 
@@ -294,7 +368,7 @@ impl streams::HostInputStream for WasiCtx {
         this: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<Vec<u8>, StreamError>> {
-        self.read_stream(&this, len)
+        self.read_stream(&this, len, false)
     }
 
     fn blocking_read(
@@ -303,11 +377,11 @@ impl streams::HostInputStream for WasiCtx {
         len: u64,
     ) -> Result<Result<Vec<u8>, StreamError>> {
         // Every input stream here reads blocking already.
-        self.read_stream(&this, len)
+        self.read_stream(&this, len, true)
     }
 
     fn skip(&mut self, this: Borrow<InputStream>, len: u64) -> Result<Result<u64, StreamError>> {
-        Ok(self.read_stream(&this, len)?.map(|b| b.len() as u64))
+        Ok(self.read_stream(&this, len, false)?.map(|b| b.len() as u64))
     }
 
     fn blocking_skip(
@@ -315,12 +389,13 @@ impl streams::HostInputStream for WasiCtx {
         this: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<u64, StreamError>> {
-        Ok(self.read_stream(&this, len)?.map(|b| b.len() as u64))
+        Ok(self.read_stream(&this, len, true)?.map(|b| b.len() as u64))
     }
 
     fn subscribe(&mut self, this: Borrow<InputStream>) -> Result<Resource<Pollable>> {
-        let p = match &self.table.get(&this)?.kind {
+        let p = match &mut self.table.get_mut(&this)?.kind {
             Input::Tcp(s) => Pollable::readable(s),
+            Input::Host(h) => h.subscribe(),
             _ => Pollable::READY,
         };
         Ok(self.table.push(p))
@@ -333,10 +408,7 @@ impl streams::HostOutputStream for WasiCtx {
     }
 
     fn check_write(&mut self, this: Borrow<OutputStream>) -> Result<Result<u64, StreamError>> {
-        if self.table.get(&this)?.closed {
-            return Ok(Err(StreamError::Closed));
-        }
-        Ok(Ok(WRITE_BUDGET as u64))
+        self.room(&this)
     }
 
     fn write(
@@ -351,7 +423,7 @@ impl streams::HostOutputStream for WasiCtx {
             ))
             .into());
         }
-        self.write_stream(&this, contents)
+        self.write_stream(&this, contents, false)
     }
 
     fn blocking_write_and_flush(
@@ -362,7 +434,7 @@ impl streams::HostOutputStream for WasiCtx {
         if contents.len() > BLOCKING_WRITE_MAX {
             return Err(too_large("blocking-write-and-flush", contents.len()));
         }
-        match self.write_stream(&this, contents)? {
+        match self.write_stream(&this, contents, true)? {
             Ok(()) => self.flush_stream(&this),
             e => Ok(e),
         }
@@ -377,8 +449,9 @@ impl streams::HostOutputStream for WasiCtx {
     }
 
     fn subscribe(&mut self, this: Borrow<OutputStream>) -> Result<Resource<Pollable>> {
-        let p = match &self.table.get(&this)?.kind {
+        let p = match &mut self.table.get_mut(&this)?.kind {
             Output::Tcp(s) => Pollable::writable(s),
+            Output::Host(h) => h.subscribe(),
             _ => Pollable::READY,
         };
         Ok(self.table.push(p))
@@ -396,7 +469,7 @@ impl streams::HostOutputStream for WasiCtx {
             ))
             .into());
         }
-        self.write_stream(&this, &vec![0; len])
+        self.write_stream(&this, &vec![0; len], false)
     }
 
     fn blocking_write_zeroes_and_flush(
@@ -408,7 +481,7 @@ impl streams::HostOutputStream for WasiCtx {
         if len > BLOCKING_WRITE_MAX {
             return Err(too_large("blocking-write-zeroes-and-flush", len));
         }
-        match self.write_stream(&this, &vec![0; len])? {
+        match self.write_stream(&this, &vec![0; len], true)? {
             Ok(()) => self.flush_stream(&this),
             e => Ok(e),
         }
@@ -420,13 +493,7 @@ impl streams::HostOutputStream for WasiCtx {
         src: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<u64, StreamError>> {
-        let bytes = match self.read_stream(&src, len)? {
-            Ok(b) => b,
-            Err(e) => return Ok(Err(e)),
-        };
-        Ok(self
-            .write_stream(&this, &bytes)?
-            .map(|()| bytes.len() as u64))
+        self.splice_stream(&this, &src, len, false)
     }
 
     fn blocking_splice(
@@ -435,6 +502,6 @@ impl streams::HostOutputStream for WasiCtx {
         src: Borrow<InputStream>,
         len: u64,
     ) -> Result<Result<u64, StreamError>> {
-        self.splice(this, src, len)
+        self.splice_stream(&this, &src, len, true)
     }
 }

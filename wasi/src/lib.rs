@@ -64,6 +64,7 @@ mod cli;
 mod clocks;
 mod ctx;
 mod filesystem;
+mod host_stream;
 mod io;
 pub mod p3;
 mod poll;
@@ -73,6 +74,7 @@ mod sockets;
 pub use cli::{I32Exit, TerminalInput, TerminalOutput};
 pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use filesystem::{Descriptor, DirPerms, DirectoryEntryStream, FilePerms};
+pub use host_stream::{HostInputStream, HostOutputStream};
 pub use io::{InputPipe, InputStream, IoError, OutputPipe, OutputStream};
 pub use poll::Pollable;
 pub use sockets::{

@@ -253,10 +253,13 @@ impl<T> LimitState<T> {
     }
 }
 
+/// The message of a guest that used all its fuel.
+pub(crate) const OUT_OF_FUEL: &str =
+    "fuel ran out: the guest used all the fuel the store was given (`Store::set_fuel`)";
+
 /// The trap of a guest that used all its fuel.
 pub(crate) fn out_of_fuel() -> Error {
-    Trap::new("fuel ran out: the guest used all the fuel the store was given (`Store::set_fuel`)")
-        .into()
+    Trap::new(OUT_OF_FUEL).into()
 }
 
 /// The message of a guest stopped through an [`InterruptHandle`].

@@ -278,6 +278,21 @@ impl Component {
             .map(|(idx, path)| import_name(&info.import_types[*idx].0, path))
             .collect()
     }
+
+    /// The names of the component's exports at its root: its exported
+    /// instances (`wasi:http/incoming-handler@0.2.12`) and functions,
+    /// for a host that picks how to drive a component by what it exports.
+    pub fn export_names(&self) -> Vec<String> {
+        self.inner
+            .info
+            .exports
+            .raw_iter()
+            .map(|(name, _)| {
+                let name: &str = name;
+                name.to_string()
+            })
+            .collect()
+    }
 }
 
 impl core::fmt::Debug for Component {

@@ -38,5 +38,6 @@ mod validation;
 mod values;
 mod versions;
 mod wasi;
+mod wasi_http;
 mod wasi_p3;
 mod wit_check;

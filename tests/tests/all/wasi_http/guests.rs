@@ -1,0 +1,195 @@
+//! The real handlers answer what they are asked, on both engines: a
+//! greeting, headers read and set, a 1 MiB body streamed back, a 404, an
+//! outgoing request to a second server, and a trap the server survives.
+
+use hostbind_wasi_http::HttpConfig;
+
+use super::fixture::{JS, PYTHON, Running, get, kinds, pattern, send, upstream};
+
+const MIB: usize = 1 << 20;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_handler_answers_every_route_on_both_engines() {
+    for kind in kinds() {
+        let (up, seen) = upstream().await;
+        let s = Running::start(kind, false, PYTHON, |b| {
+            b.http(HttpConfig::new().allow_host(up.to_string()))
+        })
+        .await;
+
+        let r = get(s.addr, "/hello").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "hello from python\n"),
+            "{kind:?}"
+        );
+        assert_eq!(r.header("content-type"), Some("text/plain"));
+
+        let r = send(s.addr, "GET", "/headers", &[("x-greeting", "good day")], "")
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-reply"), Some("good day back"));
+        assert_eq!(
+            r.text(),
+            format!(
+                "method: Method_Get\npath: /headers\nscheme: http\nauthority: {}\n\
+                 greeting: good day\nconnection header: forbidden\n",
+                s.addr
+            )
+        );
+
+        let body = pattern(MIB);
+        let r = send(
+            s.addr,
+            "POST",
+            "/echo",
+            // hyper sends trailers to a client that says it takes them.
+            &[
+                ("content-type", "application/octet-stream"),
+                ("te", "trailers"),
+            ],
+            body.clone(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+        assert!(
+            r.body == body,
+            "{kind:?}: the echo differs ({} bytes back)",
+            r.body.len()
+        );
+        let trailers = r.trailers.expect("the echo ends with trailers");
+        assert_eq!(trailers.get("x-echo-bytes").unwrap(), "1048576");
+
+        let r = get(s.addr, "/missing?x=1").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (404, "not found: /missing?x=1\n")
+        );
+
+        let r = send(
+            s.addr,
+            "GET",
+            "/fetch",
+            &[("x-upstream", &format!("http://{up}/data"))],
+            "",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "upstream status 200\nupstream data\n"),
+            "{kind:?}"
+        );
+        assert_eq!(*seen.lock().unwrap(), ["GET /data from python-http"]);
+
+        let r = get(s.addr, "/trap").await;
+        assert_eq!(r.status, 500, "{kind:?}");
+        assert!(r.text().starts_with("the handler failed: "), "{}", r.text());
+        // The server goes on.
+        assert_eq!(get(s.addr, "/hello").await.status, 200);
+
+        let logged = s.logged();
+        assert_eq!(logged.len(), 1, "{logged:?}");
+        assert!(
+            logged[0].starts_with("GET /trap: answered 500: the handler failed:"),
+            "{logged:?}"
+        );
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outgoing_request_to_a_host_not_allowed_is_denied() {
+    for kind in kinds() {
+        let (up, seen) = upstream().await;
+        // Another port of the same host is not the one allowed.
+        let s = Running::start(kind, false, PYTHON, |b| {
+            b.http(HttpConfig::new().allow_host("127.0.0.1:1"))
+        })
+        .await;
+        let r = send(
+            s.addr,
+            "GET",
+            "/fetch",
+            &[("x-upstream", &format!("http://{up}/data"))],
+            "",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (502, "refused: denied\n"),
+            "{kind:?}"
+        );
+        assert!(seen.lock().unwrap().is_empty());
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_javascript_handler_answers_every_route_on_both_engines() {
+    for kind in kinds() {
+        let (up, seen) = upstream().await;
+        let s = Running::start(kind, false, JS, |b| {
+            b.http(HttpConfig::new().allow_host("127.0.0.1"))
+        })
+        .await;
+
+        let r = get(s.addr, "/hello").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "hello from javascript\n"),
+            "{kind:?}"
+        );
+
+        let r = send(s.addr, "GET", "/headers", &[("x-greeting", "hi")], "")
+            .await
+            .unwrap();
+        assert_eq!(r.header("x-reply"), Some("hi back"));
+        assert_eq!(r.text(), "method: GET\npath: /headers\ngreeting: hi\n");
+
+        let body = pattern(MIB);
+        let r = send(
+            s.addr,
+            "POST",
+            "/echo",
+            &[("content-type", "x/y")],
+            body.clone(),
+        )
+        .await
+        .unwrap();
+        assert_eq!((r.status, r.header("content-type")), (200, Some("x/y")));
+        assert!(
+            r.body == body,
+            "{kind:?}: the echo differs ({} bytes back)",
+            r.body.len()
+        );
+
+        let r = send(
+            s.addr,
+            "GET",
+            "/fetch",
+            &[("x-upstream", &format!("http://{up}/js"))],
+            "",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "upstream status 200\nupstream data\n"),
+            "{kind:?}"
+        );
+        assert_eq!(*seen.lock().unwrap(), ["GET /js from js-http"]);
+
+        let r = get(s.addr, "/nothing").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (404, "not found: /nothing\n")
+        );
+        assert!(s.logged().is_empty(), "{:?}", s.logged());
+        s.stop().await;
+    }
+}

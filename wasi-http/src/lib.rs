@@ -1,0 +1,67 @@
+//! wasi:http for hostbind: the host side of `wasi:http/proxy` (WASI 0.2),
+//! so that the HTTP handlers people deploy to Spin, wasmCloud or
+//! `wasmtime serve` run on hostbind; and a server, [`Server`], that
+//! answers HTTP requests with such a component on hyper and tokio.
+//!
+//! Outgoing requests are denied unless the embedder allows their host
+//! ([`HttpConfig::allow_host`]).
+
+/// `?` for the inner `Result` of a method: an error code is the
+/// method's answer, not a trap.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(code) => return Ok(Err(code)),
+        }
+    };
+}
+
+pub mod bindings;
+mod body;
+mod client;
+mod ctx;
+mod error;
+mod fields;
+mod message;
+mod pipe;
+mod server;
+mod signal;
+
+pub use body::{FutureTrailers, IncomingBody, OutgoingBody, PipeBody};
+pub use client::FutureIncomingResponse;
+pub use ctx::{HttpConfig, WasiHttpCtx, WasiHttpView};
+pub use error::HttpError;
+pub use fields::Fields;
+pub use message::{
+    IncomingRequest, IncomingResponse, OutgoingRequest, OutgoingResponse, RequestOptions,
+    ResponseOutparam,
+};
+pub use server::{Failure, ResponseBody, Server, ServerBuilder, serve};
+
+use bindings::wasi::http::types as t;
+use hostbind::{Borrow, Linker, Result};
+
+impl t::Host for WasiHttpCtx {
+    fn http_error_code(
+        &mut self,
+        err: Borrow<hostbind_wasi::IoError>,
+    ) -> Result<Option<t::ErrorCode>> {
+        let e = self.table().get(&err)?;
+        Ok(e.io_error().and_then(error::code_of))
+    }
+}
+
+/// Defines `wasi:http/types` and `wasi:http/outgoing-handler` of WASI
+/// 0.2, with every interface of WASI 0.2 and 0.3 that hostbind-wasi
+/// serves, in `linker`.
+pub fn add_to_linker<T: WasiHttpView>(linker: &mut Linker<T>) -> Result<()> {
+    hostbind_wasi::add_to_linker(linker, |d: &mut T| &mut d.http().wasi)?;
+    add_only_http_to_linker(linker)
+}
+
+/// Defines only wasi:http's own interfaces in `linker`, for an embedder
+/// that defines WASI's itself.
+pub fn add_only_http_to_linker<T: WasiHttpView>(linker: &mut Linker<T>) -> Result<()> {
+    bindings::Proxy::add_to_linker(linker, |d: &mut T| d.http())
+}
