@@ -18,6 +18,7 @@ use crate::wasi::gunzip;
 
 pub(crate) const PYTHON: &[u8] = include_bytes!("../../../guests/python-http/guest.wasm.gz");
 pub(crate) const JS: &[u8] = include_bytes!("../../../guests/js-http/js-http.wasm.gz");
+pub(crate) const C: &[u8] = include_bytes!("../../../guests/c-http/c-http.wasm");
 
 /// How long any one exchange may take before the test fails: a hang
 /// guard, not a timing assertion.
@@ -53,7 +54,12 @@ pub(crate) fn compiled(kind: EngineKind, fuel: bool, guest: &'static [u8]) -> (E
                 .consume_fuel(fuel),
         )
         .unwrap();
-        let component = Component::new(&engine, gunzip(guest)).unwrap();
+        let bytes = if guest.starts_with(&[0x1f, 0x8b]) {
+            gunzip(guest)
+        } else {
+            guest.to_vec()
+        };
+        let component = Component::new(&engine, bytes).unwrap();
         (engine, component)
     })
     .clone()

@@ -4,7 +4,7 @@
 
 use hostbind_wasi_http::HttpConfig;
 
-use super::fixture::{JS, PYTHON, Running, get, kinds, pattern, send, upstream};
+use super::fixture::{C, JS, PYTHON, Running, get, kinds, pattern, send, upstream};
 
 const MIB: usize = 1 << 20;
 
@@ -189,6 +189,46 @@ async fn the_javascript_handler_answers_every_route_on_both_engines() {
             (r.status, r.text().as_str()),
             (404, "not found: /nothing\n")
         );
+        assert!(s.logged().is_empty(), "{:?}", s.logged());
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_c_handler_streams_a_mebibyte_back_on_both_engines() {
+    for kind in kinds() {
+        let s = Running::start(kind, false, C, |b| b).await;
+        let r = get(s.addr, "/hello").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "hello from c\n"),
+            "{kind:?}"
+        );
+        let body = pattern(MIB);
+        let r = send(s.addr, "POST", "/echo", &[], body.clone())
+            .await
+            .unwrap();
+        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+        assert!(
+            r.body == body,
+            "{kind:?}: the echo differs ({} bytes back)",
+            r.body.len()
+        );
+        // Many at once, each on its own store.
+        let all = (0..32).map(|i| {
+            let addr = s.addr;
+            tokio::spawn(async move {
+                let body = vec![i as u8; 10_000 + i];
+                let r = send(addr, "POST", "/echo", &[], body.clone())
+                    .await
+                    .unwrap();
+                assert!(r.body == body, "request {i}");
+            })
+        });
+        for t in all.collect::<Vec<_>>() {
+            t.await.unwrap();
+        }
+        assert_eq!(get(s.addr, "/other").await.status, 404);
         assert!(s.logged().is_empty(), "{:?}", s.logged());
         s.stop().await;
     }

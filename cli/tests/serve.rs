@@ -1,0 +1,146 @@
+//! `hostbind serve`, run as a user runs it: a real handler (the jco one)
+//! answers on a loopback port on each engine; Ctrl-C (SIGINT) lets the
+//! request in flight finish, then the command exits 0.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn engines() -> Vec<&'static str> {
+    if cfg!(feature = "wasmtime") {
+        vec!["wasmi", "wasmtime"]
+    } else {
+        vec!["wasmi"]
+    }
+}
+
+/// A checked-in gzipped guest, unpacked into a file of its own.
+fn unpacked(gz: &str, name: &str) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/guests")
+        .join(gz);
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(src).unwrap())
+        .read_to_end(&mut bytes)
+        .unwrap();
+    let out =
+        std::env::temp_dir().join(format!("hostbind-serve-{name}-{}.wasm", std::process::id()));
+    std::fs::write(&out, bytes).unwrap();
+    out
+}
+
+/// Starts `hostbind serve` on a free port: the process and its address.
+fn serve(args: &[&str], component: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hostbind"))
+        .arg("serve")
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .arg(component)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("Serving HTTP on http://")
+        .and_then(|a| a.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_string();
+    // The rest of stderr (the guest's, the server's log) is drained so
+    // that the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+/// One request on its own connection: the raw response.
+fn request(addr: &str, method: &str, path: &str) -> String {
+    let mut tcp = TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    write!(
+        tcp,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    tcp.read_to_string(&mut out).unwrap();
+    out
+}
+
+fn interrupt(child: &Child) {
+    let ok = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -INT failed");
+}
+
+#[test]
+fn serve_answers_with_the_javascript_handler_and_stops_on_ctrl_c() {
+    let component = unpacked("js-http/js-http.wasm.gz", "js");
+    for engine in engines() {
+        let (mut child, addr) = serve(&["--engine", engine], &component);
+        let hello = request(&addr, "GET", "/hello");
+        assert!(
+            hello.starts_with("HTTP/1.1 200 OK\r\n"),
+            "{engine}: {hello}"
+        );
+        assert!(
+            hello.ends_with("\r\n\r\nhello from javascript\n"),
+            "{engine}: {hello}"
+        );
+        let missing = request(&addr, "GET", "/missing");
+        assert!(
+            missing.starts_with("HTTP/1.1 404 Not Found\r\n"),
+            "{missing}"
+        );
+        interrupt(&child);
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{engine}: {status}");
+    }
+    let _ = std::fs::remove_file(component);
+}
+
+#[test]
+fn ctrl_c_lets_the_request_in_flight_finish() {
+    let component = unpacked("python-http/guest.wasm.gz", "python");
+    let (mut child, addr) = serve(&["--timeout", "60s"], &component);
+    // The handler sleeps a second before it answers; the interrupt comes
+    // once the request is on its way.
+    let slow = {
+        let addr = addr.clone();
+        std::thread::spawn(move || request(&addr, "GET", "/slow"))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    let answer = slow.join().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    // Chunked: the text sits between the chunk framing.
+    assert!(answer.contains("\r\nslow hello\n\r\n0\r\n\r\n"), "{answer}");
+    assert!(child.wait().unwrap().success());
+    // Nothing listens any more.
+    assert!(TcpStream::connect(&addr).is_err());
+    let _ = std::fs::remove_file(component);
+}
+
+#[test]
+fn serve_refuses_a_component_that_is_not_a_handler() {
+    let c_command =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/guests/c-command/c-command.wasm");
+    let out = Command::new(env!("CARGO_BIN_EXE_hostbind"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .arg(&c_command)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: in `") && err.contains("the component is not a `wasi:http/proxy` of WASI 0.2: it exports no `wasi:http/incoming-handler@0.2.x` (its exports: wasi:cli/run@0.2."),
+        "{err}"
+    );
+}
