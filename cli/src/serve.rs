@@ -36,6 +36,10 @@ pub(crate) struct ServeArgs {
     /// or `host:port`; `*` allows any. Repeatable. By default none.
     #[arg(long = "allow-http-host", value_name = "HOST")]
     allow_http_hosts: Vec<String>,
+    /// How many guests run at once; more requests wait their turn
+    /// [default: four per core].
+    #[arg(long, value_name = "N")]
+    max_running: Option<usize>,
     /// Sets an environment variable for the guest, e.g. `--env LANG=C`.
     /// Repeatable.
     #[arg(long = "env", value_name = "K=V")]
@@ -98,6 +102,9 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<i32> {
     }
     if let Some(m) = args.max_body {
         builder = builder.max_body(m);
+    }
+    if let Some(n) = args.max_running {
+        builder = builder.max_running(n);
     }
     let server = builder
         .build()

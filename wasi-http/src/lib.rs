@@ -3,8 +3,40 @@
 //! `wasmtime serve` run on hostbind; and a server, [`Server`], that
 //! answers HTTP requests with such a component on hyper and tokio.
 //!
+//! ```
+//! use hostbind::{Component, Engine};
+//! use hostbind_wasi_http::Server;
+//! use http_body_util::{BodyExt, Full};
+//!
+//! # fn main() -> anyhow::Result<()> {
+//! // A handler in C (wit-bindgen); `/hello` greets.
+//! let guest = include_bytes!(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/../tests/guests/c-http/c-http.wasm"
+//! ));
+//! let engine = Engine::default();
+//! let component = Component::new(&engine, guest)?;
+//! let server = Server::builder(&engine, &component).build()?;
+//!
+//! let rt = tokio::runtime::Runtime::new()?;
+//! let (status, body) = rt.block_on(async {
+//!     let request = http::Request::get("/hello").body(Full::new(bytes::Bytes::new()))?;
+//!     let response = server.handle(request).await;
+//!     let status = response.status();
+//!     let body = response.into_body().collect().await?.to_bytes();
+//!     Ok::<_, anyhow::Error>((status, body))
+//! })?;
+//! assert_eq!(status, 200);
+//! assert_eq!(body, "hello from c\n");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`serve`] runs a server on a TCP listener until a shutdown future
+//! completes; `hostbind serve` is that, from the command line.
 //! Outgoing requests are denied unless the embedder allows their host
-//! ([`HttpConfig::allow_host`]).
+//! ([`HttpConfig::allow_host`]). `docs/http.md` in the repository says
+//! what is served and what is left out.
 
 /// `?` for the inner `Result` of a method: an error code is the
 /// method's answer, not a trap.

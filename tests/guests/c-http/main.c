@@ -4,6 +4,8 @@
 //
 // - `GET /hello`: a plain text greeting;
 // - `POST /echo`: the request body streamed back as it arrives;
+// - `GET /trap`: traps (`abort`);
+// - `GET /loop`: never returns;
 // - anything else: a 404.
 
 #include <stdlib.h>
@@ -97,6 +99,11 @@ void exports_wasi_http_incoming_handler_handle(wasi_http_types_own_incoming_requ
     text(out, 200, "hello from c\n");
   } else if (method.tag == WASI_HTTP_TYPES_METHOD_POST && path.len == 5 && memcmp(path.ptr, "/echo", 5) == 0) {
     echo(req, out);
+  } else if (path.len == 5 && memcmp(path.ptr, "/trap", 5) == 0) {
+    abort();
+  } else if (path.len == 5 && memcmp(path.ptr, "/loop", 5) == 0) {
+    for (volatile int spin = 1; spin;) {
+    }
   } else {
     text(out, 404, "not found\n");
   }

@@ -73,6 +73,8 @@ struct Inner {
     http: HttpConfig,
     make_wasi: Box<MakeWasi>,
     log: Box<Log>,
+    /// A permit per guest running at once.
+    running: Arc<tokio::sync::Semaphore>,
 }
 
 /// Settings of a [`Server`].
@@ -85,6 +87,7 @@ pub struct ServerBuilder {
     http: HttpConfig,
     make_wasi: Box<MakeWasi>,
     log: Box<Log>,
+    max_running: usize,
 }
 
 impl Server {
@@ -101,8 +104,17 @@ impl Server {
             http: HttpConfig::new(),
             make_wasi: Box::new(|| WasiCtx::builder().inherit_stdout().inherit_stderr().build()),
             log: Box::new(|f| eprintln!("{f}")),
+            max_running: default_max_running(),
         }
     }
+}
+
+/// Guests that may run at once by default: a few per core, so that
+/// guests waiting on the network leave others room, and no more, so that
+/// a burst of requests queues in order instead of dividing the cores
+/// among all of them and answering every one late.
+fn default_max_running() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get()) * 4
 }
 
 impl core::fmt::Display for Failure {
@@ -157,6 +169,14 @@ impl ServerBuilder {
         self
     }
 
+    /// How many guests run at once (default: four per core); requests
+    /// beyond wait their turn, in order. A guest waiting on the network
+    /// holds its place.
+    pub fn max_running(mut self, n: usize) -> Self {
+        self.max_running = n.max(1);
+        self
+    }
+
     /// Where failures are reported (default: a line on stderr).
     pub fn log(mut self, log: impl Fn(&Failure) + Send + Sync + 'static) -> Self {
         self.log = Box::new(log);
@@ -207,6 +227,7 @@ impl ServerBuilder {
                 http: self.http,
                 make_wasi: self.make_wasi,
                 log: self.log,
+                running: Arc::new(tokio::sync::Semaphore::new(self.max_running)),
             }),
         })
     }
@@ -294,9 +315,13 @@ impl Server {
             );
         }
         let interrupt = inner.timeout.and_then(|_| store.interrupt_handle().ok());
+        // The semaphore is never closed, so its error cannot happen.
+        let permit = inner.running.clone().acquire_owned().await.ok();
+        // The time limit is the guest's, from when it starts.
         let deadline = inner.timeout.map(|t| Instant::now() + t);
         let (pre, export) = (inner.pre.clone(), inner.export.clone());
         let mut guest = tokio::task::spawn_blocking(move || -> hostbind::Result<()> {
+            let _permit = permit;
             let req = store.data_mut().table().push(request);
             let out = store
                 .data_mut()
