@@ -5,7 +5,7 @@
 //! calls, the same blocking is refused by name.
 
 use hostbind::{Engine, EngineKind, Linker, Store};
-use hostbind_tests::{component, engines, message};
+use hostbind_tests::{component, engines};
 
 /// `$C.slow()` makes a future, files its writer, and reads it
 /// synchronously, which blocks until `$C.release()` writes every filed
@@ -156,7 +156,7 @@ fn blocked_stackful_callees_are_suspended_while_their_caller_goes_on() {
             }
             #[cfg(feature = "wasmtime")]
             EngineKind::Wasmtime => {
-                let e = message(&run(&engine, 1).unwrap_err());
+                let e = hostbind_tests::message(&run(&engine, 1).unwrap_err());
                 assert!(
                     e.contains("not supported by hostbind yet") && e.contains("stack switching"),
                     "{e}"

@@ -5,11 +5,12 @@
 use std::path::Path;
 use std::process::Command;
 
-const CRATES: [&str; 5] = [
+const CRATES: [&str; 6] = [
     "hostbind",
     "hostbind-macros",
     "hostbind-expand",
     "hostbind-wasi",
+    "hostbind-wasi-http",
     "hostbind-cli",
 ];
 
