@@ -4,7 +4,7 @@
 
 use hostbind_wasi_http::HttpConfig;
 
-use super::fixture::{C, JS, PYTHON, Running, get, kinds, pattern, send, upstream};
+use super::fixture::{C, JS, PYTHON, Running, get, kinds, pattern, send, tls_upstream, upstream};
 
 const MIB: usize = 1 << 20;
 
@@ -230,6 +230,48 @@ async fn the_c_handler_streams_a_mebibyte_back_on_both_engines() {
         }
         assert_eq!(get(s.addr, "/other").await.status, 404);
         assert!(s.logged().is_empty(), "{:?}", s.logged());
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outgoing_https_request_checks_the_certificate() {
+    let (port, cert) = tls_upstream().await;
+    let url = format!("https://localhost:{port}/secure");
+    for kind in kinds() {
+        // Trusted: the embedder adds the upstream's certificate.
+        let s = Running::start(kind, false, PYTHON, |b| {
+            b.http(
+                HttpConfig::new()
+                    .allow_host("localhost")
+                    .tls_root(cert.clone()),
+            )
+        })
+        .await;
+        let r = send(s.addr, "GET", "/fetch", &[("x-upstream", &url)], "")
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "upstream status 200\nsecure data\n"),
+            "{kind:?}"
+        );
+        s.stop().await;
+        // Not trusted: the Mozilla roots alone do not vouch for it.
+        let s = Running::start(kind, false, PYTHON, |b| {
+            b.http(HttpConfig::new().allow_host("localhost"))
+        })
+        .await;
+        let r = send(s.addr, "GET", "/fetch", &[("x-upstream", &url)], "")
+            .await
+            .unwrap();
+        assert_eq!(r.status, 502, "{kind:?}: {}", r.text());
+        assert!(
+            r.text()
+                .starts_with("failed: ErrorCode_TlsCertificateError"),
+            "{}",
+            r.text()
+        );
         s.stop().await;
     }
 }
