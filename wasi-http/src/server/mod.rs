@@ -67,20 +67,13 @@ struct Inner {
     engine: Engine,
     pre: InstancePre<WasiHttpCtx>,
     export: String,
-    fuel: Option<u64>,
-    timeout: Option<Duration>,
-    max_body: Option<u64>,
-    http: HttpConfig,
-    make_wasi: Box<MakeWasi>,
-    log: Box<Log>,
+    set: Settings,
     /// A permit per guest running at once.
     running: Arc<tokio::sync::Semaphore>,
 }
 
-/// Settings of a [`Server`].
-pub struct ServerBuilder {
-    engine: Engine,
-    component: Component,
+/// What a [`ServerBuilder`] was told, and the server then follows.
+struct Settings {
     fuel: Option<u64>,
     timeout: Option<Duration>,
     max_body: Option<u64>,
@@ -88,6 +81,13 @@ pub struct ServerBuilder {
     make_wasi: Box<MakeWasi>,
     log: Box<Log>,
     max_running: usize,
+}
+
+/// Settings of a [`Server`].
+pub struct ServerBuilder {
+    engine: Engine,
+    component: Component,
+    set: Settings,
 }
 
 impl Server {
@@ -98,13 +98,17 @@ impl Server {
         ServerBuilder {
             engine: engine.clone(),
             component: component.clone(),
-            fuel: None,
-            timeout: None,
-            max_body: None,
-            http: HttpConfig::new(),
-            make_wasi: Box::new(|| WasiCtx::builder().inherit_stdout().inherit_stderr().build()),
-            log: Box::new(|f| eprintln!("{f}")),
-            max_running: default_max_running(),
+            set: Settings {
+                fuel: None,
+                timeout: None,
+                max_body: None,
+                http: HttpConfig::new(),
+                make_wasi: Box::new(|| {
+                    WasiCtx::builder().inherit_stdout().inherit_stderr().build()
+                }),
+                log: Box::new(|f| eprintln!("{f}")),
+                max_running: default_max_running(),
+            },
         }
     }
 }
@@ -137,7 +141,7 @@ impl ServerBuilder {
     /// all gets the client a 503. The engine needs
     /// [`Config::consume_fuel`](hostbind::Config::consume_fuel).
     pub fn fuel(mut self, fuel: u64) -> Self {
-        self.fuel = Some(fuel);
+        self.set.fuel = Some(fuel);
         self
     }
 
@@ -145,7 +149,7 @@ impl ServerBuilder {
     /// for its response gets a 504. The engine needs
     /// [`Config::interruptible`](hostbind::Config::interruptible).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.set.timeout = Some(timeout);
         self
     }
 
@@ -153,19 +157,19 @@ impl ServerBuilder {
     /// `content-length` says so (the guest never runs), and a failed body
     /// stream when a body without one grows past it.
     pub fn max_body(mut self, bytes: u64) -> Self {
-        self.max_body = Some(bytes);
+        self.set.max_body = Some(bytes);
         self
     }
 
     /// What guests' outgoing requests may reach.
     pub fn http(mut self, config: HttpConfig) -> Self {
-        self.http = config;
+        self.set.http = config;
         self
     }
 
     /// Makes the WASI context of each request's store.
     pub fn wasi(mut self, make: impl Fn() -> WasiCtx + Send + Sync + 'static) -> Self {
-        self.make_wasi = Box::new(make);
+        self.set.make_wasi = Box::new(make);
         self
     }
 
@@ -173,13 +177,13 @@ impl ServerBuilder {
     /// beyond wait their turn, in order. A guest waiting on the network
     /// holds its place.
     pub fn max_running(mut self, n: usize) -> Self {
-        self.max_running = n.max(1);
+        self.set.max_running = n.max(1);
         self
     }
 
     /// Where failures are reported (default: a line on stderr).
     pub fn log(mut self, log: impl Fn(&Failure) + Send + Sync + 'static) -> Self {
-        self.log = Box::new(log);
+        self.set.log = Box::new(log);
         self
     }
 
@@ -210,10 +214,10 @@ impl ServerBuilder {
             &self.engine,
             WasiHttpCtx::new(WasiCtx::default(), HttpConfig::new()),
         );
-        if let Some(f) = self.fuel {
+        if let Some(f) = self.set.fuel {
             probe.set_fuel(f)?;
         }
-        if self.timeout.is_some() {
+        if self.set.timeout.is_some() {
             probe.interrupt_handle()?;
         }
         Ok(Server {
@@ -221,13 +225,8 @@ impl ServerBuilder {
                 engine: self.engine,
                 pre,
                 export,
-                fuel: self.fuel,
-                timeout: self.timeout,
-                max_body: self.max_body,
-                http: self.http,
-                make_wasi: self.make_wasi,
-                log: self.log,
-                running: Arc::new(tokio::sync::Semaphore::new(self.max_running)),
+                running: Arc::new(tokio::sync::Semaphore::new(self.set.max_running)),
+                set: self.set,
             }),
         })
     }
@@ -262,14 +261,14 @@ impl Server {
         let inner = &self.inner;
         let what = format!("{} {}", req.method(), req.uri());
         let fail = |status: Option<http::StatusCode>, message: String| {
-            (inner.log)(&Failure {
+            (inner.set.log)(&Failure {
                 request: what.clone(),
                 status,
                 message,
             })
         };
         let (parts, body) = req.into_parts();
-        if let (Some(max), Some(len)) = (inner.max_body, content_length(&parts.headers))
+        if let (Some(max), Some(len)) = (inner.set.max_body, content_length(&parts.headers))
             && len > max
         {
             let m = format!("the request body is {len} bytes, more than the {max} allowed");
@@ -277,7 +276,7 @@ impl Server {
             return simple(http::StatusCode::PAYLOAD_TOO_LARGE, m);
         }
         let pipe = Pipe::new(BODY_BUFFER);
-        tokio::spawn(feed(Box::pin(body), pipe.clone(), inner.max_body));
+        tokio::spawn(feed(Box::pin(body), pipe.clone(), inner.set.max_body));
         let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
             let h = parts.headers.get(http::header::HOST)?;
             h.to_str().ok().map(str::to_string)
@@ -300,9 +299,9 @@ impl Server {
         let (tx, mut rx) = oneshot::channel::<Answer>();
         let mut store = Store::new(
             &inner.engine,
-            WasiHttpCtx::new((inner.make_wasi)(), inner.http.clone()),
+            WasiHttpCtx::new((inner.set.make_wasi)(), inner.set.http.clone()),
         );
-        if let Some(f) = inner.fuel
+        if let Some(f) = inner.set.fuel
             && let Err(e) = store.set_fuel(f)
         {
             fail(
@@ -314,11 +313,14 @@ impl Server {
                 "the server could not start the handler".into(),
             );
         }
-        let interrupt = inner.timeout.and_then(|_| store.interrupt_handle().ok());
+        let interrupt = inner
+            .set
+            .timeout
+            .and_then(|_| store.interrupt_handle().ok());
         // The semaphore is never closed, so its error cannot happen.
         let permit = inner.running.clone().acquire_owned().await.ok();
         // The time limit is the guest's, from when it starts.
-        let deadline = inner.timeout.map(|t| Instant::now() + t);
+        let deadline = inner.set.timeout.map(|t| Instant::now() + t);
         let (pre, export) = (inner.pre.clone(), inner.export.clone());
         let mut guest = tokio::task::spawn_blocking(move || -> hostbind::Result<()> {
             let _permit = permit;
@@ -359,12 +361,12 @@ impl Server {
                 tokio::spawn(async move {
                     match wait(guest, deadline, interrupt.as_ref()).await {
                         Ended::Returned => {}
-                        Ended::TimedOut => (this.inner.log)(&Failure {
+                        Ended::TimedOut => (this.inner.set.log)(&Failure {
                             request: what,
                             status: None,
                             message: "the handler ran past its time after it began the response, and was stopped".into(),
                         }),
-                        Ended::Failed(e) => (this.inner.log)(&Failure {
+                        Ended::Failed(e) => (this.inner.set.log)(&Failure {
                             request: what,
                             status: None,
                             message: format!("the handler failed after it began the response: {e:#}"),

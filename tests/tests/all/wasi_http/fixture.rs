@@ -84,7 +84,10 @@ impl Running {
         let (engine, component) = compiled(kind, fuel, guest);
         let failures = Arc::new(Mutex::new(Vec::new()));
         let log = failures.clone();
-        let server = setup(Server::builder(&engine, &component))
+        // The guests' own output (the Python trap's traceback) stays out
+        // of the test log.
+        let quiet = Server::builder(&engine, &component).wasi(hostbind_wasi::WasiCtx::default);
+        let server = setup(quiet)
             .log(move |f| log.lock().unwrap().push(f.to_string()))
             .build()
             .unwrap();
@@ -187,6 +190,13 @@ pub(crate) async fn get(addr: SocketAddr, path: &str) -> Reply {
     send(addr, "GET", path, &[], Bytes::new())
         .await
         .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+}
+
+/// `GET /fetch`, asking the guest to fetch `url` itself.
+pub(crate) async fn fetch(addr: SocketAddr, url: &str) -> Reply {
+    send(addr, "GET", "/fetch", &[("x-upstream", url)], Bytes::new())
+        .await
+        .unwrap_or_else(|e| panic!("GET /fetch of {url}: {e}"))
 }
 
 /// A plain upstream server: answers every request with `upstream data`

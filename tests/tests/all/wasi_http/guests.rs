@@ -4,7 +4,9 @@
 
 use hostbind_wasi_http::HttpConfig;
 
-use super::fixture::{C, JS, PYTHON, Running, get, kinds, pattern, send, tls_upstream, upstream};
+use super::fixture::{
+    C, JS, PYTHON, Running, fetch, get, kinds, pattern, send, tls_upstream, upstream,
+};
 
 const MIB: usize = 1 << 20;
 
@@ -69,15 +71,7 @@ async fn the_python_handler_answers_every_route_on_both_engines() {
             (404, "not found: /missing?x=1\n")
         );
 
-        let r = send(
-            s.addr,
-            "GET",
-            "/fetch",
-            &[("x-upstream", &format!("http://{up}/data"))],
-            "",
-        )
-        .await
-        .unwrap();
+        let r = fetch(s.addr, &format!("http://{up}/data")).await;
         assert_eq!(
             (r.status, r.text().as_str()),
             (200, "upstream status 200\nupstream data\n"),
@@ -110,15 +104,7 @@ async fn an_outgoing_request_to_a_host_not_allowed_is_denied() {
             b.http(HttpConfig::new().allow_host("127.0.0.1:1"))
         })
         .await;
-        let r = send(
-            s.addr,
-            "GET",
-            "/fetch",
-            &[("x-upstream", &format!("http://{up}/data"))],
-            "",
-        )
-        .await
-        .unwrap();
+        let r = fetch(s.addr, &format!("http://{up}/data")).await;
         assert_eq!(
             (r.status, r.text().as_str()),
             (502, "refused: denied\n"),
@@ -168,15 +154,7 @@ async fn the_javascript_handler_answers_every_route_on_both_engines() {
             r.body.len()
         );
 
-        let r = send(
-            s.addr,
-            "GET",
-            "/fetch",
-            &[("x-upstream", &format!("http://{up}/js"))],
-            "",
-        )
-        .await
-        .unwrap();
+        let r = fetch(s.addr, &format!("http://{up}/js")).await;
         assert_eq!(
             (r.status, r.text().as_str()),
             (200, "upstream status 200\nupstream data\n"),
@@ -248,9 +226,7 @@ async fn an_outgoing_https_request_checks_the_certificate() {
             )
         })
         .await;
-        let r = send(s.addr, "GET", "/fetch", &[("x-upstream", &url)], "")
-            .await
-            .unwrap();
+        let r = fetch(s.addr, &url).await;
         assert_eq!(
             (r.status, r.text().as_str()),
             (200, "upstream status 200\nsecure data\n"),
@@ -262,9 +238,7 @@ async fn an_outgoing_https_request_checks_the_certificate() {
             b.http(HttpConfig::new().allow_host("localhost"))
         })
         .await;
-        let r = send(s.addr, "GET", "/fetch", &[("x-upstream", &url)], "")
-            .await
-            .unwrap();
+        let r = fetch(s.addr, &url).await;
         assert_eq!(r.status, 502, "{kind:?}: {}", r.text());
         assert!(
             r.text()
