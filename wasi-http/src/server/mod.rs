@@ -322,7 +322,7 @@ impl Server {
         // The time limit is the guest's, from when it starts.
         let deadline = inner.set.timeout.map(|t| Instant::now() + t);
         let (pre, export) = (inner.pre.clone(), inner.export.clone());
-        let mut guest = tokio::task::spawn_blocking(move || -> hostbind::Result<()> {
+        let guest = tokio::task::spawn_blocking(move || -> hostbind::Result<()> {
             let _permit = permit;
             let req = store.data_mut().table().push(request);
             let out = store
@@ -337,29 +337,27 @@ impl Server {
             handle.call(&mut store, (req, out))
         });
 
-        let sleep = async {
-            match deadline {
-                Some(d) => tokio::time::sleep_until(d.into()).await,
-                None => std::future::pending().await,
-            }
-        };
-        tokio::pin!(sleep);
-        let answer = tokio::select! {
-            a = &mut rx => a.ok(),
-            _ = &mut sleep => {
-                if let Some(i) = &interrupt {
-                    i.interrupt();
-                }
-                None
-            }
+        // Watched by a task of its own, so that the guest is stopped at its
+        // deadline even when the client has gone and this future with it.
+        let mut watch =
+            tokio::spawn(async move { wait(guest, deadline, interrupt.as_ref()).await });
+        let (answer, ended) = tokio::select! {
+            biased;
+            a = &mut rx => (a.ok(), None),
+            // The guest may have answered just before it ended.
+            e = &mut watch => (rx.try_recv().ok(), Some(joined(e))),
         };
         match answer {
             Some(answer) => {
-                // The guest may go on writing the body: watch it to its end.
+                // The guest may go on writing the body: log how it ends.
                 let this = self.clone();
                 let what = what.clone();
                 tokio::spawn(async move {
-                    match wait(guest, deadline, interrupt.as_ref()).await {
+                    let ended = match ended {
+                        Some(e) => e,
+                        None => joined(watch.await),
+                    };
+                    match ended {
                         Ended::Returned => {}
                         Ended::TimedOut => (this.inner.set.log)(&Failure {
                             request: what,
@@ -392,13 +390,9 @@ impl Server {
                 }
             }
             None => {
-                let ended = match deadline {
-                    Some(d) if Instant::now() >= d => {
-                        // Interrupted above: its end follows soon.
-                        let _ = (&mut guest).await;
-                        Ended::TimedOut
-                    }
-                    _ => wait(guest, deadline, interrupt.as_ref()).await,
+                let ended = match ended {
+                    Some(e) => e,
+                    None => joined(watch.await),
                 };
                 let (status, message) = match ended {
                     Ended::Returned => (
@@ -416,6 +410,13 @@ impl Server {
             }
         }
     }
+}
+
+/// How the watching task ended: its outcome, or a failure of its own.
+fn joined(e: Result<Ended, tokio::task::JoinError>) -> Ended {
+    e.unwrap_or_else(|e| {
+        Ended::Failed(anyhow::anyhow!("the task watching the handler failed: {e}"))
+    })
 }
 
 /// Waits for the guest to end, interrupting it at the deadline.

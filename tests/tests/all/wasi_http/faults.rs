@@ -7,7 +7,7 @@ use std::time::Duration;
 use hostbind::Component;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::fixture::{PYTHON, Running, compiled, get, kinds, send};
+use super::fixture::{C, PYTHON, Running, compiled, get, kinds, send};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_guest_past_its_time_gets_a_504_and_the_server_goes_on() {
@@ -106,4 +106,25 @@ fn a_component_that_is_not_a_handler_is_refused_with_its_exports_named() {
         "the component is not a `wasi:http/proxy` of WASI 0.2: it exports no \
          `wasi:http/incoming-handler@0.2.x` (its exports: greet)"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_whose_client_left_is_still_stopped_at_its_deadline() {
+    for kind in kinds() {
+        // One guest at a time: the next request runs only once the looping
+        // guest, whose client has gone, is stopped.
+        let s = Running::start(kind, false, C, |b| {
+            b.timeout(Duration::from_secs(2)).max_running(1)
+        })
+        .await;
+        let gone = tokio::time::timeout(Duration::from_millis(300), get(s.addr, "/loop")).await;
+        assert!(gone.is_err(), "{kind:?}: the loop answered");
+        let r = get(s.addr, "/hello").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "hello from c\n"),
+            "{kind:?}"
+        );
+        s.stop().await;
+    }
 }
