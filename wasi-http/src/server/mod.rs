@@ -253,6 +253,9 @@ fn simple(status: http::StatusCode, text: String) -> http::Response<ResponseBody
 impl Server {
     /// Answers one request: what a hyper or axum service of the user's
     /// calls. Never fails: a guest's failure is an HTTP error answer.
+    ///
+    /// Call it within a tokio runtime: the guest runs on its blocking
+    /// pool, and the request's body is copied by a task of its own.
     pub async fn handle<B>(&self, req: http::Request<B>) -> http::Response<ResponseBody>
     where
         B: http_body::Body<Data = Bytes> + Send + 'static,
