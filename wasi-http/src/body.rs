@@ -167,10 +167,10 @@ impl HostOutputStream for BodyWriter {
     }
 
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.count(bytes.len())?;
         if self.pipe.room().is_none() {
             return Err(closed());
         }
+        self.count(bytes.len())?;
         self.pipe.push(Bytes::copy_from_slice(bytes));
         Ok(())
     }

@@ -262,10 +262,13 @@ impl Server {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let inner = &self.inner;
-        let what = format!("{} {}", req.method(), req.uri());
+        // Named in words only when something is logged: a request that goes
+        // well formats nothing.
+        let (method, uri) = (req.method().clone(), req.uri().clone());
+        let what = move || format!("{method} {uri}");
         let fail = |status: Option<http::StatusCode>, message: String| {
             (inner.set.log)(&Failure {
-                request: what.clone(),
+                request: what(),
                 status,
                 message,
             })
@@ -363,12 +366,12 @@ impl Server {
                     match ended {
                         Ended::Returned => {}
                         Ended::TimedOut => (this.inner.set.log)(&Failure {
-                            request: what,
+                            request: what(),
                             status: None,
                             message: "the handler ran past its time after it began the response, and was stopped".into(),
                         }),
                         Ended::Failed(e) => (this.inner.set.log)(&Failure {
-                            request: what,
+                            request: what(),
                             status: None,
                             message: format!("the handler failed after it began the response: {e:#}"),
                         }),
