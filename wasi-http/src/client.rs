@@ -96,7 +96,8 @@ impl outgoing_handler::Host for WasiHttpCtx {
                 "outgoing requests need a tokio runtime, and the host gave none".into(),
             ))));
         };
-        let http_req = match build(req, &authority) {
+        let body = PipeBody::new(req.body.clone().unwrap_or_else(|| Pipe::full(Bytes::new())));
+        let http_req = match build(req, body, &authority) {
             Ok(r) => r,
             Err(code) => return Ok(Err(code)),
         };
@@ -116,16 +117,16 @@ impl outgoing_handler::Host for WasiHttpCtx {
 
 /// The request as hyper sends it: origin-form path, `host` from the
 /// authority, the guest's body streaming behind.
-fn build(
+pub(crate) fn build(
     req: OutgoingRequest,
+    body: PipeBody,
     authority: &str,
 ) -> std::result::Result<http::Request<PipeBody>, ErrorCode> {
     let path = req.path_with_query.unwrap_or_else(|| "/".into());
-    let body = req.body.unwrap_or_else(|| Pipe::full(Bytes::new()));
     let mut out = http::Request::builder()
         .method(req.method)
         .uri(path)
-        .body(PipeBody::new(body))
+        .body(body)
         .map_err(|_| ErrorCode::HTTPRequestURIInvalid)?;
     *out.headers_mut() = req.headers;
     let host =
@@ -145,7 +146,7 @@ async fn within<T>(
     }
 }
 
-async fn send(
+pub(crate) async fn send(
     req: http::Request<PipeBody>,
     authority: String,
     tls: Option<Arc<rustls::ClientConfig>>,

@@ -56,6 +56,7 @@ mod ctx;
 mod error;
 mod fields;
 mod message;
+pub mod p3;
 mod pipe;
 mod server;
 mod signal;
@@ -84,16 +85,17 @@ impl t::Host for WasiHttpCtx {
     }
 }
 
-/// Defines `wasi:http/types` and `wasi:http/outgoing-handler` of WASI
-/// 0.2, with every interface of WASI 0.2 and 0.3 that hostbind-wasi
-/// serves, in `linker`.
+/// Defines wasi:http's interfaces of WASI 0.2 (`types`,
+/// `outgoing-handler`) and 0.3 (`types`, `client`), with every interface
+/// of WASI 0.2 and 0.3 that hostbind-wasi serves, in `linker`.
 pub fn add_to_linker<T: WasiHttpView>(linker: &mut Linker<T>) -> Result<()> {
     hostbind_wasi::add_to_linker(linker, |d: &mut T| &mut d.http().wasi)?;
     add_only_http_to_linker(linker)
 }
 
-/// Defines only wasi:http's own interfaces in `linker`, for an embedder
-/// that defines WASI's itself.
+/// Defines only wasi:http's own interfaces, of 0.2 and 0.3, in
+/// `linker`, for an embedder that defines WASI's itself.
 pub fn add_only_http_to_linker<T: WasiHttpView>(linker: &mut Linker<T>) -> Result<()> {
-    bindings::Proxy::add_to_linker(linker, |d: &mut T| d.http())
+    bindings::Proxy::add_to_linker(linker, |d: &mut T| d.http())?;
+    p3::add_only_http_to_linker(linker)
 }

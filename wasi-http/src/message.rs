@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 
 use crate::WasiHttpCtx;
 use crate::bindings::wasi::http::types::{self as t, ErrorCode, Method, Scheme};
-use crate::body::{IncomingBody, OutgoingBody};
+use crate::body::{IncomingBody, OutgoingBody, PipeBody};
 use crate::fields::Fields;
 use crate::pipe::Pipe;
 
@@ -27,6 +27,30 @@ pub struct IncomingRequest {
     pub(crate) path_with_query: Option<String>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Arc<Pipe>>,
+}
+
+impl IncomingRequest {
+    /// The request the server hands the handler, its body in `body`.
+    pub(crate) fn new(parts: http::request::Parts, body: Arc<Pipe>) -> IncomingRequest {
+        let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
+            let h = parts.headers.get(http::header::HOST)?;
+            h.to_str().ok().map(str::to_string)
+        });
+        IncomingRequest {
+            method: parts.method,
+            scheme: Some(
+                parts
+                    .uri
+                    .scheme()
+                    .cloned()
+                    .unwrap_or(http::uri::Scheme::HTTP),
+            ),
+            authority,
+            path_with_query: parts.uri.path_and_query().map(|p| p.as_str().to_string()),
+            headers: parts.headers,
+            body: Some(body),
+        }
+    }
 }
 
 impl Drop for IncomingRequest {
@@ -76,7 +100,7 @@ pub struct IncomingResponse {
 
 /// What the guest's handler answers with: a response head (the body
 /// follows through the pipe) or an error.
-pub(crate) type Answer = std::result::Result<http::Response<Arc<Pipe>>, ErrorCode>;
+pub(crate) type Answer = std::result::Result<http::Response<PipeBody>, ErrorCode>;
 
 /// Where a handler's answer goes.
 #[derive(Debug)]
@@ -99,7 +123,7 @@ pub(crate) fn method_of(m: &http::Method) -> Method {
     }
 }
 
-fn http_method(m: &Method) -> Option<http::Method> {
+pub(crate) fn http_method(m: &Method) -> Option<http::Method> {
     Some(match m {
         Method::Get => http::Method::GET,
         Method::Head => http::Method::HEAD,
@@ -434,7 +458,7 @@ impl t::HostResponseOutparam for WasiHttpCtx {
                 let r = self.table().delete(r)?;
                 // A response whose body the guest never asked for is empty.
                 let body = r.body.unwrap_or_else(|| Pipe::full(bytes::Bytes::new()));
-                let mut out = http::Response::new(body);
+                let mut out = http::Response::new(PipeBody::new(body));
                 *out.status_mut() = r.status;
                 *out.headers_mut() = r.headers;
                 Ok(out)

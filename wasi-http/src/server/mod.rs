@@ -5,6 +5,7 @@
 
 mod body;
 mod listen;
+mod p3;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -67,6 +68,8 @@ struct Inner {
     engine: Engine,
     pre: InstancePre<WasiHttpCtx>,
     export: String,
+    /// Whether the handler is of WASI 0.3 (`wasi:http/service`).
+    p3: bool,
     set: Settings,
     /// A permit per guest running at once.
     running: Arc<tokio::sync::Semaphore>,
@@ -191,19 +194,23 @@ impl ServerBuilder {
     /// server can drive, and that the engine can apply the limits asked.
     pub fn build(self) -> hostbind::Result<Server> {
         let exports = self.component.export_names();
-        let Some(iface) = exports
-            .iter()
-            .find(|e| e.starts_with("wasi:http/incoming-handler@0.2."))
-        else {
-            anyhow::bail!(
-                "the component is not a `wasi:http/proxy` of WASI 0.2: it exports no \
-                 `wasi:http/incoming-handler@0.2.x` (its exports: {})",
+        let handler = |prefix: &str| exports.iter().find(|e| e.starts_with(prefix));
+        let (iface, p3) = match (
+            handler("wasi:http/handler@0.3."),
+            handler("wasi:http/incoming-handler@0.2."),
+        ) {
+            (Some(i), _) => (i, true),
+            (None, Some(i)) => (i, false),
+            (None, None) => anyhow::bail!(
+                "the component is not an HTTP handler: it exports neither \
+                 `wasi:http/incoming-handler@0.2.x` (WASI 0.2's `wasi:http/proxy`) nor \
+                 `wasi:http/handler@0.3.x` (WASI 0.3's `wasi:http/service`) (its exports: {})",
                 if exports.is_empty() {
                     "none".to_string()
                 } else {
                     exports.join(", ")
                 }
-            );
+            ),
         };
         let export = format!("{iface}#handle");
         let mut linker = Linker::<WasiHttpCtx>::new(&self.engine);
@@ -225,6 +232,7 @@ impl ServerBuilder {
                 engine: self.engine,
                 pre,
                 export,
+                p3,
                 running: Arc::new(tokio::sync::Semaphore::new(self.set.max_running)),
                 set: self.set,
             }),
@@ -283,24 +291,6 @@ impl Server {
         }
         let pipe = Pipe::new(BODY_BUFFER);
         tokio::spawn(feed(Box::pin(body), pipe.clone(), inner.set.max_body));
-        let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
-            let h = parts.headers.get(http::header::HOST)?;
-            h.to_str().ok().map(str::to_string)
-        });
-        let request = IncomingRequest {
-            method: parts.method,
-            scheme: Some(
-                parts
-                    .uri
-                    .scheme()
-                    .cloned()
-                    .unwrap_or(http::uri::Scheme::HTTP),
-            ),
-            authority,
-            path_with_query: parts.uri.path_and_query().map(|p| p.as_str().to_string()),
-            headers: parts.headers,
-            body: Some(pipe.clone()),
-        };
 
         let (tx, mut rx) = oneshot::channel::<Answer>();
         let mut store = Store::new(
@@ -328,20 +318,40 @@ impl Server {
         // The time limit is the guest's, from when it starts.
         let deadline = inner.set.timeout.map(|t| Instant::now() + t);
         let (pre, export) = (inner.pre.clone(), inner.export.clone());
-        let guest = tokio::task::spawn_blocking(move || -> hostbind::Result<()> {
-            let _permit = permit;
-            let req = store.data_mut().table().push(request);
-            let out = store
-                .data_mut()
-                .table()
-                .push(ResponseOutparam { tx: Some(tx) });
-            let instance = pre.instantiate(&mut store)?;
-            let handle = instance
-                .get_typed_func::<(Resource<IncomingRequest>, Resource<ResponseOutparam>), ()>(
-                    &mut store, &export,
-                )?;
-            handle.call(&mut store, (req, out))
-        });
+        let body = pipe.clone();
+        let guest = if inner.p3 {
+            let rt = tokio::runtime::Handle::current();
+            tokio::task::spawn_blocking(move || -> hostbind::Result<()> {
+                let _permit = permit;
+                let run = p3::run(&mut store, &pre, &export, parts, PipeBody::new(body), tx);
+                // A guest waiting on the host (a timer, the network) runs no
+                // code to interrupt: the deadline stops the wait itself.
+                rt.block_on(async {
+                    match deadline {
+                        Some(d) => tokio::time::timeout_at(d.into(), run)
+                            .await
+                            .unwrap_or_else(|_| Err(DeadlinePassed.into())),
+                        None => run.await,
+                    }
+                })
+            })
+        } else {
+            let request = IncomingRequest::new(parts, body);
+            tokio::task::spawn_blocking(move || -> hostbind::Result<()> {
+                let _permit = permit;
+                let req = store.data_mut().table().push(request);
+                let out = store
+                    .data_mut()
+                    .table()
+                    .push(ResponseOutparam { tx: Some(tx) });
+                let instance = pre.instantiate(&mut store)?;
+                let handle = instance
+                    .get_typed_func::<(Resource<IncomingRequest>, Resource<ResponseOutparam>), ()>(
+                        &mut store, &export,
+                    )?;
+                handle.call(&mut store, (req, out))
+            })
+        };
 
         // Watched by a task of its own, so that the guest is stopped at its
         // deadline even when the client has gone and this future with it.
@@ -378,7 +388,7 @@ impl Server {
                     }
                 });
                 match answer {
-                    Ok(resp) => resp.map(|p| ResponseBody::pipe(PipeBody::new(p))),
+                    Ok(resp) => resp.map(ResponseBody::pipe),
                     Err(code) => {
                         let status = status_of(&code);
                         fail(
@@ -418,6 +428,18 @@ impl Server {
     }
 }
 
+/// A 0.3 guest's run stopped at its deadline while it waited.
+#[derive(Debug)]
+struct DeadlinePassed;
+
+impl core::fmt::Display for DeadlinePassed {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the handler ran past its time")
+    }
+}
+
+impl std::error::Error for DeadlinePassed {}
+
 /// How the watching task ended: its outcome, or a failure of its own.
 fn joined(e: Result<Ended, tokio::task::JoinError>) -> Ended {
     e.unwrap_or_else(|e| {
@@ -448,6 +470,7 @@ async fn wait(
         Ok(Ok(())) => Ended::Returned,
         Ok(Err(e)) => match e.downcast_ref::<Trap>() {
             Some(t) if t.is_interrupted() => Ended::TimedOut,
+            _ if e.is::<DeadlinePassed>() => Ended::TimedOut,
             _ => Ended::Failed(e),
         },
         Err(e) => Ended::Failed(anyhow::anyhow!("the handler's thread failed: {e}")),

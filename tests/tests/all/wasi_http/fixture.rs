@@ -19,6 +19,7 @@ use crate::wasi::gunzip;
 pub(crate) const PYTHON: &[u8] = include_bytes!("../../../guests/python-http/guest.wasm.gz");
 pub(crate) const JS: &[u8] = include_bytes!("../../../guests/js-http/js-http.wasm.gz");
 pub(crate) const C: &[u8] = include_bytes!("../../../guests/c-http/c-http.wasm");
+pub(crate) const PYTHON_P3: &[u8] = include_bytes!("../../../guests/python-http-p3/guest.wasm.gz");
 
 /// How long any one exchange may take before the test fails: a hang
 /// guard, not a timing assertion.

@@ -1,4 +1,4 @@
-//! wasi:http 0.2 on both engines: real handlers (componentize-py, jco)
+//! wasi:http 0.2 and 0.3 on both engines: real handlers (componentize-py, jco, C)
 //! served by hostbind-wasi-http's `Server` on a loopback port and driven
 //! by a real HTTP client, their outgoing requests to a second server, and
 //! the faults a server must survive.
@@ -6,3 +6,4 @@
 mod faults;
 mod fixture;
 mod guests;
+mod p3;

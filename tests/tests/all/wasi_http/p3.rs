@@ -1,0 +1,152 @@
+//! wasi:http 0.3 on both engines: a componentize-py handler of
+//! `wasi:http/service`, its async `handle` called per request, its
+//! response body written by a coroutine after `handle` returns, its
+//! outgoing request sent with `client.send`, and its faults.
+
+use std::time::Duration;
+
+use hostbind_wasi_http::HttpConfig;
+
+use super::fixture::{PYTHON_P3, Running, fetch, get, kinds, pattern, send, upstream};
+
+const MIB: usize = 1 << 20;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_p3_handler_answers_every_route_on_both_engines() {
+    for kind in kinds() {
+        let (up, seen) = upstream().await;
+        let s = Running::start(kind, false, PYTHON_P3, |b| {
+            b.http(HttpConfig::new().allow_host(up.to_string()))
+        })
+        .await;
+
+        let r = get(s.addr, "/hello").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "hello from python p3\n"),
+            "{kind:?}"
+        );
+        assert_eq!(r.header("content-type"), Some("text/plain"));
+
+        let r = send(s.addr, "GET", "/headers", &[("x-greeting", "good day")], "")
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-reply"), Some("good day back"));
+        assert_eq!(
+            r.text(),
+            format!(
+                "method: Method_Get\npath: /headers\nscheme: http\nauthority: {}\n\
+                 greeting: good day\nconnection header: forbidden\n",
+                s.addr
+            )
+        );
+
+        let body = pattern(MIB);
+        let r = send(
+            s.addr,
+            "POST",
+            "/echo",
+            &[
+                ("content-type", "application/octet-stream"),
+                ("te", "trailers"),
+            ],
+            body.clone(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200, "{kind:?}: {}", r.text());
+        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+        assert!(
+            r.body == body,
+            "{kind:?}: the echo differs ({} bytes back)",
+            r.body.len()
+        );
+        let trailers = r.trailers.expect("the echo ends with trailers");
+        assert_eq!(trailers.get("x-echo-bytes").unwrap(), "1048576");
+
+        let r = get(s.addr, "/missing?x=1").await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (404, "not found: /missing?x=1\n")
+        );
+
+        let r = fetch(s.addr, &format!("http://{up}/data")).await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (200, "upstream status 200\nupstream data\n"),
+            "{kind:?}"
+        );
+        assert_eq!(*seen.lock().unwrap(), ["GET /data from python-http-p3"]);
+
+        let r = get(s.addr, "/slow").await;
+        assert_eq!((r.status, r.text().as_str()), (200, "slow hello\n"));
+
+        let r = get(s.addr, "/error").await;
+        assert_eq!(r.status, 500, "{kind:?}");
+        assert_eq!(
+            r.text(),
+            "the handler answered with an error: internal error: the guest was asked for an error\n"
+        );
+
+        let r = get(s.addr, "/trap").await;
+        assert_eq!(r.status, 500, "{kind:?}");
+        assert!(r.text().starts_with("the handler failed: "), "{}", r.text());
+        // The server goes on.
+        assert_eq!(get(s.addr, "/hello").await.status, 200);
+
+        let logged = s.logged();
+        assert_eq!(logged.len(), 2, "{logged:?}");
+        assert!(
+            logged[0].starts_with("GET /error: answered 500: the handler answered with the error"),
+            "{logged:?}"
+        );
+        assert!(
+            logged[1].starts_with("GET /trap: answered 500: the handler failed:"),
+            "{logged:?}"
+        );
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_p3_handler_is_stopped_by_its_deadline_and_its_fuel_and_the_server_goes_on() {
+    for kind in kinds() {
+        // A loop: interrupted. A wait on the clock: the deadline ends it.
+        let s = Running::start(kind, false, PYTHON_P3, |b| {
+            b.timeout(Duration::from_millis(500))
+        })
+        .await;
+        for path in ["/loop", "/slow"] {
+            let r = get(s.addr, path).await;
+            assert_eq!(r.status, 504, "{kind:?} {path}: {}", r.text());
+        }
+        assert_eq!(get(s.addr, "/hello").await.status, 200);
+        s.stop().await;
+
+        let s = Running::start(kind, true, PYTHON_P3, |b| b.fuel(2_000_000_000)).await;
+        let r = get(s.addr, "/loop").await;
+        assert_eq!(r.status, 503, "{kind:?}: {}", r.text());
+        assert_eq!(get(s.addr, "/hello").await.status, 200);
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_p3_outgoing_request_to_a_host_not_allowed_is_denied() {
+    for kind in kinds() {
+        let (up, seen) = upstream().await;
+        let s = Running::start(kind, false, PYTHON_P3, |b| {
+            b.http(HttpConfig::new().allow_host("127.0.0.1:1"))
+        })
+        .await;
+        let r = fetch(s.addr, &format!("http://{up}/data")).await;
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (502, "refused: denied\n"),
+            "{kind:?}"
+        );
+        assert!(seen.lock().unwrap().is_empty());
+        s.stop().await;
+    }
+}
