@@ -90,7 +90,8 @@ fn host_to_host<B: Backend, T: 'static>(
     let from = src.progress as usize..(src.progress + k) as usize;
     let items = take_items::<B, T>(cx, src_w);
     let mut out = take_items::<B, T>(cx, dst_w);
-    let moved = match (&items, &mut out) {
+    let mut items = items;
+    let moved = match (&mut items, &mut out) {
         (HostItems::Bytes(a), HostItems::Bytes(b)) => {
             b.extend_from_slice(&a[from]);
             Ok(())
@@ -99,8 +100,21 @@ fn host_to_host<B: Backend, T: 'static>(
             b.extend_from_slice(&a[from]);
             Ok(())
         }
+        // Typed values are moved, not cloned: the writer keeps the
+        // elements before the copy and no others, so the copy must take
+        // the rest of its buffer (as a future's always does).
+        (HostItems::Typed(a), HostItems::Typed(b)) if from.end == a.len() => {
+            b.append(a.split_off(from.start)).map_err(|_| {
+                anyhow::anyhow!(
+                    "both ends of this stream or future are the host's, typed with different Rust types"
+                )
+            })
+        }
+        (HostItems::Typed(_), HostItems::Typed(_)) => Err(anyhow::anyhow!(
+            "not supported by hostbind yet: a copy between two typed host ends of a stream that takes only part of the writer's buffer (read at least as many values as are written)"
+        )),
         _ => Err(anyhow::anyhow!(
-            "both ends of this stream or future are the host's, and one of them is typed: typed values move only to and from guests"
+            "both ends of this stream or future are the host's, and only one of them is typed: a typed value moves to a typed end or a guest"
         )),
     };
     put_items::<B, T>(cx, src_w, items);

@@ -10,6 +10,9 @@ same task goes on writing. The path picks what it does:
   refuses a forbidden header;
 - `GET /fetch`: a GET of the URL in `x-upstream` through
   `wasi:http/client.send`, its status and body passed on;
+- `POST /proxy`: the request, body and all, sent on to the URL in
+  `x-upstream`, and the upstream's response handed back as it is (both
+  bodies pass through the guest as streams it never reads);
 - `GET /slow`: waits a second (`monotonic-clock.wait-for`), then greets;
 - `GET /error`: returns an `error-code` instead of a response;
 - `GET /trap`: raises, so the handler traps;
@@ -147,6 +150,22 @@ async def fetch(request: Request) -> Response:
     )
 
 
+async def proxy(request: Request) -> Response:
+    url = urlparse(b"".join(request.get_headers().get("x-upstream")).decode())
+    kept = [(k, v) for k, v in request.get_headers().copy_all() if k == "content-type"]
+    method = request.get_method()
+    data, trailers = Request.consume_body(request, body_done())
+    outgoing, _sent = Request.new(Fields.from_list(kept), data, trailers, None)
+    outgoing.set_method(method)
+    outgoing.set_scheme(Scheme_Http())
+    outgoing.set_authority(url.netloc)
+    outgoing.set_path_with_query(url.path or "/")
+    try:
+        return await client.send(outgoing)
+    except Err as e:
+        return respond(502, [], f"failed: {e.value!r}\n".encode())
+
+
 class Handler(exports.Handler):
     async def handle(self, request: Request) -> Response:
         method = request.get_method()
@@ -159,6 +178,8 @@ class Handler(exports.Handler):
             return headers(request)
         if isinstance(method, Method_Get) and path == "/fetch":
             return await fetch(request)
+        if isinstance(method, Method_Post) and path == "/proxy":
+            return await proxy(request)
         if isinstance(method, Method_Get) and path == "/slow":
             await monotonic_clock.wait_for(1_000_000_000)
             return respond(200, [("content-type", b"text/plain")], b"slow hello\n")

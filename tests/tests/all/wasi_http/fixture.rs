@@ -236,6 +236,35 @@ pub(crate) async fn upstream() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
     (addr, seen)
 }
 
+/// An upstream that answers each request with its own body, and its
+/// method and `content-type` in `x-method` and `x-type`.
+pub(crate) async fn echo_upstream() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let service =
+                hyper::service::service_fn(|req: http::Request<hyper::body::Incoming>| async move {
+                    let method = req.method().to_string();
+                    let kind = req.headers().get("content-type").cloned();
+                    let body = req.into_body().collect().await?.to_bytes();
+                    let mut r = http::Response::new(Full::new(body));
+                    r.headers_mut()
+                        .insert("x-method", method.parse().unwrap());
+                    if let Some(k) = kind {
+                        r.headers_mut().insert("x-type", k);
+                    }
+                    Ok::<_, hyper::Error>(r)
+                });
+            tokio::spawn(
+                hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(tcp), service),
+            );
+        }
+    });
+    addr
+}
+
 /// A body of `len` bytes that is not all one value.
 pub(crate) fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 251) as u8).collect()

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use hostbind_wasi_http::HttpConfig;
 
-use super::fixture::{PYTHON_P3, Running, fetch, get, kinds, pattern, send, upstream};
+use super::fixture::{
+    PYTHON_P3, Running, echo_upstream, fetch, get, kinds, pattern, send, upstream,
+};
 
 const MIB: usize = 1 << 20;
 
@@ -147,6 +149,38 @@ async fn a_p3_outgoing_request_to_a_host_not_allowed_is_denied() {
             "{kind:?}"
         );
         assert!(seen.lock().unwrap().is_empty());
+        s.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_p3_handler_hands_a_request_body_on_and_the_response_back_without_reading_them() {
+    let up = echo_upstream().await;
+    for kind in kinds() {
+        let s = Running::start(kind, false, PYTHON_P3, |b| {
+            b.http(HttpConfig::new().allow_host(up.to_string()))
+        })
+        .await;
+        let body = pattern(MIB + 17);
+        let target = format!("http://{up}/anywhere");
+        let r = send(
+            s.addr,
+            "POST",
+            "/proxy",
+            &[("x-upstream", &target), ("content-type", "x/proxied")],
+            body.clone(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200, "{kind:?}: {}", r.text());
+        assert_eq!(r.header("x-method"), Some("POST"));
+        assert_eq!(r.header("x-type"), Some("x/proxied"));
+        assert!(
+            r.body == body,
+            "{kind:?}: the proxied body differs ({} bytes back)",
+            r.body.len()
+        );
+        assert!(s.logged().is_empty(), "{:?}", s.logged());
         s.stop().await;
     }
 }
