@@ -1,7 +1,8 @@
 //! `hostbind run`: runs a WASI 0.2 component on wasmi or wasmtime, as a
 //! command (its `wasi:cli/run`) or, with `--invoke`, one export of it;
 //! `hostbind compile`: precompiles one for the wasmtime engine;
-//! `hostbind serve`: answers HTTP requests with a `wasi:http/proxy`.
+//! `hostbind serve`: answers HTTP requests with a `wasi:http/proxy` (WASI
+//! 0.2) or `wasi:http/service` (WASI 0.3) handler.
 
 mod serve;
 mod wave;
@@ -36,8 +37,9 @@ enum Command {
     ///
     /// e.g. `hostbind compile app.wasm -o app.cwasm`
     Compile(CompileArgs),
-    /// Answers HTTP requests with a `wasi:http/proxy` component, a fresh
-    /// instance per request, until Ctrl-C.
+    /// Answers HTTP requests with a `wasi:http/proxy` (WASI 0.2) or
+    /// `wasi:http/service` (WASI 0.3) component, a fresh instance per
+    /// request, until Ctrl-C.
     ///
     /// e.g. `hostbind serve --addr 127.0.0.1:8080 --timeout 10s handler.wasm`
     Serve(serve::ServeArgs),

@@ -1,5 +1,6 @@
 //! `hostbind serve`: answers HTTP requests with a `wasi:http/proxy`
-//! component, one fresh instance per request, until Ctrl-C.
+//! (WASI 0.2) or `wasi:http/service` (WASI 0.3) component, one fresh
+//! instance per request, until Ctrl-C.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
-//! `hostbind serve`, run as a user runs it: a real handler (the jco one)
-//! answers on a loopback port on each engine; Ctrl-C (SIGINT) lets the
-//! request in flight finish, then the command exits 0.
+//! `hostbind serve`, run as a user runs it: real handlers (the jco one of
+//! WASI 0.2, the componentize-py one of 0.3) answer on a loopback port on
+//! each engine; Ctrl-C (SIGINT) lets the request in flight finish, then
+//! the command exits 0.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -104,6 +105,33 @@ fn serve_answers_with_the_javascript_handler_and_stops_on_ctrl_c() {
 }
 
 #[test]
+fn serve_answers_with_a_wasi_0_3_handler() {
+    let component = unpacked("python-http-p3/guest.wasm.gz", "python-p3");
+    for engine in engines() {
+        let (mut child, addr) = serve(&["--engine", engine, "--timeout", "60s"], &component);
+        let hello = request(&addr, "GET", "/hello");
+        assert!(
+            hello.starts_with("HTTP/1.1 200 OK\r\n"),
+            "{engine}: {hello}"
+        );
+        // Chunked: the body is written by the guest after `handle` returned.
+        assert!(
+            hello.contains("\r\nhello from python p3\n\r\n0\r\n\r\n"),
+            "{engine}: {hello}"
+        );
+        let missing = request(&addr, "GET", "/missing");
+        assert!(
+            missing.starts_with("HTTP/1.1 404 Not Found\r\n"),
+            "{missing}"
+        );
+        interrupt(&child);
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{engine}: {status}");
+    }
+    let _ = std::fs::remove_file(component);
+}
+
+#[test]
 fn ctrl_c_lets_the_request_in_flight_finish() {
     let component = unpacked("python-http/guest.wasm.gz", "python");
     let (mut child, addr) = serve(&["--timeout", "60s"], &component);
@@ -137,7 +165,7 @@ fn serve_refuses_a_component_that_is_not_a_handler() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.starts_with("error: in `") && err.contains("the component is not a `wasi:http/proxy` of WASI 0.2: it exports no `wasi:http/incoming-handler@0.2.x` (its exports: wasi:cli/run@0.2."),
+        err.starts_with("error: in `") && err.contains("the component is not an HTTP handler: it exports neither `wasi:http/incoming-handler@0.2.x` (WASI 0.2's `wasi:http/proxy`) nor `wasi:http/handler@0.3.x` (WASI 0.3's `wasi:http/service`) (its exports: wasi:cli/run@0.2."),
         "{err}"
     );
 }
