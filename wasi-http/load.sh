@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
 # Load and faults for `hostbind serve` (docs/http.md): rounds of 20,000
-# requests over 64 connections to the C handler, while a second client
+# requests over 64 connections to a handler (the C one of WASI 0.2, or the
+# componentize-py one of WASI 0.3), while a second client
 # keeps sending a request that traps, one that loops until `--timeout`
 # stops it, and malformed HTTP. The first round warms up; fails unless
 # every good request of every round got its 200 and the server's resident
 # memory after the last round is within 10% of what it was after the
-# second. Loopback only; about a minute.
+# second. Loopback only; about a minute with the C handler, some minutes
+# with the Python one (each of its requests instantiates CPython).
 #
-# Needs `cargo install oha` and curl. Usage: wasi-http/load.sh [wasmi|wasmtime]
+# Needs `cargo install oha` and curl.
+# Usage: wasi-http/load.sh [wasmi|wasmtime] [c|python-p3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 engine=${1:-wasmi}
 cargo build --release -q -p hostbind-cli --features wasmtime
 bin=target/release/hostbind
 log=$(mktemp)
-trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+guest=$(mktemp --suffix=.wasm)
+case ${2:-c} in
+  c) cp tests/guests/c-http/c-http.wasm "$guest" ;;
+  python-p3) gunzip -c tests/guests/python-http-p3/guest.wasm.gz >"$guest" ;;
+  *) echo "unknown guest ${2}: c or python-p3" >&2; exit 2 ;;
+esac
+trap 'kill "$pid" 2>/dev/null || true; rm -f "$log" "$guest"' EXIT
 
-"$bin" serve --addr 127.0.0.1:0 --engine "$engine" --timeout 1s \
-  tests/guests/c-http/c-http.wasm 2>"$log" &
+"$bin" serve --addr 127.0.0.1:0 --engine "$engine" --timeout 1s "$guest" 2>"$log" &
 pid=$!
-for _ in $(seq 100); do
+# Compiling CPython for wasmtime takes a while.
+for _ in $(seq 1200); do
   addr=$(sed -n 's|^Serving HTTP on http://\(.*\)/$|\1|p' "$log")
   [ -n "$addr" ] && break
   sleep 0.1
@@ -56,11 +65,11 @@ PY
 
 faults &
 fpid=$!
-trap 'kill "$fpid" "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill "$fpid" "$pid" 2>/dev/null || true; rm -f "$log" "$guest"' EXIT
 
 rounds=${ROUNDS:-4}
 for i in $(seq "$rounds"); do
-  echo "round $i of $rounds ($engine)"
+  echo "round $i of $rounds ($engine, ${2:-c})"
   round
   echo "  resident memory: $(rss) KiB"
   [ "$i" = 2 ] && first=$(rss)

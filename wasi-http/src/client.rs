@@ -75,43 +75,68 @@ impl outgoing_handler::Host for WasiHttpCtx {
             Some(o) => self.table().delete(o)?,
             None => RequestOptions::default(),
         };
-        let https = match &req.scheme {
-            None | Some(Scheme::HTTP) => false,
-            Some(Scheme::HTTPS) => true,
-            Some(Scheme::Other(_)) => return Ok(Err(ErrorCode::HTTPProtocolError)),
+        let route = match Route::of(&self.config, req.scheme.as_ref(), req.authority.clone()) {
+            Ok(r) => r,
+            Err(code) => return Ok(Err(code)),
         };
-        let Some(authority) = req.authority.clone() else {
-            return Ok(Err(ErrorCode::HTTPRequestURIInvalid));
-        };
-        if !is_allowed(&self.config.allowed_hosts, &authority, https) {
-            return Ok(Err(ErrorCode::HTTPRequestDenied));
-        }
-        let Some(rt) = self
-            .config
-            .runtime
-            .clone()
-            .or_else(|| tokio::runtime::Handle::try_current().ok())
-        else {
-            return Ok(Err(ErrorCode::InternalError(Some(
-                "outgoing requests need a tokio runtime, and the host gave none".into(),
-            ))));
-        };
+        let Route { authority, rt, tls } = route;
         let body = PipeBody::new(req.body.clone().unwrap_or_else(|| Pipe::full(Bytes::new())));
         let http_req = match build(req, body, &authority) {
             Ok(r) => r,
             Err(code) => return Ok(Err(code)),
         };
         let slot = Arc::new(Mutex::new(Slot::default()));
-        let tls = match https.then(|| self.config.tls()).transpose() {
-            Ok(tls) => tls,
-            Err(m) => return Ok(Err(ErrorCode::InternalError(Some(m)))),
-        };
         let done = slot.clone();
         rt.spawn(async move {
             let outcome = send(http_req, authority, tls, options).await;
             set(&done, outcome);
         });
         Ok(Ok(self.table().push(FutureIncomingResponse { slot })))
+    }
+}
+
+/// Where and how a request goes, once the embedder's rules let it.
+pub(crate) struct Route {
+    pub(crate) authority: String,
+    /// The runtime the exchange runs on.
+    pub(crate) rt: tokio::runtime::Handle,
+    /// The TLS settings, for https.
+    pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+impl Route {
+    /// The route of a request to `authority` by `scheme`, or the error
+    /// code the guest gets: a scheme other than http or https, no
+    /// authority, a host the embedder does not allow (denied before any
+    /// connection), no runtime, or TLS settings that cannot be made.
+    pub(crate) fn of(
+        config: &crate::HttpConfig,
+        scheme: Option<&Scheme>,
+        authority: Option<String>,
+    ) -> std::result::Result<Route, ErrorCode> {
+        let https = match scheme {
+            None | Some(Scheme::HTTP) => false,
+            Some(Scheme::HTTPS) => true,
+            Some(Scheme::Other(_)) => return Err(ErrorCode::HTTPProtocolError),
+        };
+        let authority = authority.ok_or(ErrorCode::HTTPRequestURIInvalid)?;
+        if !is_allowed(&config.allowed_hosts, &authority, https) {
+            return Err(ErrorCode::HTTPRequestDenied);
+        }
+        let rt = config
+            .runtime
+            .clone()
+            .or_else(|| tokio::runtime::Handle::try_current().ok())
+            .ok_or_else(|| {
+                ErrorCode::InternalError(Some(
+                    "outgoing requests need a tokio runtime, and the host gave none".into(),
+                ))
+            })?;
+        let tls = https
+            .then(|| config.tls())
+            .transpose()
+            .map_err(|m| ErrorCode::InternalError(Some(m)))?;
+        Ok(Route { authority, rt, tls })
     }
 }
 

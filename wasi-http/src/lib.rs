@@ -1,7 +1,8 @@
-//! wasi:http for hostbind: the host side of `wasi:http/proxy` (WASI 0.2),
-//! so that the HTTP handlers people deploy to Spin, wasmCloud or
-//! `wasmtime serve` run on hostbind; and a server, [`Server`], that
-//! answers HTTP requests with such a component on hyper and tokio.
+//! wasi:http for hostbind: the host side of `wasi:http/proxy` (WASI 0.2)
+//! and of `wasi:http/service` (WASI 0.3, in [`p3`]), so that the HTTP
+//! handlers people deploy to Spin, wasmCloud or `wasmtime serve` run on
+//! hostbind; and a server, [`Server`], that answers HTTP requests with
+//! such a component, of either version, on hyper and tokio.
 //!
 //! ```
 //! use hostbind::{Component, Engine};

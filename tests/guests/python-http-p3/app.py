@@ -13,9 +13,11 @@ same task goes on writing. The path picks what it does:
 - `POST /proxy`: the request, body and all, sent on to the URL in
   `x-upstream`, and the upstream's response handed back as it is (both
   bodies pass through the guest as streams it never reads);
-- `GET /slow`: waits a second (`monotonic-clock.wait-for`), then greets;
+- `GET /slow`: waits a second, or the milliseconds in `x-wait-ms`
+  (`monotonic-clock.wait-for`), then greets;
 - `GET /error`: returns an `error-code` instead of a response;
 - `GET /trap`: raises, so the handler traps;
+- `GET /late-trap`: answers, then raises while it writes the body;
 - `GET /loop`: never returns;
 - anything else: a 404."""
 
@@ -166,6 +168,17 @@ async def proxy(request: Request) -> Response:
         return respond(502, [], f"failed: {e.value!r}\n".encode())
 
 
+def late_trap() -> Response:
+    tx, rx = wit_world.byte_stream()
+
+    async def write() -> None:
+        await tx.write_all(b"the start of a body\n")
+        raise RuntimeError("the guest was asked to trap after it answered")
+
+    componentize_py_async_support.spawn(write())
+    return Response.new(Fields.from_list([("content-type", b"text/plain")]), rx, no_trailers())[0]
+
+
 class Handler(exports.Handler):
     async def handle(self, request: Request) -> Response:
         method = request.get_method()
@@ -181,10 +194,13 @@ class Handler(exports.Handler):
         if isinstance(method, Method_Post) and path == "/proxy":
             return await proxy(request)
         if isinstance(method, Method_Get) and path == "/slow":
-            await monotonic_clock.wait_for(1_000_000_000)
+            wait = b"".join(request.get_headers().get("x-wait-ms")) or b"1000"
+            await monotonic_clock.wait_for(int(wait) * 1_000_000)
             return respond(200, [("content-type", b"text/plain")], b"slow hello\n")
         if path == "/error":
             raise Err(ErrorCode_InternalError("the guest was asked for an error"))
+        if path == "/late-trap":
+            return late_trap()
         if path == "/trap":
             raise RuntimeError("the guest was asked to trap")
         if path == "/loop":

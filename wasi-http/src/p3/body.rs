@@ -146,6 +146,9 @@ macro_rules! guest_to_pipe {
                 hostbind::FutureReader<$crate::p3::body::Trailers>,
                 std::sync::Arc<$crate::pipe::Pipe>,
             ) = ($contents, $trailers, $pipe);
+            // However this ends (an error, a trap, the store dropped at
+            // the deadline), hyper's reader hears of it.
+            let _end = $crate::p3::body::Unfinished(pipe.clone());
             let expected: Option<u64> = $expected;
             let mut total: u64 = 0;
             let mut outcome: $crate::p3::body::Sent = Ok(());
@@ -195,6 +198,20 @@ macro_rules! guest_to_pipe {
     };
 }
 pub(crate) use guest_to_pipe;
+
+/// Ends a pipe with an error when dropped, unless it was ended already:
+/// a body whose copy stopped half-way is cut off, not left waiting.
+pub(crate) struct Unfinished(pub(crate) Arc<Pipe>);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        self.0.finish(Err(
+            crate::bindings::wasi::http::types::ErrorCode::InternalError(Some(
+                "the guest stopped before it finished the body".into(),
+            )),
+        ));
+    }
+}
 
 /// The map of trailers the guest gave, through either way to the store.
 pub(crate) trait TakeFields {

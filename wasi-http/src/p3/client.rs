@@ -5,12 +5,12 @@
 use hostbind::{Access, Resource, Result};
 
 use super::bindings::wasi::http::client;
-use super::bindings::wasi::http::types::{ErrorCode, Scheme};
+use super::bindings::wasi::http::types::ErrorCode;
 use super::body::{Body, empty, send_from_guest};
 use super::message::{Request, Response};
 use crate::WasiHttpCtx;
 use crate::body::PipeBody;
-use crate::client::{build, is_allowed, send};
+use crate::client::{Route, build, send};
 use crate::message::{BODY_BUFFER, OutgoingRequest, content_length};
 use crate::pipe::Pipe;
 
@@ -19,32 +19,14 @@ impl client::Host for WasiHttpCtx {
         access: Access<Self>,
         request: Resource<Request>,
     ) -> Result<Result<Resource<Response>, ErrorCode>> {
-        let (req, config) =
-            access.with(|cx| -> Result<_> { Ok((cx.table().delete(request)?, cx.config.clone())) })??;
-        let https = match &req.scheme {
-            None | Some(Scheme::HTTP) => false,
-            Some(Scheme::HTTPS) => true,
-            Some(Scheme::Other(_)) => return Ok(Err(ErrorCode::HTTPProtocolError)),
+        let (req, config) = access
+            .with(|cx| -> Result<_> { Ok((cx.table().delete(request)?, cx.config.clone())) })??;
+        let scheme = req.scheme.clone().map(Into::into);
+        let route = match Route::of(&config, scheme.as_ref(), req.authority.clone()) {
+            Ok(r) => r,
+            Err(code) => return Ok(Err(code.into())),
         };
-        let Some(authority) = req.authority.clone() else {
-            return Ok(Err(ErrorCode::HTTPRequestURIInvalid));
-        };
-        if !is_allowed(&config.allowed_hosts, &authority, https) {
-            return Ok(Err(ErrorCode::HTTPRequestDenied));
-        }
-        let Some(rt) = config
-            .runtime
-            .clone()
-            .or_else(|| tokio::runtime::Handle::try_current().ok())
-        else {
-            return Ok(Err(ErrorCode::InternalError(Some(
-                "outgoing requests need a tokio runtime, and the host gave none".into(),
-            ))));
-        };
-        let tls = match https.then(|| config.tls()).transpose() {
-            Ok(tls) => tls,
-            Err(m) => return Ok(Err(ErrorCode::InternalError(Some(m)))),
-        };
+        let Route { authority, rt, tls } = route;
         let options = req.options.unwrap_or_default();
         let body = match req.body {
             Body::Guest {
@@ -63,7 +45,7 @@ impl client::Host for WasiHttpCtx {
         };
         let outgoing = OutgoingRequest {
             method: req.method,
-            scheme: req.scheme.map(Into::into),
+            scheme,
             authority: Some(authority.clone()),
             path_with_query: req.path_with_query,
             headers: req.headers,

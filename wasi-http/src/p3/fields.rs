@@ -10,7 +10,9 @@ use crate::bindings::wasi::http::types::HostFields as V2;
 use crate::fields::Fields;
 
 /// A 0.2 answer in 0.3's error type.
-fn v3<T>(r: Result<Result<T, crate::bindings::wasi::http::types::HeaderError>>) -> Result<Result<T, HeaderError>> {
+fn v3<T>(
+    r: Result<Result<T, crate::bindings::wasi::http::types::HeaderError>>,
+) -> Result<Result<T, HeaderError>> {
     r.map(|r| r.map_err(HeaderError::from))
 }
 

@@ -172,7 +172,11 @@ impl t::HostRequest for WasiHttpCtx {
         Ok(self.request(&this)?.scheme.clone())
     }
 
-    fn set_scheme(&mut self, this: Borrow<Request>, scheme: Option<Scheme>) -> Result<Result<(), ()>> {
+    fn set_scheme(
+        &mut self,
+        this: Borrow<Request>,
+        scheme: Option<Scheme>,
+    ) -> Result<Result<(), ()>> {
         if let Some(Scheme::Other(s)) = &scheme
             && http::uri::Scheme::try_from(s.as_str()).is_err()
         {

@@ -1,7 +1,8 @@
-//! [`Server`]: answers HTTP requests with a `wasi:http/proxy` component,
-//! one fresh store per request from one `InstancePre`, as `wasmtime serve`
-//! does; its faults (a trap, a guest that runs too long or out of fuel, a
-//! body too large) become HTTP answers, and the server goes on.
+//! [`Server`]: answers HTTP requests with a `wasi:http/proxy` (0.2) or
+//! `wasi:http/service` (0.3) component, one fresh store per request from
+//! one `InstancePre`, as `wasmtime serve` does; its faults (a trap, a
+//! guest that runs too long or out of fuel, a body too large) become HTTP
+//! answers, and the server goes on.
 
 mod body;
 mod listen;

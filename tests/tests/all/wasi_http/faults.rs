@@ -103,8 +103,9 @@ fn a_component_that_is_not_a_handler_is_refused_with_its_exports_named() {
         .expect("not a handler");
     assert_eq!(
         e.to_string(),
-        "the component is not a `wasi:http/proxy` of WASI 0.2: it exports no \
-         `wasi:http/incoming-handler@0.2.x` (its exports: greet)"
+        "the component is not an HTTP handler: it exports neither \
+         `wasi:http/incoming-handler@0.2.x` (WASI 0.2's `wasi:http/proxy`) nor \
+         `wasi:http/handler@0.3.x` (WASI 0.3's `wasi:http/service`) (its exports: greet)"
     );
 }
 

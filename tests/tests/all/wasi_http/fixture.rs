@@ -243,19 +243,19 @@ pub(crate) async fn echo_upstream() -> SocketAddr {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
-            let service =
-                hyper::service::service_fn(|req: http::Request<hyper::body::Incoming>| async move {
+            let service = hyper::service::service_fn(
+                |req: http::Request<hyper::body::Incoming>| async move {
                     let method = req.method().to_string();
                     let kind = req.headers().get("content-type").cloned();
                     let body = req.into_body().collect().await?.to_bytes();
                     let mut r = http::Response::new(Full::new(body));
-                    r.headers_mut()
-                        .insert("x-method", method.parse().unwrap());
+                    r.headers_mut().insert("x-method", method.parse().unwrap());
                     if let Some(k) = kind {
                         r.headers_mut().insert("x-type", k);
                     }
                     Ok::<_, hyper::Error>(r)
-                });
+                },
+            );
             tokio::spawn(
                 hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(tcp), service),

@@ -94,35 +94,53 @@ async fn the_python_p3_handler_answers_every_route_on_both_engines() {
         let r = get(s.addr, "/trap").await;
         assert_eq!(r.status, 500, "{kind:?}");
         assert!(r.text().starts_with("the handler failed: "), "{}", r.text());
+        // A trap after the response began: the body is cut off, not left
+        // hanging.
+        let cut = send(s.addr, "GET", "/late-trap", &[], "").await;
+        assert!(cut.is_err(), "{kind:?}: {cut:?}");
         // The server goes on.
         assert_eq!(get(s.addr, "/hello").await.status, 200);
 
-        let logged = s.logged();
-        assert_eq!(logged.len(), 2, "{logged:?}");
-        assert!(
-            logged[0].starts_with("GET /error: answered 500: the handler answered with the error"),
-            "{logged:?}"
-        );
-        assert!(
-            logged[1].starts_with("GET /trap: answered 500: the handler failed:"),
-            "{logged:?}"
-        );
+        // The late failure is logged once its guest's run has ended,
+        // which may be just after the client saw the body cut off.
+        let mut logged = s.logged();
+        for _ in 0..600 {
+            if logged.len() >= 3 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            logged = s.logged();
+        }
+        assert_eq!(logged.len(), 3, "{logged:?}");
+        for line in [
+            "GET /error: answered 500: the handler answered with the error",
+            "GET /trap: answered 500: the handler failed:",
+            "GET /late-trap: the handler failed after it began the response:",
+        ] {
+            assert!(
+                logged.iter().any(|l| l.starts_with(line)),
+                "{line}: {logged:?}"
+            );
+        }
         s.stop().await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_p3_handler_is_stopped_by_its_deadline_and_its_fuel_and_the_server_goes_on() {
+async fn a_p3_handler_is_stopped_by_its_deadline_and_its_fuel_and_refused_a_body_too_large() {
     for kind in kinds() {
         // A loop: interrupted. A wait on the clock: the deadline ends it.
+        // (Three seconds, so that a greeting makes it on a busy machine.)
         let s = Running::start(kind, false, PYTHON_P3, |b| {
-            b.timeout(Duration::from_millis(500))
+            b.timeout(Duration::from_secs(3))
         })
         .await;
-        for path in ["/loop", "/slow"] {
-            let r = get(s.addr, path).await;
-            assert_eq!(r.status, 504, "{kind:?} {path}: {}", r.text());
-        }
+        let r = get(s.addr, "/loop").await;
+        assert_eq!(r.status, 504, "{kind:?} /loop: {}", r.text());
+        let r = send(s.addr, "GET", "/slow", &[("x-wait-ms", "600000")], "")
+            .await
+            .unwrap();
+        assert_eq!(r.status, 504, "{kind:?} /slow: {}", r.text());
         assert_eq!(get(s.addr, "/hello").await.status, 200);
         s.stop().await;
 
@@ -130,6 +148,18 @@ async fn a_p3_handler_is_stopped_by_its_deadline_and_its_fuel_and_the_server_goe
         let r = get(s.addr, "/loop").await;
         assert_eq!(r.status, 503, "{kind:?}: {}", r.text());
         assert_eq!(get(s.addr, "/hello").await.status, 200);
+        s.stop().await;
+
+        // A body too large, by its `content-length`: the guest never runs.
+        let s = Running::start(kind, false, PYTHON_P3, |b| b.max_body(1000)).await;
+        let r = send(s.addr, "POST", "/echo", &[], vec![7u8; 1001])
+            .await
+            .unwrap();
+        assert_eq!(r.status, 413, "{kind:?}");
+        let r = send(s.addr, "POST", "/echo", &[], vec![7u8; 1000])
+            .await
+            .unwrap();
+        assert_eq!((r.status, r.body.len()), (200, 1000), "{kind:?}");
         s.stop().await;
     }
 }
