@@ -1,6 +1,6 @@
 //! wasi:http 0.3: the host side of `wasi:http/service@0.3.0` (`types` and
 //! `client`), whose bodies are the component model's `stream<u8>` and
-//! whose trailers and results are `future`s. The same [`WasiHttpCtx`]
+//! whose trailers and results are `future`s. The same [`WasiHttpCtx`](crate::WasiHttpCtx)
 //! serves it as 0.2, with the same allow-list for outgoing requests;
 //! [`Server`](crate::Server) runs a 0.3 handler as it runs a 0.2 one.
 //!
