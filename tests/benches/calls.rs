@@ -40,6 +40,10 @@ const SYSTEMS: &[(&str, Make)] = &[
     ("wasmtime-func_new", wasmtime_cm::dynamic),
     ("floor-wasmtime", floors::wasmtime_core),
     ("floor-wasmi", floors::wasmi_core),
+    // The floors again with every host function returning a `Result`, as
+    // a component's host function must (it may trap): the fair floor.
+    ("floor-wasmtime-fallible", floors::wasmtime_core_fallible),
+    ("floor-wasmi-fallible", floors::wasmi_core_fallible),
 ];
 
 fn out_dir() -> PathBuf {
@@ -75,10 +79,10 @@ fn main() {
     c.final_summary();
 
     println!(
-        "\nns per call (median); ratios to wasmtime's typed func_wrap and to the floor of the same engine"
+        "\nns per call (median); ratios to wasmtime's typed func_wrap, to the floor of the same engine, and to its fallible floor"
     );
     println!(
-        "{:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} | {:>9} {:>9} {:>9} {:>9}",
+        "{:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} | {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "case",
         "hb-wt",
         "hb-wasmi",
@@ -86,10 +90,14 @@ fn main() {
         "func_new",
         "floor-wt",
         "floor-wi",
+        "fallible-wt",
+        "fallible-wi",
         "wt/fw",
         "wt/floor",
+        "wt/fall",
         "wi/fw",
-        "wi/floor"
+        "wi/floor",
+        "wi/fall"
     );
     for case in &cases {
         let m: Vec<Option<f64>> = SYSTEMS.iter().map(|(s, _)| median_ns(case, s)).collect();
@@ -99,7 +107,7 @@ fn main() {
             _ => "-".to_string(),
         };
         println!(
-            "{:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} | {:>9} {:>9} {:>9} {:>9}",
+            "{:<14} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} | {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
             case,
             cell(m[0]),
             cell(m[1]),
@@ -107,10 +115,14 @@ fn main() {
             cell(m[3]),
             cell(m[4]),
             cell(m[5]),
+            cell(m[6]),
+            cell(m[7]),
             ratio(m[0], m[2]),
             ratio(m[0], m[4]),
+            ratio(m[0], m[6]),
             ratio(m[1], m[2]),
             ratio(m[1], m[5]),
+            ratio(m[1], m[7]),
         );
     }
 }

@@ -7,7 +7,9 @@
 //! ```
 //!
 //! Arguments: the system (`wasmtime` or `wasmi` for hostbind on that
-//! engine, `floor-wasmtime` or `floor-wasmi` for the hand-written glue),
+//! engine, `floor-wasmtime` or `floor-wasmi` for the hand-written glue,
+//! `floor-wasmtime-fallible` or `floor-wasmi-fallible` for the same whose
+//! functions can fail),
 //! `bindgen-wasmtime` or `bindgen-wasmi` for the same host functions
 //! bound through `bindgen!`), the case (as in the bench) and the number
 //! of 1000-call batches. It
@@ -109,6 +111,8 @@ fn main() {
         "wasmi" => hostbind_sys::batch(hostbind::EngineKind::Wasmi, &case),
         "floor-wasmi" => floors::wasmi_core(&case),
         "floor-wasmtime" => floors::wasmtime_core(&case),
+        "floor-wasmi-fallible" => floors::wasmi_core_fallible(&case),
+        "floor-wasmtime-fallible" => floors::wasmtime_core_fallible(&case),
         "bindgen-wasmtime" => bindgen_sys::batch(hostbind::EngineKind::Wasmtime, &case),
         "bindgen-wasmi" => bindgen_sys::batch(hostbind::EngineKind::Wasmi, &case),
         _ => hostbind_sys::batch(hostbind::EngineKind::Wasmtime, &case),

@@ -52,17 +52,67 @@ fn wt_err(what: &str) -> wasmtime::Error {
     wasmtime::Error::msg(what.to_string())
 }
 
+/// An error the optimiser cannot prove away: a closure that only returns
+/// `Ok` compiles as an infallible one, and would not measure what a host
+/// function that can trap costs.
+fn may_fail() -> wasmtime::Result<()> {
+    if std::hint::black_box(false) {
+        return Err(wt_err("trap"));
+    }
+    Ok(())
+}
+
+fn may_fail_wasmi() -> Result<(), wasmi::Error> {
+    if std::hint::black_box(false) {
+        return Err(wi_err("trap"));
+    }
+    Ok(())
+}
+
 /// The wasmtime floor's engine, module and linker of hand-written host functions.
 pub fn wasmtime_linker() -> (wasmtime::Engine, wasmtime::Module, wasmtime::Linker<WtData>) {
+    wasmtime_linker_of(false)
+}
+
+/// The same, with `fallible` host functions that return `wasmtime::Result`
+/// everywhere (as a component's host function must, since any may trap).
+fn wasmtime_linker_of(
+    fallible: bool,
+) -> (wasmtime::Engine, wasmtime::Module, wasmtime::Linker<WtData>) {
     use wasmtime::{Caller, Engine, Linker, Module};
     let engine = Engine::default();
     let wasm = wat::parse_str(guest::core_module(true)).expect("the guest parses");
     let module = Module::new(&engine, &wasm).expect("the guest compiles");
     let mut linker = Linker::<WtData>::new(&engine);
-    linker.func_wrap("host", "noop", || {}).expect("noop");
-    linker
-        .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
-        .expect("add");
+    if fallible {
+        linker
+            .func_wrap("host", "noop", || -> wasmtime::Result<()> { Ok(()) })
+            .expect("noop");
+        linker
+            .func_wrap("host", "add", |a: i32, b: i32| -> wasmtime::Result<i32> {
+                Ok(a.wrapping_add(b))
+            })
+            .expect("add");
+        linker
+            .func_wrap(
+                "host",
+                "norm",
+                |x: f64, y: f64, z: f64| -> wasmtime::Result<f64> {
+                    Ok((x * x + y * y + z * z).sqrt())
+                },
+            )
+            .expect("norm");
+    } else {
+        linker.func_wrap("host", "noop", || {}).expect("noop");
+        linker
+            .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
+            .expect("add");
+        linker
+            .func_wrap("host", "norm", |x: f64, y: f64, z: f64| {
+                (x * x + y * y + z * z).sqrt()
+            })
+            .expect("norm");
+    }
     linker
         .func_wrap(
             "host",
@@ -104,11 +154,6 @@ pub fn wasmtime_linker() -> (wasmtime::Engine, wasmtime::Module, wasmtime::Linke
         })
         .expect("sum");
     linker
-        .func_wrap("host", "norm", |x: f64, y: f64, z: f64| {
-            (x * x + y * y + z * z).sqrt()
-        })
-        .expect("norm");
-    linker
         .func_wrap("host", "check", |mut c: Caller<'_, WtData>, ret: i32| {
             let mem = c
                 .data()
@@ -125,8 +170,17 @@ pub fn wasmtime_linker() -> (wasmtime::Engine, wasmtime::Module, wasmtime::Linke
 
 /// One batch of `case` on hand-written glue over wasmtime's core API.
 pub fn wasmtime_core(case: &str) -> Batch {
+    wasmtime_core_of(case, false)
+}
+
+/// The same, every host function returning `wasmtime::Result`.
+pub fn wasmtime_core_fallible(case: &str) -> Batch {
+    wasmtime_core_of(case, true)
+}
+
+fn wasmtime_core_of(case: &str, fallible: bool) -> Batch {
     use wasmtime::Store;
-    let (engine, module, linker) = wasmtime_linker();
+    let (engine, module, linker) = wasmtime_linker_of(fallible);
     let mut store = Store::new(&engine, WtData::default());
     let inst = linker
         .instantiate(&mut store, &module)
@@ -172,15 +226,48 @@ fn wi_err(what: &str) -> wasmi::Error {
 
 /// The wasmi floor's engine, module and linker of hand-written host functions.
 pub fn wasmi_linker() -> (wasmi::Engine, wasmi::Module, wasmi::Linker<WiData>) {
+    wasmi_linker_of(false)
+}
+
+/// The same, with `fallible` host functions that return a `Result`
+/// everywhere.
+fn wasmi_linker_of(fallible: bool) -> (wasmi::Engine, wasmi::Module, wasmi::Linker<WiData>) {
     use wasmi::{Caller, Engine, Linker, Module};
     let engine = Engine::default();
     let wasm = wat::parse_str(guest::core_module(true)).expect("the guest parses");
     let module = Module::new(&engine, &wasm[..]).expect("the guest compiles");
     let mut linker = Linker::<WiData>::new(&engine);
-    linker.func_wrap("host", "noop", || {}).expect("noop");
-    linker
-        .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
-        .expect("add");
+    if fallible {
+        linker
+            .func_wrap("host", "noop", || -> Result<(), wasmi::Error> { Ok(()) })
+            .expect("noop");
+        linker
+            .func_wrap(
+                "host",
+                "add",
+                |a: i32, b: i32| -> Result<i32, wasmi::Error> { Ok(a.wrapping_add(b)) },
+            )
+            .expect("add");
+        linker
+            .func_wrap(
+                "host",
+                "norm",
+                |x: f64, y: f64, z: f64| -> Result<f64, wasmi::Error> {
+                    Ok((x * x + y * y + z * z).sqrt())
+                },
+            )
+            .expect("norm");
+    } else {
+        linker.func_wrap("host", "noop", || {}).expect("noop");
+        linker
+            .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
+            .expect("add");
+        linker
+            .func_wrap("host", "norm", |x: f64, y: f64, z: f64| {
+                (x * x + y * y + z * z).sqrt()
+            })
+            .expect("norm");
+    }
     linker
         .func_wrap(
             "host",
@@ -220,11 +307,6 @@ pub fn wasmi_linker() -> (wasmi::Engine, wasmi::Module, wasmi::Linker<WiData>) {
         })
         .expect("sum");
     linker
-        .func_wrap("host", "norm", |x: f64, y: f64, z: f64| {
-            (x * x + y * y + z * z).sqrt()
-        })
-        .expect("norm");
-    linker
         .func_wrap("host", "check", |mut c: Caller<'_, WiData>, ret: i32| {
             let mem = c
                 .data()
@@ -241,8 +323,17 @@ pub fn wasmi_linker() -> (wasmi::Engine, wasmi::Module, wasmi::Linker<WiData>) {
 
 /// One batch of `case` on hand-written glue over wasmi's core API.
 pub fn wasmi_core(case: &str) -> Batch {
+    wasmi_core_of(case, false)
+}
+
+/// The same, every host function returning a `Result`.
+pub fn wasmi_core_fallible(case: &str) -> Batch {
+    wasmi_core_of(case, true)
+}
+
+fn wasmi_core_of(case: &str, fallible: bool) -> Batch {
     use wasmi::Store;
-    let (engine, module, linker) = wasmi_linker();
+    let (engine, module, linker) = wasmi_linker_of(fallible);
     let mut store = Store::new(&engine, WiData::default());
     let inst = linker
         .instantiate_and_start(&mut store, &module)
