@@ -86,10 +86,14 @@ fn wasmtime_linker_of(
     let mut linker = Linker::<WtData>::new(&engine);
     if fallible {
         linker
-            .func_wrap("host", "noop", || -> wasmtime::Result<()> { Ok(()) })
+            .func_wrap("host", "noop", || -> wasmtime::Result<()> {
+                may_fail()?;
+                Ok(())
+            })
             .expect("noop");
         linker
             .func_wrap("host", "add", |a: i32, b: i32| -> wasmtime::Result<i32> {
+                may_fail()?;
                 Ok(a.wrapping_add(b))
             })
             .expect("add");
@@ -98,6 +102,7 @@ fn wasmtime_linker_of(
                 "host",
                 "norm",
                 |x: f64, y: f64, z: f64| -> wasmtime::Result<f64> {
+                    may_fail()?;
                     Ok((x * x + y * y + z * z).sqrt())
                 },
             )
@@ -180,7 +185,10 @@ pub fn wasmtime_core_fallible(case: &str) -> Batch {
 
 fn wasmtime_core_of(case: &str, fallible: bool) -> Batch {
     use wasmtime::Store;
-    let (engine, module, linker) = wasmtime_linker_of(fallible);
+    let (engine, module, linker) = match fallible {
+        true => wasmtime_linker_of(true),
+        false => wasmtime_linker(),
+    };
     let mut store = Store::new(&engine, WtData::default());
     let inst = linker
         .instantiate(&mut store, &module)
@@ -239,13 +247,19 @@ fn wasmi_linker_of(fallible: bool) -> (wasmi::Engine, wasmi::Module, wasmi::Link
     let mut linker = Linker::<WiData>::new(&engine);
     if fallible {
         linker
-            .func_wrap("host", "noop", || -> Result<(), wasmi::Error> { Ok(()) })
+            .func_wrap("host", "noop", || -> Result<(), wasmi::Error> {
+                may_fail_wasmi()?;
+                Ok(())
+            })
             .expect("noop");
         linker
             .func_wrap(
                 "host",
                 "add",
-                |a: i32, b: i32| -> Result<i32, wasmi::Error> { Ok(a.wrapping_add(b)) },
+                |a: i32, b: i32| -> Result<i32, wasmi::Error> {
+                    may_fail_wasmi()?;
+                    Ok(a.wrapping_add(b))
+                },
             )
             .expect("add");
         linker
@@ -253,6 +267,7 @@ fn wasmi_linker_of(fallible: bool) -> (wasmi::Engine, wasmi::Module, wasmi::Link
                 "host",
                 "norm",
                 |x: f64, y: f64, z: f64| -> Result<f64, wasmi::Error> {
+                    may_fail_wasmi()?;
                     Ok((x * x + y * y + z * z).sqrt())
                 },
             )
@@ -333,7 +348,10 @@ pub fn wasmi_core_fallible(case: &str) -> Batch {
 
 fn wasmi_core_of(case: &str, fallible: bool) -> Batch {
     use wasmi::Store;
-    let (engine, module, linker) = wasmi_linker_of(fallible);
+    let (engine, module, linker) = match fallible {
+        true => wasmi_linker_of(true),
+        false => wasmi_linker(),
+    };
     let mut store = Store::new(&engine, WiData::default());
     let inst = linker
         .instantiate_and_start(&mut store, &module)
