@@ -45,6 +45,10 @@ wt() { wasmtime serve -Scli --addr "$1" "$guest"; }
 hb3_wasmi() { target/release/hostbind serve --engine wasmi "$p3" --addr "$1"; }
 hb3_wasmtime() { target/release/hostbind serve --engine wasmtime "$p3" --addr "$1"; }
 wt3() { wasmtime serve -Sp3,cli -Wcomponent-model-async=y --addr "$1" "$p3"; }
+# `wasmtime serve` reuses a WASI 0.3 instance for up to 128 requests (16 at
+# once) by default; hostbind gives every request a fresh one. This is
+# `wasmtime serve` doing the same.
+wt3_fresh() { wasmtime serve -Sp3,cli -Wcomponent-model-async=y --max-instance-reuse-count 1 --addr "$1" "$p3"; }
 
 measure() {
   local name=$1 addr=$2 out
@@ -66,7 +70,7 @@ echo "$(date -u +%F), $(nproc) cores, ${secs}s per case, 64 connections"
 echo
 echo "| server, case | requests/s | p50 | p99 | not 200 |"
 echo "|---|---:|---:|---:|---:|"
-for server in hb_wasmi hb_wasmtime wt hb3_wasmi hb3_wasmtime wt3; do
+for server in hb_wasmi hb_wasmtime wt hb3_wasmi hb3_wasmtime wt3_fresh wt3; do
   start "$server"
   case $server in
     hb_wasmi) name="hostbind serve, wasmi, C 0.2" ;;
@@ -74,11 +78,12 @@ for server in hb_wasmi hb_wasmtime wt hb3_wasmi hb3_wasmtime wt3; do
     wt) name="wasmtime serve 49, C 0.2" ;;
     hb3_wasmi) name="hostbind serve, wasmi, Python 0.3" ;;
     hb3_wasmtime) name="hostbind serve, wasmtime, Python 0.3" ;;
-    wt3) name="wasmtime serve 49, Python 0.3" ;;
+    wt3_fresh) name="wasmtime serve 49, Python 0.3, a fresh instance per request" ;;
+    wt3) name="wasmtime serve 49, Python 0.3, instances reused (its default)" ;;
   esac
   measure "$name, GET /hello" "$addr/hello"
   case $server in
-    hb3_* | wt3) measure "$name, POST /echo 64 KiB" "$addr/echo" -m POST -D "$small" ;;
+    hb3_* | wt3*) measure "$name, POST /echo 64 KiB" "$addr/echo" -m POST -D "$small" ;;
     *) measure "$name, POST /echo 1 MiB" "$addr/echo" -m POST -D "$body" ;;
   esac
   kill "$pid" 2>/dev/null || true
