@@ -32,25 +32,67 @@ pub struct IncomingRequest {
 impl IncomingRequest {
     /// The request the server hands the handler, its body in `body`.
     pub(crate) fn new(parts: http::request::Parts, body: Arc<Pipe>) -> IncomingRequest {
-        let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
-            let h = parts.headers.get(http::header::HOST)?;
-            h.to_str().ok().map(str::to_string)
-        });
+        let target = Target::of(&parts);
         IncomingRequest {
             method: parts.method,
-            scheme: Some(
-                parts
-                    .uri
-                    .scheme()
-                    .cloned()
-                    .unwrap_or(http::uri::Scheme::HTTP),
-            ),
-            authority,
-            path_with_query: parts.uri.path_and_query().map(|p| p.as_str().to_string()),
+            scheme: Some(target.scheme),
+            authority: target.authority,
+            path_with_query: target.path_with_query,
             headers: parts.headers,
             body: Some(body),
         }
     }
+}
+
+/// Where a request the server received is addressed, as a handler is
+/// told it in either version.
+pub(crate) struct Target {
+    pub(crate) scheme: http::uri::Scheme,
+    pub(crate) authority: Option<String>,
+    pub(crate) path_with_query: Option<String>,
+}
+
+impl Target {
+    /// From the URI, with the authority from `host` when the URI has
+    /// none (as HTTP/1.1's origin form has not) and `http` by default.
+    pub(crate) fn of(parts: &http::request::Parts) -> Target {
+        let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
+            let h = parts.headers.get(http::header::HOST)?;
+            h.to_str().ok().map(str::to_string)
+        });
+        Target {
+            scheme: parts
+                .uri
+                .scheme()
+                .cloned()
+                .unwrap_or(http::uri::Scheme::HTTP),
+            authority,
+            path_with_query: parts.uri.path_and_query().map(|p| p.as_str().to_string()),
+        }
+    }
+}
+
+/// A guest's new path with query, if HTTP allows it (`none` does).
+pub(crate) fn checked_path(p: Option<std::borrow::Cow<'_, str>>) -> Result<Option<String>, ()> {
+    match p {
+        Some(p) if http::uri::PathAndQuery::try_from(p.as_ref()).is_err() => Err(()),
+        p => Ok(p.map(|p| p.into_owned())),
+    }
+}
+
+/// A guest's new authority, if HTTP allows it (`none` does).
+pub(crate) fn checked_authority(
+    a: Option<std::borrow::Cow<'_, str>>,
+) -> Result<Option<String>, ()> {
+    match a {
+        Some(a) if http::uri::Authority::try_from(a.as_ref()).is_err() => Err(()),
+        a => Ok(a.map(|a| a.into_owned())),
+    }
+}
+
+/// Whether a scheme the guest names (`scheme.other`) is one HTTP allows.
+pub(crate) fn is_scheme(s: &str) -> bool {
+    http::uri::Scheme::try_from(s).is_ok()
 }
 
 impl Drop for IncomingRequest {
@@ -262,12 +304,8 @@ impl t::HostOutgoingRequest for WasiHttpCtx {
         this: Borrow<OutgoingRequest>,
         path: Option<std::borrow::Cow<'_, str>>,
     ) -> Result<Result<(), ()>> {
-        if let Some(p) = &path
-            && http::uri::PathAndQuery::try_from(p.as_ref()).is_err()
-        {
-            return Ok(Err(()));
-        }
-        self.table().get_mut(&this)?.path_with_query = path.map(|p| p.into_owned());
+        let path = tri!(checked_path(path));
+        self.table().get_mut(&this)?.path_with_query = path;
         Ok(Ok(()))
     }
 
@@ -281,7 +319,7 @@ impl t::HostOutgoingRequest for WasiHttpCtx {
         scheme: Option<Scheme>,
     ) -> Result<Result<(), ()>> {
         if let Some(Scheme::Other(s)) = &scheme
-            && http::uri::Scheme::try_from(s.as_str()).is_err()
+            && !is_scheme(s)
         {
             return Ok(Err(()));
         }
@@ -298,12 +336,8 @@ impl t::HostOutgoingRequest for WasiHttpCtx {
         this: Borrow<OutgoingRequest>,
         authority: Option<std::borrow::Cow<'_, str>>,
     ) -> Result<Result<(), ()>> {
-        if let Some(a) = &authority
-            && http::uri::Authority::try_from(a.as_ref()).is_err()
-        {
-            return Ok(Err(()));
-        }
-        self.table().get_mut(&this)?.authority = authority.map(|a| a.into_owned());
+        let authority = tri!(checked_authority(authority));
+        self.table().get_mut(&this)?.authority = authority;
         Ok(Ok(()))
     }
 

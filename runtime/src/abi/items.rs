@@ -18,11 +18,10 @@ pub(crate) trait Items: Send {
     -> Result<()>;
     /// The elements from `at` on, which this buffer no longer holds.
     fn split_off(&mut self, at: usize) -> Box<dyn Items>;
-    /// Moves `other`'s elements onto the end, if they are of this
-    /// buffer's type; gives `other` back if not.
-    fn append(&mut self, other: Box<dyn Items>) -> core::result::Result<(), Box<dyn Items>>;
-    /// The type of the elements.
-    fn elem(&self) -> core::any::TypeId;
+    /// Moves the elements of `other` (a `Vec`, as [`into_any`](Self::into_any)
+    /// gives it) onto the end, if they are of this buffer's type; gives
+    /// `other` back if not.
+    fn append(&mut self, other: Box<dyn Any>) -> core::result::Result<(), Box<dyn Any>>;
     /// The `Vec<E>`.
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
@@ -69,24 +68,10 @@ where
         Box::new(Vec::split_off(self, at.min(Vec::len(self))))
     }
 
-    fn append(&mut self, other: Box<dyn Items>) -> core::result::Result<(), Box<dyn Items>> {
-        // Checked before the box is turned into `Any`, so that a buffer
-        // of another type comes back whole.
-        if other.elem() != core::any::TypeId::of::<E>() {
-            return Err(other);
-        }
-        match other.into_any().downcast::<Vec<E>>() {
-            Ok(mut v) => {
-                Vec::append(self, &mut v);
-                Ok(())
-            }
-            // Unreachable: the element type was checked above.
-            Err(_) => Ok(()),
-        }
-    }
-
-    fn elem(&self) -> core::any::TypeId {
-        core::any::TypeId::of::<E>()
+    fn append(&mut self, other: Box<dyn Any>) -> core::result::Result<(), Box<dyn Any>> {
+        let mut v = other.downcast::<Vec<E>>()?;
+        Vec::append(self, &mut v);
+        Ok(())
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

@@ -104,7 +104,7 @@ fn host_to_host<B: Backend, T: 'static>(
         // elements before the copy and no others, so the copy must take
         // the rest of its buffer (as a future's always does).
         (HostItems::Typed(a), HostItems::Typed(b)) if from.end == a.len() => {
-            b.append(a.split_off(from.start)).map_err(|_| {
+            b.append(a.split_off(from.start).into_any()).map_err(|_| {
                 anyhow::anyhow!(
                     "both ends of this stream or future are the host's, typed with different Rust types"
                 )

@@ -183,7 +183,7 @@ macro_rules! guest_to_pipe {
                 Ok(()) => match trailers.read($store).await? {
                     Some(Ok(Some(f))) => {
                         let f: hostbind::Resource<$crate::fields::Fields> = f;
-                        Ok(Some($crate::p3::body::take_fields($store, f)?))
+                        Ok(Some($crate::p3::body::TakeFields::take($store, f)?))
                     }
                     Some(Ok(None)) | None => Ok(None),
                     Some(Err(code)) => Err(code),
@@ -228,10 +228,6 @@ impl TakeFields for &mut hostbind::Store<WasiHttpCtx> {
     fn take(self, f: Resource<Fields>) -> Result<HeaderMap> {
         self.data_mut().take_fields(f)
     }
-}
-
-pub(crate) fn take_fields(store: impl TakeFields, f: Resource<Fields>) -> Result<HeaderMap> {
-    store.take(f)
 }
 
 /// Sends a guest's body (of an outgoing request) into `pipe` from a task

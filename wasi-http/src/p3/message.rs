@@ -14,7 +14,9 @@ use super::bindings::wasi::http::types::{
 use super::body::{Body, Sent, Trailers, into_guest};
 use crate::WasiHttpCtx;
 use crate::fields::Fields;
-use crate::message::{http_method, method_of, scheme_of};
+use crate::message::{
+    Target, checked_authority, checked_path, http_method, is_scheme, method_of, scheme_of,
+};
 
 /// A request: the one the server hands the handler, or one the guest
 /// makes (to send, or to hand on).
@@ -48,16 +50,12 @@ pub struct RequestOptions {
 impl Request {
     /// The request the server hands the handler.
     pub(crate) fn incoming(parts: http::request::Parts, body: Body) -> Request {
-        let authority = parts.uri.authority().map(|a| a.to_string()).or_else(|| {
-            let h = parts.headers.get(http::header::HOST)?;
-            h.to_str().ok().map(str::to_string)
-        });
-        let scheme = parts.uri.scheme().unwrap_or(&http::uri::Scheme::HTTP);
+        let target = Target::of(&parts);
         Request {
             method: parts.method,
-            scheme: Some(scheme_of(scheme).into()),
-            authority,
-            path_with_query: parts.uri.path_and_query().map(|p| p.as_str().to_string()),
+            scheme: Some(scheme_of(&target.scheme).into()),
+            authority: target.authority,
+            path_with_query: target.path_with_query,
             headers: parts.headers,
             options: None,
             body,
@@ -159,12 +157,8 @@ impl t::HostRequest for WasiHttpCtx {
         this: Borrow<Request>,
         path: Option<std::borrow::Cow<'_, str>>,
     ) -> Result<Result<(), ()>> {
-        if let Some(p) = &path
-            && http::uri::PathAndQuery::try_from(p.as_ref()).is_err()
-        {
-            return Ok(Err(()));
-        }
-        self.request(&this)?.path_with_query = path.map(|p| p.into_owned());
+        let path = tri!(checked_path(path));
+        self.request(&this)?.path_with_query = path;
         Ok(Ok(()))
     }
 
@@ -178,7 +172,7 @@ impl t::HostRequest for WasiHttpCtx {
         scheme: Option<Scheme>,
     ) -> Result<Result<(), ()>> {
         if let Some(Scheme::Other(s)) = &scheme
-            && http::uri::Scheme::try_from(s.as_str()).is_err()
+            && !is_scheme(s)
         {
             return Ok(Err(()));
         }
@@ -195,12 +189,8 @@ impl t::HostRequest for WasiHttpCtx {
         this: Borrow<Request>,
         authority: Option<std::borrow::Cow<'_, str>>,
     ) -> Result<Result<(), ()>> {
-        if let Some(a) = &authority
-            && http::uri::Authority::try_from(a.as_ref()).is_err()
-        {
-            return Ok(Err(()));
-        }
-        self.request(&this)?.authority = authority.map(|a| a.into_owned());
+        let authority = tri!(checked_authority(authority));
+        self.request(&this)?.authority = authority;
         Ok(Ok(()))
     }
 

@@ -19,65 +19,7 @@ async fn the_python_handler_answers_every_route_on_both_engines() {
         })
         .await;
 
-        let r = get(s.addr, "/hello").await;
-        assert_eq!(
-            (r.status, r.text().as_str()),
-            (200, "hello from python\n"),
-            "{kind:?}"
-        );
-        assert_eq!(r.header("content-type"), Some("text/plain"));
-
-        let r = send(s.addr, "GET", "/headers", &[("x-greeting", "good day")], "")
-            .await
-            .unwrap();
-        assert_eq!(r.status, 200);
-        assert_eq!(r.header("x-reply"), Some("good day back"));
-        assert_eq!(
-            r.text(),
-            format!(
-                "method: Method_Get\npath: /headers\nscheme: http\nauthority: {}\n\
-                 greeting: good day\nconnection header: forbidden\n",
-                s.addr
-            )
-        );
-
-        let body = pattern(MIB);
-        let r = send(
-            s.addr,
-            "POST",
-            "/echo",
-            // hyper sends trailers to a client that says it takes them.
-            &[
-                ("content-type", "application/octet-stream"),
-                ("te", "trailers"),
-            ],
-            body.clone(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(r.status, 200);
-        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
-        assert!(
-            r.body == body,
-            "{kind:?}: the echo differs ({} bytes back)",
-            r.body.len()
-        );
-        let trailers = r.trailers.expect("the echo ends with trailers");
-        assert_eq!(trailers.get("x-echo-bytes").unwrap(), "1048576");
-
-        let r = get(s.addr, "/missing?x=1").await;
-        assert_eq!(
-            (r.status, r.text().as_str()),
-            (404, "not found: /missing?x=1\n")
-        );
-
-        let r = fetch(s.addr, &format!("http://{up}/data")).await;
-        assert_eq!(
-            (r.status, r.text().as_str()),
-            (200, "upstream status 200\nupstream data\n"),
-            "{kind:?}"
-        );
-        assert_eq!(*seen.lock().unwrap(), ["GET /data from python-http"]);
+        python_routes(&s, kind, "hello from python\n", up, &seen, "python-http").await;
 
         let r = get(s.addr, "/trap").await;
         assert_eq!(r.status, 500, "{kind:?}");
@@ -248,4 +190,72 @@ async fn an_outgoing_https_request_checks_the_certificate() {
         );
         s.stop().await;
     }
+}
+
+/// The routes the Python handlers of WASI 0.2 and 0.3 share, checked
+/// alike: the greeting, headers read and set, a 1 MiB echo with its
+/// trailer, a 404, and a fetch from `up`, which logs into `seen`.
+pub(super) async fn python_routes(
+    s: &Running,
+    kind: hostbind::EngineKind,
+    greeting: &str,
+    up: std::net::SocketAddr,
+    seen: &std::sync::Mutex<Vec<String>>,
+    from: &str,
+) {
+    let r = get(s.addr, "/hello").await;
+    assert_eq!((r.status, r.text().as_str()), (200, greeting), "{kind:?}");
+    assert_eq!(r.header("content-type"), Some("text/plain"));
+
+    let r = send(s.addr, "GET", "/headers", &[("x-greeting", "good day")], "")
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("x-reply"), Some("good day back"));
+    assert_eq!(
+        r.text(),
+        format!(
+            "method: Method_Get\npath: /headers\nscheme: http\nauthority: {}\n\
+             greeting: good day\nconnection header: forbidden\n",
+            s.addr
+        )
+    );
+
+    let body = pattern(MIB);
+    let r = send(
+        s.addr,
+        "POST",
+        "/echo",
+        // hyper sends trailers to a client that says it takes them.
+        &[
+            ("content-type", "application/octet-stream"),
+            ("te", "trailers"),
+        ],
+        body.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    assert!(
+        r.body == body,
+        "{kind:?}: the echo differs ({} bytes back)",
+        r.body.len()
+    );
+    let trailers = r.trailers.expect("the echo ends with trailers");
+    assert_eq!(trailers.get("x-echo-bytes").unwrap(), "1048576");
+
+    let r = get(s.addr, "/missing?x=1").await;
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (404, "not found: /missing?x=1\n")
+    );
+
+    let r = fetch(s.addr, &format!("http://{up}/data")).await;
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (200, "upstream status 200\nupstream data\n"),
+        "{kind:?}"
+    );
+    assert_eq!(*seen.lock().unwrap(), [format!("GET /data from {from}")]);
 }

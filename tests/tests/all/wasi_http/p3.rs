@@ -10,6 +10,7 @@ use hostbind_wasi_http::HttpConfig;
 use super::fixture::{
     PYTHON_P3, Running, echo_upstream, fetch, get, kinds, pattern, send, upstream,
 };
+use super::guests::python_routes;
 
 const MIB: usize = 1 << 20;
 
@@ -22,64 +23,15 @@ async fn the_python_p3_handler_answers_every_route_on_both_engines() {
         })
         .await;
 
-        let r = get(s.addr, "/hello").await;
-        assert_eq!(
-            (r.status, r.text().as_str()),
-            (200, "hello from python p3\n"),
-            "{kind:?}"
-        );
-        assert_eq!(r.header("content-type"), Some("text/plain"));
-
-        let r = send(s.addr, "GET", "/headers", &[("x-greeting", "good day")], "")
-            .await
-            .unwrap();
-        assert_eq!(r.status, 200);
-        assert_eq!(r.header("x-reply"), Some("good day back"));
-        assert_eq!(
-            r.text(),
-            format!(
-                "method: Method_Get\npath: /headers\nscheme: http\nauthority: {}\n\
-                 greeting: good day\nconnection header: forbidden\n",
-                s.addr
-            )
-        );
-
-        let body = pattern(MIB);
-        let r = send(
-            s.addr,
-            "POST",
-            "/echo",
-            &[
-                ("content-type", "application/octet-stream"),
-                ("te", "trailers"),
-            ],
-            body.clone(),
+        python_routes(
+            &s,
+            kind,
+            "hello from python p3\n",
+            up,
+            &seen,
+            "python-http-p3",
         )
-        .await
-        .unwrap();
-        assert_eq!(r.status, 200, "{kind:?}: {}", r.text());
-        assert_eq!(r.header("content-type"), Some("application/octet-stream"));
-        assert!(
-            r.body == body,
-            "{kind:?}: the echo differs ({} bytes back)",
-            r.body.len()
-        );
-        let trailers = r.trailers.expect("the echo ends with trailers");
-        assert_eq!(trailers.get("x-echo-bytes").unwrap(), "1048576");
-
-        let r = get(s.addr, "/missing?x=1").await;
-        assert_eq!(
-            (r.status, r.text().as_str()),
-            (404, "not found: /missing?x=1\n")
-        );
-
-        let r = fetch(s.addr, &format!("http://{up}/data")).await;
-        assert_eq!(
-            (r.status, r.text().as_str()),
-            (200, "upstream status 200\nupstream data\n"),
-            "{kind:?}"
-        );
-        assert_eq!(*seen.lock().unwrap(), ["GET /data from python-http-p3"]);
+        .await;
 
         let r = get(s.addr, "/slow").await;
         assert_eq!((r.status, r.text().as_str()), (200, "slow hello\n"));
@@ -135,18 +87,32 @@ async fn a_p3_handler_is_stopped_by_its_deadline_and_its_fuel_and_refused_a_body
             b.timeout(Duration::from_secs(3))
         })
         .await;
+        let stopped = "the handler ran past its time and was stopped\n";
         let r = get(s.addr, "/loop").await;
-        assert_eq!(r.status, 504, "{kind:?} /loop: {}", r.text());
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (504, stopped),
+            "{kind:?} /loop"
+        );
         let r = send(s.addr, "GET", "/slow", &[("x-wait-ms", "600000")], "")
             .await
             .unwrap();
-        assert_eq!(r.status, 504, "{kind:?} /slow: {}", r.text());
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (504, stopped),
+            "{kind:?} /slow"
+        );
         assert_eq!(get(s.addr, "/hello").await.status, 200);
         s.stop().await;
 
         let s = Running::start(kind, true, PYTHON_P3, |b| b.fuel(2_000_000_000)).await;
         let r = get(s.addr, "/loop").await;
         assert_eq!(r.status, 503, "{kind:?}: {}", r.text());
+        assert!(
+            r.text().starts_with("the handler used all its fuel: "),
+            "{}",
+            r.text()
+        );
         assert_eq!(get(s.addr, "/hello").await.status, 200);
         s.stop().await;
 
@@ -155,7 +121,14 @@ async fn a_p3_handler_is_stopped_by_its_deadline_and_its_fuel_and_refused_a_body
         let r = send(s.addr, "POST", "/echo", &[], vec![7u8; 1001])
             .await
             .unwrap();
-        assert_eq!(r.status, 413, "{kind:?}");
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (
+                413,
+                "the request body is 1001 bytes, more than the 1000 allowed\n"
+            ),
+            "{kind:?}"
+        );
         let r = send(s.addr, "POST", "/echo", &[], vec![7u8; 1000])
             .await
             .unwrap();
