@@ -1,9 +1,21 @@
-//! `hostbind run`: runs a WASI 0.2 component on wasmi or wasmtime, as a
-//! command (its `wasi:cli/run`) or, with `--invoke`, one export of it;
-//! `hostbind compile`: precompiles one for the wasmtime engine;
-//! `hostbind serve`: answers HTTP requests with a `wasi:http/proxy` (WASI
-//! 0.2) or `wasi:http/service` (WASI 0.3) handler.
+//! The `hostbind` command. `hostbind run` runs a WASI 0.2 or 0.3 component
+//! on wasmi or wasmtime, as a command (its `wasi:cli/run`) or, with
+//! `--invoke`, one export of it; `hostbind compile` precompiles one for the
+//! wasmtime engine; `hostbind serve` answers HTTP requests with a
+//! `wasi:http/proxy` (WASI 0.2) or `wasi:http/service` (WASI 0.3) handler.
+//!
+//! ```text
+//! cargo install hostbind-cli --features wasmtime
+//! hostbind run --dir ./data::/data --env GREETING=hi app.wasm report
+//! hostbind run --invoke 'add(40, 2)' calc.wasm
+//! hostbind compile app.wasm -o app.cwasm && hostbind run --allow-precompiled app.cwasm
+//! hostbind serve --addr 127.0.0.1:8080 --timeout 10s handler.wasm
+//! ```
+//!
+//! `hostbind help <command>` lists every option; `cli/tests` runs each of
+//! these against real guests.
 
+mod load;
 mod serve;
 mod wave;
 
@@ -12,7 +24,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand, ValueEnum};
-use hostbind::{Component, Config, Engine, EngineKind, Linker, Store, Val};
+use hostbind::{Component, Linker, Store, Val};
 use hostbind_wasi::{DirPerms, FilePerms, WasiCtx};
 
 #[derive(Parser)]
@@ -33,7 +45,8 @@ enum Command {
     /// e.g. `hostbind run --dir ./data::/data app.wasm input.txt`
     Run(RunArgs),
     /// Precompiles a component for the wasmtime engine, so that `hostbind run
-    /// --allow-precompiled` starts it without compiling.
+    /// --allow-precompiled` (or `hostbind serve --allow-precompiled`) starts
+    /// it without compiling.
     ///
     /// e.g. `hostbind compile app.wasm -o app.cwasm`
     Compile(CompileArgs),
@@ -54,9 +67,15 @@ struct CompileArgs {
     output: PathBuf,
     /// Compiles for runs that meter fuel (`hostbind run --fuel N`): code
     /// compiled with and without metering differs, and each is refused by
-    /// the other kind of run.
+    /// the other kind of run. E.g. `hostbind compile --fuel app.wasm -o
+    /// app.cwasm`.
     #[arg(long)]
     fuel: bool,
+    /// Compiles for runs that stop guests after a time (`hostbind serve
+    /// --timeout 10s`), whose code checks for interruption. E.g. `hostbind
+    /// compile --interruptible handler.wasm -o handler.cwasm`.
+    #[arg(long)]
+    interruptible: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -79,19 +98,22 @@ struct RunArgs {
     /// Repeatable.
     #[arg(long = "env", value_name = "K=V")]
     envs: Vec<String>,
-    /// Gives the guest this process's environment.
+    /// Gives the guest this process's environment, e.g. `hostbind run
+    /// --inherit-env app.wasm`.
     #[arg(long)]
     inherit_env: bool,
-    /// Lets the guest use sockets and name lookup.
+    /// Lets the guest use sockets and name lookup, e.g. `hostbind run
+    /// --allow-network client.wasm`.
     #[arg(long)]
     allow_network: bool,
     /// Stops the guest after this much fuel (instructions, roughly), e.g.
     /// `--fuel 1000000000`.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
-    /// Runs a component precompiled by `hostbind compile`. Its machine code
-    /// runs as it is, with no check that a compiler made it: run only files
-    /// you made yourself.
+    /// Runs a component precompiled by `hostbind compile`, e.g. `hostbind
+    /// run --allow-precompiled app.cwasm`. Its machine code runs as it is,
+    /// with no check that a compiler made it: run only files you made
+    /// yourself.
     #[arg(long)]
     allow_precompiled: bool,
     /// Calls this export instead of `wasi:cli/run`, e.g. `'greet("x", 1)'`
@@ -126,72 +148,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn engine_kind(kind: EngineArg) -> Result<EngineKind> {
-    Ok(match kind {
-        EngineArg::Wasmi => EngineKind::Wasmi,
-        #[cfg(feature = "wasmtime")]
-        EngineArg::Wasmtime => EngineKind::Wasmtime,
-        #[cfg(not(feature = "wasmtime"))]
-        EngineArg::Wasmtime => {
-            anyhow::bail!(
-                "this `hostbind` was built without the wasmtime engine (feature `wasmtime`)"
-            )
-        }
-    })
-}
-
-fn engine(kind: EngineArg, fuel: bool) -> Result<Engine> {
-    let mut config = Config::new();
-    config.kind(engine_kind(kind)?).consume_fuel(fuel);
-    Engine::with_config(&config)
-}
-
 /// `hostbind compile`: the component compiled for the wasmtime engine.
 fn compile(args: &CompileArgs) -> Result<()> {
-    let engine = engine(EngineArg::Wasmtime, args.fuel)?;
+    let engine = load::engine(EngineArg::Wasmtime, args.fuel, args.interruptible)?;
     let component = Component::from_file(&engine, &args.component)?;
     let bytes = component.serialize()?;
     std::fs::write(&args.output, bytes)
         .with_context(|| format!("cannot write `{}`", args.output.display()))
-}
-
-/// The component at `args.component`: compiled from its binary, or, with
-/// `--allow-precompiled`, loaded as `hostbind compile` saved it.
-fn load(args: &RunArgs) -> Result<(Engine, Component)> {
-    let path = &args.component;
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    let fuel = args.fuel.is_some();
-    if !Component::is_precompiled(&bytes) {
-        let engine = engine(args.engine.unwrap_or(EngineArg::Wasmi), fuel)?;
-        let component =
-            Component::new(&engine, bytes).with_context(|| format!("in `{}`", path.display()))?;
-        return Ok((engine, component));
-    }
-    if !args.allow_precompiled {
-        anyhow::bail!(
-            "`{}` is a precompiled component; run it with `--allow-precompiled` if you made it with `hostbind compile` (its machine code runs as it is)",
-            path.display()
-        );
-    }
-    if matches!(args.engine, Some(EngineArg::Wasmi)) {
-        anyhow::bail!(
-            "`{}` is precompiled for the wasmtime engine; wasmi runs component binaries only",
-            path.display()
-        );
-    }
-    let engine = engine(EngineArg::Wasmtime, fuel)?;
-    // SAFETY: `--allow-precompiled` is the user's word that the file is what
-    // `hostbind compile` wrote; `deserialize` checks its header, version and
-    // engine configuration, and refuses anything else.
-    let component = unsafe { Component::deserialize(&engine, &bytes) }.with_context(|| {
-        let how = if fuel { " --fuel" } else { "" };
-        format!(
-            "in `{}` (compile it again with this hostbind: `hostbind compile{how} COMPONENT -o {}`)",
-            path.display(),
-            path.display()
-        )
-    })?;
-    Ok((engine, component))
 }
 
 fn wasi(args: &RunArgs) -> Result<WasiCtx> {
@@ -220,7 +183,13 @@ fn wasi(args: &RunArgs) -> Result<WasiCtx> {
 }
 
 fn run(args: &RunArgs) -> Result<i32> {
-    let (engine, component) = load(args)?;
+    let needs = load::Needs {
+        engine: args.engine,
+        fuel: args.fuel.is_some(),
+        interruptible: false,
+        allow_precompiled: args.allow_precompiled,
+    };
+    let (engine, component) = load::component(&args.component, &needs)?;
     let mut linker = Linker::<Data>::new(&engine);
     hostbind_wasi::add_to_linker(&mut linker, |d| &mut d.wasi)?;
     let mut store = Store::new(&engine, Data { wasi: wasi(args)? });

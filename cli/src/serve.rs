@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
-use hostbind::{Component, Config, Engine};
 use hostbind_wasi::WasiCtx;
 use hostbind_wasi_http::{HttpConfig, Server};
 
@@ -19,7 +18,8 @@ pub(crate) struct ServeArgs {
     /// picks a free one; the address served is printed on stderr).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// The core engine, e.g. `--engine wasmtime` [default: wasmi]
+    /// The core engine, e.g. `--engine wasmtime` [default: wasmi, or
+    /// wasmtime for a precompiled component]
     #[arg(long, value_enum)]
     engine: Option<EngineArg>,
     /// Gives each request this much fuel; one that uses it all is
@@ -30,22 +30,29 @@ pub(crate) struct ServeArgs {
     /// a client still waiting is answered 504.
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     timeout: Option<Duration>,
-    /// Refuses request bodies larger than this many bytes (413).
+    /// Refuses request bodies larger than this many bytes (413), e.g.
+    /// `--max-body 1048576`.
     #[arg(long, value_name = "BYTES")]
     max_body: Option<u64>,
     /// Lets guests send requests to this host (`example.com`, every port)
     /// or `host:port`; `*` allows any. Repeatable. By default none.
     #[arg(long = "allow-http-host", value_name = "HOST")]
     allow_http_hosts: Vec<String>,
-    /// How many guests run at once; more requests wait their turn
-    /// [default: four per core].
+    /// How many guests run at once; more requests wait their turn, e.g.
+    /// `--max-running 8` [default: four per core].
     #[arg(long, value_name = "N")]
     max_running: Option<usize>,
     /// Sets an environment variable for the guest, e.g. `--env LANG=C`.
     /// Repeatable.
     #[arg(long = "env", value_name = "K=V")]
     envs: Vec<String>,
-    /// The component, e.g. `handler.wasm`.
+    /// Serves a component precompiled by `hostbind compile` (with
+    /// `--interruptible` if `--timeout` is given, `--fuel` if `--fuel`
+    /// is), e.g. `hostbind serve --allow-precompiled handler.cwasm`. Its
+    /// machine code runs as it is: serve only files you made yourself.
+    #[arg(long)]
+    allow_precompiled: bool,
+    /// The component, e.g. `handler.wasm` (or `handler.cwasm`, precompiled).
     component: PathBuf,
 }
 
@@ -68,13 +75,13 @@ fn duration(s: &str) -> Result<Duration, String> {
 }
 
 pub(crate) fn serve(args: &ServeArgs) -> Result<i32> {
-    let mut config = Config::new();
-    config
-        .kind(crate::engine_kind(args.engine.unwrap_or(EngineArg::Wasmi))?)
-        .consume_fuel(args.fuel.is_some())
-        .interruptible(args.timeout.is_some());
-    let engine = Engine::with_config(&config)?;
-    let component = Component::from_file(&engine, &args.component)?;
+    let needs = crate::load::Needs {
+        engine: args.engine,
+        fuel: args.fuel.is_some(),
+        interruptible: args.timeout.is_some(),
+        allow_precompiled: args.allow_precompiled,
+    };
+    let (engine, component) = crate::load::component(&args.component, &needs)?;
     let mut http = HttpConfig::new();
     for h in &args.allow_http_hosts {
         http = http.allow_host(h.clone());

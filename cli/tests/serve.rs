@@ -169,3 +169,67 @@ fn serve_refuses_a_component_that_is_not_a_handler() {
         "{err}"
     );
 }
+
+/// `hostbind compile --interruptible` makes what `hostbind serve
+/// --allow-precompiled --timeout` starts without compiling; a file
+/// compiled for other flags, or served without the flag, is refused
+/// saying what to do.
+#[cfg(feature = "wasmtime")]
+#[test]
+fn serve_starts_a_precompiled_handler() {
+    let hostbind = env!("CARGO_BIN_EXE_hostbind");
+    let c_http = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/guests/c-http/c-http.wasm");
+    let dir = std::env::temp_dir().join(format!("hostbind-serve-cwasm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let compile = |flags: &[&str], out: &Path| {
+        let done = Command::new(hostbind)
+            .arg("compile")
+            .args(flags)
+            .arg(&c_http)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    };
+    let timed = dir.join("timed.cwasm");
+    let plain = dir.join("plain.cwasm");
+    compile(&["--interruptible"], &timed);
+    compile(&[], &plain);
+
+    let (mut child, addr) = serve(&["--allow-precompiled", "--timeout", "10s"], &timed);
+    let hello = request(&addr, "GET", "/hello");
+    assert!(hello.starts_with("HTTP/1.1 200 OK\r\n"), "{hello}");
+    assert!(hello.contains("\r\nhello from c\n\r\n0\r\n\r\n"), "{hello}");
+    interrupt(&child);
+    assert!(child.wait().unwrap().success());
+
+    let refused: &[(&[&str], &Path, &str)] = &[
+        (
+            &["--timeout", "10s"],
+            &timed,
+            "is a precompiled component; run it with `--allow-precompiled`",
+        ),
+        (
+            &["--allow-precompiled", "--timeout", "10s"],
+            &plain,
+            "for these flags: `hostbind compile --interruptible COMPONENT",
+        ),
+    ];
+    for (flags, file, want) in refused {
+        let out = Command::new(hostbind)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(*flags)
+            .arg(file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(err.contains(want), "{flags:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

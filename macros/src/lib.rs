@@ -1,4 +1,22 @@
-//! Procedural macro entry points of hostbind; the logic lives in `hostbind-expand`.
+//! Procedural macro entry points of hostbind; the logic lives in
+//! `hostbind-expand`. Use them through the `hostbind` crate, which
+//! re-exports each one and holds the runtime their code calls:
+//!
+//! ```
+//! use hostbind::{ComponentType, Lift, Lower, host_fn};
+//!
+//! #[derive(ComponentType, Lift, Lower)]
+//! struct Point { x: i32, y: i32 }
+//!
+//! /// Still an ordinary function as well as a host function.
+//! #[host_fn]
+//! fn norm(p: Point) -> u32 {
+//!     p.x.unsigned_abs() + p.y.unsigned_abs()
+//! }
+//!
+//! assert_eq!(norm(Point { x: 3, y: -4 }), 7);
+//! assert_eq!(<Point as ComponentType>::TY.to_string(), "record point { x: s32, y: s32 }");
+//! ```
 
 use proc_macro::TokenStream;
 

@@ -5,7 +5,7 @@
 
 use hostbind::{Component, Engine, Linker, Result, Store};
 
-hostbind::bindgen!({ path: "examples/bindgen/plugin.wit", world: "plugin" });
+hostbind::bindgen!({ path: "../docs/guests/plugin.wit", world: "plugin" });
 
 use example::host::{logging, scoring};
 
@@ -43,7 +43,7 @@ struct App {
 
 fn main() -> Result<()> {
     let engine = Engine::default();
-    let wasm = wat::parse_str(include_str!("../plugin/plugin.wat"))?;
+    let wasm = wat::parse_str(include_str!("../../../docs/guests/plugin.wat"))?;
     let component = Component::new(&engine, wasm)?;
 
     let mut linker = Linker::<App>::new(&engine);

@@ -34,7 +34,7 @@ fn label(total: u32) -> String {
 
 fn main() -> Result<()> {
     let engine = Engine::default();
-    let wasm = wat::parse_str(include_str!("plugin.wat"))?;
+    let wasm = wat::parse_str(include_str!("../../../docs/guests/plugin.wat"))?;
     let component = Component::new(&engine, wasm)?;
 
     let mut linker = Linker::<Host>::new(&engine);

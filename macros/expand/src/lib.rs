@@ -1,8 +1,24 @@
-//! Expansion logic of hostbind's macros, as an ordinary library so that unit
-//! tests can drive it with token streams.
+//! Expansion logic of hostbind's macros (`#[host_fn]`, `bindgen!`, the
+//! derives, `flags!`), as an ordinary library: `hostbind-macros` is a thin
+//! proc-macro crate over it, and tests and tools drive it with token
+//! streams. Users want the `hostbind` crate, which re-exports the macros.
 //!
 //! Each macro runs in stages: `attr` parses options, `sig` turns the Rust
-//! signature into a checked description, `expand` emits the glue.
+//! signature into a checked description, `expand` emits the glue. A
+//! mistake comes back as `compile_error!` tokens at the offending span:
+//!
+//! ```
+//! let item = "fn add(a: u32, b: u32) -> u32 { a + b }".parse().unwrap();
+//! let glue = hostbind_expand::host_fn(Default::default(), item).to_string();
+//! // `add` becomes a value the linker takes, with a C-ABI entrypoint.
+//! assert!(glue.contains("struct add"), "{glue}");
+//! assert!(glue.contains("extern \"C\" fn __hostbind_entry"), "{glue}");
+//! assert!(!glue.contains("compile_error"));
+//!
+//! let item = "fn pick<T>(x: T) -> T { x }".parse().unwrap();
+//! let glue = hostbind_expand::host_fn(Default::default(), item).to_string();
+//! assert!(glue.contains("compile_error"), "a host function has one signature: {glue}");
+//! ```
 
 mod attr;
 mod bindgen;

@@ -79,6 +79,11 @@ pub(crate) struct Artifacts<B: Backend> {
 impl Compiled {
     /// The artifacts of engine `B`, if the component was compiled for it.
     pub(crate) fn artifacts<B: Backend>(&self) -> Option<&Artifacts<B>> {
+        // Without the wasmtime engine the match has one arm.
+        #[cfg_attr(
+            not(feature = "wasmtime"),
+            expect(clippy::infallible_destructuring_match)
+        )]
         let any: &dyn core::any::Any = match self {
             Compiled::Wasmi(a) => a,
             #[cfg(feature = "wasmtime")]
@@ -123,10 +128,11 @@ pub(crate) struct CompiledModule<B: Backend> {
 }
 
 impl Component {
-    /// Decomposes and compiles a component binary (or its text format, if
-    /// `bytes` is WAT and the `wat` feature of the caller produced it).
+    /// Decomposes and compiles a component binary, or, with the `wat`
+    /// feature (on by default), its text format.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Component> {
-        Component::build(engine, bytes.as_ref(), Source::Compile)
+        let bytes = crate::load::text::to_binary(bytes.as_ref())?;
+        Component::build(engine, &bytes, Source::Compile)
     }
 
     /// Decomposes a component binary and takes its core modules from
@@ -261,7 +267,8 @@ impl Component {
         })
     }
 
-    /// Reads, decomposes and compiles a component binary from a file.
+    /// Reads, decomposes and compiles a component from a file: a binary,
+    /// or WAT text with the `wat` feature.
     pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> Result<Component> {
         let path = path.as_ref();
         let bytes =

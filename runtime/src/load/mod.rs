@@ -5,4 +5,5 @@ pub(crate) mod component;
 pub(crate) mod module;
 pub(crate) mod precheck;
 pub(crate) mod precompiled;
+pub(crate) mod text;
 pub(crate) mod transmits;

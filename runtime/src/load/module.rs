@@ -34,9 +34,11 @@ pub(crate) enum CompiledCore {
 pub(crate) use crate::engine::shape::{CoreKind, Shape};
 
 impl Module {
-    /// Compiles (and validates) a core module for `engine`.
+    /// Compiles (and validates) a core module for `engine`: a binary, or
+    /// WAT text with the `wat` feature (on by default).
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
-        let bytes = bytes.as_ref();
+        let bytes = crate::load::text::to_binary(bytes.as_ref())?;
+        let bytes = &*bytes;
         let (compiled, shape) = match &engine.repr {
             EngineRepr::Wasmi(e) => {
                 let m = crate::engine::wasmi::Wasmi::compile(e, bytes)?;
@@ -151,6 +153,11 @@ fn same(a: &CoreKind, b: &CoreKind) -> bool {
 
 /// The engine's compiled module behind `module`, or why it has none.
 pub(crate) fn compiled_for<B: Backend>(module: &Module) -> Result<&B::Module> {
+    // Without the wasmtime engine the match has one arm.
+    #[cfg_attr(
+        not(feature = "wasmtime"),
+        expect(clippy::infallible_destructuring_match)
+    )]
     let any: &dyn core::any::Any = match &module.inner.compiled {
         CompiledCore::Wasmi(m) => m,
         #[cfg(feature = "wasmtime")]

@@ -109,7 +109,7 @@ fn header(bytes: &[u8]) -> Result<()> {
         .skip_while(u8::is_ascii_whitespace);
     if text.clone().next() == Some(b'(') {
         bail!(
-            "this is WebAssembly text, not a binary component: parse it first (the `wat` crate's `parse_str`)"
+            "this is WebAssembly text, not a binary component: turn on hostbind's `wat` feature, or parse it first (the `wat` crate's `parse_str`)"
         );
     }
     if bytes.is_empty() {

@@ -65,3 +65,42 @@ fn the_suite_runs_on_every_engine() {
         [hostbind::EngineKind::Wasmi, hostbind::EngineKind::Wasmtime]
     );
 }
+
+/// With the `wat` feature (on by default) a component, and a core module,
+/// may be given as text; text that does not assemble names its line and
+/// column, and bytes that are neither text nor a binary keep the binary's
+/// own message.
+#[test]
+fn components_and_modules_load_from_text() {
+    let text = r#"(component
+      (core module $m (func (export "seven") (result i32) (i32.const 7)))
+      (core instance $i (instantiate $m))
+      (func (export "seven") (result u32) (canon lift (core func $i "seven"))))"#;
+    for engine in engines() {
+        let component = hostbind::Component::new(&engine, text).unwrap();
+        let mut store = hostbind::Store::new(&engine, ());
+        let instance = hostbind::Linker::new(&engine)
+            .instantiate(&mut store, &component)
+            .unwrap();
+        let seven = instance
+            .get_typed_func::<(), (u32,)>(&mut store, "seven")
+            .unwrap();
+        assert_eq!(seven.call(&mut store, ()).unwrap(), (7,));
+
+        hostbind::Module::new(&engine, "(module (func (export \"f\")))").unwrap();
+
+        let err = hostbind::Component::new(&engine, "(component\n  (func (export \"f\") oops))")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("this WebAssembly text does not assemble"),
+            "{err}"
+        );
+        assert!(err.contains(":2:"), "names the line: {err}");
+
+        let err = hostbind::Component::new(&engine, b"\x01\x02not wasm")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("magic header not detected"), "{err}");
+    }
+}

@@ -1,0 +1,20 @@
+//! The WebAssembly text format, read where a binary is expected (the `wat` feature).
+
+use std::borrow::Cow;
+
+use crate::error::Result;
+
+/// `bytes` as a binary: assembled when they are text (they open with `(`
+/// or a `;;` comment) and the `wat` feature is on; otherwise unchanged, so
+/// that the binary's own checks say what is wrong with them.
+pub(crate) fn to_binary(bytes: &[u8]) -> Result<Cow<'_, [u8]>> {
+    #[cfg(feature = "wat")]
+    {
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(first, Some(b'(' | b';')) {
+            return wat::parse_bytes(bytes)
+                .map_err(|e| anyhow::anyhow!("this WebAssembly text does not assemble: {e}"));
+        }
+    }
+    Ok(Cow::Borrowed(bytes))
+}
