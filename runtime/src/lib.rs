@@ -289,6 +289,31 @@
 //! }
 //! # Ok::<(), hostbind::Error>(())
 //! ```
+//!
+//! # Async
+//!
+//! Components that use the async ABI (`async func`, `stream<T>`,
+//! `future<T>`) run on both engines. The host calls an export with
+//! [`TypedFunc::call_async`] or [`Func::call_async`] (or starts several
+//! with [`Func::start`]), writes async host functions as
+//! `#[host_fn] async fn` or with [`LinkerInstance::func_new_async`],
+//! reaching the store's data through [`Access::with`], and reads and
+//! writes streams and futures through [`StreamReader`], [`StreamWriter`],
+//! [`FutureReader`] and [`FutureWriter`]. hostbind has no executor of its
+//! own: tokio, or any `block_on`, drives the futures.
+//!
+//! # Features
+//!
+//! - `wat` (on by default): [`Component::new`], [`Component::from_file`]
+//!   and [`Module::new`] also read the WebAssembly text format.
+//! - `wasmtime`: the wasmtime engine (`EngineKind::Wasmtime`), and with
+//!   it precompiled components ([`Component::serialize`],
+//!   [`ComponentCache`]).
+//!
+//! The guide in the `docs/` folder of hostbind's source has a page for
+//! each task: getting started, host functions, `bindgen!`, resources,
+//! WASI, limits for untrusted guests, precompiled components, choosing an
+//! engine, async, HTTP, and porting a host from wasmtime.
 
 // Every public item is documented; the crate is the product.
 #![deny(missing_docs)]

@@ -140,10 +140,12 @@ impl Component {
 /// ```no_run
 /// use hostbind::{ComponentCache, Engine, EngineKind};
 ///
+/// # #[cfg(feature = "wasmtime")] {
 /// let engine = Engine::try_new(EngineKind::Wasmtime)?;
 /// // SAFETY: only this program writes to the directory.
 /// let cache = unsafe { ComponentCache::new("/var/cache/my-host")? };
 /// let component = cache.load_file(&engine, "plugin.wasm")?;
+/// # }
 /// # Ok::<(), hostbind::Error>(())
 /// ```
 #[derive(Clone, Debug)]
