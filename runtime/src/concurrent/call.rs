@@ -176,9 +176,10 @@ pub(crate) fn start_call<B: Backend, T: 'static>(
             .task(id)
             .is_some_and(|t| t.state == TaskState::Starting)
     {
-        // The callee waits for its instance: tasks that are ready run
-        // first, and may release it.
-        super::task::run_ready::<B, T>(cx, &|tasks| {
+        // The callee waits for its instance: tasks with something to act
+        // on run first, and may release it. Tasks that only yield do not:
+        // they may wait for this caller, which gets `STARTING` meanwhile.
+        super::task::run_woken::<B, T>(cx, &|tasks| {
             tasks
                 .task(id)
                 .is_none_or(|t| t.state != TaskState::Starting)

@@ -73,10 +73,27 @@ pub(crate) fn run_ready<B: Backend, T: 'static>(
     Ok(())
 }
 
+/// [`run_ready`] for a loop that guest code below it waits on: it runs
+/// tasks with something to act on (an event, an ended wait, a call that
+/// can start) but not tasks that only yielded, which may be yielding until
+/// that code goes on.
+pub(crate) fn run_woken<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    done: &dyn Fn(&mut Tasks<B>) -> bool,
+) -> Result<()> {
+    while !done(store_tasks::<B, T>(cx)) && turn_with::<B, T>(cx, false)? {}
+    Ok(())
+}
+
 /// One turn of the event loop: starts a call that can start now, or
 /// resumes or calls back one task that is ready; returns whether anything
 /// ran.
 fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
+    turn_with::<B, T>(cx, true)
+}
+
+/// [`turn`], where tasks that only yielded count as ready when `yields`.
+fn turn_with<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, yields: bool) -> Result<bool> {
     super::cancel::cancel_dropped::<B, T>(cx)?;
     let polled = super::host_call::poll_woken::<B, T>(cx)?;
     // After the host futures ran: they may have dropped ends.
@@ -92,8 +109,8 @@ fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
         super::thread::resume::<B, T>(cx, id)?;
         return Ok(true);
     }
-    let Some((id, event)) = pick_ready::<B, T>(cx) else {
-        let Some(id) = super::thread::pick(store_tasks::<B, T>(cx), true) else {
+    let Some((id, event)) = pick_ready::<B, T>(cx, yields) else {
+        let Some(id) = super::thread::pick(store_tasks::<B, T>(cx), true).filter(|_| yields) else {
             return Ok(false);
         };
         super::thread::resume::<B, T>(cx, id)?;
@@ -120,9 +137,12 @@ fn turn<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result<bool> {
 }
 
 /// A callback-lifted task that can be called back now, with the event to
-/// call it with: one that yielded, or one whose waitable set has an event,
-/// in an instance no other task holds.
-pub(super) fn pick_ready<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Option<(u32, [u32; 3])> {
+/// call it with: one that yielded (when `yields`), or one whose waitable
+/// set has an event, in an instance no other task holds.
+pub(super) fn pick_ready<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    yields: bool,
+) -> Option<(u32, [u32; 3])> {
     let tasks = store_tasks::<B, T>(cx);
     for id in tasks.tasks().ids() {
         let task = tasks.task(id)?;
@@ -138,7 +158,7 @@ pub(super) fn pick_ready<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Optio
             return Some((id, [super::cancel::EVENT_TASK_CANCELLED, 0, 0]));
         }
         match exec {
-            Exec::Yielded if free => return Some((id, [EVENT_NONE, 0, 0])),
+            Exec::Yielded if free && yields => return Some((id, [EVENT_NONE, 0, 0])),
             Exec::Waiting(set) if free => {
                 if let Some(event) = super::waitable::take_event(tasks, set) {
                     return Some((id, event));

@@ -12,7 +12,7 @@ use crate::store::Cx;
 use crate::store::tasks::{Cancel, Exec, Finish, Frame, Returns, Task, TaskState, Tasks};
 
 use super::event_loop::pick_ready;
-pub(crate) use super::event_loop::{poll_until, run_ready, run_until, step};
+pub(crate) use super::event_loop::{poll_until, run_ready, run_until, run_woken, step};
 
 /// Where `task.return` delivers a host-called task's result: the caller's
 /// lift, given the flat values (or the pointer to them) while the task
@@ -389,7 +389,7 @@ pub(crate) fn yield_now<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>) -> Result
         .into());
     }
     let mut ran = 0;
-    while let Some((id, event)) = pick_ready::<B, T>(cx) {
+    while let Some((id, event)) = pick_ready::<B, T>(cx, true) {
         step::<B, T>(cx, id, event)?;
         ran += 1;
         // Each ready task gets its turn; a loop of yields is the guest's.

@@ -229,3 +229,122 @@ fn a_synchronous_export_the_host_started_is_suspended_where_it_blocks() {
     // The post-return ran once the results were lifted.
     assert_eq!(posts.call(&mut store, ()).unwrap(), (1,));
 }
+
+/// `$Y.wait()` is callback-lifted and yields until `$Y.open()` has run,
+/// then returns 7. `$S.go()` is an `async func` lifted synchronously that
+/// calls `wait` through a synchronous lowering, so it blocks holding
+/// `$S`. `$O.run()` calls `go` twice through an async lowering (the
+/// second finds `$S` held and gets `STARTING`), then calls `open` itself,
+/// waits for both subtasks and returns the sum of their results.
+const YIELDERS: &str = r#"(component
+  (component $Y
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "ret" (func $ret (param i32)))
+      (global $open (mut i32) (i32.const 0))
+      (func (export "wait") (result i32) (i32.const 1 (; YIELD ;)))
+      (func (export "wait-cb") (param i32 i32 i32) (result i32)
+        (if (result i32) (global.get $open)
+          (then (call $ret (i32.const 7)) (i32.const 0 (; EXIT ;)))
+          (else (i32.const 1 (; YIELD ;)))))
+      (func (export "open") (global.set $open (i32.const 1))))
+    (core instance $m (instantiate $M (with "" (instance (export "ret" (func $ret))))))
+    (func (export "wait") async (result u32)
+      (canon lift (core func $m "wait") async (callback (core func $m "wait-cb"))))
+    (func (export "open") (canon lift (core func $m "open"))))
+
+  (component $S
+    (import "wait" (func $wait async (result u32)))
+    (core func $wait (canon lower (func $wait)))
+    (core module $M
+      (import "" "wait" (func $wait (result i32)))
+      (func (export "go") (result i32) (call $wait)))
+    (core instance $m (instantiate $M (with "" (instance (export "wait" (func $wait))))))
+    (func (export "go") async (result u32) (canon lift (core func $m "go"))))
+
+  (component $O
+    (import "go" (func $go async (result u32)))
+    (import "open" (func $open))
+    (core module $libc (memory (export "mem") 1))
+    (core instance $libc (instantiate $libc))
+    (core func $go (canon lower (func $go) async (memory (core memory $libc "mem"))))
+    (core func $open (canon lower (func $open)))
+    (core func $ws-new (canon waitable-set.new))
+    (core func $join (canon waitable.join))
+    (core func $st-drop (canon subtask.drop))
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "go" (func $go (param i32) (result i32)))
+      (import "" "open" (func $open))
+      (import "" "ws-new" (func $ws-new (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "st-drop" (func $st-drop (param i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (global $ws (mut i32) (i32.const 0))
+      (global $left (mut i32) (i32.const 2))
+      (func (export "run") (result i32)
+        (local $status i32)
+        (global.set $ws (call $ws-new))
+        ;; the first call blocks inside `$S`, which it then holds
+        (local.set $status (call $go (i32.const 8)))
+        (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1 (; STARTED ;)))
+          (then unreachable))
+        (call $join (i32.shr_u (local.get $status) (i32.const 4)) (global.get $ws))
+        ;; the second waits for `$S`; the caller runs on meanwhile
+        (local.set $status (call $go (i32.const 12)))
+        (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 0 (; STARTING ;)))
+          (then unreachable))
+        (call $join (i32.shr_u (local.get $status) (i32.const 4)) (global.get $ws))
+        (call $open)
+        (i32.or (i32.const 2 (; WAIT ;)) (i32.shl (global.get $ws) (i32.const 4))))
+      (func (export "run-cb") (param $event i32) (param $index i32) (param $payload i32) (result i32)
+        (if (i32.ne (local.get $event) (i32.const 1 (; SUBTASK ;)))
+          (then unreachable))
+        (if (i32.eq (local.get $payload) (i32.const 2 (; RETURNED ;)))
+          (then
+            (call $st-drop (local.get $index))
+            (global.set $left (i32.sub (global.get $left) (i32.const 1)))))
+        (if (global.get $left)
+          (then (return (i32.or (i32.const 2 (; WAIT ;)) (i32.shl (global.get $ws) (i32.const 4))))))
+        (call $ret (i32.add (i32.load (i32.const 8)) (i32.load (i32.const 12))))
+        (i32.const 0 (; EXIT ;))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $libc "mem"))
+      (export "go" (func $go)) (export "open" (func $open))
+      (export "ws-new" (func $ws-new)) (export "join" (func $join))
+      (export "st-drop" (func $st-drop)) (export "ret" (func $ret))))))
+    (func (export "run") async (result u32)
+      (canon lift (core func $m "run") async (callback (core func $m "run-cb")))))
+
+  (instance $y (instantiate $Y))
+  (instance $s (instantiate $S (with "wait" (func $y "wait"))))
+  (instance $o (instantiate $O (with "go" (func $s "go")) (with "open" (func $y "open"))))
+  (export "run" (func $o "run")))"#;
+
+/// A call that finds its callee's instance held returns `STARTING` to its
+/// caller at once, even while other tasks only yield: they may be
+/// yielding until that caller goes on, as `$Y.wait` does here.
+#[test]
+fn a_starting_callee_leaves_its_caller_to_unblock_the_tasks_that_yield() {
+    for engine in engines() {
+        let c = component(&engine, YIELDERS);
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        let run = instance
+            .get_typed_func::<(), (u32,)>(&mut store, "run")
+            .unwrap();
+        let result = run.call(&mut store, ());
+        match engine.kind() {
+            EngineKind::Wasmi => assert_eq!(result.unwrap(), (14,)),
+            #[cfg(feature = "wasmtime")]
+            EngineKind::Wasmtime => {
+                let e = hostbind_tests::message(&result.unwrap_err());
+                assert!(
+                    e.contains("not supported by hostbind yet") && e.contains("stack switching"),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
