@@ -122,7 +122,8 @@ struct RunArgs {
     invoke: Option<String>,
     /// The component, e.g. `app.wasm` (or `app.cwasm`, precompiled).
     component: PathBuf,
-    /// Arguments for the guest (its first is the component's file name).
+    /// Arguments for the guest (its first is the component's file name),
+    /// e.g. `hostbind run app.wasm report --verbose`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
 }
