@@ -102,12 +102,7 @@ fn header(bytes: &[u8]) -> Result<()> {
         }
         return Ok(());
     }
-    let text = bytes
-        .iter()
-        .take(256)
-        .copied()
-        .skip_while(u8::is_ascii_whitespace);
-    if text.clone().next() == Some(b'(') {
+    if super::text::is_text(bytes) {
         bail!(
             "this is WebAssembly text, not a binary component: turn on hostbind's `wat` feature, or parse it first (the `wat` crate's `parse_str`)"
         );
