@@ -53,7 +53,7 @@ where
         size: usize,
         from: Range<usize>,
     ) -> Result<()> {
-        let len = cx.guest.memory().len();
+        let len = cx.memory().len();
         in_bounds(len, at, size, from.len()).ok_or_else(|| {
             cx.site
                 .trap(format_args!("a stream buffer is out of bounds"))

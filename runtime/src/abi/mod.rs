@@ -265,6 +265,10 @@ pub struct LowerCx<'a> {
     pub(crate) res: ResCx,
     /// Whether lowering has called guest code (`realloc`).
     guest_ran: bool,
+    /// The guest's memory as last looked up, so that a value written field
+    /// by field asks the guest once. Cleared when guest code runs
+    /// (`realloc`), the only time the memory can move or grow.
+    mem: Option<(core::ptr::NonNull<u8>, usize)>,
 }
 
 impl<'a> LowerCx<'a> {
@@ -277,6 +281,7 @@ impl<'a> LowerCx<'a> {
             encoding,
             res: ResCx::default(),
             guest_ran: false,
+            mem: None,
         }
     }
 
@@ -299,7 +304,31 @@ impl<'a> LowerCx<'a> {
         size: u32,
     ) -> Result<u32> {
         self.guest_ran = true;
+        self.mem = None;
         self.guest.realloc(old, old_size, align, size)
+    }
+
+    /// The guest's memory (empty when the options name none).
+    #[inline]
+    pub(crate) fn memory(&mut self) -> &mut [u8] {
+        self.site_and_memory().1
+    }
+
+    /// The site, for messages, beside the guest's memory.
+    #[inline]
+    fn site_and_memory(&mut self) -> (&Site<'a>, &mut [u8]) {
+        if let Some((ptr, len)) = self.mem {
+            // SAFETY: `ptr`/`len` are the bytes `self.guest.memory()`
+            // returned, which `self.guest` borrows exclusively for `'a`; no
+            // guest code has run since (`call_realloc` clears them), so they
+            // have not moved; and the slice borrows `self` mutably, so it is
+            // the only view of them.
+            let bytes = unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
+            return (&self.site, bytes);
+        }
+        let bytes = self.guest.memory();
+        self.mem = core::ptr::NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()));
+        (&self.site, bytes)
     }
 
     /// Whether lowering has run guest code, through `realloc`.
@@ -309,7 +338,7 @@ impl<'a> LowerCx<'a> {
 
     pub(crate) fn alloc(&mut self, what: &str, size: u32, align: u32) -> Result<u32> {
         let ptr = self.call_realloc(0, 0, align, size)?;
-        let mem_len = self.guest.memory().len();
+        let mem_len = self.memory().len();
         memory::check_array(&self.site, what, mem_len, ptr, size, 1, align).map_err(|e| {
             e.context(format!(
                 "realloc returned a bad pointer for a {what} of {size} bytes"
@@ -321,7 +350,8 @@ impl<'a> LowerCx<'a> {
     /// Writes bytes at `offset` in the guest's memory.
     #[inline]
     pub(crate) fn write(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
-        memory::write(&self.site, self.guest.memory(), offset, bytes)
+        let (site, mem) = self.site_and_memory();
+        memory::write(site, mem, offset, bytes)
     }
 }
 

@@ -160,7 +160,7 @@ impl LowerCx<'_> {
     /// pointer it returns.
     fn realloc(&mut self, old: u32, old_size: u32, align: u32, size: u32) -> Result<u32> {
         let ptr = self.call_realloc(old, old_size, align, size)?;
-        let mem_len = self.guest.memory().len();
+        let mem_len = self.memory().len();
         memory::check_array(&self.site, "string", mem_len, ptr, size, 1, align).map_err(|e| {
             e.context(format!(
                 "realloc returned a bad pointer for a string of {size} bytes"
@@ -238,7 +238,7 @@ fn store_compact(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> 
     // `realloc` checked `ptr + worst` against the memory, and the head is
     // at most `len` bytes, half of `worst`, so this is in bounds.
     let start = ptr as usize;
-    let found = match cx.guest.memory().get(start..start + head.len()) {
+    let found = match cx.memory().get(start..start + head.len()) {
         Some(bytes) => bytes.to_vec(),
         None => {
             return Err(cx

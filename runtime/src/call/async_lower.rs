@@ -47,7 +47,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
         len += 1;
     }
     let len = len.max(1);
-    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &mut sync[..len]) {
+    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, None, &mut sync[..len]) {
         return false;
     }
     if let (Some(1), Some(p)) = (layout.results_flat, retptr) {
@@ -80,7 +80,7 @@ pub(crate) fn spread_params<B: Backend, T: 'static>(
     };
     let state = B::data(cx)
         .instances
-        .get(lowered.res.instance)
+        .get(lowered.site.res.instance)
         .ok_or_else(|| site.trap(format_args!("the lowering's instance is gone")))?;
     let types = state.component.types.clone();
     let memory = state
@@ -128,7 +128,7 @@ fn store_result<B: Backend, T: 'static>(
     };
     let memory = B::data(cx)
         .instances
-        .get(lowered.res.instance)
+        .get(lowered.site.res.instance)
         .and_then(|s| s.options(lowered.options))
         .and_then(|o| o.memory)
         .ok_or_else(|| {

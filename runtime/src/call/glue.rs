@@ -31,36 +31,36 @@ pub(crate) trait Access<T>: Guest {
     fn hook(&mut self, hook: CallHook) -> Result<()>;
 }
 
+/// What a host call's context knows of the lowering it came through,
+/// fixed when the instance is built: the glue reads it through a pointer
+/// instead of having it copied into every call's [`HostCx`].
+pub(crate) struct CallSite {
+    /// The string encoding of the lowering's canonical options.
+    pub(crate) encoding: StringEncoding,
+    /// Where the call's resource handles live.
+    pub(crate) res: ResCx,
+    /// The calling component's types, kept for dynamic functions only.
+    pub(crate) types: Option<std::sync::Arc<ComponentTypes>>,
+}
+
 /// The context of one host call, reached through the entrypoint's `cx`.
 pub struct HostCx<'a, T> {
     pub(crate) access: &'a mut dyn Access<T>,
-    pub(crate) encoding: StringEncoding,
+    pub(crate) site: &'a CallSite,
     trap: Option<Error>,
-    /// The calling component's types, given to dynamic functions only.
-    pub(crate) types: Option<std::sync::Arc<ComponentTypes>>,
-    /// Where the call's resource handles live.
-    pub(crate) res: ResCx,
     /// Whether the store has a call hook to run.
     pub(crate) hooks: bool,
 }
 
 impl<'a, T> HostCx<'a, T> {
-    /// The context of a call through `access` with canonical options'
-    /// `encoding`, its resources at `res`, running call hooks if `hooks`.
+    /// The context of a call through `access` from the lowering `site`,
+    /// running call hooks if `hooks`.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(crate) fn new(
-        access: &'a mut dyn Access<T>,
-        encoding: StringEncoding,
-        res: ResCx,
-        hooks: bool,
-        types: Option<std::sync::Arc<ComponentTypes>>,
-    ) -> Self {
+    pub(crate) fn new(access: &'a mut dyn Access<T>, site: &'a CallSite, hooks: bool) -> Self {
         HostCx {
             access,
-            encoding,
+            site,
             trap: None,
-            types,
-            res,
             hooks,
         }
     }
@@ -72,7 +72,7 @@ impl<'a, T> HostCx<'a, T> {
     /// The string encoding of the call's canonical options.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn encoding(&self) -> StringEncoding {
-        self.encoding
+        self.site.encoding
     }
 
     /// The store's data, the guest's memory and the call's resource
@@ -85,7 +85,7 @@ impl<'a, T> HostCx<'a, T> {
     /// [`HostCx::parts`], skipping the memory lookup when `memory` is false.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn parts_for(&mut self, memory: bool) -> (&mut T, &[u8], ResourceScope<'_>) {
-        let res = self.res;
+        let res = self.site.res;
         let (data, mem, tables) = self.access.parts(memory, true);
         (data, mem, ResourceScope { tables, res })
     }
@@ -95,7 +95,7 @@ impl<'a, T> HostCx<'a, T> {
     /// are written, after any `realloc` that may move it.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn sig_parts(&mut self, sig: &'static Signature) -> (&mut T, &[u8], ResourceScope<'_>) {
-        let res = self.res;
+        let res = self.site.res;
         let (data, mem, tables) = self
             .access
             .parts(sig.abi.params_need_memory, sig.abi.resources);
@@ -108,7 +108,7 @@ impl<'a, T> HostCx<'a, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn lift_parts(&mut self, sig: &'static Signature) -> (&[u8], ResourceScope<'_>) {
         if !sig.abi.params_need_memory && !sig.abi.resources {
-            let res = self.res;
+            let res = self.site.res;
             return (&[], ResourceScope { tables: None, res });
         }
         let (_, mem, scope) = self.sig_parts(sig);
@@ -507,8 +507,7 @@ pub fn lower_result<T, R: Lower>(
         func: sig.name,
         place: Place::Result,
     };
-    let encoding = cx.encoding;
-    let res = cx.res;
+    let (encoding, res) = (cx.site.encoding, cx.site.res);
     let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
     lower_value(&mut lcx, storage, retptr, sig, value)
 }
@@ -529,7 +528,7 @@ pub(crate) fn lower_value<R: Lower>(
                 func: sig.name,
                 place: Place::Result,
             };
-            let len = lcx.guest.memory().len();
+            let len = lcx.memory().len();
             let range = memory::check_array(&site, "return", len, ptr, 1, R::SIZE, R::ALIGN)?;
             value.store(lcx, range.start)
         }

@@ -3,19 +3,20 @@
 use core::ffi::c_void;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use wasmtime_environ::component::ResourceIndex;
 
-use crate::abi::{Guest, HandleTables, Lower, ResCx, StringEncoding};
+use crate::abi::{Guest, HandleTables, Lower};
 use crate::call::async_glue::AsyncFn;
 use crate::call::dynamic::DynamicFn;
-use crate::call::glue::{Access, BoundEntry, HostCx, Params};
+use crate::call::glue::{Access, BoundEntry, CallSite, HostCx, Params};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
 use crate::store::CallHook;
 use crate::store::Cx;
+use crate::store::instance::{LeaveFlag, ResolvedOptions};
 use crate::store::resource::ResourceOp;
 use crate::store::tasks::Frame;
 use crate::types::Signature;
@@ -278,22 +279,21 @@ pub(crate) struct Lowered<T> {
     /// The component's `TypeFuncIndex` and `OptionsIndex` of the lowering.
     pub(crate) ty: u32,
     pub(crate) options: u32,
-    pub(crate) encoding: StringEncoding,
     /// Whether a call can lend borrows that must end when it returns.
     pub(crate) borrows: bool,
-    /// Whether `func` is dynamic, and so reads the component's types.
-    pub(crate) dynamic: bool,
     /// Whether its type passes streams, futures or error contexts, whose
     /// moves the store's async state takes in after each call.
     pub(crate) transmits: bool,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
-    /// The hostbind instance, the options' runtime component instance (its
-    /// `may_leave` flag and handle table) and the store: where the call's
-    /// resource handles live. Built once with the instance: writing it field
-    /// by field on every call, for the glue to read it back whole, cost more
-    /// than copying it.
-    pub(crate) res: ResCx,
+    /// The instance's `may_leave` flags, shared with its state; the call's
+    /// is at `site.res.table`.
+    pub(crate) leave: Arc<[LeaveFlag]>,
+    /// The encoding, the resources' place (the hostbind instance, the
+    /// options' runtime component instance, whose `may_leave` flag and
+    /// handle table the call uses, and the store) and, for a dynamic
+    /// function, the component's types: what the call's [`HostCx`] points to.
+    pub(crate) site: CallSite,
 }
 
 /// The type of every `realloc`.
@@ -309,7 +309,7 @@ pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     pub(crate) instance: usize,
     /// The canonical options' memory and realloc, or the options entry to
     /// find them in when first needed: most host calls never touch memory.
-    opts: Opts<B>,
+    opts: Opts<'a, B>,
     /// The runtime component instance whose `may_leave` is cleared while
     /// `realloc` runs.
     pub(crate) flags: Option<usize>,
@@ -320,10 +320,11 @@ pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
 }
 
 /// A call's memory and realloc, as far as they are looked up yet.
-enum Opts<B: Backend> {
+enum Opts<'a, B: Backend> {
     Known(Option<B::Memory>, Option<B::Realloc>),
-    /// Not yet: the index of the options entry in the instance's state.
-    Index(u32),
+    /// Not yet: the index of the options entry in the instance's state,
+    /// and where to keep them once instantiation has resolved them.
+    Index(u32, Option<&'a BoundOpts<B>>),
 }
 
 impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
@@ -348,11 +349,17 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     /// Access to the guest through `cx` for a lowering of options entry
     /// `options`, found in the instance's state only when first needed.
     #[inline(always)]
-    fn lowering(cx: Cx<'a, B, T>, instance: usize, options: u32, flags: usize) -> Self {
+    fn lowering(
+        cx: Cx<'a, B, T>,
+        instance: usize,
+        options: u32,
+        flags: usize,
+        bound: Option<&'a BoundOpts<B>>,
+    ) -> Self {
         GuestAccess {
             cx,
             instance,
-            opts: Opts::Index(options),
+            opts: Opts::Index(options, bound),
             flags: Some(flags),
             mem_cache: None,
         }
@@ -363,18 +370,55 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     fn opts(&mut self) -> (Option<B::Memory>, Option<B::Realloc>) {
         match self.opts {
             Opts::Known(m, r) => (m, r),
-            Opts::Index(i) => {
-                // Filled once instantiation is done; a start function
-                // calling out during instantiation resolves them on the way.
-                let (m, r) = B::data(&mut self.cx)
-                    .instances
-                    .get(self.instance)
-                    .and_then(|s| s.options(i))
-                    .map_or((None, None), |o| (o.memory, o.realloc));
-                self.opts = Opts::Known(m, r);
-                (m, r)
-            }
+            Opts::Index(i, bound) => match bound.and_then(OnceLock::get) {
+                Some(&known) => known,
+                None => self.find_opts(i, bound),
+            },
         }
+    }
+
+    /// The options' memory: [`GuestAccess::opts`] without copying the
+    /// realloc, as most calls need only this.
+    #[inline]
+    fn memory_handle(&mut self) -> Option<B::Memory> {
+        match self.opts {
+            Opts::Known(m, _) => m,
+            Opts::Index(i, bound) => match bound.and_then(OnceLock::get) {
+                Some(known) => known.0,
+                None => self.find_opts(i, bound).0,
+            },
+        }
+    }
+}
+
+impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
+    /// Options entry `i`'s memory and realloc from the instance's state,
+    /// kept in `bound` once instantiation has resolved them all (a start
+    /// function calling out during instantiation resolves them on the way),
+    /// and in `self` for the rest of the call.
+    #[cold]
+    fn find_opts(
+        &mut self,
+        i: u32,
+        bound: Option<&BoundOpts<B>>,
+    ) -> (Option<B::Memory>, Option<B::Realloc>) {
+        let Some(state) = B::data(&mut self.cx).instances.get(self.instance) else {
+            return (None, None);
+        };
+        let pair =
+            |o: Option<ResolvedOptions<B>>| o.map_or((None, None), |o| (o.memory, o.realloc));
+        let found = match state.resolved.get(i as usize) {
+            Some(&resolved) => {
+                let found = pair(resolved);
+                if let Some(bound) = bound {
+                    let _ = bound.set(found);
+                }
+                found
+            }
+            None => pair(state.resolve_options(i)),
+        };
+        self.opts = Opts::Known(found.0, found.1);
+        found
     }
 }
 
@@ -391,7 +435,7 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
             // have not moved.
             return unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
         }
-        match self.opts().0 {
+        match self.memory_handle() {
             Some(m) => {
                 let bytes = B::memory(&mut self.cx, m).0;
                 self.mem_cache =
@@ -450,7 +494,7 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
 impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     #[inline]
     fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
-        let m = if memory { self.opts().0 } else { None };
+        let m = if memory { self.memory_handle() } else { None };
         let (mem, data): (&[u8], _) = match m {
             Some(m) => {
                 let (mem, data) = B::memory(&mut self.cx, m);
@@ -482,7 +526,9 @@ pub(crate) fn call<B: Backend, T: 'static>(
     storage: &mut [ValRaw],
 ) -> bool {
     let result = match &binding.kind {
-        Binding::Lowered(lowered) => enter_host::<B, T>(B::reborrow(&mut cx), lowered, storage),
+        Binding::Lowered(lowered) => {
+            enter_host::<B, T>(B::reborrow(&mut cx), lowered, None, storage)
+        }
         Binding::Adapter(op) => crate::store::adapter::intrinsic::<B, T>(
             B::reborrow(&mut cx),
             binding.instance,
@@ -501,15 +547,24 @@ pub(crate) fn call<B: Backend, T: 'static>(
     finish::<B, T>(cx, result)
 }
 
+/// A lowered import's memory and realloc, found on its first call after
+/// instantiation and kept by its host function for the next ones.
+pub(crate) type BoundOpts<B> = OnceLock<(
+    Option<<B as Backend>::Memory>,
+    Option<<B as Backend>::Realloc>,
+)>;
+
 /// Runs a call of a lowered import arriving from an engine: [`call`]
-/// without the dispatch, as each lowering gets a closure of its own.
+/// without the dispatch, as each lowering gets a closure of its own, which
+/// also keeps the lowering's memory and realloc in `opts` once found.
 #[inline(always)]
 pub(crate) fn call_lowered<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
     lowered: &Lowered<T>,
+    opts: Option<&BoundOpts<B>>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let result = enter_host::<B, T>(B::reborrow(&mut cx), lowered, storage);
+    let result = enter_host::<B, T>(B::reborrow(&mut cx), lowered, opts, storage);
     finish::<B, T>(cx, result)
 }
 
@@ -526,57 +581,99 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 
 /// Checks that the instance may leave and calls the glue's entrypoint with
 /// the lowering's canonical options.
+///
+/// Each call reads only what can change between calls (whether the store
+/// holds the instance, its `may_leave` flag, whether a call hook is set);
+/// the rest was fixed in `l` when the instance was built.
 #[inline(always)]
-fn enter_host<B: Backend, T: 'static>(
+fn enter_host<'a, B: Backend, T: 'static>(
+    mut cx: Cx<'a, B, T>,
+    l: &Lowered<T>,
+    opts: Option<&'a BoundOpts<B>>,
+    storage: &mut [ValRaw],
+) -> Result<()> {
+    let (instance, table) = (l.site.res.instance, l.site.res.table);
+    let here = l.leave.get(table).and_then(LeaveFlag::may_leave_here);
+    // Everything but the common case is out of line, so that the common
+    // case keeps few values in registers across the glue's call.
+    if here != Some(true) || l.borrows || l.transmits {
+        return enter_slow::<B, T>(cx, l, storage, here);
+    }
+    let hooks = B::data(&mut cx).hook.is_some();
+    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, opts);
+    let mut hcx = HostCx::new(&mut access, &l.site, hooks);
+    // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
+    match unsafe { call_entry(l, &mut hcx, storage) } {
+        true => Ok(()),
+        false => Err(failed(l, &mut hcx)),
+    }
+}
+
+/// The error of a call whose glue returned `false`.
+#[cold]
+#[inline(never)]
+fn failed<T>(l: &Lowered<T>, hcx: &mut HostCx<'_, T>) -> crate::Error {
+    hcx.take_trap().unwrap_or_else(|| silent(l))
+}
+
+/// [`enter_host`] for a call whose instance may not leave, whose flag
+/// adapters keep a copy of (`here` is `None`), or that may lend borrows or
+/// move streams and futures.
+#[inline(never)]
+fn enter_slow<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
     l: &Lowered<T>,
     storage: &mut [ValRaw],
+    here: Option<bool>,
 ) -> Result<()> {
-    let (instance, table) = (l.res.instance, l.res.table);
-    let data = B::data(&mut cx);
-    let hooks = data.hook.is_some();
-    let Some(state) = data.instances.get(instance) else {
-        return Err(unbound(l));
-    };
-    if !state.may_leave.get(table).copied().unwrap_or(false) {
-        return Err(cannot_leave(l));
+    let (instance, table) = (l.site.res.instance, l.site.res.table);
+    match here {
+        Some(true) => {}
+        Some(false) => return Err(cannot_leave(l)),
+        // Adapters keep a second copy of the flag, in an engine global.
+        None => {
+            if crate::store::instance::may_leave::<B, T>(&mut cx, instance, table) != Some(true) {
+                return Err(cannot_leave(l));
+            }
+        }
     }
-    let adapters = state.adapter_flags;
+    let hooks = B::data(&mut cx).hook.is_some();
+    match l.borrows || l.transmits {
+        true => enter_lending::<B, T>(cx, l, storage, hooks),
+        false => {
+            let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, None);
+            let mut hcx = HostCx::new(&mut access, &l.site, hooks);
+            // SAFETY: as in `enter_host`.
+            match unsafe { call_entry(l, &mut hcx, storage) } {
+                true => Ok(()),
+                false => Err(failed(l, &mut hcx)),
+            }
+        }
+    }
+}
+
+/// [`enter_host`] for a call that may lend borrows or move streams and
+/// futures: the lends end, and the moves are taken in, when it returns.
+#[inline(never)]
+fn enter_lending<B: Backend, T: 'static>(
+    cx: Cx<'_, B, T>,
+    l: &Lowered<T>,
+    storage: &mut [ValRaw],
+    hooks: bool,
+) -> Result<()> {
+    let (instance, table) = (l.site.res.instance, l.site.res.table);
+    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, None);
     // Only a call that lifts a borrow lends anything.
-    let lends = if l.borrows {
-        state.handles.0.borrow().lends_mark()
-    } else {
-        0
+    let lends = match l.borrows {
+        true => B::data(&mut access.cx)
+            .instances
+            .get(instance)
+            .map_or(0, |s| s.handles.0.borrow().lends_mark()),
+        false => 0,
     };
-    // Only a dynamic function needs the component's types, to read its `ty`.
-    let types = if l.dynamic {
-        Some(state.component.types.clone())
-    } else {
-        None
-    };
-    // Only adapters keep a second copy of the flag, in an engine global.
-    if adapters && crate::store::instance::may_leave::<B, T>(&mut cx, instance, table) != Some(true)
-    {
-        return Err(cannot_leave(l));
-    }
-    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table);
-    let mut hcx = HostCx::new(&mut access, l.encoding, l.res, hooks, types);
-    // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
-    // requires of the entrypoint; `storage` is `storage.len()` initialised
-    // values; `l.data` is what the entrypoint expects as its `data`.
-    let ok = unsafe {
-        (l.func.entry)(
-            (&mut hcx as *mut HostCx<'_, T>).cast::<c_void>(),
-            l.data.as_ptr(),
-            l.ty,
-            l.options,
-            storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
-            storage.len(),
-        )
-    };
-    if ok && !l.borrows && !l.transmits {
-        return Ok(());
-    }
+    let mut hcx = HostCx::new(&mut access, &l.site, hooks);
+    // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
+    let ok = unsafe { call_entry(l, &mut hcx, storage) };
     let trap = if ok { None } else { Some(hcx.take_trap()) };
     let settled = match l.transmits {
         true => crate::concurrent::host_end::settle::<B, T>(&mut access.cx, instance),
@@ -594,6 +691,28 @@ fn enter_host<B: Backend, T: 'static>(
     }
 }
 
+/// Calls the glue of `l` with the context `hcx` and the values `storage`.
+///
+/// # Safety
+///
+/// `hcx` is the context of this call, and `storage` its values.
+#[inline(always)]
+unsafe fn call_entry<T>(l: &Lowered<T>, hcx: &mut HostCx<'_, T>, storage: &mut [ValRaw]) -> bool {
+    // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
+    // requires of the entrypoint; `storage` is `storage.len()` initialised
+    // values; `l.data` is what the entrypoint expects as its `data`.
+    unsafe {
+        (l.func.entry)(
+            (hcx as *mut HostCx<'_, T>).cast::<c_void>(),
+            l.data.as_ptr(),
+            l.ty,
+            l.options,
+            storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
+            storage.len(),
+        )
+    }
+}
+
 /// The entrypoint of an async host function, which no call reaches: its
 /// lowerings call `concurrent::host_call` instead. It reports a failure.
 pub(crate) unsafe extern "C" fn never_entered(
@@ -605,15 +724,6 @@ pub(crate) unsafe extern "C" fn never_entered(
     _storage_len: usize,
 ) -> bool {
     false
-}
-
-#[cold]
-fn unbound<T>(l: &Lowered<T>) -> crate::Error {
-    Trap::new(format!(
-        "host function `{}` is bound to an instance this store does not hold",
-        l.func.name()
-    ))
-    .into()
 }
 
 #[cold]

@@ -81,7 +81,7 @@ fn enter<B: Backend, T: 'static>(
         return Err(Trap::new(format!("host function `{}` is not async", l.func.name())).into());
     };
     let name: Arc<str> = Arc::from(l.func.name());
-    let (instance, table) = (l.res.instance, l.res.table);
+    let (instance, table) = (l.site.res.instance, l.site.res.table);
     if crate::store::instance::may_leave::<B, T>(cx, instance, table) != Some(true) {
         return Err(Trap::new(format!(
             "cannot leave component instance: host function `{name}` called while its `realloc` or `post-return` runs"
@@ -99,8 +99,8 @@ fn enter<B: Backend, T: 'static>(
         types: state.component.types.clone(),
         ty: TypeFuncIndex::from_u32(l.ty),
         options: l.options,
-        encoding: l.encoding,
-        res: l.res,
+        encoding: l.site.encoding,
+        res: l.site.res,
         transmits: l.transmits,
     };
     let (future, lends) = start::<B, T>(cx, &f.start, &lowering, storage)?;

@@ -9,6 +9,7 @@
 
 pub(crate) mod limits;
 pub(crate) mod shape;
+pub(crate) mod typed;
 pub(crate) mod wasmi;
 #[cfg(feature = "wasmtime")]
 pub(crate) mod wasmtime;
@@ -60,7 +61,7 @@ pub(crate) trait Backend: Sized + 'static {
     /// A core function.
     type Func: Copy;
     /// A core memory.
-    type Memory: Copy;
+    type Memory: Copy + Send + Sync + 'static;
     /// A core global.
     type Global: Copy;
     /// Any of the above, as passed to instantiation.
@@ -174,7 +175,7 @@ pub(crate) trait Backend: Sized + 'static {
     ) -> bool;
     /// A function of type `(i32, i32, i32, i32) -> i32`, checked once so
     /// that each call skips the check: a `realloc`.
-    type Realloc: Copy;
+    type Realloc: Copy + Send + Sync + 'static;
     /// `func` as a [`Backend::Realloc`], if it has that type.
     fn realloc<D: EngineData>(cx: &mut Self::Cx<'_, D>, func: Self::Func) -> Option<Self::Realloc>;
     /// Calls a `realloc`.

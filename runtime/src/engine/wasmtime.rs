@@ -249,43 +249,11 @@ impl Backend for Wasmtime {
     where
         F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
     {
-        // wasmtime keeps every numeric value little-endian in the low bytes
-        // of its slot; the 32-bit ones are masked to keep hostbind's upper
-        // half zero. Results need no mask: hostbind's are already zero-extended.
-        // A fixed array, not a boxed slice: one allocation less per host
-        // function at every instantiation.
-        let mut masks = [0u64; MAX_STORAGE];
-        for (m, t) in masks.iter_mut().zip(&ty.params) {
-            *m = match t {
-                CoreType::I32 | CoreType::F32 => u64::from(u32::MAX),
-                CoreType::I64 | CoreType::F64 => u64::MAX,
-            };
-        }
-        let params = ty.params.len().min(MAX_STORAGE);
-        let results = ty.results.len();
         let len = storage_len.min(MAX_STORAGE);
-        let fty = fty.clone();
-        let func = move |mut caller: w::Caller<'_, D>,
-                         slots: &mut [MaybeUninit<w::ValRaw>]|
-              -> w::Result<()> {
-            let (mut small, mut large) = ([ValRaw::ZERO; SMALL_STORAGE], None);
-            let storage = zeroed(ValRaw::ZERO, len, &mut small, &mut large);
-            for ((out, slot), mask) in storage.iter_mut().zip(slots.iter()).zip(&masks[..params]) {
-                // SAFETY: wasmtime initialises one slot per param of the
-                // function's type, which `masks` follows.
-                *out = ValRaw::i64((unsafe { slot.assume_init() }.get_i64() as u64 & mask) as i64);
-            }
-            if !run(caller.as_context_mut(), storage) {
-                return Err(w::Error::new(HostTrapped));
-            }
-            for (slot, v) in slots.iter_mut().zip(storage.iter()).take(results) {
-                slot.write(w::ValRaw::i64(v.get_i64()));
-            }
-            Ok(())
-        };
-        // SAFETY: the closure reads exactly the params of `fty` from the
-        // storage and writes exactly its results, with their types.
-        unsafe { w::Func::new_unchecked(cx.as_context_mut(), fty, func) }
+        match typed_host_func(cx, ty, len, run) {
+            Ok(f) => f,
+            Err(run) => untyped_host_func(cx, ty, fty, len, run),
+        }
     }
 
     type Realloc = w::Func;
@@ -664,4 +632,90 @@ pub(crate) fn compatibility(engine: &w::Engine) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut h);
     h.finish()
+}
+
+/// A host function over raw value storage, for any core type.
+fn untyped_host_func<D: EngineData, F>(
+    cx: &mut w::StoreContextMut<'_, D>,
+    ty: &CoreFuncType,
+    fty: &w::FuncType,
+    len: usize,
+    run: F,
+) -> w::Func
+where
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+{
+    // wasmtime keeps every numeric value little-endian in the low bytes
+    // of its slot; the 32-bit ones are masked to keep hostbind's upper
+    // half zero. Results need no mask: hostbind's are already zero-extended.
+    // A fixed array, not a boxed slice: one allocation less per host
+    // function at every instantiation.
+    let mut masks = [0u64; MAX_STORAGE];
+    for (m, t) in masks.iter_mut().zip(&ty.params) {
+        *m = match t {
+            CoreType::I32 | CoreType::F32 => u64::from(u32::MAX),
+            CoreType::I64 | CoreType::F64 => u64::MAX,
+        };
+    }
+    let params = ty.params.len().min(MAX_STORAGE);
+    let results = ty.results.len();
+    let fty = fty.clone();
+    let func = move |mut caller: w::Caller<'_, D>,
+                     slots: &mut [MaybeUninit<w::ValRaw>]|
+          -> w::Result<()> {
+        let (mut small, mut large) = ([ValRaw::ZERO; SMALL_STORAGE], None);
+        let storage = zeroed(ValRaw::ZERO, len, &mut small, &mut large);
+        for ((out, slot), mask) in storage.iter_mut().zip(slots.iter()).zip(&masks[..params]) {
+            // SAFETY: wasmtime initialises one slot per param of the
+            // function's type, which `masks` follows.
+            *out = ValRaw::i64((unsafe { slot.assume_init() }.get_i64() as u64 & mask) as i64);
+        }
+        if !run(caller.as_context_mut(), storage) {
+            return Err(w::Error::new(HostTrapped));
+        }
+        for (slot, v) in slots.iter_mut().zip(storage.iter()).take(results) {
+            slot.write(w::ValRaw::i64(v.get_i64()));
+        }
+        Ok(())
+    };
+    // SAFETY: the closure reads exactly the params of `fty` from the
+    // storage and writes exactly its results, with their types.
+    unsafe { w::Func::new_unchecked(cx.as_context_mut(), fty, func) }
+}
+
+/// A host function through wasmtime's typed `Func::wrap`, for the core
+/// types of `engine::typed`'s list: its params arrive as arguments, and
+/// the storage is built from them directly. Anything else is handed back
+/// for [`untyped_host_func`].
+fn typed_host_func<D: EngineData, F>(
+    cx: &mut w::StoreContextMut<'_, D>,
+    ty: &CoreFuncType,
+    len: usize,
+    run: F,
+) -> core::result::Result<w::Func, F>
+where
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+{
+    use crate::engine::typed::{core_raw, core_rust, typed_shapes};
+    if len > ty.params.len() + 1 {
+        return Err(run);
+    }
+    let ctx = cx.as_context_mut();
+    macro_rules! one {
+        ([$($p:ident: $pt:ident),*] $r:ty, $read:expr) => {
+            Ok(w::Func::wrap(
+                ctx,
+                move |mut caller: w::Caller<'_, D>, $($p: core_rust!($pt)),*| -> w::Result<$r> {
+                    // The params, and a slot for a result where there are none.
+                    let mut slots = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
+                    let slots = &mut slots[..len];
+                    if !run(caller.as_context_mut(), slots) {
+                        return Err(w::Error::new(HostTrapped));
+                    }
+                    Ok($read(slots))
+                },
+            ))
+        };
+    }
+    typed_shapes!(ty, one, Err(run))
 }

@@ -23,11 +23,12 @@ use wasmtime_environ::component::TypeResourceTableIndex;
 use crate::abi::HandleTables;
 use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::Handles;
+use crate::call::glue::CallSite;
 use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
 use crate::concurrent::AsyncOp;
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
-use crate::store::instance::{InstanceState, ResourceDef, encoding_of};
+use crate::store::instance::{InstanceState, LeaveFlag, ResourceDef, encoding_of};
 use crate::store::resource::ResourceOp;
 use crate::store::tasks::Transmit;
 use crate::types::typecheck::resource_of;
@@ -69,9 +70,8 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
     data.instances.push(InstanceState {
         component: component.clone(),
         core: Vec::new(),
-        may_leave: vec![true; flags.len()],
+        may_leave: LeaveFlag::all_set(flags.len()),
         flags,
-        adapter_flags: false,
         resolved: Vec::new(),
         memories: vec![None; info.num_runtime_memories as usize],
         reallocs: vec![None; info.num_runtime_reallocs as usize],
@@ -210,7 +210,9 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
         }
         CoreDef::InstanceFlags(i) => {
             let state = state::<B, T>(cx, id);
-            state.adapter_flags = true;
+            for flag in state.may_leave.iter() {
+                flag.set_adapters();
+            }
             let global = state
                 .flags
                 .get(i.as_u32() as usize)
@@ -277,8 +279,16 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         store: B::data(cx).id,
                     };
                     let lowered = Lowered {
-                        res,
-                        dynamic: !matches!(func.kind, FuncKind::Static(_)),
+                        leave: state::<B, T>(cx, id).may_leave.clone(),
+                        site: CallSite {
+                            encoding: encoding_of(opts.string_encoding),
+                            res,
+                            // Only a dynamic function reads the types.
+                            types: match func.kind {
+                                FuncKind::Static(_) => None,
+                                _ => Some(component.types.clone()),
+                            },
+                        },
                         transmits: crate::load::component::passes_async_values(
                             &component.types,
                             *lower_ty,
@@ -287,7 +297,6 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         func: func.clone(),
                         ty: lower_ty.as_u32(),
                         options: options.as_u32(),
-                        encoding: encoding_of(opts.string_encoding),
                         borrows: match &func.kind {
                             FuncKind::Static(sig) => sig.abi.borrows,
                             FuncKind::Dynamic(_) | FuncKind::Async(_) => true,
@@ -363,8 +372,9 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
             let f = match kind {
                 Binding::Lowered(lowered) => {
                     let lowered = *lowered;
+                    let opts = crate::call::host::BoundOpts::<B>::new();
                     B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                        crate::call::host::call_lowered::<B, T>(cx, &lowered, storage)
+                        crate::call::host::call_lowered::<B, T>(cx, &lowered, Some(&opts), storage)
                     })
                 }
                 kind => {

@@ -1,6 +1,7 @@
 //! Instantiation: walking environ's global initializers on a core engine.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use wasmtime_environ::component::{
     CanonicalOptionsDataModel, ExportIndex, OptionsIndex, StaticModuleIndex,
@@ -55,12 +56,10 @@ pub(crate) struct InstanceState<B: Backend> {
     /// One `i32` global per runtime component instance: the `may_leave`
     /// flag as fused adapters read and write it.
     pub(crate) flags: Vec<B::Global>,
-    /// Whether adapters use `flags`; if not, `may_leave` alone is the flag
-    /// and a host call reads a `bool`, not an engine global.
-    pub(crate) adapter_flags: bool,
     /// The `may_leave` flag of each runtime component instance, cleared while
-    /// its `realloc` runs. Kept in Rust so a host call reads a `bool`.
-    pub(crate) may_leave: Vec<bool>,
+    /// its `realloc` runs. Kept in Rust, and shared with the host functions
+    /// lowered into the instance, so that a host call reads it directly.
+    pub(crate) may_leave: Arc<[LeaveFlag]>,
     /// Every canonical options entry resolved, once instantiation is done.
     pub(crate) resolved: Vec<Option<ResolvedOptions<B>>>,
     pub(crate) memories: Vec<Option<B::Memory>>,
@@ -84,6 +83,45 @@ pub(crate) struct InstanceState<B: Backend> {
     pub(crate) resources: Vec<ResourceDef<B>>,
     /// The host type key of each imported resource, by `ResourceIndex`.
     pub(crate) host_keys: Vec<Option<TypeId>>,
+}
+
+/// The `may_leave` flag of one runtime component instance.
+///
+/// Atomic only so that the host functions holding it stay `Send` and
+/// `Sync`: a store is used by one thread at a time, and `Relaxed` suffices.
+#[derive(Debug)]
+pub(crate) struct LeaveFlag {
+    may_leave: AtomicBool,
+    /// Whether fused adapters keep a copy of the flag in an engine global
+    /// (`InstanceState::flags`), which then must agree.
+    adapters: AtomicBool,
+}
+
+impl LeaveFlag {
+    /// The flags of `n` runtime component instances, all set.
+    pub(crate) fn all_set(n: usize) -> Arc<[LeaveFlag]> {
+        (0..n)
+            .map(|_| LeaveFlag {
+                may_leave: AtomicBool::new(true),
+                adapters: AtomicBool::new(false),
+            })
+            .collect()
+    }
+
+    /// Whether the instance may leave, if adapters keep no copy of the
+    /// flag; `None` if they do, and the engine global must be read too.
+    #[inline(always)]
+    pub(crate) fn may_leave_here(&self) -> Option<bool> {
+        match self.adapters.load(Ordering::Relaxed) {
+            false => Some(self.may_leave.load(Ordering::Relaxed)),
+            true => None,
+        }
+    }
+
+    /// Notes that adapters keep a copy of the flag.
+    pub(crate) fn set_adapters(&self) {
+        self.adapters.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Who implements a resource type, and so runs its destructor.
@@ -167,10 +205,11 @@ pub(crate) fn may_leave<B: Backend, T: 'static>(
     table: usize,
 ) -> Option<bool> {
     let state = B::data(cx).instances.get(instance)?;
-    let mine = *state.may_leave.get(table)?;
-    if !state.adapter_flags {
+    let flag = state.may_leave.get(table)?;
+    if let Some(mine) = flag.may_leave_here() {
         return Some(mine);
     }
+    let mine = flag.may_leave.load(Ordering::Relaxed);
     let global = *state.flags.get(table)?;
     Some(mine && B::global_get(cx, global) != 0)
 }
@@ -185,8 +224,9 @@ pub(crate) fn set_may_leave<B: Backend, T: 'static>(
     value: bool,
 ) -> Option<bool> {
     let state = B::data(cx).instances.get_mut(instance)?;
-    let old = core::mem::replace(state.may_leave.get_mut(table)?, value);
-    if state.adapter_flags {
+    let flag = state.may_leave.get(table)?;
+    let old = flag.may_leave.swap(value, Ordering::Relaxed);
+    if flag.adapters.load(Ordering::Relaxed) {
         let global = *state.flags.get(table)?;
         B::global_set(cx, global, i32::from(value));
     }

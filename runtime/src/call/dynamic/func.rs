@@ -86,15 +86,16 @@ fn call<T>(
     storage: &mut [ValRaw],
 ) -> Result<()> {
     let name = d.name.as_str();
-    let types = cx
+    let call_site = cx.site;
+    let types = call_site
         .types
-        .clone()
+        .as_ref()
         .ok_or_else(|| Trap::new(format!("dynamic host function `{name}` has no types")))?;
     let f = &types[ty];
-    let ft = FuncType::new(ty, &types);
+    let ft = FuncType::new(ty, types);
     let result_tys = &types[f.results].types;
-    let encoding = cx.encoding;
-    let results_flat = flat(&types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
+    let encoding = call_site.encoding;
+    let results_flat = flat(types, InterfaceType::Tuple(f.results), MAX_FLAT_RESULTS);
 
     let mut results = vec![Val::Bool(false); result_tys.len()];
     let retptr = {
@@ -109,7 +110,7 @@ fn call<T>(
             encoding,
         )
         .with_scope(scope);
-        let params = lift_params(&mut lcx, &mut src, &types, ty)?;
+        let params = lift_params(&mut lcx, &mut src, types, ty)?;
         let retptr = (!results_flat).then(|| src.next_val().get_u32());
         (d.func)(
             Caller::new(data, mem).with_scope(scope),
@@ -125,9 +126,9 @@ fn call<T>(
         func: name,
         place: Place::Result,
     };
-    let res = cx.res;
+    let res = cx.site.res;
     let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
-    lower_results(&mut lcx, storage, retptr, &types, ty, &results)
+    lower_results(&mut lcx, storage, retptr, types, ty, &results)
 }
 
 /// Lifts the params of a host function of type `ty` from its flat core

@@ -324,6 +324,6 @@ fn variant(
 
 /// Checks that a spilled area of `size` bytes at `ptr` is usable.
 pub(crate) fn check_area(cx: &mut LowerCx<'_>, ptr: u32, size: u32, align: u32) -> Result<usize> {
-    let len = cx.guest.memory().len();
+    let len = cx.memory().len();
     Ok(memory::check_array(&cx.site, "return", len, ptr, 1, size, align)?.start)
 }

@@ -8,8 +8,8 @@ use ::wasmi::{AsContext, AsContextMut};
 use super::{Backend, EngineData};
 use crate::engine::limits::LimitState;
 use crate::error::{Error, Result};
+use crate::raw::MAX_STORAGE;
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
-use crate::raw::{MAX_STORAGE, SMALL_STORAGE, zeroed};
 
 /// The wasmi backend.
 pub(crate) struct Wasmi;
@@ -728,9 +728,8 @@ where
 }
 
 /// A host function through wasmi's typed `Func::wrap`, which passes values
-/// without allocating, for the core types most lowered imports have: up to
-/// five `i32`s (scalars, pointers, lengths) or four `f64`s, and at most one
-/// result. Anything else is handed back for [`untyped_host_func`].
+/// without allocating, for the core types of `engine::typed`'s list.
+/// Anything else is handed back for [`untyped_host_func`].
 fn typed_host_func<D: EngineData, F>(
     cx: &mut w::StoreContextMut<'_, D>,
     ty: &CoreFuncType,
@@ -740,57 +739,25 @@ fn typed_host_func<D: EngineData, F>(
 where
     F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
 {
-    use CoreType::{F64, I32, I64};
+    use crate::engine::typed::{core_raw, core_rust, typed_shapes};
+    if len > ty.params.len() + 1 {
+        return Err(run);
+    }
     let ctx = cx.as_context_mut();
-    // One arm per shape: `[params] -> result type, how to read the result`.
-    macro_rules! shapes {
-        ($( [$($p:ident: $pt:ident),*] )*) => {
-            shapes!(@results $( [$($p: $pt),*] )*)
-        };
-        (@results $( [$($p:ident: $pt:ident),*] )*) => {
-            match (ty.params.as_slice(), ty.results.as_slice()) {
-                $(
-                    ([$($pt),*], []) => shapes!(@one [$($p: $pt),*] (), |_s: &[ValRaw]| ()),
-                    ([$($pt),*], [I32]) => shapes!(@one [$($p: $pt),*] i32, |s: &[ValRaw]| s[0].get_i32()),
-                    ([$($pt),*], [I64]) => shapes!(@one [$($p: $pt),*] i64, |s: &[ValRaw]| s[0].get_i64()),
-                    ([$($pt),*], [F64]) => shapes!(@one [$($p: $pt),*] f64, |s: &[ValRaw]| f64::from_bits(s[0].get_f64())),
-                )*
-                _ => Err(run),
-            }
-        };
-        (@one [$($p:ident: $pt:ident),*] $r:ty, $read:expr) => {
+    macro_rules! one {
+        ([$($p:ident: $pt:ident),*] $r:ty, $read:expr) => {
             Ok(w::Func::wrap(
                 ctx,
-                move |caller: w::Caller<'_, D>, $($p: shapes!(@rust $pt)),*|
+                move |caller: w::Caller<'_, D>, $($p: core_rust!($pt)),*|
                       -> core::result::Result<$r, w::Error> {
-                    let (mut small, mut large) = ([ValRaw::ZERO; SMALL_STORAGE], None);
-                    let slots = zeroed(ValRaw::ZERO, len, &mut small, &mut large);
-                    let mut _at = slots.iter_mut();
-                    $(
-                        if let Some(slot) = _at.next() {
-                            *slot = shapes!(@raw $pt $p);
-                        }
-                    )*
+                    // The params, and a slot for a result where there are none.
+                    let mut slots = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
+                    let slots = &mut slots[..len];
                     host_call(caller, &run, slots)?;
                     Ok($read(slots))
                 },
             ))
         };
-        (@rust I32) => { i32 };
-        (@rust F64) => { f64 };
-        (@raw I32 $v:ident) => { ValRaw::i32($v) };
-        (@raw F64 $v:ident) => { ValRaw::f64($v.to_bits()) };
     }
-    shapes! {
-        []
-        [a: I32]
-        [a: I32, b: I32]
-        [a: I32, b: I32, c: I32]
-        [a: I32, b: I32, c: I32, d: I32]
-        [a: I32, b: I32, c: I32, d: I32, e: I32]
-        [a: F64]
-        [a: F64, b: F64]
-        [a: F64, b: F64, c: F64]
-        [a: F64, b: F64, c: F64, d: F64]
-    }
+    typed_shapes!(ty, one, Err(run))
 }
