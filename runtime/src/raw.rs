@@ -5,12 +5,15 @@
 pub(crate) const MAX_STORAGE: usize = 17;
 /// How many values an engine's host-call storage holds before it needs the
 /// full `MAX_STORAGE`: most signatures need a few, and zeroing all 17 costs
-/// a small call more than the rest of its copying.
+/// a small call more than the rest of its copying. Only the wasmtime
+/// engine's untyped calls need it: wasmi's pass values in their own slices.
+#[cfg(feature = "wasmtime")]
 pub(crate) const SMALL_STORAGE: usize = 4;
 
 /// `len` zeroed values (`len <= MAX_STORAGE`) for a host call or an export
 /// call: in `small` when they fit, else in `large`, which is only then
 /// filled. The caller keeps both on its stack.
+#[cfg(feature = "wasmtime")]
 #[inline(always)]
 pub(crate) fn zeroed<'a, V: Copy>(
     zero: V,
