@@ -22,7 +22,9 @@ head -c $((64 << 10)) /dev/urandom >"$small"
 pid=
 trap 'kill $pid 2>/dev/null || true; rm -f "$body" "$small" "$p3"' EXIT
 
-# Starts a server on a free port, `$addr`, its process `$pid`.
+# Starts a server on a free port, `$addr`, its process `$pid`. Each server
+# function `exec`s its command, so that `$pid` is the server itself, not a
+# subshell whose end would leave the server running.
 start() {
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -38,17 +40,17 @@ start() {
   exit 1
 }
 
-hb() { target/release/hostbind serve --engine "$1" "$guest" --addr "$2"; }
+hb() { exec target/release/hostbind serve --engine "$1" "$guest" --addr "$2"; }
 hb_wasmi() { hb wasmi "$1"; }
 hb_wasmtime() { hb wasmtime "$1"; }
-wt() { wasmtime serve -Scli --addr "$1" "$guest"; }
-hb3_wasmi() { target/release/hostbind serve --engine wasmi "$p3" --addr "$1"; }
-hb3_wasmtime() { target/release/hostbind serve --engine wasmtime "$p3" --addr "$1"; }
-wt3() { wasmtime serve -Sp3,cli -Wcomponent-model-async=y --addr "$1" "$p3"; }
+wt() { exec wasmtime serve -Scli --addr "$1" "$guest"; }
+hb3_wasmi() { exec target/release/hostbind serve --engine wasmi "$p3" --addr "$1"; }
+hb3_wasmtime() { exec target/release/hostbind serve --engine wasmtime "$p3" --addr "$1"; }
+wt3() { exec wasmtime serve -Sp3,cli -Wcomponent-model-async=y --addr "$1" "$p3"; }
 # `wasmtime serve` reuses a WASI 0.3 instance for up to 128 requests (16 at
 # once) by default; hostbind gives every request a fresh one. This is
 # `wasmtime serve` doing the same.
-wt3_fresh() { wasmtime serve -Sp3,cli -Wcomponent-model-async=y --max-instance-reuse-count 1 --addr "$1" "$p3"; }
+wt3_fresh() { exec wasmtime serve -Sp3,cli -Wcomponent-model-async=y --max-instance-reuse-count 1 --addr "$1" "$p3"; }
 
 measure() {
   local name=$1 addr=$2 out
