@@ -582,9 +582,9 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 /// Checks that the instance may leave and calls the glue's entrypoint with
 /// the lowering's canonical options.
 ///
-/// Each call reads only what can change between calls (whether the store
-/// holds the instance, its `may_leave` flag, whether a call hook is set);
-/// the rest was fixed in `l` when the instance was built.
+/// Each call reads only what can change between calls (the instance's
+/// `may_leave` flag, whether a call hook is set); the rest was fixed in `l`
+/// (and `opts`, once found) when the instance was built.
 #[inline(always)]
 fn enter_host<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
@@ -592,14 +592,27 @@ fn enter_host<'a, B: Backend, T: 'static>(
     opts: Option<&'a BoundOpts<B>>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
-    let (instance, table) = (l.site.res.instance, l.site.res.table);
+    let table = l.site.res.table;
     let here = l.leave.get(table).and_then(LeaveFlag::may_leave_here);
     // Everything but the common case is out of line, so that the common
     // case keeps few values in registers across the glue's call.
     if here != Some(true) || l.borrows || l.transmits {
-        return enter_slow::<B, T>(cx, l, storage, here);
+        return enter_slow::<B, T>(cx, l, opts, storage, here);
     }
     let hooks = B::data(&mut cx).hook.is_some();
+    enter_plain::<B, T>(cx, l, opts, storage, hooks)
+}
+
+/// Calls the glue of a lowering that lends nothing and moves nothing.
+#[inline(always)]
+fn enter_plain<'a, B: Backend, T: 'static>(
+    cx: Cx<'a, B, T>,
+    l: &Lowered<T>,
+    opts: Option<&'a BoundOpts<B>>,
+    storage: &mut [ValRaw],
+    hooks: bool,
+) -> Result<()> {
+    let (instance, table) = (l.site.res.instance, l.site.res.table);
     let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, opts);
     let mut hcx = HostCx::new(&mut access, &l.site, hooks);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
@@ -620,9 +633,10 @@ fn failed<T>(l: &Lowered<T>, hcx: &mut HostCx<'_, T>) -> crate::Error {
 /// adapters keep a copy of (`here` is `None`), or that may lend borrows or
 /// move streams and futures.
 #[inline(never)]
-fn enter_slow<B: Backend, T: 'static>(
-    mut cx: Cx<'_, B, T>,
+fn enter_slow<'a, B: Backend, T: 'static>(
+    mut cx: Cx<'a, B, T>,
     l: &Lowered<T>,
+    opts: Option<&'a BoundOpts<B>>,
     storage: &mut [ValRaw],
     here: Option<bool>,
 ) -> Result<()> {
@@ -639,30 +653,23 @@ fn enter_slow<B: Backend, T: 'static>(
     }
     let hooks = B::data(&mut cx).hook.is_some();
     match l.borrows || l.transmits {
-        true => enter_lending::<B, T>(cx, l, storage, hooks),
-        false => {
-            let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, None);
-            let mut hcx = HostCx::new(&mut access, &l.site, hooks);
-            // SAFETY: as in `enter_host`.
-            match unsafe { call_entry(l, &mut hcx, storage) } {
-                true => Ok(()),
-                false => Err(failed(l, &mut hcx)),
-            }
-        }
+        true => enter_lending::<B, T>(cx, l, opts, storage, hooks),
+        false => enter_plain::<B, T>(cx, l, opts, storage, hooks),
     }
 }
 
 /// [`enter_host`] for a call that may lend borrows or move streams and
 /// futures: the lends end, and the moves are taken in, when it returns.
 #[inline(never)]
-fn enter_lending<B: Backend, T: 'static>(
-    cx: Cx<'_, B, T>,
+fn enter_lending<'a, B: Backend, T: 'static>(
+    cx: Cx<'a, B, T>,
     l: &Lowered<T>,
+    opts: Option<&'a BoundOpts<B>>,
     storage: &mut [ValRaw],
     hooks: bool,
 ) -> Result<()> {
     let (instance, table) = (l.site.res.instance, l.site.res.table);
-    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, None);
+    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, opts);
     // Only a call that lifts a borrow lends anything.
     let lends = match l.borrows {
         true => B::data(&mut access.cx)
