@@ -389,9 +389,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
             },
         }
     }
-}
 
-impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     /// Options entry `i`'s memory and realloc from the instance's state,
     /// kept in `bound` once instantiation has resolved them all (a start
     /// function calling out during instantiation resolves them on the way),

@@ -45,6 +45,13 @@ macro_rules! typed_shapes {
     }};
 }
 
+/// Whether a host function of core type `ty` with `len` storage slots can
+/// be typed: the storage is built from the params and one slot more for a
+/// result, so it holds no more than that.
+pub(crate) fn fits(ty: &crate::raw::CoreFuncType, len: usize) -> bool {
+    len <= ty.params.len() + 1
+}
+
 /// The Rust type of a listed core type.
 macro_rules! core_rust {
     (I32) => {

@@ -739,8 +739,8 @@ fn typed_host_func<D: EngineData, F>(
 where
     F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
 {
-    use crate::engine::typed::{core_raw, core_rust, typed_shapes};
-    if len > ty.params.len() + 1 {
+    use crate::engine::typed::{core_raw, core_rust, fits, typed_shapes};
+    if !fits(ty, len) {
         return Err(run);
     }
     let ctx = cx.as_context_mut();
