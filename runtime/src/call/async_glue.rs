@@ -150,7 +150,7 @@ where
         Ok(Box::pin(async move {
             let value = future.await.map_err(|e| host_error(sig, e))?;
             let lowering: Lowering =
-                Box::new(move |lcx, storage, retptr| lower_value(lcx, storage, retptr, sig, value));
+                Box::new(move |lcx, storage, retptr| lower_value(lcx, storage, retptr, value));
             Ok(lowering)
         }))
     };

@@ -47,7 +47,10 @@ pub(crate) fn call<B: Backend, T: 'static>(
         len += 1;
     }
     let len = len.max(1);
-    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, None, &mut sync[..len]) {
+    // The sync call's options are looked up afresh: an async lowering's
+    // calls are few beside the work they wait for.
+    let opts = super::host::LoweringOpts::new(lowered);
+    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &opts, &mut sync[..len]) {
         return false;
     }
     if let (Some(1), Some(p)) = (layout.results_flat, retptr) {

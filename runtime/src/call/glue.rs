@@ -29,6 +29,9 @@ pub(crate) trait Access<T>: Guest {
     fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>);
     /// Runs the store's call hook.
     fn hook(&mut self, hook: CallHook) -> Result<()>;
+    /// Leaves the call's trap in the store, for the engine's host function
+    /// to report when the entrypoint returns `false`.
+    fn fail(&mut self, error: Error);
 }
 
 /// What a host call's context knows of the lowering it came through,
@@ -47,7 +50,6 @@ pub(crate) struct CallSite {
 pub struct HostCx<'a, T> {
     pub(crate) access: &'a mut dyn Access<T>,
     pub(crate) site: &'a CallSite,
-    trap: Option<Error>,
     /// Whether the store has a call hook to run.
     pub(crate) hooks: bool,
 }
@@ -60,13 +62,8 @@ impl<'a, T> HostCx<'a, T> {
         HostCx {
             access,
             site,
-            trap: None,
             hooks,
         }
-    }
-
-    pub(crate) fn take_trap(&mut self) -> Option<Error> {
-        self.trap.take()
     }
 
     /// The string encoding of the call's canonical options.
@@ -117,7 +114,7 @@ impl<'a, T> HostCx<'a, T> {
 }
 
 /// Runs a host call's glue `body` with unwind guarding and call hooks, and
-/// turns any failure into a trap recorded in `cx`.
+/// turns any failure into a trap left in the store.
 ///
 /// # Safety
 ///
@@ -371,22 +368,27 @@ pub(crate) unsafe fn guard<T>(
         {
             return Err(short_storage(sig, storage.len()));
         }
-        if cx.hooks {
-            cx.access.hook(CallHook::CallingHost)?;
+        match cx.hooks {
+            true => hooked(cx, storage, body),
+            false => body.run(cx, storage),
         }
-        body.run(cx, storage)?;
-        if cx.hooks {
-            cx.access.hook(CallHook::ReturningFromHost)?;
-        }
-        Ok(())
     }));
     let error = match outcome {
         Ok(Ok(())) => return true,
         Ok(Err(e)) => e,
         Err(payload) => panic_error(name, payload),
     };
-    cx.trap = Some(error);
+    cx.access.fail(error);
     false
+}
+
+/// `body` between the store's call hooks: out of line, as few stores set
+/// one, and generic over the store's data only.
+#[inline(never)]
+fn hooked<T>(cx: &mut HostCx<'_, T>, storage: &mut [ValRaw], mut body: Body<'_, T>) -> Result<()> {
+    cx.access.hook(CallHook::CallingHost)?;
+    body.run(cx, storage)?;
+    cx.access.hook(CallHook::ReturningFromHost)
 }
 
 #[cold]
@@ -509,27 +511,24 @@ pub fn lower_result<T, R: Lower>(
     };
     let (encoding, res) = (cx.site.encoding, cx.site.res);
     let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
-    lower_value(&mut lcx, storage, retptr, sig, value)
+    lower_value(&mut lcx, storage, retptr, value)
 }
 
-/// Lowers `value`, a result of `sig`, flat into `storage`, or at `retptr`.
+/// Lowers `value`, the result `lcx`'s site names, flat into `storage`, or
+/// at `retptr`.
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub(crate) fn lower_value<R: Lower>(
     lcx: &mut LowerCx<'_>,
     storage: &mut [ValRaw],
     retptr: Option<u32>,
-    sig: &'static Signature,
     value: R,
 ) -> Result<()> {
     match retptr {
         None => value.lower_flat(lcx, &mut FlatDst::new(storage)),
         Some(ptr) => {
-            let site = Site {
-                func: sig.name,
-                place: Place::Result,
-            };
+            // `lcx`'s site is already this result's.
             let len = lcx.memory().len();
-            let range = memory::check_array(&site, "return", len, ptr, 1, R::SIZE, R::ALIGN)?;
+            let range = memory::check_array(&lcx.site, "return", len, ptr, 1, R::SIZE, R::ALIGN)?;
             value.store(lcx, range.start)
         }
     }

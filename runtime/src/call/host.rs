@@ -33,7 +33,8 @@ pub(crate) use crate::raw::MAX_STORAGE;
 /// - `storage` holds `storage_len` initialised values: the flat params on
 ///   entry, the flat results on return.
 ///
-/// Returns `false` when it recorded a trap in `cx`. It never unwinds.
+/// Returns `false` when it failed, having left its trap in the store through
+/// `cx`. It never unwinds.
 pub type Entrypoint = unsafe extern "C" fn(
     cx: *mut c_void,
     data: *mut c_void,
@@ -250,16 +251,15 @@ impl<T> IntoHostFunc<T> for HostFunc<T> {
 }
 
 /// A core function the host implements, bound in one instance.
-pub(crate) struct HostBinding<T> {
-    pub(crate) kind: Binding<T>,
+pub(crate) struct HostBinding {
+    pub(crate) kind: Binding,
     /// The hostbind instance in the store.
     pub(crate) instance: usize,
 }
 
-/// What a bound core function does.
-pub(crate) enum Binding<T> {
-    /// A lowered import: a host function's glue.
-    Lowered(Box<Lowered<T>>),
+/// What a bound intrinsic does. (A lowered import's closure holds its
+/// [`Lowered`] itself.)
+pub(crate) enum Binding {
     /// An intrinsic of the fused adapters between nested components.
     Adapter(crate::store::adapter::AdapterOp),
     /// `resource.new`, `resource.rep` or `resource.drop` of resource `ty`
@@ -284,6 +284,8 @@ pub(crate) struct Lowered<T> {
     /// Whether its type passes streams, futures or error contexts, whose
     /// moves the store's async state takes in after each call.
     pub(crate) transmits: bool,
+    /// Neither `borrows` nor `transmits`: one test for the common call.
+    pub(crate) plain: bool,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
     /// The instance's `may_leave` flags, shared with its state; the call's
@@ -305,26 +307,53 @@ pub(crate) static REALLOC_TY: LazyLock<CoreFuncType> = LazyLock::new(|| CoreFunc
 /// Engine-independent access to the guest during a host call or an export call.
 pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
     pub(crate) cx: Cx<'a, B, T>,
-    /// The hostbind instance, whose handle tables resources use.
-    pub(crate) instance: usize,
-    /// The canonical options' memory and realloc, or the options entry to
-    /// find them in when first needed: most host calls never touch memory.
+    /// The call's canonical options, or the lowering's to find them in.
     opts: Opts<'a, B>,
-    /// The runtime component instance whose `may_leave` is cleared while
-    /// `realloc` runs.
-    pub(crate) flags: Option<usize>,
     /// The guest memory's bytes as last looked up, so that a value written
     /// field by field costs one engine lookup, not one per field. Cleared
     /// whenever guest code runs (`realloc`), the only time it can move.
     pub(crate) mem_cache: Option<(core::ptr::NonNull<u8>, usize)>,
 }
 
-/// A call's memory and realloc, as far as they are looked up yet.
+/// A call's canonical options, as far as they are looked up yet.
 enum Opts<'a, B: Backend> {
-    Known(Option<B::Memory>, Option<B::Realloc>),
-    /// Not yet: the index of the options entry in the instance's state,
-    /// and where to keep them once instantiation has resolved them.
-    Index(u32, Option<&'a BoundOpts<B>>),
+    Known {
+        /// The hostbind instance, whose handle tables resources use.
+        instance: usize,
+        memory: Option<B::Memory>,
+        realloc: Option<B::Realloc>,
+        /// The runtime component instance whose `may_leave` is cleared
+        /// while `realloc` runs.
+        flags: Option<usize>,
+    },
+    /// A lowering's, found in the instance's state when first needed:
+    /// most host calls never touch memory. One pointer, so that a host
+    /// call's context is quick to build.
+    Lowering(&'a LoweringOpts<B>),
+}
+
+/// What a lowered import's calls know of their canonical options: fixed
+/// when the instance is built, except the memory and realloc, which its
+/// first call finds and keeps for the next ones.
+pub(crate) struct LoweringOpts<B: Backend> {
+    instance: usize,
+    /// The options entry's index in the instance's state.
+    options: u32,
+    /// The runtime component instance of the options.
+    table: usize,
+    bound: BoundOpts<B>,
+}
+
+impl<B: Backend> LoweringOpts<B> {
+    /// The options of lowering `l`, memory and realloc not yet found.
+    pub(crate) fn new<T>(l: &Lowered<T>) -> Self {
+        LoweringOpts {
+            instance: l.site.res.instance,
+            options: l.options,
+            table: l.site.res.table,
+            bound: OnceLock::new(),
+        }
+    }
 }
 
 impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
@@ -339,29 +368,33 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     ) -> Self {
         GuestAccess {
             cx,
-            instance,
-            opts: Opts::Known(memory, realloc),
-            flags,
+            opts: Opts::Known {
+                instance,
+                memory,
+                realloc,
+                flags,
+            },
             mem_cache: None,
         }
     }
 
-    /// Access to the guest through `cx` for a lowering of options entry
-    /// `options`, found in the instance's state only when first needed.
+    /// Access to the guest through `cx` for a call of a lowering with
+    /// options `opts`.
     #[inline(always)]
-    fn lowering(
-        cx: Cx<'a, B, T>,
-        instance: usize,
-        options: u32,
-        flags: usize,
-        bound: Option<&'a BoundOpts<B>>,
-    ) -> Self {
+    fn lowering(cx: Cx<'a, B, T>, opts: &'a LoweringOpts<B>) -> Self {
         GuestAccess {
             cx,
-            instance,
-            opts: Opts::Index(options, bound),
-            flags: Some(flags),
+            opts: Opts::Lowering(opts),
             mem_cache: None,
+        }
+    }
+
+    /// The hostbind instance, whose handle tables resources use.
+    #[inline]
+    fn instance(&self) -> usize {
+        match self.opts {
+            Opts::Known { instance, .. } => instance,
+            Opts::Lowering(o) => o.instance,
         }
     }
 
@@ -369,10 +402,12 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     #[inline]
     fn opts(&mut self) -> (Option<B::Memory>, Option<B::Realloc>) {
         match self.opts {
-            Opts::Known(m, r) => (m, r),
-            Opts::Index(i, bound) => match bound.and_then(OnceLock::get) {
+            Opts::Known {
+                memory, realloc, ..
+            } => (memory, realloc),
+            Opts::Lowering(o) => match o.bound.get() {
                 Some(&known) => known,
-                None => self.find_opts(i, bound),
+                None => self.find_opts(o),
             },
         }
     }
@@ -382,40 +417,39 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     #[inline]
     fn memory_handle(&mut self) -> Option<B::Memory> {
         match self.opts {
-            Opts::Known(m, _) => m,
-            Opts::Index(i, bound) => match bound.and_then(OnceLock::get) {
+            Opts::Known { memory, .. } => memory,
+            Opts::Lowering(o) => match o.bound.get() {
                 Some(known) => known.0,
-                None => self.find_opts(i, bound).0,
+                None => self.find_opts(o).0,
             },
         }
     }
 
-    /// Options entry `i`'s memory and realloc from the instance's state,
-    /// kept in `bound` once instantiation has resolved them all (a start
-    /// function calling out during instantiation resolves them on the way),
-    /// and in `self` for the rest of the call.
+    /// Lowering `o`'s memory and realloc from the instance's state, kept in
+    /// `o` once instantiation has resolved them all (a start function
+    /// calling out during instantiation resolves them on the way), and in
+    /// `self` for the rest of the call.
     #[cold]
-    fn find_opts(
-        &mut self,
-        i: u32,
-        bound: Option<&BoundOpts<B>>,
-    ) -> (Option<B::Memory>, Option<B::Realloc>) {
-        let Some(state) = B::data(&mut self.cx).instances.get(self.instance) else {
+    fn find_opts(&mut self, o: &LoweringOpts<B>) -> (Option<B::Memory>, Option<B::Realloc>) {
+        let Some(state) = B::data(&mut self.cx).instances.get(o.instance) else {
             return (None, None);
         };
         let pair =
             |o: Option<ResolvedOptions<B>>| o.map_or((None, None), |o| (o.memory, o.realloc));
-        let found = match state.resolved.get(i as usize) {
+        let found = match state.resolved.get(o.options as usize) {
             Some(&resolved) => {
                 let found = pair(resolved);
-                if let Some(bound) = bound {
-                    let _ = bound.set(found);
-                }
+                let _ = o.bound.set(found);
                 found
             }
-            None => pair(state.resolve_options(i)),
+            None => pair(state.resolve_options(o.options)),
         };
-        self.opts = Opts::Known(found.0, found.1);
+        self.opts = Opts::Known {
+            instance: o.instance,
+            memory: found.0,
+            realloc: found.1,
+            flags: Some(o.table),
+        };
         found
     }
 }
@@ -451,15 +485,15 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         // Guest code may grow (and so move) the memory.
         self.mem_cache = None;
         let args = [old_ptr, old_size, align, new_size].map(|v| v as i32);
-        let saved = self.flags.and_then(|f| {
+        let instance = self.instance();
+        let flags = match self.opts {
+            Opts::Known { flags, .. } => flags,
+            Opts::Lowering(o) => Some(o.table),
+        };
+        let saved = flags.and_then(|f| {
             Some((
                 f,
-                crate::store::instance::set_may_leave::<B, T>(
-                    &mut self.cx,
-                    self.instance,
-                    f,
-                    false,
-                )?,
+                crate::store::instance::set_may_leave::<B, T>(&mut self.cx, instance, f, false)?,
             ))
         });
         // In a store running async tasks, a `realloc` the host calls has
@@ -476,15 +510,16 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
             tasks.current.pop();
         }
         if let Some((f, v)) = saved {
-            crate::store::instance::set_may_leave::<B, T>(&mut self.cx, self.instance, f, v);
+            crate::store::instance::set_may_leave::<B, T>(&mut self.cx, instance, f, v);
         }
         Ok(result? as u32)
     }
 
     fn handles(&mut self) -> Option<&HandleTables> {
+        let instance = self.instance();
         B::data(&mut self.cx)
             .instances
-            .get(self.instance)
+            .get(instance)
             .map(|s| &s.handles)
     }
 }
@@ -493,6 +528,7 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     #[inline]
     fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
         let m = if memory { self.memory_handle() } else { None };
+        let instance = self.instance();
         let (mem, data): (&[u8], _) = match m {
             Some(m) => {
                 let (mem, data) = B::memory(&mut self.cx, m);
@@ -504,7 +540,7 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
             None => (&[], B::data(&mut self.cx)),
         };
         let tables = match handles {
-            true => data.instances.get(self.instance).map(|s| &s.handles),
+            true => data.instances.get(instance).map(|s| &s.handles),
             false => None,
         };
         (&mut data.data, mem, tables)
@@ -513,6 +549,10 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     fn hook(&mut self, hook: CallHook) -> Result<()> {
         B::data(&mut self.cx).hook(hook)
     }
+
+    fn fail(&mut self, error: crate::Error) {
+        B::data(&mut self.cx).pending = Some(error);
+    }
 }
 
 /// Runs a call of an adapter or resource intrinsic arriving from an
@@ -520,13 +560,10 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
 /// in the store.
 pub(crate) fn call<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
-    binding: &HostBinding<T>,
+    binding: &HostBinding,
     storage: &mut [ValRaw],
 ) -> bool {
     let result = match &binding.kind {
-        Binding::Lowered(lowered) => {
-            enter_host::<B, T>(B::reborrow(&mut cx), lowered, None, storage)
-        }
         Binding::Adapter(op) => crate::store::adapter::intrinsic::<B, T>(
             B::reborrow(&mut cx),
             binding.instance,
@@ -547,7 +584,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
 
 /// A lowered import's memory and realloc, found on its first call after
 /// instantiation and kept by its host function for the next ones.
-pub(crate) type BoundOpts<B> = OnceLock<(
+type BoundOpts<B> = OnceLock<(
     Option<<B as Backend>::Memory>,
     Option<<B as Backend>::Realloc>,
 )>;
@@ -559,11 +596,10 @@ pub(crate) type BoundOpts<B> = OnceLock<(
 pub(crate) fn call_lowered<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
     lowered: &Lowered<T>,
-    opts: Option<&BoundOpts<B>>,
+    opts: &LoweringOpts<B>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let result = enter_host::<B, T>(B::reborrow(&mut cx), lowered, opts, storage);
-    finish::<B, T>(cx, result)
+    enter_host::<B, T>(B::reborrow(&mut cx), lowered, opts, storage)
 }
 
 #[inline(always)]
@@ -578,7 +614,8 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 }
 
 /// Checks that the instance may leave and calls the glue's entrypoint with
-/// the lowering's canonical options.
+/// the lowering's canonical options. Returns `false` when the call trapped;
+/// the error is then pending in the store.
 ///
 /// Each call reads only what can change between calls (the instance's
 /// `may_leave` flag, whether a call hook is set); the rest was fixed in `l`
@@ -587,14 +624,14 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 fn enter_host<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
     l: &Lowered<T>,
-    opts: Option<&'a BoundOpts<B>>,
+    opts: &'a LoweringOpts<B>,
     storage: &mut [ValRaw],
-) -> Result<()> {
+) -> bool {
     let table = l.site.res.table;
-    let here = l.leave.get(table).and_then(LeaveFlag::may_leave_here);
     // Everything but the common case is out of line, so that the common
     // case keeps few values in registers across the glue's call.
-    if here != Some(true) || l.borrows || l.transmits {
+    if !(l.plain && l.leave.get(table).is_some_and(LeaveFlag::clear_to_leave)) {
+        let here = l.leave.get(table).and_then(LeaveFlag::may_leave_here);
         return enter_slow::<B, T>(cx, l, opts, storage, here);
     }
     let hooks = B::data(&mut cx).hook.is_some();
@@ -606,25 +643,29 @@ fn enter_host<'a, B: Backend, T: 'static>(
 fn enter_plain<'a, B: Backend, T: 'static>(
     cx: Cx<'a, B, T>,
     l: &Lowered<T>,
-    opts: Option<&'a BoundOpts<B>>,
+    opts: &'a LoweringOpts<B>,
     storage: &mut [ValRaw],
     hooks: bool,
-) -> Result<()> {
-    let (instance, table) = (l.site.res.instance, l.site.res.table);
-    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, opts);
+) -> bool {
+    let mut access = GuestAccess::<B, T>::lowering(cx, opts);
     let mut hcx = HostCx::new(&mut access, &l.site, hooks);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
-    match unsafe { call_entry(l, &mut hcx, storage) } {
-        true => Ok(()),
-        false => Err(failed(l, &mut hcx)),
+    let ok = unsafe { call_entry(l, &mut hcx, storage) };
+    if !ok {
+        failed(l, &mut access);
     }
+    ok
 }
 
-/// The error of a call whose glue returned `false`.
+/// After a call whose glue returned `false`: makes sure an error is
+/// pending in the store, as glue that recorded none still failed.
 #[cold]
 #[inline(never)]
-fn failed<T>(l: &Lowered<T>, hcx: &mut HostCx<'_, T>) -> crate::Error {
-    hcx.take_trap().unwrap_or_else(|| silent(l))
+fn failed<B: Backend, T: 'static>(l: &Lowered<T>, access: &mut GuestAccess<'_, B, T>) {
+    let data = B::data(&mut access.cx);
+    if data.pending.is_none() {
+        data.pending = Some(silent(l));
+    }
 }
 
 /// [`enter_host`] for a call whose instance may not leave, whose flag
@@ -634,25 +675,26 @@ fn failed<T>(l: &Lowered<T>, hcx: &mut HostCx<'_, T>) -> crate::Error {
 fn enter_slow<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
     l: &Lowered<T>,
-    opts: Option<&'a BoundOpts<B>>,
+    opts: &'a LoweringOpts<B>,
     storage: &mut [ValRaw],
     here: Option<bool>,
-) -> Result<()> {
+) -> bool {
     let (instance, table) = (l.site.res.instance, l.site.res.table);
-    match here {
-        Some(true) => {}
-        Some(false) => return Err(cannot_leave(l)),
+    let may_leave = match here {
+        Some(here) => here,
         // Adapters keep a second copy of the flag, in an engine global.
-        None => {
-            if crate::store::instance::may_leave::<B, T>(&mut cx, instance, table) != Some(true) {
-                return Err(cannot_leave(l));
-            }
-        }
+        None => crate::store::instance::may_leave::<B, T>(&mut cx, instance, table) == Some(true),
+    };
+    if !may_leave {
+        return finish::<B, T>(cx, Err(cannot_leave(l)));
     }
     let hooks = B::data(&mut cx).hook.is_some();
-    match l.borrows || l.transmits {
-        true => enter_lending::<B, T>(cx, l, opts, storage, hooks),
-        false => enter_plain::<B, T>(cx, l, opts, storage, hooks),
+    match l.plain {
+        false => {
+            let result = enter_lending::<B, T>(B::reborrow(&mut cx), l, opts, storage, hooks);
+            finish::<B, T>(cx, result)
+        }
+        true => enter_plain::<B, T>(cx, l, opts, storage, hooks),
     }
 }
 
@@ -662,12 +704,12 @@ fn enter_slow<'a, B: Backend, T: 'static>(
 fn enter_lending<'a, B: Backend, T: 'static>(
     cx: Cx<'a, B, T>,
     l: &Lowered<T>,
-    opts: Option<&'a BoundOpts<B>>,
+    opts: &'a LoweringOpts<B>,
     storage: &mut [ValRaw],
     hooks: bool,
 ) -> Result<()> {
-    let (instance, table) = (l.site.res.instance, l.site.res.table);
-    let mut access = GuestAccess::<B, T>::lowering(cx, instance, l.options, table, opts);
+    let instance = l.site.res.instance;
+    let mut access = GuestAccess::<B, T>::lowering(cx, opts);
     // Only a call that lifts a borrow lends anything.
     let lends = match l.borrows {
         true => B::data(&mut access.cx)
@@ -679,7 +721,10 @@ fn enter_lending<'a, B: Backend, T: 'static>(
     let mut hcx = HostCx::new(&mut access, &l.site, hooks);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) };
-    let trap = if ok { None } else { Some(hcx.take_trap()) };
+    let trap = match ok {
+        true => None,
+        false => Some(B::data(&mut access.cx).pending.take()),
+    };
     let settled = match l.transmits {
         true => crate::concurrent::host_end::settle::<B, T>(&mut access.cx, instance),
         false => Ok(()),

@@ -246,7 +246,18 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
                 return Ok(B::func_extern(f));
             }
-            let resource = |op, ty: &TypeResourceTableIndex| -> Result<Binding<T>> {
+            let storage_len = ty.params.len().max(ty.results.len());
+            if storage_len > MAX_STORAGE {
+                bail!(
+                    "lowered import takes {storage_len} core values, more than the canonical ABI allows"
+                );
+            }
+            let fty = component
+                .compiled
+                .artifacts::<B>()
+                .and_then(|a| a.trampolines.get(t.as_u32() as usize))
+                .ok_or_else(|| anyhow!("the component was not compiled for this store's engine"))?;
+            let resource = |op, ty: &TypeResourceTableIndex| -> Result<Binding> {
                 let (ty, table) = resource_of(&component.types, *ty)
                     .ok_or_else(|| anyhow!("resource intrinsic on an abstract resource type"))?;
                 Ok(Binding::Resource { op, ty, table })
@@ -278,7 +289,8 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         instance: id,
                         store: B::data(cx).id,
                     };
-                    let lowered = Lowered {
+                    let mut lowered = Lowered {
+                        plain: false,
                         leave: state::<B, T>(cx, id).may_leave.clone(),
                         site: CallSite {
                             encoding: encoding_of(opts.string_encoding),
@@ -302,6 +314,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                             FuncKind::Dynamic(_) | FuncKind::Async(_) => true,
                         },
                     };
+                    lowered.plain = !lowered.borrows && !lowered.transmits;
                     let is_async = matches!(func.kind, FuncKind::Async(_));
                     if opts.async_ || is_async {
                         // An async lowering of a host function has its own
@@ -311,14 +324,6 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                             true => Some(AsyncLower::new(&component.types, *lower_ty)?),
                             false => None,
                         };
-                        let fty = component
-                            .compiled
-                            .artifacts::<B>()
-                            .and_then(|a| a.trampolines.get(t.as_u32() as usize))
-                            .ok_or_else(|| {
-                                anyhow!("the component was not compiled for this store's engine")
-                            })?;
-                        let storage_len = ty.params.len().max(ty.results.len());
                         let f = match layout {
                             Some(layout) if !is_async => {
                                 B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
@@ -336,7 +341,14 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
                         return Ok(B::func_extern(f));
                     }
-                    Binding::Lowered(Box::new(lowered))
+                    // The lowering's closure holds it, so that its calls
+                    // skip the dispatch on a binding's kind.
+                    let opts = crate::call::host::LoweringOpts::<B>::new(&lowered);
+                    let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                        crate::call::host::call_lowered::<B, T>(cx, &lowered, &opts, storage)
+                    });
+                    state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
+                    return Ok(B::func_extern(f));
                 }
                 Trampoline::Trap => Binding::Adapter(AdapterOp::Trap),
                 Trampoline::Transcoder { op, from, to, .. } => {
@@ -355,35 +367,10 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                 Trampoline::ResourceDrop { ty, .. } => resource(ResourceOp::Drop, ty)?,
                 other => bail!("trampoline {other:?} is not supported"),
             };
-            let ty = &component.trampoline_tys[t.as_u32() as usize];
-            let storage_len = ty.params.len().max(ty.results.len());
-            if storage_len > MAX_STORAGE {
-                bail!(
-                    "lowered import takes {storage_len} core values, more than the canonical ABI allows"
-                );
-            }
-            let fty = component
-                .compiled
-                .artifacts::<B>()
-                .and_then(|a| a.trampolines.get(t.as_u32() as usize))
-                .ok_or_else(|| anyhow!("the component was not compiled for this store's engine"))?;
-            // A lowering's closure holds its binding itself, so that its
-            // calls skip the dispatch on the binding's kind.
-            let f = match kind {
-                Binding::Lowered(lowered) => {
-                    let lowered = *lowered;
-                    let opts = crate::call::host::BoundOpts::<B>::new();
-                    B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                        crate::call::host::call_lowered::<B, T>(cx, &lowered, Some(&opts), storage)
-                    })
-                }
-                kind => {
-                    let binding = HostBinding { kind, instance: id };
-                    B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                        crate::call::host::call::<B, T>(cx, &binding, storage)
-                    })
-                }
-            };
+            let binding = HostBinding { kind, instance: id };
+            let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
+                crate::call::host::call::<B, T>(cx, &binding, storage)
+            });
             state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
             Ok(B::func_extern(f))
         }

@@ -1,7 +1,7 @@
 //! Instantiation: walking environ's global initializers on a core engine.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use wasmtime_environ::component::{
     CanonicalOptionsDataModel, ExportIndex, OptionsIndex, StaticModuleIndex,
@@ -87,40 +87,66 @@ pub(crate) struct InstanceState<B: Backend> {
 
 /// The `may_leave` flag of one runtime component instance.
 ///
-/// Atomic only so that the host functions holding it stay `Send` and
-/// `Sync`: a store is used by one thread at a time, and `Relaxed` suffices.
+/// One byte, so that a host call's check is one load and one compare:
+/// zero when the instance may leave and adapters keep no copy of the flag,
+/// the common case. Atomic only so that the host functions holding it stay
+/// `Send` and `Sync`: a store is used by one thread at a time, and
+/// `Relaxed` suffices.
 #[derive(Debug)]
-pub(crate) struct LeaveFlag {
-    may_leave: AtomicBool,
-    /// Whether fused adapters keep a copy of the flag in an engine global
-    /// (`InstanceState::flags`), which then must agree.
-    adapters: AtomicBool,
-}
+pub(crate) struct LeaveFlag(AtomicU8);
+
+/// [`LeaveFlag`]'s bit for an instance that may not leave now.
+const CLEARED: u8 = 1;
+/// [`LeaveFlag`]'s bit for fused adapters keeping a copy of the flag in an
+/// engine global (`InstanceState::flags`), which then must agree.
+const ADAPTERS: u8 = 2;
 
 impl LeaveFlag {
     /// The flags of `n` runtime component instances, all set.
     pub(crate) fn all_set(n: usize) -> Arc<[LeaveFlag]> {
-        (0..n)
-            .map(|_| LeaveFlag {
-                may_leave: AtomicBool::new(true),
-                adapters: AtomicBool::new(false),
-            })
-            .collect()
+        (0..n).map(|_| LeaveFlag(AtomicU8::new(0))).collect()
+    }
+
+    /// Whether the instance may leave and adapters keep no copy of the
+    /// flag: a call may go ahead with no more checks.
+    #[inline(always)]
+    pub(crate) fn clear_to_leave(&self) -> bool {
+        self.0.load(Ordering::Relaxed) == 0
     }
 
     /// Whether the instance may leave, if adapters keep no copy of the
     /// flag; `None` if they do, and the engine global must be read too.
     #[inline(always)]
     pub(crate) fn may_leave_here(&self) -> Option<bool> {
-        match self.adapters.load(Ordering::Relaxed) {
-            false => Some(self.may_leave.load(Ordering::Relaxed)),
-            true => None,
+        let bits = self.0.load(Ordering::Relaxed);
+        match bits & ADAPTERS {
+            0 => Some(bits & CLEARED == 0),
+            _ => None,
         }
+    }
+
+    /// hostbind's own flag, whether or not adapters keep a copy.
+    fn may_leave(&self) -> bool {
+        self.0.load(Ordering::Relaxed) & CLEARED == 0
+    }
+
+    /// Sets hostbind's own flag; returns it as it was.
+    fn swap(&self, value: bool) -> bool {
+        let old = match value {
+            true => self.0.fetch_and(!CLEARED, Ordering::Relaxed),
+            false => self.0.fetch_or(CLEARED, Ordering::Relaxed),
+        };
+        old & CLEARED == 0
+    }
+
+    /// Whether adapters keep a copy of the flag.
+    fn adapters(&self) -> bool {
+        self.0.load(Ordering::Relaxed) & ADAPTERS != 0
     }
 
     /// Notes that adapters keep a copy of the flag.
     pub(crate) fn set_adapters(&self) {
-        self.adapters.store(true, Ordering::Relaxed);
+        self.0.fetch_or(ADAPTERS, Ordering::Relaxed);
     }
 }
 
@@ -209,7 +235,7 @@ pub(crate) fn may_leave<B: Backend, T: 'static>(
     if let Some(mine) = flag.may_leave_here() {
         return Some(mine);
     }
-    let mine = flag.may_leave.load(Ordering::Relaxed);
+    let mine = flag.may_leave();
     let global = *state.flags.get(table)?;
     Some(mine && B::global_get(cx, global) != 0)
 }
@@ -225,8 +251,8 @@ pub(crate) fn set_may_leave<B: Backend, T: 'static>(
 ) -> Option<bool> {
     let state = B::data(cx).instances.get_mut(instance)?;
     let flag = state.may_leave.get(table)?;
-    let old = flag.may_leave.swap(value, Ordering::Relaxed);
-    if flag.adapters.load(Ordering::Relaxed) {
+    let old = flag.swap(value);
+    if flag.adapters() {
         let global = *state.flags.get(table)?;
         B::global_set(cx, global, i32::from(value));
     }
