@@ -430,6 +430,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     /// calling out during instantiation resolves them on the way), and in
     /// `self` for the rest of the call.
     #[cold]
+    #[inline(never)]
     fn find_opts(&mut self, o: &LoweringOpts<B>) -> (Option<B::Memory>, Option<B::Realloc>) {
         let Some(state) = B::data(&mut self.cx).instances.get(o.instance) else {
             return (None, None);
@@ -528,7 +529,6 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     #[inline]
     fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
         let m = if memory { self.memory_handle() } else { None };
-        let instance = self.instance();
         let (mem, data): (&[u8], _) = match m {
             Some(m) => {
                 let (mem, data) = B::memory(&mut self.cx, m);
@@ -540,7 +540,13 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
             None => (&[], B::data(&mut self.cx)),
         };
         let tables = match handles {
-            true => data.instances.get(instance).map(|s| &s.handles),
+            true => {
+                let instance = match self.opts {
+                    Opts::Known { instance, .. } => instance,
+                    Opts::Lowering(o) => o.instance,
+                };
+                data.instances.get(instance).map(|s| &s.handles)
+            }
             false => None,
         };
         (&mut data.data, mem, tables)

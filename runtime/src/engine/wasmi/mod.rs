@@ -678,9 +678,8 @@ impl<T: 'static> w::ResourceLimiter for LimitState<T> {
     }
 }
 
-/// Runs a host call from one of wasmi's trampolines. Not inlined: the typed
-/// trampolines below are many small closures that share this one body.
-#[inline(never)]
+/// Runs a host call from one of wasmi's trampolines.
+#[inline(always)]
 fn host_call<D: EngineData, F>(
     mut caller: w::Caller<'_, D>,
     run: &F,
