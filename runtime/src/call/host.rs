@@ -541,6 +541,7 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
         };
         let tables = match handles {
             true => {
+                // Not `self.instance()`: `data` borrows `self.cx` here.
                 let instance = match self.opts {
                     Opts::Known { instance, .. } => instance,
                     Opts::Lowering(o) => o.instance,
