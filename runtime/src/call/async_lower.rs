@@ -49,7 +49,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
     let len = len.max(1);
     // The sync call's options are looked up afresh: an async lowering's
     // calls are few beside the work they wait for.
-    let opts = super::host::LoweringOpts::new(lowered);
+    let opts = super::guest::LoweringOpts::new(lowered);
     if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &opts, &mut sync[..len]) {
         return false;
     }

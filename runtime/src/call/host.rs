@@ -3,22 +3,21 @@
 use core::ffi::c_void;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock};
 
 use wasmtime_environ::component::ResourceIndex;
 
-use crate::abi::{Guest, HandleTables, Lower};
+use crate::abi::Lower;
 use crate::call::async_glue::AsyncFn;
 use crate::call::dynamic::DynamicFn;
-use crate::call::glue::{Access, BoundEntry, CallSite, HostCx, Params};
+use crate::call::glue::{BoundEntry, CallSite, HostCx, Params};
+use crate::call::guest::{GuestAccess, LoweringOpts};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
-use crate::store::CallHook;
 use crate::store::Cx;
-use crate::store::instance::{LeaveFlag, ResolvedOptions};
+use crate::store::instance::LeaveFlag;
 use crate::store::resource::ResourceOp;
-use crate::store::tasks::Frame;
 use crate::types::Signature;
 
 pub(crate) use crate::raw::MAX_STORAGE;
@@ -304,264 +303,6 @@ pub(crate) static REALLOC_TY: LazyLock<CoreFuncType> = LazyLock::new(|| CoreFunc
     results: vec![CoreType::I32],
 });
 
-/// Engine-independent access to the guest during a host call or an export call.
-pub(crate) struct GuestAccess<'a, B: Backend, T: 'static> {
-    pub(crate) cx: Cx<'a, B, T>,
-    /// The call's canonical options, or the lowering's to find them in.
-    opts: Opts<'a, B>,
-    /// The guest memory's bytes as last looked up, so that a value written
-    /// field by field costs one engine lookup, not one per field. Cleared
-    /// whenever guest code runs (`realloc`), the only time it can move.
-    pub(crate) mem_cache: Option<(core::ptr::NonNull<u8>, usize)>,
-}
-
-/// A call's canonical options, as far as they are looked up yet.
-enum Opts<'a, B: Backend> {
-    Known {
-        /// The hostbind instance, whose handle tables resources use.
-        instance: usize,
-        memory: Option<B::Memory>,
-        realloc: Option<B::Realloc>,
-        /// The runtime component instance whose `may_leave` is cleared
-        /// while `realloc` runs.
-        flags: Option<usize>,
-    },
-    /// A lowering's, found in the instance's state when first needed:
-    /// most host calls never touch memory. One pointer, so that a host
-    /// call's context is quick to build.
-    Lowering(&'a LoweringOpts<B>),
-}
-
-/// What a lowered import's calls know of their canonical options: fixed
-/// when the instance is built, except the memory and realloc, which its
-/// first call finds and keeps for the next ones.
-pub(crate) struct LoweringOpts<B: Backend> {
-    instance: usize,
-    /// The options entry's index in the instance's state.
-    options: u32,
-    /// The runtime component instance of the options.
-    table: usize,
-    bound: BoundOpts<B>,
-}
-
-impl<B: Backend> LoweringOpts<B> {
-    /// The options of lowering `l`, memory and realloc not yet found.
-    pub(crate) fn new<T>(l: &Lowered<T>) -> Self {
-        LoweringOpts {
-            instance: l.site.res.instance,
-            options: l.options,
-            table: l.site.res.table,
-            bound: OnceLock::new(),
-        }
-    }
-}
-
-impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
-    /// Access to the guest through `cx`, with canonical options `memory`,
-    /// `realloc` and `flags`.
-    pub(crate) fn new(
-        cx: Cx<'a, B, T>,
-        instance: usize,
-        memory: Option<B::Memory>,
-        realloc: Option<B::Realloc>,
-        flags: Option<usize>,
-    ) -> Self {
-        GuestAccess {
-            cx,
-            opts: Opts::Known {
-                instance,
-                memory,
-                realloc,
-                flags,
-            },
-            mem_cache: None,
-        }
-    }
-
-    /// Access to the guest through `cx` for a call of a lowering with
-    /// options `opts`.
-    #[inline(always)]
-    fn lowering(cx: Cx<'a, B, T>, opts: &'a LoweringOpts<B>) -> Self {
-        GuestAccess {
-            cx,
-            opts: Opts::Lowering(opts),
-            mem_cache: None,
-        }
-    }
-
-    /// The hostbind instance, whose handle tables resources use.
-    #[inline]
-    fn instance(&self) -> usize {
-        match self.opts {
-            Opts::Known { instance, .. } => instance,
-            Opts::Lowering(o) => o.instance,
-        }
-    }
-
-    /// The options' memory and realloc, looked up on first use.
-    #[inline]
-    fn opts(&mut self) -> (Option<B::Memory>, Option<B::Realloc>) {
-        match self.opts {
-            Opts::Known {
-                memory, realloc, ..
-            } => (memory, realloc),
-            Opts::Lowering(o) => match o.bound.get() {
-                Some(&known) => known,
-                None => self.find_opts(o),
-            },
-        }
-    }
-
-    /// The options' memory: [`GuestAccess::opts`] without copying the
-    /// realloc, as most calls need only this.
-    #[inline]
-    fn memory_handle(&mut self) -> Option<B::Memory> {
-        match self.opts {
-            Opts::Known { memory, .. } => memory,
-            Opts::Lowering(o) => match o.bound.get() {
-                Some(known) => known.0,
-                None => self.find_opts(o).0,
-            },
-        }
-    }
-
-    /// Lowering `o`'s memory and realloc from the instance's state, kept in
-    /// `o` once instantiation has resolved them all (a start function
-    /// calling out during instantiation resolves them on the way), and in
-    /// `self` for the rest of the call.
-    #[cold]
-    #[inline(never)]
-    fn find_opts(&mut self, o: &LoweringOpts<B>) -> (Option<B::Memory>, Option<B::Realloc>) {
-        let Some(state) = B::data(&mut self.cx).instances.get(o.instance) else {
-            return (None, None);
-        };
-        let pair =
-            |o: Option<ResolvedOptions<B>>| o.map_or((None, None), |o| (o.memory, o.realloc));
-        let found = match state.resolved.get(o.options as usize) {
-            Some(&resolved) => {
-                let found = pair(resolved);
-                let _ = o.bound.set(found);
-                found
-            }
-            None => pair(state.resolve_options(o.options)),
-        };
-        self.opts = Opts::Known {
-            instance: o.instance,
-            memory: found.0,
-            realloc: found.1,
-            flags: Some(o.table),
-        };
-        found
-    }
-}
-
-impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
-    #[inline]
-    fn memory(&mut self) -> &mut [u8] {
-        if let Some((ptr, len)) = self.mem_cache {
-            // A memory's buffer moves or resizes only when guest code grows
-            // it, and guest code runs here only in `realloc`, which clears
-            // the cache first.
-            // SAFETY: `ptr`/`len` are the bytes `B::memory` returned for this
-            // store, which `self.cx` borrows exclusively; the slice borrows
-            // `self` mutably, so it is the only view of them, and (above) they
-            // have not moved.
-            return unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
-        }
-        match self.memory_handle() {
-            Some(m) => {
-                let bytes = B::memory(&mut self.cx, m).0;
-                self.mem_cache =
-                    core::ptr::NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()));
-                bytes
-            }
-            None => &mut [],
-        }
-    }
-
-    fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
-        let Some(realloc) = self.opts().1 else {
-            return Err(Trap::new("the canonical options name no `realloc`").into());
-        };
-        // Guest code may grow (and so move) the memory.
-        self.mem_cache = None;
-        let args = [old_ptr, old_size, align, new_size].map(|v| v as i32);
-        let instance = self.instance();
-        let flags = match self.opts {
-            Opts::Known { flags, .. } => flags,
-            Opts::Lowering(o) => Some(o.table),
-        };
-        let saved = flags.and_then(|f| {
-            Some((
-                f,
-                crate::store::instance::set_may_leave::<B, T>(&mut self.cx, instance, f, false)?,
-            ))
-        });
-        // In a store running async tasks, a `realloc` the host calls has
-        // context slots of its own.
-        let scratch = match &mut B::data(&mut self.cx).tasks {
-            Some(tasks) => {
-                tasks.current.push(Frame::Scratch([0; 2]));
-                true
-            }
-            None => false,
-        };
-        let result = B::call_realloc(&mut self.cx, realloc, args);
-        if scratch && let Some(tasks) = &mut B::data(&mut self.cx).tasks {
-            tasks.current.pop();
-        }
-        if let Some((f, v)) = saved {
-            crate::store::instance::set_may_leave::<B, T>(&mut self.cx, instance, f, v);
-        }
-        Ok(result? as u32)
-    }
-
-    fn handles(&mut self) -> Option<&HandleTables> {
-        let instance = self.instance();
-        B::data(&mut self.cx)
-            .instances
-            .get(instance)
-            .map(|s| &s.handles)
-    }
-}
-
-impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
-    #[inline]
-    fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
-        let m = if memory { self.memory_handle() } else { None };
-        let (mem, data): (&[u8], _) = match m {
-            Some(m) => {
-                let (mem, data) = B::memory(&mut self.cx, m);
-                // Lowering the results reuses this lookup: no guest code
-                // runs before it but `realloc`, which clears the cache.
-                self.mem_cache = core::ptr::NonNull::new(mem.as_mut_ptr()).map(|p| (p, mem.len()));
-                (mem, data)
-            }
-            None => (&[], B::data(&mut self.cx)),
-        };
-        let tables = match handles {
-            true => {
-                // Not `self.instance()`: `data` borrows `self.cx` here.
-                let instance = match self.opts {
-                    Opts::Known { instance, .. } => instance,
-                    Opts::Lowering(o) => o.instance,
-                };
-                data.instances.get(instance).map(|s| &s.handles)
-            }
-            false => None,
-        };
-        (&mut data.data, mem, tables)
-    }
-
-    fn hook(&mut self, hook: CallHook) -> Result<()> {
-        B::data(&mut self.cx).hook(hook)
-    }
-
-    fn fail(&mut self, error: crate::Error) {
-        B::data(&mut self.cx).pending = Some(error);
-    }
-}
-
 /// Runs a call of an adapter or resource intrinsic arriving from an
 /// engine. Returns `false` when the call trapped; the error is then pending
 /// in the store.
@@ -588,13 +329,6 @@ pub(crate) fn call<B: Backend, T: 'static>(
     };
     finish::<B, T>(cx, result)
 }
-
-/// A lowered import's memory and realloc, found on its first call after
-/// instantiation and kept by its host function for the next ones.
-type BoundOpts<B> = OnceLock<(
-    Option<<B as Backend>::Memory>,
-    Option<<B as Backend>::Realloc>,
-)>;
 
 /// Runs a call of a lowered import arriving from an engine: [`call`]
 /// without the dispatch, as each lowering gets a closure of its own, which

@@ -8,6 +8,7 @@ pub(crate) mod caller;
 pub(crate) mod dynamic;
 pub(crate) mod ends;
 pub(crate) mod glue;
+pub(crate) mod guest;
 pub(crate) mod host;
 pub(crate) mod reach;
 pub(crate) mod start;

@@ -9,7 +9,7 @@ use wasmtime_environ::component::{Export, NameMapNoIntern, TypeFuncIndex};
 use crate::abi::{
     ComponentTuple, FlatDst, FlatSrc, LiftCx, Lower, LowerCx, ResCx, ResourceScope, memory,
 };
-use crate::call::host::GuestAccess;
+use crate::call::guest::GuestAccess;
 use crate::call::start::Call;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};

@@ -68,7 +68,7 @@ pub(crate) fn debug_message<B: Backend, T: 'static>(
     let Some(opts) = B::data(cx).instances[instance].options(options.as_u32()) else {
         return Err(site.trap(format_args!("the built-in's options are not resolved")));
     };
-    let mut guest = crate::call::host::GuestAccess::<B, T>::new(
+    let mut guest = crate::call::guest::GuestAccess::<B, T>::new(
         B::reborrow(cx),
         instance,
         opts.memory,

@@ -10,7 +10,7 @@ use super::{COPY_BUDGET, store_tasks};
 use crate::Val;
 use crate::abi::{LiftCx, LowerCx, ResCx, ResourceScope};
 use crate::call::dynamic::{lift, lower};
-use crate::call::host::GuestAccess;
+use crate::call::guest::GuestAccess;
 use crate::engine::Backend;
 use crate::error::{Result, Site};
 use crate::store::Cx;

@@ -343,7 +343,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     }
                     // The lowering's closure holds it, so that its calls
                     // skip the dispatch on a binding's kind.
-                    let opts = crate::call::host::LoweringOpts::<B>::new(&lowered);
+                    let opts = crate::call::guest::LoweringOpts::<B>::new(&lowered);
                     let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
                         crate::call::host::call_lowered::<B, T>(cx, &lowered, &opts, storage)
                     });
