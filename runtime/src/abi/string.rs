@@ -159,8 +159,7 @@ impl LowerCx<'_> {
     /// Resizes an allocation through the guest's realloc and checks the
     /// pointer it returns.
     fn realloc(&mut self, old: u32, old_size: u32, align: u32, size: u32) -> Result<u32> {
-        let ptr = self.call_realloc(old, old_size, align, size)?;
-        let mem_len = self.memory().len();
+        let (ptr, mem_len) = self.call_realloc(old, old_size, align, size)?;
         memory::check_array(&self.site, "string", mem_len, ptr, size, 1, align).map_err(|e| {
             e.context(format!(
                 "realloc returned a bad pointer for a string of {size} bytes"

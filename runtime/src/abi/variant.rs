@@ -232,7 +232,9 @@ impl<T: Lower, E: Lower> Lower for Result<T, E> {
         dst.pad_to(end);
         Ok(())
     }
-    #[inline]
+    // A `result` is the commonest return through memory; inlined, its
+    // discriminant and payload stores share one bounds check's facts.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
         let payload = offset + Self::LAYOUT.payload_offset as usize;
         match self {

@@ -4,8 +4,9 @@
 //! with a closure that lifts the params, calls the user's function and lowers
 //! its result through [`Params`] and [`lower_result`]; `bindgen!`'s functions
 //! have no entrypoint of their own, only the closure calling the `Host`
-//! method, for which [`BoundEntry`] is the entrypoint. Unwind guarding, call
-//! hooks and trap recording live here, not in every expansion.
+//! method, for which [`BoundEntry`] is the entrypoint. Unwind guarding and
+//! trap recording live here, not in every expansion; the store's call hooks
+//! run around the entrypoint, in `call::host`.
 
 use core::ffi::c_void;
 use core::mem::MaybeUninit;
@@ -17,7 +18,6 @@ use crate::abi::{
 };
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::ValRaw;
-use crate::store::CallHook;
 use crate::types::Signature;
 use wasmtime_environ::component::ComponentTypes;
 
@@ -27,8 +27,6 @@ pub(crate) trait Access<T>: Guest {
     /// none, or if `memory` is false) and the instance's handle tables
     /// (`None` if `handles` is false).
     fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>);
-    /// Runs the store's call hook.
-    fn hook(&mut self, hook: CallHook) -> Result<()>;
     /// Leaves the call's trap in the store, for the engine's host function
     /// to report when the entrypoint returns `false`.
     fn fail(&mut self, error: Error);
@@ -50,20 +48,13 @@ pub(crate) struct CallSite {
 pub struct HostCx<'a, T> {
     pub(crate) access: &'a mut dyn Access<T>,
     pub(crate) site: &'a CallSite,
-    /// Whether the store has a call hook to run.
-    pub(crate) hooks: bool,
 }
 
 impl<'a, T> HostCx<'a, T> {
-    /// The context of a call through `access` from the lowering `site`,
-    /// running call hooks if `hooks`.
+    /// The context of a call through `access` from the lowering `site`.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(crate) fn new(access: &'a mut dyn Access<T>, site: &'a CallSite, hooks: bool) -> Self {
-        HostCx {
-            access,
-            site,
-            hooks,
-        }
+    pub(crate) fn new(access: &'a mut dyn Access<T>, site: &'a CallSite) -> Self {
+        HostCx { access, site }
     }
 
     /// The string encoding of the call's canonical options.
@@ -113,8 +104,8 @@ impl<'a, T> HostCx<'a, T> {
     }
 }
 
-/// Runs a host call's glue `body` with unwind guarding and call hooks, and
-/// turns any failure into a trap left in the store.
+/// Runs a host call's glue `body` with unwind guarding, and turns any
+/// failure into a trap left in the store.
 ///
 /// # Safety
 ///
@@ -343,7 +334,7 @@ impl<'b, T> Body<'b, T> {
 /// with `sig`, the storage is checked to hold its values first.
 ///
 /// Generic over the store's data only, so a crate's host functions share
-/// one copy of the unwind guard, the hooks and the trap recording.
+/// one copy of the unwind guard and the trap recording.
 ///
 /// # Safety
 ///
@@ -368,10 +359,7 @@ pub(crate) unsafe fn guard<T>(
         {
             return Err(short_storage(sig, storage.len()));
         }
-        match cx.hooks {
-            true => hooked(cx, storage, body),
-            false => body.run(cx, storage),
-        }
+        body.run(cx, storage)
     }));
     let error = match outcome {
         Ok(Ok(())) => return true,
@@ -380,15 +368,6 @@ pub(crate) unsafe fn guard<T>(
     };
     cx.access.fail(error);
     false
-}
-
-/// `body` between the store's call hooks: out of line, as few stores set
-/// one, and generic over the store's data only.
-#[inline(never)]
-fn hooked<T>(cx: &mut HostCx<'_, T>, storage: &mut [ValRaw], mut body: Body<'_, T>) -> Result<()> {
-    cx.access.hook(CallHook::CallingHost)?;
-    body.run(cx, storage)?;
-    cx.access.hook(CallHook::ReturningFromHost)
 }
 
 #[cold]

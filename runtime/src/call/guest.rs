@@ -8,9 +8,8 @@ use crate::call::glue::Access;
 use crate::call::host::Lowered;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
-use crate::store::CallHook;
 use crate::store::Cx;
-use crate::store::instance::ResolvedOptions;
+use crate::store::instance::{ExportCall, ResolvedOptions};
 use crate::store::tasks::Frame;
 
 /// Engine-independent access to the guest during a host call or an export call.
@@ -34,6 +33,11 @@ enum Opts<'a, B: Backend> {
         /// The runtime component instance whose `may_leave` is cleared
         /// while `realloc` runs.
         flags: Option<usize>,
+    },
+    /// An export call's, read where the call keeps them.
+    Export {
+        instance: usize,
+        call: &'a ExportCall<B>,
     },
     /// A lowering's, found in the instance's state when first needed:
     /// most host calls never touch memory. One pointer, so that a host
@@ -87,6 +91,17 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
         }
     }
 
+    /// Access to the guest through `cx` for a call of an export of
+    /// `instance` with what `call` holds.
+    #[inline(always)]
+    pub(crate) fn export(cx: Cx<'a, B, T>, instance: usize, call: &'a ExportCall<B>) -> Self {
+        GuestAccess {
+            cx,
+            opts: Opts::Export { instance, call },
+            mem_cache: None,
+        }
+    }
+
     /// Access to the guest through `cx` for a call of a lowering with
     /// options `opts`.
     #[inline(always)]
@@ -102,31 +117,17 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     #[inline]
     fn instance(&self) -> usize {
         match self.opts {
-            Opts::Known { instance, .. } => instance,
+            Opts::Known { instance, .. } | Opts::Export { instance, .. } => instance,
             Opts::Lowering(o) => o.instance,
         }
     }
 
-    /// The options' memory and realloc, looked up on first use.
-    #[inline]
-    fn opts(&mut self) -> (Option<B::Memory>, Option<B::Realloc>) {
-        match self.opts {
-            Opts::Known {
-                memory, realloc, ..
-            } => (memory, realloc),
-            Opts::Lowering(o) => match o.bound.get() {
-                Some(&known) => known,
-                None => self.find_opts(o),
-            },
-        }
-    }
-
-    /// The options' memory: [`GuestAccess::opts`] without copying the
-    /// realloc, as most calls need only this.
+    /// The options' memory, looked up on first use.
     #[inline]
     fn memory_handle(&mut self) -> Option<B::Memory> {
         match self.opts {
             Opts::Known { memory, .. } => memory,
+            Opts::Export { call, .. } => call.memory,
             Opts::Lowering(o) => match o.bound.get() {
                 Some(known) => known.0,
                 None => self.find_opts(o).0,
@@ -189,18 +190,106 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
     }
 
     fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
-        let Some(realloc) = self.opts().1 else {
+        let found = self.found();
+        self.run_realloc(&found, [old_ptr, old_size, align, new_size])
+    }
+
+    fn realloc_memory(
+        &mut self,
+        old_ptr: u32,
+        old_size: u32,
+        align: u32,
+        new_size: u32,
+    ) -> Result<(u32, &mut [u8])> {
+        let found = self.found();
+        let ptr = self.run_realloc(&found, [old_ptr, old_size, align, new_size])?;
+        let bytes = match found.memory {
+            Some(m) => B::memory(&mut self.cx, m).0,
+            None => &mut [],
+        };
+        self.mem_cache = core::ptr::NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()));
+        Ok((ptr, bytes))
+    }
+
+    fn handles(&mut self) -> Option<&HandleTables> {
+        let instance = self.instance();
+        B::data(&mut self.cx)
+            .instances
+            .get(instance)
+            .map(|s| &s.handles)
+    }
+}
+
+/// The options a `realloc` call needs, found with one match.
+struct Found<B: Backend> {
+    instance: usize,
+    memory: Option<B::Memory>,
+    realloc: Option<B::Realloc>,
+    /// The runtime component instance whose `may_leave` is cleared while
+    /// `realloc` runs.
+    flags: Option<usize>,
+}
+
+impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
+    /// The options' instance, memory, realloc and flags.
+    #[inline(always)]
+    fn found(&mut self) -> Found<B> {
+        match self.opts {
+            Opts::Known {
+                instance,
+                memory,
+                realloc,
+                flags,
+            } => Found {
+                instance,
+                memory,
+                realloc,
+                flags,
+            },
+            // An export's own `realloc` runs while the host lowers the
+            // params, with no host call to refuse.
+            Opts::Export { instance, call } => Found {
+                instance,
+                memory: call.memory,
+                realloc: call.realloc,
+                flags: None,
+            },
+            Opts::Lowering(o) => {
+                let (memory, realloc) = match o.bound.get() {
+                    Some(&known) => known,
+                    None => self.find_opts(o),
+                };
+                Found {
+                    instance: o.instance,
+                    memory,
+                    realloc,
+                    flags: Some(o.table),
+                }
+            }
+        }
+    }
+
+    /// Calls the options' `realloc` with `old_ptr, old_size, align,
+    /// new_size`, with `may_leave` cleared.
+    #[inline(always)]
+    fn run_realloc(
+        &mut self,
+        found: &Found<B>,
+        [old_ptr, old_size, align, new_size]: [u32; 4],
+    ) -> Result<u32> {
+        let Some(realloc) = found.realloc else {
             return Err(Trap::new("the canonical options name no `realloc`").into());
         };
         // Guest code may grow (and so move) the memory.
         self.mem_cache = None;
-        let args = [old_ptr, old_size, align, new_size].map(|v| v as i32);
-        let instance = self.instance();
-        let flags = match self.opts {
-            Opts::Known { flags, .. } => flags,
-            Opts::Lowering(o) => Some(o.table),
-        };
-        let saved = flags.and_then(|f| {
+        let args = [
+            old_ptr as i32,
+            old_size as i32,
+            align as i32,
+            new_size as i32,
+        ];
+        let instance = found.instance;
+        let saved = found.flags.and_then(|f| {
             Some((
                 f,
                 crate::store::instance::set_may_leave::<B, T>(&mut self.cx, instance, f, false)?,
@@ -224,14 +313,6 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
         }
         Ok(result? as u32)
     }
-
-    fn handles(&mut self) -> Option<&HandleTables> {
-        let instance = self.instance();
-        B::data(&mut self.cx)
-            .instances
-            .get(instance)
-            .map(|s| &s.handles)
-    }
 }
 
 impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
@@ -252,7 +333,7 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
             true => {
                 // Not `self.instance()`: `data` borrows `self.cx` here.
                 let instance = match self.opts {
-                    Opts::Known { instance, .. } => instance,
+                    Opts::Known { instance, .. } | Opts::Export { instance, .. } => instance,
                     Opts::Lowering(o) => o.instance,
                 };
                 data.instances.get(instance).map(|s| &s.handles)
@@ -260,10 +341,6 @@ impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
             false => None,
         };
         (&mut data.data, mem, tables)
-    }
-
-    fn hook(&mut self, hook: CallHook) -> Result<()> {
-        B::data(&mut self.cx).hook(hook)
     }
 
     fn fail(&mut self, error: crate::Error) {

@@ -3,6 +3,7 @@
 use core::ffi::c_void;
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, LazyLock};
 
 use wasmtime_environ::component::ResourceIndex;
@@ -15,9 +16,9 @@ use crate::call::guest::{GuestAccess, LoweringOpts};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
-use crate::store::Cx;
 use crate::store::instance::LeaveFlag;
 use crate::store::resource::ResourceOp;
+use crate::store::{CallHook, Cx};
 use crate::types::Signature;
 
 pub(crate) use crate::raw::MAX_STORAGE;
@@ -285,6 +286,7 @@ pub(crate) struct Lowered<T> {
     pub(crate) transmits: bool,
     /// Neither `borrows` nor `transmits`: one test for the common call.
     pub(crate) plain: bool,
+
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
     /// The instance's `may_leave` flags, shared with its state; the call's
@@ -371,12 +373,13 @@ fn enter_host<'a, B: Backend, T: 'static>(
     let table = l.site.res.table;
     // Everything but the common case is out of line, so that the common
     // case keeps few values in registers across the glue's call.
-    if !(l.plain && l.leave.get(table).is_some_and(LeaveFlag::clear_to_leave)) {
+    if !(l.plain && l.leave.get(table).is_some_and(LeaveFlag::clear_to_leave))
+        || B::data(&mut cx).hook.is_some()
+    {
         let here = l.leave.get(table).and_then(LeaveFlag::may_leave_here);
         return enter_slow::<B, T>(cx, l, opts, storage, here);
     }
-    let hooks = B::data(&mut cx).hook.is_some();
-    enter_plain::<B, T>(cx, l, opts, storage, hooks)
+    enter_plain::<B, T>(cx, l, opts, storage)
 }
 
 /// Calls the glue of a lowering that lends nothing and moves nothing.
@@ -386,10 +389,9 @@ fn enter_plain<'a, B: Backend, T: 'static>(
     l: &Lowered<T>,
     opts: &'a LoweringOpts<B>,
     storage: &mut [ValRaw],
-    hooks: bool,
 ) -> bool {
     let mut access = GuestAccess::<B, T>::lowering(cx, opts);
-    let mut hcx = HostCx::new(&mut access, &l.site, hooks);
+    let mut hcx = HostCx::new(&mut access, &l.site);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) };
     if !ok {
@@ -410,8 +412,8 @@ fn failed<B: Backend, T: 'static>(l: &Lowered<T>, access: &mut GuestAccess<'_, B
 }
 
 /// [`enter_host`] for a call whose instance may not leave, whose flag
-/// adapters keep a copy of (`here` is `None`), or that may lend borrows or
-/// move streams and futures.
+/// adapters keep a copy of (`here` is `None`), that may lend borrows or
+/// move streams and futures, or in a store with a call hook.
 #[inline(never)]
 fn enter_slow<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
@@ -430,12 +432,33 @@ fn enter_slow<'a, B: Backend, T: 'static>(
         return finish::<B, T>(cx, Err(cannot_leave(l)));
     }
     let hooks = B::data(&mut cx).hook.is_some();
-    match l.plain {
+    if hooks && let Err(e) = run_hook::<B, T>(&mut cx, CallHook::CallingHost) {
+        return finish::<B, T>(cx, Err(e));
+    }
+    let ok = match l.plain {
         false => {
-            let result = enter_lending::<B, T>(B::reborrow(&mut cx), l, opts, storage, hooks);
-            finish::<B, T>(cx, result)
+            let result = enter_lending::<B, T>(B::reborrow(&mut cx), l, opts, storage);
+            finish::<B, T>(B::reborrow(&mut cx), result)
         }
-        true => enter_plain::<B, T>(cx, l, opts, storage, hooks),
+        true => enter_plain::<B, T>(B::reborrow(&mut cx), l, opts, storage),
+    };
+    if ok && hooks {
+        let result = run_hook::<B, T>(&mut cx, CallHook::ReturningFromHost);
+        return finish::<B, T>(cx, result);
+    }
+    ok
+}
+
+/// Runs the store's call hook around a host call; a panic in it becomes
+/// the call's trap, as one in the host function does.
+fn run_hook<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, hook: CallHook) -> Result<()> {
+    let data = B::data(cx);
+    match catch_unwind(AssertUnwindSafe(|| data.hook(hook))) {
+        Ok(result) => result,
+        Err(payload) => {
+            let msg = crate::error::panic_text(payload);
+            Err(Trap::new(format!("call hook panicked at {hook:?}: {msg}")).into())
+        }
     }
 }
 
@@ -447,7 +470,6 @@ fn enter_lending<'a, B: Backend, T: 'static>(
     l: &Lowered<T>,
     opts: &'a LoweringOpts<B>,
     storage: &mut [ValRaw],
-    hooks: bool,
 ) -> Result<()> {
     let instance = l.site.res.instance;
     let mut access = GuestAccess::<B, T>::lowering(cx, opts);
@@ -459,7 +481,7 @@ fn enter_lending<'a, B: Backend, T: 'static>(
             .map_or(0, |s| s.handles.0.borrow().lends_mark()),
         false => 0,
     };
-    let mut hcx = HostCx::new(&mut access, &l.site, hooks);
+    let mut hcx = HostCx::new(&mut access, &l.site);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) };
     let trap = match ok {

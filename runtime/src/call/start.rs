@@ -18,6 +18,7 @@ use crate::concurrent::{OwnedSink, begin_task, end_task, host_end};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::raw::ValRaw;
+use crate::store::instance::ExportCall;
 use crate::store::tasks::Returns;
 use crate::store::{CallHook, Cx, Store, with_backend};
 use crate::types::layout::MAX_FLAT_PARAMS;
@@ -181,8 +182,8 @@ pub(crate) fn start<T: 'static, R: Send + 'static>(
     let slot = Slot::default();
     let started = with_backend!(&mut store.repr, |s, B| {
         let mut cx = B::cx(s);
-        enter::<B, T, Option<Started>>(&mut cx, target, |cx| {
-            start_entered::<B, T, R>(cx, target, lower, lift, slot.clone())
+        enter::<B, T, Option<Started>>(&mut cx, target, |cx, call| {
+            start_entered::<B, T, R>(cx, target, call, lower, lift, slot.clone())
         })
     })?;
     Ok(Call {
@@ -200,6 +201,7 @@ pub(crate) fn start<T: 'static, R: Send + 'static>(
 fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
+    call: &ExportCall<B>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl Fn(&LiftCx<'_>, &[ValRaw], bool) -> Result<R> + Clone + Send + 'static,
     slot: Slot<R>,
@@ -208,23 +210,17 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
     let data = B::data(cx);
     data.pending = None;
     let state = &data.instances[instance];
-    let export = &state.exports[target.slot];
-    let opts = state
-        .options(export.options.as_u32())
-        .ok_or_else(|| anyhow::anyhow!("export `{name}` has no canonical options"))
-        .before_guest()?;
     let res = crate::abi::ResCx {
-        table: opts.table,
+        table: call.table,
         any: target.any,
         instance,
         store: data.id,
     };
-    let concurrent = state.component.concurrent;
-    let mut task = task_lift::<B>(state, export, &opts, instance, name);
+    let mut task = task_lift::<B>(state, &state.exports[target.slot], instance, name);
     task.detach = true;
     data.hook(CallHook::CallingWasm).before_guest()?;
-    if !concurrent {
-        let v = call_inner::<B, T, R>(cx, target, &opts, res, lower, None, lift)?;
+    if !call.concurrent {
+        let v = call_inner::<B, T, R>(cx, target, call, res, lower, None, lift)?;
         *slot
             .lock()
             .map_err(|_| anyhow::anyhow!("a call's result slot is poisoned"))
@@ -236,32 +232,27 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
     }
     // Calls dropped since the store last ran are cancelled first.
     crate::concurrent::cancel::cancel_dropped::<B, T>(cx).after_guest()?;
-    let opt_index = export_options::<B, T>(cx, instance, target.slot);
     let sink_slot = slot.clone();
     let sink_name: Arc<str> = name.into();
     let sink_lift = lift.clone();
-    let export_slot = target.slot;
     let post_ty = target.tys.post_return.clone();
+    let export_slot = target.slot;
     let sink: OwnedSink<B, T> = Box::new(move |cx: &mut Cx<'_, B, T>, vals: &[_], sync| {
-        let Some(opts) = B::data(cx).instances[instance].options(opt_index) else {
-            return Err(anyhow::anyhow!(
-                "export `{sink_name}` has no canonical options"
-            ));
-        };
+        // Engine handles are not `Send`; the sink finds them again.
+        let call = B::data(cx).instances[instance].exports[export_slot].call;
         if sync {
             crate::call::typed::check_scope_borrows::<B, T>(cx, instance, &sink_name)?;
         }
         let v = crate::call::typed::lift_results::<B, T, R>(
-            cx, &opts, instance, res, &sink_name, vals, !sync, sink_lift,
+            cx, &call, instance, res, &sink_name, vals, !sync, sink_lift,
         );
         host_end::settle::<B, T>(cx, instance)?;
         if let Ok(mut s) = sink_slot.lock() {
             *s = Some(v?);
         }
-        let post_return = B::data(cx).instances[instance].exports[export_slot].post_return;
-        match post_return {
+        match call.post_return {
             Some(pr) if sync => crate::call::typed::run_post_return::<B, T>(
-                cx, instance, opts.table, pr, &post_ty, vals,
+                cx, instance, call.table, pr, &post_ty, vals,
             ),
             _ => Ok(()),
         }
@@ -272,7 +263,7 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
         .borrow_mut()
         .scope_borrows = 0;
     let id = begin_task::<B, T>(cx, &task, Returns::Owned(Box::new(sink))).before_guest()?;
-    let ran = call_inner::<B, T, R>(cx, target, &opts, res, lower, Some(&task), lift);
+    let ran = call_inner::<B, T, R>(cx, target, call, res, lower, Some(&task), lift);
     let resolved = end_task::<B, T>(cx, id, ran.is_err());
     if let Some(v) = ran?
         && let Ok(mut s) = slot.lock()
@@ -302,15 +293,4 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
         t.dropped = Some(mine.clone());
     }
     Ok(Some((id, mine, any)))
-}
-
-/// The index of the canonical options export `slot` of `instance` lifts with.
-fn export_options<B: Backend, T: 'static>(
-    cx: &mut Cx<'_, B, T>,
-    instance: usize,
-    slot: usize,
-) -> u32 {
-    B::data(cx).instances[instance].exports[slot]
-        .options
-        .as_u32()
 }

@@ -16,7 +16,7 @@ use crate::error::{Place, Result, Site, Trap};
 use crate::load::component::core_func_type;
 use crate::raw::{CoreFuncType, ValRaw};
 use crate::store::Cx;
-use crate::store::instance::{ExportFunc, ExportTys, Instance, InstanceState, ResolvedOptions};
+use crate::store::instance::{ExportCall, ExportFunc, ExportTys, Instance, InstanceState};
 use crate::store::{CallHook, Store, with_backend};
 use crate::types::layout::{MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, flat_count_all};
 use crate::types::typecheck;
@@ -169,9 +169,10 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     if !B::func_matches(cx, func, &core_ty) {
         bail!("export `{name}` does not have the core type {core_ty:?}");
     }
-    let post_return = B::data(cx).instances[index]
+    let opts = B::data(cx).instances[index]
         .options(options.as_u32())
-        .and_then(|o| o.post_return);
+        .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))?;
+    let post_return = opts.post_return;
     if let Some(pr) = post_return
         && !B::func_matches(cx, pr, &post_return_ty)
     {
@@ -184,10 +185,18 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     let func = B::prepare_export(cx, func, &tys.core);
     let post_return = post_return.map(|pr| B::prepare_export(cx, pr, &tys.post_return));
     let state = &mut B::data(cx).instances[index];
-    state.exports.push(ExportFunc {
-        export,
+    let call = ExportCall {
         func,
         post_return,
+        memory: opts.memory,
+        realloc: opts.realloc,
+        encoding: opts.encoding,
+        table: opts.table,
+        concurrent: state.component.concurrent,
+    };
+    state.exports.push(ExportFunc {
+        export,
+        call,
         tys: tys.clone(),
         options: *options,
         ty: *ty,
@@ -373,37 +382,34 @@ pub(crate) fn call_export<B: Backend, T: 'static, R>(
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> Result<R> {
-    enter::<B, T, R>(cx, target, |cx| {
-        call_entered::<B, T, R>(cx, target, lower, lift)
+    enter::<B, T, R>(cx, target, |cx, call| {
+        call_entered::<B, T, R>(cx, target, call, lower, lift)
     })
 }
 
 /// Runs `body` with the target's instance entered, refusing re-entry and
 /// an instance a trap left unusable; a failure after guest code ran makes
-/// it unusable.
+/// it unusable. `body` gets what the call reads from the instance's state,
+/// copied out in the same lookup.
 #[inline(always)]
 pub(crate) fn enter<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
-    body: impl FnOnce(&mut Cx<'_, B, T>) -> core::result::Result<R, Failed>,
+    body: impl FnOnce(&mut Cx<'_, B, T>, &ExportCall<B>) -> core::result::Result<R, Failed>,
 ) -> Result<R> {
     let (instance, name) = (target.instance, target.name);
     let state = &mut B::data(cx).instances[instance];
-    if let Some(trapped) = &state.poisoned {
-        let why = state.poison_reason.as_deref().unwrap_or("a trap");
-        return Err(Trap::new(format!(
-            "cannot enter component instance: export `{trapped}` trapped in it earlier ({why}), and a trap leaves an instance unusable; `{name}` was not called"
-        ))
-        .into());
+    if state.poisoned.is_some() || state.entered {
+        return Err(refuse_entry(state, name));
     }
-    if state.entered {
-        return Err(Trap::new(format!(
-            "cannot enter component instance: export `{name}` called while a call into it is running"
-        ))
-        .into());
-    }
+    let Some(export) = state.exports.get(target.slot) else {
+        bail!("export `{name}` is not resolved in its instance");
+    };
+    let call = export.call;
     state.entered = true;
-    let result = body(cx);
+    // Borrows lent for this call are counted from here.
+    state.handles.0.borrow_mut().scope_borrows = 0;
+    let result = body(cx, &call);
     let state = &mut B::data(cx).instances[instance];
     state.entered = false;
     result.map_err(|Failed { error, poison }| {
@@ -412,6 +418,23 @@ pub(crate) fn enter<B: Backend, T: 'static, R>(
         }
         error
     })
+}
+
+/// Why export `name` may not enter `state`: a trap poisoned it, or a call
+/// into it is running.
+#[cold]
+fn refuse_entry<B: Backend>(state: &InstanceState<B>, name: &str) -> crate::Error {
+    if let Some(trapped) = &state.poisoned {
+        let why = state.poison_reason.as_deref().unwrap_or("a trap");
+        return Trap::new(format!(
+            "cannot enter component instance: export `{trapped}` trapped in it earlier ({why}), and a trap leaves an instance unusable; `{name}` was not called"
+        ))
+        .into();
+    }
+    Trap::new(format!(
+        "cannot enter component instance: export `{name}` called while a call into it is running"
+    ))
+    .into()
 }
 
 /// Marks `state` unusable after `error` in `name`.
@@ -463,7 +486,7 @@ impl<V> Phase<V> for Result<V> {
 #[inline(always)]
 pub(crate) fn lift_results<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
-    opts: &ResolvedOptions<B>,
+    call: &ExportCall<B>,
     instance: usize,
     res: ResCx,
     name: &str,
@@ -471,7 +494,7 @@ pub(crate) fn lift_results<B: Backend, T: 'static, R>(
     async_: bool,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> Result<R> {
-    let (mem, data): (&[u8], _) = match opts.memory {
+    let (mem, data): (&[u8], _) = match call.memory {
         Some(m) => {
             let (mem, data) = B::memory(cx, m);
             (mem, data)
@@ -483,11 +506,11 @@ pub(crate) fn lift_results<B: Backend, T: 'static, R>(
         place: Place::Result,
     };
     let scope = ResourceScope {
-        tables: Some(&data.instances[instance].handles),
+        tables: data.instances.get(instance).map(|s| &s.handles),
         res,
     };
     lift(
-        &LiftCx::new(mem, site, opts.encoding).with_scope(scope),
+        &LiftCx::new(mem, site, call.encoding).with_scope(scope),
         vals,
         async_,
     )
@@ -496,42 +519,24 @@ pub(crate) fn lift_results<B: Backend, T: 'static, R>(
 fn call_entered<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
+    call: &ExportCall<B>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> core::result::Result<R, Failed> {
-    let Target {
-        instance,
-        slot,
-        name,
-        any,
-        ..
-    } = *target;
     let data = B::data(cx);
     data.pending = None;
-    let state: &InstanceState<B> = &data.instances[instance];
-    let export = &state.exports[slot];
-    let opts = state
-        .options(export.options.as_u32())
-        .ok_or_else(|| anyhow!("export `{name}` has no canonical options"))
-        .before_guest()?;
     let res = ResCx {
-        table: opts.table,
-        any,
-        instance,
+        table: call.table,
+        any: target.any,
+        instance: target.instance,
         store: data.id,
     };
-    if state.component.concurrent {
-        let task = task_lift::<B>(state, export, &opts, instance, name);
-        return call_task::<B, T, R>(cx, target, opts, res, task, lower, lift);
+    if call.concurrent {
+        return call_task::<B, T, R>(cx, target, call, res, lower, lift);
     }
     data.hook(CallHook::CallingWasm).before_guest()?;
-    data.instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .scope_borrows = 0;
-    let value = call_inner::<B, T, R>(cx, target, &opts, res, lower, None, lift)?
-        .ok_or_else(|| anyhow!("export `{name}` gave no result"))
+    let value = call_inner::<B, T, R>(cx, target, call, res, lower, None, lift)?
+        .ok_or_else(|| anyhow!("export `{}` gave no result", target.name))
         .after_guest()?;
     // The guest's part is done; a hook refusing to return leaves it sound.
     B::data(cx)
@@ -546,13 +551,16 @@ fn call_entered<B: Backend, T: 'static, R>(
 fn call_task<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
-    opts: ResolvedOptions<B>,
+    call: &ExportCall<B>,
     res: ResCx,
-    task: crate::concurrent::Lift<'_, B>,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> core::result::Result<R, Failed> {
     let (instance, name) = (target.instance, target.name);
+    let task = {
+        let state = &B::data(cx).instances[instance];
+        task_lift::<B>(state, &state.exports[target.slot], instance, name)
+    };
     // Calls the host dropped since the store last ran are cancelled first.
     crate::concurrent::cancel::cancel_dropped::<B, T>(cx).after_guest()?;
     let data = B::data(cx);
@@ -572,7 +580,7 @@ fn call_task<B: Backend, T: 'static, R>(
             .borrow_mut()
             .take()
             .ok_or_else(|| anyhow!("export `{name}` delivered its result twice"))?;
-        let v = lift_results::<B, T, R>(cx, &opts, instance, res, name, vals, true, lift);
+        let v = lift_results::<B, T, R>(cx, call, instance, res, name, vals, true, lift);
         // Stream and future ends and error contexts the result carries
         // become the host's now, before the task goes on.
         crate::concurrent::host_end::settle::<B, T>(cx, instance)?;
@@ -587,7 +595,7 @@ fn call_task<B: Backend, T: 'static, R>(
     let ran = call_inner::<B, T, R>(
         cx,
         target,
-        &opts,
+        call,
         res,
         lower,
         Some(&task),
@@ -622,7 +630,6 @@ fn call_task<B: Backend, T: 'static, R>(
 pub(crate) fn task_lift<'a, B: Backend>(
     state: &InstanceState<B>,
     export: &ExportFunc<B>,
-    opts: &ResolvedOptions<B>,
     instance: usize,
     name: &'a str,
 ) -> crate::concurrent::Lift<'a, B> {
@@ -630,7 +637,7 @@ pub(crate) fn task_lift<'a, B: Backend>(
     let lift_opts = &component.info.options[export.options];
     crate::concurrent::Lift {
         instance,
-        table: opts.table,
+        table: export.call.table,
         options: export.options,
         results: component.types[export.ty].results,
         async_: lift_opts.async_,
@@ -651,7 +658,7 @@ pub(crate) fn task_lift<'a, B: Backend>(
 pub(crate) fn call_inner<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     target: &Target<'_>,
-    opts: &ResolvedOptions<B>,
+    call: &ExportCall<B>,
     res: ResCx,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
     task: Option<&crate::concurrent::Lift<'_, B>>,
@@ -659,23 +666,20 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
 ) -> core::result::Result<Option<R>, Failed> {
     let Target {
         instance,
-        slot,
         tys,
         name,
         ..
     } = *target;
-    let export = &B::data(cx).instances[instance].exports[slot];
-    let (func, post_return) = (export.func, export.post_return);
+    let (func, post_return) = (call.func, call.post_return);
     let (core_ty, post_ty) = (&tys.core, &tys.post_return);
     let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
     {
-        let mut access =
-            GuestAccess::<B, T>::new(B::reborrow(cx), instance, opts.memory, opts.realloc, None);
+        let mut access = GuestAccess::<B, T>::export(B::reborrow(cx), instance, call);
         let site = Site {
             func: name,
             place: Place::Params,
         };
-        let mut lcx = LowerCx::new(&mut access, site, opts.encoding).with_res(res);
+        let mut lcx = LowerCx::new(&mut access, site, call.encoding).with_res(res);
         let lowered = lower(&mut lcx, &mut args);
         // Lowering runs guest code only through `realloc`.
         let ran = lcx.guest_ran();
@@ -717,14 +721,14 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
         // an async lift has no post-return.
         return Ok(None);
     }
-    let value = lift_results::<B, T, R>(cx, opts, instance, res, name, rets, false, lift);
+    let value = lift_results::<B, T, R>(cx, call, instance, res, name, rets, false, lift);
     if task.is_some() {
         crate::concurrent::host_end::settle::<B, T>(cx, instance).after_guest()?;
     }
     let value = value.after_guest()?;
 
     if let Some(post_return) = post_return {
-        run_post_return::<B, T>(cx, instance, opts.table, post_return, post_ty, rets)
+        run_post_return::<B, T>(cx, instance, call.table, post_return, post_ty, rets)
             .after_guest()?;
     }
     Ok(Some(value))

@@ -489,7 +489,13 @@ unsafe fn call_i32s<D: EngineData>(
     args: [i32; 4],
 ) -> Result<i32> {
     check_interrupt(cx)?;
-    let mut slots = args.map(w::ValRaw::i32);
+    let [a, b, c, d] = args;
+    let mut slots = [
+        w::ValRaw::i32(a),
+        w::ValRaw::i32(b),
+        w::ValRaw::i32(c),
+        w::ValRaw::i32(d),
+    ];
     // SAFETY: per the contract, the four slots hold `func`'s params and have
     // room for its result.
     unsafe { func.call_unchecked(cx.as_context_mut(), &mut slots as *mut [w::ValRaw]) }

@@ -28,9 +28,8 @@ pub struct Instance {
 pub(crate) struct ExportFunc<B: Backend> {
     /// Which export this is, so repeated lookups share one entry.
     pub(crate) export: ExportIndex,
-    pub(crate) func: B::Export,
-    /// Its options' `post-return`, prepared for calls the same way.
-    pub(crate) post_return: Option<B::Export>,
+    /// Everything a call reads from the instance's state, in one copy.
+    pub(crate) call: ExportCall<B>,
     /// Shared with the export's `TypedFunc`s and `Func`s, which pass them to
     /// each call, so that a call does not clone them.
     pub(crate) tys: Arc<ExportTys>,
@@ -38,6 +37,29 @@ pub(crate) struct ExportFunc<B: Backend> {
     /// Its function type.
     pub(crate) ty: wasmtime_environ::component::TypeFuncIndex,
 }
+
+/// What a call of a lifted export needs from the instance's state, fixed
+/// when the export is looked up: the call copies it out with one lookup
+/// instead of finding the options of the export on each call.
+pub(crate) struct ExportCall<B: Backend> {
+    pub(crate) func: B::Export,
+    /// Its options' `post-return`, prepared for calls the same way.
+    pub(crate) post_return: Option<B::Export>,
+    pub(crate) memory: Option<B::Memory>,
+    pub(crate) realloc: Option<B::Realloc>,
+    pub(crate) encoding: StringEncoding,
+    /// The options' runtime component instance: its handle table and flags.
+    pub(crate) table: usize,
+    /// The component uses the async ABI, so every call runs as a task.
+    pub(crate) concurrent: bool,
+}
+
+impl<B: Backend> Clone for ExportCall<B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<B: Backend> Copy for ExportCall<B> {}
 
 /// The core types of a lifted export and of its `post-return`.
 #[derive(Debug)]
