@@ -123,11 +123,24 @@ impl<'a> LiftCx<'a> {
     /// A context over `memory` for values at `site`.
     #[inline]
     pub fn new(memory: &'a [u8], site: Site<'a>, encoding: StringEncoding) -> LiftCx<'a> {
+        LiftCx::new_in(memory, site, encoding, ResourceScope::default())
+    }
+
+    /// [`LiftCx::new`] reaching resource handles through `scope`: built in
+    /// one go, as the calls' paths do, since LLVM copies the whole context
+    /// for each builder step it does not see through.
+    #[inline(always)]
+    pub(crate) fn new_in(
+        memory: &'a [u8],
+        site: Site<'a>,
+        encoding: StringEncoding,
+        scope: ResourceScope<'a>,
+    ) -> LiftCx<'a> {
         LiftCx {
             memory,
             site,
             encoding,
-            scope: ResourceScope::default(),
+            scope,
             budget: None,
         }
     }
@@ -288,11 +301,23 @@ impl<'a> LowerCx<'a> {
     /// A context writing into `guest` for values at `site`.
     #[inline]
     pub fn new(guest: &'a mut dyn Guest, site: Site<'a>, encoding: StringEncoding) -> LowerCx<'a> {
+        LowerCx::new_in(guest, site, encoding, ResCx::default())
+    }
+
+    /// [`LowerCx::new`] placing resource handles as `res` says, built in one
+    /// go (see [`LiftCx::new_in`]).
+    #[inline(always)]
+    pub(crate) fn new_in(
+        guest: &'a mut dyn Guest,
+        site: Site<'a>,
+        encoding: StringEncoding,
+        res: ResCx,
+    ) -> LowerCx<'a> {
         LowerCx {
             guest,
             site,
             encoding,
-            res: ResCx::default(),
+            res,
             guest_ran: false,
             mem: None,
         }
@@ -353,7 +378,9 @@ impl<'a> LowerCx<'a> {
     }
 
     /// Allocates `size` bytes aligned to `align` through the guest's realloc
-    /// and checks the pointer it returns.
+    /// and checks the pointer it returns. Inlined into its few callers: a
+    /// string's lowering is mostly this call.
+    #[inline(always)]
     pub(crate) fn alloc(&mut self, what: &str, size: u32, align: u32) -> Result<u32> {
         let (ptr, mem_len) = self.call_realloc(0, 0, align, size)?;
         memory::check_array(&self.site, what, mem_len, ptr, size, 1, align).map_err(|e| {

@@ -416,7 +416,7 @@ impl<'m, 'v> Params<'m, 'v> {
             None
         };
         Ok(Params {
-            cx: LiftCx::new(memory, site, encoding).with_scope(scope),
+            cx: LiftCx::new_in(memory, site, encoding, scope),
             flat,
             sig,
             spilled,
@@ -489,7 +489,7 @@ pub fn lower_result<T, R: Lower>(
         place: Place::Result,
     };
     let (encoding, res) = (cx.site.encoding, cx.site.res);
-    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
+    let mut lcx = LowerCx::new_in(&mut *cx.access as &mut dyn Guest, site, encoding, res);
     lower_value(&mut lcx, storage, retptr, value)
 }
 

@@ -237,14 +237,15 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
     let sink_lift = lift.clone();
     let post_ty = target.tys.post_return.clone();
     let export_slot = target.slot;
+    let (lends, handles) = (target.params_handles, target.results_handles);
     let sink: OwnedSink<B, T> = Box::new(move |cx: &mut Cx<'_, B, T>, vals: &[_], sync| {
         // Engine handles are not `Send`; the sink finds them again.
         let call = B::data(cx).instances[instance].exports[export_slot].call;
-        if sync {
+        if sync && lends {
             crate::call::typed::check_scope_borrows::<B, T>(cx, instance, &sink_name)?;
         }
         let v = crate::call::typed::lift_results::<B, T, R>(
-            cx, &call, instance, res, &sink_name, vals, !sync, sink_lift,
+            cx, &call, instance, handles, res, &sink_name, vals, !sync, sink_lift,
         );
         host_end::settle::<B, T>(cx, instance)?;
         if let Ok(mut s) = sink_slot.lock() {

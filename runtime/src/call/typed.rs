@@ -266,6 +266,8 @@ where
             tys: &self.tys,
             name: &self.name,
             any: self.any,
+            params_handles: const { crate::types::any_handles(P::FIELDS) },
+            results_handles: const { crate::types::any_handles(R::FIELDS) },
         }
     }
 
@@ -371,6 +373,11 @@ pub(crate) struct Target<'a> {
     pub(crate) name: &'a str,
     /// The resource a static `ResourceAny` in the signature stands for.
     pub(crate) any: crate::types::typecheck::AnyResource,
+    /// The params may carry handles: lending borrows the call must see
+    /// returned. A call whose params carry none lends nothing.
+    pub(crate) params_handles: bool,
+    /// The results may carry handles, and lifting them needs the tables.
+    pub(crate) results_handles: bool,
 }
 
 /// Calls export `slot` of instance `instance`, refusing re-entry: `lower`
@@ -407,8 +414,10 @@ pub(crate) fn enter<B: Backend, T: 'static, R>(
     };
     let call = export.call;
     state.entered = true;
-    // Borrows lent for this call are counted from here.
-    state.handles.0.borrow_mut().scope_borrows = 0;
+    if target.params_handles {
+        // Borrows lent for this call are counted from here.
+        state.handles.0.borrow_mut().scope_borrows = 0;
+    }
     let result = body(cx, &call);
     let state = &mut B::data(cx).instances[instance];
     state.entered = false;
@@ -488,6 +497,9 @@ pub(crate) fn lift_results<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     call: &ExportCall<B>,
     instance: usize,
+    // Whether the results may carry handles, so that lifting needs the
+    // instance's handle tables.
+    handles: bool,
     res: ResCx,
     name: &str,
     vals: &[ValRaw],
@@ -506,11 +518,14 @@ pub(crate) fn lift_results<B: Backend, T: 'static, R>(
         place: Place::Result,
     };
     let scope = ResourceScope {
-        tables: data.instances.get(instance).map(|s| &s.handles),
+        tables: match handles {
+            true => data.instances.get(instance).map(|s| &s.handles),
+            false => None,
+        },
         res,
     };
     lift(
-        &LiftCx::new(mem, site, call.encoding).with_scope(scope),
+        &LiftCx::new_in(mem, site, call.encoding, scope),
         vals,
         async_,
     )
@@ -580,7 +595,8 @@ fn call_task<B: Backend, T: 'static, R>(
             .borrow_mut()
             .take()
             .ok_or_else(|| anyhow!("export `{name}` delivered its result twice"))?;
-        let v = lift_results::<B, T, R>(cx, call, instance, res, name, vals, true, lift);
+        let handles = target.results_handles;
+        let v = lift_results::<B, T, R>(cx, call, instance, handles, res, name, vals, true, lift);
         // Stream and future ends and error contexts the result carries
         // become the host's now, before the task goes on.
         crate::concurrent::host_end::settle::<B, T>(cx, instance)?;
@@ -679,7 +695,7 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
             func: name,
             place: Place::Params,
         };
-        let mut lcx = LowerCx::new(&mut access, site, call.encoding).with_res(res);
+        let mut lcx = LowerCx::new_in(&mut access, site, call.encoding, res);
         let lowered = lower(&mut lcx, &mut args);
         // Lowering runs guest code only through `realloc`.
         let ran = lcx.guest_ran();
@@ -715,13 +731,16 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
         // check and its post-return come when it returns (the host's sink).
         return Ok(None);
     }
-    check_scope_borrows::<B, T>(cx, instance, name).after_guest()?;
+    if target.params_handles {
+        check_scope_borrows::<B, T>(cx, instance, name).after_guest()?;
+    }
     if task.is_some_and(|t| t.async_) {
         // Lifted at `task.return` already, or never (the caller traps);
         // an async lift has no post-return.
         return Ok(None);
     }
-    let value = lift_results::<B, T, R>(cx, call, instance, res, name, rets, false, lift);
+    let handles = target.results_handles;
+    let value = lift_results::<B, T, R>(cx, call, instance, handles, res, name, rets, false, lift);
     if task.is_some() {
         crate::concurrent::host_end::settle::<B, T>(cx, instance).after_guest()?;
     }

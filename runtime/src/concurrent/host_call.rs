@@ -179,7 +179,7 @@ fn start<B: Backend, T: 'static>(
         res: lowering.res,
     };
     let mut scx = StartCx {
-        lift: LiftCx::new(mem, site, lowering.encoding).with_scope(scope),
+        lift: LiftCx::new_in(mem, site, lowering.encoding, scope),
         storage,
         types: &lowering.types,
         ty: lowering.ty,
@@ -308,7 +308,12 @@ fn lower_into<B: Backend, T: 'static>(
         func: &lowering.name,
         place: Place::Result,
     };
-    let lowered = f(&mut LowerCx::new(&mut guest, site, lowering.encoding).with_res(lowering.res));
+    let lowered = f(&mut LowerCx::new_in(
+        &mut guest,
+        site,
+        lowering.encoding,
+        lowering.res,
+    ));
     if !lowering.transmits {
         return lowered;
     }

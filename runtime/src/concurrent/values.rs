@@ -235,7 +235,7 @@ fn guest_to_host<B: Backend, T: 'static>(
                 res: res(from.table, p.instance, store),
             };
             let budget = core::cell::Cell::new(COPY_BUDGET);
-            let mut lcx = LiftCx::new(mem, *p.site, from.encoding).with_scope(scope);
+            let mut lcx = LiftCx::new_in(mem, *p.site, from.encoding, scope);
             match out {
                 HostItems::Typed(t) => t.load(&lcx, src_at, p.size, k as usize)?,
                 HostItems::Vals(v) => {
@@ -281,8 +281,12 @@ fn host_to_guest<B: Backend, T: 'static>(
                 to.realloc,
                 Some(to.table),
             );
-            let mut lcx = LowerCx::new(&mut guest, *p.site, to.encoding)
-                .with_res(res(to.table, p.instance, store));
+            let mut lcx = LowerCx::new_in(
+                &mut guest,
+                *p.site,
+                to.encoding,
+                res(to.table, p.instance, store),
+            );
             match items {
                 HostItems::Typed(t) => t.store(&mut lcx, dst_at, p.size, from)?,
                 HostItems::Vals(v) => {

@@ -332,6 +332,12 @@ const fn needs(ty: &Ty) -> u8 {
     }
 }
 
+/// Whether values of `tys` can carry resource handles (or stream, future
+/// or error-context ends): a call passing none needs no handle table.
+pub(crate) const fn any_handles(tys: &[&Ty]) -> bool {
+    needs_all(tys) & HANDLES != 0
+}
+
 const fn needs_all(tys: &[&Ty]) -> u8 {
     let mut n = 0;
     let mut i = 0;

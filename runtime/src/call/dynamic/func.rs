@@ -101,15 +101,15 @@ fn call<T>(
     let retptr = {
         let mut src = FlatSrc::new(storage);
         let (data, mem, scope) = cx.parts_for(true);
-        let mut lcx = LiftCx::new(
+        let mut lcx = LiftCx::new_in(
             mem,
             Site {
                 func: name,
                 place: Place::Params,
             },
             encoding,
-        )
-        .with_scope(scope);
+            scope,
+        );
         let params = lift_params(&mut lcx, &mut src, types, ty)?;
         let retptr = (!results_flat).then(|| src.next_val().get_u32());
         (d.func)(
@@ -127,7 +127,7 @@ fn call<T>(
         place: Place::Result,
     };
     let res = cx.site.res;
-    let mut lcx = LowerCx::new(&mut *cx.access as &mut dyn Guest, site, encoding).with_res(res);
+    let mut lcx = LowerCx::new_in(&mut *cx.access as &mut dyn Guest, site, encoding, res);
     lower_results(&mut lcx, storage, retptr, types, ty, &results)
 }
 
@@ -377,6 +377,9 @@ impl Func {
             tys: &self.tys,
             name: &self.name,
             any: None,
+            // Not known while compiling: assume both.
+            params_handles: true,
+            results_handles: true,
         }
     }
 
