@@ -239,11 +239,12 @@ where
         Q: ComponentTuple + Lower,
         T: 'static,
     {
-        if store.id() != self.store_id {
-            bail!("the function belongs to another store");
-        }
         let target = self.target();
         with_backend!(&mut store.repr, |s, B| {
+            // Checked here, not through `Store::id`, to match on the engine once.
+            if B::store_data(s).id != self.store_id {
+                bail!("the function belongs to another store");
+            }
             let mut cx = B::cx(s);
             // The closures are inlined where the synchronous path calls
             // them (the async path calls them too, which would otherwise
