@@ -133,6 +133,47 @@ fn a_hook_error_traps_the_call() {
 }
 
 #[test]
+fn a_hook_that_panics_or_refuses_after_the_host_call_traps_it() {
+    for engine in engines() {
+        let (mut store, inst) = setup(&engine);
+        store.data_mut().fail_on = Some(CallHook::ReturningFromHost);
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "twice")
+            .unwrap();
+        assert_eq!(
+            message(&f.call(&mut store, (5,)).unwrap_err()),
+            "hook refused ReturningFromHost"
+        );
+        // The host function ran; its result was not handed back.
+        assert_eq!(
+            store.data().hooks,
+            [
+                CallHook::CallingWasm,
+                CallHook::CallingHost,
+                CallHook::ReturningFromHost
+            ]
+        );
+
+        let (mut store, inst) = setup(&engine);
+        store.call_hook(|_: &mut Ctx, hook| {
+            if hook == CallHook::ReturningFromHost {
+                panic!("hook gave up");
+            }
+            Ok(())
+        });
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "twice")
+            .unwrap();
+        let err = f.call(&mut store, (5,)).unwrap_err();
+        assert!(err.downcast_ref::<Trap>().is_some(), "{err:#}");
+        assert_eq!(
+            message(&err),
+            "call hook panicked at ReturningFromHost: hook gave up"
+        );
+    }
+}
+
+#[test]
 fn host_err_traps_and_keeps_its_type() {
     for engine in engines() {
         let (mut store, inst) = setup(&engine);
