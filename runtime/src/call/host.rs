@@ -286,7 +286,6 @@ pub(crate) struct Lowered<T> {
     pub(crate) transmits: bool,
     /// Neither `borrows` nor `transmits`: one test for the common call.
     pub(crate) plain: bool,
-
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
     /// The instance's `may_leave` flags, shared with its state; the call's
