@@ -1,6 +1,11 @@
 //! Bounds, alignment and overflow checks on guest pointers, done before any access.
+//!
+//! Each check is inlined into the glue; what it reports is built out of
+//! line from values passed by value. A message formatted in place would
+//! take the address of the glue's locals, and LLVM would then keep them,
+//! and the whole context around them, in memory on the path that succeeds.
 
-use crate::error::{Result, Site};
+use crate::error::{Error, Result, Site};
 
 /// Checks that `count` values of `elem_size` bytes at `ptr` are aligned to
 /// `align` and lie inside a memory of `mem_len` bytes, and returns the byte
@@ -15,27 +20,50 @@ pub(crate) fn check_array(
     elem_size: u32,
     align: u32,
 ) -> Result<core::ops::Range<usize>> {
+    let end = match count.checked_mul(elem_size) {
+        Some(bytes) => ptr.checked_add(bytes),
+        None => None,
+    };
+    match end {
+        Some(end) if ptr & (align - 1) == 0 && end as usize <= mem_len => {
+            Ok(ptr as usize..end as usize)
+        }
+        _ => Err(array_error(
+            *site,
+            what,
+            mem_len,
+            [ptr, count, elem_size, align],
+        )),
+    }
+}
+
+/// What is wrong with the array [`check_array`] refused.
+#[cold]
+#[inline(never)]
+fn array_error(
+    site: Site<'_>,
+    what: &str,
+    mem_len: usize,
+    [ptr, count, elem_size, align]: [u32; 4],
+) -> Error {
     if ptr & (align - 1) != 0 {
-        return Err(site.trap(format_args!(
+        return site.trap(format_args!(
             "{what} pointer {ptr:#x} not aligned to {align}"
-        )));
+        ));
     }
     let Some(bytes) = count.checked_mul(elem_size) else {
-        return Err(site.trap(format_args!(
+        return site.trap(format_args!(
             "{what} length {count} times element size {elem_size} overflows 32 bits"
-        )));
+        ));
     };
-    let Some(end) = ptr.checked_add(bytes) else {
-        return Err(site.trap(format_args!(
+    if ptr.checked_add(bytes).is_none() {
+        return site.trap(format_args!(
             "{what} at {ptr:#x} with {bytes} bytes overflows 32 bits"
-        )));
-    };
-    if end as usize > mem_len {
-        return Err(site.trap(format_args!(
-            "{what} pointer {ptr:#x} with {bytes} bytes out of bounds (memory is {mem_len} bytes)"
-        )));
+        ));
     }
-    Ok(ptr as usize..end as usize)
+    site.trap(format_args!(
+        "{what} pointer {ptr:#x} with {bytes} bytes out of bounds (memory is {mem_len} bytes)"
+    ))
 }
 
 /// Reads `N` bytes at `offset`; the caller has checked the range, so a failure
@@ -48,10 +76,7 @@ pub(crate) fn read<const N: usize>(site: &Site<'_>, mem: &[u8], offset: usize) -
             out.copy_from_slice(bytes);
             Ok(out)
         }
-        None => Err(site.trap(format_args!(
-            "read of {N} bytes at {offset:#x} out of bounds (memory is {} bytes)",
-            mem.len()
-        ))),
+        None => Err(access_error(*site, "read", N, offset, mem.len())),
     }
 }
 
@@ -64,11 +89,17 @@ pub(crate) fn write(site: &Site<'_>, mem: &mut [u8], offset: usize, bytes: &[u8]
             dst.copy_from_slice(bytes);
             Ok(())
         }
-        None => Err(site.trap(format_args!(
-            "write of {} bytes at {offset:#x} out of bounds (memory is {len} bytes)",
-            bytes.len()
-        ))),
+        None => Err(access_error(*site, "write", bytes.len(), offset, len)),
     }
+}
+
+/// A read or write of `n` bytes at `offset` outside a memory of `len` bytes.
+#[cold]
+#[inline(never)]
+fn access_error(site: Site<'_>, what: &str, n: usize, offset: usize, len: usize) -> Error {
+    site.trap(format_args!(
+        "{what} of {n} bytes at {offset:#x} out of bounds (memory is {len} bytes)"
+    ))
 }
 
 /// Checks an array like [`check_array`] and returns its bytes.
@@ -83,9 +114,17 @@ pub(crate) fn guest_bytes<'m>(
     align: u32,
 ) -> Result<&'m [u8]> {
     let range = check_array(site, what, mem.len(), ptr, count, elem_size, align)?;
-    let len = mem.len();
-    mem.get(range)
-        .ok_or_else(|| site.trap(format_args!("{what} out of bounds (memory is {len} bytes)")))
+    match mem.get(range) {
+        Some(bytes) => Ok(bytes),
+        None => Err(bytes_error(*site, what, mem.len())),
+    }
+}
+
+/// An array [`check_array`] passed that still lies outside the memory.
+#[cold]
+#[inline(never)]
+fn bytes_error(site: Site<'_>, what: &str, len: usize) -> Error {
+    site.trap(format_args!("{what} out of bounds (memory is {len} bytes)"))
 }
 
 #[cfg(test)]

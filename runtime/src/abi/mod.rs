@@ -109,6 +109,11 @@ pub struct ResourceScope<'a> {
 }
 
 /// What lifting needs: the guest's memory, read-only, and where the value is.
+///
+/// `Copy`, so that the out-of-line paths can take it by value: a pointer
+/// to it would make LLVM keep the whole context in memory on the inlined
+/// path that succeeds.
+#[derive(Clone, Copy)]
 pub struct LiftCx<'a> {
     pub(crate) memory: &'a [u8],
     pub(crate) site: Site<'a>,

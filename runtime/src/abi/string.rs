@@ -92,7 +92,10 @@ fn decode_utf16(cx: &LiftCx<'_>, ptr: u32, bytes: &[u8]) -> Result<String> {
     Ok(out)
 }
 
-fn lift_cow<'a>(cx: &LiftCx<'a>, ptr: u32, tagged_len: u32) -> Result<Cow<'a, str>> {
+// The slow paths take the context by value (see `LiftCx`).
+#[inline(never)]
+fn lift_cow<'a>(cx: LiftCx<'a>, ptr: u32, tagged_len: u32) -> Result<Cow<'a, str>> {
+    let cx = &cx;
     Ok(match source(cx, ptr, tagged_len)? {
         Source::Utf8(b) => Cow::Borrowed(decode_utf8(cx, ptr, b)?),
         Source::Utf16(b) => Cow::Owned(decode_utf16(cx, ptr, b)?),
@@ -100,7 +103,9 @@ fn lift_cow<'a>(cx: &LiftCx<'a>, ptr: u32, tagged_len: u32) -> Result<Cow<'a, st
     })
 }
 
-fn lift_str<'a>(cx: &LiftCx<'a>, ptr: u32, tagged_len: u32) -> Result<&'a str> {
+#[inline(never)]
+fn lift_str<'a>(cx: LiftCx<'a>, ptr: u32, tagged_len: u32) -> Result<&'a str> {
+    let cx = &cx;
     match source(cx, ptr, tagged_len)? {
         Source::Utf8(b) => decode_utf8(cx, ptr, b),
         _ => Err(cx.site.trap(format_args!(
@@ -133,7 +138,7 @@ macro_rules! lift_string {
                 if let Some(s) = utf8_fast(cx, ptr, len) {
                     return Ok($fast(s));
                 }
-                $lift(cx, ptr, len)
+                $lift(*cx, ptr, len)
             }
             $(#[$inline])?
             fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
@@ -141,7 +146,7 @@ macro_rules! lift_string {
                 if let Some(s) = utf8_fast(cx, ptr, len) {
                     return Ok($fast(s));
                 }
-                $lift(cx, ptr, len)
+                $lift(*cx, ptr, len)
             }
         }
     };
