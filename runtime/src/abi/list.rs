@@ -16,7 +16,7 @@ use crate::types::Ty;
 /// their canonical ABI size. Only the integer and float primitives implement it.
 #[diagnostic::on_unimplemented(
     message = "`&[{Self}]` cannot borrow guest memory",
-    note = "only lists of integers can be borrowed (floats are copied so that NaNs are canonicalized); use `Vec<{Self}>` to copy"
+    note = "only lists of integers and floats can be borrowed; use `Vec<{Self}>` to copy"
 )]
 pub unsafe trait Plain: ComponentType + Copy + 'static {}
 
@@ -26,10 +26,9 @@ macro_rules! plain {
         unsafe impl Plain for $t {}
     )*};
 }
-// Floats are left out: lifting must canonicalize NaNs, which a borrow of
-// guest memory cannot do.
+// Floats too: lifting keeps a NaN's bits (see `scalar`).
 #[cfg(target_endian = "little")]
-plain!(u8 i8 u16 i16 u32 i32 u64 i64);
+plain!(u8 i8 u16 i16 u32 i32 u64 i64 f32 f64);
 #[cfg(not(target_endian = "little"))]
 plain!(u8 i8);
 
@@ -96,7 +95,6 @@ fn lift_vec<'a, T: Lift<'a>>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Result<Vec<
             );
             out.set_len(len as usize);
         }
-        canonicalize_nans::<T>(&mut out);
         return Ok(out);
     }
     // A plain loop rather than `collect` into a `Result`: the iterator
@@ -112,34 +110,6 @@ fn lift_vec<'a, T: Lift<'a>>(cx: &LiftCx<'a>, ptr: u32, len: u32) -> Result<Vec<
         out.push(T::load(cx, start + i * T::SIZE as usize)?);
     }
     Ok(out)
-}
-
-/// Rewrites NaNs in a bulk-copied list of floats to the canonical NaN, as
-/// lifting each element would have.
-fn canonicalize_nans<T: ComponentType>(items: &mut [T]) {
-    let width = match T::TY {
-        Ty::F32 => 4,
-        Ty::F64 => 8,
-        _ => return,
-    };
-    // SAFETY: `T` is `f32` or `f64` (its component type says so, and only
-    // those primitives have these types with `PLAIN`), which have no padding,
-    // so the slice is `size_of_val(items)` initialised bytes we borrow uniquely.
-    let bytes = unsafe {
-        core::slice::from_raw_parts_mut(
-            items.as_mut_ptr().cast::<u8>(),
-            core::mem::size_of_val(items),
-        )
-    };
-    for chunk in bytes.chunks_exact_mut(width) {
-        if width == 4 {
-            let f = f32::from_le_bytes(chunk.try_into().unwrap_or_default());
-            chunk.copy_from_slice(&super::scalar::canonical_f32(f).to_le_bytes());
-        } else {
-            let f = f64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            chunk.copy_from_slice(&super::scalar::canonical_f64(f).to_le_bytes());
-        }
-    }
 }
 
 impl<'a, T: Lift<'a>> Lift<'a> for Vec<T> {

@@ -49,35 +49,11 @@ integers! {
     i64 => S64, i64, get_i64 as i64;
 }
 
-/// The NaN the spec's lifting turns every NaN into (`f32`).
-pub(crate) const CANONICAL_NAN32: u32 = 0x7fc0_0000;
-/// The NaN the spec's lifting turns every NaN into (`f64`).
-pub(crate) const CANONICAL_NAN64: u64 = 0x7ff8_0000_0000_0000;
-
-/// Lifting forgets a NaN's sign and payload, as the canonical ABI specifies:
-/// the host sees one NaN whatever bits the guest used.
-#[inline]
-pub(crate) fn canonical_f32(f: f32) -> f32 {
-    if f.is_nan() {
-        f32::from_bits(CANONICAL_NAN32)
-    } else {
-        f
-    }
-}
-
-/// As [`canonical_f32`], for `f64`.
-#[inline]
-pub(crate) fn canonical_f64(f: f64) -> f64 {
-    if f.is_nan() {
-        f64::from_bits(CANONICAL_NAN64)
-    } else {
-        f
-    }
-}
-
-// Lowering keeps a NaN's bits: the spec lets hosts pick any NaN there.
+// Lifting and lowering keep a NaN's bits: the canonical ABI lets either
+// side change a NaN's sign and payload but no longer requires it (it did
+// until 2023), and wasmtime keeps them too.
 macro_rules! floats {
-    ($($t:ty => $ty:ident, $flat:ident, $get:ident, $canon:ident;)*) => {$(
+    ($($t:ty => $ty:ident, $flat:ident, $get:ident;)*) => {$(
         // SAFETY: every bit pattern is a valid float and the little-endian
         // layout is the canonical one.
         unsafe impl ComponentType for $t {
@@ -87,11 +63,11 @@ macro_rules! floats {
         impl<'a> Lift<'a> for $t {
             #[inline]
             fn lift_flat(_: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
-                Ok($canon(<$t>::from_bits(src.next_val().$get())))
+                Ok(<$t>::from_bits(src.next_val().$get()))
             }
             #[inline]
             fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
-                Ok($canon(<$t>::from_le_bytes(memory::read(&cx.site, cx.memory, offset)?)))
+                Ok(<$t>::from_le_bytes(memory::read(&cx.site, cx.memory, offset)?))
             }
         }
         impl Lower for $t {
@@ -109,8 +85,8 @@ macro_rules! floats {
 }
 
 floats! {
-    f32 => F32, f32, get_f32, canonical_f32;
-    f64 => F64, f64, get_f64, canonical_f64;
+    f32 => F32, f32, get_f32;
+    f64 => F64, f64, get_f64;
 }
 
 // SAFETY: `PLAIN` stays false: only 0 and 1 are valid `bool`s.
