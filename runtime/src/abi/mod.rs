@@ -306,17 +306,19 @@ impl<'a> LowerCx<'a> {
     /// A context writing into `guest` for values at `site`.
     #[inline]
     pub fn new(guest: &'a mut dyn Guest, site: Site<'a>, encoding: StringEncoding) -> LowerCx<'a> {
-        LowerCx::new_in(guest, site, encoding, ResCx::default())
+        LowerCx::new_in(guest, site, encoding, ResCx::default(), None)
     }
 
     /// [`LowerCx::new`] placing resource handles as `res` says, built in one
-    /// go (see [`LiftCx::new_in`]).
+    /// go (see [`LiftCx::new_in`]); `memory`, if known, is the guest's
+    /// memory as `guest` would return it now.
     #[inline(always)]
     pub(crate) fn new_in(
         guest: &'a mut dyn Guest,
         site: Site<'a>,
         encoding: StringEncoding,
         res: ResCx,
+        memory: Option<(core::ptr::NonNull<u8>, usize)>,
     ) -> LowerCx<'a> {
         LowerCx {
             guest,
@@ -324,7 +326,7 @@ impl<'a> LowerCx<'a> {
             encoding,
             res,
             guest_ran: false,
-            mem: None,
+            mem: memory,
         }
     }
 

@@ -20,7 +20,7 @@ const RETURNED: i32 = 2;
 /// call's values in `storage`; leaves the status in `storage[0]`.
 pub(crate) fn call<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
-    lowered: &Lowered<T>,
+    lowered: &Lowered<T, B>,
     layout: AsyncLower,
     storage: &mut [ValRaw],
 ) -> bool {
@@ -47,10 +47,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
         len += 1;
     }
     let len = len.max(1);
-    // The sync call's options are looked up afresh: an async lowering's
-    // calls are few beside the work they wait for.
-    let opts = super::guest::LoweringOpts::new(lowered);
-    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &opts, &mut sync[..len]) {
+    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &mut sync[..len]) {
         return false;
     }
     if let (Some(1), Some(p)) = (layout.results_flat, retptr) {
@@ -70,7 +67,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
 /// pointer. `None` for any other call, whose params need no spreading.
 pub(crate) fn spread_params<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
-    lowered: &Lowered<T>,
+    lowered: &Lowered<T, B>,
     layout: AsyncLower,
     storage: &[ValRaw],
 ) -> Result<Option<([ValRaw; MAX_STORAGE], Option<u32>)>> {
@@ -83,7 +80,7 @@ pub(crate) fn spread_params<B: Backend, T: 'static>(
     };
     let state = B::data(cx)
         .instances
-        .get(lowered.site.res.instance)
+        .get(lowered.site().res.instance)
         .ok_or_else(|| site.trap(format_args!("the lowering's instance is gone")))?;
     let types = state.component.types.clone();
     let memory = state
@@ -120,7 +117,7 @@ pub(crate) fn spread_params<B: Backend, T: 'static>(
 /// Writes the one flat result `v` at `ptr` in the lowering's memory.
 fn store_result<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
-    lowered: &Lowered<T>,
+    lowered: &Lowered<T, B>,
     layout: AsyncLower,
     ptr: u32,
     v: ValRaw,
@@ -131,7 +128,7 @@ fn store_result<B: Backend, T: 'static>(
     };
     let memory = B::data(cx)
         .instances
-        .get(lowered.site.res.instance)
+        .get(lowered.site().res.instance)
         .and_then(|s| s.options(lowered.options))
         .and_then(|o| o.memory)
         .ok_or_else(|| {

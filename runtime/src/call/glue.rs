@@ -10,12 +10,14 @@
 
 use core::ffi::c_void;
 use core::mem::MaybeUninit;
+use core::ptr::NonNull;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::abi::{
     FlatDst, FlatSrc, Guest, HandleTables, Lift, LiftCx, Lower, LowerCx, ResCx, ResourceScope,
     StringEncoding, memory, next_field,
 };
+use crate::call::place::MemoryPlace;
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::ValRaw;
 use crate::types::Signature;
@@ -42,19 +44,45 @@ pub(crate) struct CallSite {
     pub(crate) res: ResCx,
     /// The calling component's types, kept for dynamic functions only.
     pub(crate) types: Option<std::sync::Arc<ComponentTypes>>,
+    /// Where the options' memory was last found.
+    pub(crate) place: MemoryPlace,
 }
 
 /// The context of one host call, reached through the entrypoint's `cx`.
 pub struct HostCx<'a, T> {
     pub(crate) access: &'a mut dyn Access<T>,
     pub(crate) site: &'a CallSite,
+    lent: Lent<T>,
+}
+
+/// What the engine's host function hands the glue besides [`Access`], so
+/// that the common call reaches the store's data and the guest's memory
+/// without asking the engine: a pointer to the data, taken from the same
+/// borrow of the store that [`Access`] holds, and the store's memory
+/// growth count, to tell whether the memory is still where the call site
+/// last found it (see [`MemoryPlace`]).
+pub(crate) struct Lent<T> {
+    /// `None` once the glue has asked [`Access`] for the data instead.
+    pub(crate) data: Option<NonNull<T>>,
+    pub(crate) epoch: u64,
 }
 
 impl<'a, T> HostCx<'a, T> {
-    /// The context of a call through `access` from the lowering `site`.
+    /// The context of a call through `access` from the lowering `site`,
+    /// with what the engine's host function found for it.
+    ///
+    /// # Safety
+    ///
+    /// `lent.data` is the store's data, taken from the borrow of the
+    /// store that `access` holds, with nothing made from that borrow
+    /// since; `lent.epoch` is the store's memory growth count now.
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub(crate) fn new(access: &'a mut dyn Access<T>, site: &'a CallSite) -> Self {
-        HostCx { access, site }
+    pub(crate) unsafe fn new(
+        access: &'a mut dyn Access<T>,
+        site: &'a CallSite,
+        lent: Lent<T>,
+    ) -> Self {
+        HostCx { access, site, lent }
     }
 
     /// The string encoding of the call's canonical options.
@@ -73,6 +101,8 @@ impl<'a, T> HostCx<'a, T> {
     /// [`HostCx::parts`], skipping the memory lookup when `memory` is false.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn parts_for(&mut self, memory: bool) -> (&mut T, &[u8], ResourceScope<'_>) {
+        // The data is now reached through `access`, which reborrows it.
+        self.lent.data = None;
         let res = self.site.res;
         let (data, mem, tables) = self.access.parts(memory, true);
         (data, mem, ResourceScope { tables, res })
@@ -84,6 +114,29 @@ impl<'a, T> HostCx<'a, T> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn sig_parts(&mut self, sig: &'static Signature) -> (&mut T, &[u8], ResourceScope<'_>) {
         let res = self.site.res;
+        if !sig.abi.resources
+            && let Some(data) = self.lent.data
+        {
+            let mem = match sig.abi.params_need_memory {
+                true => self.lent_memory(),
+                false => Some((NonNull::dangling(), 0)),
+            };
+            if let Some((ptr, len)) = mem {
+                // SAFETY: per `HostCx::new`, `data` is the store's data,
+                // reached through nothing else since (`parts_for` clears
+                // it); it borrows `self` mutably, so no other view of it
+                // is made through `self` meanwhile. `ptr` and `len` are
+                // as `lent_memory` says, guest memory, disjoint from it.
+                let (data, mem) = unsafe {
+                    (
+                        &mut *data.as_ptr(),
+                        core::slice::from_raw_parts(ptr.as_ptr(), len),
+                    )
+                };
+                return (data, mem, ResourceScope { tables: None, res });
+            }
+        }
+        self.lent.data = None;
         let (data, mem, tables) = self
             .access
             .parts(sig.abi.params_need_memory, sig.abi.resources);
@@ -95,12 +148,29 @@ impl<'a, T> HostCx<'a, T> {
     /// the engine is not asked at all.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn lift_parts(&mut self, sig: &'static Signature) -> (&[u8], ResourceScope<'_>) {
+        let res = self.site.res;
         if !sig.abi.params_need_memory && !sig.abi.resources {
-            let res = self.site.res;
             return (&[], ResourceScope { tables: None, res });
+        }
+        if !sig.abi.resources
+            && let Some((ptr, len)) = self.lent_memory()
+        {
+            // SAFETY: as `lent_memory` says; the slice borrows `self`, so
+            // nothing reaches the memory through `self` meanwhile.
+            let mem = unsafe { core::slice::from_raw_parts(ptr.as_ptr(), len) };
+            return (mem, ResourceScope { tables: None, res });
         }
         let (_, mem, scope) = self.sig_parts(sig);
         (mem, scope)
+    }
+
+    /// The guest's memory, where it was last found, if no memory of the
+    /// store has grown since: then its bytes are still there, and no
+    /// guest code runs during the glue before the results are lowered
+    /// (when `realloc` may grow it, `LowerCx` finds it again).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn lent_memory(&self) -> Option<(NonNull<u8>, usize)> {
+        self.site.place.get(self.lent.epoch)
     }
 }
 
@@ -489,7 +559,20 @@ pub fn lower_result<T, R: Lower>(
         place: Place::Result,
     };
     let (encoding, res) = (cx.site.encoding, cx.site.res);
-    let mut lcx = LowerCx::new_in(&mut *cx.access as &mut dyn Guest, site, encoding, res);
+    // Where the memory was found, if it is still there: nothing has run
+    // guest code since the call began.
+    // Flat results never touch memory.
+    let memory = match retptr {
+        Some(_) => cx.lent_memory(),
+        None => None,
+    };
+    let mut lcx = LowerCx::new_in(
+        &mut *cx.access as &mut dyn Guest,
+        site,
+        encoding,
+        res,
+        memory,
+    );
     lower_value(&mut lcx, storage, retptr, value)
 }
 

@@ -1,11 +1,11 @@
 //! Engine-independent access to the guest during a call: its memory, its
 //! `realloc` and its handle tables, through the call's canonical options.
 
+use core::ptr::NonNull;
 use std::sync::OnceLock;
 
 use crate::abi::{Guest, HandleTables};
-use crate::call::glue::Access;
-use crate::call::host::Lowered;
+use crate::call::glue::{Access, CallSite, Lent};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::store::Cx;
@@ -49,21 +49,23 @@ enum Opts<'a, B: Backend> {
 /// when the instance is built, except the memory and realloc, which its
 /// first call finds and keeps for the next ones.
 pub(crate) struct LoweringOpts<B: Backend> {
-    instance: usize,
+    /// The encoding, the resources' place (the hostbind instance, and the
+    /// runtime component instance whose `may_leave` flag and handle table
+    /// the call uses), where the memory was last found: what the call's
+    /// `HostCx` points to.
+    pub(crate) site: CallSite,
     /// The options entry's index in the instance's state.
     options: u32,
-    /// The runtime component instance of the options.
-    table: usize,
     bound: BoundOpts<B>,
 }
 
 impl<B: Backend> LoweringOpts<B> {
-    /// The options of lowering `l`, memory and realloc not yet found.
-    pub(crate) fn new<T>(l: &Lowered<T>) -> Self {
+    /// The options entry `options` of a lowering at `site`, memory and
+    /// realloc not yet found.
+    pub(crate) fn new(site: CallSite, options: u32) -> Self {
         LoweringOpts {
-            instance: l.site.res.instance,
-            options: l.options,
-            table: l.site.res.table,
+            site,
+            options,
             bound: OnceLock::new(),
         }
     }
@@ -113,25 +115,56 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
         }
     }
 
+    /// What the glue is handed besides this access: the store's data and
+    /// its memory growth count now.
+    #[inline(always)]
+    pub(crate) fn lent(&mut self) -> Lent<T> {
+        let data = B::data(&mut self.cx);
+        Lent {
+            epoch: data.limits.memory_epoch,
+            data: Some(NonNull::from(&mut data.data)),
+        }
+    }
+
+    /// The options' memory as raw parts: a lowering's from where it was
+    /// last found, if it has not moved since.
+    #[inline]
+    fn memory_parts(&mut self) -> Option<(NonNull<u8>, usize)> {
+        let m = match self.opts {
+            Opts::Lowering(o) => {
+                let epoch = B::data(&mut self.cx).limits.memory_epoch;
+                if let Some(found) = o.site.place.get(epoch) {
+                    return Some(found);
+                }
+                return self.find_memory(o, epoch);
+            }
+            Opts::Known { memory, .. } => memory?,
+            Opts::Export { call, .. } => call.memory?,
+        };
+        let bytes = B::memory(&mut self.cx, m).0;
+        NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()))
+    }
+
+    /// Finds lowering `o`'s memory, and keeps where it is for the calls
+    /// after this one.
+    #[cold]
+    #[inline(never)]
+    fn find_memory(&mut self, o: &LoweringOpts<B>, epoch: u64) -> Option<(NonNull<u8>, usize)> {
+        let m = match o.bound.get() {
+            Some(known) => known.0,
+            None => self.find_opts(o).0,
+        }?;
+        let (base, len) = B::memory_raw(&mut self.cx, m);
+        o.site.place.set(epoch, base, len);
+        NonNull::new(base).map(|p| (p, len))
+    }
+
     /// The hostbind instance, whose handle tables resources use.
     #[inline]
     fn instance(&self) -> usize {
         match self.opts {
             Opts::Known { instance, .. } | Opts::Export { instance, .. } => instance,
-            Opts::Lowering(o) => o.instance,
-        }
-    }
-
-    /// The options' memory, looked up on first use.
-    #[inline]
-    fn memory_handle(&mut self) -> Option<B::Memory> {
-        match self.opts {
-            Opts::Known { memory, .. } => memory,
-            Opts::Export { call, .. } => call.memory,
-            Opts::Lowering(o) => match o.bound.get() {
-                Some(known) => known.0,
-                None => self.find_opts(o).0,
-            },
+            Opts::Lowering(o) => o.site.res.instance,
         }
     }
 
@@ -142,7 +175,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     #[cold]
     #[inline(never)]
     fn find_opts(&mut self, o: &LoweringOpts<B>) -> (Option<B::Memory>, Option<B::Realloc>) {
-        let Some(state) = B::data(&mut self.cx).instances.get(o.instance) else {
+        let Some(state) = B::data(&mut self.cx).instances.get(o.site.res.instance) else {
             return (None, None);
         };
         let pair =
@@ -156,10 +189,10 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
             None => pair(state.resolve_options(o.options)),
         };
         self.opts = Opts::Known {
-            instance: o.instance,
+            instance: o.site.res.instance,
             memory: found.0,
             realloc: found.1,
-            flags: Some(o.table),
+            flags: Some(o.site.res.table),
         };
         found
     }
@@ -178,15 +211,16 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
             // have not moved.
             return unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) };
         }
-        match self.memory_handle() {
-            Some(m) => {
-                let bytes = B::memory(&mut self.cx, m).0;
-                self.mem_cache =
-                    core::ptr::NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()));
-                bytes
-            }
-            None => &mut [],
-        }
+        let Some((ptr, len)) = self.memory_parts() else {
+            return &mut [];
+        };
+        self.mem_cache = Some((ptr, len));
+        // SAFETY: `memory_parts` returned the memory's bytes as they are
+        // now (a lowering's kept location is used only while no memory of
+        // the store has grown since it was found); `self.cx` borrows the
+        // store exclusively and the slice borrows `self` mutably, so it is
+        // the only view of them.
+        unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) }
     }
 
     fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
@@ -260,10 +294,10 @@ impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
                     None => self.find_opts(o),
                 };
                 Found {
-                    instance: o.instance,
+                    instance: o.site.res.instance,
                     memory,
                     realloc,
-                    flags: Some(o.table),
+                    flags: Some(o.site.res.table),
                 }
             }
         }
@@ -318,23 +352,25 @@ impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
 impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
     #[inline]
     fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
-        let m = if memory { self.memory_handle() } else { None };
-        let (mem, data): (&[u8], _) = match m {
-            Some(m) => {
-                let (mem, data) = B::memory(&mut self.cx, m);
+        let found = if memory { self.memory_parts() } else { None };
+        let mem: &[u8] = match found {
+            Some((ptr, len)) => {
                 // Lowering the results reuses this lookup: no guest code
                 // runs before it but `realloc`, which clears the cache.
-                self.mem_cache = core::ptr::NonNull::new(mem.as_mut_ptr()).map(|p| (p, mem.len()));
-                (mem, data)
+                self.mem_cache = Some((ptr, len));
+                // SAFETY: as in `Guest::memory`; the data borrowed below
+                // is the store's, disjoint from guest memory.
+                unsafe { core::slice::from_raw_parts(ptr.as_ptr(), len) }
             }
-            None => (&[], B::data(&mut self.cx)),
+            None => &[],
         };
+        let data = B::data(&mut self.cx);
         let tables = match handles {
             true => {
                 // Not `self.instance()`: `data` borrows `self.cx` here.
                 let instance = match self.opts {
                     Opts::Known { instance, .. } | Opts::Export { instance, .. } => instance,
-                    Opts::Lowering(o) => o.instance,
+                    Opts::Lowering(o) => o.site.res.instance,
                 };
                 data.instances.get(instance).map(|s| &s.handles)
             }

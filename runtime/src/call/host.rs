@@ -274,7 +274,7 @@ pub(crate) enum Binding {
 /// A lowered import with everything about its calls that is known when the
 /// instance is built, so that a call only reads the store's live state
 /// (flags, memory, realloc) and jumps to the glue.
-pub(crate) struct Lowered<T> {
+pub(crate) struct Lowered<T, B: Backend> {
     pub(crate) func: HostFunc<T>,
     /// The component's `TypeFuncIndex` and `OptionsIndex` of the lowering.
     pub(crate) ty: u32,
@@ -288,14 +288,19 @@ pub(crate) struct Lowered<T> {
     pub(crate) plain: bool,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
-    /// The instance's `may_leave` flags, shared with its state; the call's
-    /// is at `site.res.table`.
-    pub(crate) leave: Arc<[LeaveFlag]>,
-    /// The encoding, the resources' place (the hostbind instance, the
-    /// options' runtime component instance, whose `may_leave` flag and
-    /// handle table the call uses, and the store) and, for a dynamic
-    /// function, the component's types: what the call's [`HostCx`] points to.
-    pub(crate) site: CallSite,
+    /// The `may_leave` flag of the call's runtime instance
+    /// (`site.res.table`), shared with the instance's state.
+    pub(crate) leave: Arc<LeaveFlag>,
+    /// Its canonical options, and what the call's [`HostCx`] points to.
+    pub(crate) opts: LoweringOpts<B>,
+}
+
+impl<T, B: Backend> Lowered<T, B> {
+    /// What the call's [`HostCx`] points to.
+    #[inline(always)]
+    pub(crate) fn site(&self) -> &CallSite {
+        &self.opts.site
+    }
 }
 
 /// The type of every `realloc`.
@@ -333,15 +338,14 @@ pub(crate) fn call<B: Backend, T: 'static>(
 
 /// Runs a call of a lowered import arriving from an engine: [`call`]
 /// without the dispatch, as each lowering gets a closure of its own, which
-/// also keeps the lowering's memory and realloc in `opts` once found.
+/// also keeps the lowering's memory and realloc in its options once found.
 #[inline(always)]
 pub(crate) fn call_lowered<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
-    lowered: &Lowered<T>,
-    opts: &LoweringOpts<B>,
+    lowered: &Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> bool {
-    enter_host::<B, T>(B::reborrow(&mut cx), lowered, opts, storage)
+    enter_host::<B, T>(B::reborrow(&mut cx), lowered, storage)
 }
 
 #[inline(always)]
@@ -365,32 +369,29 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 #[inline(always)]
 fn enter_host<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
-    l: &Lowered<T>,
-    opts: &'a LoweringOpts<B>,
+    l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let table = l.site.res.table;
     // Everything but the common case is out of line, so that the common
     // case keeps few values in registers across the glue's call.
-    if !(l.plain && l.leave.get(table).is_some_and(LeaveFlag::clear_to_leave))
-        || B::data(&mut cx).hook.is_some()
-    {
-        let here = l.leave.get(table).and_then(LeaveFlag::may_leave_here);
-        return enter_slow::<B, T>(cx, l, opts, storage, here);
+    if !(l.plain && l.leave.clear_to_leave()) || B::data(&mut cx).hook.is_some() {
+        let here = l.leave.may_leave_here();
+        return enter_slow::<B, T>(cx, l, storage, here);
     }
-    enter_plain::<B, T>(cx, l, opts, storage)
+    enter_plain::<B, T>(cx, l, storage)
 }
 
 /// Calls the glue of a lowering that lends nothing and moves nothing.
 #[inline(always)]
 fn enter_plain<'a, B: Backend, T: 'static>(
     cx: Cx<'a, B, T>,
-    l: &Lowered<T>,
-    opts: &'a LoweringOpts<B>,
+    l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let mut access = GuestAccess::<B, T>::lowering(cx, opts);
-    let mut hcx = HostCx::new(&mut access, &l.site);
+    let mut access = GuestAccess::<B, T>::lowering(cx, &l.opts);
+    let lent = access.lent();
+    // SAFETY: `lent` was taken through `access` just now.
+    let mut hcx = unsafe { HostCx::new(&mut access, l.site(), lent) };
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) };
     if !ok {
@@ -403,7 +404,7 @@ fn enter_plain<'a, B: Backend, T: 'static>(
 /// pending in the store, as glue that recorded none still failed.
 #[cold]
 #[inline(never)]
-fn failed<B: Backend, T: 'static>(l: &Lowered<T>, access: &mut GuestAccess<'_, B, T>) {
+fn failed<B: Backend, T: 'static>(l: &Lowered<T, B>, access: &mut GuestAccess<'_, B, T>) {
     let data = B::data(&mut access.cx);
     if data.pending.is_none() {
         data.pending = Some(silent(l));
@@ -416,12 +417,11 @@ fn failed<B: Backend, T: 'static>(l: &Lowered<T>, access: &mut GuestAccess<'_, B
 #[inline(never)]
 fn enter_slow<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
-    l: &Lowered<T>,
-    opts: &'a LoweringOpts<B>,
+    l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
     here: Option<bool>,
 ) -> bool {
-    let (instance, table) = (l.site.res.instance, l.site.res.table);
+    let (instance, table) = (l.site().res.instance, l.site().res.table);
     let may_leave = match here {
         Some(here) => here,
         // Adapters keep a second copy of the flag, in an engine global.
@@ -436,10 +436,10 @@ fn enter_slow<'a, B: Backend, T: 'static>(
     }
     let ok = match l.plain {
         false => {
-            let result = enter_lending::<B, T>(B::reborrow(&mut cx), l, opts, storage);
+            let result = enter_lending::<B, T>(B::reborrow(&mut cx), l, storage);
             finish::<B, T>(B::reborrow(&mut cx), result)
         }
-        true => enter_plain::<B, T>(B::reborrow(&mut cx), l, opts, storage),
+        true => enter_plain::<B, T>(B::reborrow(&mut cx), l, storage),
     };
     if ok && hooks {
         let result = run_hook::<B, T>(&mut cx, CallHook::ReturningFromHost);
@@ -466,12 +466,11 @@ fn run_hook<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, hook: CallHook) -> Re
 #[inline(never)]
 fn enter_lending<'a, B: Backend, T: 'static>(
     cx: Cx<'a, B, T>,
-    l: &Lowered<T>,
-    opts: &'a LoweringOpts<B>,
+    l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
-    let instance = l.site.res.instance;
-    let mut access = GuestAccess::<B, T>::lowering(cx, opts);
+    let instance = l.site().res.instance;
+    let mut access = GuestAccess::<B, T>::lowering(cx, &l.opts);
     // Only a call that lifts a borrow lends anything.
     let lends = match l.borrows {
         true => B::data(&mut access.cx)
@@ -480,7 +479,9 @@ fn enter_lending<'a, B: Backend, T: 'static>(
             .map_or(0, |s| s.handles.0.borrow().lends_mark()),
         false => 0,
     };
-    let mut hcx = HostCx::new(&mut access, &l.site);
+    let lent = access.lent();
+    // SAFETY: `lent` was taken through `access` just now.
+    let mut hcx = unsafe { HostCx::new(&mut access, l.site(), lent) };
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) };
     let trap = match ok {
@@ -509,7 +510,11 @@ fn enter_lending<'a, B: Backend, T: 'static>(
 ///
 /// `hcx` is the context of this call, and `storage` its values.
 #[inline(always)]
-unsafe fn call_entry<T>(l: &Lowered<T>, hcx: &mut HostCx<'_, T>, storage: &mut [ValRaw]) -> bool {
+unsafe fn call_entry<T, B: Backend>(
+    l: &Lowered<T, B>,
+    hcx: &mut HostCx<'_, T>,
+    storage: &mut [ValRaw],
+) -> bool {
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
     // requires of the entrypoint; `storage` is `storage.len()` initialised
     // values; `l.data` is what the entrypoint expects as its `data`.
@@ -539,7 +544,7 @@ pub(crate) unsafe extern "C" fn never_entered(
 }
 
 #[cold]
-fn cannot_leave<T>(l: &Lowered<T>) -> crate::Error {
+fn cannot_leave<T, B: Backend>(l: &Lowered<T, B>) -> crate::Error {
     Trap::new(format!(
         "cannot leave component instance: host function `{}` called while its `realloc` or `post-return` runs",
         l.func.name()
@@ -548,7 +553,7 @@ fn cannot_leave<T>(l: &Lowered<T>) -> crate::Error {
 }
 
 #[cold]
-fn silent<T>(l: &Lowered<T>) -> crate::Error {
+fn silent<T, B: Backend>(l: &Lowered<T, B>) -> crate::Error {
     Trap::new(format!(
         "host function `{}` failed without saying why",
         l.func.name()

@@ -10,6 +10,7 @@ pub(crate) mod ends;
 pub(crate) mod glue;
 pub(crate) mod guest;
 pub(crate) mod host;
+pub(crate) mod place;
 pub(crate) mod reach;
 pub(crate) mod start;
 pub(crate) mod typed;

@@ -696,7 +696,7 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
             func: name,
             place: Place::Params,
         };
-        let mut lcx = LowerCx::new_in(&mut access, site, call.encoding, res);
+        let mut lcx = LowerCx::new_in(&mut access, site, call.encoding, res, None);
         let lowered = lower(&mut lcx, &mut args);
         // Lowering runs guest code only through `realloc`.
         let ran = lcx.guest_ran();

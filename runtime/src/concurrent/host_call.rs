@@ -48,7 +48,7 @@ use crate::types::layout::MAX_FLAT_PARAMS;
 /// suspended the caller); the error is then pending in the store.
 pub(crate) fn call<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
-    l: &Lowered<T>,
+    l: &Lowered<T, B>,
     layout: Option<AsyncLower>,
     storage: &mut [ValRaw],
 ) -> bool {
@@ -74,7 +74,7 @@ pub(crate) fn call<B: Backend, T: 'static>(
 
 fn enter<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
-    l: &Lowered<T>,
+    l: &Lowered<T, B>,
     layout: Option<AsyncLower>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
@@ -82,7 +82,7 @@ fn enter<B: Backend, T: 'static>(
         return Err(Trap::new(format!("host function `{}` is not async", l.func.name())).into());
     };
     let name: Arc<str> = Arc::from(l.func.name());
-    let (instance, table) = (l.site.res.instance, l.site.res.table);
+    let (instance, table) = (l.site().res.instance, l.site().res.table);
     if crate::store::instance::may_leave::<B, T>(cx, instance, table) != Some(true) {
         return Err(Trap::new(format!(
             "cannot leave component instance: host function `{name}` called while its `realloc` or `post-return` runs"
@@ -100,8 +100,8 @@ fn enter<B: Backend, T: 'static>(
         types: state.component.types.clone(),
         ty: TypeFuncIndex::from_u32(l.ty),
         options: l.options,
-        encoding: l.site.encoding,
-        res: l.site.res,
+        encoding: l.site().encoding,
+        res: l.site().res,
         transmits: l.transmits,
     };
     let (future, lends) = start::<B, T>(cx, &f.start, &lowering, storage)?;
@@ -313,6 +313,7 @@ fn lower_into<B: Backend, T: 'static>(
         site,
         lowering.encoding,
         lowering.res,
+        None,
     ));
     if !lowering.transmits {
         return lowered;

@@ -286,6 +286,7 @@ fn host_to_guest<B: Backend, T: 'static>(
                 *p.site,
                 to.encoding,
                 res(to.table, p.instance, store),
+                None,
             );
             match items {
                 HostItems::Typed(t) => t.store(&mut lcx, dst_at, p.size, from)?,

@@ -173,6 +173,11 @@ pub(crate) struct LimitState<T> {
     /// The store's data, for the engines, whose limiter is this state
     /// itself; set just before the engine is handed it.
     pub(crate) data: *mut T,
+    /// Counts the times a memory of the store asked to grow: a memory's
+    /// bytes move or change length only when it grows, and both engines
+    /// ask the limiter (this state, installed on every store) first. Host
+    /// calls keep a memory's location with the count it was found at.
+    pub(crate) memory_epoch: u64,
 }
 
 // SAFETY: both engines require their resource limiter, which this state
@@ -203,6 +208,7 @@ impl<T> LimitState<T> {
             limiter: None,
             limit_error: None,
             data: core::ptr::null_mut(),
+            memory_epoch: 1,
         }
     }
 
@@ -215,6 +221,11 @@ impl<T> LimitState<T> {
         desired: usize,
         maximum: Option<usize>,
     ) -> core::result::Result<bool, ()> {
+        if memory {
+            // Before the answer: whatever it is, the memory may be
+            // elsewhere when the engine is done.
+            self.memory_epoch = self.memory_epoch.wrapping_add(1);
+        }
         if self.data.is_null() {
             return Ok(true);
         }

@@ -95,6 +95,14 @@ pub(crate) trait Backend: Sized + 'static {
     fn store_data<D: EngineData>(store: &Self::Store<D>) -> &D;
     /// The runtime's data in the store, mutable.
     fn store_data_mut<D: EngineData>(store: &mut Self::Store<D>) -> &mut D;
+    /// Where a memory's bytes are and how many there are, as raw parts
+    /// taken without borrowing them: they stay valid until the memory
+    /// next grows, which the store's resource limiter (always installed,
+    /// see `LimitState::memory_epoch`) hears of first.
+    fn memory_raw<D: EngineData>(
+        cx: &mut Self::Cx<'_, D>,
+        memory: Self::Memory,
+    ) -> (*mut u8, usize);
     /// A memory's bytes together with the store's data.
     fn memory<'a, D: EngineData>(
         cx: &'a mut Self::Cx<'_, D>,

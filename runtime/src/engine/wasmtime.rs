@@ -138,6 +138,8 @@ impl Backend for Wasmtime {
     fn new_store<D: EngineData>(engine: &w::Engine, data: D) -> Self::Store<D> {
         let interruptible = data.limits().interruptible;
         let mut store = w::Store::new(engine, data);
+        // Always: the limiter also tells host calls that memory grew.
+        Self::enable_limiter(&mut store);
         if interruptible {
             // The epoch is the engine's, shared by its stores: each tick
             // makes every store look at its own flag, and only an
@@ -174,6 +176,13 @@ impl Backend for Wasmtime {
 
     fn store_data_mut<D: EngineData>(store: &mut Self::Store<D>) -> &mut D {
         store.data_mut()
+    }
+
+    fn memory_raw<D: EngineData>(cx: &mut Self::Cx<'_, D>, memory: w::Memory) -> (*mut u8, usize) {
+        (
+            memory.data_ptr(cx.as_context()),
+            memory.data_size(cx.as_context()),
+        )
     }
 
     fn memory<'a, D: EngineData>(

@@ -24,7 +24,9 @@ use crate::abi::HandleTables;
 use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::Handles;
 use crate::call::glue::CallSite;
+use crate::call::guest::LoweringOpts;
 use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
+use crate::call::place::MemoryPlace;
 use crate::concurrent::AsyncOp;
 use crate::linker::Resolved;
 use crate::raw::CoreFuncType;
@@ -291,16 +293,24 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     };
                     let mut lowered = Lowered {
                         plain: false,
-                        leave: state::<B, T>(cx, id).may_leave.clone(),
-                        site: CallSite {
-                            encoding: encoding_of(opts.string_encoding),
-                            res,
-                            // Only a dynamic function reads the types.
-                            types: match func.kind {
-                                FuncKind::Static(_) => None,
-                                _ => Some(component.types.clone()),
+                        leave: state::<B, T>(cx, id)
+                            .may_leave
+                            .get(res.table)
+                            .cloned()
+                            .unwrap_or_else(LeaveFlag::orphan),
+                        opts: LoweringOpts::new(
+                            CallSite {
+                                encoding: encoding_of(opts.string_encoding),
+                                res,
+                                // Only a dynamic function reads the types.
+                                types: match func.kind {
+                                    FuncKind::Static(_) => None,
+                                    _ => Some(component.types.clone()),
+                                },
+                                place: MemoryPlace::new(),
                             },
-                        },
+                            options.as_u32(),
+                        ),
                         transmits: crate::load::component::passes_async_values(
                             &component.types,
                             *lower_ty,
@@ -343,9 +353,8 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     }
                     // The lowering's closure holds it, so that its calls
                     // skip the dispatch on a binding's kind.
-                    let opts = crate::call::guest::LoweringOpts::<B>::new(&lowered);
                     let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                        crate::call::host::call_lowered::<B, T>(cx, &lowered, &opts, storage)
+                        crate::call::host::call_lowered::<B, T>(cx, &lowered, storage)
                     });
                     state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
                     return Ok(B::func_extern(f));

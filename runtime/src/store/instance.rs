@@ -81,7 +81,7 @@ pub(crate) struct InstanceState<B: Backend> {
     /// The `may_leave` flag of each runtime component instance, cleared while
     /// its `realloc` runs. Kept in Rust, and shared with the host functions
     /// lowered into the instance, so that a host call reads it directly.
-    pub(crate) may_leave: Arc<[LeaveFlag]>,
+    pub(crate) may_leave: Box<[Arc<LeaveFlag>]>,
     /// Every canonical options entry resolved, once instantiation is done.
     pub(crate) resolved: Vec<Option<ResolvedOptions<B>>>,
     pub(crate) memories: Vec<Option<B::Memory>>,
@@ -124,9 +124,18 @@ const CLEARED: u8 = 1;
 const ADAPTERS: u8 = 2;
 
 impl LeaveFlag {
-    /// The flags of `n` runtime component instances, all set.
-    pub(crate) fn all_set(n: usize) -> Arc<[LeaveFlag]> {
-        (0..n).map(|_| LeaveFlag(AtomicU8::new(0))).collect()
+    /// The flags of `n` runtime component instances, all set: each one
+    /// shared with the host functions lowered into its instance.
+    pub(crate) fn all_set(n: usize) -> Box<[Arc<LeaveFlag>]> {
+        (0..n)
+            .map(|_| Arc::new(LeaveFlag(AtomicU8::new(0))))
+            .collect()
+    }
+
+    /// The flag of a lowering whose runtime instance has none: it sends
+    /// every call to the store, which refuses it.
+    pub(crate) fn orphan() -> Arc<LeaveFlag> {
+        Arc::new(LeaveFlag(AtomicU8::new(ADAPTERS)))
     }
 
     /// Whether the instance may leave and adapters keep no copy of the

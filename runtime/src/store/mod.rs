@@ -224,10 +224,9 @@ impl<T: 'static> Store<T> {
         &mut self,
         get: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
     ) {
-        with_backend!(&mut self.repr, |s, B| {
-            B::store_data_mut(s).limits.limiter = Some(Box::new(get));
-            B::enable_limiter(s);
-        })
+        // The engine already asks the store's limit state, from `Store::new`.
+        with_backend!(&mut self.repr, |s, B| B::store_data_mut(s).limits.limiter =
+            Some(Box::new(get)))
     }
 
     pub(crate) fn id(&self) -> u64 {

@@ -244,3 +244,45 @@ fn latin1_bytes_decode_to_their_code_points() {
         );
     }
 }
+
+/// A string's length and first byte, for `a_string_in_memory_grown_since_the_last_call_is_read`.
+#[host_fn]
+fn peek(s: &str) -> u32 {
+    (s.len() as u32) << 8 | u32::from(s.as_bytes().first().copied().unwrap_or(0))
+}
+
+/// Host calls keep where the guest's memory was found between calls; after
+/// the guest grows it (and on wasmi, moves it), the next call finds it
+/// again and reads a string that lies in the new page.
+#[test]
+fn a_string_in_memory_grown_since_the_last_call_is_read() {
+    for engine in engines() {
+        let wat = echo_guest(
+            &[],
+            &[Echo {
+                name: "peek",
+                ty: r#"(param "s" string) (result u32)"#,
+                params: &["i32", "i32"],
+                ret: Ret::Flat("i32"),
+                body: Some(
+                    "(drop (call $peek (i32.const 0) (i32.const 1)))
+                     (drop (memory.grow (i32.const 3)))
+                     (i32.store8 (i32.const 200000) (i32.const 0x41))
+                     (call $peek (i32.const 200000) (i32.const 1))",
+                ),
+                export: None,
+            }],
+            "",
+        );
+        let (mut store, inst) = instantiate(&engine, &wat, (), |api| {
+            api.func("peek", peek)?;
+            Ok(())
+        });
+        let f = inst
+            .get_typed_func::<(&str,), (u32,)>(&mut store, "peek")
+            .unwrap();
+        for _ in 0..2 {
+            assert_eq!(f.call(&mut store, ("",)).unwrap(), ((1 << 8) | 0x41,));
+        }
+    }
+}

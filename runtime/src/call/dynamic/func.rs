@@ -127,7 +127,7 @@ fn call<T>(
         place: Place::Result,
     };
     let res = cx.site.res;
-    let mut lcx = LowerCx::new_in(&mut *cx.access as &mut dyn Guest, site, encoding, res);
+    let mut lcx = LowerCx::new_in(&mut *cx.access as &mut dyn Guest, site, encoding, res, None);
     lower_results(&mut lcx, storage, retptr, types, ty, &results)
 }
 

@@ -198,7 +198,10 @@ impl Backend for Wasmi {
     }
 
     fn new_store<D: EngineData>(engine: &w::Engine, data: D) -> Self::Store<D> {
-        w::Store::new(engine, data)
+        let mut store = w::Store::new(engine, data);
+        // Always: the limiter also tells host calls that memory grew.
+        Self::enable_limiter(&mut store);
+        store
     }
 
     fn cx<D: EngineData>(store: &mut Self::Store<D>) -> Self::Cx<'_, D> {
@@ -219,6 +222,13 @@ impl Backend for Wasmi {
 
     fn store_data_mut<D: EngineData>(store: &mut Self::Store<D>) -> &mut D {
         store.data_mut()
+    }
+
+    fn memory_raw<D: EngineData>(cx: &mut Self::Cx<'_, D>, memory: w::Memory) -> (*mut u8, usize) {
+        (
+            memory.data_ptr(cx.as_context()),
+            memory.data_size(cx.as_context()),
+        )
     }
 
     fn memory<'a, D: EngineData>(
