@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use crate::abi::{Guest, HandleTables};
 use crate::call::glue::{Access, CallSite, Lent};
+use crate::call::place::MemoryPlace;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::store::Cx;
@@ -38,6 +39,7 @@ enum Opts<'a, B: Backend> {
     Export {
         instance: usize,
         call: &'a ExportCall<B>,
+        place: &'a MemoryPlace,
     },
     /// A lowering's, found in the instance's state when first needed:
     /// most host calls never touch memory. One pointer, so that a host
@@ -94,12 +96,22 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
     }
 
     /// Access to the guest through `cx` for a call of an export of
-    /// `instance` with what `call` holds.
+    /// `instance` with what `call` holds; `place` is where the export's
+    /// memory was last found.
     #[inline(always)]
-    pub(crate) fn export(cx: Cx<'a, B, T>, instance: usize, call: &'a ExportCall<B>) -> Self {
+    pub(crate) fn export(
+        cx: Cx<'a, B, T>,
+        instance: usize,
+        call: &'a ExportCall<B>,
+        place: &'a MemoryPlace,
+    ) -> Self {
         GuestAccess {
             cx,
-            opts: Opts::Export { instance, call },
+            opts: Opts::Export {
+                instance,
+                call,
+                place,
+            },
             mem_cache: None,
         }
     }
@@ -128,7 +140,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
 
     /// The options' memory as raw parts: a lowering's from where it was
     /// last found, if it has not moved since.
-    #[inline]
+    #[inline(always)]
     fn memory_parts(&mut self) -> Option<(NonNull<u8>, usize)> {
         let m = match self.opts {
             Opts::Lowering(o) => {
@@ -138,8 +150,10 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
                 }
                 return self.find_memory(o, epoch);
             }
+            Opts::Export { call, place, .. } => {
+                return memory_at::<B, T>(&mut self.cx, place, call.memory?);
+            }
             Opts::Known { memory, .. } => memory?,
-            Opts::Export { call, .. } => call.memory?,
         };
         let bytes = B::memory(&mut self.cx, m).0;
         NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()))
@@ -237,12 +251,8 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
     ) -> Result<(u32, &mut [u8])> {
         let found = self.found();
         let ptr = self.run_realloc(&found, [old_ptr, old_size, align, new_size])?;
-        let bytes = match found.memory {
-            Some(m) => B::memory(&mut self.cx, m).0,
-            None => &mut [],
-        };
-        self.mem_cache = core::ptr::NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()));
-        Ok((ptr, bytes))
+        // `run_realloc` cleared the cache: this looks the memory up anew.
+        Ok((ptr, self.memory()))
     }
 
     fn handles(&mut self) -> Option<&HandleTables> {
@@ -257,7 +267,6 @@ impl<B: Backend, T: 'static> Guest for GuestAccess<'_, B, T> {
 /// The options a `realloc` call needs, found with one match.
 struct Found<B: Backend> {
     instance: usize,
-    memory: Option<B::Memory>,
     realloc: Option<B::Realloc>,
     /// The runtime component instance whose `may_leave` is cleared while
     /// `realloc` runs.
@@ -265,37 +274,34 @@ struct Found<B: Backend> {
 }
 
 impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
-    /// The options' instance, memory, realloc and flags.
+    /// The options' instance, realloc and flags.
     #[inline(always)]
     fn found(&mut self) -> Found<B> {
         match self.opts {
             Opts::Known {
                 instance,
-                memory,
                 realloc,
                 flags,
+                ..
             } => Found {
                 instance,
-                memory,
                 realloc,
                 flags,
             },
             // An export's own `realloc` runs while the host lowers the
             // params, with no host call to refuse.
-            Opts::Export { instance, call } => Found {
+            Opts::Export { instance, call, .. } => Found {
                 instance,
-                memory: call.memory,
                 realloc: call.realloc,
                 flags: None,
             },
             Opts::Lowering(o) => {
-                let (memory, realloc) = match o.bound.get() {
+                let (_, realloc) = match o.bound.get() {
                     Some(&known) => known,
                     None => self.find_opts(o),
                 };
                 Found {
                     instance: o.site.res.instance,
-                    memory,
                     realloc,
                     flags: Some(o.site.res.table),
                 }
@@ -390,3 +396,32 @@ type BoundOpts<B> = OnceLock<(
     Option<<B as Backend>::Memory>,
     Option<<B as Backend>::Realloc>,
 )>;
+
+/// Memory `m`'s bytes as raw parts: from `place` if no memory of the store
+/// has grown since they were found there, else found again and kept.
+#[inline(always)]
+pub(crate) fn memory_at<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    place: &MemoryPlace,
+    m: B::Memory,
+) -> Option<(NonNull<u8>, usize)> {
+    let epoch = B::data(cx).limits.memory_epoch;
+    match place.get(epoch) {
+        Some(found) => Some(found),
+        None => find_at::<B, T>(cx, place, m, epoch),
+    }
+}
+
+/// [`memory_at`] when the place is stale.
+#[cold]
+#[inline(never)]
+fn find_at<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    place: &MemoryPlace,
+    m: B::Memory,
+    epoch: u64,
+) -> Option<(NonNull<u8>, usize)> {
+    let (base, len) = B::memory_raw(cx, m);
+    place.set(epoch, base, len);
+    NonNull::new(base).map(|p| (p, len))
+}

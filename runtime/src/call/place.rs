@@ -15,6 +15,7 @@ use core::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering::Relaxed};
 /// found at. Atomics only because the engines want host functions to be
 /// `Sync`: one store uses it, at one time, so relaxed loads and stores
 /// (plain moves) see each other in order.
+#[derive(Debug)]
 pub(crate) struct MemoryPlace {
     base: AtomicPtr<u8>,
     len: AtomicUsize,

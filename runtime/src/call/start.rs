@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::abi::{LiftCx, LowerCx};
 use crate::call::dynamic::{Func, Val};
-use crate::call::typed::{Failed, Phase, Target, call_inner, enter, task_lift};
+use crate::call::export_task::task_lift;
+use crate::call::typed::{Failed, Phase, Target, call_inner, enter};
 use crate::concurrent::{OwnedSink, begin_task, end_task, host_end};
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
@@ -244,8 +245,10 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
         if sync && lends {
             crate::call::typed::check_scope_borrows::<B, T>(cx, instance, &sink_name)?;
         }
+        // A place of its own: the export's is not `'static`.
+        let place = crate::call::place::MemoryPlace::new();
         let v = crate::call::typed::lift_results::<B, T, R>(
-            cx, &call, instance, handles, res, &sink_name, vals, !sync, sink_lift,
+            cx, &call, &place, instance, handles, res, &sink_name, vals, !sync, sink_lift,
         );
         host_end::settle::<B, T>(cx, instance)?;
         if let Ok(mut s) = sink_slot.lock() {

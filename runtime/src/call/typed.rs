@@ -9,7 +9,8 @@ use wasmtime_environ::component::{Export, NameMapNoIntern, TypeFuncIndex};
 use crate::abi::{
     ComponentTuple, FlatDst, FlatSrc, LiftCx, Lower, LowerCx, ResCx, ResourceScope, memory,
 };
-use crate::call::guest::GuestAccess;
+use crate::call::guest::{GuestAccess, memory_at};
+use crate::call::place::MemoryPlace;
 use crate::call::start::Call;
 use crate::engine::Backend;
 use crate::error::{Place, Result, Site, Trap};
@@ -181,6 +182,7 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     let tys = Arc::new(ExportTys {
         core: core_ty,
         post_return: post_return_ty,
+        place: MemoryPlace::new(),
     });
     let func = B::prepare_export(cx, func, &tys.core);
     let post_return = post_return.map(|pr| B::prepare_export(cx, pr, &tys.post_return));
@@ -497,6 +499,8 @@ impl<V> Phase<V> for Result<V> {
 pub(crate) fn lift_results<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
     call: &ExportCall<B>,
+    // Where the options' memory was last found.
+    place: &MemoryPlace,
     instance: usize,
     // Whether the results may carry handles, so that lifting needs the
     // instance's handle tables.
@@ -507,13 +511,14 @@ pub(crate) fn lift_results<B: Backend, T: 'static, R>(
     async_: bool,
     lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
 ) -> Result<R> {
-    let (mem, data): (&[u8], _) = match call.memory {
-        Some(m) => {
-            let (mem, data) = B::memory(cx, m);
-            (mem, data)
-        }
-        None => (&[], B::data(cx)),
+    let mem: &[u8] = match call.memory.and_then(|m| memory_at::<B, T>(cx, place, m)) {
+        // SAFETY: `memory_at` returns the memory's bytes as they are now;
+        // `cx` borrows the store exclusively and the data borrowed below
+        // is the store's, disjoint from guest memory.
+        Some((ptr, len)) => unsafe { core::slice::from_raw_parts(ptr.as_ptr(), len) },
+        None => &[],
     };
+    let data = B::data(cx);
     let site = Site {
         func: name,
         place: Place::Result,
@@ -548,7 +553,7 @@ fn call_entered<B: Backend, T: 'static, R>(
         store: data.id,
     };
     if call.concurrent {
-        return call_task::<B, T, R>(cx, target, call, res, lower, lift);
+        return crate::call::export_task::call_task::<B, T, R>(cx, target, call, res, lower, lift);
     }
     data.hook(CallHook::CallingWasm).before_guest()?;
     let value = call_inner::<B, T, R>(cx, target, call, res, lower, None, lift)?
@@ -559,112 +564,6 @@ fn call_entered<B: Backend, T: 'static, R>(
         .hook(CallHook::ReturningFromWasm)
         .before_guest()?;
     Ok(value)
-}
-
-/// [`call_entered`] for a component that uses the async ABI: the call runs
-/// as a task.
-#[inline(never)]
-fn call_task<B: Backend, T: 'static, R>(
-    cx: &mut Cx<'_, B, T>,
-    target: &Target<'_>,
-    call: &ExportCall<B>,
-    res: ResCx,
-    lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
-    lift: impl FnOnce(&LiftCx<'_>, &[ValRaw], bool) -> Result<R>,
-) -> core::result::Result<R, Failed> {
-    let (instance, name) = (target.instance, target.name);
-    let task = {
-        let state = &B::data(cx).instances[instance];
-        task_lift::<B>(state, &state.exports[target.slot], instance, name)
-    };
-    // Calls the host dropped since the store last ran are cancelled first.
-    crate::concurrent::cancel::cancel_dropped::<B, T>(cx).after_guest()?;
-    let data = B::data(cx);
-    data.hook(CallHook::CallingWasm).before_guest()?;
-    data.instances[instance]
-        .handles
-        .0
-        .borrow_mut()
-        .scope_borrows = 0;
-    // A component that uses the async ABI runs every call as a task, from
-    // before its params are lowered (a `realloc` runs in it) to its exit;
-    // an async one delivers its result through `task.return`, lifted then.
-    let lift = core::cell::RefCell::new(Some(lift));
-    let value = core::cell::RefCell::new(None);
-    let mut sink = |cx: &mut Cx<'_, B, T>, vals: &[ValRaw]| -> Result<()> {
-        let lift = lift
-            .borrow_mut()
-            .take()
-            .ok_or_else(|| anyhow!("export `{name}` delivered its result twice"))?;
-        let handles = target.results_handles;
-        let v = lift_results::<B, T, R>(cx, call, instance, handles, res, name, vals, true, lift);
-        // Stream and future ends and error contexts the result carries
-        // become the host's now, before the task goes on.
-        crate::concurrent::host_end::settle::<B, T>(cx, instance)?;
-        *value.borrow_mut() = Some(v?);
-        Ok(())
-    };
-    let mut sink_ref: &mut crate::concurrent::Sink<'_, B, T> = &mut sink;
-    let returns = crate::store::tasks::Returns::Host(Some(crate::store::tasks::SinkPtr(
-        core::ptr::NonNull::from(&mut sink_ref).cast(),
-    )));
-    let id = crate::concurrent::begin_task::<B, T>(cx, &task, returns).before_guest()?;
-    let ran = call_inner::<B, T, R>(
-        cx,
-        target,
-        call,
-        res,
-        lower,
-        Some(&task),
-        |lcx, vals, async_| match lift.borrow_mut().take() {
-            Some(lift) => lift(lcx, vals, async_),
-            None => Err(anyhow!("export `{name}` delivered its result twice")),
-        },
-    );
-    let resolved = crate::concurrent::end_task::<B, T>(cx, id, ran.is_err());
-    let sync_value = ran?;
-    if task.async_ && !resolved {
-        return Err(Trap::new(format!(
-            "async-lifted export failed to produce a result (export `{name}` finished without calling `task.return`)"
-        ))
-        .into())
-        .after_guest();
-    }
-    let value = match (value.into_inner(), sync_value) {
-        (Some(v), _) | (None, Some(v)) => v,
-        (None, None) => {
-            return Err(anyhow!("export `{name}` gave no result")).after_guest();
-        }
-    };
-    B::data(cx)
-        .hook(CallHook::ReturningFromWasm)
-        .before_guest()?;
-    Ok(value)
-}
-
-/// What the task of a call of `export` runs.
-#[cold]
-pub(crate) fn task_lift<'a, B: Backend>(
-    state: &InstanceState<B>,
-    export: &ExportFunc<B>,
-    instance: usize,
-    name: &'a str,
-) -> crate::concurrent::Lift<'a, B> {
-    let component = &state.component;
-    let lift_opts = &component.info.options[export.options];
-    crate::concurrent::Lift {
-        instance,
-        table: export.call.table,
-        options: export.options,
-        results: component.types[export.ty].results,
-        async_: lift_opts.async_,
-        may_block: component.types[export.ty].async_,
-        callback: lift_opts
-            .callback
-            .and_then(|c| state.callbacks.get(c.as_u32() as usize).copied().flatten()),
-        name,
-        detach: false,
-    }
 }
 
 /// Lowers the params, calls the core function (as task `task` when the
@@ -691,7 +590,7 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
     let (core_ty, post_ty) = (&tys.core, &tys.post_return);
     let mut args = [ValRaw::ZERO; MAX_FLAT_PARAMS];
     {
-        let mut access = GuestAccess::<B, T>::export(B::reborrow(cx), instance, call);
+        let mut access = GuestAccess::<B, T>::export(B::reborrow(cx), instance, call, &tys.place);
         let site = Site {
             func: name,
             place: Place::Params,
@@ -741,7 +640,10 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
         return Ok(None);
     }
     let handles = target.results_handles;
-    let value = lift_results::<B, T, R>(cx, call, instance, handles, res, name, rets, false, lift);
+    let place = &tys.place;
+    let value = lift_results::<B, T, R>(
+        cx, call, place, instance, handles, res, name, rets, false, lift,
+    );
     if task.is_some() {
         crate::concurrent::host_end::settle::<B, T>(cx, instance).after_guest()?;
     }

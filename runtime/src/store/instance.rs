@@ -61,12 +61,14 @@ impl<B: Backend> Clone for ExportCall<B> {
 }
 impl<B: Backend> Copy for ExportCall<B> {}
 
-/// The core types of a lifted export and of its `post-return`.
+/// The core types of a lifted export and of its `post-return`, and where
+/// its options' memory was last found.
 #[derive(Debug)]
 pub(crate) struct ExportTys {
     pub(crate) core: CoreFuncType,
     /// `post-return` takes the core results as its params.
     pub(crate) post_return: CoreFuncType,
+    pub(crate) place: crate::call::place::MemoryPlace,
 }
 
 /// The runtime state of one component instance, indexed as environ numbers it.
