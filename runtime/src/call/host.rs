@@ -364,8 +364,9 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 /// the error is then pending in the store.
 ///
 /// Each call reads only what can change between calls (the instance's
-/// `may_leave` flag, whether a call hook is set); the rest was fixed in `l`
-/// (and `opts`, once found) when the instance was built.
+/// `may_leave` flag, whether a call hook is set, the store's memory growth
+/// count); the rest was fixed in `l` (its memory and realloc once found)
+/// when the instance was built.
 #[inline(always)]
 fn enter_host<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
