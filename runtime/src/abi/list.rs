@@ -178,7 +178,7 @@ impl<T: Lower> Lower for Vec<T> {
 }
 
 impl<T: Lower + ?Sized> Lower for &T {
-    #[inline]
+    #[inline(always)]
     fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
         (**self).lower_flat(cx, dst)
     }

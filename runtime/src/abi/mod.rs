@@ -350,6 +350,7 @@ impl<'a> LowerCx<'a> {
 
     /// Calls the guest's `realloc`, noting that guest code ran; returns the
     /// pointer with the length of the memory after the call.
+    #[inline(always)]
     pub(crate) fn call_realloc(
         &mut self,
         old: u32,
@@ -428,12 +429,9 @@ pub trait Lower: ComponentType {
 /// Reads a `(pointer, length)` pair from memory, as strings and lists store it.
 #[inline]
 pub(crate) fn load_ptr_len(cx: &LiftCx<'_>, offset: usize) -> Result<(u32, u32)> {
-    let bytes: [u8; 8] = memory::read(&cx.site, cx.memory, offset)?;
-    let [a, b, c, d, e, f, g, h] = bytes;
-    Ok((
-        u32::from_le_bytes([a, b, c, d]),
-        u32::from_le_bytes([e, f, g, h]),
-    ))
+    // One 8-byte load: split into bytes, LLVM reads them piecewise.
+    let pair = u64::from_le_bytes(memory::read(&cx.site, cx.memory, offset)?);
+    Ok((pair as u32, (pair >> 32) as u32))
 }
 
 /// Writes a `(pointer, length)` pair to memory.

@@ -154,11 +154,14 @@ macro_rules! lift_string {
 
 lift_string!(#[inline] &'a str, |s| s, lift_str);
 lift_string!(#[inline] Cow<'a, str>, Cow::Borrowed, lift_cow);
-// An owned string pays for an allocation and a copy, next to which a call
-// costs nothing; out of line, its code is compiled once, in hostbind, not
-// in every codegen unit of every crate that lifts one.
-lift_string!(String, str::to_owned, |cx, ptr, len| lift_cow(cx, ptr, len)
-    .map(Cow::into_owned));
+// Inlined like the borrowed ones: out of line, the call's frame and the
+// context it needs in memory cost as much as a short string's copy.
+lift_string!(
+    #[inline(always)]
+    String,
+    str::to_owned,
+    |cx, ptr, len| lift_cow(cx, ptr, len).map(Cow::into_owned)
+);
 
 impl LowerCx<'_> {
     /// Resizes an allocation through the guest's realloc and checks the
@@ -197,6 +200,7 @@ fn utf16_bytes(s: &str, out: &mut Vec<u8>) {
 }
 
 /// UTF-8 to UTF-8: one allocation, one copy.
+#[inline(always)]
 fn store_utf8(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> {
     let ptr = cx.alloc("string", len, 1)?;
     cx.write(ptr as usize, s.as_bytes())?;
@@ -262,7 +266,18 @@ fn store_compact(cx: &mut LowerCx<'_>, s: &str, len: u32) -> Result<(u32, u32)> 
     Ok((ptr, (used / 2) | UTF16_TAG))
 }
 
+/// Lowers `s` as the options' encoding says: UTF-8 within the limit, the
+/// common case, inlined into the glue; everything else out of line.
+#[inline(always)]
 fn lower_str(cx: &mut LowerCx<'_>, s: &str) -> Result<(u32, u32)> {
+    if cx.encoding == StringEncoding::Utf8 && s.len() <= MAX_STRING_BYTE_LENGTH as usize {
+        return store_utf8(cx, s, s.len() as u32);
+    }
+    lower_str_slow(cx, s)
+}
+
+#[inline(never)]
+fn lower_str_slow(cx: &mut LowerCx<'_>, s: &str) -> Result<(u32, u32)> {
     let len = u32::try_from(s.len())
         .ok()
         .filter(|n| *n <= MAX_STRING_BYTE_LENGTH)
@@ -280,7 +295,7 @@ fn lower_str(cx: &mut LowerCx<'_>, s: &str) -> Result<(u32, u32)> {
 }
 
 impl Lower for str {
-    #[inline]
+    #[inline(always)]
     fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
         let (ptr, len) = lower_str(cx, self)?;
         dst.push(ValRaw::i32(ptr as i32));

@@ -78,11 +78,11 @@ macro_rules! tuples {
         }
         #[allow(non_snake_case, unused_variables, unused_mut, clippy::unused_unit)]
         impl<'a, $($t: Lift<'a>),*> Lift<'a> for ($($t,)*) {
-            #[inline]
+            #[inline(always)]
             fn lift_flat(cx: &LiftCx<'a>, src: &mut FlatSrc<'_>) -> Result<Self> {
                 Ok(($($t::lift_flat(cx, src)?,)*))
             }
-            #[inline]
+            #[inline(always)]
             fn load(cx: &LiftCx<'a>, offset: usize) -> Result<Self> {
                 let mut at = 0;
                 Ok(($($t::load(cx, offset + next_field::<$t>(&mut at))?,)*))
@@ -90,13 +90,13 @@ macro_rules! tuples {
         }
         #[allow(non_snake_case, unused_variables, unused_mut)]
         impl<$($t: Lower),*> Lower for ($($t,)*) {
-            #[inline]
+            #[inline(always)]
             fn lower_flat(&self, cx: &mut LowerCx<'_>, dst: &mut FlatDst<'_>) -> Result<()> {
                 let ($($t,)*) = self;
                 $($t.lower_flat(cx, dst)?;)*
                 Ok(())
             }
-            #[inline]
+            #[inline(always)]
             fn store(&self, cx: &mut LowerCx<'_>, offset: usize) -> Result<()> {
                 let ($($t,)*) = self;
                 let mut at = 0;

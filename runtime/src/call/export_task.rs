@@ -17,7 +17,8 @@ use crate::types::layout::MAX_FLAT_PARAMS;
 #[inline(never)]
 pub(crate) fn call_task<B: Backend, T: 'static, R>(
     cx: &mut Cx<'_, B, T>,
-    target: &Target<'_>,
+    // By value: a pointer would keep the synchronous path's copy in memory.
+    target: Target<'_>,
     call: &ExportCall<B>,
     res: ResCx,
     lower: impl FnOnce(&mut LowerCx<'_>, &mut [ValRaw; MAX_FLAT_PARAMS]) -> Result<()>,
@@ -26,7 +27,13 @@ pub(crate) fn call_task<B: Backend, T: 'static, R>(
     let (instance, name) = (target.instance, target.name);
     let task = {
         let state = &B::data(cx).instances[instance];
-        task_lift::<B>(state, &state.exports[target.slot], instance, name)
+        task_lift::<B>(
+            state,
+            &state.exports[target.slot],
+            instance,
+            call.table,
+            name,
+        )
     };
     // Calls the host dropped since the store last ran are cancelled first.
     crate::concurrent::cancel::cancel_dropped::<B, T>(cx).after_guest()?;
@@ -65,7 +72,7 @@ pub(crate) fn call_task<B: Backend, T: 'static, R>(
     let id = crate::concurrent::begin_task::<B, T>(cx, &task, returns).before_guest()?;
     let ran = call_inner::<B, T, R>(
         cx,
-        target,
+        &target,
         call,
         res,
         lower,
@@ -96,19 +103,21 @@ pub(crate) fn call_task<B: Backend, T: 'static, R>(
     Ok(value)
 }
 
-/// What the task of a call of `export` runs.
+/// What the task of a call of `export` runs; `table` is its options'
+/// runtime component instance.
 #[cold]
 pub(crate) fn task_lift<'a, B: Backend>(
     state: &InstanceState<B>,
-    export: &ExportFunc<B>,
+    export: &ExportFunc,
     instance: usize,
+    table: usize,
     name: &'a str,
 ) -> crate::concurrent::Lift<'a, B> {
     let component = &state.component;
     let lift_opts = &component.info.options[export.options];
     crate::concurrent::Lift {
         instance,
-        table: export.call.table,
+        table,
         options: export.options,
         results: component.types[export.ty].results,
         async_: lift_opts.async_,

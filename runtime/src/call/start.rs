@@ -217,7 +217,13 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
         instance,
         store: data.id,
     };
-    let mut task = task_lift::<B>(state, &state.exports[target.slot], instance, name);
+    let mut task = task_lift::<B>(
+        state,
+        &state.exports[target.slot],
+        instance,
+        call.table,
+        name,
+    );
     task.detach = true;
     data.hook(CallHook::CallingWasm).before_guest()?;
     if !call.concurrent {
@@ -241,7 +247,7 @@ fn start_entered<B: Backend, T: 'static, R: Send + 'static>(
     let (lends, handles) = (target.params_handles, target.results_handles);
     let sink: OwnedSink<B, T> = Box::new(move |cx: &mut Cx<'_, B, T>, vals: &[_], sync| {
         // Engine handles are not `Send`; the sink finds them again.
-        let call = B::data(cx).instances[instance].exports[export_slot].call;
+        let call = *ExportCall::<B>::of(&B::data(cx).instances[instance].exports[export_slot].tys)?;
         if sync && lends {
             crate::call::typed::check_scope_borrows::<B, T>(cx, instance, &sink_name)?;
         }

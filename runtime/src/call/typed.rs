@@ -179,15 +179,10 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
     {
         bail!("the post-return of export `{name}` does not have the core type {post_return_ty:?}");
     }
-    let tys = Arc::new(ExportTys {
-        core: core_ty,
-        post_return: post_return_ty,
-        place: MemoryPlace::new(),
-    });
-    let func = B::prepare_export(cx, func, &tys.core);
-    let post_return = post_return.map(|pr| B::prepare_export(cx, pr, &tys.post_return));
+    let func = B::prepare_export(cx, func, &core_ty);
+    let post_return = post_return.map(|pr| B::prepare_export(cx, pr, &post_return_ty));
     let state = &mut B::data(cx).instances[index];
-    let call = ExportCall {
+    let call = ExportCall::<B> {
         func,
         post_return,
         memory: opts.memory,
@@ -196,9 +191,14 @@ pub(crate) fn lookup<B: Backend, T: 'static>(
         table: opts.table,
         concurrent: state.component.concurrent,
     };
+    let tys = Arc::new(ExportTys {
+        core: core_ty,
+        post_return: post_return_ty,
+        place: MemoryPlace::new(),
+        call: B::per_engine(call),
+    });
     state.exports.push(ExportFunc {
         export,
-        call,
         tys: tys.clone(),
         options: *options,
         ty: *ty,
@@ -368,6 +368,7 @@ fn lift_typed<R: crate::FuncResults>(lcx: &LiftCx<'_>, rets: &[ValRaw], async_: 
 }
 
 /// The export a call goes to, as its `TypedFunc` or `Func` knows it.
+#[derive(Clone, Copy)]
 pub(crate) struct Target<'a> {
     pub(crate) instance: usize,
     /// The export's slot in the instance's resolved exports.
@@ -412,16 +413,13 @@ pub(crate) fn enter<B: Backend, T: 'static, R>(
     if state.poisoned.is_some() || state.entered {
         return Err(refuse_entry(state, name));
     }
-    let Some(export) = state.exports.get(target.slot) else {
-        bail!("export `{name}` is not resolved in its instance");
-    };
-    let call = export.call;
+    let call = ExportCall::<B>::of(target.tys)?;
     state.entered = true;
     if target.params_handles {
         // Borrows lent for this call are counted from here.
         state.handles.0.borrow_mut().scope_borrows = 0;
     }
-    let result = body(cx, &call);
+    let result = body(cx, call);
     let state = &mut B::data(cx).instances[instance];
     state.entered = false;
     result.map_err(|Failed { error, poison }| {
@@ -523,12 +521,12 @@ pub(crate) fn lift_results<B: Backend, T: 'static, R>(
         func: name,
         place: Place::Result,
     };
-    let scope = ResourceScope {
-        tables: match handles {
-            true => data.instances.get(instance).map(|s| &s.handles),
-            false => None,
+    let scope = match handles {
+        true => ResourceScope {
+            tables: data.instances.get(instance).map(|s| &s.handles),
+            res,
         },
-        res,
+        false => ResourceScope::default(),
     };
     lift(
         &LiftCx::new_in(mem, site, call.encoding, scope),
@@ -553,7 +551,7 @@ fn call_entered<B: Backend, T: 'static, R>(
         store: data.id,
     };
     if call.concurrent {
-        return crate::call::export_task::call_task::<B, T, R>(cx, target, call, res, lower, lift);
+        return crate::call::export_task::call_task::<B, T, R>(cx, *target, call, res, lower, lift);
     }
     data.hook(CallHook::CallingWasm).before_guest()?;
     let value = call_inner::<B, T, R>(cx, target, call, res, lower, None, lift)?
@@ -595,7 +593,14 @@ pub(crate) fn call_inner<B: Backend, T: 'static, R>(
             func: name,
             place: Place::Params,
         };
-        let mut lcx = LowerCx::new_in(&mut access, site, call.encoding, res, None);
+        // Params that carry no handles need no resource context: a
+        // constant, written in place rather than copied.
+        let lower_res = if target.params_handles {
+            res
+        } else {
+            ResCx::default()
+        };
+        let mut lcx = LowerCx::new_in(&mut access, site, call.encoding, lower_res, None);
         let lowered = lower(&mut lcx, &mut args);
         // Lowering runs guest code only through `realloc`.
         let ran = lcx.guest_ran();

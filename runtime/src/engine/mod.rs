@@ -43,6 +43,30 @@ pub(crate) trait EngineData: 'static {
     fn take_pending(&mut self) -> Option<crate::error::Error>;
 }
 
+/// A family of types with one member per engine, `Of<B>`, so that a value
+/// the layers above share between engines (behind an `Arc`, say) can hold
+/// what only one engine's calls read.
+pub(crate) trait Family {
+    type Of<B: Backend>;
+}
+
+/// `F`'s member for the engine that made it.
+pub(crate) enum PerEngine<F: Family> {
+    Wasmi(F::Of<wasmi::Wasmi>),
+    #[cfg(feature = "wasmtime")]
+    Wasmtime(F::Of<wasmtime::Wasmtime>),
+}
+
+impl<F: Family> core::fmt::Debug for PerEngine<F> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            PerEngine::Wasmi(_) => "PerEngine::Wasmi",
+            #[cfg(feature = "wasmtime")]
+            PerEngine::Wasmtime(_) => "PerEngine::Wasmtime",
+        })
+    }
+}
+
 /// A core wasm engine that can run decomposed components.
 ///
 /// Handles (`Func`, `Memory`, …) are small copyable indices into the engine's
@@ -50,6 +74,11 @@ pub(crate) trait EngineData: 'static {
 /// context, which both a store and a host call's caller can produce, so one
 /// piece of generic code serves instantiation, export calls and host calls.
 pub(crate) trait Backend: Sized + 'static {
+    /// `F`'s member for this engine, to share.
+    fn per_engine<F: Family>(of: F::Of<Self>) -> PerEngine<F>;
+    /// This engine's member of `F`, if `of` holds it.
+    fn of_engine<F: Family>(of: &PerEngine<F>) -> Option<&F::Of<Self>>;
+
     /// A compiled core module.
     type Module: Send + Sync + 'static;
     /// The engine's store over the runtime's store data.

@@ -10,7 +10,7 @@ use core::mem::MaybeUninit;
 use ::wasmtime as w;
 use ::wasmtime::{AsContext, AsContextMut};
 
-use super::{Backend, EngineData};
+use super::{Backend, EngineData, Family, PerEngine};
 use crate::engine::limits::LimitState;
 use crate::error::{Error, Result};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
@@ -95,6 +95,19 @@ impl core::fmt::Display for HostTrapped {
 impl std::error::Error for HostTrapped {}
 
 impl Backend for Wasmtime {
+    fn per_engine<F: Family>(of: F::Of<Self>) -> PerEngine<F> {
+        PerEngine::Wasmtime(of)
+    }
+
+    #[inline(always)]
+    fn of_engine<F: Family>(of: &PerEngine<F>) -> Option<&F::Of<Self>> {
+        #[allow(unreachable_patterns)]
+        match of {
+            PerEngine::Wasmtime(v) => Some(v),
+            _ => None,
+        }
+    }
+
     type Module = w::Module;
     type Store<D: EngineData> = w::Store<D>;
     type Cx<'a, D: EngineData> = w::StoreContextMut<'a, D>;
@@ -456,6 +469,7 @@ impl Backend for Wasmtime {
         match thread {}
     }
 
+    #[inline(always)]
     fn call_export<D: EngineData>(
         cx: &mut Self::Cx<'_, D>,
         export: WtExport,
@@ -470,10 +484,8 @@ impl Backend for Wasmtime {
         if params.len() < n_params || results.len() < n_results {
             return Self::call(cx, export.func, ty, params, results);
         }
-        let mut args = [0; 4];
-        for (arg, v) in args.iter_mut().zip(&params[..n_params]) {
-            *arg = v.get_i32();
-        }
+        // Slots past the params are scratch to the callee.
+        let args: [i32; 4] = core::array::from_fn(|i| params.get(i).map_or(0, |v| v.get_i32()));
         // SAFETY: `export.func` has type `ty` (checked with `func_matches`
         // when it was resolved), which `prepare_export` found to be at most
         // four `i32` params and at most one `i32` result.
@@ -492,6 +504,7 @@ impl Backend for Wasmtime {
 ///
 /// `func` takes at most four `i32` params, which are the first of `args`,
 /// and returns nothing or one `i32`.
+#[inline]
 unsafe fn call_i32s<D: EngineData>(
     cx: &mut w::StoreContextMut<'_, D>,
     func: w::Func,

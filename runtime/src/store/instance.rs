@@ -25,11 +25,9 @@ pub struct Instance {
 }
 
 /// A lifted export resolved for calls.
-pub(crate) struct ExportFunc<B: Backend> {
+pub(crate) struct ExportFunc {
     /// Which export this is, so repeated lookups share one entry.
     pub(crate) export: ExportIndex,
-    /// Everything a call reads from the instance's state, in one copy.
-    pub(crate) call: ExportCall<B>,
     /// Shared with the export's `TypedFunc`s and `Func`s, which pass them to
     /// each call, so that a call does not clone them.
     pub(crate) tys: Arc<ExportTys>,
@@ -39,8 +37,8 @@ pub(crate) struct ExportFunc<B: Backend> {
 }
 
 /// What a call of a lifted export needs from the instance's state, fixed
-/// when the export is looked up: the call copies it out with one lookup
-/// instead of finding the options of the export on each call.
+/// when the export is looked up: kept beside its types, which a call reads
+/// through its `TypedFunc`, instead of finding the options on each call.
 pub(crate) struct ExportCall<B: Backend> {
     pub(crate) func: B::Export,
     /// Its options' `post-return`, prepared for calls the same way.
@@ -61,14 +59,32 @@ impl<B: Backend> Clone for ExportCall<B> {
 }
 impl<B: Backend> Copy for ExportCall<B> {}
 
-/// The core types of a lifted export and of its `post-return`, and where
-/// its options' memory was last found.
+impl<B: Backend> ExportCall<B> {
+    /// The call of an export whose types are `tys`: a `TypedFunc` or `Func`
+    /// is used only in its own store, so only with the engine that made it.
+    #[inline(always)]
+    pub(crate) fn of(tys: &ExportTys) -> crate::Result<&ExportCall<B>> {
+        B::of_engine(&tys.call)
+            .ok_or_else(|| anyhow::anyhow!("an export resolved by another engine"))
+    }
+}
+
+/// The family of [`ExportCall`]s, one per engine.
+pub(crate) struct ExportCalls;
+
+impl crate::engine::Family for ExportCalls {
+    type Of<B: Backend> = ExportCall<B>;
+}
+
+/// The core types of a lifted export and of its `post-return`, where its
+/// options' memory was last found, and what a call reads.
 #[derive(Debug)]
 pub(crate) struct ExportTys {
     pub(crate) core: CoreFuncType,
     /// `post-return` takes the core results as its params.
     pub(crate) post_return: CoreFuncType,
     pub(crate) place: crate::call::place::MemoryPlace,
+    pub(crate) call: crate::engine::PerEngine<ExportCalls>,
 }
 
 /// The runtime state of one component instance, indexed as environ numbers it.
@@ -94,7 +110,7 @@ pub(crate) struct InstanceState<B: Backend> {
     /// Each async `callback`, by `RuntimeCallbackIndex`.
     pub(crate) callbacks: Vec<Option<B::Func>>,
     pub(crate) trampolines: Vec<Option<B::Func>>,
-    pub(crate) exports: Vec<ExportFunc<B>>,
+    pub(crate) exports: Vec<ExportFunc>,
     /// An export call is running; the component model forbids re-entering.
     pub(crate) entered: bool,
     /// The export whose trap poisoned the instance: no call may enter it again.
@@ -163,18 +179,19 @@ impl LeaveFlag {
         self.0.load(Ordering::Relaxed) & CLEARED == 0
     }
 
-    /// Sets hostbind's own flag; returns it as it was.
-    fn swap(&self, value: bool) -> bool {
-        let old = match value {
-            true => self.0.fetch_and(!CLEARED, Ordering::Relaxed),
-            false => self.0.fetch_or(CLEARED, Ordering::Relaxed),
+    /// Sets hostbind's own flag; returns it and whether adapters keep a
+    /// copy, as they were. A load and a store, not a locked read-modify-
+    /// write (which costs a `realloc` call two pipeline drains): only the
+    /// thread using the store writes the flag.
+    #[inline]
+    fn swap(&self, value: bool) -> (bool, bool) {
+        let old = self.0.load(Ordering::Relaxed);
+        let new = match value {
+            true => old & !CLEARED,
+            false => old | CLEARED,
         };
-        old & CLEARED == 0
-    }
-
-    /// Whether adapters keep a copy of the flag.
-    fn adapters(&self) -> bool {
-        self.0.load(Ordering::Relaxed) & ADAPTERS != 0
+        self.0.store(new, Ordering::Relaxed);
+        (old & CLEARED == 0, old & ADAPTERS != 0)
     }
 
     /// Notes that adapters keep a copy of the flag.
@@ -276,6 +293,7 @@ pub(crate) fn may_leave<B: Backend, T: 'static>(
 /// Sets the `may_leave` flag of runtime instance `table`, and the adapters'
 /// copy of it if they keep one; returns hostbind's flag as it was, for the
 /// caller to restore.
+#[inline]
 pub(crate) fn set_may_leave<B: Backend, T: 'static>(
     cx: &mut Cx<'_, B, T>,
     instance: usize,
@@ -284,8 +302,8 @@ pub(crate) fn set_may_leave<B: Backend, T: 'static>(
 ) -> Option<bool> {
     let state = B::data(cx).instances.get_mut(instance)?;
     let flag = state.may_leave.get(table)?;
-    let old = flag.swap(value);
-    if flag.adapters() {
+    let (old, adapters) = flag.swap(value);
+    if adapters {
         let global = *state.flags.get(table)?;
         B::global_set(cx, global, i32::from(value));
     }

@@ -5,7 +5,7 @@ mod thread;
 use ::wasmi as w;
 use ::wasmi::{AsContext, AsContextMut};
 
-use super::{Backend, EngineData};
+use super::{Backend, EngineData, Family, PerEngine};
 use crate::engine::limits::LimitState;
 use crate::error::{Error, Result};
 use crate::raw::MAX_STORAGE;
@@ -45,6 +45,20 @@ pub(crate) fn new_engine(config: &crate::Config) -> w::Engine {
         crate::config::WasmiCompilation::Lazy => w::CompilationMode::Lazy,
     });
     w::Engine::new(&c)
+}
+
+/// `realloc` called in slices of fuel: resumable calls are untyped in wasmi.
+#[cold]
+#[inline(never)]
+fn realloc_sliced<D: EngineData>(
+    cx: &mut w::StoreContextMut<'_, D>,
+    realloc: w::TypedFunc<(i32, i32, i32, i32), i32>,
+    args: [i32; 4],
+) -> Result<i32> {
+    let args = args.map(w::Val::I32);
+    let mut ret = [w::Val::I32(0)];
+    call_sliced(cx, *realloc.func(), &args, &mut ret)?;
+    Ok(ret[0].i32().unwrap_or(0))
 }
 
 /// Whether hostbind meters the store's fuel itself, in slices.
@@ -156,6 +170,19 @@ impl core::fmt::Display for HostTrapped {
 impl w::errors::HostError for HostTrapped {}
 
 impl Backend for Wasmi {
+    fn per_engine<F: Family>(of: F::Of<Self>) -> PerEngine<F> {
+        PerEngine::Wasmi(of)
+    }
+
+    #[inline(always)]
+    fn of_engine<F: Family>(of: &PerEngine<F>) -> Option<&F::Of<Self>> {
+        #[allow(unreachable_patterns)]
+        match of {
+            PerEngine::Wasmi(v) => Some(v),
+            _ => None,
+        }
+    }
+
     type Module = w::Module;
     type Store<D: EngineData> = w::Store<D>;
     type Cx<'a, D: EngineData> = w::StoreContextMut<'a, D>;
@@ -328,17 +355,14 @@ impl Backend for Wasmi {
         func.typed(cx.as_context()).ok()
     }
 
+    #[inline(always)]
     fn call_realloc<D: EngineData>(
         cx: &mut Self::Cx<'_, D>,
         realloc: Self::Realloc,
         args: [i32; 4],
     ) -> Result<i32> {
         if sliced(cx) {
-            // Resumable calls are untyped in wasmi.
-            let args = args.map(w::Val::I32);
-            let mut ret = [w::Val::I32(0)];
-            call_sliced(cx, *realloc.func(), &args, &mut ret)?;
-            return Ok(ret[0].i32().unwrap_or(0));
+            return realloc_sliced(cx, realloc, args);
         }
         realloc
             .call(cx.as_context_mut(), args.into())
@@ -522,6 +546,7 @@ impl Backend for Wasmi {
         thread::resume(cx, thread, host_results, results)
     }
 
+    #[inline(always)]
     fn call_export<D: EngineData>(
         cx: &mut Self::Cx<'_, D>,
         export: TypedExport,
