@@ -47,6 +47,7 @@ pub(crate) trait EngineData: 'static {
 /// the layers above share between engines (behind an `Arc`, say) can hold
 /// what only one engine's calls read.
 pub(crate) trait Family {
+    /// The member for engine `B`.
     type Of<B: Backend>;
 }
 
