@@ -84,7 +84,7 @@ pub(crate) fn spread_params<B: Backend, T: 'static>(
         .ok_or_else(|| site.trap(format_args!("the lowering's instance is gone")))?;
     let types = state.component.types.clone();
     let memory = state
-        .options(lowered.options)
+        .options(lowered.opts.options)
         .and_then(|o| o.memory)
         .ok_or_else(|| {
             site.trap(format_args!(
@@ -129,7 +129,7 @@ fn store_result<B: Backend, T: 'static>(
     let memory = B::data(cx)
         .instances
         .get(lowered.site().res.instance)
-        .and_then(|s| s.options(lowered.options))
+        .and_then(|s| s.options(lowered.opts.options))
         .and_then(|o| o.memory)
         .ok_or_else(|| {
             site.trap(format_args!(

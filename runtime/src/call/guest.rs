@@ -56,8 +56,9 @@ pub(crate) struct LoweringOpts<B: Backend> {
     /// the call uses), where the memory was last found: what the call's
     /// `HostCx` points to.
     pub(crate) site: CallSite,
-    /// The options entry's index in the instance's state.
-    options: u32,
+    /// The options entry's index in the instance's state (the
+    /// `OptionsIndex`, which the entrypoint is also handed).
+    pub(crate) options: u32,
     bound: BoundOpts<B>,
 }
 
@@ -168,9 +169,7 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
             Some(known) => known.0,
             None => self.find_opts(o).0,
         }?;
-        let (base, len) = B::memory_raw(&mut self.cx, m);
-        o.site.place.set(epoch, base, len);
-        NonNull::new(base).map(|p| (p, len))
+        find_at::<B, T>(&mut self.cx, &o.site.place, m, epoch)
     }
 
     /// The hostbind instance, whose handle tables resources use.

@@ -276,9 +276,9 @@ pub(crate) enum Binding {
 /// (flags, memory, realloc) and jumps to the glue.
 pub(crate) struct Lowered<T, B: Backend> {
     pub(crate) func: HostFunc<T>,
-    /// The component's `TypeFuncIndex` and `OptionsIndex` of the lowering.
+    /// The component's `TypeFuncIndex` of the lowering (its
+    /// `OptionsIndex` is in `opts`).
     pub(crate) ty: u32,
-    pub(crate) options: u32,
     /// Whether a call can lend borrows that must end when it returns.
     pub(crate) borrows: bool,
     /// Whether its type passes streams, futures or error contexts, whose
@@ -524,7 +524,7 @@ unsafe fn call_entry<T, B: Backend>(
             (hcx as *mut HostCx<'_, T>).cast::<c_void>(),
             l.data.as_ptr(),
             l.ty,
-            l.options,
+            l.opts.options,
             storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
             storage.len(),
         )

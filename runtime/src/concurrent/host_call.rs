@@ -99,7 +99,7 @@ fn enter<B: Backend, T: 'static>(
         name,
         types: state.component.types.clone(),
         ty: TypeFuncIndex::from_u32(l.ty),
-        options: l.options,
+        options: l.opts.options,
         encoding: l.site().encoding,
         res: l.site().res,
         transmits: l.transmits,

@@ -318,7 +318,6 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         data: func.entry_data(),
                         func: func.clone(),
                         ty: lower_ty.as_u32(),
-                        options: options.as_u32(),
                         borrows: match &func.kind {
                             FuncKind::Static(sig) => sig.abi.borrows,
                             FuncKind::Dynamic(_) | FuncKind::Async(_) => true,
