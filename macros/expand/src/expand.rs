@@ -134,8 +134,6 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
             unsafe extern "C" fn __hostbind_entry #generics(
                 __cx: *mut #p::c_void,
                 _data: *mut #p::c_void,
-                _ty: u32,
-                _options: u32,
                 __storage: *mut #p::MaybeUninit<#p::ValRaw>,
                 __storage_len: usize,
             ) -> bool {

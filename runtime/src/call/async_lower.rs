@@ -91,7 +91,8 @@ pub(crate) fn spread_params<B: Backend, T: 'static>(
                 "an async lowering of spilled params has no memory"
             ))
         })?;
-    let params = InterfaceType::Tuple(types[TypeFuncIndex::from_u32(lowered.ty)].params);
+    let params =
+        InterfaceType::Tuple(types[TypeFuncIndex::from_u32(lowered.site().func_ty)].params);
     let abi = types.canonical_abi(&params);
     let (mem, _) = B::memory(cx, memory);
     let at = crate::abi::memory::check_array(

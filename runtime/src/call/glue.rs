@@ -23,15 +23,31 @@ use crate::raw::ValRaw;
 use crate::types::Signature;
 use wasmtime_environ::component::ComponentTypes;
 
-/// What glue needs from the engine during a host call.
-pub(crate) trait Access<T>: Guest {
+/// [`HostOps::parts`].
+pub(crate) type PartsFn<T> = for<'c> unsafe fn(
+    &'c mut HostCx<'_, T>,
+    bool,
+    bool,
+) -> (&'c mut T, &'c [u8], Option<&'c HandleTables>);
+
+/// What glue reaches the engine's store through during a host call: one
+/// table per engine and store type (see `call::frame`), called with the
+/// context it was made for. A table rather than a `&mut dyn` object, so a
+/// call builds no object for the engine's side, only its context.
+pub(crate) struct HostOps<T> {
     /// The store's data, the guest's memory (empty if the options name
-    /// none, or if `memory` is false) and the instance's handle tables
-    /// (`None` if `handles` is false).
-    fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>);
+    /// none, or if the bool is false) and the instance's handle tables
+    /// (`None` if the second bool is false).
+    pub(crate) parts: PartsFn<T>,
     /// Leaves the call's trap in the store, for the engine's host function
     /// to report when the entrypoint returns `false`.
-    fn fail(&mut self, error: Error);
+    pub(crate) fail: unsafe fn(&mut HostCx<'_, T>, Error),
+    /// The guest's memory as it is now.
+    pub(crate) memory: for<'c> unsafe fn(&'c mut HostCx<'_, T>) -> &'c mut [u8],
+    /// Calls the options' `realloc` with `old_ptr, old_size, align, new_size`.
+    pub(crate) realloc: unsafe fn(&mut HostCx<'_, T>, [u32; 4]) -> Result<u32>,
+    /// The instance's handle tables.
+    pub(crate) handles: for<'c> unsafe fn(&'c mut HostCx<'_, T>) -> Option<&'c HandleTables>,
 }
 
 /// What a host call's context knows of the lowering it came through,
@@ -44,51 +60,103 @@ pub(crate) struct CallSite {
     pub(crate) res: ResCx,
     /// The calling component's types, kept for dynamic functions only.
     pub(crate) types: Option<std::sync::Arc<ComponentTypes>>,
+    /// The lowered function's type in them (a `TypeFuncIndex`).
+    pub(crate) func_ty: u32,
     /// Where the options' memory was last found.
     pub(crate) place: MemoryPlace,
 }
 
 /// The context of one host call, reached through the entrypoint's `cx`.
+///
+/// Four words and a pointer to the engine's store context, written once
+/// per call: everything else is found through them when the glue asks.
 pub struct HostCx<'a, T> {
-    pub(crate) access: &'a mut dyn Access<T>,
-    pub(crate) site: &'a CallSite,
+    ops: &'a HostOps<T>,
+    /// The lowering's [`CallSite`], as the first field of the engine's
+    /// lowering options, which `ops` reach through this pointer.
+    site: NonNull<CallSite>,
+    /// The engine's store context, which only `ops` read.
+    pub(crate) store: NonNull<()>,
     lent: Lent<T>,
+    _borrows: core::marker::PhantomData<&'a mut ()>,
 }
 
-/// What the engine's host function hands the glue besides [`Access`], so
-/// that the common call reaches the store's data and the guest's memory
-/// without asking the engine: a pointer to the data, taken from the same
-/// borrow of the store that [`Access`] holds, and the store's memory
-/// growth count, to tell whether the memory is still where the call site
-/// last found it (see [`MemoryPlace`]).
+/// What the engine's host function hands the glue besides its store
+/// context, so that the common call reaches the store's data and the
+/// guest's memory without asking the engine: a pointer to the data, taken
+/// from the store context just before, and the store's memory growth
+/// count, to tell whether the memory is still where the call site last
+/// found it (see [`MemoryPlace`]).
 pub(crate) struct Lent<T> {
-    /// `None` once the glue has asked [`Access`] for the data instead.
+    /// `None` once the glue has asked the engine for the data instead.
     pub(crate) data: Option<NonNull<T>>,
     pub(crate) epoch: u64,
 }
 
 impl<'a, T> HostCx<'a, T> {
-    /// The context of a call through `access` from the lowering `site`,
-    /// with what the engine's host function found for it.
+    /// The context of a call from the lowering whose options begin with
+    /// `site`, through the store context at `store`, with what the engine's
+    /// host function found for it.
     ///
     /// # Safety
     ///
-    /// `lent.data` is the store's data, taken from the borrow of the
-    /// store that `access` holds, with nothing made from that borrow
-    /// since; `lent.epoch` is the store's memory growth count now.
+    /// `ops` are the engine's for this store type, and `site` and `store`
+    /// point to what they expect (see `call::frame`), both live and
+    /// reached through nothing else for `'a`; `lent.data` is the store's
+    /// data, taken from the store context with nothing made from it since;
+    /// `lent.epoch` is the store's memory growth count now.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) unsafe fn new(
-        access: &'a mut dyn Access<T>,
-        site: &'a CallSite,
+        ops: &'a HostOps<T>,
+        site: NonNull<CallSite>,
+        store: NonNull<()>,
         lent: Lent<T>,
     ) -> Self {
-        HostCx { access, site, lent }
+        HostCx {
+            ops,
+            site,
+            store,
+            lent,
+            _borrows: core::marker::PhantomData,
+        }
+    }
+
+    /// The lowering's call site.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn site(&self) -> &'a CallSite {
+        // SAFETY: per `HostCx::new`, `site` is live for `'a` and only read.
+        unsafe { self.site.as_ref() }
+    }
+
+    /// The pointer to the lowering's options that `ops` read.
+    pub(crate) fn site_ptr(&self) -> NonNull<CallSite> {
+        self.site
     }
 
     /// The string encoding of the call's canonical options.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn encoding(&self) -> StringEncoding {
-        self.site.encoding
+        self.site().encoding
+    }
+
+    /// Asks the engine for the store's data, the guest's memory and the
+    /// handle tables; the lent data is reached through it from now on.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn engine_parts(
+        &mut self,
+        memory: bool,
+        handles: bool,
+    ) -> (&mut T, &[u8], Option<&HandleTables>) {
+        self.lent.data = None;
+        // SAFETY: `ops` were made with this context (`HostCx::new`).
+        unsafe { (self.ops.parts)(self, memory, handles) }
+    }
+
+    /// Leaves `error` in the store as the call's trap.
+    pub(crate) fn fail(&mut self, error: Error) {
+        self.lent.data = None;
+        // SAFETY: as in `engine_parts`.
+        unsafe { (self.ops.fail)(self, error) }
     }
 
     /// The store's data, the guest's memory and the call's resource
@@ -101,10 +169,8 @@ impl<'a, T> HostCx<'a, T> {
     /// [`HostCx::parts`], skipping the memory lookup when `memory` is false.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn parts_for(&mut self, memory: bool) -> (&mut T, &[u8], ResourceScope<'_>) {
-        // The data is now reached through `access`, which reborrows it.
-        self.lent.data = None;
-        let res = self.site.res;
-        let (data, mem, tables) = self.access.parts(memory, true);
+        let res = self.site().res;
+        let (data, mem, tables) = self.engine_parts(memory, true);
         (data, mem, ResourceScope { tables, res })
     }
 
@@ -113,7 +179,7 @@ impl<'a, T> HostCx<'a, T> {
     /// are written, after any `realloc` that may move it.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn sig_parts(&mut self, sig: &'static Signature) -> (&mut T, &[u8], ResourceScope<'_>) {
-        let res = self.site.res;
+        let res = self.site().res;
         if !sig.abi.resources
             && let Some(data) = self.lent.data
         {
@@ -123,7 +189,7 @@ impl<'a, T> HostCx<'a, T> {
             };
             if let Some((ptr, len)) = mem {
                 // SAFETY: per `HostCx::new`, `data` is the store's data,
-                // reached through nothing else since (`parts_for` clears
+                // reached through nothing else since (`engine_parts` clears
                 // it); it borrows `self` mutably, so no other view of it
                 // is made through `self` meanwhile. `ptr` and `len` are
                 // as `lent_memory` says, guest memory, disjoint from it.
@@ -136,10 +202,7 @@ impl<'a, T> HostCx<'a, T> {
                 return (data, mem, ResourceScope { tables: None, res });
             }
         }
-        self.lent.data = None;
-        let (data, mem, tables) = self
-            .access
-            .parts(sig.abi.params_need_memory, sig.abi.resources);
+        let (data, mem, tables) = self.engine_parts(sig.abi.params_need_memory, sig.abi.resources);
         (data, mem, ResourceScope { tables, res })
     }
 
@@ -148,7 +211,7 @@ impl<'a, T> HostCx<'a, T> {
     /// the engine is not asked at all.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn lift_parts(&mut self, sig: &'static Signature) -> (&[u8], ResourceScope<'_>) {
-        let res = self.site.res;
+        let res = self.site().res;
         if !sig.abi.params_need_memory && !sig.abi.resources {
             return (&[], ResourceScope { tables: None, res });
         }
@@ -170,7 +233,30 @@ impl<'a, T> HostCx<'a, T> {
     /// (when `realloc` may grow it, `LowerCx` finds it again).
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn lent_memory(&self) -> Option<(NonNull<u8>, usize)> {
-        self.site.place.get(self.lent.epoch)
+        self.site().place.get(self.lent.epoch)
+    }
+}
+
+/// The guest as lowering a host function's results reaches it: through
+/// the engine, which the context's `ops` ask.
+impl<T> Guest for HostCx<'_, T> {
+    fn memory(&mut self) -> &mut [u8] {
+        // As in `engine_parts`: the engine reaches the data from now on.
+        self.lent.data = None;
+        // SAFETY: as in `engine_parts`.
+        unsafe { (self.ops.memory)(self) }
+    }
+
+    fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
+        self.lent.data = None;
+        // SAFETY: as in `engine_parts`.
+        unsafe { (self.ops.realloc)(self, [old_ptr, old_size, align, new_size]) }
+    }
+
+    fn handles(&mut self) -> Option<&HandleTables> {
+        self.lent.data = None;
+        // SAFETY: as in `engine_parts`.
+        unsafe { (self.ops.handles)(self) }
     }
 }
 
@@ -229,8 +315,6 @@ pub(crate) trait BoundEntry<S, H, R, G> {
     unsafe extern "C" fn entry(
         cx: *mut c_void,
         data: *mut c_void,
-        ty: u32,
-        options: u32,
         storage: *mut MaybeUninit<ValRaw>,
         storage_len: usize,
     ) -> bool;
@@ -252,8 +336,6 @@ where
     unsafe extern "C" fn entry(
         cx: *mut c_void,
         data: *mut c_void,
-        _: u32,
-        _: u32,
         storage: *mut MaybeUninit<ValRaw>,
         storage_len: usize,
     ) -> bool {
@@ -423,36 +505,50 @@ pub(crate) unsafe fn guard<T>(
     // SAFETY: the caller passes `storage_len` initialised values that nothing
     // else touches during the call; `MaybeUninit<ValRaw>` has `ValRaw`'s layout.
     let storage = unsafe { core::slice::from_raw_parts_mut(storage.cast::<ValRaw>(), storage_len) };
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        if let Some(sig) = sig
-            && storage.len() < sig.abi.storage
-        {
-            return Err(short_storage(sig, storage.len()));
-        }
-        body.run(cx, storage)
-    }));
-    let error = match outcome {
-        Ok(Ok(())) => return true,
-        Ok(Err(e)) => e,
-        Err(payload) => panic_error(name, payload),
-    };
-    cx.access.fail(error);
+    // Every failure ends in a call of its own in tail position, so that
+    // a call that cannot fail on the way saves no registers for them.
+    if let Some(sig) = sig
+        && storage.len() < sig.abi.storage
+    {
+        return short_storage(cx, sig, storage.len());
+    }
+    match catch_unwind(AssertUnwindSafe(|| body.run(cx, storage))) {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => failed(cx, e),
+        Err(payload) => panicked(cx, name, payload),
+    }
+}
+
+/// Leaves `error` in the store as the call's trap; returns `false`.
+#[cold]
+#[inline(never)]
+fn failed<T>(cx: &mut HostCx<'_, T>, error: Error) -> bool {
+    cx.fail(error);
     false
 }
 
 #[cold]
-fn short_storage(sig: &Signature, len: usize) -> Error {
-    Trap::new(format!(
+#[inline(never)]
+fn short_storage<T>(cx: &mut HostCx<'_, T>, sig: &Signature, len: usize) -> bool {
+    let error = Trap::new(format!(
         "host function `{}` needs {} flat values but the engine passed {}",
         sig.name, sig.abi.storage, len
-    ))
-    .into()
+    ));
+    failed(cx, error.into())
 }
 
 #[cold]
-fn panic_error(name: &str, payload: Box<dyn core::any::Any + Send>) -> Error {
+#[inline(never)]
+fn panicked<T>(
+    cx: &mut HostCx<'_, T>,
+    name: &str,
+    payload: Box<dyn core::any::Any + Send>,
+) -> bool {
     let msg = crate::error::panic_text(payload);
-    Trap::new(format!("host function `{name}` panicked: {msg}")).into()
+    failed(
+        cx,
+        Trap::new(format!("host function `{name}` panicked: {msg}")).into(),
+    )
 }
 
 /// Lifts a host call's params in order, from flat values or from the memory
@@ -558,7 +654,7 @@ pub fn lower_result<T, R: Lower>(
         func: sig.name,
         place: Place::Result,
     };
-    let (encoding, res) = (cx.site.encoding, cx.site.res);
+    let (encoding, res) = (cx.site().encoding, cx.site().res);
     // Where the memory was found, if it is still there: nothing has run
     // guest code since the call began.
     // Flat results never touch memory.
@@ -566,13 +662,7 @@ pub fn lower_result<T, R: Lower>(
         Some(_) => cx.lent_memory(),
         None => None,
     };
-    let mut lcx = LowerCx::new_in(
-        &mut *cx.access as &mut dyn Guest,
-        site,
-        encoding,
-        res,
-        memory,
-    );
+    let mut lcx = LowerCx::new_in(cx as &mut dyn Guest, site, encoding, res, memory);
     lower_value(&mut lcx, storage, retptr, value)
 }
 

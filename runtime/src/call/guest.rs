@@ -5,7 +5,7 @@ use core::ptr::NonNull;
 use std::sync::OnceLock;
 
 use crate::abi::{Guest, HandleTables};
-use crate::call::glue::{Access, CallSite, Lent};
+use crate::call::glue::CallSite;
 use crate::call::place::MemoryPlace;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
@@ -41,15 +41,16 @@ enum Opts<'a, B: Backend> {
         call: &'a ExportCall<B>,
         place: &'a MemoryPlace,
     },
-    /// A lowering's, found in the instance's state when first needed:
-    /// most host calls never touch memory. One pointer, so that a host
-    /// call's context is quick to build.
-    Lowering(&'a LoweringOpts<B>),
 }
 
 /// What a lowered import's calls know of their canonical options: fixed
 /// when the instance is built, except the memory and realloc, which its
 /// first call finds and keeps for the next ones.
+///
+/// `repr(C)` with the site first: a host call's context points to the
+/// site, and its engine operations (`call::frame`) read the rest through
+/// that pointer.
+#[repr(C)]
 pub(crate) struct LoweringOpts<B: Backend> {
     /// The encoding, the resources' place (the hostbind instance, and the
     /// runtime component instance whose `may_leave` flag and handle table
@@ -57,7 +58,7 @@ pub(crate) struct LoweringOpts<B: Backend> {
     /// `HostCx` points to.
     pub(crate) site: CallSite,
     /// The options entry's index in the instance's state (the
-    /// `OptionsIndex`, which the entrypoint is also handed).
+    /// `OptionsIndex`).
     pub(crate) options: u32,
     bound: BoundOpts<B>,
 }
@@ -117,40 +118,11 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
         }
     }
 
-    /// Access to the guest through `cx` for a call of a lowering with
-    /// options `opts`.
-    #[inline(always)]
-    pub(crate) fn lowering(cx: Cx<'a, B, T>, opts: &'a LoweringOpts<B>) -> Self {
-        GuestAccess {
-            cx,
-            opts: Opts::Lowering(opts),
-            mem_cache: None,
-        }
-    }
-
-    /// What the glue is handed besides this access: the store's data and
-    /// its memory growth count now.
-    #[inline(always)]
-    pub(crate) fn lent(&mut self) -> Lent<T> {
-        let data = B::data(&mut self.cx);
-        Lent {
-            epoch: data.limits.memory_epoch,
-            data: Some(NonNull::from(&mut data.data)),
-        }
-    }
-
-    /// The options' memory as raw parts: a lowering's from where it was
+    /// The options' memory as raw parts: an export's from where it was
     /// last found, if it has not moved since.
     #[inline(always)]
     fn memory_parts(&mut self) -> Option<(NonNull<u8>, usize)> {
         let m = match self.opts {
-            Opts::Lowering(o) => {
-                let epoch = B::data(&mut self.cx).limits.memory_epoch;
-                if let Some(found) = o.site.place.get(epoch) {
-                    return Some(found);
-                }
-                return self.find_memory(o, epoch);
-            }
             Opts::Export { call, place, .. } => {
                 return memory_at::<B, T>(&mut self.cx, place, call.memory?);
             }
@@ -160,54 +132,12 @@ impl<'a, B: Backend, T: 'static> GuestAccess<'a, B, T> {
         NonNull::new(bytes.as_mut_ptr()).map(|p| (p, bytes.len()))
     }
 
-    /// Finds lowering `o`'s memory, and keeps where it is for the calls
-    /// after this one.
-    #[cold]
-    #[inline(never)]
-    fn find_memory(&mut self, o: &LoweringOpts<B>, epoch: u64) -> Option<(NonNull<u8>, usize)> {
-        let m = match o.bound.get() {
-            Some(known) => known.0,
-            None => self.find_opts(o).0,
-        }?;
-        find_at::<B, T>(&mut self.cx, &o.site.place, m, epoch)
-    }
-
     /// The hostbind instance, whose handle tables resources use.
     #[inline]
     fn instance(&self) -> usize {
         match self.opts {
             Opts::Known { instance, .. } | Opts::Export { instance, .. } => instance,
-            Opts::Lowering(o) => o.site.res.instance,
         }
-    }
-
-    /// Lowering `o`'s memory and realloc from the instance's state, kept in
-    /// `o` once instantiation has resolved them all (a start function
-    /// calling out during instantiation resolves them on the way), and in
-    /// `self` for the rest of the call.
-    #[cold]
-    #[inline(never)]
-    fn find_opts(&mut self, o: &LoweringOpts<B>) -> (Option<B::Memory>, Option<B::Realloc>) {
-        let Some(state) = B::data(&mut self.cx).instances.get(o.site.res.instance) else {
-            return (None, None);
-        };
-        let pair =
-            |o: Option<ResolvedOptions<B>>| o.map_or((None, None), |o| (o.memory, o.realloc));
-        let found = match state.resolved.get(o.options as usize) {
-            Some(&resolved) => {
-                let found = pair(resolved);
-                let _ = o.bound.set(found);
-                found
-            }
-            None => pair(state.resolve_options(o.options)),
-        };
-        self.opts = Opts::Known {
-            instance: o.site.res.instance,
-            memory: found.0,
-            realloc: found.1,
-            flags: Some(o.site.res.table),
-        };
-        found
     }
 }
 
@@ -294,17 +224,6 @@ impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
                 realloc: call.realloc,
                 flags: None,
             },
-            Opts::Lowering(o) => {
-                let (_, realloc) = match o.bound.get() {
-                    Some(&known) => known,
-                    None => self.find_opts(o),
-                };
-                Found {
-                    instance: o.site.res.instance,
-                    realloc,
-                    flags: Some(o.site.res.table),
-                }
-            }
         }
     }
 
@@ -354,47 +273,62 @@ impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
     }
 }
 
-impl<B: Backend, T: 'static> Access<T> for GuestAccess<'_, B, T> {
-    #[inline]
-    fn parts(&mut self, memory: bool, handles: bool) -> (&mut T, &[u8], Option<&HandleTables>) {
-        let found = if memory { self.memory_parts() } else { None };
-        let mem: &[u8] = match found {
-            Some((ptr, len)) => {
-                // Lowering the results reuses this lookup: no guest code
-                // runs before it but `realloc`, which clears the cache.
-                self.mem_cache = Some((ptr, len));
-                // SAFETY: as in `Guest::memory`; the data borrowed below
-                // is the store's, disjoint from guest memory.
-                unsafe { core::slice::from_raw_parts(ptr.as_ptr(), len) }
-            }
-            None => &[],
-        };
-        let data = B::data(&mut self.cx);
-        let tables = match handles {
-            true => {
-                // Not `self.instance()`: `data` borrows `self.cx` here.
-                let instance = match self.opts {
-                    Opts::Known { instance, .. } | Opts::Export { instance, .. } => instance,
-                    Opts::Lowering(o) => o.site.res.instance,
-                };
-                data.instances.get(instance).map(|s| &s.handles)
-            }
-            false => None,
-        };
-        (&mut data.data, mem, tables)
-    }
-
-    fn fail(&mut self, error: crate::Error) {
-        B::data(&mut self.cx).pending = Some(error);
-    }
-}
-
 /// A lowered import's memory and realloc, found on its first call after
 /// instantiation and kept by its host function for the next ones.
 type BoundOpts<B> = OnceLock<(
     Option<<B as Backend>::Memory>,
     Option<<B as Backend>::Realloc>,
 )>;
+
+/// Lowering `o`'s memory as raw parts: from where it was last found, if
+/// no memory of the store has grown since, else found and kept.
+#[inline(always)]
+pub(crate) fn lowering_memory<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    o: &LoweringOpts<B>,
+) -> Option<(NonNull<u8>, usize)> {
+    let epoch = B::data(cx).limits.memory_epoch;
+    match o.site.place.get(epoch) {
+        Some(found) => Some(found),
+        None => find_lowering_memory::<B, T>(cx, o, epoch),
+    }
+}
+
+/// [`lowering_memory`] when the place is stale.
+#[cold]
+#[inline(never)]
+fn find_lowering_memory<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    o: &LoweringOpts<B>,
+    epoch: u64,
+) -> Option<(NonNull<u8>, usize)> {
+    let m = bound_opts::<B, T>(cx, o).0?;
+    find_at::<B, T>(cx, &o.site.place, m, epoch)
+}
+
+/// Lowering `o`'s memory and realloc from the instance's state, kept in
+/// `o` once instantiation has resolved them all (a start function calling
+/// out during instantiation resolves them on the way).
+pub(crate) fn bound_opts<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    o: &LoweringOpts<B>,
+) -> (Option<B::Memory>, Option<B::Realloc>) {
+    if let Some(&known) = o.bound.get() {
+        return known;
+    }
+    let Some(state) = B::data(cx).instances.get(o.site.res.instance) else {
+        return (None, None);
+    };
+    let pair = |o: Option<ResolvedOptions<B>>| o.map_or((None, None), |o| (o.memory, o.realloc));
+    match state.resolved.get(o.options as usize) {
+        Some(&resolved) => {
+            let found = pair(resolved);
+            let _ = o.bound.set(found);
+            found
+        }
+        None => pair(state.resolve_options(o.options)),
+    }
+}
 
 /// Memory `m`'s bytes as raw parts: from `place` if no memory of the store
 /// has grown since they were found there, else found again and kept.

@@ -11,8 +11,9 @@ use wasmtime_environ::component::ResourceIndex;
 use crate::abi::Lower;
 use crate::call::async_glue::AsyncFn;
 use crate::call::dynamic::DynamicFn;
+use crate::call::frame::host_cx;
 use crate::call::glue::{BoundEntry, CallSite, HostCx, Params};
-use crate::call::guest::{GuestAccess, LoweringOpts};
+use crate::call::guest::LoweringOpts;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::raw::{CoreFuncType, CoreType, ValRaw};
@@ -29,7 +30,6 @@ pub(crate) use crate::raw::MAX_STORAGE;
 /// - `cx` points to the call's [`HostCx`] (engine-independent access to the
 ///   store's data and the guest's memory);
 /// - `data` is the host function's own data (null for `#[host_fn]` items);
-/// - `ty` and `options` are the component's `TypeFuncIndex` and `OptionsIndex`;
 /// - `storage` holds `storage_len` initialised values: the flat params on
 ///   entry, the flat results on return.
 ///
@@ -38,8 +38,6 @@ pub(crate) use crate::raw::MAX_STORAGE;
 pub type Entrypoint = unsafe extern "C" fn(
     cx: *mut c_void,
     data: *mut c_void,
-    ty: u32,
-    options: u32,
     storage: *mut MaybeUninit<ValRaw>,
     storage_len: usize,
 ) -> bool;
@@ -276,9 +274,6 @@ pub(crate) enum Binding {
 /// (flags, memory, realloc) and jumps to the glue.
 pub(crate) struct Lowered<T, B: Backend> {
     pub(crate) func: HostFunc<T>,
-    /// The component's `TypeFuncIndex` of the lowering (its
-    /// `OptionsIndex` is in `opts`).
-    pub(crate) ty: u32,
     /// Whether a call can lend borrows that must end when it returns.
     pub(crate) borrows: bool,
     /// Whether its type passes streams, futures or error contexts, whose
@@ -286,6 +281,10 @@ pub(crate) struct Lowered<T, B: Backend> {
     pub(crate) transmits: bool,
     /// Neither `borrows` nor `transmits`: one test for the common call.
     pub(crate) plain: bool,
+    /// What a call tests to go the common way: `leave` when the lowering
+    /// is `plain`, else a flag that never clears (`LeaveFlag::never`), so
+    /// that one load tests both.
+    pub(crate) gate: Arc<LeaveFlag>,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
     /// The `may_leave` flag of the call's runtime instance
@@ -375,7 +374,7 @@ fn enter_host<'a, B: Backend, T: 'static>(
 ) -> bool {
     // Everything but the common case is out of line, so that the common
     // case keeps few values in registers across the glue's call.
-    if !(l.plain && l.leave.clear_to_leave()) || B::data(&mut cx).hook.is_some() {
+    if !l.gate.clear_to_leave() || B::data(&mut cx).hook.is_some() {
         let here = l.leave.may_leave_here();
         return enter_slow::<B, T>(cx, l, storage, here);
     }
@@ -385,18 +384,15 @@ fn enter_host<'a, B: Backend, T: 'static>(
 /// Calls the glue of a lowering that lends nothing and moves nothing.
 #[inline(always)]
 fn enter_plain<'a, B: Backend, T: 'static>(
-    cx: Cx<'a, B, T>,
+    mut cx: Cx<'a, B, T>,
     l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> bool {
-    let mut access = GuestAccess::<B, T>::lowering(cx, &l.opts);
-    let lent = access.lent();
-    // SAFETY: `lent` was taken through `access` just now.
-    let mut hcx = unsafe { HostCx::new(&mut access, l.site(), lent) };
+    let mut hcx = host_cx::<B, T>(&mut cx, &l.opts);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) };
     if !ok {
-        failed(l, &mut access);
+        failed(l, &mut cx);
     }
     ok
 }
@@ -405,8 +401,8 @@ fn enter_plain<'a, B: Backend, T: 'static>(
 /// pending in the store, as glue that recorded none still failed.
 #[cold]
 #[inline(never)]
-fn failed<B: Backend, T: 'static>(l: &Lowered<T, B>, access: &mut GuestAccess<'_, B, T>) {
-    let data = B::data(&mut access.cx);
+fn failed<B: Backend, T: 'static>(l: &Lowered<T, B>, cx: &mut Cx<'_, B, T>) {
+    let data = B::data(cx);
     if data.pending.is_none() {
         data.pending = Some(silent(l));
     }
@@ -466,36 +462,33 @@ fn run_hook<B: Backend, T: 'static>(cx: &mut Cx<'_, B, T>, hook: CallHook) -> Re
 /// futures: the lends end, and the moves are taken in, when it returns.
 #[inline(never)]
 fn enter_lending<'a, B: Backend, T: 'static>(
-    cx: Cx<'a, B, T>,
+    mut cx: Cx<'a, B, T>,
     l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> Result<()> {
     let instance = l.site().res.instance;
-    let mut access = GuestAccess::<B, T>::lowering(cx, &l.opts);
     // Only a call that lifts a borrow lends anything.
     let lends = match l.borrows {
-        true => B::data(&mut access.cx)
+        true => B::data(&mut cx)
             .instances
             .get(instance)
             .map_or(0, |s| s.handles.0.borrow().lends_mark()),
         false => 0,
     };
-    let lent = access.lent();
-    // SAFETY: `lent` was taken through `access` just now.
-    let mut hcx = unsafe { HostCx::new(&mut access, l.site(), lent) };
+    let mut hcx = host_cx::<B, T>(&mut cx, &l.opts);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) };
     let trap = match ok {
         true => None,
-        false => Some(B::data(&mut access.cx).pending.take()),
+        false => Some(B::data(&mut cx).pending.take()),
     };
     let settled = match l.transmits {
-        true => crate::concurrent::host_end::settle::<B, T>(&mut access.cx, instance),
+        true => crate::concurrent::host_end::settle::<B, T>(&mut cx, instance),
         false => Ok(()),
     };
     // The borrows the host was lent end with its call.
     if l.borrows
-        && let Some(state) = B::data(&mut access.cx).instances.get(instance)
+        && let Some(state) = B::data(&mut cx).instances.get(instance)
     {
         state.handles.0.borrow_mut().end_lends(lends);
     }
@@ -523,8 +516,6 @@ unsafe fn call_entry<T, B: Backend>(
         (l.func.entry)(
             (hcx as *mut HostCx<'_, T>).cast::<c_void>(),
             l.data.as_ptr(),
-            l.ty,
-            l.opts.options,
             storage.as_mut_ptr().cast::<MaybeUninit<ValRaw>>(),
             storage.len(),
         )
@@ -536,8 +527,6 @@ unsafe fn call_entry<T, B: Backend>(
 pub(crate) unsafe extern "C" fn never_entered(
     _cx: *mut c_void,
     _data: *mut c_void,
-    _ty: u32,
-    _options: u32,
     _storage: *mut MaybeUninit<ValRaw>,
     _storage_len: usize,
 ) -> bool {

@@ -8,6 +8,7 @@ pub(crate) mod caller;
 pub(crate) mod dynamic;
 pub(crate) mod ends;
 pub(crate) mod export_task;
+pub(crate) mod frame;
 pub(crate) mod glue;
 pub(crate) mod guest;
 pub(crate) mod host;

@@ -98,7 +98,7 @@ fn enter<B: Backend, T: 'static>(
     let lowering = HostLowering {
         name,
         types: state.component.types.clone(),
-        ty: TypeFuncIndex::from_u32(l.ty),
+        ty: TypeFuncIndex::from_u32(l.site().func_ty),
         options: l.opts.options,
         encoding: l.site().encoding,
         res: l.site().res,

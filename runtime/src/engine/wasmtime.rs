@@ -736,7 +736,9 @@ where
                 move |mut caller: w::Caller<'_, D>, $($p: core_rust!($pt)),*| -> w::Result<$r> {
                     // The params, and a slot for a result where there are none.
                     let mut slots = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
-                    let slots = &mut slots[..len];
+                    // SAFETY: `fits` held when the closure was made: `len`
+                    // is at most one more than the params, the array's length.
+                    let slots = unsafe { slots.get_unchecked_mut(..len) };
                     if !run(caller.as_context_mut(), slots) {
                         return Err(w::Error::new(HostTrapped));
                     }

@@ -291,13 +291,15 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         instance: id,
                         store: B::data(cx).id,
                     };
+                    let leave = state::<B, T>(cx, id)
+                        .may_leave
+                        .get(res.table)
+                        .cloned()
+                        .unwrap_or_else(LeaveFlag::never);
                     let mut lowered = Lowered {
                         plain: false,
-                        leave: state::<B, T>(cx, id)
-                            .may_leave
-                            .get(res.table)
-                            .cloned()
-                            .unwrap_or_else(LeaveFlag::orphan),
+                        gate: leave.clone(),
+                        leave,
                         opts: LoweringOpts::new(
                             CallSite {
                                 encoding: encoding_of(opts.string_encoding),
@@ -307,6 +309,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                                     FuncKind::Static(_) => None,
                                     _ => Some(component.types.clone()),
                                 },
+                                func_ty: lower_ty.as_u32(),
                                 place: MemoryPlace::new(),
                             },
                             options.as_u32(),
@@ -317,13 +320,15 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         ),
                         data: func.entry_data(),
                         func: func.clone(),
-                        ty: lower_ty.as_u32(),
                         borrows: match &func.kind {
                             FuncKind::Static(sig) => sig.abi.borrows,
                             FuncKind::Dynamic(_) | FuncKind::Async(_) => true,
                         },
                     };
                     lowered.plain = !lowered.borrows && !lowered.transmits;
+                    if !lowered.plain {
+                        lowered.gate = LeaveFlag::never();
+                    }
                     let is_async = matches!(func.kind, FuncKind::Async(_));
                     if opts.async_ || is_async {
                         // An async lowering of a host function has its own

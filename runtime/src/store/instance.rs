@@ -150,9 +150,11 @@ impl LeaveFlag {
             .collect()
     }
 
-    /// The flag of a lowering whose runtime instance has none: it sends
-    /// every call to the store, which refuses it.
-    pub(crate) fn orphan() -> Arc<LeaveFlag> {
+    /// A flag that is never clear to leave, so that every call tested
+    /// against it goes the long way: the `gate` of a lowering that lends
+    /// or moves, and the flag of one whose runtime instance has none (the
+    /// store then refuses its calls).
+    pub(crate) fn never() -> Arc<LeaveFlag> {
         Arc::new(LeaveFlag(AtomicU8::new(ADAPTERS)))
     }
 

@@ -56,8 +56,6 @@ fn offsets(types: &ComponentTypes, tys: &[InterfaceType]) -> Vec<usize> {
 pub(crate) unsafe extern "C" fn entry<T: 'static>(
     cx: *mut c_void,
     data: *mut c_void,
-    ty: u32,
-    _options: u32,
     storage: *mut MaybeUninit<ValRaw>,
     storage_len: usize,
 ) -> bool {
@@ -66,7 +64,8 @@ pub(crate) unsafe extern "C" fn entry<T: 'static>(
     // SAFETY: the caller's contract is `guard`'s.
     unsafe {
         let mut body = |cx: &mut HostCx<'_, T>, storage: &mut [ValRaw]| {
-            call(cx, d, TypeFuncIndex::from_u32(ty), storage)
+            let ty = TypeFuncIndex::from_u32(cx.site().func_ty);
+            call(cx, d, ty, storage)
         };
         guard::<T>(
             cx,
@@ -86,7 +85,7 @@ fn call<T>(
     storage: &mut [ValRaw],
 ) -> Result<()> {
     let name = d.name.as_str();
-    let call_site = cx.site;
+    let call_site = cx.site();
     let types = call_site
         .types
         .as_ref()
@@ -126,8 +125,8 @@ fn call<T>(
         func: name,
         place: Place::Result,
     };
-    let res = cx.site.res;
-    let mut lcx = LowerCx::new_in(&mut *cx.access as &mut dyn Guest, site, encoding, res, None);
+    let res = cx.site().res;
+    let mut lcx = LowerCx::new_in(cx as &mut dyn Guest, site, encoding, res, None);
     lower_results(&mut lcx, storage, retptr, types, ty, &results)
 }
 

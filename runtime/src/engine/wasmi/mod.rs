@@ -786,7 +786,9 @@ where
                       -> core::result::Result<$r, w::Error> {
                     // The params, and a slot for a result where there are none.
                     let mut slots = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
-                    let slots = &mut slots[..len];
+                    // SAFETY: `fits` held when the closure was made: `len`
+                    // is at most one more than the params, the array's length.
+                    let slots = unsafe { slots.get_unchecked_mut(..len) };
                     host_call(caller, &run, slots)?;
                     Ok($read(slots))
                 },
