@@ -363,18 +363,21 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 /// the error is then pending in the store.
 ///
 /// Each call reads only what can change between calls (the instance's
-/// `may_leave` flag, whether a call hook is set, the store's memory growth
-/// count); the rest was fixed in `l` (its memory and realloc once found)
+/// `may_leave` flag, which also says whether the store has a call hook,
+/// and the store's memory growth count); the rest was fixed in `l` (its memory and realloc once found)
 /// when the instance was built.
 #[inline(always)]
 fn enter_host<'a, B: Backend, T: 'static>(
-    mut cx: Cx<'a, B, T>,
+    cx: Cx<'a, B, T>,
     l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> bool {
     // Everything but the common case is out of line, so that the common
     // case keeps few values in registers across the glue's call.
-    if !l.gate.clear_to_leave() || B::data(&mut cx).hook.is_some() {
+    // The gate is not clear either when the store has a call hook.
+    if !l.gate.clear_to_leave() {
+        // Laid out after the common case, which then runs straight on.
+        core::hint::cold_path();
         let here = l.leave.may_leave_here();
         return enter_slow::<B, T>(cx, l, storage, here);
     }

@@ -69,10 +69,11 @@ pub(crate) fn instantiate<B: Backend, T: 'static>(
         .collect::<Result<Vec<_>>>()?;
     let data = B::data(cx);
     let id = data.instances.len();
+    let hooked = data.hook.is_some();
     data.instances.push(InstanceState {
         component: component.clone(),
         core: Vec::new(),
-        may_leave: LeaveFlag::all_set(flags.len()),
+        may_leave: LeaveFlag::all_set(flags.len(), hooked),
         flags,
         resolved: Vec::new(),
         memories: vec![None; info.num_runtime_memories as usize],

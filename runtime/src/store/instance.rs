@@ -140,13 +140,18 @@ const CLEARED: u8 = 1;
 /// [`LeaveFlag`]'s bit for fused adapters keeping a copy of the flag in an
 /// engine global (`InstanceState::flags`), which then must agree.
 const ADAPTERS: u8 = 2;
+/// [`LeaveFlag`]'s bit for a store with a call hook: its host calls go the
+/// long way, which runs the hook, and the short way tests nothing more.
+const HOOKED: u8 = 4;
 
 impl LeaveFlag {
     /// The flags of `n` runtime component instances, all set: each one
-    /// shared with the host functions lowered into its instance.
-    pub(crate) fn all_set(n: usize) -> Box<[Arc<LeaveFlag>]> {
+    /// shared with the host functions lowered into its instance. `hooked`
+    /// if the store has a call hook.
+    pub(crate) fn all_set(n: usize, hooked: bool) -> Box<[Arc<LeaveFlag>]> {
+        let bits = if hooked { HOOKED } else { 0 };
         (0..n)
-            .map(|_| Arc::new(LeaveFlag(AtomicU8::new(0))))
+            .map(|_| Arc::new(LeaveFlag(AtomicU8::new(bits))))
             .collect()
     }
 
@@ -158,8 +163,9 @@ impl LeaveFlag {
         Arc::new(LeaveFlag(AtomicU8::new(ADAPTERS)))
     }
 
-    /// Whether the instance may leave and adapters keep no copy of the
-    /// flag: a call may go ahead with no more checks.
+    /// Whether the instance may leave, adapters keep no copy of the flag
+    /// and the store has no call hook: a call may go ahead with no more
+    /// checks.
     #[inline(always)]
     pub(crate) fn clear_to_leave(&self) -> bool {
         self.0.load(Ordering::Relaxed) == 0
@@ -199,6 +205,12 @@ impl LeaveFlag {
     /// Notes that adapters keep a copy of the flag.
     pub(crate) fn set_adapters(&self) {
         self.0.fetch_or(ADAPTERS, Ordering::Relaxed);
+    }
+
+    /// Marks the flag's store as having a call hook (a store's hook, once
+    /// set, is only ever replaced).
+    pub(crate) fn set_hooked(&self) {
+        self.0.fetch_or(HOOKED, Ordering::Relaxed);
     }
 }
 

@@ -185,8 +185,14 @@ impl<T: 'static> Store<T> {
         &mut self,
         hook: impl FnMut(&mut T, CallHook) -> Result<()> + Send + Sync + 'static,
     ) {
-        with_backend!(&mut self.repr, |s, B| B::store_data_mut(s).hook =
-            Some(Box::new(hook)))
+        with_backend!(&mut self.repr, |s, B| {
+            let data = B::store_data_mut(s);
+            data.hook = Some(Box::new(hook));
+            // Host calls test the hook together with `may_leave`.
+            for flag in data.instances.iter().flat_map(|i| i.may_leave.iter()) {
+                flag.set_hooked();
+            }
+        })
     }
 
     /// Gives the store `fuel` units to run guest code with, replacing what

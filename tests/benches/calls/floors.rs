@@ -54,7 +54,11 @@ fn wt_err(what: &str) -> wasmtime::Error {
 
 /// An error the optimiser cannot prove away: a closure that only returns
 /// `Ok` compiles as an infallible one, and would not measure what a host
-/// function that can trap costs.
+/// function that can trap costs. Always inlined, as a host function's own
+/// check would be: whether rustc inlined it depended on which codegen unit
+/// the closures landed in, and the floors moved by up to a third between
+/// builds of the same code.
+#[inline(always)]
 fn may_fail() -> wasmtime::Result<()> {
     if std::hint::black_box(false) {
         return Err(wt_err("trap"));
@@ -62,6 +66,8 @@ fn may_fail() -> wasmtime::Result<()> {
     Ok(())
 }
 
+/// [`may_fail`] for wasmi's floor.
+#[inline(always)]
 fn may_fail_wasmi() -> Result<(), wasmi::Error> {
     if std::hint::black_box(false) {
         return Err(wi_err("trap"));

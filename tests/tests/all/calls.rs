@@ -105,6 +105,35 @@ fn hooks_fire_in_order_around_every_crossing() {
 }
 
 #[test]
+fn a_hook_set_before_instantiating_fires_too() {
+    use CallHook::*;
+    for engine in engines() {
+        let c = hostbind_tests::component(&engine, &wat());
+        let mut linker = hostbind::Linker::new(&engine);
+        linker
+            .instance("test:host/api")
+            .unwrap()
+            .func("double", double)
+            .and_then(|api| api.func("check", check))
+            .and_then(|api| api.func("boom", boom))
+            .unwrap();
+        let mut store = Store::new(&engine, Ctx::default());
+        store.call_hook(|cx: &mut Ctx, hook| {
+            cx.hooks.push(hook);
+            Ok(())
+        });
+        let inst = linker.instantiate(&mut store, &c).unwrap();
+        let f = inst
+            .get_typed_func::<(u32,), (u32,)>(&mut store, "twice")
+            .unwrap();
+        assert_eq!(f.call(&mut store, (5,)).unwrap(), (20,));
+        let host_calls = store.data().hooks.iter().filter(|h| **h == CallingHost);
+        assert_eq!(host_calls.count(), 2, "{:?}", store.data().hooks);
+        assert_eq!(store.data().hooks.len(), 6, "{:?}", store.data().hooks);
+    }
+}
+
+#[test]
 fn a_hook_error_traps_the_call() {
     for engine in engines() {
         let (mut store, inst) = setup(&engine);

@@ -785,12 +785,13 @@ where
                 move |caller: w::Caller<'_, D>, $($p: core_rust!($pt)),*|
                       -> core::result::Result<$r, w::Error> {
                     // The params, and a slot for a result where there are none.
-                    let mut slots = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
+                    let mut all = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
                     // SAFETY: `fits` held when the closure was made: `len`
                     // is at most one more than the params, the array's length.
-                    let slots = unsafe { slots.get_unchecked_mut(..len) };
+                    let slots = unsafe { all.get_unchecked_mut(..len) };
                     host_call(caller, &run, slots)?;
-                    Ok($read(slots))
+                    // The result is in slot 0, read without a check of `len`.
+                    Ok($read(&all))
                 },
             ))
         };
