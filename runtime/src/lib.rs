@@ -352,7 +352,7 @@ pub use call::dynamic::{
 };
 pub use call::ends::{future, stream};
 pub use call::glue::HostCx;
-pub use call::host::{Entrypoint, HostFunc, IntoHostFunc};
+pub use call::host::{EntryReturn, Entrypoint, HostFunc, IntoHostFunc};
 pub use call::reach::AsStore;
 pub use call::start::Call;
 pub use call::typed::TypedFunc;

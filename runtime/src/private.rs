@@ -11,7 +11,7 @@ pub use crate::call::access::Access;
 pub use crate::call::async_glue::{async_host_func, bound_async_func};
 pub use crate::call::caller::Caller;
 pub use crate::call::glue::{HostCx, Params, enter, host_error, lower_result, trapped};
-pub use crate::call::host::{Entrypoint, HostFunc, IntoHostFunc, bound_func};
+pub use crate::call::host::{EntryReturn, Entrypoint, HostFunc, IntoHostFunc, bound_func};
 pub use crate::error::Result;
 pub use crate::linker::WitImport;
 pub use crate::raw::ValRaw;

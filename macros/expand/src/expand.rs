@@ -136,7 +136,7 @@ pub(crate) fn host_fn(options: &Options, func: &syn::ItemFn, sig: &HostSig) -> T
                 _data: *mut #p::c_void,
                 __storage: *mut #p::MaybeUninit<#p::ValRaw>,
                 __storage_len: usize,
-            ) -> bool {
+            ) -> #p::EntryReturn {
                 // SAFETY: engines call an entrypoint with a live `HostCx` of the
                 // store's data type and initialised storage, which `enter` needs.
                 unsafe {

@@ -47,7 +47,8 @@ pub(crate) fn call<B: Backend, T: 'static>(
         len += 1;
     }
     let len = len.max(1);
-    if !super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &mut sync[..len]) {
+    if super::host::call_lowered::<B, T>(B::reborrow(&mut cx), lowered, &mut sync[..len]).is_none()
+    {
         return false;
     }
     if let (Some(1), Some(p)) = (layout.results_flat, retptr) {

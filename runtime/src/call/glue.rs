@@ -17,6 +17,7 @@ use crate::abi::{
     FlatDst, FlatSrc, Guest, HandleTables, Lift, LiftCx, Lower, LowerCx, ResCx, ResourceScope,
     StringEncoding, memory, next_field,
 };
+use crate::call::host::EntryReturn;
 use crate::call::place::MemoryPlace;
 use crate::error::{Error, Place, Result, Site, Trap};
 use crate::raw::ValRaw;
@@ -282,7 +283,7 @@ pub unsafe fn enter<T>(
     storage_len: usize,
     sig: &'static Signature,
     mut body: impl FnMut(&mut HostCx<'_, T>, &mut [ValRaw]) -> Result<()>,
-) -> bool {
+) -> EntryReturn {
     // SAFETY: the caller's contract is ours.
     unsafe {
         guard(
@@ -317,7 +318,7 @@ pub(crate) trait BoundEntry<S, H, R, G> {
         data: *mut c_void,
         storage: *mut MaybeUninit<ValRaw>,
         storage_len: usize,
-    ) -> bool;
+    ) -> EntryReturn;
 
     /// The call inside `guard`: lifts the params, calls the body, lowers
     /// its result.
@@ -338,7 +339,7 @@ where
         data: *mut c_void,
         storage: *mut MaybeUninit<ValRaw>,
         storage_len: usize,
-    ) -> bool {
+    ) -> EntryReturn {
         // SAFETY: as below, in `run`.
         let sig = unsafe { conjure::<G>() }();
         // SAFETY: the caller's contract is `guard`'s; and `run`'s, with
@@ -499,7 +500,7 @@ pub(crate) unsafe fn guard<T>(
     name: &str,
     sig: Option<&'static Signature>,
     mut body: Body<'_, T>,
-) -> bool {
+) -> EntryReturn {
     // SAFETY: the caller passes a pointer to a live, unaliased `HostCx<'_, T>`.
     let cx = unsafe { &mut *cx.cast::<HostCx<'_, T>>() };
     // SAFETY: the caller passes `storage_len` initialised values that nothing
@@ -513,23 +514,27 @@ pub(crate) unsafe fn guard<T>(
         return short_storage(cx, sig, storage.len());
     }
     match catch_unwind(AssertUnwindSafe(|| body.run(cx, storage))) {
-        Ok(Ok(())) => true,
+        // With no flat result, nothing need be read back.
+        Ok(Ok(())) => match sig {
+            Some(sig) if !sig.abi.flat_result => EntryReturn::DONE,
+            _ => EntryReturn::done(storage),
+        },
         Ok(Err(e)) => failed(cx, e),
         Err(payload) => panicked(cx, name, payload),
     }
 }
 
-/// Leaves `error` in the store as the call's trap; returns `false`.
+/// Leaves `error` in the store as the call's trap.
 #[cold]
 #[inline(never)]
-fn failed<T>(cx: &mut HostCx<'_, T>, error: Error) -> bool {
+fn failed<T>(cx: &mut HostCx<'_, T>, error: Error) -> EntryReturn {
     cx.fail(error);
-    false
+    EntryReturn::FAILED
 }
 
 #[cold]
 #[inline(never)]
-fn short_storage<T>(cx: &mut HostCx<'_, T>, sig: &Signature, len: usize) -> bool {
+fn short_storage<T>(cx: &mut HostCx<'_, T>, sig: &Signature, len: usize) -> EntryReturn {
     let error = Trap::new(format!(
         "host function `{}` needs {} flat values but the engine passed {}",
         sig.name, sig.abi.storage, len
@@ -543,7 +548,7 @@ fn panicked<T>(
     cx: &mut HostCx<'_, T>,
     name: &str,
     payload: Box<dyn core::any::Any + Send>,
-) -> bool {
+) -> EntryReturn {
     let msg = crate::error::panic_text(payload);
     failed(
         cx,

@@ -33,14 +33,72 @@ pub(crate) use crate::raw::MAX_STORAGE;
 /// - `storage` holds `storage_len` initialised values: the flat params on
 ///   entry, the flat results on return.
 ///
-/// Returns `false` when it failed, having left its trap in the store through
-/// `cx`. It never unwinds.
+/// It returns whether it succeeded (when it failed, it left its trap in the
+/// store through `cx`) and the first storage value as it left it, and never
+/// unwinds.
 pub type Entrypoint = unsafe extern "C" fn(
     cx: *mut c_void,
     data: *mut c_void,
     storage: *mut MaybeUninit<ValRaw>,
     storage_len: usize,
-) -> bool;
+) -> EntryReturn;
+
+/// What an [`Entrypoint`] returns: whether the call succeeded and, when
+/// it did, the first value of its storage as it left it (zero if it has
+/// none). A function with one flat result leaves it there; handing it back
+/// in a register too spares the engine's host function reading it from
+/// memory just after the glue wrote it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct EntryReturn {
+    /// `false` when the call failed, its trap left in the store.
+    pub ok: bool,
+    /// The storage's first value after the call.
+    pub first: ValRaw,
+}
+
+impl EntryReturn {
+    /// A failed call's.
+    pub const FAILED: EntryReturn = EntryReturn {
+        ok: false,
+        first: ValRaw::ZERO,
+    };
+
+    /// A successful call's that left no result in its storage.
+    pub const DONE: EntryReturn = EntryReturn {
+        ok: true,
+        first: ValRaw::ZERO,
+    };
+
+    /// A successful call's, which left `storage`.
+    #[inline(always)]
+    pub fn done(storage: &[ValRaw]) -> EntryReturn {
+        EntryReturn {
+            ok: true,
+            first: first(storage),
+        }
+    }
+
+    /// What an engine's host function hands back: `None` if the call
+    /// failed.
+    #[inline(always)]
+    pub(crate) fn outcome(self) -> Option<ValRaw> {
+        self.ok.then_some(self.first)
+    }
+}
+
+/// The first of `storage`'s values, or zero.
+#[inline(always)]
+fn first(storage: &[ValRaw]) -> ValRaw {
+    storage.first().copied().unwrap_or(ValRaw::ZERO)
+}
+
+/// What an engine's host function hands back for a call that ended `ok`
+/// leaving `storage` (see [`Backend::new_host_func`]).
+#[inline(always)]
+pub(crate) fn outcome(ok: bool, storage: &[ValRaw]) -> Option<ValRaw> {
+    ok.then(|| first(storage))
+}
 
 /// A host function ready to be defined in a [`Linker`](crate::Linker).
 ///
@@ -343,7 +401,7 @@ pub(crate) fn call_lowered<B: Backend, T: 'static>(
     mut cx: Cx<'_, B, T>,
     lowered: &Lowered<T, B>,
     storage: &mut [ValRaw],
-) -> bool {
+) -> Option<ValRaw> {
     enter_host::<B, T>(B::reborrow(&mut cx), lowered, storage)
 }
 
@@ -359,19 +417,19 @@ pub(crate) fn finish<B: Backend, T: 'static>(mut cx: Cx<'_, B, T>, result: Resul
 }
 
 /// Checks that the instance may leave and calls the glue's entrypoint with
-/// the lowering's canonical options. Returns `false` when the call trapped;
-/// the error is then pending in the store.
+/// the lowering's canonical options. Returns `None` when the call trapped
+/// (the error is then pending in the store), else the storage's first value.
 ///
 /// Each call reads only what can change between calls (the instance's
 /// `may_leave` flag, which also says whether the store has a call hook,
-/// and the store's memory growth count); the rest was fixed in `l` (its memory and realloc once found)
-/// when the instance was built.
+/// and the store's memory growth count); the rest was fixed in `l` (its
+/// memory and realloc once found) when the instance was built.
 #[inline(always)]
 fn enter_host<'a, B: Backend, T: 'static>(
     cx: Cx<'a, B, T>,
     l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
-) -> bool {
+) -> Option<ValRaw> {
     // Everything but the common case is out of line, so that the common
     // case keeps few values in registers across the glue's call.
     // The gate is not clear either when the store has a call hook.
@@ -379,7 +437,8 @@ fn enter_host<'a, B: Backend, T: 'static>(
         // Laid out after the common case, which then runs straight on.
         core::hint::cold_path();
         let here = l.leave.may_leave_here();
-        return enter_slow::<B, T>(cx, l, storage, here);
+        let ok = enter_slow::<B, T>(cx, l, storage, here);
+        return outcome(ok, storage);
     }
     enter_plain::<B, T>(cx, l, storage)
 }
@@ -390,14 +449,14 @@ fn enter_plain<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
     l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
-) -> bool {
+) -> Option<ValRaw> {
     let mut hcx = host_cx::<B, T>(&mut cx, &l.opts);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
-    let ok = unsafe { call_entry(l, &mut hcx, storage) };
-    if !ok {
+    let ret = unsafe { call_entry(l, &mut hcx, storage) };
+    if !ret.ok {
         failed(l, &mut cx);
     }
-    ok
+    ret.outcome()
 }
 
 /// After a call whose glue returned `false`: makes sure an error is
@@ -439,7 +498,7 @@ fn enter_slow<'a, B: Backend, T: 'static>(
             let result = enter_lending::<B, T>(B::reborrow(&mut cx), l, storage);
             finish::<B, T>(B::reborrow(&mut cx), result)
         }
-        true => enter_plain::<B, T>(B::reborrow(&mut cx), l, storage),
+        true => enter_plain::<B, T>(B::reborrow(&mut cx), l, storage).is_some(),
     };
     if ok && hooks {
         let result = run_hook::<B, T>(&mut cx, CallHook::ReturningFromHost);
@@ -480,7 +539,7 @@ fn enter_lending<'a, B: Backend, T: 'static>(
     };
     let mut hcx = host_cx::<B, T>(&mut cx, &l.opts);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
-    let ok = unsafe { call_entry(l, &mut hcx, storage) };
+    let ok = unsafe { call_entry(l, &mut hcx, storage) }.ok;
     let trap = match ok {
         true => None,
         false => Some(B::data(&mut cx).pending.take()),
@@ -511,7 +570,7 @@ unsafe fn call_entry<T, B: Backend>(
     l: &Lowered<T, B>,
     hcx: &mut HostCx<'_, T>,
     storage: &mut [ValRaw],
-) -> bool {
+) -> EntryReturn {
     // SAFETY: `hcx` is a live `HostCx<'_, T>`, as `HostFunc<T>::from_raw`
     // requires of the entrypoint; `storage` is `storage.len()` initialised
     // values; `l.data` is what the entrypoint expects as its `data`.
@@ -532,8 +591,8 @@ pub(crate) unsafe extern "C" fn never_entered(
     _data: *mut c_void,
     _storage: *mut MaybeUninit<ValRaw>,
     _storage_len: usize,
-) -> bool {
-    false
+) -> EntryReturn {
+    EntryReturn::FAILED
 }
 
 #[cold]

@@ -173,9 +173,11 @@ pub(crate) trait Backend: Sized + 'static {
     /// Creates a host function of type `ty` (`fty` in the engine's form,
     /// from [`Backend::func_ty`]) that runs `run` with the call's context
     /// and `storage_len` flat values: the params on entry, the results on
-    /// return. `run` returns `false` when the call trapped, its error then
-    /// waiting in the store's data. The engine knows nothing of what `run`
-    /// does: the runtime hands it in.
+    /// return. `run` returns `None` when the call trapped, its error then
+    /// waiting in the store's data, and else the first value of the storage
+    /// as the call left it (a typed host function returns it from there,
+    /// rather than reading the storage again). The engine knows nothing of
+    /// what `run` does: the runtime hands it in.
     fn new_host_func<D: EngineData, F>(
         cx: &mut Self::Cx<'_, D>,
         ty: &CoreFuncType,
@@ -184,7 +186,7 @@ pub(crate) trait Backend: Sized + 'static {
         run: F,
     ) -> Self::Func
     where
-        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static;
+        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> Option<ValRaw> + Send + Sync + 'static;
     /// A host function whose first `refs` params are `funcref`s, followed
     /// by the params of `ty`, with the results of `ty`: the async ABI's
     /// adapter intrinsics take the adapter's helper functions so. `run`

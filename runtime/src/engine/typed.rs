@@ -9,9 +9,10 @@
 
 /// Expands to a `match` on the params and results of `$ty` (a
 /// `CoreFuncType`): one arm per listed shape calling `$one!([a: I32, …]
-/// RustResult, |storage: &[ValRaw]| -> RustResult)`, and `$other` for the
+/// RustResult, |first: ValRaw| -> RustResult)`, and `$other` for the
 /// rest. `$one` reads the params' names and core types, the result's Rust
-/// type, and how to read that result from the storage after the call.
+/// type, and how to read that result from the storage's first value after
+/// the call.
 macro_rules! typed_shapes {
     ($ty:expr, $one:ident, $other:expr) => {
         $crate::engine::typed::typed_shapes!(@arms $ty, $one, $other;
@@ -33,11 +34,11 @@ macro_rules! typed_shapes {
         use $crate::raw::ValRaw;
         match ($ty.params.as_slice(), $ty.results.as_slice()) {
             $(
-                ([$($pt),*], []) => $one!([$($p: $pt),*] (), |_s: &[ValRaw]| ()),
-                ([$($pt),*], [I32]) => $one!([$($p: $pt),*] i32, |s: &[ValRaw]| s[0].get_i32()),
-                ([$($pt),*], [I64]) => $one!([$($p: $pt),*] i64, |s: &[ValRaw]| s[0].get_i64()),
+                ([$($pt),*], []) => $one!([$($p: $pt),*] (), |_: ValRaw| ()),
+                ([$($pt),*], [I32]) => $one!([$($p: $pt),*] i32, |v: ValRaw| v.get_i32()),
+                ([$($pt),*], [I64]) => $one!([$($p: $pt),*] i64, |v: ValRaw| v.get_i64()),
                 ([$($pt),*], [F64]) => {
-                    $one!([$($p: $pt),*] f64, |s: &[ValRaw]| f64::from_bits(s[0].get_f64()))
+                    $one!([$($p: $pt),*] f64, |v: ValRaw| f64::from_bits(v.get_f64()))
                 }
             )*
             _ => $other,

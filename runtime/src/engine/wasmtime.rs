@@ -269,7 +269,7 @@ impl Backend for Wasmtime {
         run: F,
     ) -> w::Func
     where
-        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> Option<ValRaw> + Send + Sync + 'static,
     {
         let len = storage_len.min(MAX_STORAGE);
         match typed_host_func(cx, ty, len, run) {
@@ -671,7 +671,10 @@ fn untyped_host_func<D: EngineData, F>(
     run: F,
 ) -> w::Func
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> Option<ValRaw>
+        + Send
+        + Sync
+        + 'static,
 {
     // wasmtime keeps every numeric value little-endian in the low bytes
     // of its slot; the 32-bit ones are masked to keep hostbind's upper
@@ -698,7 +701,7 @@ where
             // function's type, which `masks` follows.
             *out = ValRaw::i64((unsafe { slot.assume_init() }.get_i64() as u64 & mask) as i64);
         }
-        if !run(caller.as_context_mut(), storage) {
+        if run(caller.as_context_mut(), storage).is_none() {
             return Err(w::Error::new(HostTrapped));
         }
         for (slot, v) in slots.iter_mut().zip(storage.iter()).take(results) {
@@ -722,7 +725,10 @@ fn typed_host_func<D: EngineData, F>(
     run: F,
 ) -> core::result::Result<w::Func, F>
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> Option<ValRaw>
+        + Send
+        + Sync
+        + 'static,
 {
     use crate::engine::typed::{core_raw, core_rust, fits, typed_shapes};
     if !fits(ty, len) {
@@ -735,15 +741,15 @@ where
                 ctx,
                 move |mut caller: w::Caller<'_, D>, $($p: core_rust!($pt)),*| -> w::Result<$r> {
                     // The params, and a slot for a result where there are none.
-                    let mut all = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
+                    let mut slots = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
                     // SAFETY: `fits` held when the closure was made: `len`
                     // is at most one more than the params, the array's length.
-                    let slots = unsafe { all.get_unchecked_mut(..len) };
-                    if !run(caller.as_context_mut(), slots) {
-                        return Err(w::Error::new(HostTrapped));
+                    let slots = unsafe { slots.get_unchecked_mut(..len) };
+                    // The result comes back from the call, not from memory.
+                    match run(caller.as_context_mut(), slots) {
+                        Some(first) => Ok($read(first)),
+                        None => Err(w::Error::new(HostTrapped)),
                     }
-                    // The result is in slot 0, read without a check of `len`.
-                    Ok($read(&all))
                 },
             ))
         };

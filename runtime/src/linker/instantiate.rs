@@ -25,7 +25,9 @@ use crate::abi::async_lower::AsyncLower;
 use crate::abi::handles::Handles;
 use crate::call::glue::CallSite;
 use crate::call::guest::LoweringOpts;
-use crate::call::host::{Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY};
+use crate::call::host::{
+    Binding, FuncKind, HostBinding, Lowered, MAX_STORAGE, REALLOC_TY, outcome,
+};
 use crate::call::place::MemoryPlace;
 use crate::concurrent::AsyncOp;
 use crate::linker::Resolved;
@@ -342,15 +344,17 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                         let f = match layout {
                             Some(layout) if !is_async => {
                                 B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                                    crate::call::async_lower::call::<B, T>(
+                                    let ok = crate::call::async_lower::call::<B, T>(
                                         cx, &lowered, layout, storage,
-                                    )
+                                    );
+                                    outcome(ok, storage)
                                 })
                             }
                             _ => B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                                crate::concurrent::host_call::call::<B, T>(
+                                let ok = crate::concurrent::host_call::call::<B, T>(
                                     cx, &lowered, layout, storage,
-                                )
+                                );
+                                outcome(ok, storage)
                             }),
                         };
                         state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
@@ -383,7 +387,8 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
             };
             let binding = HostBinding { kind, instance: id };
             let f = B::new_host_func(cx, ty, fty, storage_len, move |cx, storage| {
-                crate::call::host::call::<B, T>(cx, &binding, storage)
+                let ok = crate::call::host::call::<B, T>(cx, &binding, storage);
+                outcome(ok, storage)
             });
             state::<B, T>(cx, id).trampolines[t.as_u32() as usize] = Some(f);
             Ok(B::func_extern(f))
@@ -693,7 +698,7 @@ fn async_func<B: Backend, T: 'static>(
     B::new_host_func(cx, ty, fty, storage_len, move |mut cx, storage| {
         let result =
             guarded(|| crate::concurrent::intrinsic::<B, T>(&mut cx, id, table, op, storage));
-        crate::call::host::finish::<B, T>(cx, result)
+        outcome(crate::call::host::finish::<B, T>(cx, result), storage)
     })
 }
 

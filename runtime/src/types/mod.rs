@@ -268,6 +268,8 @@ pub struct SignatureAbi {
     pub params_align: u32,
     /// The results use more than 1 flat value and are returned through memory.
     pub results_spilled: bool,
+    /// The results are one flat value, left in the storage's first slot.
+    pub flat_result: bool,
     /// How many core values the entrypoint's storage must hold.
     pub storage: usize,
     /// Whether a call touches guest memory at all (strings, lists, or
@@ -391,6 +393,7 @@ impl Signature {
                 params_size,
                 params_align,
                 results_spilled,
+                flat_result: outputs == 1,
                 storage: if inputs > outputs { inputs } else { outputs },
                 needs_memory: params_need_memory || results_spilled || need & NEEDS_MEMORY != 0,
                 params_need_memory,

@@ -58,7 +58,7 @@ pub(crate) unsafe extern "C" fn entry<T: 'static>(
     data: *mut c_void,
     storage: *mut MaybeUninit<ValRaw>,
     storage_len: usize,
-) -> bool {
+) -> crate::call::host::EntryReturn {
     // SAFETY: the caller passes a live `Dynamic<T>`, kept alive by the binding.
     let d = unsafe { &*data.cast::<Dynamic<T>>() };
     // SAFETY: the caller's contract is `guard`'s.

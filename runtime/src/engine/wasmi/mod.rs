@@ -340,7 +340,7 @@ impl Backend for Wasmi {
         run: F,
     ) -> w::Func
     where
-        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+        F: for<'a> Fn(Self::Cx<'a, D>, &mut [ValRaw]) -> Option<ValRaw> + Send + Sync + 'static,
     {
         let len = storage_len.min(MAX_STORAGE);
         match typed_host_func(cx, ty, len, run) {
@@ -719,14 +719,13 @@ fn host_call<D: EngineData, F>(
     mut caller: w::Caller<'_, D>,
     run: &F,
     storage: &mut [ValRaw],
-) -> core::result::Result<(), w::Error>
+) -> core::result::Result<ValRaw, w::Error>
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> Option<ValRaw>,
 {
-    if run(caller.as_context_mut(), storage) {
-        Ok(())
-    } else {
-        Err(w::Error::host(HostTrapped))
+    match run(caller.as_context_mut(), storage) {
+        Some(first) => Ok(first),
+        None => Err(w::Error::host(HostTrapped)),
     }
 }
 
@@ -740,7 +739,10 @@ fn untyped_host_func<D: EngineData, F>(
     run: F,
 ) -> w::Func
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> Option<ValRaw>
+        + Send
+        + Sync
+        + 'static,
 {
     let results_ty = ty.results.clone();
     w::Func::new(
@@ -771,7 +773,10 @@ fn typed_host_func<D: EngineData, F>(
     run: F,
 ) -> core::result::Result<w::Func, F>
 where
-    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> bool + Send + Sync + 'static,
+    F: for<'a> Fn(w::StoreContextMut<'a, D>, &mut [ValRaw]) -> Option<ValRaw>
+        + Send
+        + Sync
+        + 'static,
 {
     use crate::engine::typed::{core_raw, core_rust, fits, typed_shapes};
     if !fits(ty, len) {
@@ -785,13 +790,13 @@ where
                 move |caller: w::Caller<'_, D>, $($p: core_rust!($pt)),*|
                       -> core::result::Result<$r, w::Error> {
                     // The params, and a slot for a result where there are none.
-                    let mut all = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
+                    let mut slots = [$(core_raw!($pt, $p),)* ValRaw::ZERO];
                     // SAFETY: `fits` held when the closure was made: `len`
                     // is at most one more than the params, the array's length.
-                    let slots = unsafe { all.get_unchecked_mut(..len) };
-                    host_call(caller, &run, slots)?;
-                    // The result is in slot 0, read without a check of `len`.
-                    Ok($read(&all))
+                    let slots = unsafe { slots.get_unchecked_mut(..len) };
+                    // The result comes back from the call, not from memory.
+                    let first = host_call(caller, &run, slots)?;
+                    Ok($read(first))
                 },
             ))
         };
