@@ -1,49 +1,74 @@
 //! A lowered import's call context: the [`HostCx`] its glue gets, and the
 //! engine operations behind it.
 //!
-//! The context holds a pointer to the engine's store context and one to
-//! the lowering's options; what the glue asks of the engine (memory that
-//! moved, `realloc`, handle tables, a trap) goes through one table of
-//! functions per engine and store type that turn those pointers back into
-//! what they were. So a call writes a few words, and builds nothing of the
-//! engine's side unless the glue asks.
+//! The context holds the engine's store context (one pointer on every
+//! engine) and a pointer to the lowering's options; what the glue asks of
+//! the engine (memory that moved, `realloc`, handle tables, a trap) goes
+//! through one table of functions per engine and store type, which the
+//! options point to, that turn those back into what they were. So a call
+//! writes four words, and builds nothing of the engine's side unless the
+//! glue asks.
 
 use core::marker::PhantomData;
+use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
 use crate::abi::{Guest, HandleTables};
-use crate::call::glue::{HostCx, HostOps, Lent};
+use crate::call::glue::{HostCx, HostOps, Lent, OpsPtr};
 use crate::call::guest::{GuestAccess, LoweringOpts, bound_opts, lowering_memory};
 use crate::engine::Backend;
 use crate::error::{Error, Result};
 use crate::store::Cx;
 
+/// The operations a lowering's call site points to, for engine `B` and
+/// stores of `T`.
+pub(crate) fn ops_of<B: Backend, T: 'static>() -> OpsPtr {
+    OpsPtr(NonNull::from(Ops::<B, T>::TABLE).cast())
+}
+
 /// The context of a call through the store context `cx` from the lowering
-/// with options `opts`. A function, not a value holding `cx`: the context
-/// points to `cx` where the engine's host function keeps it.
+/// with options `opts`, whose site points to `ops_of::<B, T>()`; the
+/// context holds `cx` until [`store_cx`] takes it back.
 #[inline(always)]
 pub(crate) fn host_cx<'a, B: Backend, T: 'static>(
-    cx: &'a mut Cx<'_, B, T>,
+    mut cx: Cx<'a, B, T>,
     opts: &'a LoweringOpts<B>,
 ) -> HostCx<'a, T> {
-    let data = B::data(cx);
+    const {
+        assert!(
+            size_of::<Cx<'static, B, T>>() == size_of::<*mut ()>()
+                && align_of::<Cx<'static, B, T>>() <= align_of::<*mut ()>(),
+            "an engine's store context is one pointer"
+        )
+    };
+    let data = B::data(&mut cx);
     let lent = Lent {
         epoch: data.limits.memory_epoch,
         data: Some(NonNull::from(&mut data.data)),
     };
-    // SAFETY: the table is `B`'s for `T`; `opts` begins with its call site
-    // (`LoweringOpts` is `repr(C)`, the site first) and the pointer to it
-    // keeps the whole options in reach; `cx` and `opts` are borrowed for
-    // `'a`, as long as the context lives, and `cx` is reached only through
-    // the context meanwhile. `lent` was taken from `cx` just now.
-    unsafe {
-        HostCx::new(
-            Ops::<B, T>::TABLE,
-            NonNull::from(opts).cast(),
-            NonNull::from(cx).cast(),
-            lent,
-        )
-    }
+    let mut store = MaybeUninit::<*mut ()>::uninit();
+    // SAFETY: the slot is as large as a `Cx` and aligned for one (asserted
+    // above); `Cx` has no drop glue, so one left there is simply forgotten.
+    unsafe { store.as_mut_ptr().cast::<Cx<'a, B, T>>().write(cx) };
+    // SAFETY: `opts` begins with its call site (`LoweringOpts` is
+    // `repr(C)`, the site first), whose `ops` are `B`'s for `T` (the
+    // caller's word), and the pointer to it keeps the whole options in
+    // reach; `opts` is borrowed for `'a`, as long as the context lives;
+    // `store` holds the `Cx` now, reached through nothing else. `lent` was
+    // taken from it just now.
+    unsafe { HostCx::new(NonNull::from(opts).cast(), store, lent) }
+}
+
+/// The store context `hcx` holds, taken back once the glue is done.
+///
+/// # Safety
+///
+/// `hcx` was made by `host_cx::<B, T>`.
+#[inline(always)]
+pub(crate) unsafe fn store_cx<'a, B: Backend, T: 'static>(hcx: HostCx<'a, T>) -> Cx<'a, B, T> {
+    // SAFETY: per the contract, `host_cx` moved a `Cx<'a, B, T>` into the
+    // slot, and it is read out once, as `hcx` goes.
+    unsafe { hcx.store.as_ptr().cast::<Cx<'a, B, T>>().read() }
 }
 
 /// The operations of `B`'s contexts over stores of `T`.
@@ -70,13 +95,14 @@ impl<B: Backend, T: 'static> Ops<B, T> {
 unsafe fn split<'c, B: Backend, T: 'static>(
     hcx: &'c mut HostCx<'_, T>,
 ) -> (&'c mut Cx<'c, B, T>, &'c LoweringOpts<B>) {
-    // SAFETY: per the contract, `store` points to a live `Cx<B, T>` that
-    // only the context reaches, and `site_ptr` to the `LoweringOpts<B>`
-    // it begins; `hcx` is borrowed mutably for `'c`.
+    let site = hcx.site_ptr();
+    // SAFETY: per the contract, `store` holds a live `Cx<B, T>` that only
+    // the context reaches, and `site` points to the `LoweringOpts<B>` it
+    // begins; `hcx` is borrowed mutably for `'c`.
     unsafe {
         (
-            hcx.store.cast::<Cx<'c, B, T>>().as_mut(),
-            hcx.site_ptr().cast::<LoweringOpts<B>>().as_ref(),
+            &mut *hcx.store.as_mut_ptr().cast::<Cx<'c, B, T>>(),
+            site.cast::<LoweringOpts<B>>().as_ref(),
         )
     }
 }

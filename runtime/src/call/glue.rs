@@ -65,19 +65,33 @@ pub(crate) struct CallSite {
     pub(crate) func_ty: u32,
     /// Where the options' memory was last found.
     pub(crate) place: MemoryPlace,
+    /// The `HostOps<T>` of the instance's engine and store type, erased
+    /// of `T` (`call::frame::ops_of`).
+    pub(crate) ops: OpsPtr,
 }
+
+/// A pointer to a static [`HostOps`] table, erased of its store type.
+#[derive(Clone, Copy)]
+pub(crate) struct OpsPtr(pub(crate) NonNull<()>);
+
+// SAFETY: an `OpsPtr` points to a `'static` table of function pointers
+// that nothing writes, which any thread may read.
+unsafe impl Send for OpsPtr {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for OpsPtr {}
 
 /// The context of one host call, reached through the entrypoint's `cx`.
 ///
-/// Four words and a pointer to the engine's store context, written once
-/// per call: everything else is found through them when the glue asks.
+/// Four words, written once per call: a pointer to the lowering's call
+/// site, the engine's store context, and the store's data and memory
+/// growth count; everything else is found through them when the glue asks.
 pub struct HostCx<'a, T> {
-    ops: &'a HostOps<T>,
     /// The lowering's [`CallSite`], as the first field of the engine's
-    /// lowering options, which `ops` reach through this pointer.
+    /// lowering options, which its `ops` reach through this pointer.
     site: NonNull<CallSite>,
-    /// The engine's store context, which only `ops` read.
-    pub(crate) store: NonNull<()>,
+    /// The engine's store context, moved in (it is one pointer on every
+    /// engine); only the site's `ops` read it.
+    pub(crate) store: core::mem::MaybeUninit<*mut ()>,
     lent: Lent<T>,
     _borrows: core::marker::PhantomData<&'a mut ()>,
 }
@@ -101,25 +115,32 @@ impl<'a, T> HostCx<'a, T> {
     ///
     /// # Safety
     ///
-    /// `ops` are the engine's for this store type, and `site` and `store`
-    /// point to what they expect (see `call::frame`), both live and
-    /// reached through nothing else for `'a`; `lent.data` is the store's
-    /// data, taken from the store context with nothing made from it since;
-    /// `lent.epoch` is the store's memory growth count now.
+    /// The site's `ops` are the `HostOps<T>` of the engine whose store
+    /// context `store` holds, and `site` and `store` are what they expect
+    /// (see `call::frame`), live and reached through nothing else for
+    /// `'a`; `lent.data` is the store's data, taken from the store context
+    /// with nothing made from it since; `lent.epoch` is the store's memory
+    /// growth count now.
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) unsafe fn new(
-        ops: &'a HostOps<T>,
         site: NonNull<CallSite>,
-        store: NonNull<()>,
+        store: core::mem::MaybeUninit<*mut ()>,
         lent: Lent<T>,
     ) -> Self {
         HostCx {
-            ops,
             site,
             store,
             lent,
             _borrows: core::marker::PhantomData,
         }
+    }
+
+    /// The engine operations behind this context.
+    #[inline(always)]
+    fn ops(&self) -> &'a HostOps<T> {
+        // SAFETY: per `HostCx::new`, the site's `ops` point to the static
+        // `HostOps<T>` of this context's engine.
+        unsafe { self.site().ops.0.cast::<HostOps<T>>().as_ref() }
     }
 
     /// The lowering's call site.
@@ -150,14 +171,14 @@ impl<'a, T> HostCx<'a, T> {
     ) -> (&mut T, &[u8], Option<&HandleTables>) {
         self.lent.data = None;
         // SAFETY: `ops` were made with this context (`HostCx::new`).
-        unsafe { (self.ops.parts)(self, memory, handles) }
+        unsafe { (self.ops().parts)(self, memory, handles) }
     }
 
     /// Leaves `error` in the store as the call's trap.
     pub(crate) fn fail(&mut self, error: Error) {
         self.lent.data = None;
         // SAFETY: as in `engine_parts`.
-        unsafe { (self.ops.fail)(self, error) }
+        unsafe { (self.ops().fail)(self, error) }
     }
 
     /// The store's data, the guest's memory and the call's resource
@@ -245,19 +266,19 @@ impl<T> Guest for HostCx<'_, T> {
         // As in `engine_parts`: the engine reaches the data from now on.
         self.lent.data = None;
         // SAFETY: as in `engine_parts`.
-        unsafe { (self.ops.memory)(self) }
+        unsafe { (self.ops().memory)(self) }
     }
 
     fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
         self.lent.data = None;
         // SAFETY: as in `engine_parts`.
-        unsafe { (self.ops.realloc)(self, [old_ptr, old_size, align, new_size]) }
+        unsafe { (self.ops().realloc)(self, [old_ptr, old_size, align, new_size]) }
     }
 
     fn handles(&mut self) -> Option<&HandleTables> {
         self.lent.data = None;
         // SAFETY: as in `engine_parts`.
-        unsafe { (self.ops.handles)(self) }
+        unsafe { (self.ops().handles)(self) }
     }
 }
 

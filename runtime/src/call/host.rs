@@ -11,7 +11,7 @@ use wasmtime_environ::component::ResourceIndex;
 use crate::abi::Lower;
 use crate::call::async_glue::AsyncFn;
 use crate::call::dynamic::DynamicFn;
-use crate::call::frame::host_cx;
+use crate::call::frame::{host_cx, store_cx};
 use crate::call::glue::{BoundEntry, CallSite, HostCx, Params};
 use crate::call::guest::LoweringOpts;
 use crate::engine::Backend;
@@ -446,15 +446,16 @@ fn enter_host<'a, B: Backend, T: 'static>(
 /// Calls the glue of a lowering that lends nothing and moves nothing.
 #[inline(always)]
 fn enter_plain<'a, B: Backend, T: 'static>(
-    mut cx: Cx<'a, B, T>,
+    cx: Cx<'a, B, T>,
     l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> Option<ValRaw> {
-    let mut hcx = host_cx::<B, T>(&mut cx, &l.opts);
+    let mut hcx = host_cx::<B, T>(cx, &l.opts);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ret = unsafe { call_entry(l, &mut hcx, storage) };
     if !ret.ok {
-        failed(l, &mut cx);
+        // SAFETY: `host_cx::<B, T>` made `hcx`.
+        failed(l, &mut unsafe { store_cx::<B, T>(hcx) });
     }
     ret.outcome()
 }
@@ -537,9 +538,11 @@ fn enter_lending<'a, B: Backend, T: 'static>(
             .map_or(0, |s| s.handles.0.borrow().lends_mark()),
         false => 0,
     };
-    let mut hcx = host_cx::<B, T>(&mut cx, &l.opts);
+    let mut hcx = host_cx::<B, T>(cx, &l.opts);
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) }.ok;
+    // SAFETY: `host_cx::<B, T>` made `hcx`.
+    let mut cx = unsafe { store_cx::<B, T>(hcx) };
     let trap = match ok {
         true => None,
         false => Some(B::data(&mut cx).pending.take()),

@@ -313,6 +313,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                                     _ => Some(component.types.clone()),
                                 },
                                 func_ty: lower_ty.as_u32(),
+                                ops: crate::call::frame::ops_of::<B, T>(),
                                 place: MemoryPlace::new(),
                             },
                             options.as_u32(),
