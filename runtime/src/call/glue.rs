@@ -545,17 +545,25 @@ pub(crate) unsafe fn guard<T>(
     }
 }
 
+// The failures below are `extern "C"`, as the entrypoints are, so that an
+// entrypoint's call of one is a jump that returns for it: with the Rust
+// ABI the entrypoint converts the returned value, and saves registers and
+// aligns its stack for that on every call. Like the entrypoints, they run
+// outside the unwind guard and do not unwind (nothing in them panics).
+
 /// Leaves `error` in the store as the call's trap.
 #[cold]
 #[inline(never)]
-fn failed<T>(cx: &mut HostCx<'_, T>, error: Error) -> EntryReturn {
+#[allow(improper_ctypes_definitions)]
+extern "C" fn failed<T>(cx: &mut HostCx<'_, T>, error: Error) -> EntryReturn {
     cx.fail(error);
     EntryReturn::FAILED
 }
 
 #[cold]
 #[inline(never)]
-fn short_storage<T>(cx: &mut HostCx<'_, T>, sig: &Signature, len: usize) -> EntryReturn {
+#[allow(improper_ctypes_definitions)]
+extern "C" fn short_storage<T>(cx: &mut HostCx<'_, T>, sig: &Signature, len: usize) -> EntryReturn {
     let error = Trap::new(format!(
         "host function `{}` needs {} flat values but the engine passed {}",
         sig.name, sig.abi.storage, len
@@ -565,7 +573,8 @@ fn short_storage<T>(cx: &mut HostCx<'_, T>, sig: &Signature, len: usize) -> Entr
 
 #[cold]
 #[inline(never)]
-fn panicked<T>(
+#[allow(improper_ctypes_definitions)]
+extern "C" fn panicked<T>(
     cx: &mut HostCx<'_, T>,
     name: &str,
     payload: Box<dyn core::any::Any + Send>,
