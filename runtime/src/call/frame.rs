@@ -80,6 +80,7 @@ impl<B: Backend, T: 'static> Ops<B, T> {
         fail: fail::<B, T>,
         memory: memory::<B, T>,
         realloc: realloc::<B, T>,
+        realloc_memory: realloc_memory::<B, T>,
         handles: handles::<B, T>,
     };
 }
@@ -185,6 +186,22 @@ unsafe fn realloc<B: Backend, T: 'static>(hcx: &mut HostCx<'_, T>, args: [u32; 4
     );
     let [old_ptr, old_size, align, new_size] = args;
     access.realloc(old_ptr, old_size, align, new_size)
+}
+
+/// `HostOps::realloc_memory`.
+///
+/// # Safety
+///
+/// As for [`split`].
+unsafe fn realloc_memory<'c, B: Backend, T: 'static>(
+    hcx: &'c mut HostCx<'_, T>,
+    args: [u32; 4],
+) -> Result<(u32, &'c mut [u8])> {
+    // SAFETY: per the contract.
+    let ptr = unsafe { realloc::<B, T>(hcx, args) }?;
+    // SAFETY: as `realloc`'s; the memory is found where the lowering keeps
+    // it, again if `realloc` grew it.
+    Ok((ptr, unsafe { memory::<B, T>(hcx) }))
 }
 
 /// `HostOps::handles`.

@@ -31,6 +31,10 @@ pub(crate) type PartsFn<T> = for<'c> unsafe fn(
     bool,
 ) -> (&'c mut T, &'c [u8], Option<&'c HandleTables>);
 
+/// [`HostOps::realloc_memory`].
+pub(crate) type ReallocMemoryFn<T> =
+    for<'c> unsafe fn(&'c mut HostCx<'_, T>, [u32; 4]) -> Result<(u32, &'c mut [u8])>;
+
 /// What glue reaches the engine's store through during a host call: one
 /// table per engine and store type (see `call::frame`), called with the
 /// context it was made for. A table rather than a `&mut dyn` object, so a
@@ -47,6 +51,8 @@ pub(crate) struct HostOps<T> {
     pub(crate) memory: for<'c> unsafe fn(&'c mut HostCx<'_, T>) -> &'c mut [u8],
     /// Calls the options' `realloc` with `old_ptr, old_size, align, new_size`.
     pub(crate) realloc: unsafe fn(&mut HostCx<'_, T>, [u32; 4]) -> Result<u32>,
+    /// `realloc`, then the guest's memory as it is after it, in one call.
+    pub(crate) realloc_memory: ReallocMemoryFn<T>,
     /// The instance's handle tables.
     pub(crate) handles: for<'c> unsafe fn(&'c mut HostCx<'_, T>) -> Option<&'c HandleTables>,
 }
@@ -273,6 +279,18 @@ impl<T> Guest for HostCx<'_, T> {
         self.lent.data = None;
         // SAFETY: as in `engine_parts`.
         unsafe { (self.ops().realloc)(self, [old_ptr, old_size, align, new_size]) }
+    }
+
+    fn realloc_memory(
+        &mut self,
+        old_ptr: u32,
+        old_size: u32,
+        align: u32,
+        new_size: u32,
+    ) -> Result<(u32, &mut [u8])> {
+        self.lent.data = None;
+        // SAFETY: as in `engine_parts`.
+        unsafe { (self.ops().realloc_memory)(self, [old_ptr, old_size, align, new_size]) }
     }
 
     fn handles(&mut self) -> Option<&HandleTables> {
