@@ -27,17 +27,22 @@ pub(crate) fn ops_of<B: Backend, T: 'static>() -> OpsPtr {
 }
 
 /// The context of a call through the store context `cx` from the lowering
-/// with options `opts`, whose site points to `ops_of::<B, T>()`; the
-/// context holds `cx` until [`store_cx`] takes it back.
+/// with options `opts`; the context holds `cx` until [`store_cx`] takes it
+/// back.
+///
+/// # Safety
+///
+/// The site of `opts` points to `ops_of::<B, T>()`.
 #[inline(always)]
-pub(crate) fn host_cx<'a, B: Backend, T: 'static>(
+pub(crate) unsafe fn host_cx<'a, B: Backend, T: 'static>(
     mut cx: Cx<'a, B, T>,
     opts: &'a LoweringOpts<B>,
 ) -> HostCx<'a, T> {
     const {
         assert!(
             size_of::<Cx<'static, B, T>>() == size_of::<*mut ()>()
-                && align_of::<Cx<'static, B, T>>() <= align_of::<*mut ()>(),
+                && align_of::<Cx<'static, B, T>>() <= align_of::<*mut ()>()
+                && !core::mem::needs_drop::<Cx<'static, B, T>>(),
             "an engine's store context is one pointer"
         )
     };
@@ -51,8 +56,8 @@ pub(crate) fn host_cx<'a, B: Backend, T: 'static>(
     // above); `Cx` has no drop glue, so one left there is simply forgotten.
     unsafe { store.as_mut_ptr().cast::<Cx<'a, B, T>>().write(cx) };
     // SAFETY: `opts` begins with its call site (`LoweringOpts` is
-    // `repr(C)`, the site first), whose `ops` are `B`'s for `T` (the
-    // caller's word), and the pointer to it keeps the whole options in
+    // `repr(C)`, the site first), whose `ops` are `B`'s for `T` (per the
+    // contract), and the pointer to it keeps the whole options in
     // reach; `opts` is borrowed for `'a`, as long as the context lives;
     // `store` holds the `Cx` now, reached through nothing else. `lent` was
     // taken from it just now.

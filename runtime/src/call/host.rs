@@ -450,7 +450,8 @@ fn enter_plain<'a, B: Backend, T: 'static>(
     l: &'a Lowered<T, B>,
     storage: &mut [ValRaw],
 ) -> Option<ValRaw> {
-    let mut hcx = host_cx::<B, T>(cx, &l.opts);
+    // SAFETY: `instantiate` gave a `Lowered<T, B>`'s site `ops_of::<B, T>()`.
+    let mut hcx = unsafe { host_cx::<B, T>(cx, &l.opts) };
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ret = unsafe { call_entry(l, &mut hcx, storage) };
     if !ret.ok {
@@ -538,7 +539,8 @@ fn enter_lending<'a, B: Backend, T: 'static>(
             .map_or(0, |s| s.handles.0.borrow().lends_mark()),
         false => 0,
     };
-    let mut hcx = host_cx::<B, T>(cx, &l.opts);
+    // SAFETY: as in `enter_plain`.
+    let mut hcx = unsafe { host_cx::<B, T>(cx, &l.opts) };
     // SAFETY: `hcx` is a live `HostCx<'_, T>` and `storage` its call's values.
     let ok = unsafe { call_entry(l, &mut hcx, storage) }.ok;
     // SAFETY: `host_cx::<B, T>` made `hcx`.
