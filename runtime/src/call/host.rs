@@ -44,16 +44,17 @@ pub type Entrypoint = unsafe extern "C" fn(
 ) -> EntryReturn;
 
 /// What an [`Entrypoint`] returns: whether the call succeeded and, when
-/// it did, the first value of its storage as it left it (zero if it has
-/// none). A function with one flat result leaves it there; handing it back
-/// in a register too spares the engine's host function reading it from
-/// memory just after the glue wrote it.
+/// it did, its flat result if it has one. A function with one flat result
+/// leaves it in the first storage slot; handing it back in a register too
+/// spares the engine's host function reading it from memory just after
+/// the glue wrote it.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct EntryReturn {
     /// `false` when the call failed, its trap left in the store.
     pub ok: bool,
-    /// The storage's first value after the call.
+    /// The storage's first value after the call, when the function has
+    /// one flat result; otherwise zero or that value, and not to be read.
     pub first: ValRaw,
 }
 
