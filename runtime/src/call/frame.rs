@@ -13,9 +13,9 @@ use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
-use crate::abi::{Guest, HandleTables};
+use crate::abi::HandleTables;
 use crate::call::glue::{HostCx, HostOps, Lent, OpsPtr};
-use crate::call::guest::{GuestAccess, LoweringOpts, bound_opts, lowering_memory};
+use crate::call::guest::{LoweringOpts, lowering_memory, lowering_realloc};
 use crate::engine::Backend;
 use crate::error::{Error, Result};
 use crate::store::Cx;
@@ -180,20 +180,11 @@ unsafe fn memory<'c, B: Backend, T: 'static>(hcx: &'c mut HostCx<'_, T>) -> &'c 
 unsafe fn realloc<B: Backend, T: 'static>(hcx: &mut HostCx<'_, T>, args: [u32; 4]) -> Result<u32> {
     // SAFETY: per the contract.
     let (cx, o) = unsafe { split::<B, T>(hcx) };
-    let (memory, realloc) = bound_opts::<B, T>(cx, o);
-    let res = o.site.res;
-    let mut access = GuestAccess::<B, T>::new(
-        B::reborrow(cx),
-        res.instance,
-        memory,
-        realloc,
-        Some(res.table),
-    );
-    let [old_ptr, old_size, align, new_size] = args;
-    access.realloc(old_ptr, old_size, align, new_size)
+    lowering_realloc::<B, T>(cx, o, args)
 }
 
-/// `HostOps::realloc_memory`.
+/// `HostOps::realloc_memory`: one call for what lowering a string or a
+/// list does once per value.
 ///
 /// # Safety
 ///
@@ -203,10 +194,15 @@ unsafe fn realloc_memory<'c, B: Backend, T: 'static>(
     args: [u32; 4],
 ) -> Result<(u32, &'c mut [u8])> {
     // SAFETY: per the contract.
-    let ptr = unsafe { realloc::<B, T>(hcx, args) }?;
-    // SAFETY: as `realloc`'s; the memory is found where the lowering keeps
-    // it, again if `realloc` grew it.
-    Ok((ptr, unsafe { memory::<B, T>(hcx) }))
+    let (cx, o) = unsafe { split::<B, T>(hcx) };
+    let ptr = lowering_realloc::<B, T>(cx, o, args)?;
+    let mem = match lowering_memory::<B, T>(cx, o) {
+        // SAFETY: as in `memory`; found after `realloc` ran, so where the
+        // memory is now even if it grew.
+        Some((ptr, len)) => unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) },
+        None => &mut [],
+    };
+    Ok((ptr, mem))
 }
 
 /// `HostOps::handles`.

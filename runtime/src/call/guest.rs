@@ -2,7 +2,7 @@
 //! `realloc` and its handle tables, through the call's canonical options.
 
 use core::ptr::NonNull;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::abi::{Guest, HandleTables};
 use crate::call::glue::CallSite;
@@ -10,7 +10,7 @@ use crate::call::place::MemoryPlace;
 use crate::engine::Backend;
 use crate::error::{Result, Trap};
 use crate::store::Cx;
-use crate::store::instance::{ExportCall, ResolvedOptions};
+use crate::store::instance::{ExportCall, LeaveFlag, ResolvedOptions};
 use crate::store::tasks::Frame;
 
 /// Engine-independent access to the guest during a host call or an export call.
@@ -60,16 +60,20 @@ pub(crate) struct LoweringOpts<B: Backend> {
     /// The options entry's index in the instance's state (the
     /// `OptionsIndex`).
     pub(crate) options: u32,
+    /// The `may_leave` flag of the call's runtime instance
+    /// (`site.res.table`), shared with the instance's state.
+    pub(crate) leave: Arc<LeaveFlag>,
     bound: BoundOpts<B>,
 }
 
 impl<B: Backend> LoweringOpts<B> {
-    /// The options entry `options` of a lowering at `site`, memory and
-    /// realloc not yet found.
-    pub(crate) fn new(site: CallSite, options: u32) -> Self {
+    /// The options entry `options` of a lowering at `site` whose runtime
+    /// instance has the flag `leave`, memory and realloc not yet found.
+    pub(crate) fn new(site: CallSite, options: u32, leave: Arc<LeaveFlag>) -> Self {
         LoweringOpts {
             site,
             options,
+            leave,
             bound: OnceLock::new(),
         }
     }
@@ -230,22 +234,12 @@ impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
     /// Calls the options' `realloc` with `old_ptr, old_size, align,
     /// new_size`, with `may_leave` cleared.
     #[inline(always)]
-    fn run_realloc(
-        &mut self,
-        found: &Found<B>,
-        [old_ptr, old_size, align, new_size]: [u32; 4],
-    ) -> Result<u32> {
+    fn run_realloc(&mut self, found: &Found<B>, args: [u32; 4]) -> Result<u32> {
         let Some(realloc) = found.realloc else {
-            return Err(Trap::new("the canonical options name no `realloc`").into());
+            return Err(no_realloc());
         };
         // Guest code may grow (and so move) the memory.
         self.mem_cache = None;
-        let args = [
-            old_ptr as i32,
-            old_size as i32,
-            align as i32,
-            new_size as i32,
-        ];
         let instance = found.instance;
         let saved = found.flags.and_then(|f| {
             Some((
@@ -253,24 +247,85 @@ impl<B: Backend, T: 'static> GuestAccess<'_, B, T> {
                 crate::store::instance::set_may_leave::<B, T>(&mut self.cx, instance, f, false)?,
             ))
         });
-        // In a store running async tasks, a `realloc` the host calls has
-        // context slots of its own.
-        let scratch = match &mut B::data(&mut self.cx).tasks {
-            Some(tasks) => {
-                tasks.current.push(Frame::Scratch([0; 2]));
-                true
-            }
-            None => false,
-        };
-        let result = B::call_realloc(&mut self.cx, realloc, args);
-        if scratch && let Some(tasks) = &mut B::data(&mut self.cx).tasks {
-            tasks.current.pop();
-        }
+        let result = call_realloc::<B, T>(&mut self.cx, realloc, args);
         if let Some((f, v)) = saved {
             crate::store::instance::set_may_leave::<B, T>(&mut self.cx, instance, f, v);
         }
-        Ok(result? as u32)
+        result
     }
+}
+
+/// Calls `realloc` with `args`; the caller has cleared `may_leave`.
+#[inline(always)]
+fn call_realloc<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    realloc: B::Realloc,
+    args: [u32; 4],
+) -> Result<u32> {
+    // In a store running async tasks, a `realloc` the host calls has
+    // context slots of its own.
+    let scratch = match &mut B::data(cx).tasks {
+        Some(tasks) => {
+            tasks.current.push(Frame::Scratch([0; 2]));
+            true
+        }
+        None => false,
+    };
+    let result = B::call_realloc(cx, realloc, args.map(|a| a as i32));
+    if scratch && let Some(tasks) = &mut B::data(cx).tasks {
+        tasks.current.pop();
+    }
+    Ok(result? as u32)
+}
+
+/// Calls lowering `o`'s `realloc` with `args` (old pointer, old size,
+/// alignment, new size), its instance's `may_leave` cleared meanwhile:
+/// the flag is the one the lowering holds, so only adapters keeping a
+/// copy of it send the call through the instance's state.
+#[inline(always)]
+pub(crate) fn lowering_realloc<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    o: &LoweringOpts<B>,
+    args: [u32; 4],
+) -> Result<u32> {
+    let Some(realloc) = bound_opts::<B, T>(cx, o).1 else {
+        return Err(no_realloc());
+    };
+    let (was, adapters) = o.leave.swap(false);
+    if adapters {
+        return realloc_by_state::<B, T>(cx, o, realloc, was, args);
+    }
+    let result = call_realloc::<B, T>(cx, realloc, args);
+    o.leave.swap(was);
+    result
+}
+
+/// [`lowering_realloc`] when adapters keep a copy of the flag, which is
+/// then cleared through the instance's state.
+#[cold]
+#[inline(never)]
+fn realloc_by_state<B: Backend, T: 'static>(
+    cx: &mut Cx<'_, B, T>,
+    o: &LoweringOpts<B>,
+    realloc: B::Realloc,
+    was: bool,
+    args: [u32; 4],
+) -> Result<u32> {
+    // Put hostbind's flag back for `set_may_leave` to set both copies.
+    o.leave.swap(was);
+    let (instance, table) = (o.site.res.instance, o.site.res.table);
+    let saved = crate::store::instance::set_may_leave::<B, T>(cx, instance, table, false);
+    let result = call_realloc::<B, T>(cx, realloc, args);
+    if let Some(v) = saved {
+        crate::store::instance::set_may_leave::<B, T>(cx, instance, table, v);
+    }
+    result
+}
+
+/// The error of a lowering that must allocate without a `realloc`.
+#[cold]
+fn no_realloc() -> crate::error::Error {
+    Trap::new("the canonical options name no `realloc`").into()
 }
 
 /// A lowered import's memory and realloc, found on its first call after

@@ -346,9 +346,6 @@ pub(crate) struct Lowered<T, B: Backend> {
     pub(crate) gate: Arc<LeaveFlag>,
     /// What the entrypoint receives as its `data`.
     pub(crate) data: FnData,
-    /// The `may_leave` flag of the call's runtime instance
-    /// (`site.res.table`), shared with the instance's state.
-    pub(crate) leave: Arc<LeaveFlag>,
     /// Its canonical options, and what the call's [`HostCx`] points to.
     pub(crate) opts: LoweringOpts<B>,
 }
@@ -437,7 +434,7 @@ fn enter_host<'a, B: Backend, T: 'static>(
     if !l.gate.clear_to_leave() {
         // Laid out after the common case, which then runs straight on.
         core::hint::cold_path();
-        let here = l.leave.may_leave_here();
+        let here = l.opts.leave.may_leave_here();
         let ok = enter_slow::<B, T>(cx, l, storage, here);
         return outcome(ok, storage);
     }

@@ -302,7 +302,6 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                     let mut lowered = Lowered {
                         plain: false,
                         gate: leave.clone(),
-                        leave,
                         opts: LoweringOpts::new(
                             CallSite {
                                 encoding: encoding_of(opts.string_encoding),
@@ -317,6 +316,7 @@ pub(crate) fn resolve_def<B: Backend, T: 'static>(
                                 place: MemoryPlace::new(),
                             },
                             options.as_u32(),
+                            leave,
                         ),
                         transmits: crate::load::component::passes_async_values(
                             &component.types,

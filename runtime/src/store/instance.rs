@@ -192,7 +192,7 @@ impl LeaveFlag {
     /// write (which costs a `realloc` call two pipeline drains): only the
     /// thread using the store writes the flag.
     #[inline]
-    fn swap(&self, value: bool) -> (bool, bool) {
+    pub(crate) fn swap(&self, value: bool) -> (bool, bool) {
         let old = self.0.load(Ordering::Relaxed);
         let new = match value {
             true => old & !CLEARED,
