@@ -154,8 +154,10 @@ fn blocked_stackful_callees_are_suspended_while_their_caller_goes_on() {
                 assert_eq!(run(&engine, 1).unwrap(), 1);
                 assert_eq!(run(&engine, 200).unwrap(), 200 * 201 / 2);
             }
-            #[cfg(feature = "wasmtime")]
-            EngineKind::Wasmtime => {
+            // wasmtime, whether this crate's feature or another workspace
+            // member's turned it on in hostbind.
+            #[allow(unreachable_patterns)]
+            _ => {
                 let e = hostbind_tests::message(&run(&engine, 1).unwrap_err());
                 assert!(
                     e.contains("not supported by hostbind yet") && e.contains("stack switching"),
@@ -337,8 +339,10 @@ fn a_starting_callee_leaves_its_caller_to_unblock_the_tasks_that_yield() {
         let result = run.call(&mut store, ());
         match engine.kind() {
             EngineKind::Wasmi => assert_eq!(result.unwrap(), (14,)),
-            #[cfg(feature = "wasmtime")]
-            EngineKind::Wasmtime => {
+            // wasmtime, whether this crate's feature or another workspace
+            // member's turned it on in hostbind.
+            #[allow(unreachable_patterns)]
+            _ => {
                 let e = hostbind_tests::message(&result.unwrap_err());
                 assert!(
                     e.contains("not supported by hostbind yet") && e.contains("stack switching"),
