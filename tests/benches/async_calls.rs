@@ -16,7 +16,7 @@
 //!   stream in reads of 100 bytes. ns per 100-byte read (one `total` call
 //!   is 1000 reads, the future and the call itself).
 //!
-//! `cargo bench --manifest-path benches/external/Cargo.toml --bench async_calls`
+//! `cargo bench --manifest-path benches/external/Cargo.toml --features async --bench async_calls`
 
 #[path = "common/median.rs"]
 mod median;

@@ -11,7 +11,8 @@
 //! `floor-wasmtime-fallible` or `floor-wasmi-fallible` for the same whose
 //! functions can fail),
 //! `bindgen-wasmtime` or `bindgen-wasmi` for the same host functions
-//! bound through `bindgen!`), the case (as in the bench) and the number
+//! bound through `bindgen!`, `wasmtime-cm` for wasmtime's own component
+//! model with typed `func_wrap`), the case (as in the bench) and the number
 //! of 1000-call batches. It
 //! prints ns per call. The case `instantiate` instantiates the guest that
 //! many times instead (systems `wasmtime`, `wasmi` and `wasmtime-cm`,
@@ -115,6 +116,7 @@ fn main() {
         "floor-wasmtime-fallible" => floors::wasmtime_core_fallible(&case),
         "bindgen-wasmtime" => bindgen_sys::batch(hostbind::EngineKind::Wasmtime, &case),
         "bindgen-wasmi" => bindgen_sys::batch(hostbind::EngineKind::Wasmi, &case),
+        "wasmtime-cm" => wasmtime_cm::typed(&case),
         _ => hostbind_sys::batch(hostbind::EngineKind::Wasmtime, &case),
     };
     batch();
