@@ -84,7 +84,6 @@ impl<B: Backend, T: 'static> Ops<B, T> {
         parts: parts::<B, T>,
         fail: fail::<B, T>,
         memory: memory::<B, T>,
-        realloc: realloc::<B, T>,
         realloc_memory: realloc_memory::<B, T>,
         handles: handles::<B, T>,
     };
@@ -170,17 +169,6 @@ unsafe fn memory<'c, B: Backend, T: 'static>(hcx: &'c mut HostCx<'_, T>) -> &'c 
         Some((ptr, len)) => unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) },
         None => &mut [],
     }
-}
-
-/// `HostOps::realloc`.
-///
-/// # Safety
-///
-/// As for [`split`].
-unsafe fn realloc<B: Backend, T: 'static>(hcx: &mut HostCx<'_, T>, args: [u32; 4]) -> Result<u32> {
-    // SAFETY: per the contract.
-    let (cx, o) = unsafe { split::<B, T>(hcx) };
-    lowering_realloc::<B, T>(cx, o, args)
 }
 
 /// `HostOps::realloc_memory`: one call for what lowering a string or a

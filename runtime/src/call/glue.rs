@@ -49,9 +49,9 @@ pub(crate) struct HostOps<T> {
     pub(crate) fail: unsafe fn(&mut HostCx<'_, T>, Error),
     /// The guest's memory as it is now.
     pub(crate) memory: for<'c> unsafe fn(&'c mut HostCx<'_, T>) -> &'c mut [u8],
-    /// Calls the options' `realloc` with `old_ptr, old_size, align, new_size`.
-    pub(crate) realloc: unsafe fn(&mut HostCx<'_, T>, [u32; 4]) -> Result<u32>,
-    /// `realloc`, then the guest's memory as it is after it, in one call.
+    /// Calls the options' `realloc` with `old_ptr, old_size, align,
+    /// new_size`, then returns the guest's memory as it is after it: what
+    /// lowering does once per string or list, in one call.
     pub(crate) realloc_memory: ReallocMemoryFn<T>,
     /// The instance's handle tables.
     pub(crate) handles: for<'c> unsafe fn(&'c mut HostCx<'_, T>) -> Option<&'c HandleTables>,
@@ -276,9 +276,10 @@ impl<T> Guest for HostCx<'_, T> {
     }
 
     fn realloc(&mut self, old_ptr: u32, old_size: u32, align: u32, new_size: u32) -> Result<u32> {
-        self.lent.data = None;
-        // SAFETY: as in `engine_parts`.
-        unsafe { (self.ops().realloc)(self, [old_ptr, old_size, align, new_size]) }
+        // Lowering always wants the memory after `realloc`
+        // (`realloc_memory`); the engine's side has that operation only.
+        self.realloc_memory(old_ptr, old_size, align, new_size)
+            .map(|(ptr, _)| ptr)
     }
 
     fn realloc_memory(
